@@ -1,0 +1,56 @@
+# streamscale — the two commands are `make run` and `make test`; see README.md.
+
+GO        ?= go
+MVN       ?= mvn
+MVN_FLAGS ?= -B -q -ntp
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+RUN_ARGS  ?=
+STATICCHECK_VERSION := v0.8.2
+
+BIN      := bin/streamscale
+JOB_JAR  := build/jobs/relay-job.jar
+
+.PHONY: all build build-go build-jvm run test test-unit test-jvm test-integration lint check-tools bench clean help
+
+all: build
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+check-tools: ## check Go, a JDK 17+ and Maven are installed
+	@scripts/check-tools.sh
+
+build: check-tools build-jvm build-go ## build the CLI (bin/) and the Java parts (build/)
+
+build-jvm: ## Maven: local Kafka/Flink classpaths and the relay job jar into build/
+	$(MVN) $(MVN_FLAGS) -f jvm/pom.xml package -DskipTests
+
+build-go: ## the CLI at bin/streamscale
+	$(GO) build -trimpath -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/streamscale
+
+run: build ## start the local stack, run the pipeline for 60 s, verify, print the summary
+	$(BIN) run $(RUN_ARGS)
+
+test: build lint test-jvm test-unit test-integration ## everything CI runs
+
+test-jvm: ## relay job tests (unit + Flink MiniCluster) with Maven
+	$(MVN) $(MVN_FLAGS) -f jvm/pom.xml verify
+
+test-unit: ## Go unit tests (no network; fakes are named as such)
+	$(GO) test -race -count=1 ./...
+
+test-integration: build ## Go integration tests against a real Kafka broker and Flink cluster
+	$(GO) test -tags integration -count=1 -timeout 20m -run Integration -v ./...
+
+lint: ## gofmt, go vet, staticcheck
+	@out=$$(gofmt -l cmd internal); if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) vet -tags integration ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+
+bench: ## Go micro-benchmarks of the hot paths
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/...
+
+clean: ## remove build output (not the local stack's state; see `streamscale local down --purge`)
+	rm -rf bin build
+	$(MVN) $(MVN_FLAGS) -f jvm/pom.xml clean

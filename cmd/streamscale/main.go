@@ -1,0 +1,53 @@
+// Command streamscale stands up, loads, measures and verifies a Kafka → Flink → Kafka
+// streaming pipeline. See the README for the commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/streamscale/streamscale/internal/cli"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// Exit codes: 0 ok, 1 a command or check failed, 2 bad usage, 130 interrupted.
+const (
+	exitOK        = 0
+	exitError     = 1
+	exitUsage     = 2
+	exitCancelled = 130
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx))
+}
+
+func run(ctx context.Context) int {
+	f := cli.NewFactory()
+	root := cli.NewRootCmd(f, version)
+	err := root.ExecuteContext(ctx)
+	var flagErr *cli.FlagError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, cli.ErrSilent):
+		return exitError
+	case errors.As(err, &flagErr):
+		fmt.Fprintf(f.IO.ErrOut, "streamscale: %v\nRun 'streamscale --help' for usage.\n", err)
+		return exitUsage
+	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+		fmt.Fprintln(f.IO.ErrOut, "streamscale: interrupted")
+		return exitCancelled
+	default:
+		fmt.Fprintf(f.IO.ErrOut, "streamscale: %v\n", err)
+		return exitError
+	}
+}

@@ -1,0 +1,35 @@
+package cli
+
+import (
+	"io"
+	"os"
+)
+
+// IOStreams are the standard streams a command uses.
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+}
+
+// Factory hands commands their dependencies.
+type Factory struct {
+	IO IOStreams
+	// Getenv reads the environment (os.Getenv by default; tests substitute a map).
+	Getenv func(string) string
+}
+
+// NewFactory returns a Factory on the process's real streams and environment.
+func NewFactory() *Factory {
+	return &Factory{IO: IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}, Getenv: os.Getenv}
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

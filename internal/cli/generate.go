@@ -1,0 +1,116 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/streamscale/streamscale/internal/generate"
+	"github.com/streamscale/streamscale/internal/kafkaconn"
+)
+
+// genFlags bind generate.Config to flags shared by `generate` and `run`.
+type genFlags struct {
+	cfg    generate.Config
+	tier   int
+	linger time.Duration
+}
+
+func newGenFlags() *genFlags { return &genFlags{cfg: generate.DefaultConfig(), linger: 5 * time.Millisecond} }
+
+func (g *genFlags) add(fs *pflag.FlagSet, withTopic bool) {
+	if withTopic {
+		fs.StringVar(&g.cfg.Topic, "topic", g.cfg.Topic, "topic to produce to")
+	}
+	fs.Float64Var(&g.cfg.Rate, "rate", g.cfg.Rate, "target events per second (open loop: the schedule never waits for the broker)")
+	fs.DurationVar(&g.cfg.Duration, "duration", g.cfg.Duration, "how long to send")
+	fs.Int64Var(&g.cfg.Count, "count", 0, "send exactly this many distinct events instead of --duration")
+	fs.IntVar(&g.cfg.Devices, "devices", g.cfg.Devices, "number of simulated devices")
+	fs.Int64Var(&g.cfg.Seed, "seed", 0, "seed for reproducible event content (0: random)")
+	fs.Float64Var(&g.cfg.DuplicateFraction, "duplicate-fraction", g.cfg.DuplicateFraction, "share of events sent a second time, byte-identical (the sample's every 1,000th)")
+	fs.StringVar(&g.cfg.DeviceIDPrefix, "device-prefix", g.cfg.DeviceIDPrefix, "deviceId prefix; the device number follows it")
+	fs.DurationVar(&g.linger, "linger", g.linger, "producer linger: how long a batch may wait to fill")
+}
+
+// producerOpts are the franz-go producer settings of the generator.
+func (g *genFlags) producerOpts() []kgo.Opt {
+	return []kgo.Opt{
+		kgo.ProducerLinger(g.linger),
+		kgo.ProducerBatchMaxBytes(1 << 20),
+		kgo.MaxBufferedRecords(1 << 16),
+	}
+}
+
+func newGenerateCmd(f *Factory, runF func(context.Context, *genFlags) error) *cobra.Command {
+	conn, gen := newConnFlags(f), newGenFlags()
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "generate",
+		Short: "Send the sample's IoT events to Kafka at a fixed rate",
+		Long: `Send JSON events of the Azure sample's schema (eventId, complexData with 23 doubles, value,
+deviceId, deviceSequenceNumber, type, createdAt; about 950 bytes), keyed by deviceId, at an
+exact rate. The schedule is open loop: each event has an intended send time and a slow broker
+shows up as send lag, not as a lower rate. Ctrl-C flushes what is in flight and prints the
+summary.`,
+		Example: `  streamscale generate --rate 5000 --duration 2m
+  streamscale generate --count 10000 --seed 42 --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), gen)
+			}
+			c, err := conn.conn()
+			if err != nil {
+				return err
+			}
+			sum, err := runGenerate(cmd.Context(), c, gen, f.IO.ErrOut)
+			if err != nil && sum == nil {
+				return err
+			}
+			if asJSON {
+				writeJSON(f.IO.Out, sum)
+			} else {
+				writeGenerateSummary(f.IO.Out, *sum)
+			}
+			return err
+		},
+	}
+	conn.addKafka(cmd.Flags())
+	gen.add(cmd.Flags(), true)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON")
+	return cmd
+}
+
+// runGenerate validates the settings, builds the producer and sends. It returns the summary
+// also when sending was interrupted, with the error.
+func runGenerate(ctx context.Context, c kafkaconn.Conn, gen *genFlags, progress io.Writer) (*generate.Summary, error) {
+	if err := gen.cfg.Validate(); err != nil {
+		return nil, flagErrorf(err)
+	}
+	cl, err := c.NewClient(gen.producerOpts()...)
+	if err != nil {
+		return nil, err
+	}
+	defer cl.Close()
+	sum, err := generate.Run(ctx, cl, gen.cfg, progress)
+	return &sum, err
+}
+
+func writeGenerateSummary(w io.Writer, s generate.Summary) {
+	fmt.Fprintf(w, "generated %d events (+%d duplicates) in %.1fs: %.0f events/s (target %.0f), %.0f bytes/event, %d errors\n",
+		s.Events, s.DuplicatesSent, s.Elapsed, s.AchievedRate, s.TargetRate, s.MeanRecordBytes, s.Errors)
+	fmt.Fprintf(w, "send lag ms         p50 %.2f  p99 %.2f  p99.9 %.2f  max %.2f\n", s.SendLagMs.P50, s.SendLagMs.P99, s.SendLagMs.P999, s.SendLagMs.Max)
+	fmt.Fprintf(w, "produce latency ms  p50 %.2f  p99 %.2f  p99.9 %.2f  max %.2f\n", s.ProduceLatencyMs.P50, s.ProduceLatencyMs.P99, s.ProduceLatencyMs.P999, s.ProduceLatencyMs.Max)
+}
+
+func writeJSON(w io.Writer, v any) {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}

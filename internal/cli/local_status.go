@@ -1,0 +1,100 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/streamscale/streamscale/internal/local"
+)
+
+type localStatusOptions struct {
+	IO    IOStreams
+	Stack *stackFlags
+	JSON  bool
+}
+
+func newLocalStatusCmd(f *Factory, runF func(context.Context, *localStatusOptions) error) *cobra.Command {
+	opts := &localStatusOptions{IO: f.IO, Stack: newStackFlags()}
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show each process of the local stack: pid, health, ports and log",
+		Long: `Show each process of the local stack with its pid, health, address and log file.
+Exits 1 when the stack is not fully healthy, so scripts can wait on it.`,
+		Example: `  streamscale local status
+  streamscale local status --json | jq .flink.taskmanagerPids`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return localStatusRun(cmd.Context(), opts)
+		},
+	}
+	opts.Stack.addHome(cmd.Flags())
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the status as JSON")
+	return cmd
+}
+
+func localStatusRun(ctx context.Context, opts *localStatusOptions) error {
+	st, err := local.New(opts.Stack.cfg, nil)
+	if err != nil {
+		return err
+	}
+	status, err := st.Status(ctx)
+	if err != nil {
+		return err
+	}
+	if opts.JSON {
+		enc := json.NewEncoder(opts.IO.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(status); err != nil {
+			return err
+		}
+	} else {
+		writeStatusTable(opts.IO.Out, status)
+	}
+	if !status.Healthy() {
+		return ErrSilent
+	}
+	return nil
+}
+
+func writeStatusTable(w io.Writer, s local.Status) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PROCESS\tPID\tSTATE\tADDRESS\tLOG")
+	fmt.Fprintf(tw, "kafka\t%s\t%s\t%s\t%s\n", pidText(s.Kafka.PID), stateText(s.Kafka.Running, s.Kafka.Healthy), s.Kafka.Bootstrap, s.Kafka.Log)
+	fmt.Fprintf(tw, "flink-jobmanager\t%s\t%s\t%s\t%s\n", pidText(s.Flink.JobManagerPID), stateText(s.Flink.JobManagerRunning, s.Flink.Healthy), s.Flink.REST, s.Flink.JobManagerLog)
+	for i, pid := range s.Flink.TaskManagerPIDs {
+		fmt.Fprintf(tw, "flink-taskmanager-%d\t%d\t%s\t-\t%s\n", i, pid, stateText(true, s.Flink.Healthy), s.Flink.TaskManagerLogs[i])
+	}
+	tw.Flush()
+	if s.Flink.JobManagerRunning {
+		fmt.Fprintf(w, "Flink: %d TaskManagers registered, %d/%d slots free\n", s.Flink.TaskManagersRegistered, s.Flink.SlotsAvailable, s.Flink.SlotsTotal)
+	}
+	if !s.Running() {
+		fmt.Fprintf(w, "The local stack in %s is not running: start it with `streamscale local up`.\n", s.Home)
+	}
+}
+
+func pidText(pid int) string {
+	if pid == 0 {
+		return "-"
+	}
+	return fmt.Sprint(pid)
+}
+
+func stateText(running, healthy bool) string {
+	switch {
+	case !running:
+		return "stopped"
+	case healthy:
+		return "healthy"
+	default:
+		return "unhealthy"
+	}
+}

@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/streamscale/streamscale/internal/local"
+)
+
+type localUpOptions struct {
+	IO    IOStreams
+	Stack *stackFlags
+}
+
+func newLocalUpCmd(f *Factory, runF func(context.Context, *localUpOptions) error) *cobra.Command {
+	opts := &localUpOptions{IO: f.IO, Stack: newStackFlags()}
+	cmd := &cobra.Command{
+		Use:   "up",
+		Short: "Start whatever part of the local stack is not running and wait until it is healthy",
+		Long: `Start the local Kafka broker and Flink session cluster, or the parts of it that are not
+running (a crashed TaskManager, say), and wait until the broker answers metadata requests and
+Flink reports its TaskManagers and slots. Running it again is safe.`,
+		Example: `  streamscale local up
+  streamscale local up --taskmanagers 2 --slots 4
+  streamscale local up --home /tmp/ss --kafka-port 19092 --flink-rest-port 18081`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return localUpRun(cmd.Context(), opts)
+		},
+	}
+	opts.Stack.addStart(cmd.Flags())
+	return cmd
+}
+
+func localUpRun(ctx context.Context, opts *localUpOptions) error {
+	if err := opts.Stack.cfg.Validate(); err != nil {
+		return flagErrorf(err)
+	}
+	st, err := local.New(opts.Stack.cfg, nil)
+	if err != nil {
+		return err
+	}
+	status, err := st.Up(ctx, opts.IO.ErrOut)
+	if err != nil {
+		return fmt.Errorf("local up: %w", err)
+	}
+	printAddresses(opts.IO.Out, status)
+	return nil
+}
+
+func printAddresses(w io.Writer, s local.Status) {
+	fmt.Fprintf(w, "Kafka bootstrap   %s\n", s.Kafka.Bootstrap)
+	fmt.Fprintf(w, "Flink REST / UI   %s\n", s.Flink.REST)
+	fmt.Fprintf(w, "TaskManagers      %d (%d slots)\n", s.Flink.TaskManagersRegistered, s.Flink.SlotsTotal)
+	fmt.Fprintf(w, "State directory   %s\n", s.Home)
+}

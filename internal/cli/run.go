@@ -1,0 +1,280 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/twmb/franz-go/pkg/kadm"
+
+	"github.com/streamscale/streamscale/internal/flink"
+	"github.com/streamscale/streamscale/internal/generate"
+	"github.com/streamscale/streamscale/internal/kafkaconn"
+	"github.com/streamscale/streamscale/internal/local"
+	"github.com/streamscale/streamscale/internal/relay"
+	"github.com/streamscale/streamscale/internal/runlog"
+	"github.com/streamscale/streamscale/internal/verify"
+)
+
+type runOptions struct {
+	stack     *stackFlags
+	conn      *connFlags
+	topics    *topicFlags
+	job       *jobFlags
+	gen       *genFlags
+	drainIdle time.Duration
+	down      bool
+	asJSON    bool
+}
+
+func newRunCmd(f *Factory, runF func(context.Context, *runOptions) error) *cobra.Command {
+	opts := &runOptions{
+		stack: newStackFlags(), conn: newConnFlags(f), topics: newTopicFlags(), job: newJobFlags(),
+		gen: newGenFlags(), drainIdle: 30 * time.Second,
+	}
+	cmd := &cobra.Command{
+		Use:   "run",
+		Short: "Run the whole pipeline: stack, topics, relay job, load, verification, summary",
+		Long: `Start the local stack if it is not up (unless --brokers/--flink-url point elsewhere), create the
+topics, submit the relay job (or reuse the one running), send events at --rate for --duration,
+wait for the output to catch up, verify exactly this run's window of records and print a
+summary. The run's window and results are recorded under <home>/runs/<id>/, so a later
+` + "`streamscale verify`" + ` checks the same run. The stack and the job keep running afterwards
+unless --down.`,
+		Example: `  streamscale run
+  streamscale run --tier 5 --duration 2m
+  streamscale run --rate 20000 --count 1000000 --down`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runRun(cmd.Context(), f, opts, cmd.Flags().Changed("rate"))
+		},
+	}
+	fs := cmd.Flags()
+	opts.stack.addStart(fs)
+	fs.StringVar(&opts.conn.brokers, "brokers", "", "use this Kafka instead of the local stack (env STREAMSCALE_BROKERS)")
+	opts.conn.addFlink(fs)
+	opts.topics.addNames(fs)
+	opts.topics.addSizing(fs)
+	opts.job.add(cmd)
+	opts.gen.add(fs, false)
+	fs.DurationVar(&opts.drainIdle, "drain-timeout", opts.drainIdle, "after sending, how long to wait without output progress before verifying what arrived")
+	fs.BoolVar(&opts.down, "down", false, "stop the local stack when the run ends")
+	fs.BoolVar(&opts.asJSON, "json", false, "print the run record (generator and verifier results) as JSON")
+	return cmd
+}
+
+func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) error {
+	partitions, err := opts.topics.partitionCount()
+	if err != nil {
+		return err
+	}
+	if !rateSet && opts.topics.partitions == 0 {
+		rate, _ := kafkaconn.RateForTier(opts.topics.tier)
+		opts.gen.cfg.Rate = rate
+	}
+	opts.gen.cfg.Topic = opts.topics.in
+	if err := opts.gen.cfg.Validate(); err != nil {
+		return flagErrorf(err)
+	}
+	opts.conn.home = opts.stack.cfg.Home
+	started := time.Now()
+
+	conn, flinkURL, stack, err := ensureStack(ctx, f, opts, partitions)
+	if err != nil {
+		return err
+	}
+	if opts.down && stack != nil {
+		defer func() {
+			fmt.Fprintln(f.IO.ErrOut, "stopping the local stack (--down)")
+			_ = stack.Down(context.WithoutCancel(ctx), false, f.IO.ErrOut)
+		}()
+	}
+
+	cl, err := conn.NewClient()
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	adm := kadm.NewClient(cl)
+	specs, err := opts.topics.specs()
+	if err != nil {
+		return err
+	}
+	if _, err := kafkaconn.EnsureTopics(ctx, adm, specs); err != nil {
+		return err
+	}
+	fc, err := flink.New(flinkURL)
+	if err != nil {
+		return flagErrorf(fmt.Errorf("--flink-url: %w", err))
+	}
+	job, err := relay.Ensure(ctx, fc, opts.job.spec(conn, opts.topics, partitions), f.IO.ErrOut)
+	if err != nil {
+		return err
+	}
+
+	rec := runlog.Run{ID: runlog.NewID(started), Started: started, Brokers: conn.Brokers, FlinkURL: flinkURL, JobID: job.JobID}
+	if rec.In, err = windowStart(ctx, adm, opts.topics.in); err != nil {
+		return err
+	}
+	if rec.Out, err = windowStart(ctx, adm, opts.topics.out); err != nil {
+		return err
+	}
+
+	fmt.Fprintf(f.IO.ErrOut, "generating %.0f events/s into %q\n", opts.gen.cfg.Rate, opts.topics.in)
+	gen, genErr := runGenerate(ctx, conn, opts.gen, f.IO.ErrOut)
+	if gen == nil {
+		return genErr
+	}
+	if rec.In.End, err = kafkaconn.EndOffsets(context.WithoutCancel(ctx), adm, opts.topics.in); err != nil {
+		return err
+	}
+	if genErr != nil {
+		writeGenerateSummary(f.IO.Out, *gen)
+		return genErr
+	}
+
+	fmt.Fprintf(f.IO.ErrOut, "waiting for %d records in %q\n", rec.In.Records(), opts.topics.out)
+	if rec.Out.End, err = drain(ctx, adm, rec.Out, rec.In.Records(), opts.drainIdle, f.IO.ErrOut); err != nil {
+		return err
+	}
+	vcfg := verify.DefaultConfig()
+	vcfg.Topic, vcfg.Bounds, vcfg.SequencesStartAtZero = opts.topics.out, boundsOf(rec.Out), true
+	res, err := runVerify(ctx, conn, vcfg, f)
+	if err != nil {
+		return err
+	}
+	rec.Finished = time.Now()
+	rec.Generated, _ = json.Marshal(gen)
+	rec.Verified, _ = json.Marshal(res)
+	runsDir := local.RunsDir(opts.stack.cfg.Home)
+	if err := runlog.Save(runsDir, rec); err != nil {
+		return err
+	}
+
+	missing := missingOf(*gen, res)
+	if opts.asJSON {
+		writeJSON(f.IO.Out, rec)
+	} else {
+		writeRunSummary(f.IO.Out, rec, *gen, res, missing)
+		fmt.Fprintf(f.IO.Out, "results: %s\n", runlog.Dir(runsDir, rec.ID))
+	}
+	if missing > 0 || res.MissingFields > 0 {
+		return ErrSilent
+	}
+	return nil
+}
+
+// ensureStack starts the local stack unless the user pointed at their own Kafka or Flink, and
+// returns where to connect. Slots are raised when the stack is not running yet and would be
+// too small for the job's parallelism.
+func ensureStack(ctx context.Context, f *Factory, opts *runOptions, partitions int32) (kafkaconn.Conn, string, *local.Stack, error) {
+	if opts.conn.external() {
+		conn, err := opts.conn.conn()
+		if err != nil {
+			return kafkaconn.Conn{}, "", nil, err
+		}
+		u, err := opts.conn.flink()
+		return conn, u, nil, err
+	}
+	cfg := opts.stack.cfg
+	parallelism := opts.job.parallelism
+	if parallelism <= 0 {
+		parallelism = int(partitions)
+	}
+	if cfg.TaskManagers*cfg.Slots < parallelism {
+		cfg.Slots = (parallelism + cfg.TaskManagers - 1) / cfg.TaskManagers
+	}
+	stack, err := local.New(cfg, nil)
+	if err != nil {
+		return kafkaconn.Conn{}, "", nil, flagErrorf(err)
+	}
+	status, err := stack.Up(ctx, f.IO.ErrOut)
+	if err != nil {
+		return kafkaconn.Conn{}, "", nil, fmt.Errorf("local up: %w", err)
+	}
+	if status.Flink.SlotsTotal < parallelism {
+		return kafkaconn.Conn{}, "", nil, fmt.Errorf("the running Flink cluster has %d slots but the job needs %d: restart it with `streamscale local down` and a larger --slots/--taskmanagers, or lower --parallelism", status.Flink.SlotsTotal, parallelism)
+	}
+	return kafkaconn.Conn{Brokers: []string{status.Kafka.Bootstrap}}, status.Flink.REST, stack, nil
+}
+
+func windowStart(ctx context.Context, adm *kadm.Client, topic string) (runlog.Window, error) {
+	start, err := kafkaconn.EndOffsets(ctx, adm, topic)
+	if err != nil {
+		return runlog.Window{}, err
+	}
+	return runlog.Window{Topic: topic, Start: start}, nil
+}
+
+// drain waits until the output window holds at least want records, or until it has not grown
+// for idle, and returns the end offsets. Verification then reads exactly [start, end).
+func drain(ctx context.Context, adm *kadm.Client, out runlog.Window, want int64, idle time.Duration, progress io.Writer) (map[int32]int64, error) {
+	lastGrowth, lastCount := time.Now(), int64(-1)
+	for {
+		end, err := kafkaconn.EndOffsets(ctx, adm, out.Topic)
+		if err != nil {
+			return nil, err
+		}
+		w := runlog.Window{Topic: out.Topic, Start: out.Start, End: end}
+		n := w.Records()
+		if n >= want {
+			return end, nil
+		}
+		if n != lastCount {
+			lastCount, lastGrowth = n, time.Now()
+		} else if time.Since(lastGrowth) > idle {
+			fmt.Fprintf(progress, "output stopped growing at %d of %d records; verifying what arrived\n", n, want)
+			return end, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+// missingOf is how many generated events never reached the output: the verifier finds gaps
+// inside each device's sequence, and the generator's count also reveals lost tails.
+func missingOf(gen generate.Summary, res verify.Result) int64 {
+	lost := gen.Events - res.Events
+	if res.Missing > lost {
+		return res.Missing
+	}
+	if lost < 0 {
+		return 0
+	}
+	return lost
+}
+
+func writeRunSummary(w io.Writer, rec runlog.Run, gen generate.Summary, res verify.Result, missing int64) {
+	fmt.Fprintf(w, "\nrun %s  (%s, job %s)\n", rec.ID, rec.Finished.Sub(rec.Started).Round(time.Second), rec.JobID)
+	fmt.Fprintf(w, "%-22s %12s\n", "", "value")
+	row := func(name string, v any) { fmt.Fprintf(w, "%-22s %12v\n", name, v) }
+	row("events sent", gen.Events)
+	row("duplicates sent", gen.DuplicatesSent)
+	row("send rate /s", fmt.Sprintf("%.0f", gen.AchievedRate))
+	row("records in", rec.In.Records())
+	row("records out", rec.Out.Records())
+	row("events out", res.Events)
+	row("missing", missing)
+	row("duplicates out", res.Duplicates)
+	row("out of order", res.OutOfOrder)
+	row("without fields", res.MissingFields)
+	p := res.LatencyMs.Pipeline
+	fmt.Fprintf(w, "pipeline latency ms    p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f\n", p.P50, p.P90, p.P99, p.P999, p.Max)
+	e := res.LatencyMs.EndToEnd
+	fmt.Fprintf(w, "end-to-end latency ms  p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f\n", e.P50, e.P90, e.P99, e.P999, e.Max)
+	verdict := "PASS"
+	if missing > 0 || res.MissingFields > 0 {
+		verdict = "FAIL"
+	}
+	fmt.Fprintf(w, "verification: %s (%d missing)\n", verdict, missing)
+}
+

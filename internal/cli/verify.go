@@ -1,0 +1,117 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/streamscale/streamscale/internal/kafkaconn"
+	"github.com/streamscale/streamscale/internal/local"
+	"github.com/streamscale/streamscale/internal/runlog"
+	"github.com/streamscale/streamscale/internal/verify"
+)
+
+type verifyOptions struct {
+	conn          *connFlags
+	topic         string
+	run           string
+	fromBeginning bool
+	idle          time.Duration
+	asJSON        bool
+}
+
+func newVerifyCmd(f *Factory, runF func(context.Context, *verifyOptions) error) *cobra.Command {
+	opts := &verifyOptions{conn: newConnFlags(f), topic: "out", idle: 10 * time.Second}
+	cmd := &cobra.Command{
+		Use:   "verify",
+		Short: "Check the output topic: every event once, both fields present, latency percentiles",
+		Long: `Read the output topic and check it: each record has enqueuedAt and processedAt, each device's
+sequence has no gaps (missing events) and no repeats (duplicates); and report the pipeline
+latency (output record's Kafka timestamp − enqueuedAt, the sample's definition), end-to-end
+latency (− createdAt) and in-job latency (processedAt − enqueuedAt) as HdrHistogram
+percentiles.
+
+By default it checks the window of the last ` + "`streamscale run`" + ` (recorded in --home);
+--from-beginning reads the whole topic until it is idle. Exits 1 if any event is missing.`,
+		Example: `  streamscale verify
+  streamscale verify --json | jq .latencyMs.pipeline
+  streamscale verify --from-beginning --topic out --brokers kafka:9092`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return verifyRun(cmd.Context(), f, opts)
+		},
+	}
+	opts.conn.addKafka(cmd.Flags())
+	cmd.Flags().StringVar(&opts.topic, "topic", opts.topic, "output topic to read (with --from-beginning)")
+	cmd.Flags().StringVar(&opts.run, "run", "", "id of a recorded run to verify (default: the last)")
+	cmd.Flags().BoolVar(&opts.fromBeginning, "from-beginning", false, "read the whole topic until idle instead of a recorded run's window")
+	cmd.Flags().DurationVar(&opts.idle, "idle-timeout", opts.idle, "with --from-beginning: stop after this long without new records")
+	cmd.Flags().BoolVar(&opts.asJSON, "json", false, "print the result as JSON")
+	return cmd
+}
+
+func verifyRun(ctx context.Context, f *Factory, opts *verifyOptions) error {
+	cfg := verify.DefaultConfig()
+	cfg.Topic, cfg.IdleTimeout = opts.topic, opts.idle
+	conn, err := opts.conn.conn()
+	if err != nil {
+		return err
+	}
+	if !opts.fromBeginning {
+		runsDir := local.RunsDir(opts.conn.home)
+		var r runlog.Run
+		if opts.run != "" {
+			r, err = runlog.Load(runsDir, opts.run)
+		} else {
+			r, err = runlog.Last(runsDir)
+		}
+		if err != nil {
+			return err
+		}
+		cfg.Topic, cfg.Bounds, cfg.SequencesStartAtZero = r.Out.Topic, boundsOf(r.Out), true
+		if opts.conn.brokers == "" && len(r.Brokers) > 0 {
+			conn = kafkaconn.Conn{Brokers: r.Brokers}
+		}
+		fmt.Fprintf(f.IO.ErrOut, "verifying run %s: %d records of %q\n", r.ID, r.Out.Records(), r.Out.Topic)
+	}
+	res, err := runVerify(ctx, conn, cfg, f)
+	if err != nil {
+		return err
+	}
+	if opts.asJSON {
+		writeJSON(f.IO.Out, res)
+	} else if err := res.WriteText(f.IO.Out); err != nil {
+		return err
+	}
+	if res.Missing > 0 || res.MissingFields > 0 {
+		fmt.Fprintf(f.IO.ErrOut, "verification failed: %d missing events, %d records without enqueuedAt/processedAt\n", res.Missing, res.MissingFields)
+		return ErrSilent
+	}
+	return nil
+}
+
+func runVerify(ctx context.Context, conn kafkaconn.Conn, cfg verify.Config, f *Factory) (verify.Result, error) {
+	cl, err := conn.NewClient()
+	if err != nil {
+		return verify.Result{}, err
+	}
+	defer cl.Close()
+	res, err := verify.Run(ctx, cl, cfg, f.IO.ErrOut)
+	if err != nil {
+		return verify.Result{}, fmt.Errorf("verify %q: %w", cfg.Topic, err)
+	}
+	return res, nil
+}
+
+func boundsOf(w runlog.Window) map[int32]verify.OffsetRange {
+	b := make(map[int32]verify.OffsetRange, len(w.End))
+	for p, end := range w.End {
+		b[p] = verify.OffsetRange{Start: w.Start[p], End: end}
+	}
+	return b
+}

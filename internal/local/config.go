@@ -1,0 +1,146 @@
+package local
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Config describes the local stack. The zero value is not usable; start from DefaultConfig.
+type Config struct {
+	// Home is the state directory (configuration, data, logs, pids). Default ~/.streamscale.
+	Home string
+	// RuntimeDir holds the classpath directories kafka/ and flink/ written by the Maven build
+	// (default: build/runtime next to the binary's bin/ directory).
+	RuntimeDir string
+	// JavaHome, when set, is used instead of $JAVA_HOME / the java on $PATH.
+	JavaHome string
+
+	// KafkaPort is the broker's PLAINTEXT listener (default 9092).
+	KafkaPort int
+	// ControllerPort is the KRaft controller listener (default 9093).
+	ControllerPort int
+	// FlinkRESTPort serves the Flink REST API and web UI (default 8081).
+	FlinkRESTPort int
+	// FlinkRPCPort is the JobManager's RPC port (default 6123).
+	FlinkRPCPort int
+
+	// TaskManagers is the number of TaskManager JVMs (default 1).
+	TaskManagers int
+	// Slots is the number of task slots per TaskManager (default 2).
+	Slots int
+	// KafkaHeapMB is the broker's JVM heap (default 512).
+	KafkaHeapMB int
+	// JobManagerMemoryMB is the JobManager's total process memory (default 1024).
+	JobManagerMemoryMB int
+	// TaskManagerMemoryMB is each TaskManager's total process memory (default 1536).
+	TaskManagerMemoryMB int
+
+	// StartTimeout bounds how long Up waits for the stack to become healthy (default 2m).
+	StartTimeout time.Duration
+	// StopTimeout is how long Down waits after SIGTERM before SIGKILL (default 20s).
+	StopTimeout time.Duration
+}
+
+// DefaultConfig returns the defaults: sized for a 2-core / 8 GiB laptop, about 3 GiB in all.
+func DefaultConfig() Config {
+	return Config{
+		Home:                DefaultHome(),
+		RuntimeDir:          DefaultRuntimeDir(),
+		KafkaPort:           9092,
+		ControllerPort:      9093,
+		FlinkRESTPort:       8081,
+		FlinkRPCPort:        6123,
+		TaskManagers:        1,
+		Slots:               2,
+		KafkaHeapMB:         512,
+		JobManagerMemoryMB:  1024,
+		TaskManagerMemoryMB: 1536,
+		StartTimeout:        2 * time.Minute,
+		StopTimeout:         20 * time.Second,
+	}
+}
+
+// DefaultHome is $STREAMSCALE_HOME, or ~/.streamscale when that is unset.
+func DefaultHome() string {
+	if h := os.Getenv("STREAMSCALE_HOME"); h != "" {
+		return h
+	}
+	if u, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(u, ".streamscale")
+	}
+	return ".streamscale"
+}
+
+// DefaultRuntimeDir is $STREAMSCALE_RUNTIME_DIR, else build/runtime beside the executable's
+// bin/ directory (where `make build` puts it), else ./build/runtime.
+func DefaultRuntimeDir() string {
+	if d := os.Getenv("STREAMSCALE_RUNTIME_DIR"); d != "" {
+		return d
+	}
+	return filepath.Join(BuildDir(), "runtime")
+}
+
+// BuildDir is the directory `make build` writes to: ../build relative to the running
+// executable when that exists, else ./build.
+func BuildDir() string {
+	if exe, err := os.Executable(); err == nil {
+		if real, err := filepath.EvalSymlinks(exe); err == nil {
+			exe = real
+		}
+		d := filepath.Join(filepath.Dir(exe), "..", "build")
+		if st, err := os.Stat(d); err == nil && st.IsDir() {
+			return filepath.Clean(d)
+		}
+	}
+	return "build"
+}
+
+// Validate checks every setting and names the first bad one.
+func (c Config) Validate() error {
+	if c.Home == "" {
+		return errors.New("home: the state directory must be set (--home or STREAMSCALE_HOME)")
+	}
+	ports := []struct {
+		name string
+		v    int
+	}{
+		{"kafka-port", c.KafkaPort}, {"controller-port", c.ControllerPort},
+		{"flink-rest-port", c.FlinkRESTPort}, {"flink-rpc-port", c.FlinkRPCPort},
+	}
+	seen := map[int]string{}
+	for _, p := range ports {
+		if p.v < 1 || p.v > 65535 {
+			return fmt.Errorf("%s: %d is not a TCP port (1-65535)", p.name, p.v)
+		}
+		if other, dup := seen[p.v]; dup {
+			return fmt.Errorf("%s: port %d is also given to %s", p.name, p.v, other)
+		}
+		seen[p.v] = p.name
+	}
+	switch {
+	case c.TaskManagers < 1 || c.TaskManagers > 16:
+		return fmt.Errorf("taskmanagers: %d is out of range 1-16", c.TaskManagers)
+	case c.Slots < 1 || c.Slots > 64:
+		return fmt.Errorf("slots: %d is out of range 1-64", c.Slots)
+	case c.KafkaHeapMB < 128:
+		return fmt.Errorf("kafka-heap: %d MB is below the minimum of 128 MB", c.KafkaHeapMB)
+	case c.JobManagerMemoryMB < 768:
+		return fmt.Errorf("jobmanager-memory: %d MB is below Flink's workable minimum of 768 MB", c.JobManagerMemoryMB)
+	case c.TaskManagerMemoryMB < 1024:
+		return fmt.Errorf("taskmanager-memory: %d MB is below Flink's workable minimum of 1024 MB", c.TaskManagerMemoryMB)
+	case c.StartTimeout <= 0:
+		return fmt.Errorf("start-timeout: %s must be positive", c.StartTimeout)
+	case c.StopTimeout <= 0:
+		return fmt.Errorf("stop-timeout: %s must be positive", c.StopTimeout)
+	}
+	return nil
+}
+
+// KafkaBootstrap is the broker address clients use.
+func (c Config) KafkaBootstrap() string { return fmt.Sprintf("127.0.0.1:%d", c.KafkaPort) }
+
+// FlinkURL is the base URL of the Flink REST API and web UI.
+func (c Config) FlinkURL() string { return fmt.Sprintf("http://127.0.0.1:%d", c.FlinkRESTPort) }

@@ -1,0 +1,27 @@
+package local
+
+import "path/filepath"
+
+// Endpoints are the addresses of a local stack recorded in its home.
+type Endpoints struct {
+	KafkaBootstrap string
+	FlinkURL       string
+}
+
+// ReadEndpoints returns the addresses a stack in home was started with, or the defaults when
+// home holds no stack. Other commands use it so that they find the local stack without flags.
+func ReadEndpoints(home string) (Endpoints, error) {
+	cfg := DefaultConfig()
+	abs, err := filepath.Abs(home)
+	if err != nil {
+		return Endpoints{}, err
+	}
+	st, err := loadState(layout{home: abs})
+	if err != nil {
+		return Endpoints{}, err
+	}
+	if st != nil {
+		st.Config.apply(&cfg)
+	}
+	return Endpoints{KafkaBootstrap: cfg.KafkaBootstrap(), FlinkURL: cfg.FlinkURL()}, nil
+}

@@ -1,0 +1,128 @@
+package local
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"sort"
+	"strings"
+)
+
+// javaModuleFlags are the --add-opens/--add-exports that Flink's distribution passes to every
+// JVM on Java 17+ (env.java.opts.all in its default config.yaml).
+var javaModuleFlags = []string{
+	"--add-exports=java.base/sun.net.util=ALL-UNNAMED",
+	"--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+	"--add-exports=jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED",
+	"--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+	"--add-exports=jdk.compiler/com.sun.tools.javac.parser=ALL-UNNAMED",
+	"--add-exports=jdk.compiler/com.sun.tools.javac.tree=ALL-UNNAMED",
+	"--add-exports=jdk.compiler/com.sun.tools.javac.util=ALL-UNNAMED",
+	"--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
+	"--add-opens=java.base/java.lang=ALL-UNNAMED",
+	"--add-opens=java.base/java.net=ALL-UNNAMED",
+	"--add-opens=java.base/java.io=ALL-UNNAMED",
+	"--add-opens=java.base/java.nio=ALL-UNNAMED",
+	"--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+	"--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+	"--add-opens=java.base/java.text=ALL-UNNAMED",
+	"--add-opens=java.base/java.time=ALL-UNNAMED",
+	"--add-opens=java.base/java.util=ALL-UNNAMED",
+	"--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+	"--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+	"--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED",
+}
+
+// flinkConfigYAML renders Flink 2.x's config.yaml (flattened keys, which Flink's YAML loader
+// accepts) for a session cluster on loopback.
+func flinkConfigYAML(c Config, l layout) string {
+	kv := map[string]string{
+		"jobmanager.rpc.address":                             "127.0.0.1",
+		"jobmanager.rpc.port":                                fmt.Sprint(c.FlinkRPCPort),
+		"jobmanager.bind-host":                               "127.0.0.1",
+		"jobmanager.memory.process.size":                     fmt.Sprintf("%dm", c.JobManagerMemoryMB),
+		"jobmanager.execution.failover-strategy":             "region",
+		"taskmanager.bind-host":                              "127.0.0.1",
+		"taskmanager.host":                                   "127.0.0.1",
+		"taskmanager.numberOfTaskSlots":                      fmt.Sprint(c.Slots),
+		"taskmanager.memory.process.size":                    fmt.Sprintf("%dm", c.TaskManagerMemoryMB),
+		"rest.address":                                       "127.0.0.1",
+		"rest.bind-address":                                  "127.0.0.1",
+		"rest.port":                                          fmt.Sprint(c.FlinkRESTPort),
+		"blob.server.port":                                   "0",
+		"parallelism.default":                                "1",
+		"io.tmp.dirs":                                        quoteYAML(l.flinkTmp()),
+		"web.upload.dir":                                     quoteYAML(l.flinkUploads()),
+		"execution.checkpointing.dir":                        quoteYAML("file://" + l.checkpoints()),
+		"execution.checkpointing.num-retained":               "2",
+		"restart-strategy.type":                              "exponential-delay",
+		"restart-strategy.exponential-delay.initial-backoff": "1s",
+		"restart-strategy.exponential-delay.max-backoff":     "30s",
+	}
+	keys := make([]string, 0, len(kv))
+	for k := range kv {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteString("# Written by streamscale local up; changes are overwritten on the next start.\n")
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%s: %s\n", k, kv[k])
+	}
+	return b.String()
+}
+
+// quoteYAML single-quotes a YAML scalar so paths with ':' or '#' survive.
+func quoteYAML(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// flinkResources asks Flink's own BashJavaUtils (what the distribution's scripts call) for the
+// JVM flags and dynamic properties that match the configured process memory of a JobManager
+// ("GET_JM_RESOURCE_PARAMS") or TaskManager ("GET_TM_RESOURCE_PARAMS").
+func flinkResources(ctx context.Context, java string, c Config, l layout, which string) (jvm, dynamic []string, err error) {
+	cmd := exec.CommandContext(ctx, java, "-Xmx128m", "-cp", classpath(c.RuntimeDir, "flink"),
+		"-Dlog4j2.configurationFile="+l.flinkConf()+"/log4j2.properties", "-Dlog.file="+l.logDir()+"/flink-bashjavautils.log",
+		"org.apache.flink.runtime.util.bash.BashJavaUtils", which, "--configDir", l.flinkConf())
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return nil, nil, fmt.Errorf("compute Flink memory settings (%s): %w: %s", which, err, strings.TrimSpace(string(out)))
+	}
+	jvm, dynamic, err = parseBashJavaUtils(string(out))
+	if err != nil {
+		return nil, nil, fmt.Errorf("compute Flink memory settings (%s): %w", which, err)
+	}
+	return jvm, dynamic, nil
+}
+
+// parseBashJavaUtils reads the two BASH_JAVA_UTILS_EXEC_RESULT lines: JVM flags, then
+// "-D key=value" dynamic properties (returned as alternating "-D", "key=value" elements).
+func parseBashJavaUtils(out string) (jvm, dynamic []string, err error) {
+	const prefix = "BASH_JAVA_UTILS_EXEC_RESULT:"
+	var results []string
+	for _, line := range strings.Split(out, "\n") {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), prefix); ok {
+			results = append(results, rest)
+		}
+	}
+	if len(results) < 2 {
+		return nil, nil, fmt.Errorf("expected two %s lines, got %d in %q", prefix, len(results), firstLine(out))
+	}
+	return strings.Fields(results[0]), strings.Fields(results[1]), nil
+}
+
+// flinkArgv is the command line of a JobManager (mainClass = the session entrypoint) or a
+// TaskManager (TaskManagerRunner).
+func flinkArgv(java string, c Config, l layout, role, logFile, mainClass string, jvm, dynamic []string) []string {
+	argv := []string{java}
+	argv = append(argv, jvm...)
+	argv = append(argv, javaModuleFlags...)
+	argv = append(argv, "-XX:+UseG1GC", "-Djava.awt.headless=true",
+		homeMarker(c.Home), "-Dstreamscale.role="+role,
+		"-Dlog.file="+logFile, "-Dlog4j2.configurationFile="+l.flinkConf()+"/log4j2.properties",
+		"-cp", classpath(c.RuntimeDir, "flink"), mainClass, "--configDir", l.flinkConf())
+	return append(argv, dynamic...)
+}
+
+const (
+	jobManagerMain  = "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint"
+	taskManagerMain = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner"
+)

@@ -1,0 +1,135 @@
+package local
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// kafkaProperties renders server.properties for one combined broker+controller KRaft node
+// bound to loopback. Internal topics get replication factor 1, the only possible value with a
+// single node.
+func kafkaProperties(c Config, dataDir string) string {
+	props := [][2]string{
+		{"process.roles", "broker,controller"},
+		{"node.id", "1"},
+		{"controller.quorum.bootstrap.servers", fmt.Sprintf("127.0.0.1:%d", c.ControllerPort)},
+		{"listeners", fmt.Sprintf("PLAINTEXT://127.0.0.1:%d,CONTROLLER://127.0.0.1:%d", c.KafkaPort, c.ControllerPort)},
+		{"advertised.listeners", fmt.Sprintf("PLAINTEXT://127.0.0.1:%d", c.KafkaPort)},
+		{"controller.listener.names", "CONTROLLER"},
+		{"inter.broker.listener.name", "PLAINTEXT"},
+		{"listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"},
+		{"log.dirs", dataDir},
+		{"num.partitions", "1"},
+		{"offsets.topic.replication.factor", "1"},
+		{"offsets.topic.num.partitions", "4"},
+		{"transaction.state.log.replication.factor", "1"},
+		{"transaction.state.log.min.isr", "1"},
+		{"transaction.state.log.num.partitions", "4"},
+		{"share.coordinator.state.topic.replication.factor", "1"},
+		{"share.coordinator.state.topic.min.isr", "1"},
+		{"group.initial.rebalance.delay.ms", "0"},
+		{"auto.create.topics.enable", "false"},
+		// Keep a laptop's disk in check: a day or 1 GiB per partition, whichever comes first.
+		{"log.retention.hours", "24"},
+		{"log.retention.bytes", "1073741824"},
+		{"log.segment.bytes", "268435456"},
+	}
+	var b strings.Builder
+	b.WriteString("# Written by streamscale local up; changes are overwritten on the next start.\n")
+	for _, kv := range props {
+		fmt.Fprintf(&b, "%s=%s\n", kv[0], kv[1])
+	}
+	return b.String()
+}
+
+// log4jProperties renders a log4j2 configuration that writes INFO and above to logFile,
+// which the JVM receives as the system property log.file.
+func log4jProperties() string {
+	return `# Written by streamscale local up.
+rootLogger.level = INFO
+rootLogger.appenderRef.file.ref = File
+appender.file.type = RollingFile
+appender.file.name = File
+appender.file.fileName = ${sys:log.file}
+appender.file.filePattern = ${sys:log.file}.%i
+appender.file.layout.type = PatternLayout
+appender.file.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p [%c{1}] %m%n
+appender.file.policies.type = Policies
+appender.file.policies.size.type = SizeBasedTriggeringPolicy
+appender.file.policies.size.size = 50MB
+appender.file.strategy.type = DefaultRolloverStrategy
+appender.file.strategy.max = 3
+`
+}
+
+// newClusterID returns a Kafka cluster id: 16 random bytes, URL-safe base64 without padding.
+// Like Kafka's own Uuid.randomUuid it avoids ids starting with '-', which its CLI would
+// mistake for a flag.
+func newClusterID() (string, error) {
+	for {
+		var b [16]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return "", fmt.Errorf("generate cluster id: %w", err)
+		}
+		id := base64.RawURLEncoding.EncodeToString(b[:])
+		if id[0] != '-' {
+			return id, nil
+		}
+	}
+}
+
+// kafkaFormatted reports whether the KRaft log directory has been formatted.
+func kafkaFormatted(l layout) bool {
+	_, err := os.Stat(filepath.Join(l.kafkaData(), "meta.properties"))
+	return err == nil
+}
+
+// formatKafka runs Kafka's StorageTool to format the log directory for a standalone KRaft
+// controller.
+func formatKafka(ctx context.Context, java string, c Config, l layout, clusterID string) error {
+	cmd := exec.CommandContext(ctx, java,
+		"-Xmx256m", "-cp", classpath(c.RuntimeDir, "kafka"),
+		"-Dlog4j2.configurationFile="+l.kafkaLog4j(), "-Dlog.file="+filepath.Join(l.logDir(), "kafka-format.log"),
+		"kafka.tools.StorageTool", "format", "--standalone", "--ignore-formatted",
+		"-t", clusterID, "-c", l.kafkaProps())
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("format Kafka storage in %s: %w: %s", l.kafkaData(), err, strings.TrimSpace(string(out)))
+	}
+	return nil
+}
+
+// kafkaArgv is the broker's command line.
+func kafkaArgv(java string, c Config, l layout) []string {
+	heap := fmt.Sprintf("%dm", c.KafkaHeapMB)
+	return []string{
+		java, "-Xms" + heap, "-Xmx" + heap,
+		"-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-Djava.awt.headless=true",
+		homeMarker(c.Home), "-Dstreamscale.role=kafka",
+		"-Dlog4j2.configurationFile=" + l.kafkaLog4j(), "-Dlog.file=" + l.kafkaLog(),
+		"-cp", classpath(c.RuntimeDir, "kafka"),
+		"kafka.Kafka", l.kafkaProps(),
+	}
+}
+
+// classpath is the wildcard classpath of one runtime directory (kafka or flink).
+func classpath(runtimeDir, name string) string {
+	return filepath.Join(runtimeDir, name, "*")
+}
+
+// checkRuntime fails with a build hint when the Maven-built classpath directories are missing.
+func checkRuntime(runtimeDir string) error {
+	for _, name := range []string{"kafka", "flink"} {
+		jars, _ := filepath.Glob(filepath.Join(runtimeDir, name, "*.jar"))
+		if len(jars) == 0 {
+			return fmt.Errorf("no %s jars in %s: run `make build` first (or point --runtime-dir / STREAMSCALE_RUNTIME_DIR at a built runtime)", name, filepath.Join(runtimeDir, name))
+		}
+	}
+	return nil
+}

@@ -1,0 +1,114 @@
+package local
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// homeMarker is the JVM system property that ties a process to its stack's home. A recorded
+// pid counts as ours only while its command line carries the marker, so a pid reused by an
+// unrelated process after a reboot is never signalled.
+func homeMarker(home string) string { return "-Dstreamscale.home=" + home }
+
+// startDetached starts argv in its own session (so Ctrl-C in the terminal that ran `up` does
+// not reach the stack), with stdout and stderr appended to outPath. The child is reaped in the
+// background so that it never lingers as a zombie while this process lives.
+func startDetached(argv []string, env []string, dir, outPath string) (int, error) {
+	out, err := os.OpenFile(outPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return 0, fmt.Errorf("open %s: %w", outPath, err)
+	}
+	defer out.Close()
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Dir = dir
+	cmd.Env = env
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		return 0, fmt.Errorf("start %s: %w", argv[0], err)
+	}
+	go func() { _ = cmd.Wait() }()
+	return cmd.Process.Pid, nil
+}
+
+// processAlive reports whether pid runs, is not a zombie, and carries marker in its command
+// line.
+func processAlive(pid int, marker string) bool {
+	if pid <= 0 {
+		return false
+	}
+	if err := syscall.Kill(pid, 0); err != nil && !errors.Is(err, syscall.EPERM) {
+		return false
+	}
+	if stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat"); err == nil {
+		// The state is the field after the parenthesised command name.
+		if i := bytes.LastIndexByte(stat, ')'); i >= 0 && i+2 < len(stat) && stat[i+2] == 'Z' {
+			return false
+		}
+		cmdline, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+		if err != nil {
+			return false
+		}
+		return bytes.Contains(cmdline, []byte(marker))
+	}
+	// No /proc (macOS): ask ps for the command line.
+	out, err := exec.Command("ps", "-p", strconv.Itoa(pid), "-o", "state=,command=").Output()
+	if err != nil {
+		return false
+	}
+	s := strings.TrimSpace(string(out))
+	return !strings.HasPrefix(s, "Z") && strings.Contains(s, marker)
+}
+
+// stopProcess sends SIGTERM to pid (only if it is still ours), waits up to timeout for it to
+// exit, then sends SIGKILL and waits again. It returns an error only if the process survives.
+func stopProcess(ctx context.Context, pid int, marker string, timeout time.Duration) error {
+	if !processAlive(pid, marker) {
+		return nil
+	}
+	_ = syscall.Kill(pid, syscall.SIGTERM)
+	if waitExit(ctx, pid, marker, timeout) {
+		return nil
+	}
+	_ = syscall.Kill(pid, syscall.SIGKILL)
+	if waitExit(ctx, pid, marker, 10*time.Second) {
+		return nil
+	}
+	return fmt.Errorf("process %d did not exit after SIGKILL", pid)
+}
+
+func waitExit(ctx context.Context, pid int, marker string, timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if !processAlive(pid, marker) {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+			return !processAlive(pid, marker)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	return !processAlive(pid, marker)
+}
+
+// tailFile returns the last n lines of path, for error messages about a process that died.
+func tailFile(path string, n int) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,85 @@
+package local
+
+import (
+	"context"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestProcessLifecycle(t *testing.T) {
+	dir := t.TempDir()
+	marker := homeMarker(dir)
+	// sh -c puts the marker in argv ($0), as the JVMs carry it as a system property.
+	pid, err := startDetached([]string{"/bin/sh", "-c", "sleep 60; exit 0", marker}, os.Environ(), dir, filepath.Join(dir, "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = stopProcess(context.Background(), pid, marker, time.Second) })
+	if !processAlive(pid, marker) {
+		t.Fatal("started process is not reported alive")
+	}
+	if processAlive(pid, homeMarker(filepath.Join(dir, "other"))) {
+		t.Fatal("a process without the marker must not count as ours")
+	}
+	if err := stopProcess(context.Background(), pid, marker, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if processAlive(pid, marker) {
+		t.Fatal("process alive after stopProcess")
+	}
+}
+
+func TestStopProcessEscalatesToKill(t *testing.T) {
+	dir := t.TempDir()
+	marker := homeMarker(dir)
+	pid, err := startDetached([]string{"/bin/sh", "-c", "trap '' TERM; while :; do sleep 0.1; done", marker}, os.Environ(), dir, filepath.Join(dir, "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond) // let the shell install its trap; stopProcess is correct either way
+	if err := stopProcess(context.Background(), pid, marker, 300*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if processAlive(pid, marker) {
+		t.Fatal("process ignoring SIGTERM survived")
+	}
+}
+
+func TestCheckPortFree(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port := ln.Addr().(*net.TCPAddr).Port
+	err = checkPortFree(port, "the Kafka broker", "--kafka-port")
+	if err == nil || !strings.Contains(err.Error(), "--kafka-port") || !strings.Contains(err.Error(), "in use") {
+		t.Fatalf("checkPortFree on a taken port = %v, want an error naming --kafka-port", err)
+	}
+	ports, err := FreePorts(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range ports {
+		if err := checkPortFree(p, "x", "--x"); err != nil {
+			t.Fatalf("FreePorts returned a taken port: %v", err)
+		}
+	}
+}
+
+func TestTailFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "log")
+	if err := os.WriteFile(p, []byte("a\nb\nc\nd\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := tailFile(p, 2); got != "c\nd" {
+		t.Fatalf("tailFile = %q, want the last two lines", got)
+	}
+	if got := tailFile(filepath.Join(t.TempDir(), "missing"), 2); got != "" {
+		t.Fatalf("tailFile of a missing file = %q, want empty", got)
+	}
+}

@@ -1,0 +1,99 @@
+package local
+
+import (
+	"context"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func testConfig(t *testing.T) Config {
+	t.Helper()
+	c := DefaultConfig()
+	c.Home = t.TempDir()
+	c.RuntimeDir = t.TempDir()
+	for _, name := range []string{"kafka", "flink"} {
+		if err := os.MkdirAll(filepath.Join(c.RuntimeDir, name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(c.RuntimeDir, name, "x.jar"), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ports, err := FreePorts(4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.KafkaPort, c.ControllerPort, c.FlinkRESTPort, c.FlinkRPCPort = ports[0], ports[1], ports[2], ports[3]
+	return c
+}
+
+func TestUpFailsOnMissingRuntime(t *testing.T) {
+	c := testConfig(t)
+	c.RuntimeDir = filepath.Join(t.TempDir(), "nothing")
+	s, err := New(c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Up(context.Background(), nil)
+	if err == nil || !strings.Contains(err.Error(), "make build") {
+		t.Fatalf("Up without runtime jars = %v, want a hint to run make build", err)
+	}
+}
+
+func TestUpFailsOnPortInUse(t *testing.T) {
+	c := testConfig(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	c.FlinkRESTPort = ln.Addr().(*net.TCPAddr).Port
+	s, err := New(c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Up(context.Background(), nil)
+	if err == nil || !strings.Contains(err.Error(), "--flink-rest-port") {
+		t.Fatalf("Up with the REST port taken = %v, want an error naming --flink-rest-port", err)
+	}
+	st, _ := loadState(layout{home: s.cfg.Home})
+	if st != nil && (st.Kafka != nil || st.JobManager != nil) {
+		t.Fatalf("a failed Up recorded running processes: %+v", st)
+	}
+}
+
+func TestStateFromAnotherVersion(t *testing.T) {
+	c := testConfig(t)
+	if err := os.WriteFile(filepath.Join(c.Home, "stack.json"), []byte(`{"version": 99}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Status(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "another streamscale version") || !strings.Contains(err.Error(), "--purge") {
+		t.Fatalf("Status on a foreign state dir = %v, want a version error naming the fix", err)
+	}
+}
+
+func TestStatusWithoutStack(t *testing.T) {
+	c := testConfig(t)
+	s, err := New(c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.Status(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Running() || st.Healthy() {
+		t.Fatalf("empty home reported running: %+v", st)
+	}
+	if err := s.Down(context.Background(), false, nil); err != nil {
+		t.Fatalf("Down on an empty home = %v, want nil", err)
+	}
+}

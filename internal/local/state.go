@@ -1,0 +1,87 @@
+package local
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+)
+
+// stateVersion is the layout version of a home directory. Bump it when the files a stack
+// writes change incompatibly; an older home then gets a clear error instead of a broken start.
+const stateVersion = 1
+
+// state is what a stack records in stack.json: the settings it was started with and the
+// processes it runs.
+type state struct {
+	Version      int          `json:"version"`
+	ClusterID    string       `json:"clusterId"`
+	Config       savedConfig  `json:"config"`
+	Kafka        *procRecord  `json:"kafka,omitempty"`
+	JobManager   *procRecord  `json:"jobmanager,omitempty"`
+	TaskManagers []procRecord `json:"taskmanagers,omitempty"`
+}
+
+// savedConfig is the part of Config that must stay fixed while any process of the stack runs.
+type savedConfig struct {
+	KafkaPort      int `json:"kafkaPort"`
+	ControllerPort int `json:"controllerPort"`
+	FlinkRESTPort  int `json:"flinkRestPort"`
+	FlinkRPCPort   int `json:"flinkRpcPort"`
+	Slots          int `json:"slots"`
+}
+
+// procRecord identifies one JVM the stack started.
+type procRecord struct {
+	PID int    `json:"pid"`
+	Log string `json:"log"`
+	Out string `json:"out"`
+}
+
+func saved(c Config) savedConfig {
+	return savedConfig{
+		KafkaPort: c.KafkaPort, ControllerPort: c.ControllerPort,
+		FlinkRESTPort: c.FlinkRESTPort, FlinkRPCPort: c.FlinkRPCPort, Slots: c.Slots,
+	}
+}
+
+func (s savedConfig) apply(c *Config) {
+	c.KafkaPort, c.ControllerPort = s.KafkaPort, s.ControllerPort
+	c.FlinkRESTPort, c.FlinkRPCPort, c.Slots = s.FlinkRESTPort, s.FlinkRPCPort, s.Slots
+}
+
+// loadState reads stack.json; a missing file yields (nil, nil).
+func loadState(l layout) (*state, error) {
+	b, err := os.ReadFile(l.stateFile())
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read stack state: %w", err)
+	}
+	var s state
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("stack state %s is corrupt (%v): remove the directory %s or use another --home", l.stateFile(), err, l.home)
+	}
+	if s.Version != stateVersion {
+		return nil, fmt.Errorf("state directory %s was written by another streamscale version (layout %d, this one uses %d): run `streamscale local down --purge --home %s` or use another --home", l.home, s.Version, stateVersion, l.home)
+	}
+	return &s, nil
+}
+
+// save writes stack.json atomically (write to a temp file, then rename).
+func (s *state) save(l layout) error {
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode stack state: %w", err)
+	}
+	tmp := l.stateFile() + ".tmp"
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write stack state: %w", err)
+	}
+	if err := os.Rename(tmp, l.stateFile()); err != nil {
+		return fmt.Errorf("write stack state: %w", err)
+	}
+	return nil
+}

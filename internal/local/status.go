@@ -1,0 +1,162 @@
+package local
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+)
+
+// Status is what `streamscale local status` reports; its JSON shape is part of the CLI's
+// contract.
+type Status struct {
+	Home  string      `json:"home"`
+	Kafka KafkaStatus `json:"kafka"`
+	Flink FlinkStatus `json:"flink"`
+}
+
+// KafkaStatus describes the broker process.
+type KafkaStatus struct {
+	Bootstrap      string `json:"bootstrap"`
+	ControllerPort int    `json:"controllerPort"`
+	PID            int    `json:"pid"`
+	Running        bool   `json:"running"`
+	Healthy        bool   `json:"healthy"`
+	Log            string `json:"log"`
+	Error          string `json:"error,omitempty"`
+}
+
+// FlinkStatus describes the Flink session cluster.
+type FlinkStatus struct {
+	REST                   string   `json:"rest"`
+	RPCPort                int      `json:"rpcPort"`
+	JobManagerPID          int      `json:"jobmanagerPid"`
+	JobManagerRunning      bool     `json:"jobmanagerRunning"`
+	TaskManagerPIDs        []int    `json:"taskmanagerPids"`
+	TaskManagersRunning    int      `json:"taskmanagersRunning"`
+	TaskManagersRegistered int      `json:"taskmanagersRegistered"`
+	SlotsTotal             int      `json:"slotsTotal"`
+	SlotsAvailable         int      `json:"slotsAvailable"`
+	Healthy                bool     `json:"healthy"`
+	JobManagerLog          string   `json:"jobmanagerLog"`
+	TaskManagerLogs        []string `json:"taskmanagerLogs"`
+	Error                  string   `json:"error,omitempty"`
+}
+
+// Running reports whether any process of the stack runs.
+func (s Status) Running() bool {
+	return s.Kafka.Running || s.Flink.JobManagerRunning || s.Flink.TaskManagersRunning > 0
+}
+
+// Healthy reports whether the broker and the Flink cluster both answer.
+func (s Status) Healthy() bool { return s.Kafka.Healthy && s.Flink.Healthy }
+
+// Status reads the recorded state and probes each part. A home without a stack yields a Status
+// with nothing running.
+func (s *Stack) Status(ctx context.Context) (Status, error) {
+	st, err := loadState(s.layout)
+	if err != nil {
+		return Status{}, err
+	}
+	if st == nil {
+		st = &state{Config: saved(s.cfg)}
+	}
+	st.Config.apply(&s.cfg)
+	return s.statusOf(ctx, st), nil
+}
+
+func (s *Stack) statusOf(ctx context.Context, st *state) Status {
+	marker := homeMarker(s.cfg.Home)
+	out := Status{
+		Home: s.cfg.Home,
+		Kafka: KafkaStatus{
+			Bootstrap: s.cfg.KafkaBootstrap(), ControllerPort: s.cfg.ControllerPort, Log: s.layout.kafkaLog(),
+		},
+		Flink: FlinkStatus{
+			REST: s.cfg.FlinkURL(), RPCPort: s.cfg.FlinkRPCPort, JobManagerLog: s.layout.jobManagerLog(),
+			TaskManagerPIDs: []int{}, TaskManagerLogs: []string{},
+		},
+	}
+	if st.Kafka != nil && processAlive(st.Kafka.PID, marker) {
+		out.Kafka.PID, out.Kafka.Running = st.Kafka.PID, true
+		pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+		if err := s.probe.Kafka(pctx, out.Kafka.Bootstrap); err != nil {
+			out.Kafka.Error = err.Error()
+		} else {
+			out.Kafka.Healthy = true
+		}
+		cancel()
+	}
+	for _, tm := range st.TaskManagers {
+		if processAlive(tm.PID, marker) {
+			out.Flink.TaskManagerPIDs = append(out.Flink.TaskManagerPIDs, tm.PID)
+			out.Flink.TaskManagerLogs = append(out.Flink.TaskManagerLogs, tm.Log)
+		}
+	}
+	out.Flink.TaskManagersRunning = len(out.Flink.TaskManagerPIDs)
+	if st.JobManager != nil && processAlive(st.JobManager.PID, marker) {
+		out.Flink.JobManagerPID, out.Flink.JobManagerRunning = st.JobManager.PID, true
+		pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+		h, err := s.probe.Flink(pctx, out.Flink.REST)
+		cancel()
+		if err != nil {
+			out.Flink.Error = err.Error()
+		} else {
+			out.Flink.TaskManagersRegistered = h.TaskManagers
+			out.Flink.SlotsTotal, out.Flink.SlotsAvailable = h.SlotsTotal, h.SlotsAvailable
+			out.Flink.Healthy = out.Flink.TaskManagersRunning > 0 &&
+				h.TaskManagers >= out.Flink.TaskManagersRunning && h.SlotsTotal > 0
+		}
+	}
+	return out
+}
+
+// Down stops every process of the stack by its recorded pid: SIGTERM, then SIGKILL after the
+// stop timeout. With purge it also deletes the home directory (data, logs, configuration).
+func (s *Stack) Down(ctx context.Context, purge bool, progress io.Writer) error {
+	if progress == nil {
+		progress = io.Discard
+	}
+	if _, err := os.Stat(s.layout.home); os.IsNotExist(err) {
+		return nil
+	}
+	unlock, err := lockHome(s.layout)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	st, err := loadState(s.layout)
+	if err != nil && !purge {
+		return err
+	}
+	if st != nil {
+		marker := homeMarker(s.cfg.Home)
+		// TaskManagers first, then the JobManager, then the broker the job reads from.
+		procs := allProcs(st)
+		for i := len(procs) - 1; i >= 0; i-- {
+			p := procs[i]
+			if !processAlive(p.rec.PID, marker) {
+				continue
+			}
+			fmt.Fprintf(progress, "stopping %s (pid %d)\n", p.name, p.rec.PID)
+			if err := stopProcess(ctx, p.rec.PID, marker, s.cfg.StopTimeout); err != nil {
+				return fmt.Errorf("stop %s: %w", p.name, err)
+			}
+		}
+		st.Kafka, st.JobManager, st.TaskManagers = nil, nil, nil
+		if !purge {
+			if err := st.save(s.layout); err != nil {
+				return err
+			}
+		}
+	}
+	if purge {
+		unlock()
+		if err := os.RemoveAll(s.layout.home); err != nil {
+			return fmt.Errorf("remove %s: %w", s.layout.home, err)
+		}
+		fmt.Fprintf(progress, "removed %s\n", s.layout.home)
+	}
+	return nil
+}
