@@ -1,0 +1,104 @@
+// Package event is the IoT event of the Azure "Streaming at Scale" sample: its schema, an
+// allocation-free JSON encoder for the generator, and the device model (ids and sequences).
+package event
+
+import (
+	"math/rand/v2"
+	"strconv"
+)
+
+// DefaultDevicePrefix is the deviceId prefix of the sample's seed document; the device
+// number follows it.
+const DefaultDevicePrefix = "contoso://device-id-"
+
+// ComplexFields is the number of moreDataN doubles in complexData.
+const ComplexFields = 23
+
+// Encoder appends events as JSON. It owns a seeded PRNG, so the same seed and calls give the
+// same bytes. Not safe for concurrent use.
+type Encoder struct {
+	rng    *rand.Rand
+	prefix string
+}
+
+// NewEncoder returns an encoder whose content is determined by seed, with deviceIds
+// prefix+N.
+func NewEncoder(seed uint64, prefix string) *Encoder {
+	return &Encoder{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), prefix: prefix}
+}
+
+// AppendKey appends the record key of a device: its deviceId.
+func (e *Encoder) AppendKey(buf []byte, device int) []byte {
+	buf = append(buf, e.prefix...)
+	return strconv.AppendInt(buf, int64(device), 10)
+}
+
+// Type is the sensor type of a device: even devices measure TEMP, odd ones CO2, so that a
+// device's type is stable across events as in the sample's simulator.
+func Type(device int) string {
+	if device%2 == 0 {
+		return "TEMP"
+	}
+	return "CO2"
+}
+
+// Append appends one event of device with sequence number seq created at createdAtMicros
+// (Unix microseconds, UTC), in the sample's field order:
+//
+//	{"eventId":…,"complexData":{"moreData0":…,…},"value":…,"deviceId":…,
+//	 "deviceSequenceNumber":…,"type":…,"createdAt":…}
+func (e *Encoder) Append(buf []byte, device int, seq int64, createdAtMicros int64) []byte {
+	buf = append(buf, `{"eventId":"`...)
+	buf = appendUUIDv4(buf, e.rng.Uint64(), e.rng.Uint64())
+	buf = append(buf, `","complexData":{`...)
+	for i := range ComplexFields {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, `"moreData`...)
+		buf = strconv.AppendInt(buf, int64(i), 10)
+		buf = append(buf, `":`...)
+		buf = strconv.AppendFloat(buf, e.rng.Float64()*100, 'f', -1, 64)
+	}
+	buf = append(buf, `},"value":`...)
+	buf = strconv.AppendFloat(buf, e.rng.Float64()*100, 'f', -1, 64)
+	buf = append(buf, `,"deviceId":"`...)
+	buf = e.AppendKey(buf, device)
+	buf = append(buf, `","deviceSequenceNumber":`...)
+	buf = strconv.AppendInt(buf, seq, 10)
+	buf = append(buf, `,"type":"`...)
+	buf = append(buf, Type(device)...)
+	buf = append(buf, `","createdAt":"`...)
+	buf = AppendTimestampMicros(buf, createdAtMicros)
+	return append(buf, `"}`...)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendUUIDv4 formats 128 random bits as a version 4, variant 10 UUID.
+func appendUUIDv4(buf []byte, hi, lo uint64) []byte {
+	hi = hi&^(0xf<<12) | 0x4<<12 // version nibble
+	lo = lo&^(0x3<<62) | 0x2<<62 // variant bits 10
+	var b [36]byte
+	n := 0
+	put := func(v uint64, nibbles int) {
+		for i := nibbles - 1; i >= 0; i-- {
+			b[n] = hexDigits[(v>>(uint(i)*4))&0xf]
+			n++
+		}
+	}
+	put(hi>>32, 8)
+	b[n] = '-'
+	n++
+	put(hi>>16, 4)
+	b[n] = '-'
+	n++
+	put(hi, 4)
+	b[n] = '-'
+	n++
+	put(lo>>48, 4)
+	b[n] = '-'
+	n++
+	put(lo, 12)
+	return append(buf, b[:]...)
+}

@@ -1,0 +1,171 @@
+package generate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/streamscale/streamscale/internal/event"
+)
+
+// tick is how often the scheduler wakes to send what has come due.
+const tick = time.Millisecond
+
+// Run sends events with client (which carries the producer settings) until Count events or
+// Duration have passed, or ctx ends. On ctx's end it stops scheduling, waits for what is in
+// flight (up to 30 s) and returns the summary with ctx's error. When every record failed it
+// returns an error that names the cause.
+func Run(ctx context.Context, client *kgo.Client, cfg Config, progress io.Writer) (Summary, error) {
+	if err := cfg.Validate(); err != nil {
+		return Summary{}, err
+	}
+	seed := uint64(cfg.Seed)
+	if seed == 0 {
+		seed = uint64(time.Now().UnixNano())
+	}
+	g := &generator{
+		cfg: cfg, client: client, enc: event.NewEncoder(seed+uint64(cfg.Instance), cfg.DeviceIDPrefix),
+		dupRNG: rand.New(rand.NewPCG(seed, 0xd1b54a32d192ed03)), stats: newStats(),
+		devices: cfg.ownedDevices(),
+		pool:    sync.Pool{New: func() any { b := make([]byte, 0, 1200); return &b }},
+	}
+	g.seqs = make([]int64, len(g.devices))
+	return g.run(ctx, progress)
+}
+
+type generator struct {
+	cfg     Config
+	client  *kgo.Client
+	enc     *event.Encoder
+	dupRNG  *rand.Rand
+	stats   *stats
+	devices []int
+	seqs    []int64
+	pool    sync.Pool
+}
+
+func (g *generator) run(ctx context.Context, progress io.Writer) (Summary, error) {
+	start := time.Now()
+	interval := time.Duration(float64(time.Second) / g.cfg.Rate)
+	var end time.Time
+	if g.cfg.Count == 0 {
+		end = start.Add(g.cfg.Duration)
+	}
+	nextProgress := start.Add(g.cfg.ProgressInterval)
+	var k int64
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	var runErr error
+loop:
+	for {
+		now := time.Now()
+		// Send every event whose intended time has come (open loop).
+		for {
+			if g.cfg.Count > 0 && k >= g.cfg.Count {
+				break loop
+			}
+			intended := start.Add(time.Duration(k) * interval)
+			if !end.IsZero() && !intended.Before(end) {
+				break loop
+			}
+			if intended.After(now) {
+				break
+			}
+			if err := g.send(ctx, k, intended); err != nil {
+				runErr = err
+				break loop
+			}
+			k++
+		}
+		if progress != nil && !now.Before(nextProgress) {
+			g.printProgress(progress, now.Sub(start))
+			nextProgress = nextProgress.Add(g.cfg.ProgressInterval)
+		}
+		timer.Reset(tick)
+		select {
+		case <-ctx.Done():
+			runErr = ctx.Err()
+			break loop
+		case <-timer.C:
+		}
+	}
+	elapsed := time.Since(start)
+	flushCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if err := g.client.Flush(flushCtx); err != nil && runErr == nil {
+		runErr = fmt.Errorf("flush: records still unacknowledged after 30 s: %w", err)
+	}
+	sum := g.stats.summary(elapsed, g.cfg.Rate)
+	if progress != nil {
+		g.printProgress(progress, elapsed)
+	}
+	if runErr == nil && sum.Records > 0 && sum.Acked == 0 {
+		runErr = fmt.Errorf("no record was acknowledged: %s", plainError(g.stats.firstError, g.cfg.Topic))
+	}
+	return sum, runErr
+}
+
+// send encodes and produces event k (and, by chance, its byte-identical duplicate).
+func (g *generator) send(ctx context.Context, k int64, intended time.Time) error {
+	i := int(k % int64(len(g.devices)))
+	device := g.devices[i]
+	seq := g.seqs[i]
+	g.seqs[i]++
+	now := time.Now()
+	bp := g.pool.Get().(*[]byte)
+	*bp = g.enc.Append((*bp)[:0], device, seq, now.UnixMicro())
+	key := g.enc.AppendKey(make([]byte, 0, len(g.cfg.DeviceIDPrefix)+8), device)
+	dup := g.cfg.DuplicateFraction > 0 && g.dupRNG.Float64() < g.cfg.DuplicateFraction
+	if err := g.produce(ctx, key, *bp, bp, now); err != nil {
+		return err
+	}
+	g.stats.sent(now.Sub(intended), len(*bp), false)
+	if dup {
+		value := append([]byte(nil), (*bp)...)
+		if err := g.produce(ctx, key, value, nil, time.Now()); err != nil {
+			return err
+		}
+		g.stats.sent(0, len(value), true)
+	}
+	return nil
+}
+
+// produce sends one record; the value buffer goes back to the pool when its promise fires.
+func (g *generator) produce(ctx context.Context, key, value []byte, pooled *[]byte, sentAt time.Time) error {
+	rec := &kgo.Record{Topic: g.cfg.Topic, Key: key, Value: value}
+	g.client.Produce(ctx, rec, func(_ *kgo.Record, err error) {
+		g.stats.ack(time.Since(sentAt), err)
+		if pooled != nil {
+			g.pool.Put(pooled)
+		}
+	})
+	return ctx.Err()
+}
+
+func (g *generator) printProgress(w io.Writer, elapsed time.Duration) {
+	s := g.stats.summary(elapsed, g.cfg.Rate)
+	fmt.Fprintf(w, "%6.0fs  %8.0f/s of %.0f/s  events %d  bytes %d  errors %d  send-lag p99 %.1fms  ack p99 %.1fms\n",
+		elapsed.Seconds(), s.AchievedRate, s.TargetRate, s.Events, s.Bytes, s.Errors, s.SendLagMs.P99, s.ProduceLatencyMs.P99)
+}
+
+// plainError names the common broker errors in plain words.
+func plainError(err error, topic string) string {
+	switch {
+	case err == nil:
+		return "unknown error"
+	case errors.Is(err, kerr.UnknownTopicOrPartition):
+		return fmt.Sprintf("topic %q does not exist: create it with `streamscale topics create`", topic)
+	case errors.Is(err, kerr.TopicAuthorizationFailed), errors.Is(err, kerr.SaslAuthenticationFailed):
+		return "not authorized: check the credentials and the topic's ACLs"
+	case errors.Is(err, kgo.ErrRecordTimeout):
+		return "timed out: the broker did not acknowledge in time (is it reachable?)"
+	}
+	return err.Error()
+}

@@ -1,0 +1,204 @@
+package generate
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// newKfake starts franz-go's in-process fake cluster (a unit-test fake, not a real broker)
+// with topic "in" of the given partitions, and returns a client for it.
+func newKfake(t *testing.T, partitions int32) *kgo.Client {
+	t.Helper()
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(partitions, "in"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.ProducerLinger(time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	return cl
+}
+
+type rec struct {
+	key   string
+	value []byte
+	part  int32
+}
+
+func consumeAll(t *testing.T, cl *kgo.Client, want int) []rec {
+	t.Helper()
+	consumer, err := kgo.NewClient(kgo.SeedBrokers(cl.OptValue(kgo.SeedBrokers).([]string)...), kgo.ConsumeTopics("in"), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer consumer.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var out []rec
+	for len(out) < want {
+		fs := consumer.PollFetches(ctx)
+		if ctx.Err() != nil {
+			t.Fatalf("consumed %d of %d records before the timeout", len(out), want)
+		}
+		fs.EachRecord(func(r *kgo.Record) { out = append(out, rec{string(r.Key), r.Value, r.Partition}) })
+	}
+	return out
+}
+
+func TestRun_Kfake_ExactCountAndSequences(t *testing.T) {
+	cl := newKfake(t, 2)
+	cfg := DefaultConfig()
+	cfg.Count, cfg.Rate, cfg.Devices, cfg.DuplicateFraction, cfg.Seed = 5000, 50000, 50, 0.01, 9
+	sum, err := Run(context.Background(), cl, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Events != 5000 || sum.Acked != sum.Records || sum.Records != sum.Events+sum.DuplicatesSent || sum.Errors != 0 {
+		t.Fatalf("summary = %+v", sum)
+	}
+	if sum.DuplicatesSent == 0 {
+		t.Fatal("a 1% duplicate fraction over 5000 events sent no duplicate")
+	}
+	recs := consumeAll(t, cl, int(sum.Records))
+	next := map[string]int64{}
+	partOf := map[string]int32{}
+	var prev []byte
+	dups := 0
+	for _, r := range recs {
+		var e struct {
+			DeviceID string `json:"deviceId"`
+			Seq      int64  `json:"deviceSequenceNumber"`
+		}
+		if err := json.Unmarshal(r.value, &e); err != nil {
+			t.Fatal(err)
+		}
+		if e.DeviceID != r.key {
+			t.Fatalf("key %q != deviceId %q", r.key, e.DeviceID)
+		}
+		if p, ok := partOf[r.key]; ok && p != r.part {
+			t.Fatalf("device %s in two partitions", r.key)
+		}
+		partOf[r.key] = r.part
+		switch {
+		case e.Seq == next[r.key]:
+			next[r.key]++
+		case e.Seq == next[r.key]-1 && bytes.Equal(r.value, prev):
+			dups++ // a byte-identical duplicate directly after its original
+		default:
+			t.Fatalf("device %s: sequence %d, want %d", r.key, e.Seq, next[r.key])
+		}
+		prev = r.value
+	}
+	var total int64
+	for _, n := range next {
+		total += n
+	}
+	if total != 5000 || len(next) != 50 || int64(dups) != sum.DuplicatesSent {
+		t.Fatalf("got %d events over %d devices and %d duplicates, want 5000 over 50 and %d", total, len(next), dups, sum.DuplicatesSent)
+	}
+}
+
+func TestRun_Kfake_InstancesShareTheDeviceSpace(t *testing.T) {
+	cl := newKfake(t, 1)
+	for i := range 3 {
+		cfg := DefaultConfig()
+		cfg.Count, cfg.Rate, cfg.Devices, cfg.DuplicateFraction = 300, 100000, 30, 0
+		cfg.Instance, cfg.Instances = i, 3
+		if _, err := Run(context.Background(), cl, cfg, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	recs := consumeAll(t, cl, 900)
+	seqs := map[string][]int64{}
+	for _, r := range recs {
+		var e struct {
+			Seq int64 `json:"deviceSequenceNumber"`
+		}
+		if err := json.Unmarshal(r.value, &e); err != nil {
+			t.Fatal(err)
+		}
+		seqs[r.key] = append(seqs[r.key], e.Seq)
+	}
+	if len(seqs) != 30 {
+		t.Fatalf("%d devices, want 30", len(seqs))
+	}
+	for dev, s := range seqs {
+		for i, v := range s {
+			if v != int64(i) {
+				t.Fatalf("device %s: sequences %v are not one gap-free run (instances overlap?)", dev, s)
+			}
+		}
+	}
+}
+
+func TestRun_Kfake_CancelReturnsSummary(t *testing.T) {
+	cl := newKfake(t, 1)
+	cfg := DefaultConfig()
+	cfg.Rate, cfg.Duration = 1000, time.Hour
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	start := time.Now()
+	sum, err := Run(ctx, cl, cfg, nil)
+	if err == nil || time.Since(start) > 10*time.Second {
+		t.Fatalf("Run after cancel = %v after %s, want ctx error promptly", err, time.Since(start))
+	}
+	if sum.Events == 0 || sum.Acked != sum.Records {
+		t.Fatalf("summary after cancel = %+v, want sent records all acknowledged", sum)
+	}
+}
+
+func TestRun_Kfake_UnknownTopicIsNamed(t *testing.T) {
+	c2, err := kfake.NewCluster(kfake.NumBrokers(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(c2.ListenAddrs()...), kgo.RecordDeliveryTimeout(2*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	cfg := DefaultConfig()
+	cfg.Topic, cfg.Count, cfg.Rate = "nope", 10, 1000
+	_, err = Run(context.Background(), cl, cfg, nil)
+	if err == nil || !strings.Contains(err.Error(), "nope") {
+		t.Fatalf("Run to a missing topic = %v, want an error naming the topic", err)
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(*Config)
+		want   string
+	}{
+		{"defaults", func(*Config) {}, ""},
+		{"zero rate", func(c *Config) { c.Rate = 0 }, "rate"},
+		{"no duration", func(c *Config) { c.Duration = 0 }, "duration"},
+		{"count instead of duration", func(c *Config) { c.Duration, c.Count = 0, 10 }, ""},
+		{"no devices", func(c *Config) { c.Devices = 0 }, "devices"},
+		{"fraction above one", func(c *Config) { c.DuplicateFraction = 2 }, "duplicate-fraction"},
+		{"instance out of range", func(c *Config) { c.Instance, c.Instances = 3, 3 }, "instance"},
+		{"more instances than devices", func(c *Config) { c.Devices, c.Instances = 2, 3 }, "instances"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := DefaultConfig()
+			tt.mutate(&c)
+			err := c.Validate()
+			if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
+				t.Fatalf("Validate() = %v, want error containing %q", err, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,32 @@
+package verify
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+)
+
+// WriteText renders the result as a short table.
+func (r Result) WriteText(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "records\t%d\n", r.Records)
+	fmt.Fprintf(tw, "events (distinct)\t%d\n", r.Events)
+	fmt.Fprintf(tw, "devices\t%d\n", r.Devices)
+	fmt.Fprintf(tw, "missing\t%d\n", r.Missing)
+	fmt.Fprintf(tw, "duplicates\t%d\n", r.Duplicates)
+	fmt.Fprintf(tw, "out of order\t%d\n", r.OutOfOrder)
+	fmt.Fprintf(tw, "malformed\t%d\n", r.Malformed)
+	fmt.Fprintf(tw, "without enqueuedAt/processedAt\t%d\n", r.MissingFields)
+	fmt.Fprintf(tw, "rate (records/s)\t%.0f\n", r.RatePerSec)
+	fmt.Fprintln(tw, "latency ms\tp50\tp90\tp99\tp99.9\tmax")
+	for _, l := range []struct {
+		name string
+		p    Percentiles
+	}{{"pipeline", r.LatencyMs.Pipeline}, {"end-to-end", r.LatencyMs.EndToEnd}, {"in-job", r.LatencyMs.InJob}} {
+		fmt.Fprintf(tw, "  %s\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\n", l.name, l.p.P50, l.p.P90, l.p.P99, l.p.P999, l.p.Max)
+	}
+	if r.NegativeLatencies > 0 {
+		fmt.Fprintf(tw, "negative latencies (clock skew or CreateTime topic)\t%d\n", r.NegativeLatencies)
+	}
+	return tw.Flush()
+}

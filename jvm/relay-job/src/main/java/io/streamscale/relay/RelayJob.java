@@ -1,0 +1,59 @@
+package io.streamscale.relay;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The streamscale relay: reads the input topic, adds {@code enqueuedAt} (the input record's
+ * Kafka timestamp) and {@code processedAt} (when the job handled it) to each JSON object, and
+ * writes it with the same key to the output topic; records that are not JSON objects go to the
+ * dead-letter topic. At-least-once, checkpointed. Arguments: see {@link RelayOptions}.
+ */
+public final class RelayJob {
+    private RelayJob() {}
+
+    public static void main(String[] args) throws Exception {
+        RelayOptions o = RelayOptions.parse(args);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.enableCheckpointing(o.checkpointIntervalMs, CheckpointingMode.AT_LEAST_ONCE);
+
+        KafkaSource<KafkaInput> source = KafkaSource.<KafkaInput>builder()
+                .setBootstrapServers(o.bootstrapServers)
+                .setTopics(o.inputTopic)
+                .setGroupId(o.groupId)
+                .setStartingOffsets(startingOffsets(o.startingOffsets))
+                .setDeserializer(new KafkaInputDeserializer())
+                .setProperty("client.id.prefix", o.groupId)
+                .build();
+        KafkaSink<Relayed> sink = KafkaSink.<Relayed>builder()
+                .setBootstrapServers(o.bootstrapServers)
+                .setRecordSerializer(new RelaySerializer(o.outputTopic, o.deadLetterTopic))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .setProperty("linger.ms", "5")
+                .build();
+
+        DataStream<KafkaInput> input = env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka: " + o.inputTopic)
+                .uid("kafka-source");
+        RelayPipeline.build(input, new RelayFunction())
+                .sinkTo(sink).name("kafka: " + o.outputTopic + " / " + o.deadLetterTopic).uid("kafka-sink");
+        env.execute(o.jobName);
+    }
+
+    private static OffsetsInitializer startingOffsets(String mode) {
+        switch (mode) {
+            case "earliest":
+                return OffsetsInitializer.earliest();
+            case "latest":
+                return OffsetsInitializer.latest();
+            default:
+                return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        }
+    }
+}
