@@ -102,13 +102,13 @@ func (c *Client) Exceptions(ctx context.Context, jobID string) (JobExceptions, e
 	return e, nil
 }
 
-// RootCause is the first line of the job's latest exception, or "" when there is none.
+// RootCause is the root cause of the job's latest exception, or "" when there is none.
 func (e JobExceptions) RootCause() string {
 	if len(e.History.Entries) == 0 {
 		return ""
 	}
 	first := e.History.Entries[0]
-	if l := firstLine(first.Stacktrace); l != "" {
+	if l := RootCause(first.Stacktrace); l != "" {
 		return l
 	}
 	return first.Name

@@ -1,0 +1,95 @@
+//go:build integration
+
+package integration
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/streamscale/streamscale/internal/local"
+)
+
+// buildDir is the repository's build/ directory, where `make build` puts the runtime
+// classpaths and the job jar.
+func buildDir(t testing.TB) string {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	d := filepath.Join(filepath.Dir(file), "..", "build")
+	if _, err := os.Stat(filepath.Join(d, "jobs", "relay-job.jar")); err != nil {
+		t.Fatalf("%s has no relay-job.jar: run `make build` before the integration tests", d)
+	}
+	return d
+}
+
+// startStack starts a real local stack on free ports in a temp dir. Cleanup stops it and
+// fails the test if any process it started is still alive.
+func startStack(t *testing.T) (*local.Stack, local.Status) {
+	t.Helper()
+	c := local.DefaultConfig()
+	c.Home = t.TempDir()
+	c.RuntimeDir = filepath.Join(buildDir(t), "runtime")
+	ports, err := local.FreePorts(4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.KafkaPort, c.ControllerPort, c.FlinkRESTPort, c.FlinkRPCPort = ports[0], ports[1], ports[2], ports[3]
+	c.Slots = 2
+	s, err := local.New(c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	st, err := s.Up(ctx, logWriter{t})
+	pids := append([]int{st.Kafka.PID, st.Flink.JobManagerPID}, st.Flink.TaskManagerPIDs...)
+	t.Cleanup(func() {
+		if err := s.Down(context.Background(), false, logWriter{t}); err != nil {
+			t.Errorf("stop stack: %v", err)
+		}
+		for _, pid := range pids {
+			if pid > 0 && alive(pid) {
+				t.Errorf("process %d still alive after Down", pid)
+				_ = syscall.Kill(pid, syscall.SIGKILL)
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, st
+}
+
+// alive reports whether pid runs and is not a zombie.
+func alive(pid int) bool {
+	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return false
+	}
+	for i := len(b) - 1; i > 0; i-- {
+		if b[i] == ')' {
+			return i+2 < len(b) && b[i+2] != 'Z'
+		}
+	}
+	return true
+}
+
+type logWriter struct{ t *testing.T }
+
+func (w logWriter) Write(p []byte) (int, error) {
+	w.t.Helper()
+	w.t.Log(string(trimNL(p)))
+	return len(p), nil
+}
+
+func trimNL(p []byte) []byte {
+	for len(p) > 0 && p[len(p)-1] == '\n' {
+		p = p[:len(p)-1]
+	}
+	return p
+}
