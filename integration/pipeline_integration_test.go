@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/streamscale/streamscale/internal/flink"
@@ -36,13 +35,12 @@ func TestIntegrationPipeline(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cl.Close()
-	adm := kadm.NewClient(cl)
 	specs := []kafkaconn.TopicSpec{
 		{Name: "in", Partitions: 2, Configs: kafkaconn.LogAppendTime()},
 		{Name: "out", Partitions: 2, Configs: kafkaconn.LogAppendTime()},
 		{Name: "in-dead-letter", Partitions: 1},
 	}
-	if _, err := kafkaconn.EnsureTopics(ctx, adm, specs); err != nil {
+	if _, err := kafkaconn.EnsureTopics(ctx, cl, specs); err != nil {
 		t.Fatal(err)
 	}
 	fc, err := flink.New(st.Flink.REST)

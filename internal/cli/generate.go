@@ -22,7 +22,9 @@ type genFlags struct {
 	linger time.Duration
 }
 
-func newGenFlags() *genFlags { return &genFlags{cfg: generate.DefaultConfig(), linger: 5 * time.Millisecond} }
+func newGenFlags() *genFlags {
+	return &genFlags{cfg: generate.DefaultConfig(), linger: 5 * time.Millisecond}
+}
 
 func (g *genFlags) add(fs *pflag.FlagSet, withTopic bool) {
 	if withTopic {
@@ -44,6 +46,8 @@ func (g *genFlags) producerOpts() []kgo.Opt {
 		kgo.ProducerLinger(g.linger),
 		kgo.ProducerBatchMaxBytes(1 << 20),
 		kgo.MaxBufferedRecords(1 << 16),
+		// A broker that does not answer fails records after this long instead of never.
+		kgo.RecordDeliveryTimeout(30 * time.Second),
 	}
 }
 

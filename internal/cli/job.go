@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/streamscale/streamscale/internal/flink"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
@@ -84,8 +85,8 @@ If the job fails to start, Flink's exception is shown.`,
 				return err
 			}
 			var partitions int32
-			err = withAdmin(ctx, conn, func(ctx context.Context, adm *kadm.Client) error {
-				offs, err := kafkaconn.EndOffsets(ctx, adm, topics.in)
+			err = withClient(ctx, conn, func(ctx context.Context, cl *kgo.Client) error {
+				offs, err := kafkaconn.EndOffsets(ctx, kadm.NewClient(cl), topics.in)
 				partitions = int32(len(offs))
 				return err
 			})

@@ -106,7 +106,7 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 	if err != nil {
 		return err
 	}
-	if _, err := kafkaconn.EnsureTopics(ctx, adm, specs); err != nil {
+	if _, err := kafkaconn.EnsureTopics(ctx, cl, specs); err != nil {
 		return err
 	}
 	fc, err := flink.New(flinkURL)
@@ -277,4 +277,3 @@ func writeRunSummary(w io.Writer, rec runlog.Run, gen generate.Summary, res veri
 	}
 	fmt.Fprintf(w, "verification: %s (%d missing)\n", verdict, missing)
 }
-

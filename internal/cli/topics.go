@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 )
@@ -31,12 +32,12 @@ append time as Event Hubs' records do. Existing topics are checked, not changed.
   streamscale topics create --brokers kafka:9092 --partitions 12`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withAdmin(cmd.Context(), conn, func(ctx context.Context, adm *kadm.Client) error {
+			return withClient(cmd.Context(), conn, func(ctx context.Context, cl *kgo.Client) error {
 				specs, err := topics.specs()
 				if err != nil {
 					return err
 				}
-				res, err := kafkaconn.EnsureTopics(ctx, adm, specs)
+				res, err := kafkaconn.EnsureTopics(ctx, cl, specs)
 				if err != nil {
 					return err
 				}
@@ -65,8 +66,8 @@ func newTopicsDeleteCmd(f *Factory) *cobra.Command {
 		Example: `  streamscale topics delete in out in-dead-letter`,
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withAdmin(cmd.Context(), conn, func(ctx context.Context, adm *kadm.Client) error {
-				resps, err := adm.DeleteTopics(ctx, args...)
+			return withClient(cmd.Context(), conn, func(ctx context.Context, cl *kgo.Client) error {
+				resps, err := kadm.NewClient(cl).DeleteTopics(ctx, args...)
 				if err != nil {
 					return fmt.Errorf("delete topics: %w", err)
 				}
@@ -84,8 +85,8 @@ func newTopicsDeleteCmd(f *Factory) *cobra.Command {
 	return cmd
 }
 
-// withAdmin runs fn with an admin client for the resolved brokers and closes it afterwards.
-func withAdmin(ctx context.Context, conn *connFlags, fn func(context.Context, *kadm.Client) error) error {
+// withClient runs fn with a client for the resolved brokers and closes it afterwards.
+func withClient(ctx context.Context, conn *connFlags, fn func(context.Context, *kgo.Client) error) error {
 	c, err := conn.conn()
 	if err != nil {
 		return err
@@ -95,5 +96,5 @@ func withAdmin(ctx context.Context, conn *connFlags, fn func(context.Context, *k
 		return err
 	}
 	defer cl.Close()
-	return fn(ctx, kadm.NewClient(cl))
+	return fn(ctx, cl)
 }

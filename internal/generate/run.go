@@ -78,10 +78,7 @@ loop:
 			if intended.After(now) {
 				break
 			}
-			if err := g.send(ctx, k, intended); err != nil {
-				runErr = err
-				break loop
-			}
+			g.send(ctx, k, intended)
 			k++
 		}
 		if progress != nil && !now.Before(nextProgress) {
@@ -113,7 +110,7 @@ loop:
 }
 
 // send encodes and produces event k (and, by chance, its byte-identical duplicate).
-func (g *generator) send(ctx context.Context, k int64, intended time.Time) error {
+func (g *generator) send(ctx context.Context, k int64, intended time.Time) {
 	i := int(k % int64(len(g.devices)))
 	device := g.devices[i]
 	seq := g.seqs[i]
@@ -123,30 +120,26 @@ func (g *generator) send(ctx context.Context, k int64, intended time.Time) error
 	*bp = g.enc.Append((*bp)[:0], device, seq, now.UnixMicro())
 	key := g.enc.AppendKey(make([]byte, 0, len(g.cfg.DeviceIDPrefix)+8), device)
 	dup := g.cfg.DuplicateFraction > 0 && g.dupRNG.Float64() < g.cfg.DuplicateFraction
-	if err := g.produce(ctx, key, *bp, bp, now); err != nil {
-		return err
-	}
 	g.stats.sent(now.Sub(intended), len(*bp), false)
+	g.produce(ctx, key, *bp, bp, now)
 	if dup {
 		value := append([]byte(nil), (*bp)...)
-		if err := g.produce(ctx, key, value, nil, time.Now()); err != nil {
-			return err
-		}
 		g.stats.sent(0, len(value), true)
+		g.produce(ctx, key, value, nil, time.Now())
 	}
-	return nil
 }
 
 // produce sends one record; the value buffer goes back to the pool when its promise fires.
-func (g *generator) produce(ctx context.Context, key, value []byte, pooled *[]byte, sentAt time.Time) error {
+func (g *generator) produce(ctx context.Context, key, value []byte, pooled *[]byte, sentAt time.Time) {
 	rec := &kgo.Record{Topic: g.cfg.Topic, Key: key, Value: value}
-	g.client.Produce(ctx, rec, func(_ *kgo.Record, err error) {
+	// The record outlives ctx: on Ctrl-C the scheduler stops but what was handed to the client
+	// is still delivered (Run flushes it), rather than failed with "context canceled".
+	g.client.Produce(context.WithoutCancel(ctx), rec, func(_ *kgo.Record, err error) {
 		g.stats.ack(time.Since(sentAt), err)
 		if pooled != nil {
 			g.pool.Put(pooled)
 		}
 	})
-	return ctx.Err()
 }
 
 func (g *generator) printProgress(w io.Writer, elapsed time.Duration) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // TopicSpec describes a topic the pipeline needs.
@@ -36,11 +37,18 @@ type TopicResult struct {
 // EnsureTopics creates the topics that do not exist and checks those that do: an existing
 // topic with fewer partitions than asked for, or with another timestamp type, is an error
 // naming the fix, because reusing it would silently change what the run measures.
-func EnsureTopics(ctx context.Context, adm *kadm.Client, specs []TopicSpec) ([]TopicResult, error) {
+//
+// franz-go caches metadata, including "unknown topic", for a few seconds; EnsureTopics purges
+// the topics from cl's cache before and after, so that what follows sees the topics as they
+// are.
+func EnsureTopics(ctx context.Context, cl *kgo.Client, specs []TopicSpec) ([]TopicResult, error) {
+	adm := kadm.NewClient(cl)
 	names := make([]string, len(specs))
 	for i, s := range specs {
 		names[i] = s.Name
 	}
+	cl.PurgeTopicsFromClient(names...)
+	defer cl.PurgeTopicsFromClient(names...)
 	existing, err := adm.ListTopics(ctx, names...)
 	if err != nil {
 		return nil, fmt.Errorf("list topics: %w", err)
