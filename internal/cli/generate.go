@@ -18,7 +18,6 @@ import (
 // genFlags bind generate.Config to flags shared by `generate` and `run`.
 type genFlags struct {
 	cfg    generate.Config
-	tier   int
 	linger time.Duration
 }
 

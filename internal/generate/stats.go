@@ -5,31 +5,25 @@ import (
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
-)
 
-// Percentiles of a latency in milliseconds.
-type Percentiles struct {
-	P50  float64 `json:"p50"`
-	P99  float64 `json:"p99"`
-	P999 float64 `json:"p999"`
-	Max  float64 `json:"max"`
-}
+	"github.com/streamscale/streamscale/internal/latency"
+)
 
 // Summary is the generator's account of a run.
 type Summary struct {
-	Events           int64       `json:"events"`
-	DuplicatesSent   int64       `json:"duplicatesSent"`
-	Records          int64       `json:"records"`
-	Acked            int64       `json:"acked"`
-	Bytes            int64       `json:"bytes"`
-	Errors           int64       `json:"errors"`
-	Elapsed          float64     `json:"elapsed"`
-	TargetRate       float64     `json:"targetRate"`
-	AchievedRate     float64     `json:"achievedRate"`
-	MeanRecordBytes  float64     `json:"meanRecordBytes"`
-	SendLagMs        Percentiles `json:"sendLagMs"`
-	ProduceLatencyMs Percentiles `json:"produceLatencyMs"`
-	FirstError       string      `json:"firstError,omitempty"`
+	Events           int64               `json:"events"`
+	DuplicatesSent   int64               `json:"duplicatesSent"`
+	Records          int64               `json:"records"`
+	Acked            int64               `json:"acked"`
+	Bytes            int64               `json:"bytes"`
+	Errors           int64               `json:"errors"`
+	Elapsed          float64             `json:"elapsed"`
+	TargetRate       float64             `json:"targetRate"`
+	AchievedRate     float64             `json:"achievedRate"`
+	MeanRecordBytes  float64             `json:"meanRecordBytes"`
+	SendLagMs        latency.Percentiles `json:"sendLagMs"`
+	ProduceLatencyMs latency.Percentiles `json:"produceLatencyMs"`
+	FirstError       string              `json:"firstError,omitempty"`
 }
 
 // stats collects counters and histograms (microseconds, 1 µs to 1 h, 3 significant digits).
@@ -49,8 +43,8 @@ type stats struct {
 
 func newStats() *stats {
 	return &stats{
-		sendLag: hdrhistogram.New(1, int64(time.Hour/time.Microsecond), 3),
-		produce: hdrhistogram.New(1, int64(time.Hour/time.Microsecond), 3),
+		sendLag: latency.NewHistogram(),
+		produce: latency.NewHistogram(),
 	}
 }
 
@@ -67,7 +61,7 @@ func (s *stats) sent(lag time.Duration, size int, duplicate bool) {
 	s.mu.Unlock()
 }
 
-func (s *stats) ack(latency time.Duration, err error) {
+func (s *stats) ack(took time.Duration, err error) {
 	s.mu.Lock()
 	if err != nil {
 		s.errors++
@@ -76,7 +70,7 @@ func (s *stats) ack(latency time.Duration, err error) {
 		}
 	} else {
 		s.acked++
-		_ = s.produce.RecordValue(max(latency.Microseconds(), 0))
+		_ = s.produce.RecordValue(max(took.Microseconds(), 0))
 	}
 	s.mu.Unlock()
 }
@@ -87,7 +81,7 @@ func (s *stats) summary(elapsed time.Duration, target float64) Summary {
 	sum := Summary{
 		Events: s.events, DuplicatesSent: s.dups, Records: s.records, Acked: s.acked, Bytes: s.bytes,
 		Errors: s.errors, Elapsed: elapsed.Seconds(), TargetRate: target,
-		SendLagMs: percentiles(s.sendLag), ProduceLatencyMs: percentiles(s.produce),
+		SendLagMs: latency.Summarize(s.sendLag), ProduceLatencyMs: latency.Summarize(s.produce),
 	}
 	if elapsed > 0 {
 		sum.AchievedRate = float64(s.events) / elapsed.Seconds()
@@ -99,12 +93,4 @@ func (s *stats) summary(elapsed time.Duration, target float64) Summary {
 		sum.FirstError = s.firstError.Error()
 	}
 	return sum
-}
-
-func percentiles(h *hdrhistogram.Histogram) Percentiles {
-	ms := func(us int64) float64 { return float64(us) / 1000 }
-	return Percentiles{
-		P50: ms(h.ValueAtQuantile(50)), P99: ms(h.ValueAtQuantile(99)),
-		P999: ms(h.ValueAtQuantile(99.9)), Max: ms(h.Max()),
-	}
 }

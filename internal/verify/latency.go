@@ -1,20 +1,13 @@
 package verify
 
 import (
-	"time"
-
 	"github.com/HdrHistogram/hdrhistogram-go"
+
+	"github.com/streamscale/streamscale/internal/latency"
 )
 
 // Percentiles of one latency in milliseconds.
-type Percentiles struct {
-	P50   float64 `json:"p50"`
-	P90   float64 `json:"p90"`
-	P99   float64 `json:"p99"`
-	P999  float64 `json:"p999"`
-	Max   float64 `json:"max"`
-	Count int64   `json:"count"`
-}
+type Percentiles = latency.Percentiles
 
 // Latencies are the three latencies the verifier reports.
 type Latencies struct {
@@ -35,8 +28,7 @@ type latencyRecorder struct {
 }
 
 func newLatencyRecorder() *latencyRecorder {
-	h := func() *hdrhistogram.Histogram { return hdrhistogram.New(1, int64(time.Hour/time.Microsecond), 3) }
-	return &latencyRecorder{pipeline: h(), endToEnd: h(), inJob: h()}
+	return &latencyRecorder{pipeline: latency.NewHistogram(), endToEnd: latency.NewHistogram(), inJob: latency.NewHistogram()}
 }
 
 func (l *latencyRecorder) record(h *hdrhistogram.Histogram, us int64) {
@@ -48,13 +40,5 @@ func (l *latencyRecorder) record(h *hdrhistogram.Histogram, us int64) {
 }
 
 func (l *latencyRecorder) result() Latencies {
-	return Latencies{Pipeline: percentiles(l.pipeline), EndToEnd: percentiles(l.endToEnd), InJob: percentiles(l.inJob)}
-}
-
-func percentiles(h *hdrhistogram.Histogram) Percentiles {
-	ms := func(us int64) float64 { return float64(us) / 1000 }
-	return Percentiles{
-		P50: ms(h.ValueAtQuantile(50)), P90: ms(h.ValueAtQuantile(90)), P99: ms(h.ValueAtQuantile(99)),
-		P999: ms(h.ValueAtQuantile(99.9)), Max: ms(h.Max()), Count: h.TotalCount(),
-	}
+	return Latencies{Pipeline: latency.Summarize(l.pipeline), EndToEnd: latency.Summarize(l.endToEnd), InJob: latency.Summarize(l.inJob)}
 }

@@ -1,0 +1,163 @@
+//go:build integration
+
+package integration
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/streamscale/streamscale/internal/local"
+)
+
+// cli builds bin/streamscale into a temp dir once per test and runs it with args.
+type cli struct {
+	t    *testing.T
+	bin  string
+	home string
+	env  []string
+}
+
+func newCLI(t *testing.T) *cli {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "streamscale")
+	build := exec.Command("go", "build", "-o", bin, "../cmd/streamscale")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	home := t.TempDir()
+	return &cli{t: t, bin: bin, home: home, env: append(os.Environ(),
+		"STREAMSCALE_HOME="+home,
+		"STREAMSCALE_RUNTIME_DIR="+filepath.Join(buildDir(t), "runtime"),
+	)}
+}
+
+// run executes the CLI and returns stdout, stderr and the exit code.
+func (c *cli) run(ctx context.Context, args ...string) (string, string, int) {
+	c.t.Helper()
+	cmd := exec.CommandContext(ctx, c.bin, args...)
+	cmd.Env = c.env
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		code = exit.ExitCode()
+	} else if err != nil {
+		c.t.Fatalf("run %v: %v", args, err)
+	}
+	return stdout.String(), stderr.String(), code
+}
+
+// TestIntegrationCLIRun drives the built binary the way a user does: `run` starts the stack
+// and verifies a run, a second `run` reuses the job, `verify` re-checks the recorded window,
+// `status --json` has the documented shape, a taken port is a clear error, and `down` leaves
+// no process.
+func TestIntegrationCLIRun(t *testing.T) {
+	c := newCLI(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	defer cancel()
+	ports, err := local.FreePorts(4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	portFlags := []string{
+		"--kafka-port", strconv.Itoa(ports[0]), "--controller-port", strconv.Itoa(ports[1]),
+		"--flink-rest-port", strconv.Itoa(ports[2]), "--flink-rpc-port", strconv.Itoa(ports[3]),
+		"--job-jar", filepath.Join(buildDir(t), "jobs", "relay-job.jar"),
+	}
+	var status struct {
+		Kafka struct {
+			Bootstrap string `json:"bootstrap"`
+			PID       int    `json:"pid"`
+			Healthy   bool   `json:"healthy"`
+		} `json:"kafka"`
+		Flink struct {
+			REST            string `json:"rest"`
+			JobManagerPID   int    `json:"jobmanagerPid"`
+			TaskManagerPIDs []int  `json:"taskmanagerPids"`
+			Healthy         bool   `json:"healthy"`
+		} `json:"flink"`
+	}
+	t.Cleanup(func() {
+		c.run(context.Background(), "local", "down")
+		for _, pid := range append([]int{status.Kafka.PID, status.Flink.JobManagerPID}, status.Flink.TaskManagerPIDs...) {
+			if pid > 0 && alive(pid) {
+				t.Errorf("process %d alive after `local down`", pid)
+			}
+		}
+	})
+
+	out, errOut, code := c.run(ctx, append([]string{"run", "--count", "3000", "--rate", "3000", "--checkpoint-interval", "2s"}, portFlags...)...)
+	if code != 0 || !strings.Contains(out, "verification: PASS (0 missing)") {
+		t.Fatalf("first run exited %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+
+	sout, _, code := c.run(ctx, "local", "status", "--json")
+	if code != 0 {
+		t.Fatalf("status exited %d: %s", code, sout)
+	}
+	if err := json.Unmarshal([]byte(sout), &status); err != nil {
+		t.Fatalf("status --json: %v\n%s", err, sout)
+	}
+	if !status.Kafka.Healthy || !status.Flink.Healthy || status.Kafka.PID == 0 || len(status.Flink.TaskManagerPIDs) != 1 ||
+		status.Kafka.Bootstrap != "127.0.0.1:"+strconv.Itoa(ports[0]) || !strings.HasSuffix(status.Flink.REST, ":"+strconv.Itoa(ports[2])) {
+		t.Fatalf("status = %+v", status)
+	}
+
+	out, errOut, code = c.run(ctx, "run", "--count", "2000", "--rate", "4000")
+	if code != 0 || !strings.Contains(errOut, "reusing running relay job") || !strings.Contains(out, "verification: PASS") {
+		t.Fatalf("second run exited %d, want it to reuse the job\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	vout, verr, code := c.run(ctx, "verify", "--json")
+	var res struct {
+		Events    int64 `json:"events"`
+		Missing   int64 `json:"missing"`
+		LatencyMs struct {
+			Pipeline struct {
+				P50, P99, Max float64
+			} `json:"pipeline"`
+		} `json:"latencyMs"`
+	}
+	if code != 0 || json.Unmarshal([]byte(vout), &res) != nil || res.Events != 2000 || res.Missing != 0 || res.LatencyMs.Pipeline.Max <= 0 {
+		t.Fatalf("verify of the second run exited %d: %+v\n%s\n%s", code, res, vout, verr)
+	}
+
+	// Bad input: a port in use in another home is a one-line error naming the flag.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	busy := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	_, errOut, code = c.run(ctx, "local", "up", "--home", t.TempDir(), "--kafka-port", busy)
+	if code != 1 || !strings.Contains(errOut, "--kafka-port") || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+		t.Fatalf("up with a taken port exited %d with %q, want exit 1 and one line naming --kafka-port", code, errOut)
+	}
+	_, errOut, code = c.run(ctx, "generate", "--rate", "-5")
+	if code != 2 || !strings.Contains(errOut, "rate") {
+		t.Fatalf("generate --rate -5 exited %d with %q, want a usage error naming rate", code, errOut)
+	}
+
+	if _, errOut, code := c.run(ctx, "local", "down"); code != 0 {
+		t.Fatalf("down exited %d: %s", code, errOut)
+	}
+	for _, pid := range append([]int{status.Kafka.PID, status.Flink.JobManagerPID}, status.Flink.TaskManagerPIDs...) {
+		if alive(pid) {
+			t.Errorf("process %d alive after `local down`", pid)
+		}
+	}
+	if _, _, code := c.run(ctx, "local", "status"); code != 1 {
+		t.Fatalf("status after down exited %d, want 1 (not healthy)", code)
+	}
+}

@@ -1,0 +1,132 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func testFactory() (*Factory, *bytes.Buffer, *bytes.Buffer) {
+	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
+	return &Factory{IO: IOStreams{In: strings.NewReader(""), Out: out, ErrOut: errOut}, Getenv: func(string) string { return "" }}, out, errOut
+}
+
+func TestLocalUpFlags(t *testing.T) {
+	tests := []struct {
+		args    []string
+		check   func(*localUpOptions) bool
+		wantErr string
+	}{
+		{[]string{}, func(o *localUpOptions) bool { return o.Stack.cfg.KafkaPort == 9092 && o.Stack.cfg.TaskManagers == 1 }, ""},
+		{[]string{"--kafka-port", "19092", "--taskmanagers", "2", "--slots", "4", "--home", "/tmp/x"}, func(o *localUpOptions) bool {
+			return o.Stack.cfg.KafkaPort == 19092 && o.Stack.cfg.TaskManagers == 2 && o.Stack.cfg.Slots == 4 && o.Stack.cfg.Home == "/tmp/x"
+		}, ""},
+		{[]string{"--start-timeout", "30s"}, func(o *localUpOptions) bool { return o.Stack.cfg.StartTimeout == 30*time.Second }, ""},
+		{[]string{"--kafka-port", "abc"}, nil, "invalid argument"},
+		{[]string{"extra"}, nil, "unknown command"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			f, _, _ := testFactory()
+			var got *localUpOptions
+			cmd := newLocalUpCmd(f, func(_ context.Context, o *localUpOptions) error { got = o; return nil })
+			cmd.SetArgs(tt.args)
+			cmd.SetOut(&bytes.Buffer{})
+			cmd.SetErr(&bytes.Buffer{})
+			err := cmd.Execute()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || !tt.check(got) {
+				t.Fatalf("err = %v, options = %+v", err, got.Stack.cfg)
+			}
+		})
+	}
+}
+
+func TestLocalUpRejectsBadConfigAsFlagError(t *testing.T) {
+	f, _, _ := testFactory()
+	cmd := newLocalUpCmd(f, nil)
+	cmd.SetArgs([]string{"--slots", "0", "--home", t.TempDir()})
+	err := cmd.Execute()
+	var fe *FlagError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "slots") {
+		t.Fatalf("err = %v, want a FlagError naming slots", err)
+	}
+}
+
+func TestTopicFlagsPartitions(t *testing.T) {
+	tests := []struct {
+		tier, partitions int
+		want             int32
+		wantErr          bool
+	}{
+		{1, 0, 2, false}, {5, 0, 4, false}, {10, 0, 8, false}, {1, 12, 12, false}, {3, 0, 0, true}, {1, -1, 0, true},
+	}
+	for _, tt := range tests {
+		tf := newTopicFlags()
+		tf.tier, tf.partitions = tt.tier, tt.partitions
+		got, err := tf.partitionCount()
+		if (err != nil) != tt.wantErr || got != tt.want {
+			t.Errorf("tier %d partitions %d = %d, %v", tt.tier, tt.partitions, got, err)
+		}
+	}
+	tf := newTopicFlags()
+	if tf.deadLetterTopic() != "in-dead-letter" {
+		t.Errorf("dead-letter default = %q", tf.deadLetterTopic())
+	}
+}
+
+func TestConnFlagsPrecedence(t *testing.T) {
+	f, _, _ := testFactory()
+	env := map[string]string{"STREAMSCALE_BROKERS": "env:1"}
+	f.Getenv = func(k string) string { return env[k] }
+	c := newConnFlags(f)
+	c.home = t.TempDir()
+	conn, err := c.conn()
+	if err != nil || conn.Brokers[0] != "env:1" {
+		t.Fatalf("env brokers: %v, %v", conn, err)
+	}
+	c.brokers = "flag:2"
+	if conn, _ = c.conn(); conn.Brokers[0] != "flag:2" {
+		t.Fatalf("flag must win over env: %v", conn)
+	}
+	delete(env, "STREAMSCALE_BROKERS")
+	c.brokers = ""
+	if conn, _ = c.conn(); conn.Brokers[0] != "127.0.0.1:9092" {
+		t.Fatalf("default without a stack: %v", conn)
+	}
+	c.brokers = "nohost"
+	if _, err := c.conn(); err == nil {
+		t.Fatal("a broker without a port was accepted")
+	}
+}
+
+func TestRunFlags(t *testing.T) {
+	f, _, _ := testFactory()
+	var got *runOptions
+	cmd := newRunCmd(f, func(_ context.Context, o *runOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"--tier", "5", "--duration", "2m", "--down", "--parallelism", "3"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got.topics.tier != 5 || got.gen.cfg.Duration != 2*time.Minute || !got.down || got.job.parallelism != 3 {
+		t.Fatalf("options = %+v", got)
+	}
+}
+
+func TestVerifyWithoutRecordedRunSaysWhatToDo(t *testing.T) {
+	f, _, _ := testFactory()
+	cmd := newVerifyCmd(f, nil)
+	cmd.SetArgs([]string{"--home", t.TempDir()})
+	err := cmd.Execute()
+	if err == nil || !strings.Contains(err.Error(), "streamscale run") {
+		t.Fatalf("verify without a run = %v, want a hint to run first", err)
+	}
+}
