@@ -130,3 +130,33 @@ func TestVerifyWithoutRecordedRunSaysWhatToDo(t *testing.T) {
 		t.Fatalf("verify without a run = %v, want a hint to run first", err)
 	}
 }
+
+func TestGenerateFlags(t *testing.T) {
+	tests := []struct {
+		args []string
+		rate float64
+	}{
+		{[]string{}, 1000},
+		{[]string{"--tier", "10"}, 10000},
+		{[]string{"--tier", "5", "--rate", "1234"}, 1234},
+	}
+	for _, tt := range tests {
+		f, _, _ := testFactory()
+		var got *genFlags
+		cmd := newGenerateCmd(f, func(_ context.Context, g *genFlags) error { got = g; return nil })
+		cmd.SetArgs(tt.args)
+		if err := cmd.Execute(); err != nil {
+			t.Fatal(err)
+		}
+		if got.cfg.Rate != tt.rate {
+			t.Errorf("%v: rate %g, want %g", tt.args, got.cfg.Rate, tt.rate)
+		}
+	}
+	f, _, _ := testFactory()
+	cmd := newGenerateCmd(f, func(context.Context, *genFlags) error { return nil })
+	cmd.SetArgs([]string{"--tier", "3"})
+	var fe *FlagError
+	if err := cmd.Execute(); !errors.As(err, &fe) {
+		t.Fatalf("--tier 3 = %v, want a flag error", err)
+	}
+}

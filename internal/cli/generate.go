@@ -30,6 +30,10 @@ func (g *genFlags) add(fs *pflag.FlagSet, withTopic bool) {
 		fs.StringVar(&g.cfg.Topic, "topic", g.cfg.Topic, "topic to produce to")
 	}
 	fs.Float64Var(&g.cfg.Rate, "rate", g.cfg.Rate, "target events per second (open loop: the schedule never waits for the broker)")
+	fs.BoolVar(&g.cfg.Unlimited, "unlimited", false, "ignore --rate and send as fast as the broker takes records (for benchmarks)")
+	fs.DurationVar(&g.cfg.Ramp, "ramp", 0, "climb linearly from 0 to --rate over this long first")
+	fs.IntVar(&g.cfg.Instance, "instance", 0, "this generator's index when --instances share the device space")
+	fs.IntVar(&g.cfg.Instances, "instances", 1, "number of generators sharing the device space: together they send one gap-free sequence per device")
 	fs.DurationVar(&g.cfg.Duration, "duration", g.cfg.Duration, "how long to send")
 	fs.Int64Var(&g.cfg.Count, "count", 0, "send exactly this many distinct events instead of --duration")
 	fs.IntVar(&g.cfg.Devices, "devices", g.cfg.Devices, "number of simulated devices")
@@ -53,6 +57,7 @@ func (g *genFlags) producerOpts() []kgo.Opt {
 func newGenerateCmd(f *Factory, runF func(context.Context, *genFlags) error) *cobra.Command {
 	conn, gen := newConnFlags(f), newGenFlags()
 	var asJSON bool
+	var tier int
 	cmd := &cobra.Command{
 		Use:   "generate",
 		Short: "Send the sample's IoT events to Kafka at a fixed rate",
@@ -62,9 +67,19 @@ exact rate. The schedule is open loop: each event has an intended send time and 
 shows up as send lag, not as a lower rate. Ctrl-C flushes what is in flight and prints the
 summary.`,
 		Example: `  streamscale generate --rate 5000 --duration 2m
-  streamscale generate --count 10000 --seed 42 --json`,
+  streamscale generate --count 10000 --seed 42 --json
+  streamscale generate --tier 10 --instance 0 --instances 5   # one of the sample's 5 simulators`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cmd.Flags().Changed("tier") {
+				rate, err := kafkaconn.RateForTier(tier)
+				if err != nil {
+					return flagErrorf(fmt.Errorf("--tier: %w", err))
+				}
+				if !cmd.Flags().Changed("rate") {
+					gen.cfg.Rate = rate
+				}
+			}
 			if runF != nil {
 				return runF(cmd.Context(), gen)
 			}
@@ -87,6 +102,7 @@ summary.`,
 	conn.addKafka(cmd.Flags())
 	gen.add(cmd.Flags(), true)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON")
+	cmd.Flags().IntVar(&tier, "tier", 1, "the sample's tier 1, 5 or 10: sets --rate to 1k, 5k or 10k events/s")
 	return cmd
 }
 

@@ -58,10 +58,10 @@ func (e *Encoder) Append(buf []byte, device int, seq int64, createdAtMicros int6
 		buf = append(buf, `"moreData`...)
 		buf = strconv.AppendInt(buf, int64(i), 10)
 		buf = append(buf, `":`...)
-		buf = strconv.AppendFloat(buf, e.rng.Float64()*100, 'f', -1, 64)
+		buf = e.appendMeasurement(buf)
 	}
 	buf = append(buf, `},"value":`...)
-	buf = strconv.AppendFloat(buf, e.rng.Float64()*100, 'f', -1, 64)
+	buf = e.appendMeasurement(buf)
 	buf = append(buf, `,"deviceId":"`...)
 	buf = e.AppendKey(buf, device)
 	buf = append(buf, `","deviceSequenceNumber":`...)
@@ -71,6 +71,23 @@ func (e *Encoder) Append(buf []byte, device int, seq int64, createdAtMicros int6
 	buf = append(buf, `","createdAt":"`...)
 	buf = AppendTimestampMicros(buf, createdAtMicros)
 	return append(buf, `"}`...)
+}
+
+// appendMeasurement appends a random value in [0, 100) with 15 decimals, the precision of the
+// sample's seed document (57.739726013343247). Printing random digits directly is several
+// times faster than formatting a float64 and yields the same text shape and size.
+func (e *Encoder) appendMeasurement(buf []byte) []byte {
+	const frac = 1_000_000_000_000_000 // 15 decimals
+	r := e.rng.Uint64()
+	buf = strconv.AppendUint(buf, (r>>50)%100, 10)
+	buf = append(buf, '.')
+	f := (r & (1<<50 - 1)) % frac
+	var d [15]byte
+	for i := 14; i >= 0; i-- {
+		d[i] = byte('0' + f%10)
+		f /= 10
+	}
+	return append(buf, d[:]...)
 }
 
 const hexDigits = "0123456789abcdef"

@@ -17,6 +17,11 @@ type Config struct {
 	Topic string
 	// Rate is the target in distinct events per second (default 1000, the sample's tier 1).
 	Rate float64
+	// Unlimited ignores Rate and sends as fast as the client accepts records (closed loop,
+	// for benchmarks); send lag is then not measured.
+	Unlimited bool
+	// Ramp climbs linearly from 0 to Rate over this long at the start (default 0: none).
+	Ramp time.Duration
 	// Duration of sending (default 60s); ignored when Count is set.
 	Duration time.Duration
 	// Count, when positive, sends exactly this many distinct events.
@@ -51,10 +56,12 @@ func (c Config) Validate() error {
 	switch {
 	case c.Topic == "":
 		return errors.New("topic: must not be empty")
-	case c.Rate <= 0 || c.Rate > 10_000_000:
+	case !c.Unlimited && (c.Rate <= 0 || c.Rate > 10_000_000):
 		return fmt.Errorf("rate: %g events/s is out of range (0, 10000000]", c.Rate)
 	case c.Count < 0:
 		return fmt.Errorf("count: %d must not be negative", c.Count)
+	case c.Ramp < 0:
+		return fmt.Errorf("ramp: %s must not be negative", c.Ramp)
 	case c.Count == 0 && c.Duration <= 0:
 		return fmt.Errorf("duration: %s must be positive (or set count)", c.Duration)
 	case c.Devices < 1 || c.Devices > 10_000_000:
@@ -67,6 +74,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("instance: %d is out of range 0-%d", c.Instance, c.Instances-1)
 	case c.Instances > c.Devices:
 		return fmt.Errorf("instances: %d is more than the %d devices to share", c.Instances, c.Devices)
+	case c.Count == 0 && c.Ramp >= c.Duration && c.Ramp > 0:
+		return fmt.Errorf("ramp: %s must be shorter than the duration %s", c.Ramp, c.Duration)
 	case c.ProgressInterval <= 0:
 		return fmt.Errorf("progress-interval: %s must be positive", c.ProgressInterval)
 	}

@@ -41,24 +41,25 @@ func Run(ctx context.Context, client *kgo.Client, cfg Config, progress io.Writer
 }
 
 type generator struct {
-	cfg     Config
-	client  *kgo.Client
-	enc     *event.Encoder
-	dupRNG  *rand.Rand
-	stats   *stats
-	devices []int
-	seqs    []int64
-	pool    sync.Pool
+	cfg      Config
+	client   *kgo.Client
+	enc      *event.Encoder
+	dupRNG   *rand.Rand
+	stats    *stats
+	devices  []int
+	seqs     []int64
+	pool     sync.Pool
+	lastSend time.Time
 }
 
 func (g *generator) run(ctx context.Context, progress io.Writer) (Summary, error) {
+	sched := Schedule{Rate: g.cfg.Rate, Ramp: g.cfg.Ramp}
 	start := time.Now()
-	interval := time.Duration(float64(time.Second) / g.cfg.Rate)
 	var end time.Time
 	if g.cfg.Count == 0 {
 		end = start.Add(g.cfg.Duration)
 	}
-	nextProgress := start.Add(g.cfg.ProgressInterval)
+	prog := newProgress(progress, g.cfg.ProgressInterval, start)
 	var k int64
 	timer := time.NewTimer(0)
 	defer timer.Stop()
@@ -66,24 +67,34 @@ func (g *generator) run(ctx context.Context, progress io.Writer) (Summary, error
 loop:
 	for {
 		now := time.Now()
+		due := sched.Due(now.Sub(start))
+		if g.cfg.Unlimited {
+			due = k + 1024
+		}
 		// Send every event whose intended time has come (open loop).
-		for {
+		for ; k < due; k++ {
 			if g.cfg.Count > 0 && k >= g.cfg.Count {
 				break loop
 			}
-			intended := start.Add(time.Duration(k) * interval)
+			intended := start.Add(sched.Offset(k))
+			if g.cfg.Unlimited {
+				intended = time.Now()
+			}
 			if !end.IsZero() && !intended.Before(end) {
 				break loop
 			}
-			if intended.After(now) {
-				break
-			}
 			g.send(ctx, k, intended)
-			k++
 		}
-		if progress != nil && !now.Before(nextProgress) {
-			g.printProgress(progress, now.Sub(start))
-			nextProgress = nextProgress.Add(g.cfg.ProgressInterval)
+		prog.maybePrint(now, g.stats)
+		if g.cfg.Unlimited {
+			if ctx.Err() != nil {
+				runErr = ctx.Err()
+				break loop
+			}
+			if !end.IsZero() && !now.Before(end) {
+				break loop
+			}
+			continue
 		}
 		timer.Reset(tick)
 		select {
@@ -94,19 +105,54 @@ loop:
 		}
 	}
 	elapsed := time.Since(start)
+	if g.cfg.Count > 0 && k > 0 && !g.cfg.Unlimited {
+		// A counted run ends with its last event; the tick after it is not part of the run.
+		elapsed = sched.Offset(k-1) + sched.Offset(1) + max(g.lastSend.Sub(start.Add(sched.Offset(k-1))), 0)
+	}
 	flushCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	if err := g.client.Flush(flushCtx); err != nil && runErr == nil {
 		runErr = fmt.Errorf("flush: records still unacknowledged after 30 s: %w", err)
 	}
 	sum := g.stats.summary(elapsed, g.cfg.Rate)
-	if progress != nil {
-		g.printProgress(progress, elapsed)
+	if g.cfg.Unlimited {
+		sum.TargetRate = 0
 	}
+	prog.final(sum)
 	if runErr == nil && sum.Records > 0 && sum.Acked == 0 {
 		runErr = fmt.Errorf("no record was acknowledged: %s", plainError(g.stats.firstError, g.cfg.Topic))
 	}
+	if runErr == nil {
+		runErr = shortfall(sum, g.cfg)
+	}
 	return sum, runErr
+}
+
+// shortfall is the error of a run that sent more than 1% fewer events per second than its
+// target over its steady part (after the ramp).
+func shortfall(sum Summary, cfg Config) error {
+	if cfg.Unlimited || sum.Elapsed <= 0 {
+		return nil
+	}
+	ramp := cfg.Ramp.Seconds()
+	steady := sum.Elapsed - ramp
+	if steady < 1 {
+		return nil // below a second, timer noise outweighs the rate
+	}
+	rampEvents := cfg.Rate * ramp / 2
+	rate := (float64(sum.Events) - rampEvents) / steady
+	if rate >= cfg.Rate*0.99 {
+		return nil
+	}
+	return &ShortfallError{Target: cfg.Rate, Achieved: rate}
+}
+
+// ShortfallError says the generator could not hold its target rate.
+type ShortfallError struct{ Target, Achieved float64 }
+
+func (e *ShortfallError) Error() string {
+	return fmt.Sprintf("achieved %.0f events/s, %.1f%% short of the %.0f/s target: the producer or the broker could not keep up (see send lag); lower --rate or add partitions",
+		e.Achieved, 100*(1-e.Achieved/e.Target), e.Target)
 }
 
 // send encodes and produces event k (and, by chance, its byte-identical duplicate).
@@ -116,6 +162,7 @@ func (g *generator) send(ctx context.Context, k int64, intended time.Time) {
 	seq := g.seqs[i]
 	g.seqs[i]++
 	now := time.Now()
+	g.lastSend = now
 	bp := g.pool.Get().(*[]byte)
 	*bp = g.enc.Append((*bp)[:0], device, seq, now.UnixMicro())
 	key := g.enc.AppendKey(make([]byte, 0, len(g.cfg.DeviceIDPrefix)+8), device)
@@ -140,12 +187,6 @@ func (g *generator) produce(ctx context.Context, key, value []byte, pooled *[]by
 			g.pool.Put(pooled)
 		}
 	})
-}
-
-func (g *generator) printProgress(w io.Writer, elapsed time.Duration) {
-	s := g.stats.summary(elapsed, g.cfg.Rate)
-	fmt.Fprintf(w, "%6.0fs  %8.0f/s of %.0f/s  events %d  bytes %d  errors %d  send-lag p99 %.1fms  ack p99 %.1fms\n",
-		elapsed.Seconds(), s.AchievedRate, s.TargetRate, s.Events, s.Bytes, s.Errors, s.SendLagMs.P99, s.ProduceLatencyMs.P99)
 }
 
 // plainError names the common broker errors in plain words.
