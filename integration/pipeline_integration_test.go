@@ -136,7 +136,7 @@ func TestIntegrationPipeline(t *testing.T) {
 // TestIntegrationJobFailureIsExplained submits the relay job with a bad argument and expects
 // Flink's exception in the error.
 func TestIntegrationJobFailureIsExplained(t *testing.T) {
-	_, st := startStack(t)
+	st := sharedStack(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	fc, err := flink.New(st.Flink.REST)

@@ -4,10 +4,12 @@ package integration
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -27,19 +29,84 @@ func buildDir(t testing.TB) string {
 	return d
 }
 
+// shared is one stack for the tests that only need a broker and a cluster, started on first
+// use and stopped by TestMain, which fails the run if any of its processes survives.
+var shared struct {
+	once   sync.Once
+	stack  *local.Stack
+	status local.Status
+	err    error
+}
+
+// sharedStack returns the package's shared stack, starting it on first use.
+func sharedStack(t *testing.T) local.Status {
+	t.Helper()
+	shared.once.Do(func() {
+		c, err := stackConfig(t)
+		if err != nil {
+			shared.err = err
+			return
+		}
+		c.Home, err = os.MkdirTemp("", "streamscale-it-")
+		if err != nil {
+			shared.err = err
+			return
+		}
+		shared.stack, shared.err = local.New(c, nil)
+		if shared.err != nil {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		shared.status, shared.err = shared.stack.Up(ctx, os.Stderr)
+	})
+	if shared.err != nil {
+		t.Fatalf("shared stack: %v", shared.err)
+	}
+	return shared.status
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared.stack != nil {
+		st := shared.status
+		if err := shared.stack.Down(context.Background(), false, os.Stderr); err != nil {
+			fmt.Fprintln(os.Stderr, "stop shared stack:", err)
+			code = 1
+		}
+		for _, pid := range append([]int{st.Kafka.PID, st.Flink.JobManagerPID}, st.Flink.TaskManagerPIDs...) {
+			if pid > 0 && alive(pid) {
+				fmt.Fprintf(os.Stderr, "process %d still alive after Down\n", pid)
+				_ = syscall.Kill(pid, syscall.SIGKILL)
+				code = 1
+			}
+		}
+		os.RemoveAll(shared.stack.Config().Home)
+	}
+	os.Exit(code)
+}
+
+func stackConfig(t testing.TB) (local.Config, error) {
+	c := local.DefaultConfig()
+	c.RuntimeDir = filepath.Join(buildDir(t), "runtime")
+	ports, err := local.FreePorts(4)
+	if err != nil {
+		return c, err
+	}
+	c.KafkaPort, c.ControllerPort, c.FlinkRESTPort, c.FlinkRPCPort = ports[0], ports[1], ports[2], ports[3]
+	c.Slots = 4
+	return c, nil
+}
+
 // startStack starts a real local stack on free ports in a temp dir. Cleanup stops it and
 // fails the test if any process it started is still alive.
 func startStack(t *testing.T) (*local.Stack, local.Status) {
 	t.Helper()
-	c := local.DefaultConfig()
-	c.Home = t.TempDir()
-	c.RuntimeDir = filepath.Join(buildDir(t), "runtime")
-	ports, err := local.FreePorts(4)
+	c, err := stackConfig(t)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.KafkaPort, c.ControllerPort, c.FlinkRESTPort, c.FlinkRPCPort = ports[0], ports[1], ports[2], ports[3]
-	c.Slots = 2
+	c.Home = t.TempDir()
 	s, err := local.New(c, nil)
 	if err != nil {
 		t.Fatal(err)

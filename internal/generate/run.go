@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -37,7 +39,38 @@ func Run(ctx context.Context, client *kgo.Client, cfg Config, progress io.Writer
 		pool:    sync.Pool{New: func() any { b := make([]byte, 0, 1200); return &b }},
 	}
 	g.seqs = make([]int64, len(g.devices))
+	if err := prepare(ctx, client, cfg.Topic); err != nil {
+		return Summary{}, err
+	}
 	return g.run(ctx, progress)
+}
+
+// prepare loads the topic's metadata (and so the broker connections) before the clock starts,
+// so that the schedule does not begin with a stall, and fails fast, in plain words, when the
+// topic does not exist or no broker answers.
+func prepare(ctx context.Context, client *kgo.Client, topic string) error {
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	topics, err := kadm.NewClient(client).ListTopics(ctx, topic)
+	if err != nil {
+		return fmt.Errorf("cannot reach Kafka (%s): %w", strings.Join(seedBrokers(client), ","), err)
+	}
+	if td, ok := topics[topic]; !ok || td.Err != nil {
+		return fmt.Errorf("topic %q does not exist: create it with `streamscale topics create` (or `streamscale run`)", topic)
+	}
+	// An idempotent producer needs a producer id before its first batch; a fresh broker can
+	// take a few hundred milliseconds to hand one out. Fetch it now, off the clock.
+	if _, _, err := client.ProducerID(ctx); err != nil {
+		return fmt.Errorf("initialize the producer: %s", plainError(err, topic))
+	}
+	return nil
+}
+
+func seedBrokers(client *kgo.Client) []string {
+	if v, ok := client.OptValue(kgo.SeedBrokers).([]string); ok {
+		return v
+	}
+	return nil
 }
 
 type generator struct {
