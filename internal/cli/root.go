@@ -30,6 +30,7 @@ your own cluster to use it instead.`,
 		newGenerateCmd(f, nil),
 		newVerifyCmd(f, nil),
 		newRunCmd(f, nil),
+		newBenchCmd(f),
 	)
 	return root
 }

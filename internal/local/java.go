@@ -14,9 +14,9 @@ const minJavaMajor = 17
 
 var javaVersionRE = regexp.MustCompile(`version "(\d+)(?:\.(\d+))?`)
 
-// findJava returns the java executable (javaHome, else $JAVA_HOME, else $PATH) and its major
+// FindJava returns the java executable (javaHome, else $JAVA_HOME, else $PATH) and its major
 // version, or an error that says how to fix the setup.
-func findJava(javaHome string) (string, int, error) {
+func FindJava(javaHome string) (string, int, error) {
 	if javaHome == "" {
 		javaHome = os.Getenv("JAVA_HOME")
 	}

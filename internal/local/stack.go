@@ -51,7 +51,7 @@ func (s *Stack) Up(ctx context.Context, progress io.Writer) (Status, error) {
 	if err := checkRuntime(s.cfg.RuntimeDir); err != nil {
 		return Status{}, err
 	}
-	java, _, err := findJava(s.cfg.JavaHome)
+	java, _, err := FindJava(s.cfg.JavaHome)
 	if err != nil {
 		return Status{}, err
 	}
