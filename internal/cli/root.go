@@ -31,6 +31,7 @@ your own cluster to use it instead.`,
 		newVerifyCmd(f, nil),
 		newRunCmd(f, nil),
 		newBenchCmd(f),
+		newPeekCmd(f),
 	)
 	return root
 }

@@ -28,12 +28,13 @@ type runOptions struct {
 	drainIdle time.Duration
 	down      bool
 	asJSON    bool
+	checks    verify.Checks
 }
 
 func newRunCmd(f *Factory, runF func(context.Context, *runOptions) error) *cobra.Command {
 	opts := &runOptions{
 		stack: newStackFlags(), conn: newConnFlags(f), topics: newTopicFlags(), job: newJobFlags(),
-		gen: newGenFlags(), drainIdle: 30 * time.Second,
+		gen: newGenFlags(), drainIdle: 30 * time.Second, checks: verify.DefaultChecks(),
 	}
 	cmd := &cobra.Command{
 		Use:   "run",
@@ -66,6 +67,7 @@ unless --down.`,
 	fs.DurationVar(&opts.drainIdle, "drain-timeout", opts.drainIdle, "after sending, how long to wait without output progress before verifying what arrived")
 	fs.BoolVar(&opts.down, "down", false, "stop the local stack when the run ends")
 	fs.BoolVar(&opts.asJSON, "json", false, "print the run record (generator and verifier results) as JSON")
+	addCheckFlags(fs, &opts.checks)
 	return cmd
 }
 
@@ -145,6 +147,7 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 	}
 	vcfg := verify.DefaultConfig()
 	vcfg.Topic, vcfg.Bounds, vcfg.SequencesStartAtZero = opts.topics.out, boundsOf(rec.Out), true
+	vcfg.InputTopic, vcfg.InputBounds = opts.topics.in, boundsOf(rec.In)
 	res, err := runVerify(ctx, conn, vcfg, f)
 	if err != nil {
 		return err
@@ -157,17 +160,15 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 		return err
 	}
 
-	missing := missingOf(*gen, res)
+	res.Missing = missingOf(*gen, res)
+	fails := res.Check(opts.checks)
 	if opts.asJSON {
 		writeJSON(f.IO.Out, rec)
 	} else {
-		writeRunSummary(f.IO.Out, rec, *gen, res, missing)
+		writeRunSummary(f.IO.Out, rec, *gen, res, len(fails) == 0)
 		fmt.Fprintf(f.IO.Out, "results: %s\n", runlog.Dir(runsDir, rec.ID))
 	}
-	if missing > 0 || res.MissingFields > 0 {
-		return ErrSilent
-	}
-	return nil
+	return reportChecks(f, res, opts.checks)
 }
 
 // ensureStack starts the local stack unless the user pointed at their own Kafka or Flink, and
@@ -253,7 +254,7 @@ func missingOf(gen generate.Summary, res verify.Result) int64 {
 	return lost
 }
 
-func writeRunSummary(w io.Writer, rec runlog.Run, gen generate.Summary, res verify.Result, missing int64) {
+func writeRunSummary(w io.Writer, rec runlog.Run, gen generate.Summary, res verify.Result, pass bool) {
 	fmt.Fprintf(w, "\nrun %s  (%s, job %s)\n", rec.ID, rec.Finished.Sub(rec.Started).Round(time.Second), rec.JobID)
 	fmt.Fprintf(w, "%-22s %12s\n", "", "value")
 	row := func(name string, v any) { fmt.Fprintf(w, "%-22s %12v\n", name, v) }
@@ -263,8 +264,10 @@ func writeRunSummary(w io.Writer, rec runlog.Run, gen generate.Summary, res veri
 	row("records in", rec.In.Records())
 	row("records out", rec.Out.Records())
 	row("events out", res.Events)
-	row("missing", missing)
-	row("duplicates out", res.Duplicates)
+	row("missing", res.Missing)
+	row("unexpected", res.Unexpected)
+	row("pipeline duplicates", res.Duplicates)
+	row("source duplicates", res.SourceDuplicates)
 	row("out of order", res.OutOfOrder)
 	row("without fields", res.MissingFields)
 	p := res.LatencyMs.Pipeline
@@ -272,8 +275,8 @@ func writeRunSummary(w io.Writer, rec runlog.Run, gen generate.Summary, res veri
 	e := res.LatencyMs.EndToEnd
 	fmt.Fprintf(w, "end-to-end latency ms  p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f\n", e.P50, e.P90, e.P99, e.P999, e.Max)
 	verdict := "PASS"
-	if missing > 0 || res.MissingFields > 0 {
+	if !pass {
 		verdict = "FAIL"
 	}
-	fmt.Fprintf(w, "verification: %s (%d missing)\n", verdict, missing)
+	fmt.Fprintf(w, "verification: %s (%d missing)\n", verdict, res.Missing)
 }

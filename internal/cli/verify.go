@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
@@ -20,10 +21,11 @@ type verifyOptions struct {
 	fromBeginning bool
 	idle          time.Duration
 	asJSON        bool
+	checks        verify.Checks
 }
 
 func newVerifyCmd(f *Factory, runF func(context.Context, *verifyOptions) error) *cobra.Command {
-	opts := &verifyOptions{conn: newConnFlags(f), topic: "out", idle: 10 * time.Second}
+	opts := &verifyOptions{conn: newConnFlags(f), topic: "out", idle: 10 * time.Second, checks: verify.DefaultChecks()}
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Check the output topic: every event once, both fields present, latency percentiles",
@@ -33,8 +35,11 @@ latency (output record's Kafka timestamp − enqueuedAt, the sample's definition
 latency (− createdAt) and in-job latency (processedAt − enqueuedAt) as HdrHistogram
 percentiles.
 
-By default it checks the window of the last ` + "`streamscale run`" + ` (recorded in --home);
---from-beginning reads the whole topic until it is idle. Exits 1 if any event is missing.`,
+By default it checks the window of the last ` + "`streamscale run`" + ` (recorded in --home) and
+reconciles it exactly with that run's input window: missing (in but never out), unexpected
+(out but never in), duplicates made by the pipeline, and the generator's deliberate source
+duplicates apart. --from-beginning reads the whole output topic until it is idle and counts
+gaps per device instead. Exits 1 when a check fails, with one line per failed check.`,
 		Example: `  streamscale verify
   streamscale verify --json | jq .latencyMs.pipeline
   streamscale verify --from-beginning --topic out --brokers kafka:9092`,
@@ -52,7 +57,29 @@ By default it checks the window of the last ` + "`streamscale run`" + ` (recorde
 	cmd.Flags().BoolVar(&opts.fromBeginning, "from-beginning", false, "read the whole topic until idle instead of a recorded run's window")
 	cmd.Flags().DurationVar(&opts.idle, "idle-timeout", opts.idle, "with --from-beginning: stop after this long without new records")
 	cmd.Flags().BoolVar(&opts.asJSON, "json", false, "print the result as JSON")
+	addCheckFlags(cmd.Flags(), &opts.checks)
 	return cmd
+}
+
+// addCheckFlags registers the sample's verification thresholds.
+func addCheckFlags(fs *pflag.FlagSet, c *verify.Checks) {
+	fs.Float64Var(&c.MinRate, "min-rate", 0, "fail unless the output rate (records/s over the window) is at least this (0: off)")
+	fs.Float64Var(&c.MaxP99Ms, "max-p99-ms", 0, "fail if the pipeline latency p99 exceeds this many ms (0: off)")
+	fs.Float64Var(&c.MaxDuplicateFraction, "max-duplicate-fraction", -1, "fail if duplicates made by the pipeline exceed this share of events; 0 demands exactly once (negative: off)")
+	fs.Float64Var(&c.MaxOutOfOrderFraction, "max-out-of-order-fraction", -1, "fail if more than this share of records go backwards in a device's sequence (negative: off)")
+	fs.BoolVar(&c.AllowMissing, "allow-missing", false, "do not fail on missing events")
+}
+
+// reportChecks prints one line per failed check and returns ErrSilent when any failed.
+func reportChecks(f *Factory, res verify.Result, c verify.Checks) error {
+	fails := res.Check(c)
+	for _, fl := range fails {
+		fmt.Fprintln(f.IO.ErrOut, fl.String())
+	}
+	if len(fails) > 0 {
+		return ErrSilent
+	}
+	return nil
 }
 
 func verifyRun(ctx context.Context, f *Factory, opts *verifyOptions) error {
@@ -74,6 +101,7 @@ func verifyRun(ctx context.Context, f *Factory, opts *verifyOptions) error {
 			return err
 		}
 		cfg.Topic, cfg.Bounds, cfg.SequencesStartAtZero = r.Out.Topic, boundsOf(r.Out), true
+		cfg.InputTopic, cfg.InputBounds = r.In.Topic, boundsOf(r.In)
 		if opts.conn.brokers == "" && len(r.Brokers) > 0 {
 			conn = kafkaconn.Conn{Brokers: r.Brokers}
 		}
@@ -88,11 +116,7 @@ func verifyRun(ctx context.Context, f *Factory, opts *verifyOptions) error {
 	} else if err := res.WriteText(f.IO.Out); err != nil {
 		return err
 	}
-	if res.Missing > 0 || res.MissingFields > 0 {
-		fmt.Fprintf(f.IO.ErrOut, "verification failed: %d missing events, %d records without enqueuedAt/processedAt\n", res.Missing, res.MissingFields)
-		return ErrSilent
-	}
-	return nil
+	return reportChecks(f, res, opts.checks)
 }
 
 func runVerify(ctx context.Context, conn kafkaconn.Conn, cfg verify.Config, f *Factory) (verify.Result, error) {

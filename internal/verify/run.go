@@ -33,6 +33,11 @@ type Config struct {
 	// SequencesStartAtZero counts sequence numbers below a device's first seen one as missing
 	// (true for a window that holds a whole generator run).
 	SequencesStartAtZero bool
+	// InputTopic and InputBounds, when InputBounds is set, switch to exact reconciliation:
+	// the input window is read first and every input event is matched with the output by
+	// (deviceId, deviceSequenceNumber), replacing the gap heuristic.
+	InputTopic  string
+	InputBounds map[int32]OffsetRange
 }
 
 // DefaultConfig returns the defaults documented on Config.
@@ -40,10 +45,16 @@ func DefaultConfig() Config { return Config{Topic: "out", IdleTimeout: 10 * time
 
 // Result is what the verifier found; its JSON names are part of the CLI's contract.
 type Result struct {
+	// Reconciled is true when the output was matched against the input window; then Missing,
+	// Unexpected, Duplicates and SourceDuplicates are exact.
+	Reconciled        bool      `json:"reconciled"`
+	InputEvents       int64     `json:"inputEvents,omitempty"`
 	Records           int64     `json:"records"`
 	Events            int64     `json:"events"`
 	Missing           int64     `json:"missing"`
+	Unexpected        int64     `json:"unexpected"`
 	Duplicates        int64     `json:"duplicates"`
+	SourceDuplicates  int64     `json:"sourceDuplicates"`
 	OutOfOrder        int64     `json:"outOfOrder"`
 	Malformed         int64     `json:"malformed"`
 	MissingFields     int64     `json:"missingFields"`
@@ -56,7 +67,8 @@ type Result struct {
 }
 
 // Run reads cfg.Topic with client (a plain client: Run adds the partitions to consume) and
-// checks every record. progress (nil for none) gets a line every few seconds.
+// checks every record; with cfg.InputBounds it first reads the input window and reconciles.
+// progress (nil for none) gets a line every few seconds.
 func Run(ctx context.Context, client *kgo.Client, cfg Config, progress io.Writer) (Result, error) {
 	if cfg.Topic == "" {
 		return Result{}, errors.New("topic: must not be empty")
@@ -64,26 +76,52 @@ func Run(ctx context.Context, client *kgo.Client, cfg Config, progress io.Writer
 	if cfg.IdleTimeout <= 0 {
 		cfg.IdleTimeout = 10 * time.Second
 	}
-	remaining, err := startConsuming(ctx, client, cfg)
-	if err != nil {
+	v := &verifier{cfg: cfg, tracker: newTracker(), lat: newLatencyRecorder()}
+	if cfg.InputBounds != nil {
+		if cfg.InputTopic == "" {
+			return Result{}, errors.New("input topic: must be set with input bounds")
+		}
+		v.rec = newReconciler()
+		var f Fields
+		err := readWindow(ctx, client, cfg.InputTopic, cfg.InputBounds, cfg.IdleTimeout, progress, func(r *kgo.Record) {
+			if Extract(r.Value, &f) == nil && f.DeviceID != nil && f.HasSeq && f.Seq < maxSeq {
+				v.rec.addInput(f.DeviceID, f.Seq)
+			} else {
+				v.inputMalformed++
+			}
+		})
+		if err != nil {
+			return Result{}, err
+		}
+	}
+	if err := readWindow(ctx, client, cfg.Topic, cfg.Bounds, cfg.IdleTimeout, progress, v.add); err != nil {
 		return Result{}, err
 	}
-	v := &verifier{cfg: cfg, tracker: newTracker(), lat: newLatencyRecorder()}
-	lastProgress := time.Now()
-	for len(remaining) > 0 || cfg.Bounds == nil {
+	return v.result(), nil
+}
+
+// readWindow consumes topic over bounds (or, when bounds is nil, from the start until idle)
+// and calls fn for every record in the window; then it stops consuming the topic.
+func readWindow(ctx context.Context, client *kgo.Client, topic string, bounds map[int32]OffsetRange, idle time.Duration, progress io.Writer, fn func(*kgo.Record)) error {
+	remaining, parts, err := startConsuming(ctx, client, topic, bounds)
+	if err != nil {
+		return err
+	}
+	defer client.RemoveConsumePartitions(map[string][]int32{topic: parts})
+	lastProgress, n := time.Now(), 0
+	for len(remaining) > 0 || bounds == nil {
 		pctx, cancel := ctx, context.CancelFunc(func() {})
-		if cfg.Bounds == nil {
-			pctx, cancel = context.WithTimeout(ctx, cfg.IdleTimeout)
+		if bounds == nil {
+			pctx, cancel = context.WithTimeout(ctx, idle)
 		}
 		fs := client.PollFetches(pctx)
 		cancel()
 		if ctx.Err() != nil {
-			return Result{}, ctx.Err()
+			return ctx.Err()
 		}
 		if fs.IsClientClosed() {
-			return Result{}, errors.New("client closed while verifying")
+			return errors.New("client closed while verifying")
 		}
-		n := 0
 		var fetchErr error
 		fs.EachError(func(_ string, _ int32, err error) {
 			if !errors.Is(err, context.DeadlineExceeded) && fetchErr == nil {
@@ -91,10 +129,11 @@ func Run(ctx context.Context, client *kgo.Client, cfg Config, progress io.Writer
 			}
 		})
 		if fetchErr != nil {
-			return Result{}, fmt.Errorf("fetch %q: %w", cfg.Topic, fetchErr)
+			return fmt.Errorf("fetch %q: %w", topic, fetchErr)
 		}
+		got := 0
 		fs.EachRecord(func(r *kgo.Record) {
-			if cfg.Bounds != nil {
+			if bounds != nil {
 				end, ok := remaining[r.Partition]
 				if !ok || r.Offset >= end {
 					return
@@ -103,61 +142,68 @@ func Run(ctx context.Context, client *kgo.Client, cfg Config, progress io.Writer
 					delete(remaining, r.Partition)
 				}
 			}
-			v.add(r)
-			n++
+			fn(r)
+			got++
 		})
-		if cfg.Bounds == nil && n == 0 {
-			break // idle
+		n += got
+		if bounds == nil && got == 0 {
+			return nil // idle
 		}
 		if progress != nil && time.Since(lastProgress) > 5*time.Second {
-			fmt.Fprintf(progress, "verified %d records\n", v.records)
+			fmt.Fprintf(progress, "read %d records of %q\n", n, topic)
 			lastProgress = time.Now()
 		}
 	}
-	return v.result(), nil
+	return nil
 }
 
 // startConsuming adds the partitions to the client and returns, in bounded mode, the end
 // offset still to reach per partition.
-func startConsuming(ctx context.Context, client *kgo.Client, cfg Config) (map[int32]int64, error) {
+func startConsuming(ctx context.Context, client *kgo.Client, topic string, bounds map[int32]OffsetRange) (map[int32]int64, []int32, error) {
 	offsets := map[int32]kgo.Offset{}
 	remaining := map[int32]int64{}
-	if cfg.Bounds != nil {
-		for p, r := range cfg.Bounds {
+	if bounds != nil {
+		for p, r := range bounds {
 			if r.End > r.Start {
 				offsets[p] = kgo.NewOffset().At(r.Start)
 				remaining[p] = r.End
 			}
 		}
 	} else {
-		ends, err := kadm.NewClient(client).ListEndOffsets(ctx, cfg.Topic)
+		ends, err := kadm.NewClient(client).ListEndOffsets(ctx, topic)
 		if err != nil {
-			return nil, fmt.Errorf("list partitions of %q: %w", cfg.Topic, err)
+			return nil, nil, fmt.Errorf("list partitions of %q: %w", topic, err)
 		}
 		ends.Each(func(o kadm.ListedOffset) {
-			if o.Topic == cfg.Topic && o.Err == nil {
+			if o.Topic == topic && o.Err == nil {
 				offsets[o.Partition] = kgo.NewOffset().AtStart()
 			}
 		})
 		if len(offsets) == 0 {
-			return nil, fmt.Errorf("topic %q not found", cfg.Topic)
+			return nil, nil, fmt.Errorf("topic %q not found", topic)
 		}
 	}
-	if len(offsets) > 0 {
-		client.AddConsumePartitions(map[string]map[int32]kgo.Offset{cfg.Topic: offsets})
+	parts := make([]int32, 0, len(offsets))
+	for p := range offsets {
+		parts = append(parts, p)
 	}
-	return remaining, nil
+	if len(offsets) > 0 {
+		client.AddConsumePartitions(map[string]map[int32]kgo.Offset{topic: offsets})
+	}
+	return remaining, parts, nil
 }
 
 type verifier struct {
-	cfg           Config
-	tracker       *tracker
-	lat           *latencyRecorder
-	fields        Fields
-	records       int64
-	malformed     int64
-	missingFields int64
-	first, last   time.Time
+	cfg            Config
+	rec            *reconciler
+	inputMalformed int64
+	tracker        *tracker
+	lat            *latencyRecorder
+	fields         Fields
+	records        int64
+	malformed      int64
+	missingFields  int64
+	first, last    time.Time
 }
 
 func (v *verifier) add(r *kgo.Record) {
@@ -174,6 +220,9 @@ func (v *verifier) add(r *kgo.Record) {
 		return
 	}
 	v.tracker.add(f.DeviceID, f.Seq, r.Partition)
+	if v.rec != nil {
+		v.rec.addOutput(f.DeviceID, f.Seq)
+	}
 	if f.EnqueuedAt == 0 || f.ProcessedAt == 0 {
 		v.missingFields++
 		return
@@ -193,6 +242,11 @@ func (v *verifier) result() Result {
 		MissingFields: v.missingFields, Devices: len(v.tracker.devices),
 		FirstTimestamp: v.first.UTC(), LastTimestamp: v.last.UTC(),
 		LatencyMs: v.lat.result(), NegativeLatencies: v.lat.negative,
+	}
+	if v.rec != nil {
+		rc := v.rec.result()
+		res.Reconciled, res.InputEvents = true, rc.inputEvents
+		res.Missing, res.Unexpected, res.Duplicates, res.SourceDuplicates = rc.missing, rc.unexpected, rc.duplicates, rc.sourceDuplicates
 	}
 	if span := v.last.Sub(v.first).Seconds(); span > 0 {
 		res.RatePerSec = float64(v.records) / span

@@ -14,19 +14,31 @@ import (
 // with topic "out" holding the given values in partition 0, and returns a fresh client.
 func kfakeWith(t *testing.T, values []string) *kgo.Client {
 	t.Helper()
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "out"))
+	return kfakeTopics(t, map[string][]string{"out": values})
+}
+
+// kfakeTopics seeds several one-partition topics of a kfake cluster.
+func kfakeTopics(t *testing.T, topics map[string][]string) *kgo.Client {
+	t.Helper()
+	names := make([]string, 0, len(topics))
+	for n := range topics {
+		names = append(names, n)
+	}
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, names...))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
-	p, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.DefaultProduceTopic("out"))
+	p, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	for _, v := range values {
-		if err := p.ProduceSync(context.Background(), &kgo.Record{Value: []byte(v)}).FirstErr(); err != nil {
-			t.Fatal(err)
+	for topic, values := range topics {
+		for _, v := range values {
+			if err := p.ProduceSync(context.Background(), &kgo.Record{Topic: topic, Value: []byte(v)}).FirstErr(); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...))
@@ -77,5 +89,27 @@ func TestRun_Kfake_BoundsStopAtEnd(t *testing.T) {
 	}
 	if res.Records != 4 || res.Events != 4 || res.Missing != 0 {
 		t.Fatalf("window [2,6) read as %+v, want exactly 4 records, none missing", res)
+	}
+}
+
+func TestRun_Kfake_ReconcilesInputAndOutput(t *testing.T) {
+	in := func(dev string, seq int) string {
+		return fmt.Sprintf(`{"deviceId":%q,"deviceSequenceNumber":%d}`, dev, seq)
+	}
+	cl := kfakeTopics(t, map[string][]string{
+		"in":  {in("a", 0), in("a", 1), in("a", 1), in("a", 2), in("b", 0)},
+		"out": {outRecord("a", 0), outRecord("a", 1), outRecord("a", 1), outRecord("a", 1), outRecord("a", 9), outRecord("b", 0)},
+	})
+	cfg := DefaultConfig()
+	cfg.Bounds = map[int32]OffsetRange{0: {Start: 0, End: 6}}
+	cfg.InputTopic, cfg.InputBounds = "in", map[int32]OffsetRange{0: {Start: 0, End: 5}}
+	res, err := Run(context.Background(), cl, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// a/2 never came out; a/9 never went in; a/1 went in twice (source) and came out three
+	// times (one pipeline duplicate).
+	if !res.Reconciled || res.InputEvents != 4 || res.Missing != 1 || res.Unexpected != 1 || res.SourceDuplicates != 1 || res.Duplicates != 1 {
+		t.Fatalf("reconciliation = %+v", res)
 	}
 }

@@ -9,11 +9,20 @@ import (
 // WriteText renders the result as a short table.
 func (r Result) WriteText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "records\t%d\n", r.Records)
-	fmt.Fprintf(tw, "events (distinct)\t%d\n", r.Events)
+	if r.Reconciled {
+		fmt.Fprintf(tw, "input events\t%d\n", r.InputEvents)
+	}
+	fmt.Fprintf(tw, "output records\t%d\n", r.Records)
+	fmt.Fprintf(tw, "output events (distinct)\t%d\n", r.Events)
 	fmt.Fprintf(tw, "devices\t%d\n", r.Devices)
 	fmt.Fprintf(tw, "missing\t%d\n", r.Missing)
-	fmt.Fprintf(tw, "duplicates\t%d\n", r.Duplicates)
+	if r.Reconciled {
+		fmt.Fprintf(tw, "unexpected\t%d\n", r.Unexpected)
+		fmt.Fprintf(tw, "duplicates (made by the pipeline)\t%d\n", r.Duplicates)
+		fmt.Fprintf(tw, "source duplicates (sent twice on purpose)\t%d\n", r.SourceDuplicates)
+	} else {
+		fmt.Fprintf(tw, "duplicates\t%d\n", r.Duplicates)
+	}
 	fmt.Fprintf(tw, "out of order\t%d\n", r.OutOfOrder)
 	fmt.Fprintf(tw, "malformed\t%d\n", r.Malformed)
 	fmt.Fprintf(tw, "without enqueuedAt/processedAt\t%d\n", r.MissingFields)

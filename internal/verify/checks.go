@@ -1,0 +1,69 @@
+package verify
+
+import "fmt"
+
+// Checks are the sample's verification thresholds. A negative fraction or a zero rate or
+// latency leaves that check off.
+type Checks struct {
+	// MinRate is the lowest acceptable output rate in records/s over the window.
+	MinRate float64
+	// MaxP99Ms is the highest acceptable pipeline latency p99 in ms.
+	MaxP99Ms float64
+	// MaxDuplicateFraction is the highest acceptable share of duplicates among output events
+	// (pipeline duplicates when reconciled); 0 demands none, negative is off.
+	MaxDuplicateFraction float64
+	// MaxOutOfOrderFraction is the highest acceptable share of out-of-order records; negative
+	// is off.
+	MaxOutOfOrderFraction float64
+	// AllowMissing turns off the zero-missing check.
+	AllowMissing bool
+}
+
+// DefaultChecks demand no missing event and every record carrying both added fields, and
+// leave the other thresholds off.
+func DefaultChecks() Checks { return Checks{MaxDuplicateFraction: -1, MaxOutOfOrderFraction: -1} }
+
+// Failure is one failed check with the measured value and the threshold.
+type Failure struct {
+	Check     string  `json:"check"`
+	Measured  float64 `json:"measured"`
+	Threshold float64 `json:"threshold"`
+}
+
+func (f Failure) String() string {
+	return fmt.Sprintf("FAIL %s: measured %g, threshold %g", f.Check, f.Measured, f.Threshold)
+}
+
+// Check returns the checks r fails, none when it passes.
+func (r Result) Check(c Checks) []Failure {
+	var fs []Failure
+	fail := func(name string, measured, threshold float64) {
+		fs = append(fs, Failure{Check: name, Measured: measured, Threshold: threshold})
+	}
+	if !c.AllowMissing && r.Missing > 0 {
+		fail("missing events", float64(r.Missing), 0)
+	}
+	if r.MissingFields > 0 {
+		fail("records without enqueuedAt/processedAt", float64(r.MissingFields), 0)
+	}
+	if r.Unexpected > 0 {
+		fail("unexpected events (never in the input)", float64(r.Unexpected), 0)
+	}
+	if c.MinRate > 0 && r.RatePerSec < c.MinRate {
+		fail("min rate (records/s)", r.RatePerSec, c.MinRate)
+	}
+	if c.MaxP99Ms > 0 && r.LatencyMs.Pipeline.P99 > c.MaxP99Ms {
+		fail("max pipeline p99 (ms)", r.LatencyMs.Pipeline.P99, c.MaxP99Ms)
+	}
+	if c.MaxDuplicateFraction >= 0 && r.Events > 0 {
+		if frac := float64(r.Duplicates) / float64(r.Events); frac > c.MaxDuplicateFraction {
+			fail("max duplicate fraction", frac, c.MaxDuplicateFraction)
+		}
+	}
+	if c.MaxOutOfOrderFraction >= 0 && r.Records > 0 {
+		if frac := float64(r.OutOfOrder) / float64(r.Records); frac > c.MaxOutOfOrderFraction {
+			fail("max out-of-order fraction", frac, c.MaxOutOfOrderFraction)
+		}
+	}
+	return fs
+}
