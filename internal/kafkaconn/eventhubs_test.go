@@ -41,7 +41,7 @@ func TestParseEventHubsConnectionString(t *testing.T) {
 		{"missing key", "Endpoint=sb://my-ns.servicebus.windows.net/;SharedAccessKeyName=p", "", "", "missing SharedAccessKey="},
 		{"empty key", "Endpoint=sb://my-ns.servicebus.windows.net/;SharedAccessKeyName=p;SharedAccessKey=", "", "", "SharedAccessKey is empty"},
 		{"missing key name", "Endpoint=sb://my-ns.servicebus.windows.net/;SharedAccessKey=" + testKey, "", "", "missing SharedAccessKeyName="},
-		{"part without =", "Endpoint=sb://my-ns.servicebus.windows.net/;" + testKey + ";SharedAccessKeyName=p", "", "", "part 2 has no '='"},
+		{"part without =", "Endpoint=sb://my-ns.servicebus.windows.net/;" + strings.TrimRight(testKey, "=") + ";SharedAccessKeyName=p", "", "", "part 2 has no '='"},
 		{"duplicate key", testConnString + ";SharedAccessKey=" + testKey, "", "", "SharedAccessKey appears twice"},
 		{"empty EntityPath", testConnString + ";EntityPath=", "", "", "EntityPath is empty"},
 	}
@@ -49,7 +49,7 @@ func TestParseEventHubsConnectionString(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			conn, err := ParseEventHubsConnectionString(tt.in)
 			for _, out := range []string{fmt.Sprint(err), fmt.Sprintf("%v", conn), fmt.Sprintf("%+v", conn), fmt.Sprintf("%#v", conn), fmt.Sprint(conn), conn.Describe()} {
-				if strings.Contains(out, testKey) || strings.Contains(out, "sig=") {
+				if strings.Contains(out, testKey[:20]) || strings.Contains(out, "sig=") {
 					t.Fatalf("output leaks the key: %s", out)
 				}
 			}
@@ -112,7 +112,7 @@ func TestFromEnvironment(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			conn, ok, err := FromEnvironment(env(tt.env), tt.file)
-			if err != nil && strings.Contains(err.Error(), testKey) {
+			if err != nil && strings.Contains(err.Error(), testKey[:20]) {
 				t.Fatalf("error leaks the key: %v", err)
 			}
 			if tt.wantErr != "" {
