@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -39,7 +40,7 @@ func TestExplain(t *testing.T) {
 		{"policy", kerr.PolicyViolation, "refused by the broker's policy"},
 		{"too large", kerr.MessageTooLarge, "too large"},
 		{"first read EOF", wrap(&kgo.ErrFirstReadEOF{}), "the broker closed the connection at once: "},
-		{"refused", wrap(&net.OpError{Op: "dial", Net: "tcp", Addr: addr, Err: os.NewSyscallError("connect", errConnRefused)}), "cannot reach the broker at 10.0.0.7:9093: connection refused; is it running, is the address right?"},
+		{"refused", wrap(&net.OpError{Op: "dial", Net: "tcp", Addr: addr, Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}), "cannot reach the broker at 10.0.0.7:9093: connection refused; is it running, is the address right?"},
 		{"dial timeout", &net.OpError{Op: "dial", Net: "tcp", Addr: addr, Err: timeoutErr{}}, "cannot reach the broker at 10.0.0.7:9093: timed out"},
 		{"other dial error", &net.OpError{Op: "dial", Net: "tcp", Addr: addr, Err: errors.New("network is unreachable")}, "cannot reach the broker at 10.0.0.7:9093: network is unreachable"},
 		{"no such host", wrap(&net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Name: "nope.invalid", Err: "no such host", IsNotFound: true}}), "cannot reach the broker at nope.invalid: the name does not resolve (no such host); is the address right?"},
