@@ -160,3 +160,23 @@ func TestGenerateFlags(t *testing.T) {
 		t.Fatalf("--tier 3 = %v, want a flag error", err)
 	}
 }
+
+func TestConnFlagsEventHubsFromEnvironment(t *testing.T) {
+	const secret = "c2VjcmV0LWtleS12YWx1ZQ=="
+	f, _, _ := testFactory()
+	env := map[string]string{"EVENTHUB_CONNECTION_STRING": "Endpoint=sb://my-ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=" + secret}
+	f.Getenv = func(k string) string { return env[k] }
+	c := newConnFlags(f)
+	conn, err := c.conn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if conn.Brokers[0] != "my-ns.servicebus.windows.net:9093" || !conn.TLS || !c.external() {
+		t.Fatalf("conn = %s", conn.Describe())
+	}
+	env["EVENTHUB_CONNECTION_STRING"] = "Endpoint=http://nope;SharedAccessKey=" + secret
+	_, err = c.conn()
+	if err == nil || strings.Contains(err.Error(), secret) {
+		t.Fatalf("bad connection string error = %v; want an error that does not echo the key", err)
+	}
+}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -17,6 +18,10 @@ type connFlags struct {
 	brokers  string
 	flinkURL string
 	getenv   func(string) string
+
+	security             kafkaconn.Conn // TLS and SASL settings; Brokers unused
+	passwordFile         string
+	connectionStringFile string
 }
 
 func newConnFlags(f *Factory) *connFlags {
@@ -26,6 +31,21 @@ func newConnFlags(f *Factory) *connFlags {
 func (c *connFlags) addKafka(fs *pflag.FlagSet) {
 	fs.StringVar(&c.home, "home", c.home, "state directory of the local stack whose addresses are the defaults (env STREAMSCALE_HOME)")
 	fs.StringVar(&c.brokers, "brokers", "", "Kafka bootstrap servers host:port[,…] (env STREAMSCALE_BROKERS; default: the local stack's broker)")
+	c.addSecurity(fs)
+}
+
+// addSecurity registers TLS, SASL and Event Hubs settings. Secrets are read from files or the
+// environment only, never from a flag's value, so they stay out of shell history and ps.
+func (c *connFlags) addSecurity(fs *pflag.FlagSet) {
+	fs.BoolVar(&c.security.TLS, "tls", false, "connect with TLS 1.2+")
+	fs.StringVar(&c.security.CAFile, "ca-file", "", "PEM CA certificates to trust (default: the system roots)")
+	fs.StringVar(&c.security.CertFile, "cert-file", "", "PEM client certificate for mutual TLS")
+	fs.StringVar(&c.security.KeyFile, "key-file", "", "PEM client key for mutual TLS")
+	fs.BoolVar(&c.security.InsecureSkipVerify, "insecure-skip-verify", false, "accept any broker certificate (testing only)")
+	fs.StringVar(&c.security.SASLMechanism, "sasl-mechanism", "", "SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512")
+	fs.StringVar(&c.security.Username, "sasl-username", "", "SASL username (env STREAMSCALE_SASL_USERNAME)")
+	fs.StringVar(&c.passwordFile, "sasl-password-file", "", "file holding the SASL password (or env STREAMSCALE_SASL_PASSWORD)")
+	fs.StringVar(&c.connectionStringFile, "connection-string-file", "", "file holding an Event Hubs connection string (or env EVENTHUB_CONNECTION_STRING)")
 }
 
 func (c *connFlags) addFlink(fs *pflag.FlagSet) {
@@ -34,11 +54,25 @@ func (c *connFlags) addFlink(fs *pflag.FlagSet) {
 
 // external reports whether the user pointed at a Kafka or Flink of their own.
 func (c *connFlags) external() bool {
-	return c.brokers != "" || c.getenv("STREAMSCALE_BROKERS") != "" || c.flinkURL != "" || c.getenv("STREAMSCALE_FLINK_URL") != ""
+	return c.brokers != "" || c.connectionStringFile != "" || c.getenv("EVENTHUB_CONNECTION_STRING") != "" || c.getenv("STREAMSCALE_BROKERS") != "" || c.flinkURL != "" || c.getenv("STREAMSCALE_FLINK_URL") != ""
 }
 
-// conn resolves the Kafka connection: flag, then environment, then the local stack.
+// conn resolves the Kafka connection: an Event Hubs connection string (file or
+// EVENTHUB_CONNECTION_STRING), else brokers from the flag, the environment or the local
+// stack, with the TLS and SASL flags.
 func (c *connFlags) conn() (kafkaconn.Conn, error) {
+	if eh, ok, err := kafkaconn.FromEnvironment(c.getenv, c.connectionStringFile); err != nil {
+		return kafkaconn.Conn{}, flagErrorf(err)
+	} else if ok {
+		if c.brokers != "" {
+			brokers, err := kafkaconn.ParseBrokers(c.brokers)
+			if err != nil {
+				return kafkaconn.Conn{}, flagErrorf(fmt.Errorf("--brokers: %w", err))
+			}
+			eh.Brokers = brokers
+		}
+		return eh, nil
+	}
 	b := c.brokers
 	if b == "" {
 		b = c.getenv("STREAMSCALE_BROKERS")
@@ -54,7 +88,32 @@ func (c *connFlags) conn() (kafkaconn.Conn, error) {
 	if err != nil {
 		return kafkaconn.Conn{}, flagErrorf(fmt.Errorf("--brokers: %w", err))
 	}
-	return kafkaconn.Conn{Brokers: brokers}, nil
+	conn := c.security
+	conn.Brokers = brokers
+	if conn.Username == "" {
+		conn.Username = c.getenv("STREAMSCALE_SASL_USERNAME")
+	}
+	if conn.SASLMechanism != "" {
+		if conn.Password, err = c.password(); err != nil {
+			return kafkaconn.Conn{}, err
+		}
+	}
+	if err := conn.Validate(); err != nil {
+		return kafkaconn.Conn{}, flagErrorf(err)
+	}
+	return conn, nil
+}
+
+// password reads the SASL password from --sasl-password-file or STREAMSCALE_SASL_PASSWORD.
+func (c *connFlags) password() (string, error) {
+	if c.passwordFile != "" {
+		b, err := os.ReadFile(c.passwordFile)
+		if err != nil {
+			return "", flagErrorf(fmt.Errorf("--sasl-password-file: %w", err))
+		}
+		return strings.TrimSpace(string(b)), nil
+	}
+	return c.getenv("STREAMSCALE_SASL_PASSWORD"), nil
 }
 
 // flink resolves the Flink REST URL: flag, then environment, then the local stack.

@@ -59,6 +59,7 @@ unless --down.`,
 	fs := cmd.Flags()
 	opts.stack.addStart(fs)
 	fs.StringVar(&opts.conn.brokers, "brokers", "", "use this Kafka instead of the local stack (env STREAMSCALE_BROKERS)")
+	opts.conn.addSecurity(fs)
 	opts.conn.addFlink(fs)
 	opts.topics.addNames(fs)
 	opts.topics.addSizing(fs)
