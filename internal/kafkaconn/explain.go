@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strings"
 	"syscall"
@@ -57,6 +58,9 @@ func explainKafka(err error) string {
 	if e, ok := errors.AsType[*kgo.ErrFirstReadEOF](err); ok {
 		return "the broker closed the connection at once: " + e.Error()
 	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return "the broker closed the connection: check the TLS and SASL settings match its listener and the credentials are right (a wrong connection string, username or password makes some brokers hang up)"
+	}
 	return ""
 }
 
@@ -106,7 +110,7 @@ func explainNet(err error) string {
 		return fmt.Sprintf("cannot reach the broker at %s: %v; is it running, is the address right?", addr, e.Err)
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
-		return "timed out waiting for the broker: is it reachable and running? (" + err.Error() + ")"
+		return "timed out waiting for the broker: is it reachable and running, and does the TLS setting match its listener? (" + err.Error() + ")"
 	}
 	return ""
 }

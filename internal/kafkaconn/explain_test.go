@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"strings"
@@ -49,6 +50,7 @@ func TestExplain(t *testing.T) {
 		{"expired", x509.CertificateInvalidError{Reason: x509.Expired}, "TLS handshake failed: the broker's certificate is invalid or expired"},
 		{"plaintext listener", tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake"}, "TLS handshake failed: the broker did not answer in TLS"},
 		{"alert", tls.AlertError(42), "TLS handshake failed: the broker refused the handshake"},
+		{"EOF", wrap(io.EOF), "the broker closed the connection: check the TLS and SASL settings"},
 		{"deadline", wrap(context.DeadlineExceeded), "timed out waiting for the broker"},
 		{"unknown error", errors.New("something else"), "something else"},
 	}

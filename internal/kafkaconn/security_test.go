@@ -108,7 +108,7 @@ func TestConnString_Redacts(t *testing.T) {
 	const secret = "hunter2-secret"
 	conn := Conn{Brokers: []string{"k:9093"}, TLS: true, SASLMechanism: "PLAIN", Username: "alice", Password: secret}
 	for _, out := range []string{fmt.Sprint(conn), fmt.Sprintf("%v", conn), fmt.Sprintf("%+v", conn), fmt.Sprintf("%#v", conn),
-		fmt.Sprintf("%s", conn), fmt.Sprintf("%v", &conn), fmt.Sprintf("%+v", []Conn{conn}), conn.Describe()} {
+		fmt.Sprintf("conn=%s", conn), fmt.Sprintf("%v", &conn), fmt.Sprintf("%+v", []Conn{conn}), conn.Describe()} {
 		if strings.Contains(out, secret) {
 			t.Errorf("output leaks the password: %s", out)
 		}
