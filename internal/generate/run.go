@@ -15,6 +15,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/streamscale/streamscale/internal/event"
+	"github.com/streamscale/streamscale/internal/kafkaconn"
 )
 
 // tick is how often the scheduler wakes to send what has come due.
@@ -229,10 +230,8 @@ func plainError(err error, topic string) string {
 		return "unknown error"
 	case errors.Is(err, kerr.UnknownTopicOrPartition):
 		return fmt.Sprintf("topic %q does not exist: create it with `streamscale topics create`", topic)
-	case errors.Is(err, kerr.TopicAuthorizationFailed), errors.Is(err, kerr.SaslAuthenticationFailed):
-		return "not authorized: check the credentials and the topic's ACLs"
 	case errors.Is(err, kgo.ErrRecordTimeout):
 		return "timed out: the broker did not acknowledge in time (is it reachable?)"
 	}
-	return err.Error()
+	return kafkaconn.Explain(err)
 }
