@@ -84,7 +84,7 @@ func flinkResources(ctx context.Context, java string, c Config, l layout, which 
 		"org.apache.flink.runtime.util.bash.BashJavaUtils", which, "--configDir", l.flinkConf())
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		return nil, nil, fmt.Errorf("compute Flink memory settings (%s): %w: %s", which, err, strings.TrimSpace(string(out)))
+		return nil, nil, fmt.Errorf("compute Flink memory settings (%s): %w: %s", which, err, firstLine(strings.TrimSpace(string(out))))
 	}
 	jvm, dynamic, err = parseBashJavaUtils(string(out))
 	if err != nil {

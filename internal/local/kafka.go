@@ -100,7 +100,7 @@ func formatKafka(ctx context.Context, java string, c Config, l layout, clusterID
 		"-t", clusterID, "-c", l.kafkaProps())
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		return fmt.Errorf("format Kafka storage in %s: %w: %s", l.kafkaData(), err, strings.TrimSpace(string(out)))
+		return fmt.Errorf("format Kafka storage in %s: %w: %s", l.kafkaData(), err, firstLine(strings.TrimSpace(string(out))))
 	}
 	return nil
 }

@@ -97,3 +97,25 @@ func TestStatusWithoutStack(t *testing.T) {
 		t.Fatalf("Down on an empty home = %v, want nil", err)
 	}
 }
+
+// TestUpFailsClearlyWhenKafkaCannotStart points Up at runtime directories whose jars are
+// empty: the broker's storage tool cannot start, and Up must say so with the JVM's own
+// message and leave nothing recorded as running.
+func TestUpFailsClearlyWhenKafkaCannotStart(t *testing.T) {
+	if _, _, err := FindJava(""); err != nil {
+		t.Fatalf("this test needs a JDK 17+: %v", err)
+	}
+	c := testConfig(t)
+	s, err := New(c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Up(context.Background(), nil)
+	if err == nil || !strings.Contains(err.Error(), "format Kafka storage") || !strings.Contains(err.Error(), "kafka.tools.StorageTool") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("Up with empty jars = %v, want the storage tool's failure on one line", err)
+	}
+	st, err := s.Status(context.Background())
+	if err != nil || st.Running() {
+		t.Fatalf("after a failed Up: %+v, %v; want nothing running", st, err)
+	}
+}
