@@ -21,6 +21,7 @@ type verifyOptions struct {
 	fromBeginning bool
 	idle          time.Duration
 	asJSON        bool
+	interval      time.Duration
 	checks        verify.Checks
 }
 
@@ -57,6 +58,7 @@ gaps per device instead. Exits 1 when a check fails, with one line per failed ch
 	cmd.Flags().BoolVar(&opts.fromBeginning, "from-beginning", false, "read the whole topic until idle instead of a recorded run's window")
 	cmd.Flags().DurationVar(&opts.idle, "idle-timeout", opts.idle, "with --from-beginning: stop after this long without new records")
 	cmd.Flags().BoolVar(&opts.asJSON, "json", false, "print the result as JSON")
+	cmd.Flags().DurationVar(&opts.interval, "interval", 10*time.Second, "width of the per-interval rate and latency series")
 	addCheckFlags(cmd.Flags(), &opts.checks)
 	return cmd
 }
@@ -84,7 +86,7 @@ func reportChecks(f *Factory, res verify.Result, c verify.Checks) error {
 
 func verifyRun(ctx context.Context, f *Factory, opts *verifyOptions) error {
 	cfg := verify.DefaultConfig()
-	cfg.Topic, cfg.IdleTimeout = opts.topic, opts.idle
+	cfg.Topic, cfg.IdleTimeout, cfg.Interval = opts.topic, opts.idle, opts.interval
 	conn, err := opts.conn.conn()
 	if err != nil {
 		return err

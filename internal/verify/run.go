@@ -38,10 +38,14 @@ type Config struct {
 	// (deviceId, deviceSequenceNumber), replacing the gap heuristic.
 	InputTopic  string
 	InputBounds map[int32]OffsetRange
+	// Interval is the width of the per-interval series in Result.Intervals (default 10s).
+	Interval time.Duration
 }
 
 // DefaultConfig returns the defaults documented on Config.
-func DefaultConfig() Config { return Config{Topic: "out", IdleTimeout: 10 * time.Second} }
+func DefaultConfig() Config {
+	return Config{Topic: "out", IdleTimeout: 10 * time.Second, Interval: 10 * time.Second}
+}
 
 // Result is what the verifier found; its JSON names are part of the CLI's contract.
 type Result struct {
@@ -64,6 +68,9 @@ type Result struct {
 	RatePerSec        float64   `json:"ratePerSec"`
 	LatencyMs         Latencies `json:"latencyMs"`
 	NegativeLatencies int64     `json:"negativeLatencies"`
+	// Intervals is the output rate and pipeline latency per Config.Interval, by the output
+	// records' timestamps.
+	Intervals []Interval `json:"intervals"`
 }
 
 // Run reads cfg.Topic with client (a plain client: Run adds the partitions to consume) and
@@ -76,7 +83,10 @@ func Run(ctx context.Context, client *kgo.Client, cfg Config, progress io.Writer
 	if cfg.IdleTimeout <= 0 {
 		cfg.IdleTimeout = 10 * time.Second
 	}
-	v := &verifier{cfg: cfg, tracker: newTracker(), lat: newLatencyRecorder()}
+	if cfg.Interval <= 0 {
+		cfg.Interval = 10 * time.Second
+	}
+	v := &verifier{cfg: cfg, tracker: newTracker(), lat: newLatencyRecorder(), series: newIntervalRecorder(cfg.Interval)}
 	if cfg.InputBounds != nil {
 		if cfg.InputTopic == "" {
 			return Result{}, errors.New("input topic: must be set with input bounds")
@@ -198,6 +208,7 @@ type verifier struct {
 	rec            *reconciler
 	inputMalformed int64
 	tracker        *tracker
+	series         *intervalRecorder
 	lat            *latencyRecorder
 	fields         Fields
 	records        int64
@@ -223,11 +234,12 @@ func (v *verifier) add(r *kgo.Record) {
 	if v.rec != nil {
 		v.rec.addOutput(f.DeviceID, f.Seq)
 	}
+	outTS := r.Timestamp.UnixMicro()
+	v.series.add(r.Timestamp, outTS-f.EnqueuedAt, f.EnqueuedAt != 0)
 	if f.EnqueuedAt == 0 || f.ProcessedAt == 0 {
 		v.missingFields++
 		return
 	}
-	outTS := r.Timestamp.UnixMicro()
 	v.lat.record(v.lat.pipeline, outTS-f.EnqueuedAt)
 	v.lat.record(v.lat.inJob, f.ProcessedAt-f.EnqueuedAt)
 	if f.CreatedAt != 0 {
@@ -241,7 +253,7 @@ func (v *verifier) result() Result {
 		Duplicates: v.tracker.duplicates, OutOfOrder: v.tracker.outOfOrder, Malformed: v.malformed,
 		MissingFields: v.missingFields, Devices: len(v.tracker.devices),
 		FirstTimestamp: v.first.UTC(), LastTimestamp: v.last.UTC(),
-		LatencyMs: v.lat.result(), NegativeLatencies: v.lat.negative,
+		LatencyMs: v.lat.result(), NegativeLatencies: v.lat.negative, Intervals: v.series.series(),
 	}
 	if v.rec != nil {
 		rc := v.rec.result()

@@ -34,6 +34,12 @@ func (r Result) WriteText(w io.Writer) error {
 	}{{"pipeline", r.LatencyMs.Pipeline}, {"end-to-end", r.LatencyMs.EndToEnd}, {"in-job", r.LatencyMs.InJob}} {
 		fmt.Fprintf(tw, "  %s\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\n", l.name, l.p.P50, l.p.P90, l.p.P99, l.p.P999, l.p.Max)
 	}
+	if len(r.Intervals) > 1 {
+		fmt.Fprintln(tw, "interval (UTC)\trecords/s\tp50 ms\tp99 ms\tmax ms")
+		for _, iv := range r.Intervals {
+			fmt.Fprintf(tw, "  %s\t%.0f\t%.1f\t%.1f\t%.1f\n", iv.Start.Format("15:04:05"), iv.Rate, iv.Pipeline.P50, iv.Pipeline.P99, iv.Pipeline.Max)
+		}
+	}
 	if r.NegativeLatencies > 0 {
 		fmt.Fprintf(tw, "negative latencies (clock skew or CreateTime topic)\t%d\n", r.NegativeLatencies)
 	}

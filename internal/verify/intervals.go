@@ -1,0 +1,66 @@
+package verify
+
+import (
+	"sort"
+	"time"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
+
+	"github.com/streamscale/streamscale/internal/latency"
+)
+
+// Interval is one window of the output, by the output records' Kafka timestamps.
+type Interval struct {
+	Start    time.Time           `json:"start"`
+	Records  int64               `json:"records"`
+	Rate     float64             `json:"ratePerSec"`
+	Pipeline latency.Percentiles `json:"pipelineMs"`
+}
+
+// intervalRecorder keeps a record count and a pipeline-latency histogram per interval, keyed
+// by the interval's index since the epoch so records may arrive in any order.
+type intervalRecorder struct {
+	width time.Duration
+	byIdx map[int64]*intervalAcc
+}
+
+type intervalAcc struct {
+	records int64
+	hist    *hdrhistogram.Histogram
+}
+
+func newIntervalRecorder(width time.Duration) *intervalRecorder {
+	return &intervalRecorder{width: width, byIdx: map[int64]*intervalAcc{}}
+}
+
+func (r *intervalRecorder) add(ts time.Time, pipelineMicros int64, hasLatency bool) {
+	idx := ts.UnixNano() / int64(r.width)
+	acc := r.byIdx[idx]
+	if acc == nil {
+		acc = &intervalAcc{hist: latency.NewHistogram()}
+		r.byIdx[idx] = acc
+	}
+	acc.records++
+	if hasLatency {
+		_ = acc.hist.RecordValue(max(pipelineMicros, 0))
+	}
+}
+
+// series returns the intervals in time order. The first and last are usually partial: their
+// rate is over the interval's full width, so they read low.
+func (r *intervalRecorder) series() []Interval {
+	idxs := make([]int64, 0, len(r.byIdx))
+	for i := range r.byIdx {
+		idxs = append(idxs, i)
+	}
+	sort.Slice(idxs, func(a, b int) bool { return idxs[a] < idxs[b] })
+	out := make([]Interval, 0, len(idxs))
+	for _, i := range idxs {
+		acc := r.byIdx[i]
+		out = append(out, Interval{
+			Start: time.Unix(0, i*int64(r.width)).UTC(), Records: acc.records,
+			Rate: float64(acc.records) / r.width.Seconds(), Pipeline: latency.Summarize(acc.hist),
+		})
+	}
+	return out
+}
