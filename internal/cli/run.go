@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/streamscale/streamscale/internal/flink"
 	"github.com/streamscale/streamscale/internal/generate"
+	"github.com/streamscale/streamscale/internal/htmlreport"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/relay"
@@ -163,13 +166,30 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 
 	res.Missing = missingOf(*gen, res)
 	fails := res.Check(opts.checks)
+	htmlPath := filepath.Join(runlog.Dir(runsDir, rec.ID), "report.html")
+	if err := writeHTMLReport(htmlPath, htmlreport.Run{ID: rec.ID, Generated: *gen, Verified: res, Failures: fails}); err != nil {
+		return err
+	}
 	if opts.asJSON {
 		writeJSON(f.IO.Out, rec)
 	} else {
 		writeRunSummary(f.IO.Out, rec, *gen, res, len(fails) == 0)
-		fmt.Fprintf(f.IO.Out, "results: %s\n", runlog.Dir(runsDir, rec.ID))
+		fmt.Fprintf(f.IO.Out, "results: %s (report.html, run.json)\n", runlog.Dir(runsDir, rec.ID))
 	}
 	return reportChecks(f, res, opts.checks)
+}
+
+// writeHTMLReport renders a run's self-contained HTML page to path.
+func writeHTMLReport(path string, r htmlreport.Run) error {
+	file, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("write html report: %w", err)
+	}
+	if err := htmlreport.Write(file, r); err != nil {
+		file.Close()
+		return err
+	}
+	return file.Close()
 }
 
 // ensureStack starts the local stack unless the user pointed at their own Kafka or Flink, and

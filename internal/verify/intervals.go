@@ -46,9 +46,9 @@ func (r *intervalRecorder) add(ts time.Time, pipelineMicros int64, hasLatency bo
 	}
 }
 
-// series returns the intervals in time order. The first and last are usually partial: their
-// rate is over the interval's full width, so they read low.
-func (r *intervalRecorder) series() []Interval {
+// series returns the intervals in time order. The rate of the first and last interval is over
+// the part of it that first..last covers, so a partial interval does not read low.
+func (r *intervalRecorder) series(first, last time.Time) []Interval {
 	idxs := make([]int64, 0, len(r.byIdx))
 	for i := range r.byIdx {
 		idxs = append(idxs, i)
@@ -57,9 +57,20 @@ func (r *intervalRecorder) series() []Interval {
 	out := make([]Interval, 0, len(idxs))
 	for _, i := range idxs {
 		acc := r.byIdx[i]
+		start := time.Unix(0, i*int64(r.width)).UTC()
+		from, to := start, start.Add(r.width)
+		if first.After(from) {
+			from = first
+		}
+		if last.Before(to) && !last.IsZero() {
+			to = last
+		}
+		span := to.Sub(from).Seconds()
+		if span < 1 {
+			span = 1 // a sliver of an interval says little about a rate; avoid inflating it
+		}
 		out = append(out, Interval{
-			Start: time.Unix(0, i*int64(r.width)).UTC(), Records: acc.records,
-			Rate: float64(acc.records) / r.width.Seconds(), Pipeline: latency.Summarize(acc.hist),
+			Start: start, Records: acc.records, Rate: float64(acc.records) / span, Pipeline: latency.Summarize(acc.hist),
 		})
 	}
 	return out

@@ -253,7 +253,7 @@ func (v *verifier) result() Result {
 		Duplicates: v.tracker.duplicates, OutOfOrder: v.tracker.outOfOrder, Malformed: v.malformed,
 		MissingFields: v.missingFields, Devices: len(v.tracker.devices),
 		FirstTimestamp: v.first.UTC(), LastTimestamp: v.last.UTC(),
-		LatencyMs: v.lat.result(), NegativeLatencies: v.lat.negative, Intervals: v.series.series(),
+		LatencyMs: v.lat.result(), NegativeLatencies: v.lat.negative, Intervals: v.series.series(v.first, v.last),
 	}
 	if v.rec != nil {
 		rc := v.rec.result()
