@@ -88,7 +88,7 @@ summary.`,
 				return err
 			}
 			sum, err := runGenerate(cmd.Context(), c, gen, f.IO.ErrOut)
-			if err != nil && sum == nil {
+			if err != nil && (sum == nil || sum.Records == 0) {
 				return err
 			}
 			if asJSON {

@@ -134,7 +134,7 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 
 	fmt.Fprintf(f.IO.ErrOut, "generating %.0f events/s into %q\n", opts.gen.cfg.Rate, opts.topics.in)
 	gen, genErr := runGenerate(ctx, conn, opts.gen, f.IO.ErrOut)
-	if gen == nil {
+	if gen == nil || (genErr != nil && gen.Records == 0) {
 		return genErr
 	}
 	if rec.In.End, err = kafkaconn.EndOffsets(context.WithoutCancel(ctx), adm, opts.topics.in); err != nil {

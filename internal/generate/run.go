@@ -54,7 +54,7 @@ func prepare(ctx context.Context, client *kgo.Client, topic string) error {
 	defer cancel()
 	topics, err := kadm.NewClient(client).ListTopics(ctx, topic)
 	if err != nil {
-		return fmt.Errorf("cannot reach Kafka (%s): %w", strings.Join(seedBrokers(client), ","), err)
+		return fmt.Errorf("kafka at %s: %s", strings.Join(seedBrokers(client), ","), kafkaconn.Explain(err))
 	}
 	if td, ok := topics[topic]; !ok || td.Err != nil {
 		return fmt.Errorf("topic %q does not exist: create it with `streamscale topics create` (or `streamscale run`)", topic)

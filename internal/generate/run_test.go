@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -200,5 +201,25 @@ func TestConfigValidate(t *testing.T) {
 				t.Fatalf("Validate() = %v, want error containing %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestRunUnreachableBrokerIsNamed(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	cl, err := kgo.NewClient(kgo.SeedBrokers(addr), kgo.RetryTimeout(2*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	cfg := DefaultConfig()
+	cfg.Count = 10
+	_, err = Run(context.Background(), cl, cfg, nil)
+	if err == nil || !strings.Contains(err.Error(), "cannot reach the broker at "+addr) || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("Run against a closed port = %v, want one line naming the address", err)
 	}
 }
