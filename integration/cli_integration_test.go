@@ -67,13 +67,14 @@ func TestIntegrationCLIRun(t *testing.T) {
 	c := newCLI(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	ports, err := local.FreePorts(4)
+	ports, err := local.FreePorts(5)
 	if err != nil {
 		t.Fatal(err)
 	}
 	portFlags := []string{
 		"--kafka-port", strconv.Itoa(ports[0]), "--controller-port", strconv.Itoa(ports[1]),
 		"--flink-rest-port", strconv.Itoa(ports[2]), "--flink-rpc-port", strconv.Itoa(ports[3]),
+		"--metrics-port", strconv.Itoa(ports[4]),
 		"--job-jar", filepath.Join(buildDir(t), "jobs", "relay-job.jar"),
 	}
 	var status struct {

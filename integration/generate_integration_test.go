@@ -117,7 +117,7 @@ func TestIntegrationGenerateInstancesShareDevices(t *testing.T) {
 func topicClient(t *testing.T, bootstrap, topic string, partitions int32) *kgo.Client {
 	t.Helper()
 	conn := kafkaconn.Conn{Brokers: []string{bootstrap}}
-	cl, err := conn.NewClient(kgo.ProducerLinger(5*time.Millisecond), kgo.MaxBufferedRecords(1<<16))
+	cl, err := conn.NewClient(kgo.ProducerLinger(5*time.Millisecond), kgo.MaxBufferedRecords(1<<16), kgo.ProducerBatchCompression(kgo.NoCompression()))
 	if err != nil {
 		t.Fatal(err)
 	}

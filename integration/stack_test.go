@@ -89,11 +89,11 @@ func TestMain(m *testing.M) {
 func stackConfig(t testing.TB) (local.Config, error) {
 	c := local.DefaultConfig()
 	c.RuntimeDir = filepath.Join(buildDir(t), "runtime")
-	ports, err := local.FreePorts(4)
+	ports, err := local.FreePorts(5)
 	if err != nil {
 		return c, err
 	}
-	c.KafkaPort, c.ControllerPort, c.FlinkRESTPort, c.FlinkRPCPort = ports[0], ports[1], ports[2], ports[3]
+	c.KafkaPort, c.ControllerPort, c.FlinkRESTPort, c.FlinkRPCPort, c.MetricsPort = ports[0], ports[1], ports[2], ports[3], ports[4]
 	c.Slots = 4
 	return c, nil
 }

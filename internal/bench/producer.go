@@ -138,7 +138,9 @@ func createTopic(ctx context.Context, cl *kgo.Client, topic string, partitions i
 }
 
 func runGenerator(ctx context.Context, cfg ProducerConfig, topic string) (Measurement, error) {
-	cl, err := cfg.Conn.NewClient(kgo.ProducerLinger(cfg.Linger), kgo.ProducerBatchMaxBytes(cfg.BatchBytes), kgo.MaxBufferedRecords(1<<16))
+	// No compression on either side (franz-go would otherwise default to snappy).
+	cl, err := cfg.Conn.NewClient(kgo.ProducerLinger(cfg.Linger), kgo.ProducerBatchMaxBytes(cfg.BatchBytes),
+		kgo.MaxBufferedRecords(1<<16), kgo.ProducerBatchCompression(kgo.NoCompression()))
 	if err != nil {
 		return Measurement{}, err
 	}

@@ -17,8 +17,9 @@ import (
 
 // genFlags bind generate.Config to flags shared by `generate` and `run`.
 type genFlags struct {
-	cfg    generate.Config
-	linger time.Duration
+	cfg         generate.Config
+	linger      time.Duration
+	compression string
 }
 
 func newGenFlags() *genFlags {
@@ -41,17 +42,25 @@ func (g *genFlags) add(fs *pflag.FlagSet, withTopic bool) {
 	fs.Float64Var(&g.cfg.DuplicateFraction, "duplicate-fraction", g.cfg.DuplicateFraction, "share of events sent a second time, byte-identical (the sample's every 1,000th)")
 	fs.StringVar(&g.cfg.DeviceIDPrefix, "device-prefix", g.cfg.DeviceIDPrefix, "deviceId prefix; the device number follows it")
 	fs.DurationVar(&g.linger, "linger", g.linger, "producer linger: how long a batch may wait to fill")
+	fs.StringVar(&g.compression, "compression", "none", "producer batch compression: none, gzip, snappy, lz4 or zstd (Event Hubs takes none or gzip)")
 }
 
-// producerOpts are the franz-go producer settings of the generator.
-func (g *genFlags) producerOpts() []kgo.Opt {
+// producerOpts are the franz-go producer settings of the generator: acks=all with
+// idempotence (franz-go's defaults), linger 5 ms, batches up to 1 MiB, no compression (so
+// byte counts are the events' own size), 30 s delivery timeout.
+func (g *genFlags) producerOpts() ([]kgo.Opt, error) {
+	codec, err := kafkaconn.Compression(g.compression)
+	if err != nil {
+		return nil, flagErrorf(fmt.Errorf("--compression: %w", err))
+	}
 	return []kgo.Opt{
+		kgo.ProducerBatchCompression(codec),
 		kgo.ProducerLinger(g.linger),
 		kgo.ProducerBatchMaxBytes(1 << 20),
 		kgo.MaxBufferedRecords(1 << 16),
 		// A broker that does not answer fails records after this long instead of never.
 		kgo.RecordDeliveryTimeout(30 * time.Second),
-	}
+	}, nil
 }
 
 func newGenerateCmd(f *Factory, runF func(context.Context, *genFlags) error) *cobra.Command {
@@ -112,7 +121,11 @@ func runGenerate(ctx context.Context, c kafkaconn.Conn, gen *genFlags, progress 
 	if err := gen.cfg.Validate(); err != nil {
 		return nil, flagErrorf(err)
 	}
-	cl, err := c.NewClient(gen.producerOpts()...)
+	popts, err := gen.producerOpts()
+	if err != nil {
+		return nil, err
+	}
+	cl, err := c.NewClient(popts...)
 	if err != nil {
 		return nil, err
 	}

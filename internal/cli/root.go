@@ -32,6 +32,7 @@ your own cluster to use it instead.`,
 		newRunCmd(f, nil),
 		newBenchCmd(f),
 		newPeekCmd(f),
+		newHubReportCmd(f),
 	)
 	return root
 }

@@ -25,6 +25,7 @@ func (s *stackFlags) addStart(fs *pflag.FlagSet) {
 	fs.StringVar(&s.cfg.JavaHome, "java-home", "", "JDK 17+ to run Kafka and Flink with (default $JAVA_HOME, then java on PATH)")
 	fs.IntVar(&s.cfg.KafkaPort, "kafka-port", s.cfg.KafkaPort, "Kafka broker port on 127.0.0.1")
 	fs.IntVar(&s.cfg.ControllerPort, "controller-port", s.cfg.ControllerPort, "Kafka KRaft controller port on 127.0.0.1")
+	fs.IntVar(&s.cfg.MetricsPort, "metrics-port", s.cfg.MetricsPort, "Kafka per-topic metrics (Prometheus format) port on 127.0.0.1")
 	fs.IntVar(&s.cfg.FlinkRESTPort, "flink-rest-port", s.cfg.FlinkRESTPort, "Flink REST API and web UI port on 127.0.0.1")
 	fs.IntVar(&s.cfg.FlinkRPCPort, "flink-rpc-port", s.cfg.FlinkRPCPort, "Flink JobManager RPC port on 127.0.0.1")
 	fs.IntVar(&s.cfg.TaskManagers, "taskmanagers", s.cfg.TaskManagers, "number of Flink TaskManager JVMs")

@@ -79,3 +79,14 @@ func TestEnsureTopics_Kfake(t *testing.T) {
 		t.Fatalf("EndOffsets = %v, %v", ends, err)
 	}
 }
+
+func TestCompression(t *testing.T) {
+	for _, name := range []string{"", "none", "gzip", "SNAPPY", "lz4", "zstd"} {
+		if _, err := Compression(name); err != nil {
+			t.Errorf("Compression(%q) = %v", name, err)
+		}
+	}
+	if _, err := Compression("brotli"); err == nil {
+		t.Error("brotli accepted")
+	}
+}

@@ -22,6 +22,9 @@ type Config struct {
 	KafkaPort int
 	// ControllerPort is the KRaft controller listener (default 9093).
 	ControllerPort int
+	// MetricsPort serves the broker's per-topic metrics in Prometheus format through the
+	// JMX exporter agent (default 9404), the independent source of `streamscale report`.
+	MetricsPort int
 	// FlinkRESTPort serves the Flink REST API and web UI (default 8081).
 	FlinkRESTPort int
 	// FlinkRPCPort is the JobManager's RPC port (default 6123).
@@ -51,6 +54,7 @@ func DefaultConfig() Config {
 		RuntimeDir:          DefaultRuntimeDir(),
 		KafkaPort:           9092,
 		ControllerPort:      9093,
+		MetricsPort:         9404,
 		FlinkRESTPort:       8081,
 		FlinkRPCPort:        6123,
 		TaskManagers:        1,
@@ -107,7 +111,7 @@ func (c Config) Validate() error {
 		name string
 		v    int
 	}{
-		{"kafka-port", c.KafkaPort}, {"controller-port", c.ControllerPort},
+		{"kafka-port", c.KafkaPort}, {"controller-port", c.ControllerPort}, {"metrics-port", c.MetricsPort},
 		{"flink-rest-port", c.FlinkRESTPort}, {"flink-rpc-port", c.FlinkRPCPort},
 	}
 	seen := map[int]string{}
@@ -141,6 +145,9 @@ func (c Config) Validate() error {
 
 // KafkaBootstrap is the broker address clients use.
 func (c Config) KafkaBootstrap() string { return fmt.Sprintf("127.0.0.1:%d", c.KafkaPort) }
+
+// MetricsURL is the broker's Prometheus metrics endpoint.
+func (c Config) MetricsURL() string { return fmt.Sprintf("http://127.0.0.1:%d/metrics", c.MetricsPort) }
 
 // FlinkURL is the base URL of the Flink REST API and web UI.
 func (c Config) FlinkURL() string { return fmt.Sprintf("http://127.0.0.1:%d", c.FlinkRESTPort) }

@@ -6,6 +6,7 @@ import "path/filepath"
 type Endpoints struct {
 	KafkaBootstrap string
 	FlinkURL       string
+	MetricsURL     string
 }
 
 // ReadEndpoints returns the addresses a stack in home was started with, or the defaults when
@@ -23,5 +24,5 @@ func ReadEndpoints(home string) (Endpoints, error) {
 	if st != nil {
 		st.Config.apply(&cfg)
 	}
-	return Endpoints{KafkaBootstrap: cfg.KafkaBootstrap(), FlinkURL: cfg.FlinkURL()}, nil
+	return Endpoints{KafkaBootstrap: cfg.KafkaBootstrap(), FlinkURL: cfg.FlinkURL(), MetricsURL: cfg.MetricsURL()}, nil
 }

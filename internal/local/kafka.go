@@ -105,17 +105,47 @@ func formatKafka(ctx context.Context, java string, c Config, l layout, clusterID
 	return nil
 }
 
+// metricsExporterConfig makes the Prometheus JMX exporter serve only the per-topic
+// BrokerTopicMetrics counters (kafka_topic_<name>_total{topic=…}): messages and bytes in,
+// bytes out, produce and fetch requests, failed requests.
+func metricsExporterConfig() string {
+	return `# Written by streamscale local up.
+lowercaseOutputName: true
+includeObjectNames: ["kafka.server:type=BrokerTopicMetrics,*"]
+rules:
+  - pattern: 'kafka.server<type=BrokerTopicMetrics, name=(\w+), topic=(.+)><>Count'
+    name: kafka_topic_$1_total
+    type: COUNTER
+    labels:
+      topic: "$2"
+`
+}
+
+// metricsAgent is the -javaagent flag of the Prometheus JMX exporter, or "" when the runtime
+// has no agent jar (an older build): the broker then runs without metrics.
+func metricsAgent(c Config, l layout) string {
+	jars, _ := filepath.Glob(filepath.Join(c.RuntimeDir, "kafka", "jmx_prometheus_javaagent-*.jar"))
+	if len(jars) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("-javaagent:%s=127.0.0.1:%d:%s", jars[0], c.MetricsPort, l.kafkaMetrics())
+}
+
 // kafkaArgv is the broker's command line.
 func kafkaArgv(java string, c Config, l layout) []string {
 	heap := fmt.Sprintf("%dm", c.KafkaHeapMB)
-	return []string{
-		java, "-Xms" + heap, "-Xmx" + heap,
+	argv := []string{java}
+	if agent := metricsAgent(c, l); agent != "" {
+		argv = append(argv, agent)
+	}
+	return append(argv,
+		"-Xms"+heap, "-Xmx"+heap,
 		"-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-Djava.awt.headless=true",
 		homeMarker(c.Home), "-Dstreamscale.role=kafka",
-		"-Dlog4j2.configurationFile=" + l.kafkaLog4j(), "-Dlog.file=" + l.kafkaLog(),
+		"-Dlog4j2.configurationFile="+l.kafkaLog4j(), "-Dlog.file="+l.kafkaLog(),
 		"-cp", classpath(c.RuntimeDir, "kafka"),
 		"kafka.Kafka", l.kafkaProps(),
-	}
+	)
 }
 
 // classpath is the wildcard classpath of one runtime directory (kafka or flink).

@@ -12,6 +12,7 @@ func (l layout) kafkaDir() string      { return filepath.Join(l.home, "kafka") }
 func (l layout) kafkaData() string     { return filepath.Join(l.kafkaDir(), "data") }
 func (l layout) kafkaProps() string    { return filepath.Join(l.kafkaDir(), "server.properties") }
 func (l layout) kafkaLog4j() string    { return filepath.Join(l.kafkaDir(), "log4j2.properties") }
+func (l layout) kafkaMetrics() string  { return filepath.Join(l.kafkaDir(), "jmx-exporter.yaml") }
 func (l layout) kafkaLog() string      { return filepath.Join(l.logDir(), "kafka.log") }
 func (l layout) kafkaOut() string      { return filepath.Join(l.logDir(), "kafka.out") }
 func (l layout) flinkDir() string      { return filepath.Join(l.home, "flink") }

@@ -215,6 +215,9 @@ func (s *Stack) checkPorts(kafkaUp, jmUp bool) error {
 		if err := checkPortFree(s.cfg.ControllerPort, "the Kafka controller", "--controller-port"); err != nil {
 			return err
 		}
+		if err := checkPortFree(s.cfg.MetricsPort, "the Kafka metrics endpoint", "--metrics-port"); err != nil {
+			return err
+		}
 	}
 	if !jmUp {
 		if err := checkPortFree(s.cfg.FlinkRESTPort, "the Flink REST API", "--flink-rest-port"); err != nil {
@@ -232,6 +235,7 @@ func (s *Stack) writeConfigs() error {
 	files := map[string]string{
 		s.layout.kafkaProps():                                    kafkaProperties(s.cfg, s.layout.kafkaData()),
 		s.layout.kafkaLog4j():                                    log4jProperties(),
+		s.layout.kafkaMetrics():                                  metricsExporterConfig(),
 		filepath.Join(s.layout.flinkConf(), "config.yaml"):       flinkConfigYAML(s.cfg, s.layout),
 		filepath.Join(s.layout.flinkConf(), "log4j2.properties"): log4jProperties(),
 	}

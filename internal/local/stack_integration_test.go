@@ -25,11 +25,11 @@ func TestIntegrationStackLifecycle(t *testing.T) {
 	c := DefaultConfig()
 	c.Home = t.TempDir()
 	c.RuntimeDir = filepath.Join(repoBuildDir(t), "runtime")
-	ports, err := FreePorts(4)
+	ports, err := FreePorts(5)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.KafkaPort, c.ControllerPort, c.FlinkRESTPort, c.FlinkRPCPort = ports[0], ports[1], ports[2], ports[3]
+	c.KafkaPort, c.ControllerPort, c.FlinkRESTPort, c.FlinkRPCPort, c.MetricsPort = ports[0], ports[1], ports[2], ports[3], ports[4]
 	c.TaskManagers, c.Slots = 1, 2
 	s, err := New(c, nil)
 	if err != nil {

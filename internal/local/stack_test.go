@@ -22,11 +22,11 @@ func testConfig(t *testing.T) Config {
 			t.Fatal(err)
 		}
 	}
-	ports, err := FreePorts(4)
+	ports, err := FreePorts(5)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.KafkaPort, c.ControllerPort, c.FlinkRESTPort, c.FlinkRPCPort = ports[0], ports[1], ports[2], ports[3]
+	c.KafkaPort, c.ControllerPort, c.FlinkRESTPort, c.FlinkRPCPort, c.MetricsPort = ports[0], ports[1], ports[2], ports[3], ports[4]
 	return c
 }
 

@@ -27,6 +27,7 @@ type state struct {
 type savedConfig struct {
 	KafkaPort      int `json:"kafkaPort"`
 	ControllerPort int `json:"controllerPort"`
+	MetricsPort    int `json:"metricsPort"`
 	FlinkRESTPort  int `json:"flinkRestPort"`
 	FlinkRPCPort   int `json:"flinkRpcPort"`
 	Slots          int `json:"slots"`
@@ -41,13 +42,16 @@ type procRecord struct {
 
 func saved(c Config) savedConfig {
 	return savedConfig{
-		KafkaPort: c.KafkaPort, ControllerPort: c.ControllerPort,
+		KafkaPort: c.KafkaPort, ControllerPort: c.ControllerPort, MetricsPort: c.MetricsPort,
 		FlinkRESTPort: c.FlinkRESTPort, FlinkRPCPort: c.FlinkRPCPort, Slots: c.Slots,
 	}
 }
 
 func (s savedConfig) apply(c *Config) {
 	c.KafkaPort, c.ControllerPort = s.KafkaPort, s.ControllerPort
+	if s.MetricsPort != 0 { // absent in stacks started before the metrics agent
+		c.MetricsPort = s.MetricsPort
+	}
 	c.FlinkRESTPort, c.FlinkRPCPort, c.Slots = s.FlinkRESTPort, s.FlinkRPCPort, s.Slots
 }
 

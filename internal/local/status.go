@@ -20,6 +20,7 @@ type Status struct {
 type KafkaStatus struct {
 	Bootstrap      string `json:"bootstrap"`
 	ControllerPort int    `json:"controllerPort"`
+	MetricsURL     string `json:"metrics"`
 	PID            int    `json:"pid"`
 	Running        bool   `json:"running"`
 	Healthy        bool   `json:"healthy"`
@@ -71,7 +72,7 @@ func (s *Stack) statusOf(ctx context.Context, st *state) Status {
 	out := Status{
 		Home: s.cfg.Home,
 		Kafka: KafkaStatus{
-			Bootstrap: s.cfg.KafkaBootstrap(), ControllerPort: s.cfg.ControllerPort, Log: s.layout.kafkaLog(),
+			Bootstrap: s.cfg.KafkaBootstrap(), ControllerPort: s.cfg.ControllerPort, MetricsURL: s.cfg.MetricsURL(), Log: s.layout.kafkaLog(),
 		},
 		Flink: FlinkStatus{
 			REST: s.cfg.FlinkURL(), RPCPort: s.cfg.FlinkRPCPort, JobManagerLog: s.layout.jobManagerLog(),

@@ -1,0 +1,108 @@
+package hubmetrics
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// HubRow is one topic's traffic over one interval.
+type HubRow struct {
+	Topic string `json:"topic"`
+	// IncomingMessages are records appended (Event Hubs counts batches instead: see
+	// IncomingBatches).
+	IncomingMessages int64 `json:"incomingMessages"`
+	// IncomingBatches are produce requests, what Event Hubs reports as incoming messages.
+	IncomingBatches int64 `json:"incomingBatches"`
+	IncomingBytes   int64 `json:"incomingBytes"`
+	OutgoingBytes   int64 `json:"outgoingBytes"`
+	FetchRequests   int64 `json:"fetchRequests"`
+	FailedRequests  int64 `json:"failedRequests"`
+}
+
+// Row is one interval of the table.
+type Row struct {
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
+	Hubs  []HubRow  `json:"hubs"`
+}
+
+// Delta turns two snapshots into a row for topics. A counter that went down (a broker
+// restart) counts from zero.
+func Delta(prev, cur Snapshot, topics []string) Row {
+	row := Row{Start: prev.At, End: cur.At}
+	for _, t := range topics {
+		a, b := prev.Topics[t], cur.Topics[t]
+		d := func(x, y float64) int64 {
+			if y < x {
+				return int64(y)
+			}
+			return int64(y - x)
+		}
+		row.Hubs = append(row.Hubs, HubRow{
+			Topic: t, IncomingMessages: d(a.MessagesIn, b.MessagesIn), IncomingBatches: d(a.ProduceRequests, b.ProduceRequests),
+			IncomingBytes: d(a.BytesIn, b.BytesIn), OutgoingBytes: d(a.BytesOut, b.BytesOut),
+			FetchRequests: d(a.FetchRequests, b.FetchRequests), FailedRequests: d(a.FailedProduce, b.FailedProduce),
+		})
+	}
+	return row
+}
+
+// Capacity is the Event Hubs limit model: per throughput unit and minute, 60,000 messages and
+// 60 MB in, 245,760 messages and 120 MB out (1 MB/s or 1,000 events/s in, 2 MB/s or 4,096
+// events/s out).
+type Capacity struct{ ThroughputUnits int }
+
+// Max is the MAX VALUE row for an interval of width d, or nil without throughput units.
+func (c Capacity) Max(d time.Duration) *HubRow {
+	if c.ThroughputUnits <= 0 {
+		return nil
+	}
+	per := d.Minutes() * float64(c.ThroughputUnits)
+	return &HubRow{
+		Topic: "MAX VALUE", IncomingMessages: int64(60_000 * per), IncomingBatches: int64(60_000 * per),
+		IncomingBytes: int64(60e6 * per), OutgoingBytes: int64(120e6 * per),
+	}
+}
+
+// WriteTable renders rows like the sample's report: one line per interval and hub, and a
+// MAX VALUE line per interval when the capacity is known.
+func WriteTable(w io.Writer, rows []Row, c Capacity) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "INTERVAL (UTC)\tHUB\tIN RECORDS\tIN BATCHES\tIN BYTES\tOUT BYTES\tFETCHES\tFAILED\t")
+	for _, r := range rows {
+		when := r.Start.UTC().Format("15:04:05") + "-" + r.End.UTC().Format("15:04:05")
+		hubs := r.Hubs
+		if m := c.Max(r.End.Sub(r.Start)); m != nil {
+			hubs = append(append([]HubRow(nil), hubs...), *m)
+		}
+		for _, h := range hubs {
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t\n", when, h.Topic, h.IncomingMessages, h.IncomingBatches,
+				h.IncomingBytes, h.OutgoingBytes, h.FetchRequests, h.FailedRequests)
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintln(w, "IN RECORDS: records the broker appended; IN BATCHES: produce requests, which Event Hubs counts as incoming messages.")
+	return err
+}
+
+// WriteCSV renders rows as CSV with a header.
+func WriteCSV(w io.Writer, rows []Row) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write(strings.Split("start,end,topic,incomingRecords,incomingBatches,incomingBytes,outgoingBytes,fetchRequests,failedRequests", ","))
+	for _, r := range rows {
+		for _, h := range r.Hubs {
+			_ = cw.Write([]string{r.Start.UTC().Format(time.RFC3339), r.End.UTC().Format(time.RFC3339), h.Topic,
+				strconv.FormatInt(h.IncomingMessages, 10), strconv.FormatInt(h.IncomingBatches, 10), strconv.FormatInt(h.IncomingBytes, 10),
+				strconv.FormatInt(h.OutgoingBytes, 10), strconv.FormatInt(h.FetchRequests, 10), strconv.FormatInt(h.FailedRequests, 10)})
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
