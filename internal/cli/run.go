@@ -15,6 +15,7 @@ import (
 	"github.com/streamscale/streamscale/internal/flink"
 	"github.com/streamscale/streamscale/internal/generate"
 	"github.com/streamscale/streamscale/internal/htmlreport"
+	"github.com/streamscale/streamscale/internal/hubmetrics"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/relay"
@@ -132,6 +133,7 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 		return err
 	}
 
+	metrics := brokerMetrics(ctx, opts, f)
 	fmt.Fprintf(f.IO.ErrOut, "generating %.0f events/s into %q\n", opts.gen.cfg.Rate, opts.topics.in)
 	gen, genErr := runGenerate(ctx, conn, opts.gen, f.IO.ErrOut)
 	if gen == nil || (genErr != nil && gen.Records == 0) {
@@ -164,6 +166,7 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 		return err
 	}
 
+	metrics.finish(ctx, f, []string{opts.topics.in, opts.topics.out})
 	res.Missing = missingOf(*gen, res)
 	fails := res.Check(opts.checks)
 	htmlPath := filepath.Join(runlog.Dir(runsDir, rec.ID), "report.html")
@@ -177,6 +180,43 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 		fmt.Fprintf(f.IO.Out, "results: %s (report.html, run.json)\n", runlog.Dir(runsDir, rec.ID))
 	}
 	return reportChecks(f, res, opts.checks)
+}
+
+// runMetrics takes the broker's counters at the start of a run so that the end can print the
+// sample's hub table for the run's window.
+type runMetrics struct {
+	src   hubmetrics.Source
+	start hubmetrics.Snapshot
+}
+
+func brokerMetrics(ctx context.Context, opts *runOptions, f *Factory) *runMetrics {
+	if opts.conn.external() {
+		return nil
+	}
+	ep, err := local.ReadEndpoints(opts.stack.cfg.Home)
+	if err != nil {
+		return nil
+	}
+	src := hubmetrics.PrometheusSource{URL: ep.MetricsURL}
+	start, err := src.Snapshot(ctx)
+	if err != nil {
+		fmt.Fprintf(f.IO.ErrOut, "no broker metrics, the run's hub table is skipped: %v\n", err)
+		return nil
+	}
+	return &runMetrics{src: src, start: start}
+}
+
+func (m *runMetrics) finish(ctx context.Context, f *Factory, topics []string) {
+	if m == nil {
+		return
+	}
+	end, err := m.src.Snapshot(ctx)
+	if err != nil {
+		fmt.Fprintf(f.IO.ErrOut, "broker metrics: %v\n", err)
+		return
+	}
+	fmt.Fprintln(f.IO.Out, "\nbroker counters for the run (hub #1 = input, hub #2 = output):")
+	_ = hubmetrics.WriteTable(f.IO.Out, []hubmetrics.Row{hubmetrics.Delta(m.start, end, topics)}, hubmetrics.Capacity{})
 }
 
 // writeHTMLReport renders a run's self-contained HTML page to path.
