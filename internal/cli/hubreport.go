@@ -9,12 +9,14 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/twmb/franz-go/pkg/kadm"
 
 	"github.com/streamscale/streamscale/internal/hubmetrics"
 	"github.com/streamscale/streamscale/internal/local"
 )
 
 type hubReportOptions struct {
+	conn       *connFlags
 	home       string
 	metricsURL string
 	topics     string
@@ -27,14 +29,14 @@ type hubReportOptions struct {
 }
 
 func newHubReportCmd(f *Factory) *cobra.Command {
-	opts := &hubReportOptions{home: local.DefaultHome(), topics: "in,out", interval: time.Minute}
+	opts := &hubReportOptions{conn: newConnFlags(f), home: local.DefaultHome(), topics: "in,out", interval: time.Minute}
 	cmd := &cobra.Command{
 		Use:   "report",
 		Short: "The sample's per-interval table: records, batches and bytes in and out per topic, from the broker's own counters",
 		Long: `Sample the broker's own per-topic counters (the Prometheus JMX exporter that ` + "`local up`" + `
 attaches to the broker) every --interval and print, per topic (hub #1 = in, hub #2 = out): records
-appended, produce batches (what Event Hubs counts as incoming messages), bytes in, bytes out, fetch
-requests and failed produce requests. With --throughput-units a MAX VALUE line shows the Event
+appended, produce batches (what Event Hubs counts as incoming messages), bytes in, records read
+(committed by consumer groups), bytes out, fetch requests and failed produce requests. With --throughput-units a MAX VALUE line shows the Event
 Hubs capacity for the interval. The figures come from the broker, not from streamscale's
 generator, so they are an independent measurement.`,
 		Example: `  streamscale report --interval 10s --duration 1m
@@ -56,10 +58,23 @@ generator, so they are an independent measurement.`,
 				}
 				url = ep.MetricsURL
 			}
-			return hubReportRun(cmd.Context(), f.IO.Out, hubmetrics.PrometheusSource{URL: url}, opts)
+			opts.conn.home = opts.home
+			conn, err := opts.conn.conn()
+			if err != nil {
+				return err
+			}
+			cl, err := conn.NewClient()
+			if err != nil {
+				return err
+			}
+			defer cl.Close()
+			src := hubmetrics.WithGroupOffsets{Source: hubmetrics.PrometheusSource{URL: url}, Admin: kadm.NewClient(cl)}
+			return hubReportRun(cmd.Context(), f.IO.Out, src, opts)
 		},
 	}
 	fs := cmd.Flags()
+	fs.StringVar(&opts.conn.brokers, "brokers", "", "Kafka bootstrap servers, for consumer-group offsets (default: the local stack's broker)")
+	opts.conn.addSecurity(fs)
 	fs.StringVar(&opts.home, "home", opts.home, "state directory of the local stack whose metrics endpoint is the default (env STREAMSCALE_HOME)")
 	fs.StringVar(&opts.metricsURL, "metrics-url", "", "broker metrics endpoint in Prometheus format (default: the local stack's)")
 	fs.StringVar(&opts.topics, "topics", opts.topics, "topics to report, comma-separated (hub #1, hub #2, …)")

@@ -133,7 +133,7 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 		return err
 	}
 
-	metrics := brokerMetrics(ctx, opts, f)
+	metrics := brokerMetrics(ctx, opts, f, adm)
 	fmt.Fprintf(f.IO.ErrOut, "generating %.0f events/s into %q\n", opts.gen.cfg.Rate, opts.topics.in)
 	gen, genErr := runGenerate(ctx, conn, opts.gen, f.IO.ErrOut)
 	if gen == nil || (genErr != nil && gen.Records == 0) {
@@ -189,7 +189,7 @@ type runMetrics struct {
 	start hubmetrics.Snapshot
 }
 
-func brokerMetrics(ctx context.Context, opts *runOptions, f *Factory) *runMetrics {
+func brokerMetrics(ctx context.Context, opts *runOptions, f *Factory, adm *kadm.Client) *runMetrics {
 	if opts.conn.external() {
 		return nil
 	}
@@ -197,7 +197,7 @@ func brokerMetrics(ctx context.Context, opts *runOptions, f *Factory) *runMetric
 	if err != nil {
 		return nil
 	}
-	src := hubmetrics.PrometheusSource{URL: ep.MetricsURL}
+	src := hubmetrics.WithGroupOffsets{Source: hubmetrics.PrometheusSource{URL: ep.MetricsURL}, Admin: adm}
 	start, err := src.Snapshot(ctx)
 	if err != nil {
 		fmt.Fprintf(f.IO.ErrOut, "no broker metrics, the run's hub table is skipped: %v\n", err)

@@ -57,7 +57,7 @@ func TestCapacityMax(t *testing.T) {
 		t.Fatal("no throughput units, yet a MAX VALUE row")
 	}
 	m := Capacity{ThroughputUnits: 2}.Max(time.Minute)
-	if m.IncomingMessages != 120_000 || m.IncomingBytes != 120e6 || m.OutgoingBytes != 240e6 {
+	if m.IncomingMessages != 120_000 || m.IncomingBytes != 120e6 || m.OutgoingMessages != 491_520 || m.OutgoingBytes != 240e6 {
 		t.Fatalf("2 TU per minute = %+v", m)
 	}
 	if m := (Capacity{ThroughputUnits: 1}).Max(10 * time.Second); m.IncomingMessages != 10_000 {

@@ -23,6 +23,7 @@ type Counters struct {
 	ProduceRequests float64 // produce requests touching the topic: Event Hubs' "incoming messages" are batches
 	FetchRequests   float64
 	FailedProduce   float64
+	MessagesOut     float64 // records consumers committed (see WithGroupOffsets); 0 without
 }
 
 // Snapshot is every topic's counters at one instant.

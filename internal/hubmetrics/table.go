@@ -19,9 +19,11 @@ type HubRow struct {
 	// IncomingBatches are produce requests, what Event Hubs reports as incoming messages.
 	IncomingBatches int64 `json:"incomingBatches"`
 	IncomingBytes   int64 `json:"incomingBytes"`
-	OutgoingBytes   int64 `json:"outgoingBytes"`
-	FetchRequests   int64 `json:"fetchRequests"`
-	FailedRequests  int64 `json:"failedRequests"`
+	// OutgoingMessages are records consumer groups committed as read.
+	OutgoingMessages int64 `json:"outgoingMessages"`
+	OutgoingBytes    int64 `json:"outgoingBytes"`
+	FetchRequests    int64 `json:"fetchRequests"`
+	FailedRequests   int64 `json:"failedRequests"`
 }
 
 // Row is one interval of the table.
@@ -45,7 +47,7 @@ func Delta(prev, cur Snapshot, topics []string) Row {
 		}
 		row.Hubs = append(row.Hubs, HubRow{
 			Topic: t, IncomingMessages: d(a.MessagesIn, b.MessagesIn), IncomingBatches: d(a.ProduceRequests, b.ProduceRequests),
-			IncomingBytes: d(a.BytesIn, b.BytesIn), OutgoingBytes: d(a.BytesOut, b.BytesOut),
+			IncomingBytes: d(a.BytesIn, b.BytesIn), OutgoingMessages: d(a.MessagesOut, b.MessagesOut), OutgoingBytes: d(a.BytesOut, b.BytesOut),
 			FetchRequests: d(a.FetchRequests, b.FetchRequests), FailedRequests: d(a.FailedProduce, b.FailedProduce),
 		})
 	}
@@ -65,7 +67,7 @@ func (c Capacity) Max(d time.Duration) *HubRow {
 	per := d.Minutes() * float64(c.ThroughputUnits)
 	return &HubRow{
 		Topic: "MAX VALUE", IncomingMessages: int64(60_000 * per), IncomingBatches: int64(60_000 * per),
-		IncomingBytes: int64(60e6 * per), OutgoingBytes: int64(120e6 * per),
+		IncomingBytes: int64(60e6 * per), OutgoingMessages: int64(245_760 * per), OutgoingBytes: int64(120e6 * per),
 	}
 }
 
@@ -73,7 +75,7 @@ func (c Capacity) Max(d time.Duration) *HubRow {
 // MAX VALUE line per interval when the capacity is known.
 func WriteTable(w io.Writer, rows []Row, c Capacity) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "INTERVAL (UTC)\tHUB\tIN RECORDS\tIN BATCHES\tIN BYTES\tOUT BYTES\tFETCHES\tFAILED\t")
+	fmt.Fprintln(tw, "INTERVAL (UTC)\tHUB\tIN RECORDS\tIN BATCHES\tIN BYTES\tOUT RECORDS\tOUT BYTES\tFETCHES\tFAILED\t")
 	for _, r := range rows {
 		when := r.Start.UTC().Format("15:04:05") + "-" + r.End.UTC().Format("15:04:05")
 		hubs := r.Hubs
@@ -81,26 +83,26 @@ func WriteTable(w io.Writer, rows []Row, c Capacity) error {
 			hubs = append(append([]HubRow(nil), hubs...), *m)
 		}
 		for _, h := range hubs {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t\n", when, h.Topic, h.IncomingMessages, h.IncomingBatches,
-				h.IncomingBytes, h.OutgoingBytes, h.FetchRequests, h.FailedRequests)
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", when, h.Topic, h.IncomingMessages, h.IncomingBatches,
+				h.IncomingBytes, h.OutgoingMessages, h.OutgoingBytes, h.FetchRequests, h.FailedRequests)
 		}
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintln(w, "IN RECORDS: records the broker appended; IN BATCHES: produce requests, which Event Hubs counts as incoming messages.")
+	_, err := fmt.Fprintln(w, "IN RECORDS: records the broker appended; IN BATCHES: produce requests, which Event Hubs counts as incoming messages;\nOUT RECORDS: records consumer groups committed as read (the relay commits on checkpoints).")
 	return err
 }
 
 // WriteCSV renders rows as CSV with a header.
 func WriteCSV(w io.Writer, rows []Row) error {
 	cw := csv.NewWriter(w)
-	_ = cw.Write(strings.Split("start,end,topic,incomingRecords,incomingBatches,incomingBytes,outgoingBytes,fetchRequests,failedRequests", ","))
+	_ = cw.Write(strings.Split("start,end,topic,incomingRecords,incomingBatches,incomingBytes,outgoingRecords,outgoingBytes,fetchRequests,failedRequests", ","))
 	for _, r := range rows {
 		for _, h := range r.Hubs {
 			_ = cw.Write([]string{r.Start.UTC().Format(time.RFC3339), r.End.UTC().Format(time.RFC3339), h.Topic,
 				strconv.FormatInt(h.IncomingMessages, 10), strconv.FormatInt(h.IncomingBatches, 10), strconv.FormatInt(h.IncomingBytes, 10),
-				strconv.FormatInt(h.OutgoingBytes, 10), strconv.FormatInt(h.FetchRequests, 10), strconv.FormatInt(h.FailedRequests, 10)})
+				strconv.FormatInt(h.OutgoingMessages, 10), strconv.FormatInt(h.OutgoingBytes, 10), strconv.FormatInt(h.FetchRequests, 10), strconv.FormatInt(h.FailedRequests, 10)})
 		}
 	}
 	cw.Flush()
