@@ -59,7 +59,7 @@ func TestShortfall(t *testing.T) {
 		{"2% short", 9800, 10, 0, true},
 		{"ramp excluded", 5000 + 10000, 20, 10 * time.Second, false},
 		{"short after ramp", 5000 + 9000, 20, 10 * time.Second, true},
-		{"tiny run, within one pause", 100, 0.15, 0, false},
+		{"too short to judge", 100, 0.5, 0, false},
 		{"short run, one pause behind", 3000, 3.05, 0, false},
 		{"short run, well behind", 2700, 3, 0, true},
 		{"long run, 2% short", 588000, 600, 0, true},
