@@ -2,31 +2,45 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/kadm"
 
+	"github.com/streamscale/streamscale/internal/htmlreport"
 	"github.com/streamscale/streamscale/internal/hubmetrics"
 	"github.com/streamscale/streamscale/internal/local"
+	"github.com/streamscale/streamscale/internal/runlog"
 )
 
 type hubReportOptions struct {
-	conn       *connFlags
-	home       string
-	metricsURL string
-	topics     string
-	interval   time.Duration
-	duration   time.Duration
-	follow     bool
-	units      int
-	asJSON     bool
-	asCSV      bool
+	conn        *connFlags
+	home        string
+	metricsURL  string
+	topics      string
+	interval    time.Duration
+	intervalSet bool
+	duration    time.Duration
+	follow      bool
+	units       int
+	unitsSet    bool
+	asJSON      bool
+	asCSV       bool
+	run         string
+	from, to    string
+	html, png   string
 }
+
+// stored reports whether the options ask for recorded rows rather than live sampling.
+func (o *hubReportOptions) stored() bool { return o.run != "" || o.from != "" || o.to != "" }
 
 func newHubReportCmd(f *Factory) *cobra.Command {
 	opts := &hubReportOptions{conn: newConnFlags(f), home: local.DefaultHome(), topics: "in,out", interval: time.Minute}
@@ -36,62 +50,112 @@ func newHubReportCmd(f *Factory) *cobra.Command {
 		Long: `Sample the broker's own per-topic counters (the Prometheus JMX exporter that ` + "`local up`" + `
 attaches to the broker) every --interval and print, per topic (hub #1 = in, hub #2 = out): records
 appended, produce batches (what Event Hubs counts as incoming messages), bytes in, records read
-(committed by consumer groups), bytes out, fetch requests and failed produce requests. With --throughput-units a MAX VALUE line shows the Event
-Hubs capacity for the interval. The figures come from the broker, not from streamscale's
-generator, so they are an independent measurement.`,
+(committed by consumer groups), bytes out, fetch requests, failed produce requests and the
+time the broker throttled clients over quotas. With --throughput-units a MAX VALUE line shows
+the Event Hubs capacity for the interval. The figures come from the broker, not from
+streamscale's generator, so they are an independent measurement.
+
+Past windows: ` + "`streamscale run`" + ` samples the same table during every run and keeps it in
+<home>/runs/<id>/run.json. --run shows a run's table, --from/--to the recorded rows that
+overlap a time window (RFC 3339, or a duration meaning that long ago); --interval then
+regroups the rows, e.g. 10-second samples per minute as in the sample.
+
+--html writes a self-contained page with a chart per hub (records in and out per interval
+against the MAX VALUE lines); --png renders that page with headless Chromium for docs.`,
 		Example: `  streamscale report --interval 10s --duration 1m
   streamscale report --follow --throughput-units 2
-  streamscale report --interval 10s --duration 30s --csv > traffic.csv`,
+  streamscale report --run last --interval 1m --throughput-units 1 --html report.html --png report.png
+  streamscale report --from 2h --to 1h --csv > traffic.csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if opts.interval < time.Second {
-				return flagErrorf(fmt.Errorf("--interval: %s is shorter than 1s", opts.interval))
+			opts.intervalSet = cmd.Flags().Changed("interval")
+			opts.unitsSet = cmd.Flags().Changed("throughput-units")
+			if err := opts.validate(); err != nil {
+				return flagErrorf(err)
 			}
-			if opts.asJSON && opts.asCSV {
-				return flagErrorf(errors.New("--json and --csv: pick one"))
+			var rec hubmetrics.Recording
+			var err error
+			if opts.stored() {
+				rec, err = storedRows(opts, time.Now())
+			} else {
+				rec, err = liveRows(cmd.Context(), f, opts)
 			}
-			url := opts.metricsURL
-			if url == "" {
-				ep, err := local.ReadEndpoints(opts.home)
-				if err != nil {
+			if err != nil {
+				return err
+			}
+			if !opts.follow {
+				if err := renderRows(f.IO.Out, rec.Rows, hubmetrics.Capacity{ThroughputUnits: rec.ThroughputUnits}, opts); err != nil {
 					return err
 				}
-				url = ep.MetricsURL
 			}
-			opts.conn.home = opts.home
-			conn, err := opts.conn.conn()
-			if err != nil {
-				return err
-			}
-			cl, err := conn.NewClient()
-			if err != nil {
-				return err
-			}
-			defer cl.Close()
-			src := hubmetrics.WithGroupOffsets{Source: hubmetrics.PrometheusSource{URL: url}, Admin: kadm.NewClient(cl)}
-			return hubReportRun(cmd.Context(), f.IO.Out, src, opts)
+			return writeReportFiles(cmd.Context(), f, opts, rec)
 		},
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&opts.conn.brokers, "brokers", "", "Kafka bootstrap servers, for consumer-group offsets (default: the local stack's broker)")
 	opts.conn.addSecurity(fs)
-	fs.StringVar(&opts.home, "home", opts.home, "state directory of the local stack whose metrics endpoint is the default (env STREAMSCALE_HOME)")
+	fs.StringVar(&opts.home, "home", opts.home, "state directory of the local stack: its metrics endpoint and recorded runs (env STREAMSCALE_HOME)")
 	fs.StringVar(&opts.metricsURL, "metrics-url", "", "broker metrics endpoint in Prometheus format (default: the local stack's)")
 	fs.StringVar(&opts.topics, "topics", opts.topics, "topics to report, comma-separated (hub #1, hub #2, …)")
-	fs.DurationVar(&opts.interval, "interval", opts.interval, "width of a row (the sample uses 1m)")
+	fs.DurationVar(&opts.interval, "interval", opts.interval, "width of a row (the sample uses 1m); for recorded rows, regroup them to this width")
 	fs.DurationVar(&opts.duration, "duration", 0, "how long to sample (default: one interval)")
 	fs.BoolVar(&opts.follow, "follow", false, "print a row as each interval closes, until Ctrl-C")
-	fs.IntVar(&opts.units, "throughput-units", 0, "Event Hubs throughput units for the MAX VALUE line (0: no line)")
+	fs.IntVar(&opts.units, "throughput-units", 0, "Event Hubs throughput units for the MAX VALUE line (0: no line; recorded rows keep the run's)")
+	fs.StringVar(&opts.run, "run", "", "show the table `streamscale run` recorded for this run id (\"last\" for the latest)")
+	fs.StringVar(&opts.from, "from", "", "recorded rows from this time: RFC 3339 (2026-11-25T04:00:00Z) or a duration ago (30m)")
+	fs.StringVar(&opts.to, "to", "", "recorded rows until this time: RFC 3339 or a duration ago (default: now)")
+	fs.StringVar(&opts.html, "html", "", "also write the table and a chart per hub as a self-contained HTML page to this file")
+	fs.StringVar(&opts.png, "png", "", "also render the HTML page to this PNG file with headless Chromium (STREAMSCALE_BROWSER picks the browser)")
 	fs.BoolVar(&opts.asJSON, "json", false, "print the rows as JSON (one object per row with --follow)")
 	fs.BoolVar(&opts.asCSV, "csv", false, "print the rows as CSV")
 	return cmd
 }
 
-func hubReportRun(ctx context.Context, w io.Writer, src hubmetrics.Source, opts *hubReportOptions) error {
+func (o *hubReportOptions) validate() error {
+	switch {
+	case o.interval < time.Second:
+		return fmt.Errorf("--interval: %s is shorter than 1s", o.interval)
+	case o.asJSON && o.asCSV:
+		return errors.New("--json and --csv: pick one")
+	case o.stored() && (o.follow || o.duration > 0):
+		return errors.New("--run/--from/--to show recorded rows: drop --follow and --duration (they sample live)")
+	case o.units < 0:
+		return fmt.Errorf("--throughput-units: %d is negative", o.units)
+	}
+	return nil
+}
+
+// liveRows samples the broker now, for --duration (or until Ctrl-C with --follow, printing
+// each row as it closes).
+func liveRows(ctx context.Context, f *Factory, opts *hubReportOptions) (hubmetrics.Recording, error) {
+	url := opts.metricsURL
+	if url == "" {
+		ep, err := local.ReadEndpoints(opts.home)
+		if err != nil {
+			return hubmetrics.Recording{}, err
+		}
+		url = ep.MetricsURL
+	}
+	opts.conn.home = opts.home
+	conn, err := opts.conn.conn()
+	if err != nil {
+		return hubmetrics.Recording{}, err
+	}
+	cl, err := conn.NewClient()
+	if err != nil {
+		return hubmetrics.Recording{}, err
+	}
+	defer cl.Close()
+	src := hubmetrics.WithGroupOffsets{Source: hubmetrics.PrometheusSource{URL: url}, Admin: kadm.NewClient(cl)}
+	rows, err := hubReportRun(ctx, f.IO.Out, src, opts)
+	return hubmetrics.Recording{Interval: hubmetrics.Duration(opts.interval), ThroughputUnits: opts.units, Rows: rows}, err
+}
+
+func hubReportRun(ctx context.Context, w io.Writer, src hubmetrics.Source, opts *hubReportOptions) ([]hubmetrics.Row, error) {
 	topics := strings.Split(opts.topics, ",")
 	prev, err := src.Snapshot(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	duration := opts.duration
 	if duration <= 0 {
@@ -104,26 +168,123 @@ func hubReportRun(ctx context.Context, w io.Writer, src hubmetrics.Source, opts 
 		select {
 		case <-ctx.Done():
 			if opts.follow {
-				return nil
+				return rows, nil
 			}
-			return ctx.Err()
+			return nil, ctx.Err()
 		case <-time.After(time.Until(prev.At.Add(opts.interval))):
 		}
 		cur, err := src.Snapshot(ctx)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		row := hubmetrics.Delta(prev, cur, topics)
 		prev = cur
+		rows = append(rows, row)
 		if opts.follow {
 			if err := renderRows(w, []hubmetrics.Row{row}, capacity, opts); err != nil {
-				return err
+				return nil, err
+			}
+		}
+	}
+	return rows, nil
+}
+
+// storedRows reads the rows `streamscale run` recorded: one run's (--run) or every run's that
+// overlap --from/--to, regrouped to --interval when given.
+func storedRows(opts *hubReportOptions, now time.Time) (hubmetrics.Recording, error) {
+	from, err := parseWhen(opts.from, now)
+	if err != nil {
+		return hubmetrics.Recording{}, flagErrorf(fmt.Errorf("--from: %w", err))
+	}
+	to, err := parseWhen(opts.to, now)
+	if err != nil {
+		return hubmetrics.Recording{}, flagErrorf(fmt.Errorf("--to: %w", err))
+	}
+	if !from.IsZero() && !to.IsZero() && !to.After(from) {
+		return hubmetrics.Recording{}, flagErrorf(fmt.Errorf("--to %s is not after --from %s", to.Format(time.RFC3339), from.Format(time.RFC3339)))
+	}
+	runsDir := local.RunsDir(opts.home)
+	ids, err := runIDs(runsDir, opts.run)
+	if err != nil {
+		return hubmetrics.Recording{}, err
+	}
+	var out hubmetrics.Recording
+	for _, id := range ids {
+		r, err := runlog.Load(runsDir, id)
+		if err != nil {
+			return hubmetrics.Recording{}, err
+		}
+		if len(r.Traffic) == 0 {
+			if opts.run != "" {
+				return hubmetrics.Recording{}, fmt.Errorf("run %s recorded no broker traffic (it ran against another Kafka, or with a streamscale before the hub table was recorded)", id)
 			}
 			continue
 		}
-		rows = append(rows, row)
+		var rec hubmetrics.Recording
+		if err := json.Unmarshal(r.Traffic, &rec); err != nil {
+			return hubmetrics.Recording{}, fmt.Errorf("run %s: corrupt traffic in run.json: %w", id, err)
+		}
+		if out.Interval == 0 || rec.Interval > out.Interval {
+			out.Interval = rec.Interval
+		}
+		out.ThroughputUnits = max(out.ThroughputUnits, rec.ThroughputUnits)
+		if opts.run != "" {
+			out.Run = id
+		}
+		out.Rows = append(out.Rows, hubmetrics.Window(rec.Rows, from, to)...)
 	}
-	return renderRows(w, rows, capacity, opts)
+	if len(out.Rows) == 0 {
+		return hubmetrics.Recording{}, fmt.Errorf("no recorded broker traffic %s in %s: only what `streamscale run` sampled is kept; for live figures drop --run/--from/--to", describeWindow(from, to), runsDir)
+	}
+	sort.SliceStable(out.Rows, func(i, j int) bool { return out.Rows[i].Start.Before(out.Rows[j].Start) })
+	if opts.intervalSet && time.Duration(out.Interval) < opts.interval {
+		out.Rows = hubmetrics.Regroup(out.Rows, opts.interval)
+		out.Interval = hubmetrics.Duration(opts.interval)
+	}
+	if opts.unitsSet {
+		out.ThroughputUnits = opts.units
+	}
+	return out, nil
+}
+
+// runIDs is the one run asked for ("last" resolves to the latest), or every recorded run.
+func runIDs(runsDir, run string) ([]string, error) {
+	switch run {
+	case "":
+		return runlog.List(runsDir)
+	case "last":
+		r, err := runlog.Last(runsDir)
+		if err != nil {
+			return nil, err
+		}
+		return []string{r.ID}, nil
+	}
+	return []string{run}, nil
+}
+
+func describeWindow(from, to time.Time) string {
+	f := func(t time.Time, open string) string {
+		if t.IsZero() {
+			return open
+		}
+		return t.UTC().Format(time.RFC3339)
+	}
+	return "between " + f(from, "the first run") + " and " + f(to, "now")
+}
+
+// parseWhen reads a point in time: RFC 3339, or a duration meaning that long before now. ""
+// is the zero time (an open bound).
+func parseWhen(s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+		return now.Add(-d), nil
+	}
+	return time.Time{}, fmt.Errorf("%q is neither an RFC 3339 time (2026-11-25T04:00:00Z) nor a duration ago (30m)", s)
 }
 
 func renderRows(w io.Writer, rows []hubmetrics.Row, c hubmetrics.Capacity, opts *hubReportOptions) error {
@@ -137,4 +298,47 @@ func renderRows(w io.Writer, rows []hubmetrics.Row, c hubmetrics.Capacity, opts 
 		return hubmetrics.WriteCSV(w, rows)
 	}
 	return hubmetrics.WriteTable(w, rows, c)
+}
+
+// writeReportFiles writes the --html page and renders the --png (from the same page).
+func writeReportFiles(ctx context.Context, f *Factory, opts *hubReportOptions, rec hubmetrics.Recording) error {
+	if opts.html == "" && opts.png == "" {
+		return nil
+	}
+	if len(rec.Rows) == 0 {
+		return errors.New("no rows to draw: sample at least one interval")
+	}
+	page := htmlreport.Report{Title: "streamscale broker traffic", Traffic: rec.Rows, Capacity: hubmetrics.Capacity{ThroughputUnits: rec.ThroughputUnits}}
+	if rec.Run != "" {
+		page.Title += " — run " + rec.Run
+	}
+	htmlPath := opts.html
+	if htmlPath == "" {
+		dir, err := os.MkdirTemp("", "streamscale-report-")
+		if err != nil {
+			return fmt.Errorf("write png: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		htmlPath = filepath.Join(dir, "report.html")
+	}
+	if err := writeHTMLReport(htmlPath, page); err != nil {
+		return err
+	}
+	if opts.html != "" {
+		fmt.Fprintf(f.IO.ErrOut, "wrote %s\n", opts.html)
+	}
+	if opts.png == "" {
+		return nil
+	}
+	browser, err := htmlreport.FindBrowser(os.Getenv)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+	defer cancel()
+	if err := htmlreport.Screenshot(ctx, browser, htmlPath, opts.png, 1000, htmlreport.Height(page)); err != nil {
+		return err
+	}
+	fmt.Fprintf(f.IO.ErrOut, "wrote %s\n", opts.png)
+	return nil
 }

@@ -30,15 +30,18 @@ type runOptions struct {
 	job       *jobFlags
 	gen       *genFlags
 	drainIdle time.Duration
-	down      bool
-	asJSON    bool
-	checks    verify.Checks
+	// reportInterval and units shape the broker's hub table sampled during the run.
+	reportInterval time.Duration
+	units          int
+	down           bool
+	asJSON         bool
+	checks         verify.Checks
 }
 
 func newRunCmd(f *Factory, runF func(context.Context, *runOptions) error) *cobra.Command {
 	opts := &runOptions{
 		stack: newStackFlags(), conn: newConnFlags(f), topics: newTopicFlags(), job: newJobFlags(),
-		gen: newGenFlags(), drainIdle: 30 * time.Second, checks: verify.DefaultChecks(),
+		gen: newGenFlags(), drainIdle: 30 * time.Second, reportInterval: 10 * time.Second, checks: verify.DefaultChecks(),
 	}
 	cmd := &cobra.Command{
 		Use:   "run",
@@ -70,6 +73,8 @@ unless --down.`,
 	opts.job.add(cmd)
 	opts.gen.add(fs, false)
 	fs.DurationVar(&opts.drainIdle, "drain-timeout", opts.drainIdle, "after sending, how long to wait without output progress before verifying what arrived")
+	fs.DurationVar(&opts.reportInterval, "report-interval", opts.reportInterval, "row width of the broker's hub table sampled during the run (`streamscale report --run` regroups it, e.g. per minute)")
+	fs.IntVar(&opts.units, "throughput-units", 0, "Event Hubs throughput units for the hub table's MAX VALUE line (0: no line)")
 	fs.BoolVar(&opts.down, "down", false, "stop the local stack when the run ends")
 	fs.BoolVar(&opts.asJSON, "json", false, "print the run record (generator and verifier results) as JSON")
 	addCheckFlags(fs, &opts.checks)
@@ -88,6 +93,9 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 	opts.gen.cfg.Topic = opts.topics.in
 	if err := opts.gen.cfg.Validate(); err != nil {
 		return flagErrorf(err)
+	}
+	if opts.reportInterval < time.Second {
+		return flagErrorf(fmt.Errorf("--report-interval: %s is shorter than 1s", opts.reportInterval))
 	}
 	opts.conn.home = opts.stack.cfg.Home
 	started := time.Now()
@@ -133,7 +141,7 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 		return err
 	}
 
-	metrics := brokerMetrics(ctx, opts, f, adm)
+	traffic := startTraffic(ctx, opts, f, adm)
 	fmt.Fprintf(f.IO.ErrOut, "generating %.0f events/s into %q\n", opts.gen.cfg.Rate, opts.topics.in)
 	gen, genErr := runGenerate(ctx, conn, opts.gen, f.IO.ErrOut)
 	if gen == nil || (genErr != nil && gen.Records == 0) {
@@ -151,6 +159,7 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 	if rec.Out.End, err = drain(ctx, adm, rec.Out, rec.In.Records(), opts.drainIdle, f.IO.ErrOut); err != nil {
 		return err
 	}
+	recording := traffic.stop(ctx, f)
 	vcfg := verify.DefaultConfig()
 	vcfg.Topic, vcfg.Bounds, vcfg.SequencesStartAtZero = opts.topics.out, boundsOf(rec.Out), true
 	vcfg.InputTopic, vcfg.InputBounds = opts.topics.in, boundsOf(rec.In)
@@ -161,16 +170,27 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 	rec.Finished = time.Now()
 	rec.Generated, _ = json.Marshal(gen)
 	rec.Verified, _ = json.Marshal(res)
+	if recording != nil {
+		rec.Traffic, _ = json.Marshal(recording)
+	}
 	runsDir := local.RunsDir(opts.stack.cfg.Home)
 	if err := runlog.Save(runsDir, rec); err != nil {
 		return err
 	}
 
-	metrics.finish(ctx, f, []string{opts.topics.in, opts.topics.out})
 	res.Missing = missingOf(*gen, res)
 	fails := res.Check(opts.checks)
+	page := htmlreport.Report{Title: "streamscale run " + rec.ID, Generated: gen, Verified: &res, Failures: fails}
+	if recording != nil {
+		page.Traffic, page.Capacity = recording.Rows, hubmetrics.Capacity{ThroughputUnits: recording.ThroughputUnits}
+		if !opts.asJSON {
+			fmt.Fprintln(f.IO.Out, "\nbroker counters during the run (hub #1 = input, hub #2 = output):")
+			_ = hubmetrics.WriteTable(f.IO.Out, recording.Rows, page.Capacity)
+			fmt.Fprintln(f.IO.Out)
+		}
+	}
 	htmlPath := filepath.Join(runlog.Dir(runsDir, rec.ID), "report.html")
-	if err := writeHTMLReport(htmlPath, htmlreport.Run{ID: rec.ID, Generated: *gen, Verified: res, Failures: fails}); err != nil {
+	if err := writeHTMLReport(htmlPath, page); err != nil {
 		return err
 	}
 	if opts.asJSON {
@@ -182,14 +202,16 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 	return reportChecks(f, res, opts.checks)
 }
 
-// runMetrics takes the broker's counters at the start of a run so that the end can print the
-// sample's hub table for the run's window.
-type runMetrics struct {
-	src   hubmetrics.Source
-	start hubmetrics.Snapshot
+// runTraffic samples the broker's counters during a run for the sample's hub table.
+type runTraffic struct {
+	rec   *hubmetrics.Recorder
+	opts  *runOptions
+	width time.Duration
 }
 
-func brokerMetrics(ctx context.Context, opts *runOptions, f *Factory, adm *kadm.Client) *runMetrics {
+// startTraffic starts sampling the local broker's metrics; against another Kafka, or a broker
+// without metrics, the run goes on without a hub table.
+func startTraffic(ctx context.Context, opts *runOptions, f *Factory, adm *kadm.Client) *runTraffic {
 	if opts.conn.external() {
 		return nil
 	}
@@ -198,29 +220,28 @@ func brokerMetrics(ctx context.Context, opts *runOptions, f *Factory, adm *kadm.
 		return nil
 	}
 	src := hubmetrics.WithGroupOffsets{Source: hubmetrics.PrometheusSource{URL: ep.MetricsURL}, Admin: adm}
-	start, err := src.Snapshot(ctx)
+	rec, err := hubmetrics.StartRecorder(ctx, src, []string{opts.topics.in, opts.topics.out}, opts.reportInterval)
 	if err != nil {
 		fmt.Fprintf(f.IO.ErrOut, "no broker metrics, the run's hub table is skipped: %v\n", err)
 		return nil
 	}
-	return &runMetrics{src: src, start: start}
+	return &runTraffic{rec: rec, opts: opts, width: opts.reportInterval}
 }
 
-func (m *runMetrics) finish(ctx context.Context, f *Factory, topics []string) {
-	if m == nil {
-		return
+// stop ends sampling and returns the recording, or nil without one.
+func (t *runTraffic) stop(ctx context.Context, f *Factory) *hubmetrics.Recording {
+	if t == nil {
+		return nil
 	}
-	end, err := m.src.Snapshot(ctx)
+	rows, err := t.rec.Stop(context.WithoutCancel(ctx))
 	if err != nil {
-		fmt.Fprintf(f.IO.ErrOut, "broker metrics: %v\n", err)
-		return
+		fmt.Fprintf(f.IO.ErrOut, "broker metrics: a sample failed, its interval is merged into the next: %v\n", err)
 	}
-	fmt.Fprintln(f.IO.Out, "\nbroker counters for the run (hub #1 = input, hub #2 = output):")
-	_ = hubmetrics.WriteTable(f.IO.Out, []hubmetrics.Row{hubmetrics.Delta(m.start, end, topics)}, hubmetrics.Capacity{})
+	return &hubmetrics.Recording{Interval: hubmetrics.Duration(t.width), ThroughputUnits: t.opts.units, Rows: rows}
 }
 
 // writeHTMLReport renders a run's self-contained HTML page to path.
-func writeHTMLReport(path string, r htmlreport.Run) error {
+func writeHTMLReport(path string, r htmlreport.Report) error {
 	file, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("write html report: %w", err)

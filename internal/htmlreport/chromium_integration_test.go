@@ -4,10 +4,10 @@ package htmlreport
 
 import (
 	"context"
+	"fmt"
 	"image"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -17,9 +17,9 @@ import (
 // screenshot holds pixels of each chart's line colours: the charts are drawn, not just present
 // in the source.
 func TestIntegrationChromiumDrawsTheCharts(t *testing.T) {
-	browser, err := exec.LookPath("chromium")
+	browser, err := FindBrowser(os.Getenv)
 	if err != nil {
-		t.Fatal("chromium not found: install it (Debian: apt-get install chromium); .ci/run does")
+		t.Fatalf("%v; .ci/run installs chromium", err)
 	}
 	dir := t.TempDir()
 	page := filepath.Join(dir, "report.html")
@@ -27,25 +27,35 @@ func TestIntegrationChromiumDrawsTheCharts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Write(f, sampleRun()); err != nil {
+	r := sampleRun()
+	if err := Write(f, r); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()
 	shot := filepath.Join(dir, "shot.png")
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-		"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir="+filepath.Join(dir, "profile"), "--window-size=1000,1400", "--screenshot="+shot, "file://"+page)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("chromium: %v\n%s", err, out)
+	if err := Screenshot(ctx, browser, page, shot, 1000, Height(r)); err != nil {
+		t.Fatal(err)
 	}
 	img := decode(t, shot)
-	for name, c := range map[string][3]uint8{"output rate": {0x1f, 0x77, 0xb4}, "p99 latency": {0xff, 0x7f, 0x0e}, "max latency": {0xd6, 0x27, 0x28}} {
-		if n := countNear(img, c); n < 100 {
-			t.Errorf("%s line: %d pixels of its colour in the screenshot, want a drawn line (≥ 100)", name, n)
+	for name, c := range map[string]string{
+		"output rate": colorOutputRate, "p99 latency": colorP99, "max latency": colorMax,
+		"incoming records": colorIncoming, "outgoing records": colorOutgoing, "MAX VALUE": colorCapacity,
+	} {
+		if n := countNear(img, rgb(t, c)); n < 100 {
+			t.Errorf("%s line: %d pixels of its colour %s in the screenshot, want a drawn line (≥ 100)", name, n, c)
 		}
 	}
+}
+
+func rgb(t *testing.T, hex string) [3]uint8 {
+	t.Helper()
+	var c [3]uint8
+	if _, err := fmt.Sscanf(hex, "#%02x%02x%02x", &c[0], &c[1], &c[2]); err != nil {
+		t.Fatalf("colour %q: %v", hex, err)
+	}
+	return c
 }
 
 func decode(t *testing.T, path string) image.Image {

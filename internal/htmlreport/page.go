@@ -6,51 +6,70 @@ import (
 	"io"
 
 	"github.com/streamscale/streamscale/internal/generate"
+	"github.com/streamscale/streamscale/internal/hubmetrics"
 	"github.com/streamscale/streamscale/internal/verify"
 )
 
-// Run is what the page shows.
-type Run struct {
-	ID        string
-	Generated generate.Summary
-	Verified  verify.Result
-	// Failures are the failed checks, empty when the run passed.
+// Report is what the page shows. Every part is optional: `streamscale run` fills them all,
+// `streamscale report --html` only the traffic.
+type Report struct {
+	// Title heads the page, e.g. "streamscale run 20261125-040000".
+	Title     string
+	Generated *generate.Summary
+	Verified  *verify.Result
+	// Failures are the failed checks, empty when the run passed (only with Verified).
 	Failures []verify.Failure
+	// Traffic is the broker's per-interval hub table; Capacity draws its MAX VALUE lines.
+	Traffic  []hubmetrics.Row
+	Capacity hubmetrics.Capacity
 }
 
-var page = template.Must(template.New("run").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>streamscale run {{.ID}}</title>
+var page = template.Must(template.New("report").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title>
 <style>
 body{font:14px system-ui,sans-serif;margin:2em;color:#222;max-width:960px}
 table{border-collapse:collapse;margin:1em 0}td,th{padding:.25em .8em;border-bottom:1px solid #ddd;text-align:right}
-td:first-child,th:first-child{text-align:left}.pass{color:#186a3b}.fail{color:#a00}
+td:first-child,th:first-child{text-align:left}.pass{color:#186a3b}.fail{color:#a00}.note{color:#555;font-size:12px}
 .chart .title{font-weight:600;font-size:14px}.chart .tick{font-size:11px;fill:#555}.chart .grid{stroke:#eee}
 </style></head><body>
-<h1>streamscale run {{.ID}}</h1>
-{{if .Failures}}<p class="fail" id="verdict">FAIL{{range .Failures}}<br>{{.}}{{end}}</p>{{else}}<p class="pass" id="verdict">PASS: every check held.</p>{{end}}
+<h1>{{.Title}}</h1>
+{{with .Verified}}
+{{if $.Failures}}<p class="fail" id="verdict">FAIL{{range $.Failures}}<br>{{.}}{{end}}</p>{{else}}<p class="pass" id="verdict">PASS: every check held.</p>{{end}}
 <h2>Verification</h2>
 <table>
-<tr><td>input events</td><td>{{.Verified.InputEvents}}</td></tr>
-<tr><td>output records</td><td>{{.Verified.Records}}</td></tr>
-<tr><td>missing</td><td>{{.Verified.Missing}}</td></tr>
-<tr><td>unexpected</td><td>{{.Verified.Unexpected}}</td></tr>
-<tr><td>duplicates made by the pipeline</td><td>{{.Verified.Duplicates}}</td></tr>
-<tr><td>source duplicates</td><td>{{.Verified.SourceDuplicates}}</td></tr>
-<tr><td>out of order</td><td>{{.Verified.OutOfOrder}}</td></tr>
+<tr><td>input events</td><td>{{.InputEvents}}</td></tr>
+<tr><td>output records</td><td>{{.Records}}</td></tr>
+<tr><td>missing</td><td>{{.Missing}}</td></tr>
+<tr><td>unexpected</td><td>{{.Unexpected}}</td></tr>
+<tr><td>duplicates made by the pipeline</td><td>{{.Duplicates}}</td></tr>
+<tr><td>source duplicates</td><td>{{.SourceDuplicates}}</td></tr>
+<tr><td>out of order</td><td>{{.OutOfOrder}}</td></tr>
 </table>
 <table><tr><th>latency ms</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th></tr>
-{{range .Latencies}}<tr><td>{{.Name}}</td><td>{{printf "%.1f" .P.P50}}</td><td>{{printf "%.1f" .P.P90}}</td><td>{{printf "%.1f" .P.P99}}</td><td>{{printf "%.1f" .P.P999}}</td><td>{{printf "%.1f" .P.Max}}</td></tr>{{end}}
+{{range $.Latencies}}<tr><td>{{.Name}}</td><td>{{printf "%.1f" .P.P50}}</td><td>{{printf "%.1f" .P.P90}}</td><td>{{printf "%.1f" .P.P99}}</td><td>{{printf "%.1f" .P.P999}}</td><td>{{printf "%.1f" .P.Max}}</td></tr>{{end}}
 </table>
+{{end}}
+{{with .Generated}}
 <h2>Generator</h2>
 <table>
-<tr><td>events sent</td><td>{{.Generated.Events}}</td></tr>
-<tr><td>target / achieved events/s</td><td>{{printf "%.0f" .Generated.TargetRate}} / {{printf "%.0f" .Generated.AchievedRate}}</td></tr>
-<tr><td>send lag p99 ms</td><td>{{printf "%.2f" .Generated.SendLagMs.P99}}</td></tr>
-<tr><td>produce latency p99 ms</td><td>{{printf "%.2f" .Generated.ProduceLatencyMs.P99}}</td></tr>
+<tr><td>events sent</td><td>{{.Events}}</td></tr>
+<tr><td>target / achieved events/s</td><td>{{printf "%.0f" .TargetRate}} / {{printf "%.0f" .AchievedRate}}</td></tr>
+<tr><td>send lag p99 ms</td><td>{{printf "%.2f" .SendLagMs.P99}}</td></tr>
+<tr><td>produce latency p99 ms</td><td>{{printf "%.2f" .ProduceLatencyMs.P99}}</td></tr>
 </table>
-<h2>Over time</h2>
-{{.RateChart}}
-{{.LatencyChart}}
+{{end}}
+{{if .Traffic}}
+<h2>Broker traffic per interval</h2>
+<table id="traffic"><tr><th>interval (UTC)</th><th>hub</th><th>in records</th><th>in batches</th><th>in bytes</th><th>out records</th><th>out bytes</th><th>throttle ms</th></tr>
+{{range .TrafficRows}}<tr><td>{{.When}}</td><td>{{.Hub.Topic}}</td><td>{{.Hub.IncomingMessages}}</td><td>{{.Hub.IncomingBatches}}</td><td>{{.Hub.IncomingBytes}}</td><td>{{.Hub.OutgoingMessages}}</td><td>{{.Hub.OutgoingBytes}}</td><td>{{.Throttle}}</td></tr>
+{{end}}</table>
+<p class="note">From the broker's own counters. In records: records appended; in batches: produce requests, which Event Hubs counts as incoming messages; out records: records consumer groups committed as read. Throttle ms: time the broker held back produce and fetch responses for quotas, broker-wide.{{if .Capacity.ThroughputUnits}} MAX VALUE: {{.Capacity.ThroughputUnits}} Event Hubs throughput unit(s).{{end}}</p>
+{{range .HubCharts}}{{.}}
+{{end}}
+{{end}}
+{{if .OverTime}}<h2>Over time</h2>
+{{range .OverTime}}{{.}}
+{{end}}{{end}}
 </body></html>
 `))
 
@@ -59,41 +78,137 @@ type latencyRow struct {
 	P    verify.Percentiles
 }
 
+type trafficRow struct {
+	When     string
+	Hub      hubmetrics.HubRow
+	Throttle string
+}
+
+// Colours of the chart lines (the Chromium test looks for them in a screenshot).
+const (
+	colorOutputRate = "#1f77b4"
+	colorTarget     = "#999999"
+	colorP50        = "#2ca02c"
+	colorP99        = "#ff7f0e"
+	colorMax        = "#d62728"
+	colorIncoming   = "#9467bd"
+	colorOutgoing   = "#17becf"
+	colorCapacity   = "#7f7f7f"
+)
+
 // Write renders the page.
-func Write(w io.Writer, r Run) error {
-	var labels []string
-	var rate, p50, p99, maxs []float64
-	for _, iv := range r.Verified.Intervals {
-		labels = append(labels, iv.Start.Format("15:04:05"))
-		rate = append(rate, iv.Rate)
-		p50, p99, maxs = append(p50, iv.Pipeline.P50), append(p99, iv.Pipeline.P99), append(maxs, iv.Pipeline.Max)
-	}
-	target := make([]float64, len(labels))
-	for i := range target {
-		target[i] = r.Generated.TargetRate
-	}
+func Write(w io.Writer, r Report) error {
 	data := struct {
-		Run
-		Latencies               []latencyRow
-		RateChart, LatencyChart template.HTML
-	}{
-		Run: r,
-		Latencies: []latencyRow{
-			{"pipeline", r.Verified.LatencyMs.Pipeline}, {"end-to-end", r.Verified.LatencyMs.EndToEnd}, {"in-job", r.Verified.LatencyMs.InJob},
-		},
-		// The SVG is built from numbers and escaped names only.
-		RateChart: template.HTML(LineChart("Output records per second", "records/s", labels, []Series{
-			{Name: "output", Color: "#1f77b4", Values: rate},
-			{Name: "target", Color: "#999", Values: target, Dashed: true},
-		})),
-		LatencyChart: template.HTML(LineChart("Pipeline latency", "ms", labels, []Series{
-			{Name: "p50", Color: "#2ca02c", Values: p50},
-			{Name: "p99", Color: "#ff7f0e", Values: p99},
-			{Name: "max", Color: "#d62728", Values: maxs},
-		})),
+		Report
+		Latencies   []latencyRow
+		TrafficRows []trafficRow
+		HubCharts   []template.HTML
+		OverTime    []template.HTML
+	}{Report: r, TrafficRows: trafficRows(r), HubCharts: hubCharts(r)}
+	if v := r.Verified; v != nil {
+		data.Latencies = []latencyRow{{"pipeline", v.LatencyMs.Pipeline}, {"end-to-end", v.LatencyMs.EndToEnd}, {"in-job", v.LatencyMs.InJob}}
+		data.OverTime = overTimeCharts(r)
 	}
 	if err := page.Execute(w, data); err != nil {
 		return fmt.Errorf("render html report: %w", err)
 	}
 	return nil
+}
+
+func trafficRows(r Report) []trafficRow {
+	var out []trafficRow
+	for _, row := range r.Traffic {
+		when := row.Start.UTC().Format("15:04:05") + "–" + row.End.UTC().Format("15:04:05")
+		hubs := row.Hubs
+		if m := r.Capacity.Max(row.End.Sub(row.Start)); m != nil {
+			hubs = append(append([]hubmetrics.HubRow(nil), hubs...), *m)
+		}
+		for i, h := range hubs {
+			tr := trafficRow{When: when, Hub: h}
+			if i == 0 {
+				tr.Throttle = row.ThrottleText()
+			}
+			out = append(out, tr)
+		}
+	}
+	return out
+}
+
+// hubCharts draws, per hub, the records in and out per interval against the MAX VALUE lines.
+func hubCharts(r Report) []template.HTML {
+	if len(r.Traffic) == 0 {
+		return nil
+	}
+	labels := make([]string, len(r.Traffic))
+	for i, row := range r.Traffic {
+		labels[i] = row.Start.UTC().Format("15:04:05")
+	}
+	var charts []template.HTML
+	for hi, h := range r.Traffic[0].Hubs {
+		in, out := make([]float64, len(labels)), make([]float64, len(labels))
+		var maxIn, maxOut []float64
+		for i, row := range r.Traffic {
+			for _, hr := range row.Hubs {
+				if hr.Topic == h.Topic {
+					in[i], out[i] = float64(hr.IncomingMessages), float64(hr.OutgoingMessages)
+				}
+			}
+			if m := r.Capacity.Max(row.End.Sub(row.Start)); m != nil {
+				maxIn, maxOut = append(maxIn, float64(m.IncomingMessages)), append(maxOut, float64(m.OutgoingMessages))
+			}
+		}
+		series := []Series{
+			{Name: "incoming", Color: colorIncoming, Values: in},
+			{Name: "outgoing", Color: colorOutgoing, Values: out},
+		}
+		if maxIn != nil {
+			series = append(series,
+				Series{Name: "MAX VALUE in", Color: colorCapacity, Values: maxIn, Dash: DashLong},
+				Series{Name: "MAX VALUE out", Color: colorCapacity, Values: maxOut, Dash: DashShort})
+		}
+		title := fmt.Sprintf("Hub #%d (%s): records per interval", hi+1, h.Topic)
+		// The SVG is built from numbers and escaped names only.
+		charts = append(charts, template.HTML(LineChart(title, "records", labels, series)))
+	}
+	return charts
+}
+
+// overTimeCharts draws the output rate against the target and each latency's percentiles per
+// interval of the verified output.
+func overTimeCharts(r Report) []template.HTML {
+	ivs := r.Verified.Intervals
+	labels := make([]string, len(ivs))
+	rate := make([]float64, len(ivs))
+	for i, iv := range ivs {
+		labels[i], rate[i] = iv.Start.UTC().Format("15:04:05"), iv.Rate
+	}
+	rateSeries := []Series{{Name: "output", Color: colorOutputRate, Values: rate}}
+	if r.Generated != nil && r.Generated.TargetRate > 0 {
+		target := make([]float64, len(ivs))
+		for i := range target {
+			target[i] = r.Generated.TargetRate
+		}
+		rateSeries = append(rateSeries, Series{Name: "target", Color: colorTarget, Values: target, Dash: DashLong})
+	}
+	charts := []template.HTML{template.HTML(LineChart("Output records per second", "records/s", labels, rateSeries))}
+	for _, l := range []struct {
+		name string
+		pick func(verify.Interval) verify.Percentiles
+	}{
+		{"Pipeline latency (out timestamp − enqueuedAt)", func(iv verify.Interval) verify.Percentiles { return iv.LatencyMs.Pipeline }},
+		{"End-to-end latency (out timestamp − createdAt)", func(iv verify.Interval) verify.Percentiles { return iv.LatencyMs.EndToEnd }},
+		{"In-job latency (processedAt − enqueuedAt)", func(iv verify.Interval) verify.Percentiles { return iv.LatencyMs.InJob }},
+	} {
+		p50, p99, maxs := make([]float64, len(ivs)), make([]float64, len(ivs)), make([]float64, len(ivs))
+		for i, iv := range ivs {
+			p := l.pick(iv)
+			p50[i], p99[i], maxs[i] = p.P50, p.P99, p.Max
+		}
+		charts = append(charts, template.HTML(LineChart(l.name, "ms", labels, []Series{
+			{Name: "p50", Color: colorP50, Values: p50},
+			{Name: "p99", Color: colorP99, Values: p99},
+			{Name: "max", Color: colorMax, Values: maxs},
+		})))
+	}
+	return charts
 }

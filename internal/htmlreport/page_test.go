@@ -7,33 +7,50 @@ import (
 	"testing"
 	"time"
 
+	"github.com/streamscale/streamscale/internal/generate"
+	"github.com/streamscale/streamscale/internal/hubmetrics"
 	"github.com/streamscale/streamscale/internal/verify"
 )
 
-func sampleRun() Run {
-	r := Run{ID: "20261125-040000"}
-	r.Generated.TargetRate = 1000
+func sampleRun() Report {
+	r := Report{Title: "streamscale run 20261125-040000", Generated: &generate.Summary{TargetRate: 1000}, Verified: &verify.Result{}}
 	base := time.Date(2026, 11, 25, 4, 0, 0, 0, time.UTC)
 	for i := range 6 {
-		iv := verify.Interval{Start: base.Add(time.Duration(i) * 10 * time.Second), Records: 10000, Rate: 1000}
-		iv.Pipeline.P50, iv.Pipeline.P99, iv.Pipeline.Max = 8, 20+float64(i), 40
+		start := base.Add(time.Duration(i) * 10 * time.Second)
+		iv := verify.Interval{Start: start, Records: 10000, Rate: 1000}
+		iv.LatencyMs.Pipeline = verify.Percentiles{P50: 8, P99: 20 + float64(i), Max: 40}
+		iv.LatencyMs.EndToEnd = verify.Percentiles{P50: 9, P99: 22 + float64(i), Max: 45}
+		iv.LatencyMs.InJob = verify.Percentiles{P50: 1, P99: 2, Max: 3}
 		r.Verified.Intervals = append(r.Verified.Intervals, iv)
+		r.Traffic = append(r.Traffic, sampleTrafficRow(start, 10*time.Second))
 	}
+	r.Capacity = hubmetrics.Capacity{ThroughputUnits: 2}
 	return r
 }
 
-func TestWriteDrawsBothCharts(t *testing.T) {
+func sampleTrafficRow(start time.Time, d time.Duration) hubmetrics.Row {
+	return hubmetrics.Row{Start: start, End: start.Add(d), Throttle: &hubmetrics.ThrottleRow{},
+		Hubs: []hubmetrics.HubRow{
+			{Topic: "in", IncomingMessages: 10000, IncomingBatches: 700, IncomingBytes: 9_500_000, OutgoingMessages: 9800},
+			{Topic: "out", IncomingMessages: 9900, IncomingBatches: 60, IncomingBytes: 10_000_000},
+		}}
+}
+
+func TestWriteDrawsEveryChart(t *testing.T) {
 	var b bytes.Buffer
 	if err := Write(&b, sampleRun()); err != nil {
 		t.Fatal(err)
 	}
 	page := b.String()
-	if n := strings.Count(page, `<svg class="chart"`); n != 2 {
-		t.Fatalf("%d charts, want 2", n)
+	// 2 hubs + output rate + 3 latencies.
+	if n := strings.Count(page, `<svg class="chart"`); n != 6 {
+		t.Fatalf("%d charts, want 6", n)
 	}
-	for _, series := range []string{`data-series="output"`, `data-series="target"`, `data-series="p99"`} {
-		if !strings.Contains(page, series) {
-			t.Errorf("page lacks %s", series)
+	for _, want := range []string{`data-series="output"`, `data-series="target"`, `data-series="p99"`,
+		`data-series="incoming"`, `data-series="outgoing"`, `data-series="MAX VALUE in"`,
+		`aria-label="End-to-end latency`, `aria-label="In-job latency`, `aria-label="Hub #2 (out)`, `<td>MAX VALUE</td>`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %s", want)
 		}
 	}
 	if strings.Contains(page, "<script") || strings.Contains(page, "http://") && !strings.Contains(page, "http://www.w3.org/2000/svg") {
@@ -59,5 +76,21 @@ func TestNiceCeil(t *testing.T) {
 		if got := niceCeil(in); got != want {
 			t.Errorf("niceCeil(%g) = %g, want %g", in, got, want)
 		}
+	}
+}
+
+func TestWriteTrafficOnly(t *testing.T) {
+	base := time.Date(2026, 11, 25, 4, 0, 0, 0, time.UTC)
+	r := Report{Title: "broker traffic", Traffic: []hubmetrics.Row{sampleTrafficRow(base, time.Minute), sampleTrafficRow(base.Add(time.Minute), time.Minute)}}
+	var b bytes.Buffer
+	if err := Write(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	if n := strings.Count(page, `<svg class="chart"`); n != 2 {
+		t.Fatalf("%d charts, want one per hub", n)
+	}
+	if strings.Contains(page, "verdict") || strings.Contains(page, "MAX VALUE") {
+		t.Error("a traffic-only page without capacity shows a verdict or a MAX VALUE")
 	}
 }

@@ -15,9 +15,19 @@ type Series struct {
 	Name   string
 	Color  string
 	Values []float64
-	// Dashed draws the line dashed (for limits such as a capacity maximum).
-	Dashed bool
+	// Dash is an SVG stroke-dasharray such as "6 4" for limits (a capacity maximum, a
+	// target); "" draws a solid line.
+	Dash string
 }
+
+// Dash patterns for limit lines.
+const (
+	DashLong  = "6 4"
+	DashShort = "2 3"
+)
+
+// markerMax is the most points a series gets circle markers for.
+const markerMax = 60
 
 // LineChart draws series over shared x labels as an SVG element with axes, a y scale from 0
 // and a legend. It returns "" when there is nothing to draw.
@@ -69,14 +79,20 @@ func LineChart(title, yUnit string, labels []string, series []Series) string {
 			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(i), y(v)))
 		}
 		dash := ""
-		if s.Dashed {
-			dash = ` stroke-dasharray="6 4"`
+		if s.Dash != "" {
+			dash = fmt.Sprintf(` stroke-dasharray="%s"`, html.EscapeString(s.Dash))
 		}
 		fmt.Fprintf(&b, `<polyline class="series" data-series="%s" fill="none" stroke="%s" stroke-width="2"%s points="%s"/>`,
 			html.EscapeString(s.Name), s.Color, dash, strings.Join(pts, " "))
+		if n <= markerMax && s.Dash == "" {
+			// Markers show each interval's value, and the only one of a one-interval chart.
+			for i, v := range s.Values[:min(len(s.Values), n)] {
+				fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"/>`, x(i), y(v), s.Color)
+			}
+		}
 		lx := left + float64(si)*150
-		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="12" height="3" fill="%s"/><text x="%.1f" y="%.1f" class="tick">%s</text>`,
-			lx, h-14, s.Color, lx+16, h-10, html.EscapeString(s.Name))
+		fmt.Fprintf(&b, `<line x1="%.1f" x2="%.1f" y1="%.1f" y2="%.1f" stroke="%s" stroke-width="3"%s/><text x="%.1f" y="%.1f" class="tick">%s</text>`,
+			lx, lx+18, h-13, h-13, s.Color, dash, lx+22, h-10, html.EscapeString(s.Name))
 	}
 	b.WriteString(`</svg>`)
 	return b.String()

@@ -3,10 +3,13 @@ package hubmetrics
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -19,17 +22,29 @@ kafka_topic_messagesinpersec_total{topic="out"} 990.0
 kafka_topic_bytesinpersec_total{topic="in"} 612551.0
 kafka_topic_totalproducerequestspersec_total{topic="in"} 50.0
 kafka_topic_bytesoutpersec_total{topic="in"} 1.2E6
+kafka_request_throttletimems_count{request="Produce",} 400.0
+kafka_request_throttletimems_mean{request="Produce",} 2.5
+kafka_request_throttletimems_count{request="FetchConsumer",} 100.0
+kafka_request_throttletimems_mean{request="FetchConsumer",} 0.0
 jvm_memory_bytes_used{area="heap",} 1.0E8
 `
 
 func TestParse(t *testing.T) {
-	got, err := Parse(strings.NewReader(exposition))
+	snap, err := Parse(strings.NewReader(exposition))
 	if err != nil {
 		t.Fatal(err)
 	}
+	got := snap.Topics
 	in := got["in"]
 	if in.MessagesIn != 1000 || in.BytesIn != 612551 || in.ProduceRequests != 50 || in.BytesOut != 1.2e6 || got["out"].MessagesIn != 990 || len(got) != 2 {
 		t.Fatalf("parsed %+v", got)
+	}
+	if th := snap.Throttle; th == nil || th.ProduceMs != 1000 || th.FetchMs != 0 {
+		t.Fatalf("throttle = %+v, want 400 × 2.5 = 1000 ms produce, 0 fetch", th)
+	}
+	old, err := Parse(strings.NewReader(`kafka_topic_messagesinpersec_total{topic="in"} 1`))
+	if err != nil || old.Throttle != nil {
+		t.Fatalf("an exporter without throttle metrics must leave Throttle nil: %+v, %v", old.Throttle, err)
 	}
 	if _, err := Parse(strings.NewReader(`kafka_topic_messagesinpersec_total{topic="in"} abc`)); err == nil {
 		t.Fatal("a bad value was accepted")
@@ -41,6 +56,13 @@ func TestDelta(t *testing.T) {
 	prev := Snapshot{At: t0, Topics: map[string]Counters{"in": {MessagesIn: 100, ProduceRequests: 10, BytesIn: 1000}, "out": {MessagesIn: 500}}}
 	cur := Snapshot{At: t0.Add(time.Minute), Topics: map[string]Counters{"in": {MessagesIn: 160, ProduceRequests: 13, BytesIn: 1600}, "out": {MessagesIn: 20}}}
 	row := Delta(prev, cur, []string{"in", "out", "missing"})
+	if row.Throttle != nil || row.ThrottleText() != "-" {
+		t.Fatalf("throttle without data = %+v", row.Throttle)
+	}
+	prev.Throttle, cur.Throttle = &Throttle{ProduceMs: 100, FetchMs: 5}, &Throttle{ProduceMs: 350, FetchMs: 5}
+	if th := Delta(prev, cur, nil).Throttle; th == nil || th.ProduceMs != 250 || th.FetchMs != 0 {
+		t.Fatalf("throttle delta = %+v", th)
+	}
 	if h := row.Hubs[0]; h.IncomingMessages != 60 || h.IncomingBatches != 3 || h.IncomingBytes != 600 {
 		t.Fatalf("in = %+v", h)
 	}
@@ -94,5 +116,94 @@ func TestPrometheusSource_StubServer(t *testing.T) {
 	srv.Close()
 	if _, err := (PrometheusSource{URL: srv.URL + "/metrics"}).Snapshot(context.Background()); err == nil || !strings.Contains(err.Error(), "not reachable") {
 		t.Fatalf("closed endpoint = %v", err)
+	}
+}
+
+// stepSource counts up: each snapshot is one second later with 10 more records on "in".
+type stepSource struct {
+	mu   sync.Mutex
+	n    int
+	fail map[int]bool
+}
+
+func (s *stepSource) Snapshot(context.Context) (Snapshot, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.n++
+	if s.fail[s.n] {
+		return Snapshot{}, errors.New("scrape failed")
+	}
+	return Snapshot{At: time.Now(), Topics: map[string]Counters{"in": {MessagesIn: float64(10 * s.n)}}}, nil
+}
+
+func TestRecorderKeepsEveryRecordAcrossAFailedSample(t *testing.T) {
+	src := &stepSource{fail: map[int]bool{3: true}}
+	rec, err := StartRecorder(context.Background(), src, []string{"in"}, 20*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		src.mu.Lock()
+		n := src.n
+		src.mu.Unlock()
+		if n >= 6 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the recorder took %d samples in 10 s at a 20 ms interval", n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	rows, err := rec.Stop(context.Background())
+	if err == nil {
+		t.Error("the failed sample was not reported")
+	}
+	var total int64
+	for i, r := range rows {
+		total += r.Hubs[0].IncomingMessages
+		if i > 0 && !r.Start.Equal(rows[i-1].End) {
+			t.Fatalf("row %d starts at %v, the previous ended at %v: rows must tile the run", i, r.Start, rows[i-1].End)
+		}
+	}
+	src.mu.Lock()
+	last := src.n
+	src.mu.Unlock()
+	if want := int64(10 * (last - 1)); total != want {
+		t.Fatalf("rows sum to %d records, the source counted %d since the first snapshot", total, want)
+	}
+}
+
+func TestRegroupAndWindow(t *testing.T) {
+	t0 := time.Date(2026, 11, 25, 4, 0, 0, 0, time.UTC)
+	var rows []Row
+	for i := range 12 { // 10 s rows over two minutes
+		start := t0.Add(time.Duration(i) * 10 * time.Second)
+		rows = append(rows, Row{Start: start, End: start.Add(10 * time.Second),
+			Hubs:     []HubRow{{Topic: "in", IncomingMessages: 100}, {Topic: "out", OutgoingMessages: 1}},
+			Throttle: &ThrottleRow{ProduceMs: 2}})
+	}
+	got := Regroup(rows, time.Minute)
+	if len(got) != 2 || got[0].Hubs[0].IncomingMessages != 600 || got[1].Hubs[1].OutgoingMessages != 6 ||
+		!got[0].End.Equal(t0.Add(time.Minute)) || got[1].Throttle.ProduceMs != 12 {
+		t.Fatalf("regrouped = %+v", got)
+	}
+	if w := Window(rows, t0.Add(25*time.Second), t0.Add(40*time.Second)); len(w) != 2 || !w[0].Start.Equal(t0.Add(20*time.Second)) {
+		t.Fatalf("window = %+v, want the two rows overlapping 00:25-00:40", w)
+	}
+	if w := Window(rows, time.Time{}, time.Time{}); len(w) != len(rows) {
+		t.Fatal("open bounds dropped rows")
+	}
+}
+
+func TestRecordingJSONRoundTrip(t *testing.T) {
+	in := Recording{Interval: Duration(10 * time.Second), ThroughputUnits: 2, Rows: []Row{{Hubs: []HubRow{{Topic: "in"}}}}}
+	b, err := json.Marshal(in)
+	if err != nil || !strings.Contains(string(b), `"interval":"10s"`) {
+		t.Fatalf("%s, %v", b, err)
+	}
+	var out Recording
+	if err := json.Unmarshal(b, &out); err != nil || out.Interval != in.Interval || out.ThroughputUnits != 2 {
+		t.Fatalf("%+v, %v", out, err)
 	}
 }

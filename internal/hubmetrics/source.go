@@ -30,6 +30,17 @@ type Counters struct {
 type Snapshot struct {
 	At     time.Time
 	Topics map[string]Counters
+	// Throttle is the broker's cumulative quota throttling, nil when the source does not
+	// report it.
+	Throttle *Throttle
+}
+
+// Throttle is the cumulative time the broker delayed responses to clients over their quotas.
+// Kafka quotas apply to clients, not topics, so it is broker-wide (like an Event Hubs
+// namespace's throughput units).
+type Throttle struct {
+	ProduceMs float64
+	FetchMs   float64
 }
 
 // Source reads a snapshot. The local broker's PrometheusSource is one; an Azure Monitor source
@@ -62,11 +73,12 @@ func (p PrometheusSource) Snapshot(ctx context.Context) (Snapshot, error) {
 	if resp.StatusCode != http.StatusOK {
 		return Snapshot{}, fmt.Errorf("broker metrics at %s: HTTP %d", p.URL, resp.StatusCode)
 	}
-	topics, err := Parse(resp.Body)
+	snap, err := Parse(resp.Body)
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("broker metrics at %s: %w", p.URL, err)
 	}
-	return Snapshot{At: time.Now(), Topics: topics}, nil
+	snap.At = time.Now()
+	return snap, nil
 }
 
 // metricField maps the exporter's metric names to Counters fields.
@@ -88,10 +100,19 @@ func metricField(c *Counters, name string) *float64 {
 	return nil
 }
 
-// Parse reads the Prometheus text format, keeping the per-topic counters it knows:
-// lines like `kafka_topic_messagesinpersec_total{topic="in",} 1000.0`.
-func Parse(r io.Reader) (map[string]Counters, error) {
-	out := map[string]Counters{}
+// Throttle-time histograms the exporter serves per request type:
+// `kafka_request_throttletimems_count{request="Produce",}` and `…_mean`. Count × mean is the
+// histogram's all-time sum, so its delta is the throttle time within an interval.
+const (
+	throttleCount = "kafka_request_throttletimems_count"
+	throttleMean  = "kafka_request_throttletimems_mean"
+)
+
+// Parse reads the Prometheus text format, keeping the per-topic counters it knows — lines like
+// `kafka_topic_messagesinpersec_total{topic="in",} 1000.0` — and the throttle-time histograms.
+func Parse(r io.Reader) (Snapshot, error) {
+	snap := Snapshot{Topics: map[string]Counters{}}
+	hist := map[string]float64{} // "<metric>/<request>" → value
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	for sc.Scan() {
@@ -104,30 +125,41 @@ func Parse(r io.Reader) (map[string]Counters, error) {
 		if brace < 0 || end < brace {
 			continue
 		}
-		c := Counters{}
-		if metricField(&c, line[:brace]) == nil {
-			continue
-		}
-		topic, ok := label(line[brace+1:end], "topic")
-		if !ok {
+		name, labels := line[:brace], line[brace+1:end]
+		isThrottle := name == throttleCount || name == throttleMean
+		if !isThrottle && metricField(&Counters{}, name) == nil {
 			continue
 		}
 		fields := strings.Fields(line[end+1:])
 		if len(fields) == 0 {
-			return nil, fmt.Errorf("metric line without a value: %q", line)
+			return Snapshot{}, fmt.Errorf("metric line without a value: %q", line)
 		}
 		v, err := strconv.ParseFloat(fields[0], 64)
 		if err != nil {
-			return nil, fmt.Errorf("metric line with a bad value: %q", line)
+			return Snapshot{}, fmt.Errorf("metric line with a bad value: %q", line)
 		}
-		c = out[topic]
-		*metricField(&c, line[:brace]) = v
-		out[topic] = c
+		if isThrottle {
+			if req, ok := label(labels, "request"); ok {
+				hist[name+"/"+req] = v
+			}
+			continue
+		}
+		topic, ok := label(labels, "topic")
+		if !ok {
+			continue
+		}
+		c := snap.Topics[topic]
+		*metricField(&c, name) = v
+		snap.Topics[topic] = c
 	}
 	if err := sc.Err(); err != nil {
-		return nil, err
+		return Snapshot{}, err
 	}
-	return out, nil
+	if _, ok := hist[throttleCount+"/Produce"]; ok {
+		sum := func(req string) float64 { return hist[throttleCount+"/"+req] * hist[throttleMean+"/"+req] }
+		snap.Throttle = &Throttle{ProduceMs: sum("Produce"), FetchMs: sum("FetchConsumer")}
+	}
+	return snap, nil
 }
 
 // label finds name="value" in a label list (values here never hold quotes or commas).

@@ -31,20 +31,41 @@ type Row struct {
 	Start time.Time `json:"start"`
 	End   time.Time `json:"end"`
 	Hubs  []HubRow  `json:"hubs"`
+	// Throttle is the broker-wide time responses were delayed over quotas in the interval
+	// (Event Hubs reports throttled requests instead); nil when the source does not say.
+	Throttle *ThrottleRow `json:"throttle,omitempty"`
+}
+
+// ThrottleRow is an interval's quota throttling, in milliseconds summed over requests.
+type ThrottleRow struct {
+	ProduceMs int64 `json:"produceMs"`
+	FetchMs   int64 `json:"fetchMs"`
+}
+
+// ThrottleText is the throttle column of a row: produce+fetch milliseconds, or "-" when the
+// source does not report throttling.
+func (r Row) ThrottleText() string {
+	if r.Throttle == nil {
+		return "-"
+	}
+	return strconv.FormatInt(r.Throttle.ProduceMs+r.Throttle.FetchMs, 10)
 }
 
 // Delta turns two snapshots into a row for topics. A counter that went down (a broker
 // restart) counts from zero.
 func Delta(prev, cur Snapshot, topics []string) Row {
 	row := Row{Start: prev.At, End: cur.At}
+	d := func(x, y float64) int64 {
+		if y < x {
+			return int64(y)
+		}
+		return int64(y - x)
+	}
+	if prev.Throttle != nil && cur.Throttle != nil {
+		row.Throttle = &ThrottleRow{ProduceMs: d(prev.Throttle.ProduceMs, cur.Throttle.ProduceMs), FetchMs: d(prev.Throttle.FetchMs, cur.Throttle.FetchMs)}
+	}
 	for _, t := range topics {
 		a, b := prev.Topics[t], cur.Topics[t]
-		d := func(x, y float64) int64 {
-			if y < x {
-				return int64(y)
-			}
-			return int64(y - x)
-		}
 		row.Hubs = append(row.Hubs, HubRow{
 			Topic: t, IncomingMessages: d(a.MessagesIn, b.MessagesIn), IncomingBatches: d(a.ProduceRequests, b.ProduceRequests),
 			IncomingBytes: d(a.BytesIn, b.BytesIn), OutgoingMessages: d(a.MessagesOut, b.MessagesOut), OutgoingBytes: d(a.BytesOut, b.BytesOut),
@@ -75,34 +96,43 @@ func (c Capacity) Max(d time.Duration) *HubRow {
 // MAX VALUE line per interval when the capacity is known.
 func WriteTable(w io.Writer, rows []Row, c Capacity) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "INTERVAL (UTC)\tHUB\tIN RECORDS\tIN BATCHES\tIN BYTES\tOUT RECORDS\tOUT BYTES\tFETCHES\tFAILED\t")
+	fmt.Fprintln(tw, "INTERVAL (UTC)\tHUB\tIN RECORDS\tIN BATCHES\tIN BYTES\tOUT RECORDS\tOUT BYTES\tFETCHES\tFAILED\tTHROTTLE MS\t")
 	for _, r := range rows {
 		when := r.Start.UTC().Format("15:04:05") + "-" + r.End.UTC().Format("15:04:05")
 		hubs := r.Hubs
 		if m := c.Max(r.End.Sub(r.Start)); m != nil {
 			hubs = append(append([]HubRow(nil), hubs...), *m)
 		}
-		for _, h := range hubs {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", when, h.Topic, h.IncomingMessages, h.IncomingBatches,
-				h.IncomingBytes, h.OutgoingMessages, h.OutgoingBytes, h.FetchRequests, h.FailedRequests)
+		for i, h := range hubs {
+			throttle := "" // broker-wide: once per interval
+			if i == 0 {
+				throttle = r.ThrottleText()
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t\n", when, h.Topic, h.IncomingMessages, h.IncomingBatches,
+				h.IncomingBytes, h.OutgoingMessages, h.OutgoingBytes, h.FetchRequests, h.FailedRequests, throttle)
 		}
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintln(w, "IN RECORDS: records the broker appended; IN BATCHES: produce requests, which Event Hubs counts as incoming messages;\nOUT RECORDS: records consumer groups committed as read (the relay commits on checkpoints).")
+	_, err := fmt.Fprintln(w, "IN RECORDS: records the broker appended; IN BATCHES: produce requests, which Event Hubs counts as incoming messages;\nOUT RECORDS: records consumer groups committed as read (the relay commits on checkpoints);\nTHROTTLE MS: time the broker delayed produce and fetch responses over client quotas, broker-wide (- when not reported).")
 	return err
 }
 
 // WriteCSV renders rows as CSV with a header.
 func WriteCSV(w io.Writer, rows []Row) error {
 	cw := csv.NewWriter(w)
-	_ = cw.Write(strings.Split("start,end,topic,incomingRecords,incomingBatches,incomingBytes,outgoingRecords,outgoingBytes,fetchRequests,failedRequests", ","))
+	_ = cw.Write(strings.Split("start,end,topic,incomingRecords,incomingBatches,incomingBytes,outgoingRecords,outgoingBytes,fetchRequests,failedRequests,brokerThrottleMs", ","))
 	for _, r := range rows {
+		throttle := ""
+		if r.Throttle != nil {
+			throttle = r.ThrottleText()
+		}
 		for _, h := range r.Hubs {
 			_ = cw.Write([]string{r.Start.UTC().Format(time.RFC3339), r.End.UTC().Format(time.RFC3339), h.Topic,
 				strconv.FormatInt(h.IncomingMessages, 10), strconv.FormatInt(h.IncomingBatches, 10), strconv.FormatInt(h.IncomingBytes, 10),
-				strconv.FormatInt(h.OutgoingMessages, 10), strconv.FormatInt(h.OutgoingBytes, 10), strconv.FormatInt(h.FetchRequests, 10), strconv.FormatInt(h.FailedRequests, 10)})
+				strconv.FormatInt(h.OutgoingMessages, 10), strconv.FormatInt(h.OutgoingBytes, 10), strconv.FormatInt(h.FetchRequests, 10),
+				strconv.FormatInt(h.FailedRequests, 10), throttle})
 		}
 	}
 	cw.Flush()

@@ -107,17 +107,23 @@ func formatKafka(ctx context.Context, java string, c Config, l layout, clusterID
 
 // metricsExporterConfig makes the Prometheus JMX exporter serve only the per-topic
 // BrokerTopicMetrics counters (kafka_topic_<name>_total{topic=…}): messages and bytes in,
-// bytes out, produce and fetch requests, failed requests.
+// bytes out, produce and fetch requests, failed requests; and the count and mean of the
+// produce and consumer-fetch throttle-time histograms (kafka_request_throttletimems_*).
 func metricsExporterConfig() string {
 	return `# Written by streamscale local up.
 lowercaseOutputName: true
-includeObjectNames: ["kafka.server:type=BrokerTopicMetrics,*"]
+includeObjectNames: ["kafka.server:type=BrokerTopicMetrics,*", "kafka.network:type=RequestMetrics,name=ThrottleTimeMs,*"]
 rules:
   - pattern: 'kafka.server<type=BrokerTopicMetrics, name=(\w+), topic=(.+)><>Count'
     name: kafka_topic_$1_total
     type: COUNTER
     labels:
       topic: "$2"
+  - pattern: 'kafka.network<type=RequestMetrics, name=ThrottleTimeMs, request=(Produce|FetchConsumer)><>(Count|Mean)'
+    name: kafka_request_throttletimems_$2
+    type: GAUGE
+    labels:
+      request: "$1"
 `
 }
 

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"time"
 )
 
@@ -41,6 +42,9 @@ type Run struct {
 	Out       Window          `json:"out"`
 	Generated json.RawMessage `json:"generated,omitempty"`
 	Verified  json.RawMessage `json:"verified,omitempty"`
+	// Traffic is the broker's per-interval hub table sampled during the run
+	// (a hubmetrics.Recording), absent when the broker serves no metrics.
+	Traffic json.RawMessage `json:"traffic,omitempty"`
 }
 
 // NewID names a run by its start time, e.g. 20261125-031500.
@@ -75,6 +79,28 @@ func Last(runsDir string) (Run, error) {
 		return Run{}, fmt.Errorf("read last run: %w", err)
 	}
 	return Load(runsDir, string(trimNewline(id)))
+}
+
+// List returns the ids of the recorded runs, oldest first (ids sort by start time).
+func List(runsDir string) ([]string, error) {
+	entries, err := os.ReadDir(runsDir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list runs: %w", err)
+	}
+	var ids []string
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(runsDir, e.Name(), "run.json")); err == nil {
+			ids = append(ids, e.Name())
+		}
+	}
+	sort.Strings(ids)
+	return ids, nil
 }
 
 // Load reads a run by id.

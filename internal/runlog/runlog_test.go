@@ -30,3 +30,19 @@ func TestSaveAndLast(t *testing.T) {
 		t.Fatalf("Last = %+v, want the saved run with 12 in and 3 out records", got)
 	}
 }
+
+func TestList(t *testing.T) {
+	dir := t.TempDir()
+	if ids, err := List(dir + "/absent"); err != nil || len(ids) != 0 {
+		t.Fatalf("List of an absent dir = %v, %v", ids, err)
+	}
+	for _, id := range []string{"20261125-040000", "20261124-230000"} {
+		if err := Save(dir, Run{ID: id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ids, err := List(dir)
+	if err != nil || strings.Join(ids, ",") != "20261124-230000,20261125-040000" {
+		t.Fatalf("List = %v, %v; want both runs, oldest first, and not the 'last' file", ids, err)
+	}
+}

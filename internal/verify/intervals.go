@@ -3,22 +3,19 @@ package verify
 import (
 	"sort"
 	"time"
-
-	"github.com/HdrHistogram/hdrhistogram-go"
-
-	"github.com/streamscale/streamscale/internal/latency"
 )
 
 // Interval is one window of the output, by the output records' Kafka timestamps.
 type Interval struct {
-	Start    time.Time           `json:"start"`
-	Records  int64               `json:"records"`
-	Rate     float64             `json:"ratePerSec"`
-	Pipeline latency.Percentiles `json:"pipelineMs"`
+	Start   time.Time `json:"start"`
+	Records int64     `json:"records"`
+	Rate    float64   `json:"ratePerSec"`
+	// LatencyMs are the interval's latencies at 1% resolution.
+	LatencyMs Latencies `json:"latencyMs"`
 }
 
-// intervalRecorder keeps a record count and a pipeline-latency histogram per interval, keyed
-// by the interval's index since the epoch so records may arrive in any order.
+// intervalRecorder keeps a record count and latency histograms per interval, keyed by the
+// interval's index since the epoch so records may arrive in any order.
 type intervalRecorder struct {
 	width time.Duration
 	byIdx map[int64]*intervalAcc
@@ -26,24 +23,22 @@ type intervalRecorder struct {
 
 type intervalAcc struct {
 	records int64
-	hist    *hdrhistogram.Histogram
+	lat     *latencyRecorder
 }
 
 func newIntervalRecorder(width time.Duration) *intervalRecorder {
 	return &intervalRecorder{width: width, byIdx: map[int64]*intervalAcc{}}
 }
 
-func (r *intervalRecorder) add(ts time.Time, pipelineMicros int64, hasLatency bool) {
+func (r *intervalRecorder) add(ts time.Time, s sample) {
 	idx := ts.UnixNano() / int64(r.width)
 	acc := r.byIdx[idx]
 	if acc == nil {
-		acc = &intervalAcc{hist: latency.NewHistogram()}
+		acc = &intervalAcc{lat: newCoarseLatencyRecorder()}
 		r.byIdx[idx] = acc
 	}
 	acc.records++
-	if hasLatency {
-		_ = acc.hist.RecordValue(max(pipelineMicros, 0))
-	}
+	acc.lat.add(s)
 }
 
 // series returns the intervals in time order. The rate of the first and last interval is over
@@ -70,7 +65,7 @@ func (r *intervalRecorder) series(first, last time.Time) []Interval {
 			span = 1 // a sliver of an interval says little about a rate; avoid inflating it
 		}
 		out = append(out, Interval{
-			Start: start, Records: acc.records, Rate: float64(acc.records) / span, Pipeline: latency.Summarize(acc.hist),
+			Start: start, Records: acc.records, Rate: float64(acc.records) / span, LatencyMs: acc.lat.result(),
 		})
 	}
 	return out

@@ -31,6 +31,32 @@ func newLatencyRecorder() *latencyRecorder {
 	return &latencyRecorder{pipeline: latency.NewHistogram(), endToEnd: latency.NewHistogram(), inJob: latency.NewHistogram()}
 }
 
+// newCoarseLatencyRecorder is a latencyRecorder at 1% resolution, for one interval of a series.
+func newCoarseLatencyRecorder() *latencyRecorder {
+	return &latencyRecorder{pipeline: latency.NewCoarseHistogram(), endToEnd: latency.NewCoarseHistogram(), inJob: latency.NewCoarseHistogram()}
+}
+
+// sample is one output record's latencies in microseconds; a zero-valued timestamp field
+// leaves out the latencies that need it.
+type sample struct {
+	pipeline, endToEnd, inJob int64
+	hasPipeline, hasEndToEnd  bool
+	hasInJob                  bool
+}
+
+// add records the latencies s has.
+func (l *latencyRecorder) add(s sample) {
+	if s.hasPipeline {
+		l.record(l.pipeline, s.pipeline)
+	}
+	if s.hasEndToEnd {
+		l.record(l.endToEnd, s.endToEnd)
+	}
+	if s.hasInJob {
+		l.record(l.inJob, s.inJob)
+	}
+}
+
 func (l *latencyRecorder) record(h *hdrhistogram.Histogram, us int64) {
 	if us < 0 {
 		l.negative++

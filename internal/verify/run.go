@@ -235,16 +235,17 @@ func (v *verifier) add(r *kgo.Record) {
 		v.rec.addOutput(f.DeviceID, f.Seq)
 	}
 	outTS := r.Timestamp.UnixMicro()
-	v.series.add(r.Timestamp, outTS-f.EnqueuedAt, f.EnqueuedAt != 0)
+	s := sample{
+		pipeline: outTS - f.EnqueuedAt, hasPipeline: f.EnqueuedAt != 0,
+		endToEnd: outTS - f.CreatedAt, hasEndToEnd: f.CreatedAt != 0 && f.EnqueuedAt != 0 && f.ProcessedAt != 0,
+		inJob: f.ProcessedAt - f.EnqueuedAt, hasInJob: f.EnqueuedAt != 0 && f.ProcessedAt != 0,
+	}
+	v.series.add(r.Timestamp, s)
 	if f.EnqueuedAt == 0 || f.ProcessedAt == 0 {
 		v.missingFields++
 		return
 	}
-	v.lat.record(v.lat.pipeline, outTS-f.EnqueuedAt)
-	v.lat.record(v.lat.inJob, f.ProcessedAt-f.EnqueuedAt)
-	if f.CreatedAt != 0 {
-		v.lat.record(v.lat.endToEnd, outTS-f.CreatedAt)
-	}
+	v.lat.add(s)
 }
 
 func (v *verifier) result() Result {

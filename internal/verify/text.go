@@ -37,7 +37,7 @@ func (r Result) WriteText(w io.Writer) error {
 	if len(r.Intervals) > 1 {
 		fmt.Fprintln(tw, "interval (UTC)\trecords/s\tp50 ms\tp99 ms\tmax ms")
 		for _, iv := range r.Intervals {
-			fmt.Fprintf(tw, "  %s\t%.0f\t%.1f\t%.1f\t%.1f\n", iv.Start.Format("15:04:05"), iv.Rate, iv.Pipeline.P50, iv.Pipeline.P99, iv.Pipeline.Max)
+			fmt.Fprintf(tw, "  %s\t%.0f\t%.1f\t%.1f\t%.1f\n", iv.Start.Format("15:04:05"), iv.Rate, iv.LatencyMs.Pipeline.P50, iv.LatencyMs.Pipeline.P99, iv.LatencyMs.Pipeline.Max)
 		}
 	}
 	if r.NegativeLatencies > 0 {

@@ -1,0 +1,163 @@
+package hubmetrics
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Recording is a stored series of rows, as `streamscale run` keeps it in run.json so that
+// `streamscale report --run/--from/--to` can show a past window.
+type Recording struct {
+	// Interval is the width the rows were sampled at (the last row may be shorter).
+	Interval        Duration `json:"interval"`
+	ThroughputUnits int      `json:"throughputUnits,omitempty"`
+	Rows            []Row    `json:"rows"`
+	// Run is the run id the rows belong to, when they come from one run.
+	Run string `json:"run,omitempty"`
+}
+
+// Duration is a time.Duration that reads and writes JSON as text ("10s").
+type Duration time.Duration
+
+// MarshalText implements encoding.TextMarshaler.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("interval: %w", err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// Recorder samples a Source every interval in the background and keeps a row per interval.
+// A failed sample is skipped (the next row then spans two intervals), so a scrape hiccup does
+// not end a run.
+type Recorder struct {
+	src      Source
+	topics   []string
+	interval time.Duration
+
+	mu      sync.Mutex
+	prev    Snapshot
+	rows    []Row
+	lastErr error
+
+	stop chan struct{}
+	done chan struct{}
+}
+
+// StartRecorder takes the first snapshot (its error is returned: no source, no recording) and
+// samples src every interval until Stop.
+func StartRecorder(ctx context.Context, src Source, topics []string, interval time.Duration) (*Recorder, error) {
+	first, err := src.Snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r := &Recorder{src: src, topics: topics, interval: interval, prev: first, stop: make(chan struct{}), done: make(chan struct{})}
+	go r.loop(ctx)
+	return r, nil
+}
+
+func (r *Recorder) loop(ctx context.Context) {
+	defer close(r.done)
+	next := r.prev.At.Add(r.interval)
+	timer := time.NewTimer(time.Until(next))
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-r.stop:
+			return
+		case <-timer.C:
+		}
+		r.sample(ctx)
+		next = next.Add(r.interval)
+		timer.Reset(time.Until(next))
+	}
+}
+
+// sample closes the current row with a fresh snapshot.
+func (r *Recorder) sample(ctx context.Context) {
+	cur, err := r.src.Snapshot(ctx)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err != nil {
+		r.lastErr = err
+		return
+	}
+	r.rows = append(r.rows, Delta(r.prev, cur, r.topics))
+	r.prev = cur
+}
+
+// Stop ends sampling, closes the last (partial) row with a final snapshot and returns the
+// rows. The error is the last failed sample's, for the caller to mention; the rows are good.
+func (r *Recorder) Stop(ctx context.Context) ([]Row, error) {
+	close(r.stop)
+	<-r.done
+	if time.Since(r.prev.At) >= 100*time.Millisecond {
+		r.sample(ctx)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.rows, r.lastErr
+}
+
+// Regroup sums rows into intervals of width aligned to the clock (a row goes to the interval
+// its start falls in), for showing 10-second samples per minute as the sample does.
+func Regroup(rows []Row, width time.Duration) []Row {
+	var out []Row
+	for _, r := range rows {
+		slot := r.Start.Truncate(width)
+		if n := len(out); n > 0 && out[n-1].Start.Truncate(width).Equal(slot) {
+			out[n-1] = merge(out[n-1], r)
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// merge adds b's counters to a's (same topics in any order) and extends a's end.
+func merge(a, b Row) Row {
+	m := Row{Start: a.Start, End: b.End, Hubs: append([]HubRow(nil), a.Hubs...)}
+	for _, hb := range b.Hubs {
+		found := false
+		for i := range m.Hubs {
+			if h := &m.Hubs[i]; h.Topic == hb.Topic {
+				h.IncomingMessages += hb.IncomingMessages
+				h.IncomingBatches += hb.IncomingBatches
+				h.IncomingBytes += hb.IncomingBytes
+				h.OutgoingMessages += hb.OutgoingMessages
+				h.OutgoingBytes += hb.OutgoingBytes
+				h.FetchRequests += hb.FetchRequests
+				h.FailedRequests += hb.FailedRequests
+				found = true
+			}
+		}
+		if !found {
+			m.Hubs = append(m.Hubs, hb)
+		}
+	}
+	if a.Throttle != nil && b.Throttle != nil {
+		m.Throttle = &ThrottleRow{ProduceMs: a.Throttle.ProduceMs + b.Throttle.ProduceMs, FetchMs: a.Throttle.FetchMs + b.Throttle.FetchMs}
+	}
+	return m
+}
+
+// Window keeps the rows that overlap [from, to) (a zero bound is open).
+func Window(rows []Row, from, to time.Time) []Row {
+	var out []Row
+	for _, r := range rows {
+		if (!from.IsZero() && !r.End.After(from)) || (!to.IsZero() && !r.Start.Before(to)) {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
