@@ -74,7 +74,7 @@ func TestReportRecordedRows(t *testing.T) {
 		{name: "one run, its rows", args: []string{"--run", first, "--csv"}, rows: 12},
 		{name: "regrouped per minute", args: []string{"--run", first, "--interval", "1m", "--csv"}, rows: 2,
 			want: []string{"2026-11-25T04:00:00Z,2026-11-25T04:01:00Z,in,600,"}},
-		{name: "window across runs", args: []string{"--from", "2026-11-25T04:00:30Z", "--to", "2026-11-25T05:00:20Z", "--csv"}, rows: 3 * 2 + 2 * 2},
+		{name: "window across runs", args: []string{"--from", "2026-11-25T04:00:30Z", "--to", "2026-11-25T05:00:20Z", "--csv"}, rows: 3*2 + 2*2},
 		{name: "table keeps the run's capacity", args: []string{"--run", first}, want: []string{"MAX VALUE", "10000"}},
 		{name: "last without traffic", args: []string{"--run", "last"}, wantErr: "recorded no broker traffic"},
 		{name: "empty window", args: []string{"--from", "2026-11-24T00:00:00Z", "--to", "2026-11-24T01:00:00Z"}, wantErr: "no recorded broker traffic between 2026-11-24T00:00:00Z"},
