@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	imagepng "image/png"
 	"net"
 	"os"
 	"os/exec"
@@ -16,7 +17,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/streamscale/streamscale/internal/hubmetrics"
 	"github.com/streamscale/streamscale/internal/local"
+	"github.com/streamscale/streamscale/internal/runlog"
 )
 
 // cli builds bin/streamscale into a temp dir once per test and runs it with args.
@@ -134,6 +137,8 @@ func TestIntegrationCLIRun(t *testing.T) {
 		t.Fatalf("verify of the second run exited %d: %+v\n%s\n%s", code, res, vout, verr)
 	}
 
+	checkRecordedTraffic(ctx, t, c)
+
 	// Bad input: a port in use in another home is a one-line error naming the flag.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -160,5 +165,50 @@ func TestIntegrationCLIRun(t *testing.T) {
 	}
 	if _, _, code := c.run(ctx, "local", "status"); code != 1 {
 		t.Fatalf("status after down exited %d, want 1 (not healthy)", code)
+	}
+}
+
+// checkRecordedTraffic checks the hub table the last run recorded against the run's own
+// offsets (the broker counted exactly the records appended to in and out in the window), and
+// renders it with `report --run last --png`.
+func checkRecordedTraffic(ctx context.Context, t *testing.T, c *cli) {
+	t.Helper()
+	last, err := runlog.Last(local.RunsDir(c.home))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := c.run(ctx, "report", "--run", "last", "--json")
+	if code != 0 {
+		t.Fatalf("report --run last exited %d: %s", code, errOut)
+	}
+	appended := map[string]int64{}
+	rows := 0
+	dec := json.NewDecoder(strings.NewReader(out))
+	for dec.More() {
+		var row hubmetrics.Row
+		if err := dec.Decode(&row); err != nil {
+			t.Fatalf("report --json: %v\n%s", err, out)
+		}
+		rows++
+		for _, h := range row.Hubs {
+			appended[h.Topic] += h.IncomingMessages
+		}
+	}
+	t.Logf("recorded %d rows: broker appended %v; offsets: in %d, out %d", rows, appended, last.In.Records(), last.Out.Records())
+	if rows == 0 || appended["in"] != last.In.Records() || appended["out"] != last.Out.Records() {
+		t.Fatalf("the recorded hub table counts %v records, the run's offset window %d in / %d out: they must agree exactly",
+			appended, last.In.Records(), last.Out.Records())
+	}
+	png := filepath.Join(t.TempDir(), "traffic.png")
+	if _, errOut, code := c.run(ctx, "report", "--run", "last", "--png", png); code != 0 {
+		t.Fatalf("report --png exited %d: %s", code, errOut)
+	}
+	f, err := os.Open(png)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if cfg, err := imagepng.DecodeConfig(f); err != nil || cfg.Width != 1000 {
+		t.Fatalf("report --png wrote no 1000-pixel-wide PNG: %+v, %v", cfg, err)
 	}
 }
