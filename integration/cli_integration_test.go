@@ -138,6 +138,7 @@ func TestIntegrationCLIRun(t *testing.T) {
 	}
 
 	checkRecordedTraffic(ctx, t, c)
+	checkTimeWindowVerify(ctx, t, c)
 
 	// Bad input: a port in use in another home is a one-line error naming the flag.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -210,5 +211,29 @@ func checkRecordedTraffic(ctx context.Context, t *testing.T, c *cli) {
 	defer f.Close()
 	if cfg, err := imagepng.DecodeConfig(f); err != nil || cfg.Width != 1000 {
 		t.Fatalf("report --png wrote no 1000-pixel-wide PNG: %+v, %v", cfg, err)
+	}
+}
+
+// checkTimeWindowVerify reconciles the last run by time instead of recorded offsets: the
+// input appended between its start and finish against the output made from it.
+func checkTimeWindowVerify(ctx context.Context, t *testing.T, c *cli) {
+	t.Helper()
+	last, err := runlog.Last(local.RunsDir(c.home))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := c.run(ctx, "verify", "--json", "--from", last.Started.Format(time.RFC3339Nano), "--to", last.Finished.Format(time.RFC3339Nano))
+	var res struct {
+		Reconciled          bool
+		InputEvents, Events int64
+		Missing, Unexpected int64
+		Duplicates          int64
+		OutsideWindow       int64
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &res) != nil {
+		t.Fatalf("verify --from/--to exited %d\n%s\n%s", code, out, errOut)
+	}
+	if !res.Reconciled || res.InputEvents != 2000 || res.Events != 2000 || res.Missing != 0 || res.Unexpected != 0 || res.Duplicates != 0 {
+		t.Fatalf("verify by time = %+v, want the run's 2000 events reconciled with nothing missing, unexpected or duplicated\n%s", res, errOut)
 	}
 }

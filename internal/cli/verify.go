@@ -2,11 +2,13 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"github.com/twmb/franz-go/pkg/kadm"
 
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
@@ -19,6 +21,9 @@ type verifyOptions struct {
 	topic         string
 	run           string
 	fromBeginning bool
+	from, to      string
+	inputTopic    string
+	grace         time.Duration
 	idle          time.Duration
 	asJSON        bool
 	interval      time.Duration
@@ -26,7 +31,7 @@ type verifyOptions struct {
 }
 
 func newVerifyCmd(f *Factory, runF func(context.Context, *verifyOptions) error) *cobra.Command {
-	opts := &verifyOptions{conn: newConnFlags(f), topic: "out", idle: 10 * time.Second, checks: verify.DefaultChecks()}
+	opts := &verifyOptions{conn: newConnFlags(f), topic: "out", inputTopic: "in", grace: time.Minute, idle: 10 * time.Second, checks: verify.DefaultChecks()}
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Check the output topic: every event once, both fields present, latency percentiles",
@@ -39,10 +44,14 @@ percentiles.
 By default it checks the window of the last ` + "`streamscale run`" + ` (recorded in --home) and
 reconciles it exactly with that run's input window: missing (in but never out), unexpected
 (out but never in), duplicates made by the pipeline, and the generator's deliberate source
-duplicates apart. --from-beginning reads the whole output topic until it is idle and counts
-gaps per device instead. Exits 1 when a check fails, with one line per failed check.`,
+duplicates apart. --from/--to reconcile a time window instead: the input records the broker
+appended in [from, to) against the output records made from them (by their enqueuedAt),
+read up to --grace past --to. --from-beginning reads the whole output topic until it is idle
+and counts gaps per device instead. Exits 1 when a check fails, with one line per failed check.`,
 		Example: `  streamscale verify
   streamscale verify --json | jq .latencyMs.pipeline
+  streamscale verify --from 2026-11-25T04:00:00Z --to 2026-11-25T04:10:00Z
+  streamscale verify --from 15m --to 5m --max-p99-ms 500
   streamscale verify --from-beginning --topic out --brokers kafka:9092`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -56,6 +65,10 @@ gaps per device instead. Exits 1 when a check fails, with one line per failed ch
 	cmd.Flags().StringVar(&opts.topic, "topic", opts.topic, "output topic to read (with --from-beginning)")
 	cmd.Flags().StringVar(&opts.run, "run", "", "id of a recorded run to verify (default: the last)")
 	cmd.Flags().BoolVar(&opts.fromBeginning, "from-beginning", false, "read the whole topic until idle instead of a recorded run's window")
+	cmd.Flags().StringVar(&opts.from, "from", "", "reconcile the input appended from this time: RFC 3339 or a duration ago (30m)")
+	cmd.Flags().StringVar(&opts.to, "to", "", "… until this time (default: now)")
+	cmd.Flags().StringVar(&opts.inputTopic, "input-topic", opts.inputTopic, "input topic to reconcile against (with --from/--to)")
+	cmd.Flags().DurationVar(&opts.grace, "grace", opts.grace, "with --from/--to: how long after --to output of the window's input may still arrive")
 	cmd.Flags().DurationVar(&opts.idle, "idle-timeout", opts.idle, "with --from-beginning: stop after this long without new records")
 	cmd.Flags().BoolVar(&opts.asJSON, "json", false, "print the result as JSON")
 	cmd.Flags().DurationVar(&opts.interval, "interval", 10*time.Second, "width of the per-interval rate and latency series")
@@ -65,7 +78,7 @@ gaps per device instead. Exits 1 when a check fails, with one line per failed ch
 
 // addCheckFlags registers the sample's verification thresholds.
 func addCheckFlags(fs *pflag.FlagSet, c *verify.Checks) {
-	fs.Float64Var(&c.MinRate, "min-rate", 0, "fail unless the output rate (records/s over the window) is at least this (0: off)")
+	fs.Float64Var(&c.MinRate, "min-rate", 0, "fail unless the steady output rate (records/s in the slowest --interval, leaving out the first and last) is at least this (0: off)")
 	fs.Float64Var(&c.MaxP99Ms, "max-p99-ms", 0, "fail if the pipeline latency p99 exceeds this many ms (0: off)")
 	fs.Float64Var(&c.MaxDuplicateFraction, "max-duplicate-fraction", -1, "fail if duplicates made by the pipeline exceed this share of events; 0 demands exactly once (negative: off)")
 	fs.Float64Var(&c.MaxOutOfOrderFraction, "max-out-of-order-fraction", -1, "fail if more than this share of records go backwards in a device's sequence (negative: off)")
@@ -87,11 +100,19 @@ func reportChecks(f *Factory, res verify.Result, c verify.Checks) error {
 func verifyRun(ctx context.Context, f *Factory, opts *verifyOptions) error {
 	cfg := verify.DefaultConfig()
 	cfg.Topic, cfg.IdleTimeout, cfg.Interval = opts.topic, opts.idle, opts.interval
+	timed := opts.from != "" || opts.to != ""
+	if timed && (opts.fromBeginning || opts.run != "") {
+		return flagErrorf(errors.New("--from/--to, --run and --from-beginning each choose the window: give one"))
+	}
 	conn, err := opts.conn.conn()
 	if err != nil {
 		return err
 	}
-	if !opts.fromBeginning {
+	if timed {
+		if err := timeWindow(ctx, conn, opts, &cfg, time.Now(), f); err != nil {
+			return err
+		}
+	} else if !opts.fromBeginning {
 		runsDir := local.RunsDir(opts.conn.home)
 		var r runlog.Run
 		if opts.run != "" {
@@ -119,6 +140,65 @@ func verifyRun(ctx context.Context, f *Factory, opts *verifyOptions) error {
 		return err
 	}
 	return reportChecks(f, res, opts.checks)
+}
+
+// timeWindow sets cfg to reconcile the input appended in [--from, --to) with its output: the
+// input's offsets come from the broker's timestamps (LogAppendTime), the output is read from
+// --from to --to + --grace and filtered by enqueuedAt.
+func timeWindow(ctx context.Context, conn kafkaconn.Conn, opts *verifyOptions, cfg *verify.Config, now time.Time, f *Factory) error {
+	from, err := parseWhen(opts.from, now)
+	if err != nil {
+		return flagErrorf(fmt.Errorf("--from: %w", err))
+	}
+	to, err := parseWhen(opts.to, now)
+	if err != nil {
+		return flagErrorf(fmt.Errorf("--to: %w", err))
+	}
+	if from.IsZero() {
+		return flagErrorf(errors.New("--to needs --from"))
+	}
+	if to.IsZero() || to.After(now) {
+		to = now
+	}
+	if !to.After(from) {
+		return flagErrorf(fmt.Errorf("--to %s is not after --from %s", to.UTC().Format(time.RFC3339), from.UTC().Format(time.RFC3339)))
+	}
+	cl, err := conn.NewClient()
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	adm := kadm.NewClient(cl)
+	bounds := func(topic string, start, end time.Time) (map[int32]verify.OffsetRange, error) {
+		s, err := kafkaconn.OffsetsAt(ctx, adm, topic, start)
+		if err != nil {
+			return nil, err
+		}
+		e, err := kafkaconn.OffsetsAt(ctx, adm, topic, end)
+		if err != nil {
+			return nil, err
+		}
+		b := make(map[int32]verify.OffsetRange, len(e))
+		for p, off := range e {
+			b[p] = verify.OffsetRange{Start: s[p], End: off}
+		}
+		return b, nil
+	}
+	if cfg.InputBounds, err = bounds(opts.inputTopic, from, to); err != nil {
+		return err
+	}
+	outEnd := to.Add(opts.grace)
+	if outEnd.After(now) {
+		outEnd = now
+		fmt.Fprintf(f.IO.ErrOut, "note: the window ends less than --grace (%s) ago; events still in the pipeline will count as missing\n", opts.grace)
+	}
+	if cfg.Bounds, err = bounds(opts.topic, from, outEnd); err != nil {
+		return err
+	}
+	cfg.InputTopic, cfg.EnqueuedFrom, cfg.EnqueuedTo = opts.inputTopic, from, to
+	fmt.Fprintf(f.IO.ErrOut, "verifying %q appended %s – %s against %q up to %s\n", opts.inputTopic,
+		from.UTC().Format(time.RFC3339), to.UTC().Format(time.RFC3339), opts.topic, outEnd.UTC().Format(time.RFC3339))
+	return nil
 }
 
 func runVerify(ctx context.Context, conn kafkaconn.Conn, cfg verify.Config, f *Factory) (verify.Result, error) {

@@ -3,6 +3,7 @@ package kafkaconn
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 )
@@ -11,11 +12,23 @@ import (
 // watermark"), which marks the end of a window.
 func EndOffsets(ctx context.Context, adm *kadm.Client, topic string) (map[int32]int64, error) {
 	lo, err := adm.ListEndOffsets(ctx, topic)
+	return perPartition(lo, err, topic, "end offsets")
+}
+
+// OffsetsAt returns, per partition of topic, the first offset whose record timestamp is at or
+// after t (the end offset where no record is that late): with LogAppendTime, where the broker
+// was at time t.
+func OffsetsAt(ctx context.Context, adm *kadm.Client, topic string, t time.Time) (map[int32]int64, error) {
+	lo, err := adm.ListOffsetsAfterMilli(ctx, t.UnixMilli(), topic)
+	return perPartition(lo, err, topic, "offsets at "+t.UTC().Format(time.RFC3339))
+}
+
+func perPartition(lo kadm.ListedOffsets, err error, topic, what string) (map[int32]int64, error) {
 	if err != nil {
-		return nil, fmt.Errorf("list end offsets of %q: %w", topic, err)
+		return nil, fmt.Errorf("list %s of %q: %w", what, topic, err)
 	}
 	if err := lo.Error(); err != nil {
-		return nil, fmt.Errorf("list end offsets of %q: %w", topic, err)
+		return nil, fmt.Errorf("list %s of %q: %w", what, topic, err)
 	}
 	out := map[int32]int64{}
 	lo.Each(func(o kadm.ListedOffset) {

@@ -5,7 +5,8 @@ import "fmt"
 // Checks are the sample's verification thresholds. A negative fraction or a zero rate or
 // latency leaves that check off.
 type Checks struct {
-	// MinRate is the lowest acceptable output rate in records/s over the window.
+	// MinRate is the lowest acceptable steady output rate in records/s: every interval but the
+	// first and last (Result.SteadyRatePerSec).
 	MinRate float64
 	// MaxP99Ms is the highest acceptable pipeline latency p99 in ms.
 	MaxP99Ms float64
@@ -49,8 +50,8 @@ func (r Result) Check(c Checks) []Failure {
 	if r.Unexpected > 0 {
 		fail("unexpected events (never in the input)", float64(r.Unexpected), 0)
 	}
-	if c.MinRate > 0 && r.RatePerSec < c.MinRate {
-		fail("min rate (records/s)", r.RatePerSec, c.MinRate)
+	if c.MinRate > 0 && r.SteadyRatePerSec < c.MinRate {
+		fail("min steady rate (records/s, slowest inner interval)", r.SteadyRatePerSec, c.MinRate)
 	}
 	if c.MaxP99Ms > 0 && r.LatencyMs.Pipeline.P99 > c.MaxP99Ms {
 		fail("max pipeline p99 (ms)", r.LatencyMs.Pipeline.P99, c.MaxP99Ms)

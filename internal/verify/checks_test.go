@@ -3,7 +3,7 @@ package verify
 import "testing"
 
 func TestChecks(t *testing.T) {
-	ok := Result{Events: 1000, Records: 1000, RatePerSec: 1000}
+	ok := Result{Events: 1000, Records: 1000, RatePerSec: 1000, SteadyRatePerSec: 1000}
 	ok.LatencyMs.Pipeline.P99 = 50
 	tests := []struct {
 		name   string
@@ -14,7 +14,7 @@ func TestChecks(t *testing.T) {
 		{"missing", func(r *Result, _ *Checks) { r.Missing = 1 }, "missing events"},
 		{"missing allowed", func(r *Result, c *Checks) { r.Missing, c.AllowMissing = 1, true }, ""},
 		{"unexpected", func(r *Result, _ *Checks) { r.Unexpected = 2 }, "unexpected events (never in the input)"},
-		{"slow", func(r *Result, c *Checks) { c.MinRate = 1500 }, "min rate (records/s)"},
+		{"slow", func(r *Result, c *Checks) { c.MinRate = 1500 }, "min steady rate (records/s, slowest inner interval)"},
 		{"late", func(r *Result, c *Checks) { c.MaxP99Ms = 20 }, "max pipeline p99 (ms)"},
 		{"exactly once demanded", func(r *Result, c *Checks) { r.Duplicates, c.MaxDuplicateFraction = 1, 0 }, "max duplicate fraction"},
 		{"duplicates tolerated", func(r *Result, c *Checks) { r.Duplicates, c.MaxDuplicateFraction = 1, 0.01 }, ""},
@@ -35,5 +35,29 @@ func TestChecks(t *testing.T) {
 				t.Fatalf("failures %v, want exactly %q", fs, tt.failed)
 			}
 		})
+	}
+}
+
+func TestSteadyRate(t *testing.T) {
+	iv := func(rates ...float64) []Interval {
+		out := make([]Interval, len(rates))
+		for i, r := range rates {
+			out[i].Rate = r
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		ivs  []Interval
+		want float64
+	}{
+		{"too few intervals: overall", iv(10, 1000), 777},
+		{"ramp and drain left out", iv(10, 1000, 990, 1005, 3), 990},
+		{"a dip inside counts", iv(900, 1000, 400, 1000, 900), 400},
+	}
+	for _, tt := range tests {
+		if got := steadyRate(tt.ivs, 777); got != tt.want {
+			t.Errorf("%s: steadyRate = %g, want %g", tt.name, got, tt.want)
+		}
 	}
 }

@@ -40,6 +40,10 @@ type Config struct {
 	InputBounds map[int32]OffsetRange
 	// Interval is the width of the per-interval series in Result.Intervals (default 10s).
 	Interval time.Duration
+	// EnqueuedFrom and EnqueuedTo, when set, keep only output records whose enqueuedAt (their
+	// input record's timestamp) lies in [EnqueuedFrom, EnqueuedTo): a time window's output,
+	// read with some slack past its end, without the neighbours' records.
+	EnqueuedFrom, EnqueuedTo time.Time
 }
 
 // DefaultConfig returns the defaults documented on Config.
@@ -51,23 +55,29 @@ func DefaultConfig() Config {
 type Result struct {
 	// Reconciled is true when the output was matched against the input window; then Missing,
 	// Unexpected, Duplicates and SourceDuplicates are exact.
-	Reconciled        bool      `json:"reconciled"`
-	InputEvents       int64     `json:"inputEvents,omitempty"`
-	Records           int64     `json:"records"`
-	Events            int64     `json:"events"`
-	Missing           int64     `json:"missing"`
-	Unexpected        int64     `json:"unexpected"`
-	Duplicates        int64     `json:"duplicates"`
-	SourceDuplicates  int64     `json:"sourceDuplicates"`
-	OutOfOrder        int64     `json:"outOfOrder"`
-	Malformed         int64     `json:"malformed"`
-	MissingFields     int64     `json:"missingFields"`
-	Devices           int       `json:"devices"`
-	FirstTimestamp    time.Time `json:"firstTimestamp"`
-	LastTimestamp     time.Time `json:"lastTimestamp"`
-	RatePerSec        float64   `json:"ratePerSec"`
+	Reconciled       bool      `json:"reconciled"`
+	InputEvents      int64     `json:"inputEvents,omitempty"`
+	Records          int64     `json:"records"`
+	Events           int64     `json:"events"`
+	Missing          int64     `json:"missing"`
+	Unexpected       int64     `json:"unexpected"`
+	Duplicates       int64     `json:"duplicates"`
+	SourceDuplicates int64     `json:"sourceDuplicates"`
+	OutOfOrder       int64     `json:"outOfOrder"`
+	Malformed        int64     `json:"malformed"`
+	MissingFields    int64     `json:"missingFields"`
+	Devices          int       `json:"devices"`
+	FirstTimestamp   time.Time `json:"firstTimestamp"`
+	LastTimestamp    time.Time `json:"lastTimestamp"`
+	RatePerSec       float64   `json:"ratePerSec"`
+	// SteadyRatePerSec is the slowest interval's rate leaving out the first and last (ramp-up
+	// and drain), what --min-rate demands; the whole window's rate below three intervals.
+	SteadyRatePerSec  float64   `json:"steadyRatePerSec"`
 	LatencyMs         Latencies `json:"latencyMs"`
 	NegativeLatencies int64     `json:"negativeLatencies"`
+	// OutsideWindow counts output records read but left out because their enqueuedAt lies
+	// outside Config.EnqueuedFrom/To.
+	OutsideWindow int64 `json:"outsideWindow,omitempty"`
 	// Intervals is the output rate and pipeline latency per Config.Interval, by the output
 	// records' timestamps.
 	Intervals []Interval `json:"intervals"`
@@ -214,10 +224,17 @@ type verifier struct {
 	records        int64
 	malformed      int64
 	missingFields  int64
+	outside        int64
 	first, last    time.Time
 }
 
 func (v *verifier) add(r *kgo.Record) {
+	f := &v.fields
+	err := Extract(r.Value, f)
+	if err == nil && f.EnqueuedAt != 0 && v.outsideWindow(f.EnqueuedAt) { // no enqueuedAt: counted below as missing fields
+		v.outside++
+		return
+	}
 	v.records++
 	if v.first.IsZero() || r.Timestamp.Before(v.first) {
 		v.first = r.Timestamp
@@ -225,8 +242,7 @@ func (v *verifier) add(r *kgo.Record) {
 	if r.Timestamp.After(v.last) {
 		v.last = r.Timestamp
 	}
-	f := &v.fields
-	if err := Extract(r.Value, f); err != nil || f.DeviceID == nil || !f.HasSeq || f.Seq >= maxSeq {
+	if err != nil || f.DeviceID == nil || !f.HasSeq || f.Seq >= maxSeq {
 		v.malformed++
 		return
 	}
@@ -248,6 +264,16 @@ func (v *verifier) add(r *kgo.Record) {
 	v.lat.add(s)
 }
 
+// outsideWindow reports whether an enqueuedAt (µs since the epoch) falls outside the
+// configured enqueued window; without a window nothing is outside.
+func (v *verifier) outsideWindow(enqueuedAt int64) bool {
+	from, to := v.cfg.EnqueuedFrom, v.cfg.EnqueuedTo
+	if from.IsZero() && to.IsZero() {
+		return false
+	}
+	return (!from.IsZero() && enqueuedAt < from.UnixMicro()) || (!to.IsZero() && enqueuedAt >= to.UnixMicro())
+}
+
 func (v *verifier) result() Result {
 	res := Result{
 		Records: v.records, Events: v.tracker.events, Missing: v.tracker.missing(v.cfg.SequencesStartAtZero),
@@ -255,6 +281,7 @@ func (v *verifier) result() Result {
 		MissingFields: v.missingFields, Devices: len(v.tracker.devices),
 		FirstTimestamp: v.first.UTC(), LastTimestamp: v.last.UTC(),
 		LatencyMs: v.lat.result(), NegativeLatencies: v.lat.negative, Intervals: v.series.series(v.first, v.last),
+		OutsideWindow: v.outside,
 	}
 	if v.rec != nil {
 		rc := v.rec.result()
@@ -264,5 +291,19 @@ func (v *verifier) result() Result {
 	if span := v.last.Sub(v.first).Seconds(); span > 0 {
 		res.RatePerSec = float64(v.records) / span
 	}
+	res.SteadyRatePerSec = steadyRate(res.Intervals, res.RatePerSec)
 	return res
+}
+
+// steadyRate is the slowest of the inner intervals (without the first and last), or overall
+// with fewer than three intervals.
+func steadyRate(ivs []Interval, overall float64) float64 {
+	if len(ivs) < 3 {
+		return overall
+	}
+	slowest := ivs[1].Rate
+	for _, iv := range ivs[2 : len(ivs)-1] {
+		slowest = min(slowest, iv.Rate)
+	}
+	return slowest
 }

@@ -113,3 +113,27 @@ func TestRun_Kfake_ReconcilesInputAndOutput(t *testing.T) {
 		t.Fatalf("reconciliation = %+v", res)
 	}
 }
+
+func TestRun_Kfake_EnqueuedWindowLeavesNeighboursOut(t *testing.T) {
+	base := time.Now().UTC().Truncate(time.Millisecond).Add(-2 * time.Minute) // latencies stay inside the histograms' hour
+	at := func(dev string, seq int, enq time.Time) string {
+		ts := enq.Format("2006-01-02T15:04:05.000Z")
+		return fmt.Sprintf(`{"deviceId":%q,"deviceSequenceNumber":%d,"createdAt":"%s","enqueuedAt":"%s","processedAt":"%s"}`, dev, seq, ts, ts, ts)
+	}
+	cl := kfakeWith(t, []string{
+		at("a", 0, base.Add(-time.Millisecond)), // before the window
+		at("a", 1, base), at("a", 2, base.Add(time.Minute-time.Millisecond)),
+		at("a", 3, base.Add(time.Minute)),           // at the window's end: outside
+		`{"deviceId":"a","deviceSequenceNumber":9}`, // no enqueuedAt: kept, counted without fields
+	})
+	cfg := DefaultConfig()
+	cfg.IdleTimeout = time.Second
+	cfg.EnqueuedFrom, cfg.EnqueuedTo = base, base.Add(time.Minute)
+	res, err := Run(context.Background(), cl, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Records != 3 || res.OutsideWindow != 2 || res.MissingFields != 1 || res.LatencyMs.Pipeline.Count != 2 {
+		t.Fatalf("result = %+v, want 3 records kept (2 in the window, 1 without enqueuedAt) and 2 outside", res)
+	}
+}

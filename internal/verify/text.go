@@ -26,7 +26,10 @@ func (r Result) WriteText(w io.Writer) error {
 	fmt.Fprintf(tw, "out of order\t%d\n", r.OutOfOrder)
 	fmt.Fprintf(tw, "malformed\t%d\n", r.Malformed)
 	fmt.Fprintf(tw, "without enqueuedAt/processedAt\t%d\n", r.MissingFields)
-	fmt.Fprintf(tw, "rate (records/s)\t%.0f\n", r.RatePerSec)
+	if r.OutsideWindow > 0 {
+		fmt.Fprintf(tw, "outside the time window (left out)\t%d\n", r.OutsideWindow)
+	}
+	fmt.Fprintf(tw, "rate (records/s)\t%.0f (steady: %.0f)\n", r.RatePerSec, r.SteadyRatePerSec)
 	fmt.Fprintln(tw, "latency ms\tp50\tp90\tp99\tp99.9\tmax")
 	for _, l := range []struct {
 		name string
