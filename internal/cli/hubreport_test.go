@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"os"
@@ -85,10 +84,7 @@ func TestReportRecordedRows(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f, out, _ := testFactory()
 			cmd := newHubReportCmd(f)
-			cmd.SetArgs(append([]string{"--home", home}, tt.args...))
-			cmd.SetOut(&bytes.Buffer{})
-			cmd.SetErr(&bytes.Buffer{})
-			err := cmd.Execute()
+			err := execute(cmd, append([]string{"--home", home}, tt.args...)...)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tt.wantErr)
@@ -135,11 +131,8 @@ func TestReportBadFlagsAreFlagErrors(t *testing.T) {
 	for _, args := range [][]string{{"--interval", "10ms"}, {"--json", "--csv"}, {"--from", "soon"}, {"--throughput-units", "-1"}} {
 		f, _, _ := testFactory()
 		cmd := newHubReportCmd(f)
-		cmd.SetArgs(append([]string{"--home", t.TempDir()}, args...))
-		cmd.SetOut(&bytes.Buffer{})
-		cmd.SetErr(&bytes.Buffer{})
 		var fe *FlagError
-		if err := cmd.Execute(); !errors.As(err, &fe) {
+		if err := execute(cmd, append([]string{"--home", t.TempDir()}, args...)...); !errors.As(err, &fe) {
 			t.Errorf("%v: err = %v, want a FlagError", args, err)
 		}
 	}
