@@ -10,7 +10,7 @@ STATICCHECK_VERSION := v0.8.2
 BIN      := bin/streamscale
 JOB_JAR  := build/jobs/relay-job.jar
 
-.PHONY: all build build-go build-jvm run test test-unit test-jvm test-integration lint check-tools bench clean help
+.PHONY: all build build-go build-jvm run test test-unit test-jvm test-integration lint check-tools bench bench-go bench-jvm clean help
 
 all: build
 
@@ -48,8 +48,13 @@ lint: ## gofmt, go vet, staticcheck
 	$(GO) vet -tags integration ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 
-bench: ## Go micro-benchmarks of the hot paths
+bench: bench-go bench-jvm ## micro-benchmarks of the hot paths (Go and the relay's JMH)
+
+bench-go: ## Go micro-benchmarks: generator encode, verifier parse and per-record work
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/...
+
+bench-jvm: build-jvm ## JMH: the relay job's per-record transform against a copy baseline
+	java -jar build/bench/relay-bench.jar -rf text -rff build/bench/relay-bench.txt
 
 clean: ## remove build output (not the local stack's state; see `streamscale local down --purge`)
 	rm -rf bin build
