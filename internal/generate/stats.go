@@ -26,7 +26,7 @@ type Summary struct {
 	FirstError       string              `json:"firstError,omitempty"`
 }
 
-// stats collects counters and histograms (microseconds, 1 µs to 1 h, 3 significant digits).
+// stats collects counters and histograms (microseconds, 1 µs to a day, 3 significant digits).
 // Promises call it from franz-go's goroutines, hence the mutex.
 type stats struct {
 	mu         sync.Mutex
@@ -54,7 +54,7 @@ func (s *stats) sent(lag time.Duration, size int, duplicate bool) {
 		s.dups++
 	} else {
 		s.events++
-		_ = s.sendLag.RecordValue(max(lag.Microseconds(), 0))
+		latency.Record(s.sendLag, lag.Microseconds())
 	}
 	s.records++
 	s.bytes += int64(size)
@@ -70,7 +70,7 @@ func (s *stats) ack(took time.Duration, err error) {
 		}
 	} else {
 		s.acked++
-		_ = s.produce.RecordValue(max(took.Microseconds(), 0))
+		latency.Record(s.produce, took.Microseconds())
 	}
 	s.mu.Unlock()
 }

@@ -8,16 +8,33 @@ import (
 	"github.com/HdrHistogram/hdrhistogram-go"
 )
 
-// NewHistogram records microseconds from 1 µs to 1 h at 3 significant digits.
+// MaxMicros is the largest latency the histograms hold: a day, so a backlog replayed hours
+// later still reads as it is. Record clamps larger values to it.
+const MaxMicros = int64(24 * time.Hour / time.Microsecond)
+
+// NewHistogram records microseconds from 1 µs to a day at 3 significant digits.
 func NewHistogram() *hdrhistogram.Histogram {
-	return hdrhistogram.New(1, int64(time.Hour/time.Microsecond), 3)
+	return hdrhistogram.New(1, MaxMicros, 3)
 }
 
-// NewCoarseHistogram records microseconds from 1 µs to 1 h at 2 significant digits (1%
+// NewCoarseHistogram records microseconds from 1 µs to a day at 2 significant digits (1%
 // resolution) in a tenth of NewHistogram's memory: for per-interval series, where a long run
 // keeps hundreds of histograms.
 func NewCoarseHistogram() *hdrhistogram.Histogram {
-	return hdrhistogram.New(1, int64(time.Hour/time.Microsecond), 2)
+	return hdrhistogram.New(1, MaxMicros, 2)
+}
+
+// Record adds us to h, clamped to [0, MaxMicros], and reports whether it had to clamp: a value
+// outside the range is never dropped silently.
+func Record(h *hdrhistogram.Histogram, us int64) (clamped bool) {
+	switch {
+	case us < 0:
+		us, clamped = 0, true
+	case us > MaxMicros:
+		us, clamped = MaxMicros, true
+	}
+	_ = h.RecordValue(us) // in range by construction
+	return clamped
 }
 
 // Percentiles of one latency, in milliseconds.

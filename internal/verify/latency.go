@@ -19,12 +19,13 @@ type Latencies struct {
 	InJob Percentiles `json:"inJob"`
 }
 
-// latencyRecorder holds one HdrHistogram per latency, in microseconds from 1 µs to 1 h at 3
+// latencyRecorder holds one HdrHistogram per latency, in microseconds from 1 µs to a day at 3
 // significant digits. Negative values (clock skew, or a topic without LogAppendTime) are
-// recorded as 0 and counted.
+// recorded as 0 and counted; values over a day as a day, counted too.
 type latencyRecorder struct {
 	pipeline, endToEnd, inJob *hdrhistogram.Histogram
 	negative                  int64
+	overDay                   int64
 }
 
 func newLatencyRecorder() *latencyRecorder {
@@ -58,11 +59,13 @@ func (l *latencyRecorder) add(s sample) {
 }
 
 func (l *latencyRecorder) record(h *hdrhistogram.Histogram, us int64) {
-	if us < 0 {
-		l.negative++
-		us = 0
+	if latency.Record(h, us) {
+		if us < 0 {
+			l.negative++
+		} else {
+			l.overDay++
+		}
 	}
-	_ = h.RecordValue(us)
 }
 
 func (l *latencyRecorder) result() Latencies {

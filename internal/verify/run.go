@@ -75,6 +75,8 @@ type Result struct {
 	SteadyRatePerSec  float64   `json:"steadyRatePerSec"`
 	LatencyMs         Latencies `json:"latencyMs"`
 	NegativeLatencies int64     `json:"negativeLatencies"`
+	// LatenciesOverADay counts latencies recorded as one day because they were longer.
+	LatenciesOverADay int64 `json:"latenciesOverADay,omitempty"`
 	// OutsideWindow counts output records read but left out because their enqueuedAt lies
 	// outside Config.EnqueuedFrom/To.
 	OutsideWindow int64 `json:"outsideWindow,omitempty"`
@@ -281,7 +283,7 @@ func (v *verifier) result() Result {
 		MissingFields: v.missingFields, Devices: len(v.tracker.devices),
 		FirstTimestamp: v.first.UTC(), LastTimestamp: v.last.UTC(),
 		LatencyMs: v.lat.result(), NegativeLatencies: v.lat.negative, Intervals: v.series.series(v.first, v.last),
-		OutsideWindow: v.outside,
+		OutsideWindow: v.outside, LatenciesOverADay: v.lat.overDay,
 	}
 	if v.rec != nil {
 		rc := v.rec.result()
