@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/streamscale/streamscale/internal/generate"
@@ -91,10 +92,13 @@ func Producer(ctx context.Context, cfg ProducerConfig, progress io.Writer) (Prod
 		return ProducerResult{}, err
 	}
 	defer admin.Close()
+	var topics []string
+	defer func() { deleteTopics(ctx, admin, topics...) }() // each holds Records × ~1 KB
 	res := ProducerResult{RecordSize: cfg.RecordSize}
 	var gen, kafka []float64
 	for round := range cfg.Rounds {
 		topic := fmt.Sprintf("bench-generator-%d-%d", time.Now().Unix(), round)
+		topics = append(topics, topic)
 		if err := createTopic(ctx, admin, topic, cfg.Partitions); err != nil {
 			return res, err
 		}
@@ -110,6 +114,7 @@ func Producer(ctx context.Context, cfg ProducerConfig, progress io.Writer) (Prod
 		gen = append(gen, m.RecordsPerSec)
 
 		topic = fmt.Sprintf("bench-kafka-perf-%d-%d", time.Now().Unix(), round)
+		topics = append(topics, topic)
 		if err := createTopic(ctx, admin, topic, cfg.Partitions); err != nil {
 			return res, err
 		}
@@ -135,6 +140,16 @@ func Producer(ctx context.Context, cfg ProducerConfig, progress io.Writer) (Prod
 func createTopic(ctx context.Context, cl *kgo.Client, topic string, partitions int32) error {
 	_, err := kafkaconn.EnsureTopics(ctx, cl, []kafkaconn.TopicSpec{{Name: topic, Partitions: partitions, Configs: kafkaconn.LogAppendTime()}})
 	return err
+}
+
+// deleteTopics removes the benchmark's topics, even after a cancelled run.
+func deleteTopics(ctx context.Context, cl *kgo.Client, topics ...string) {
+	if len(topics) == 0 {
+		return
+	}
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	_, _ = kadm.NewClient(cl).DeleteTopics(dctx, topics...)
 }
 
 func runGenerator(ctx context.Context, cfg ProducerConfig, topic string) (Measurement, error) {

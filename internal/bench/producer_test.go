@@ -23,3 +23,18 @@ func TestMedian(t *testing.T) {
 		}
 	}
 }
+
+func TestParseConsumerPerf(t *testing.T) {
+	out := `start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
+2026-11-25 05:40:00:123, 2026-11-25 05:40:05:456, 445.8427, 83.6007, 500000, 93755.8597, 3012, 2321, 192.0908, 215424.3861
+`
+	m, err := parseConsumerPerf(out)
+	if err != nil || m.Records != 500000 || m.RecordsPerSec != 215424.3861 || m.MBPerSec < 201.4 || m.MBPerSec > 201.5 {
+		t.Fatalf("parsed %+v, %v: want the fetch rate (rebalance left out) and MB/s in 10^6 bytes", m, err)
+	}
+	for _, bad := range []string{"", "WARN something\n", "start.time, fetch.nMsg.sec\nx, y\n"} {
+		if _, err := parseConsumerPerf(bad); err == nil {
+			t.Errorf("parseConsumerPerf(%q) accepted", bad)
+		}
+	}
+}

@@ -3,10 +3,12 @@ package cli
 import (
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/streamscale/streamscale/internal/bench"
+	"github.com/streamscale/streamscale/internal/flink"
 	"github.com/streamscale/streamscale/internal/local"
 )
 
@@ -15,7 +17,74 @@ func newBenchCmd(f *Factory) *cobra.Command {
 		Use:   "bench",
 		Short: "Measure streamscale against Kafka's own tools in the same run",
 	}
-	cmd.AddCommand(newBenchProducerCmd(f))
+	cmd.AddCommand(newBenchProducerCmd(f), newBenchRelayCmd(f))
+	return cmd
+}
+
+func newBenchRelayCmd(f *Factory) *cobra.Command {
+	conn, job := newConnFlags(f), newJobFlags()
+	cfg := bench.RelayConfig{}
+	var runtimeDir, javaHome string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "relay",
+		Short: "Compare the relay job's throughput with kafka-consumer-perf-test on the same backlog",
+		Long: `Fill a fresh input topic with --records events, read it once with Kafka's own consumer
+performance tool (org.apache.kafka.tools.ConsumerPerformance, from the local runtime's Kafka
+jars) as the baseline, then run the relay job over it into a fresh output topic and measure
+its rate from the output records' broker timestamps (first to last append, so the job's start
+is not counted). Prints both rates and their ratio; the relay reads, transforms and writes
+with acks, the baseline only reads, so the ratio says how much of the broker's read speed
+survives the trip through Flink. The job is cancelled and the topics deleted afterwards
+(--keep leaves the topics).`,
+		Example: `  streamscale bench relay
+  streamscale bench relay --records 2000000 --partitions 4 --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := conn.conn()
+			if err != nil {
+				return err
+			}
+			flinkURL, err := conn.flink()
+			if err != nil {
+				return err
+			}
+			fc, err := flink.New(flinkURL)
+			if err != nil {
+				return flagErrorf(fmt.Errorf("--flink-url: %w", err))
+			}
+			java, _, err := local.FindJava(javaHome)
+			if err != nil {
+				return err
+			}
+			cfg.Conn, cfg.Flink, cfg.Java, cfg.KafkaClasspath = c, fc, java, filepath.Join(runtimeDir, "kafka", "*")
+			cfg.Job = job.spec(c, newTopicFlags(), cfg.Partitions)
+			res, err := bench.Relay(cmd.Context(), cfg, f.IO.ErrOut)
+			if err != nil {
+				return fmt.Errorf("bench relay: %w", err)
+			}
+			if asJSON {
+				writeJSON(f.IO.Out, res)
+				return nil
+			}
+			fmt.Fprintf(f.IO.Out, "record size %d B, %d records, %d partitions\n", res.RecordSize, res.Records, cfg.Partitions)
+			fmt.Fprintf(f.IO.Out, "streamscale relay (Flink)  %9.0f records/s\n", res.Relay.RecordsPerSec)
+			fmt.Fprintf(f.IO.Out, "kafka-consumer-perf-test   %9.0f records/s\n", res.Kafka.RecordsPerSec)
+			fmt.Fprintf(f.IO.Out, "ratio                      %9.2f\n", res.Ratio)
+			return nil
+		},
+	}
+	conn.addKafka(cmd.Flags())
+	conn.addFlink(cmd.Flags())
+	job.add(cmd)
+	fs := cmd.Flags()
+	fs.Int64Var(&cfg.Records, "records", 500_000, "events in the backlog")
+	fs.Int32Var(&cfg.Partitions, "partitions", 2, "partitions of the benchmark topics, and the job's parallelism (needs that many free slots)")
+	fs.DurationVar(&cfg.Timeout, "timeout", 5*time.Minute, "how long the relay may take over the backlog")
+	fs.BoolVar(&cfg.Keep, "keep", false, "keep the benchmark topics")
+	fs.StringVar(&runtimeDir, "runtime-dir", local.DefaultRuntimeDir(), "directory with the Maven-built kafka/ classpath")
+	fs.StringVar(&javaHome, "java-home", "", "JDK for the perf tool (default $JAVA_HOME, then java on PATH)")
+	fs.BoolVar(&asJSON, "json", false, "print the result as JSON")
 	return cmd
 }
 
@@ -30,7 +99,7 @@ func newBenchProducerCmd(f *Factory) *cobra.Command {
 		Long: `Run the generator at full speed (--unlimited) and Kafka's own producer performance tool
 (org.apache.kafka.tools.ProducerPerformance, from the local runtime's Kafka jars) against the
 same broker, alternating for --rounds rounds with the same record size, acks=all, linger and
-batch size, each into a fresh topic. Prints the median rate of each and their ratio; the ratio
+batch size, each into a fresh topic (deleted afterwards). Prints the median rate of each and their ratio; the ratio
 is the figure to compare across machines.`,
 		Example: `  streamscale bench producer
   streamscale bench producer --records 1000000 --rounds 3 --json`,

@@ -37,6 +37,9 @@ public final class RelayJob {
                 .setRecordSerializer(new RelaySerializer(o.outputTopic, o.deadLetterTopic))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .setProperty("linger.ms", "5")
+                // ~1,000 sample events per batch instead of the client's 16 KB (~17): measured
+                // with `streamscale bench relay`, 0.13 → 0.41 of the broker's read rate.
+                .setProperty("batch.size", String.valueOf(1 << 20))
                 .build();
 
         DataStream<KafkaInput> input = env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka: " + o.inputTopic)
