@@ -161,8 +161,20 @@ func hubReportRun(ctx context.Context, w io.Writer, src hubmetrics.Source, opts 
 	if duration <= 0 {
 		duration = opts.interval
 	}
-	capacity := hubmetrics.Capacity{ThroughputUnits: opts.units}
 	var rows []hubmetrics.Row
+	var table *hubmetrics.TableWriter
+	if opts.follow && !opts.asJSON && !opts.asCSV {
+		// The legend first: a followed table ends with Ctrl-C.
+		table = hubmetrics.NewTableWriter(w, topics, hubmetrics.Capacity{ThroughputUnits: opts.units})
+		if err := errors.Join(table.Legend(), table.Header()); err != nil {
+			return nil, err
+		}
+	}
+	if opts.follow && opts.asCSV {
+		if err := hubmetrics.WriteCSVHeader(w); err != nil {
+			return nil, err
+		}
+	}
 	end := prev.At.Add(duration)
 	for opts.follow || prev.At.Before(end.Add(-time.Millisecond)) {
 		select {
@@ -180,10 +192,19 @@ func hubReportRun(ctx context.Context, w io.Writer, src hubmetrics.Source, opts 
 		row := hubmetrics.Delta(prev, cur, topics)
 		prev = cur
 		rows = append(rows, row)
-		if opts.follow {
-			if err := renderRows(w, []hubmetrics.Row{row}, capacity, opts); err != nil {
-				return nil, err
-			}
+		if !opts.follow {
+			continue
+		}
+		switch {
+		case table != nil:
+			err = table.Row(row)
+		case opts.asJSON:
+			writeJSON(w, row)
+		default:
+			err = hubmetrics.WriteCSVRows(w, []hubmetrics.Row{row})
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
 	return rows, nil

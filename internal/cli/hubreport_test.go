@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -135,5 +137,44 @@ func TestReportBadFlagsAreFlagErrors(t *testing.T) {
 		if err := execute(cmd, append([]string{"--home", t.TempDir()}, args...)...); !errors.As(err, &fe) {
 			t.Errorf("%v: err = %v, want a FlagError", args, err)
 		}
+	}
+}
+
+// countingSource reports 10 more records on "in" per snapshot and cancels the report after
+// its last one, as Ctrl-C would.
+type countingSource struct {
+	n, last int
+	cancel  context.CancelFunc
+}
+
+func (s *countingSource) Snapshot(context.Context) (hubmetrics.Snapshot, error) {
+	s.n++
+	if s.n == s.last {
+		s.cancel()
+	}
+	return hubmetrics.Snapshot{At: time.Now(), Topics: map[string]hubmetrics.Counters{"in": {MessagesIn: float64(10 * s.n)}}}, nil
+}
+
+func TestReportFollowPrintsHeaderOnce(t *testing.T) {
+	for _, format := range []string{"table", "csv"} {
+		t.Run(format, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			src := &countingSource{last: 4, cancel: cancel}
+			opts := &hubReportOptions{topics: "in", interval: 5 * time.Millisecond, follow: true, asCSV: format == "csv"}
+			var out bytes.Buffer
+			rows, err := hubReportRun(ctx, &out, src, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := out.String()
+			header := "INTERVAL (UTC)"
+			if format == "csv" {
+				header = "incomingRecords"
+			}
+			if strings.Count(text, header) != 1 || len(rows) != 3 || strings.Count(text, " in ")+strings.Count(text, ",in,") != 3 {
+				t.Fatalf("%d rows; want one header and 3 rows of 10 records:\n%s", len(rows), text)
+			}
+		})
 	}
 }

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
-	"text/tabwriter"
 	"time"
 )
 
@@ -93,36 +91,99 @@ func (c Capacity) Max(d time.Duration) *HubRow {
 }
 
 // WriteTable renders rows like the sample's report: one line per interval and hub, and a
-// MAX VALUE line per interval when the capacity is known.
+// MAX VALUE line per interval when the capacity is known; a legend follows.
 func WriteTable(w io.Writer, rows []Row, c Capacity) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "INTERVAL (UTC)\tHUB\tIN RECORDS\tIN BATCHES\tIN BYTES\tOUT RECORDS\tOUT BYTES\tFETCHES\tFAILED\tTHROTTLE MS\t")
+	var topics []string
 	for _, r := range rows {
-		when := r.Start.UTC().Format("15:04:05") + "-" + r.End.UTC().Format("15:04:05")
-		hubs := r.Hubs
-		if m := c.Max(r.End.Sub(r.Start)); m != nil {
-			hubs = append(append([]HubRow(nil), hubs...), *m)
-		}
-		for i, h := range hubs {
-			throttle := "" // broker-wide: once per interval
-			if i == 0 {
-				throttle = r.ThrottleText()
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t\n", when, h.Topic, h.IncomingMessages, h.IncomingBatches,
-				h.IncomingBytes, h.OutgoingMessages, h.OutgoingBytes, h.FetchRequests, h.FailedRequests, throttle)
+		for _, h := range r.Hubs {
+			topics = append(topics, h.Topic)
 		}
 	}
-	if err := tw.Flush(); err != nil {
+	tw := NewTableWriter(w, topics, c)
+	if err := tw.Header(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintln(w, "IN RECORDS: records the broker appended; IN BATCHES: produce requests, which Event Hubs counts as incoming messages;\nOUT RECORDS: records consumer groups committed as read (the relay commits on checkpoints);\nTHROTTLE MS: time the broker delayed produce and fetch responses over client quotas, broker-wide (- when not reported).")
+	for _, r := range rows {
+		if err := tw.Row(r); err != nil {
+			return err
+		}
+	}
+	return tw.Legend()
+}
+
+// TableWriter prints the table row by row in fixed-width columns, so that `report --follow`
+// can print the header once and a row as each interval closes.
+type TableWriter struct {
+	w        io.Writer
+	c        Capacity
+	hubWidth int
+}
+
+// NewTableWriter sizes the hub column for topics (and MAX VALUE).
+func NewTableWriter(w io.Writer, topics []string, c Capacity) *TableWriter {
+	width := len("MAX VALUE")
+	for _, t := range topics {
+		width = max(width, len(t))
+	}
+	return &TableWriter{w: w, c: c, hubWidth: width}
+}
+
+// tableLine is the format of every line: interval, hub, then eight numeric columns.
+const tableLine = "%17s  %*s  %10v  %10v  %13v  %11v  %13v  %8v  %6v  %11v\n"
+
+// Header prints the column names.
+func (t *TableWriter) Header() error {
+	_, err := fmt.Fprintf(t.w, tableLine, "INTERVAL (UTC)", t.hubWidth, "HUB", "IN RECORDS", "IN BATCHES", "IN BYTES",
+		"OUT RECORDS", "OUT BYTES", "FETCHES", "FAILED", "THROTTLE MS")
+	return err
+}
+
+// Row prints an interval: a line per hub, then MAX VALUE when the capacity is known. The
+// broker-wide throttle time is on the interval's first line.
+func (t *TableWriter) Row(r Row) error {
+	when := r.Start.UTC().Format("15:04:05") + "-" + r.End.UTC().Format("15:04:05")
+	hubs := r.Hubs
+	if m := t.c.Max(r.End.Sub(r.Start)); m != nil {
+		hubs = append(append([]HubRow(nil), hubs...), *m)
+	}
+	for i, h := range hubs {
+		throttle := ""
+		if i == 0 {
+			throttle = r.ThrottleText()
+		}
+		if _, err := fmt.Fprintf(t.w, tableLine, when, t.hubWidth, h.Topic, h.IncomingMessages, h.IncomingBatches, h.IncomingBytes,
+			h.OutgoingMessages, h.OutgoingBytes, h.FetchRequests, h.FailedRequests, throttle); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Legend says what the columns count.
+func (t *TableWriter) Legend() error {
+	_, err := fmt.Fprintln(t.w, `IN RECORDS: records the broker appended; IN BATCHES: produce requests, which Event Hubs counts as incoming messages;
+OUT RECORDS: records consumer groups committed as read (the relay commits on checkpoints);
+THROTTLE MS: time the broker delayed produce and fetch responses over client quotas, broker-wide (- when not reported).`)
 	return err
 }
 
 // WriteCSV renders rows as CSV with a header.
 func WriteCSV(w io.Writer, rows []Row) error {
+	if err := WriteCSVHeader(w); err != nil {
+		return err
+	}
+	return WriteCSVRows(w, rows)
+}
+
+// WriteCSVHeader writes the CSV column names.
+func WriteCSVHeader(w io.Writer) error {
+	_, err := fmt.Fprintln(w, "start,end,topic,incomingRecords,incomingBatches,incomingBytes,outgoingRecords,outgoingBytes,fetchRequests,failedRequests,brokerThrottleMs")
+	return err
+}
+
+// WriteCSVRows writes rows as CSV lines without a header, for a followed report.
+func WriteCSVRows(w io.Writer, rows []Row) error {
 	cw := csv.NewWriter(w)
-	_ = cw.Write(strings.Split("start,end,topic,incomingRecords,incomingBatches,incomingBytes,outgoingRecords,outgoingBytes,fetchRequests,failedRequests,brokerThrottleMs", ","))
 	for _, r := range rows {
 		throttle := ""
 		if r.Throttle != nil {
