@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 func testFactory() (*Factory, *bytes.Buffer, *bytes.Buffer) {
@@ -186,4 +187,22 @@ func TestConnFlagsEventHubsFromEnvironment(t *testing.T) {
 	if err == nil || strings.Contains(err.Error(), secret) {
 		t.Fatalf("bad connection string error = %v; want an error that does not echo the key", err)
 	}
+}
+
+// TestFlagUsagesHaveNoBackquotes: pflag turns `quoted` text in a usage string into the flag's
+// value name, so "--run streamscale run" would appear in --help.
+func TestFlagUsagesHaveNoBackquotes(t *testing.T) {
+	f, _, _ := testFactory()
+	var walk func(*cobra.Command)
+	walk = func(c *cobra.Command) {
+		c.Flags().VisitAll(func(fl *pflag.Flag) {
+			if strings.Contains(fl.Usage, "`") {
+				t.Errorf("%s --%s: usage %q has a backquote", c.CommandPath(), fl.Name, fl.Usage)
+			}
+		})
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(NewRootCmd(f, "test"))
 }

@@ -101,7 +101,7 @@ against the MAX VALUE lines); --png renders that page with headless Chromium for
 	fs.DurationVar(&opts.duration, "duration", 0, "how long to sample (default: one interval)")
 	fs.BoolVar(&opts.follow, "follow", false, "print a row as each interval closes, until Ctrl-C")
 	fs.IntVar(&opts.units, "throughput-units", 0, "Event Hubs throughput units for the MAX VALUE line (0: no line; recorded rows keep the run's)")
-	fs.StringVar(&opts.run, "run", "", "show the table `streamscale run` recorded for this run id (\"last\" for the latest)")
+	fs.StringVar(&opts.run, "run", "", "show the table that streamscale run recorded for this run id (\"last\" for the latest)")
 	fs.StringVar(&opts.from, "from", "", "recorded rows from this time: RFC 3339 (2026-11-25T04:00:00Z) or a duration ago (30m)")
 	fs.StringVar(&opts.to, "to", "", "recorded rows until this time: RFC 3339 or a duration ago (default: now)")
 	fs.StringVar(&opts.html, "html", "", "also write the table and a chart per hub as a self-contained HTML page to this file")

@@ -43,7 +43,7 @@ func newJobFlags() *jobFlags {
 
 func (j *jobFlags) add(cmd *cobra.Command) {
 	fs := cmd.Flags()
-	fs.StringVar(&j.jar, "job-jar", j.jar, "the relay job jar built by `make build`")
+	fs.StringVar(&j.jar, "job-jar", j.jar, "the relay job jar built by make build")
 	fs.StringVar(&j.brokers, "job-brokers", "", "bootstrap servers as the Flink job sees them (default: --brokers)")
 	fs.IntVar(&j.parallelism, "parallelism", 0, "relay job parallelism (default: the input topic's partition count)")
 	fs.DurationVar(&j.checkpointInterval, "checkpoint-interval", j.checkpointInterval, "relay job checkpoint interval")

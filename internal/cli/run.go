@@ -73,7 +73,7 @@ unless --down.`,
 	opts.job.add(cmd)
 	opts.gen.add(fs, false)
 	fs.DurationVar(&opts.drainIdle, "drain-timeout", opts.drainIdle, "after sending, how long to wait without output progress before verifying what arrived")
-	fs.DurationVar(&opts.reportInterval, "report-interval", opts.reportInterval, "row width of the broker's hub table sampled during the run (`streamscale report --run` regroups it, e.g. per minute)")
+	fs.DurationVar(&opts.reportInterval, "report-interval", opts.reportInterval, "row width of the broker's hub table sampled during the run (report --run can regroup it, e.g. per minute)")
 	fs.IntVar(&opts.units, "throughput-units", 0, "Event Hubs throughput units for the hub table's MAX VALUE line (0: no line)")
 	fs.BoolVar(&opts.down, "down", false, "stop the local stack when the run ends")
 	fs.BoolVar(&opts.asJSON, "json", false, "print the run record (generator and verifier results) as JSON")
