@@ -78,7 +78,7 @@ and counts gaps per device instead. Exits 1 when a check fails, with one line pe
 
 // addCheckFlags registers the sample's verification thresholds.
 func addCheckFlags(fs *pflag.FlagSet, c *verify.Checks) {
-	fs.Float64Var(&c.MinRate, "min-rate", 0, "fail unless the steady output rate (records/s in the slowest --interval, leaving out the first and last) is at least this (0: off)")
+	fs.Float64Var(&c.MinRate, "min-rate", 0, "fail unless the steady output rate (records/s of the slowest interval, first and last left out; intervals are 10 s, or verify --interval) is at least this (0: off)")
 	fs.Float64Var(&c.MaxP99Ms, "max-p99-ms", 0, "fail if the pipeline latency p99 exceeds this many ms (0: off)")
 	fs.Float64Var(&c.MaxDuplicateFraction, "max-duplicate-fraction", -1, "fail if duplicates made by the pipeline exceed this share of events; 0 demands exactly once (negative: off)")
 	fs.Float64Var(&c.MaxOutOfOrderFraction, "max-out-of-order-fraction", -1, "fail if more than this share of records go backwards in a device's sequence (negative: off)")
