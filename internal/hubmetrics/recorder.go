@@ -100,11 +100,15 @@ func (r *Recorder) sample(ctx context.Context) {
 func (r *Recorder) Stop(ctx context.Context) ([]Row, error) {
 	close(r.stop)
 	<-r.done
-	if time.Since(r.prev.At) >= 100*time.Millisecond {
-		r.sample(ctx)
-	}
+	r.sample(ctx)
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	// A tail shorter than half an interval joins the row before it (which then spans up to
+	// 1.5 intervals; capacity scales with the width): a sliver row reads as a drop in charts.
+	if n := len(r.rows); n >= 2 && r.rows[n-1].End.Sub(r.rows[n-1].Start) < r.interval/2 {
+		r.rows[n-2] = merge(r.rows[n-2], r.rows[n-1])
+		r.rows = r.rows[:n-1]
+	}
 	return r.rows, r.lastErr
 }
 
