@@ -9,7 +9,9 @@ var ErrSilent = errors.New("silent failure")
 // FlagError is a wrong or missing flag; main prints the usage hint after it.
 type FlagError struct{ Err error }
 
+// Error implements error.
 func (e *FlagError) Error() string { return e.Err.Error() }
+// Unwrap returns the flag problem itself.
 func (e *FlagError) Unwrap() error { return e.Err }
 
 func flagErrorf(err error) error { return &FlagError{Err: err} }

@@ -193,6 +193,7 @@ func shortfall(sum Summary, cfg Config) error {
 // ShortfallError says the generator could not hold its target rate.
 type ShortfallError struct{ Target, Achieved float64 }
 
+// Error implements error.
 func (e *ShortfallError) Error() string {
 	return fmt.Sprintf("achieved %.0f events/s, %.1f%% short of the %.0f/s target: the producer or the broker could not keep up (see send lag); lower --rate or add partitions",
 		e.Achieved, 100*(1-e.Achieved/e.Target), e.Target)

@@ -31,6 +31,7 @@ type Failure struct {
 	Threshold float64 `json:"threshold"`
 }
 
+// String is the failure line printed by verify: check, measured value, threshold.
 func (f Failure) String() string {
 	return fmt.Sprintf("FAIL %s: measured %g, threshold %g", f.Check, f.Measured, f.Threshold)
 }
