@@ -24,7 +24,7 @@ import (
 type hubReportOptions struct {
 	conn        *connFlags
 	home        string
-	metricsURL  string
+	metricsURLs []string
 	topics      string
 	interval    time.Duration
 	intervalSet bool
@@ -95,7 +95,7 @@ against the MAX VALUE lines); --png renders that page with headless Chromium for
 	fs.StringVar(&opts.conn.brokers, "brokers", "", "Kafka bootstrap servers, for consumer-group offsets (default: the local stack's broker)")
 	opts.conn.addSecurity(fs)
 	fs.StringVar(&opts.home, "home", opts.home, "state directory of the local stack: its metrics endpoint and recorded runs (env STREAMSCALE_HOME)")
-	fs.StringVar(&opts.metricsURL, "metrics-url", "", "broker metrics endpoint in Prometheus format (default: the local stack's)")
+	fs.StringSliceVar(&opts.metricsURLs, "metrics-url", nil, "brokers' metrics endpoints in Prometheus format, comma-separated or repeated: one per broker, summed (default: the local stack's)")
 	fs.StringVar(&opts.topics, "topics", opts.topics, "topics to report, comma-separated (hub #1, hub #2, …)")
 	fs.DurationVar(&opts.interval, "interval", opts.interval, "width of a row (the sample uses 1m); for recorded rows, regroup them to this width")
 	fs.DurationVar(&opts.duration, "duration", 0, "how long to sample (default: one interval)")
@@ -128,13 +128,13 @@ func (o *hubReportOptions) validate() error {
 // liveRows samples the broker now, for --duration (or until Ctrl-C with --follow, printing
 // each row as it closes).
 func liveRows(ctx context.Context, f *Factory, opts *hubReportOptions) (hubmetrics.Recording, error) {
-	url := opts.metricsURL
-	if url == "" {
+	urls := opts.metricsURLs
+	if len(urls) == 0 {
 		ep, err := local.ReadEndpoints(opts.home)
 		if err != nil {
 			return hubmetrics.Recording{}, err
 		}
-		url = ep.MetricsURL
+		urls = []string{ep.MetricsURL}
 	}
 	opts.conn.home = opts.home
 	conn, err := opts.conn.conn()
@@ -146,7 +146,7 @@ func liveRows(ctx context.Context, f *Factory, opts *hubReportOptions) (hubmetri
 		return hubmetrics.Recording{}, err
 	}
 	defer cl.Close()
-	src := hubmetrics.WithGroupOffsets{Source: hubmetrics.PrometheusSource{URL: url}, Admin: kadm.NewClient(cl)}
+	src := hubmetrics.WithGroupOffsets{Source: hubmetrics.PrometheusSource{URLs: urls}, Admin: kadm.NewClient(cl)}
 	rows, err := hubReportRun(ctx, f.IO.Out, src, opts)
 	return hubmetrics.Recording{Interval: hubmetrics.Duration(opts.interval), ThroughputUnits: opts.units, Rows: rows}, err
 }

@@ -207,3 +207,40 @@ func TestRecordingJSONRoundTrip(t *testing.T) {
 		t.Fatalf("%+v, %v", out, err)
 	}
 }
+
+func TestParseStrimziNames(t *testing.T) {
+	snap, err := Parse(strings.NewReader(`kafka_server_brokertopicmetrics_messagesin_total{topic="in",} 42.0
+kafka_server_brokertopicmetrics_bytesout_total{topic="in",} 9000.0
+kafka_server_brokertopicmetrics_totalproducerequests_total{topic="in",} 7.0
+kafka_server_brokertopicmetrics_messagesin_total 99.0
+kafka_server_replicamanager_leadercount 3.0
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in := snap.Topics["in"]; in.MessagesIn != 42 || in.BytesOut != 9000 || in.ProduceRequests != 7 || len(snap.Topics) != 1 {
+		t.Fatalf("parsed %+v: want the per-topic counters of Strimzi's exporter naming, not the all-topics total", snap.Topics)
+	}
+}
+
+func TestPrometheusSourceSumsBrokers_StubServers(t *testing.T) {
+	serve := func(body string) *httptest.Server {
+		return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, body) }))
+	}
+	a := serve(exposition)
+	defer a.Close()
+	b := serve(`kafka_topic_messagesinpersec_total{topic="in"} 500.0
+kafka_topic_messagesinpersec_total{topic="other"} 1.0
+`)
+	defer b.Close()
+	snap, err := PrometheusSource{URLs: []string{a.URL, b.URL}}.Snapshot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.Topics["in"].MessagesIn != 1500 || snap.Topics["out"].MessagesIn != 990 || snap.Topics["other"].MessagesIn != 1 {
+		t.Fatalf("summed %+v", snap.Topics)
+	}
+	if snap.Throttle != nil {
+		t.Fatalf("throttle %+v: one broker did not report it, so the sum is unknown", snap.Throttle)
+	}
+}

@@ -49,52 +49,105 @@ type Source interface {
 	Snapshot(ctx context.Context) (Snapshot, error)
 }
 
-// PrometheusSource scrapes the JMX exporter's text exposition.
+// PrometheusSource scrapes the JMX exporter's text exposition of one broker, or of every
+// broker of a cluster (URLs), summing each topic's counters over them.
 type PrometheusSource struct {
-	URL    string
+	URL string
+	// URLs, when set, are scraped instead of URL, one per broker.
+	URLs   []string
 	Client *http.Client
 }
 
 // Snapshot implements Source.
 func (p PrometheusSource) Snapshot(ctx context.Context) (Snapshot, error) {
+	urls := p.URLs
+	if len(urls) == 0 {
+		urls = []string{p.URL}
+	}
+	var sum Snapshot
+	for _, u := range urls {
+		snap, err := p.scrape(ctx, u)
+		if err != nil {
+			return Snapshot{}, err
+		}
+		sum = sum.add(snap)
+	}
+	sum.At = time.Now()
+	return sum, nil
+}
+
+func (p PrometheusSource) scrape(ctx context.Context, url string) (Snapshot, error) {
 	hc := p.Client
 	if hc == nil {
 		hc = &http.Client{Timeout: 10 * time.Second}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.URL, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("broker metrics: %w", err)
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return Snapshot{}, fmt.Errorf("broker metrics at %s not reachable (is the local stack up? it serves them since this version; restart an older stack with `local down` + `local up`): %w", p.URL, err)
+		return Snapshot{}, fmt.Errorf("broker metrics at %s not reachable (is the local stack up? it serves them since this version; restart an older stack with `local down` + `local up`): %w", url, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return Snapshot{}, fmt.Errorf("broker metrics at %s: HTTP %d", p.URL, resp.StatusCode)
+		return Snapshot{}, fmt.Errorf("broker metrics at %s: HTTP %d", url, resp.StatusCode)
 	}
 	snap, err := Parse(resp.Body)
 	if err != nil {
-		return Snapshot{}, fmt.Errorf("broker metrics at %s: %w", p.URL, err)
+		return Snapshot{}, fmt.Errorf("broker metrics at %s: %w", url, err)
 	}
-	snap.At = time.Now()
 	return snap, nil
 }
 
-// metricField maps the exporter's metric names to Counters fields.
+// add sums two brokers' snapshots; throttling is known only when both report it.
+func (s Snapshot) add(o Snapshot) Snapshot {
+	if s.Topics == nil {
+		return o
+	}
+	out := Snapshot{Topics: make(map[string]Counters, len(s.Topics))}
+	for t, c := range s.Topics {
+		out.Topics[t] = c
+	}
+	for t, c := range o.Topics {
+		a := out.Topics[t]
+		out.Topics[t] = Counters{
+			MessagesIn: a.MessagesIn + c.MessagesIn, BytesIn: a.BytesIn + c.BytesIn, BytesOut: a.BytesOut + c.BytesOut,
+			ProduceRequests: a.ProduceRequests + c.ProduceRequests, FetchRequests: a.FetchRequests + c.FetchRequests,
+			FailedProduce: a.FailedProduce + c.FailedProduce, MessagesOut: a.MessagesOut + c.MessagesOut,
+		}
+	}
+	if s.Throttle != nil && o.Throttle != nil {
+		out.Throttle = &Throttle{ProduceMs: s.Throttle.ProduceMs + o.Throttle.ProduceMs, FetchMs: s.Throttle.FetchMs + o.Throttle.FetchMs}
+	}
+	return out
+}
+
+// metricField maps the exporter's metric names to Counters fields. Two namings are known:
+// the one `streamscale local up` configures (kafka_topic_messagesinpersec_total) and the one
+// of Strimzi's widely copied exporter rules (kafka_server_brokertopicmetrics_messagesin_total).
 func metricField(c *Counters, name string) *float64 {
-	switch name {
-	case "kafka_topic_messagesinpersec_total":
+	var base string
+	switch {
+	case strings.HasPrefix(name, "kafka_topic_") && strings.HasSuffix(name, "persec_total"):
+		base = strings.TrimSuffix(strings.TrimPrefix(name, "kafka_topic_"), "persec_total")
+	case strings.HasPrefix(name, "kafka_server_brokertopicmetrics_") && strings.HasSuffix(name, "_total"):
+		base = strings.TrimSuffix(strings.TrimPrefix(name, "kafka_server_brokertopicmetrics_"), "_total")
+	default:
+		return nil
+	}
+	switch base {
+	case "messagesin":
 		return &c.MessagesIn
-	case "kafka_topic_bytesinpersec_total":
+	case "bytesin":
 		return &c.BytesIn
-	case "kafka_topic_bytesoutpersec_total":
+	case "bytesout":
 		return &c.BytesOut
-	case "kafka_topic_totalproducerequestspersec_total":
+	case "totalproducerequests":
 		return &c.ProduceRequests
-	case "kafka_topic_totalfetchrequestspersec_total":
+	case "totalfetchrequests":
 		return &c.FetchRequests
-	case "kafka_topic_failedproducerequestspersec_total":
+	case "failedproducerequests":
 		return &c.FailedProduce
 	}
 	return nil
