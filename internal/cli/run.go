@@ -33,6 +33,7 @@ type runOptions struct {
 	// reportInterval and units shape the broker's hub table sampled during the run.
 	reportInterval time.Duration
 	units          int
+	metricsURLs    []string
 	down           bool
 	asJSON         bool
 	checks         verify.Checks
@@ -75,6 +76,7 @@ unless --down.`,
 	fs.DurationVar(&opts.drainIdle, "drain-timeout", opts.drainIdle, "after sending, how long to wait without output progress before verifying what arrived")
 	fs.DurationVar(&opts.reportInterval, "report-interval", opts.reportInterval, "row width of the broker's hub table sampled during the run (report --run can regroup it, e.g. per minute)")
 	fs.IntVar(&opts.units, "throughput-units", 0, "Event Hubs throughput units for the hub table's MAX VALUE line (0: no line)")
+	fs.StringSliceVar(&opts.metricsURLs, "metrics-url", nil, "with --brokers: the brokers' metrics endpoints (Prometheus format, one per broker) for the hub table")
 	fs.BoolVar(&opts.down, "down", false, "stop the local stack when the run ends")
 	fs.BoolVar(&opts.asJSON, "json", false, "print the run record (generator and verifier results) as JSON")
 	addCheckFlags(fs, &opts.checks)
@@ -209,17 +211,22 @@ type runTraffic struct {
 	width time.Duration
 }
 
-// startTraffic starts sampling the local broker's metrics; against another Kafka, or a broker
-// without metrics, the run goes on without a hub table.
+// startTraffic starts sampling the brokers' metrics (--metrics-url, else the local stack's);
+// against another Kafka without --metrics-url, or a broker without metrics, the run goes on
+// without a hub table.
 func startTraffic(ctx context.Context, opts *runOptions, f *Factory, adm *kadm.Client) *runTraffic {
-	if opts.conn.external() {
-		return nil
+	urls := opts.metricsURLs
+	if len(urls) == 0 {
+		if opts.conn.external() {
+			return nil
+		}
+		ep, err := local.ReadEndpoints(opts.stack.cfg.Home)
+		if err != nil {
+			return nil
+		}
+		urls = []string{ep.MetricsURL}
 	}
-	ep, err := local.ReadEndpoints(opts.stack.cfg.Home)
-	if err != nil {
-		return nil
-	}
-	src := hubmetrics.WithGroupOffsets{Source: hubmetrics.PrometheusSource{URL: ep.MetricsURL}, Admin: adm}
+	src := hubmetrics.WithGroupOffsets{Source: hubmetrics.PrometheusSource{URLs: urls}, Admin: adm}
 	rec, err := hubmetrics.StartRecorder(ctx, src, []string{opts.topics.in, opts.topics.out}, opts.reportInterval)
 	if err != nil {
 		fmt.Fprintf(f.IO.ErrOut, "no broker metrics, the run's hub table is skipped: %v\n", err)
