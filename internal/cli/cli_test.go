@@ -10,6 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/streamscale/streamscale/internal/kafkaconn"
 )
 
 func testFactory() (*Factory, *bytes.Buffer, *bytes.Buffer) {
@@ -205,4 +208,63 @@ func TestFlagUsagesHaveNoBackquotes(t *testing.T) {
 		}
 	}
 	walk(NewRootCmd(f, "test"))
+}
+
+// TestProducerFlags checks the producer settings the generator's flags produce, by reading
+// them back from a franz-go client built with them (no broker is contacted).
+func TestProducerFlags(t *testing.T) {
+	local := kafkaconn.Conn{Brokers: []string{"127.0.0.1:1"}}
+	hubs := kafkaconn.Conn{Brokers: []string{"ns.servicebus.windows.net:9093"}, EventHubs: true}
+	tests := []struct {
+		name       string
+		args       []string
+		conn       kafkaconn.Conn
+		acks       kgo.Acks
+		idempotent bool
+		batch      int32
+		wantErr    string
+	}{
+		{"defaults", nil, local, kgo.AllISRAcks(), true, 1 << 20, ""},
+		{"leader acks turn idempotence off", []string{"--acks", "1"}, local, kgo.LeaderAck(), false, 1 << 20, ""},
+		{"no acks", []string{"--acks", "0", "--batch-bytes", "65536"}, local, kgo.NoAck(), false, 65536, ""},
+		{"idempotence off on request", []string{"--idempotent=false"}, local, kgo.AllISRAcks(), false, 1 << 20, ""},
+		{"event hubs caps the default batch", nil, hubs, kgo.AllISRAcks(), false, 1_000_000, ""},
+		{"event hubs refuses a larger batch", []string{"--batch-bytes", "2000000"}, hubs, kgo.Acks{}, false, 0, "above Event Hubs' limit"},
+		{"event hubs refuses idempotence asked for", []string{"--idempotent"}, hubs, kgo.Acks{}, false, 0, "Event Hubs"},
+		{"idempotence needs all acks", []string{"--acks", "1", "--idempotent"}, local, kgo.Acks{}, false, 0, "needs --acks all"},
+		{"bad acks", []string{"--acks", "2"}, local, kgo.Acks{}, false, 0, "--acks"},
+		{"bad batch", []string{"--batch-bytes", "0"}, local, kgo.Acks{}, false, 0, "--batch-bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, _, _ := testFactory()
+			var got *genFlags
+			cmd := newGenerateCmd(f, func(_ context.Context, g *genFlags) error { got = g; return nil })
+			if err := execute(cmd, tt.args...); err != nil {
+				t.Fatal(err)
+			}
+			opts, err := got.producerOpts(tt.conn)
+			if tt.wantErr != "" {
+				var fe *FlagError
+				if !errors.As(err, &fe) || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want a flag error with %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			cl, err := tt.conn.NewClient(opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer cl.Close()
+			acks := cl.OptValue(kgo.RequiredAcks).(kgo.Acks)
+			idempotenceOff := cl.OptValue(kgo.DisableIdempotentWrite).(bool)
+			batch := cl.OptValue(kgo.ProducerBatchMaxBytes).(int32)
+			if acks != tt.acks || idempotenceOff == tt.idempotent || batch != tt.batch {
+				t.Fatalf("acks %+v, idempotent %v, batch %d; want %+v, %v, %d", acks, !idempotenceOff, batch, tt.acks, tt.idempotent, tt.batch)
+			}
+		})
+	}
 }

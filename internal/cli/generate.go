@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -20,10 +21,15 @@ type genFlags struct {
 	cfg         generate.Config
 	linger      time.Duration
 	compression string
+	acks        string
+	batchBytes  int32
+	idempotent  bool
+	// batchSet and idempotentSet say whether the user gave those flags (not the defaults).
+	batchSet, idempotentSet bool
 }
 
 func newGenFlags() *genFlags {
-	return &genFlags{cfg: generate.DefaultConfig(), linger: 5 * time.Millisecond}
+	return &genFlags{cfg: generate.DefaultConfig(), linger: 5 * time.Millisecond, acks: "all", batchBytes: 1 << 20, idempotent: true}
 }
 
 func (g *genFlags) add(fs *pflag.FlagSet, withTopic bool) {
@@ -43,24 +49,63 @@ func (g *genFlags) add(fs *pflag.FlagSet, withTopic bool) {
 	fs.StringVar(&g.cfg.DeviceIDPrefix, "device-prefix", g.cfg.DeviceIDPrefix, "deviceId prefix; the device number follows it")
 	fs.DurationVar(&g.linger, "linger", g.linger, "producer linger: how long a batch may wait to fill")
 	fs.StringVar(&g.compression, "compression", "none", "producer batch compression: none, gzip, snappy, lz4 or zstd (Event Hubs takes none or gzip)")
+	fs.StringVar(&g.acks, "acks", g.acks, "producer acks: all (every in-sync replica), 1 (the leader) or 0 (none; no produce latency is measured)")
+	fs.Int32Var(&g.batchBytes, "batch-bytes", g.batchBytes, "largest producer batch per partition in bytes (Event Hubs: at most 1000000, its default there)")
+	fs.BoolVar(&g.idempotent, "idempotent", g.idempotent, "idempotent produce: no duplicates from retries (needs --acks all; off for Event Hubs)")
 }
 
-// producerOpts are the franz-go producer settings of the generator: acks=all with
-// idempotence (franz-go's defaults), linger 5 ms, batches up to 1 MiB, no compression (so
-// byte counts are the events' own size), 30 s delivery timeout.
-func (g *genFlags) producerOpts() ([]kgo.Opt, error) {
+// markSet records which producer flags the user gave, so that defaults can adapt to the
+// connection (Event Hubs) while explicit values are checked.
+func (g *genFlags) markSet(fs *pflag.FlagSet) {
+	g.batchSet, g.idempotentSet = fs.Changed("batch-bytes"), fs.Changed("idempotent")
+}
+
+// producerOpts are the franz-go producer settings of the generator, defaults tuned for
+// throughput: acks=all with idempotence, linger 5 ms, batches up to 1 MiB (Event Hubs:
+// 1,000,000 bytes), no compression (so byte counts are the events' own size), 30 s delivery
+// timeout.
+func (g *genFlags) producerOpts(c kafkaconn.Conn) ([]kgo.Opt, error) {
 	codec, err := kafkaconn.Compression(g.compression)
 	if err != nil {
 		return nil, flagErrorf(fmt.Errorf("--compression: %w", err))
 	}
-	return []kgo.Opt{
+	opts := []kgo.Opt{
 		kgo.ProducerBatchCompression(codec),
 		kgo.ProducerLinger(g.linger),
-		kgo.ProducerBatchMaxBytes(1 << 20),
 		kgo.MaxBufferedRecords(1 << 16),
 		// A broker that does not answer fails records after this long instead of never.
 		kgo.RecordDeliveryTimeout(30 * time.Second),
-	}, nil
+	}
+	switch g.acks {
+	case "all", "-1":
+		opts = append(opts, kgo.RequiredAcks(kgo.AllISRAcks()))
+	case "1":
+		opts = append(opts, kgo.RequiredAcks(kgo.LeaderAck()))
+	case "0":
+		opts = append(opts, kgo.RequiredAcks(kgo.NoAck()))
+	default:
+		return nil, flagErrorf(fmt.Errorf("--acks: %q is not all, 1 or 0", g.acks))
+	}
+	allAcks := g.acks == "all" || g.acks == "-1"
+	switch {
+	case g.idempotent && g.idempotentSet && !allAcks:
+		return nil, flagErrorf(fmt.Errorf("--idempotent needs --acks all, not %s", g.acks))
+	case g.idempotent && g.idempotentSet && c.EventHubs:
+		return nil, flagErrorf(errors.New("--idempotent: Event Hubs does not document idempotent produce outside transactions; leave it off there"))
+	case !g.idempotent || !allAcks:
+		opts = append(opts, kgo.DisableIdempotentWrite())
+	}
+	batch := g.batchBytes
+	switch {
+	case batch <= 0:
+		return nil, flagErrorf(fmt.Errorf("--batch-bytes: %d is not positive", batch))
+	case c.EventHubs && batch > kafkaconn.EventHubsMaxBatchBytes:
+		if g.batchSet {
+			return nil, flagErrorf(fmt.Errorf("--batch-bytes: %d is above Event Hubs' limit of %d", batch, kafkaconn.EventHubsMaxBatchBytes))
+		}
+		batch = kafkaconn.EventHubsMaxBatchBytes
+	}
+	return append(opts, kgo.ProducerBatchMaxBytes(batch)), nil
 }
 
 func newGenerateCmd(f *Factory, runF func(context.Context, *genFlags) error) *cobra.Command {
@@ -80,6 +125,7 @@ summary.`,
   streamscale generate --tier 10 --instance 0 --instances 5   # one of the sample's 5 simulators`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			gen.markSet(cmd.Flags())
 			if cmd.Flags().Changed("tier") {
 				rate, err := kafkaconn.RateForTier(tier)
 				if err != nil {
@@ -121,7 +167,7 @@ func runGenerate(ctx context.Context, c kafkaconn.Conn, gen *genFlags, progress 
 	if err := gen.cfg.Validate(); err != nil {
 		return nil, flagErrorf(err)
 	}
-	popts, err := gen.producerOpts()
+	popts, err := gen.producerOpts(c)
 	if err != nil {
 		return nil, err
 	}

@@ -58,6 +58,7 @@ unless --down.`,
   streamscale run --rate 20000 --count 1000000 --down`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.gen.markSet(cmd.Flags())
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}

@@ -31,7 +31,7 @@ const (
 	eventHubsMaxRequestBytes = 1_046_528
 	// eventHubsMaxBatchBytes is max.request.size: 1000000 recommended. It stays below
 	// eventHubsMaxRequestBytes to leave room for the produce request's own header.
-	eventHubsMaxBatchBytes = 1_000_000
+	eventHubsMaxBatchBytes = EventHubsMaxBatchBytes
 	// eventHubsRequestTimeout is request.timeout.ms: 30000..60000 recommended, above 20000,
 	// since the service itself may take up to 20 s; 60000 is the value the page asks for.
 	eventHubsRequestTimeout = 60 * time.Second
@@ -170,6 +170,10 @@ func FromEnvironment(getenv func(string) string, connectionStringFile string) (c
 	}
 	return conn, true, nil
 }
+
+// EventHubsMaxBatchBytes is the largest producer batch Microsoft recommends for Event Hubs
+// (max.request.size 1,000,000); a larger one is refused.
+const EventHubsMaxBatchBytes = 1_000_000
 
 // eventHubsOpts are the franz-go equivalents of Microsoft's recommended Kafka client settings
 // for Event Hubs (see the constants above). franz-go's other defaults already fit: retries are
