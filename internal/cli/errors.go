@@ -11,6 +11,7 @@ type FlagError struct{ Err error }
 
 // Error implements error.
 func (e *FlagError) Error() string { return e.Err.Error() }
+
 // Unwrap returns the flag problem itself.
 func (e *FlagError) Unwrap() error { return e.Err }
 
