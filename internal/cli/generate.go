@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/streamscale/streamscale/internal/generate"
@@ -58,6 +59,30 @@ func (g *genFlags) add(fs *pflag.FlagSet, withTopic bool) {
 // connection (Event Hubs) while explicit values are checked.
 func (g *genFlags) markSet(fs *pflag.FlagSet) {
 	g.batchSet, g.idempotentSet = fs.Changed("batch-bytes"), fs.Changed("idempotent")
+}
+
+// warnTierPartitions says so when the topic has fewer partitions than the sample's tier uses:
+// the rate is the tier's, the parallelism is not. Generating still goes ahead; a missing topic
+// is left to the generator's own error.
+func warnTierPartitions(ctx context.Context, c kafkaconn.Conn, topic string, tier int, w io.Writer) {
+	want, err := kafkaconn.PartitionsForTier(tier)
+	if err != nil {
+		return
+	}
+	cl, err := c.NewClient()
+	if err != nil {
+		return
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	topics, err := kadm.NewClient(cl).ListTopics(ctx, topic)
+	if err != nil {
+		return
+	}
+	if d, ok := topics[topic]; ok && d.Err == nil && int32(len(d.Partitions)) < want {
+		fmt.Fprintf(w, "note: %q has %d partitions, tier %d uses %d (recreate it: `streamscale topics delete` then `streamscale topics create --tier %d`)\n", topic, len(d.Partitions), tier, want, tier)
+	}
 }
 
 // producerOpts are the franz-go producer settings of the generator, defaults tuned for
@@ -141,6 +166,9 @@ summary.`,
 			c, err := conn.conn()
 			if err != nil {
 				return err
+			}
+			if cmd.Flags().Changed("tier") {
+				warnTierPartitions(cmd.Context(), c, gen.cfg.Topic, tier, f.IO.ErrOut)
 			}
 			sum, err := runGenerate(cmd.Context(), c, gen, f.IO.ErrOut)
 			if err != nil && (sum == nil || sum.Records == 0) {
