@@ -244,3 +244,45 @@ kafka_topic_messagesinpersec_total{topic="other"} 1.0
 		t.Fatalf("throttle %+v: one broker did not report it, so the sum is unknown", snap.Throttle)
 	}
 }
+
+// signalSource is a stepSource that says when it has taken n snapshots.
+type signalSource struct {
+	stepSource
+	n    int
+	done chan struct{}
+}
+
+func (s *signalSource) Snapshot(ctx context.Context) (Snapshot, error) {
+	snap, err := s.stepSource.Snapshot(ctx)
+	s.mu.Lock()
+	if s.stepSource.n == s.n {
+		close(s.done)
+	}
+	s.mu.Unlock()
+	return snap, err
+}
+
+func TestRecorderMergesAShortTail(t *testing.T) {
+	const interval = 200 * time.Millisecond
+	src := &signalSource{n: 3, done: make(chan struct{})} // the first snapshot and two rows
+	rec, err := StartRecorder(context.Background(), src, []string{"in"}, interval)
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-src.done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the recorder took no two samples in 10 s")
+	}
+	rows, err := rec.Stop(context.Background()) // a tail of well under half an interval
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 {
+		t.Fatalf("%d rows, want 2: the short tail joins the last row", len(rows))
+	}
+	last := rows[1]
+	if last.Hubs[0].IncomingMessages != 20 || !last.Start.Equal(rows[0].End) {
+		t.Fatalf("last row %+v: want 20 records (its own 10 and the tail's 10), starting where row 1 ends", last)
+	}
+}
