@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/streamscale/streamscale/internal/bench"
 	"github.com/streamscale/streamscale/internal/flink"
@@ -22,9 +23,8 @@ func newBenchCmd(f *Factory) *cobra.Command {
 }
 
 func newBenchRelayCmd(f *Factory) *cobra.Command {
-	conn, job := newConnFlags(f), newJobFlags()
+	conn, job, tools := newConnFlags(f), newJobFlags(), &perfToolFlags{}
 	cfg := bench.RelayConfig{}
-	var runtimeDir, javaHome string
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "relay",
@@ -53,11 +53,10 @@ survives the trip through Flink. The job is cancelled and the topics deleted aft
 			if err != nil {
 				return flagErrorf(fmt.Errorf("--flink-url: %w", err))
 			}
-			java, _, err := local.FindJava(javaHome)
-			if err != nil {
+			if cfg.Java, cfg.KafkaClasspath, err = tools.resolve(); err != nil {
 				return err
 			}
-			cfg.Conn, cfg.Flink, cfg.Java, cfg.KafkaClasspath = c, fc, java, filepath.Join(runtimeDir, "kafka", "*")
+			cfg.Conn, cfg.Flink = c, fc
 			cfg.Job = job.spec(c, newTopicFlags(), cfg.Partitions)
 			res, err := bench.Relay(cmd.Context(), cfg, f.IO.ErrOut)
 			if err != nil {
@@ -82,16 +81,14 @@ survives the trip through Flink. The job is cancelled and the topics deleted aft
 	fs.Int32Var(&cfg.Partitions, "partitions", 2, "partitions of the benchmark topics, and the job's parallelism (needs that many free slots)")
 	fs.DurationVar(&cfg.Timeout, "timeout", 5*time.Minute, "how long the relay may take over the backlog")
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the benchmark topics")
-	fs.StringVar(&runtimeDir, "runtime-dir", local.DefaultRuntimeDir(), "directory with the Maven-built kafka/ classpath")
-	fs.StringVar(&javaHome, "java-home", "", "JDK for the perf tool (default $JAVA_HOME, then java on PATH)")
+	tools.add(fs)
 	fs.BoolVar(&asJSON, "json", false, "print the result as JSON")
 	return cmd
 }
 
 func newBenchProducerCmd(f *Factory) *cobra.Command {
-	conn := newConnFlags(f)
+	conn, tools := newConnFlags(f), &perfToolFlags{}
 	cfg := bench.ProducerConfig{}
-	var runtimeDir, javaHome string
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "producer",
@@ -109,11 +106,10 @@ is the figure to compare across machines.`,
 			if err != nil {
 				return err
 			}
-			java, _, err := local.FindJava(javaHome)
-			if err != nil {
+			if cfg.Java, cfg.KafkaClasspath, err = tools.resolve(); err != nil {
 				return err
 			}
-			cfg.Conn, cfg.Java, cfg.KafkaClasspath = c, java, filepath.Join(runtimeDir, "kafka", "*")
+			cfg.Conn = c
 			res, err := bench.Producer(cmd.Context(), cfg, f.IO.ErrOut)
 			if err != nil {
 				return fmt.Errorf("bench producer: %w", err)
@@ -137,8 +133,21 @@ is the figure to compare across machines.`,
 	fs.Int32Var(&cfg.Partitions, "partitions", 2, "partitions of each benchmark topic")
 	fs.DurationVar(&cfg.Linger, "linger", 0, "linger for both producers (default 5ms)")
 	fs.Int32Var(&cfg.BatchBytes, "batch-bytes", 0, "batch size for both producers (default 1 MiB)")
-	fs.StringVar(&runtimeDir, "runtime-dir", local.DefaultRuntimeDir(), "directory with the Maven-built kafka/ classpath")
-	fs.StringVar(&javaHome, "java-home", "", "JDK for the perf tool (default $JAVA_HOME, then java on PATH)")
+	tools.add(fs)
 	fs.BoolVar(&asJSON, "json", false, "print the result as JSON")
 	return cmd
+}
+
+// perfToolFlags locate Kafka's own perf tools: a JDK and the local runtime's Kafka classpath.
+type perfToolFlags struct{ runtimeDir, javaHome string }
+
+func (p *perfToolFlags) add(fs *pflag.FlagSet) {
+	fs.StringVar(&p.runtimeDir, "runtime-dir", local.DefaultRuntimeDir(), "directory with the Maven-built kafka/ classpath")
+	fs.StringVar(&p.javaHome, "java-home", "", "JDK for Kafka's perf tool (default $JAVA_HOME, then java on PATH)")
+}
+
+// resolve returns the java binary and the Kafka classpath.
+func (p *perfToolFlags) resolve() (java, classpath string, err error) {
+	java, _, err = local.FindJava(p.javaHome)
+	return java, filepath.Join(p.runtimeDir, "kafka", "*"), err
 }
