@@ -268,3 +268,31 @@ func TestProducerFlags(t *testing.T) {
 		})
 	}
 }
+
+func TestRunTierDefaults(t *testing.T) {
+	tests := []struct {
+		args  []string
+		rate  float64
+		units int
+	}{
+		{nil, 1000, 2},
+		{[]string{"--tier", "10"}, 10000, 12},
+		{[]string{"--tier", "5", "--rate", "300", "--throughput-units", "1"}, 300, 1},
+		{[]string{"--tier", "5", "--throughput-units", "0"}, 5000, 0},
+		{[]string{"--partitions", "3"}, 1000, 0}, // no tier in play: the generator's default rate, no capacity line
+	}
+	for _, tt := range tests {
+		f, _, _ := testFactory()
+		var got *runOptions
+		var rateSet bool
+		cmd := newRunCmd(f, func(_ context.Context, o *runOptions) error { got = o; return nil })
+		cmd.PreRun = func(c *cobra.Command, _ []string) { rateSet = c.Flags().Changed("rate") }
+		if err := execute(cmd, tt.args...); err != nil {
+			t.Fatal(err)
+		}
+		got.applyTier(rateSet)
+		if got.gen.cfg.Rate != tt.rate || got.units != tt.units {
+			t.Errorf("%v: rate %g, throughput units %d; want %g, %d", tt.args, got.gen.cfg.Rate, got.units, tt.rate, tt.units)
+		}
+	}
+}

@@ -33,6 +33,7 @@ type runOptions struct {
 	// reportInterval and units shape the broker's hub table sampled during the run.
 	reportInterval time.Duration
 	units          int
+	unitsSet       bool
 	metricsURLs    []string
 	down           bool
 	asJSON         bool
@@ -59,6 +60,7 @@ unless --down.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.gen.markSet(cmd.Flags())
+			opts.unitsSet = cmd.Flags().Changed("throughput-units")
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -76,7 +78,7 @@ unless --down.`,
 	opts.gen.add(fs, false)
 	fs.DurationVar(&opts.drainIdle, "drain-timeout", opts.drainIdle, "after sending, how long to wait without output progress before verifying what arrived")
 	fs.DurationVar(&opts.reportInterval, "report-interval", opts.reportInterval, "row width of the broker's hub table sampled during the run (report --run can regroup it, e.g. per minute)")
-	fs.IntVar(&opts.units, "throughput-units", 0, "Event Hubs throughput units for the hub table's MAX VALUE line (0: no line)")
+	fs.IntVar(&opts.units, "throughput-units", 0, "Event Hubs throughput units for the hub table's MAX VALUE line (default: the sample's for the tier, 2/6/12; 0: no line)")
 	fs.StringSliceVar(&opts.metricsURLs, "metrics-url", nil, "with --brokers: the brokers' metrics endpoints (Prometheus format, one per broker) for the hub table")
 	fs.BoolVar(&opts.down, "down", false, "stop the local stack when the run ends")
 	fs.BoolVar(&opts.asJSON, "json", false, "print the run record (generator and verifier results) as JSON")
@@ -84,15 +86,27 @@ unless --down.`,
 	return cmd
 }
 
+// applyTier sets what the tier decides unless flags did: the rate, and the throughput units of
+// the hub table's MAX VALUE line (the sample's table shows the TUs it deploys for the tier).
+// With --partitions the tier is not in play. Call after partitionCount has checked the tier.
+func (o *runOptions) applyTier(rateSet bool) {
+	if o.topics.partitions != 0 {
+		return
+	}
+	if !rateSet {
+		o.gen.cfg.Rate, _ = kafkaconn.RateForTier(o.topics.tier)
+	}
+	if !o.unitsSet {
+		o.units, _ = kafkaconn.ThroughputUnitsForTier(o.topics.tier)
+	}
+}
+
 func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) error {
 	partitions, err := opts.topics.partitionCount()
 	if err != nil {
 		return err
 	}
-	if !rateSet && opts.topics.partitions == 0 {
-		rate, _ := kafkaconn.RateForTier(opts.topics.tier)
-		opts.gen.cfg.Rate = rate
-	}
+	opts.applyTier(rateSet)
 	opts.gen.cfg.Topic = opts.topics.in
 	if err := opts.gen.cfg.Validate(); err != nil {
 		return flagErrorf(err)

@@ -131,6 +131,21 @@ func PartitionsForTier(tier int) (int32, error) {
 	return 0, fmt.Errorf("tier %d is not one of the sample's tiers: use 1, 5 or 10", tier)
 }
 
+// ThroughputUnitsForTier is the Event Hubs throughput units the sample deploys for a tier:
+// 2, 6 or 12 (DESIGN.md's tier table).
+func ThroughputUnitsForTier(tier int) (int, error) {
+	switch tier {
+	case 1:
+		return 2, nil
+	case 5:
+		return 6, nil
+	case 10:
+		return 12, nil
+	}
+	_, err := PartitionsForTier(tier)
+	return 0, err
+}
+
 // RateForTier is the sample's events per second for a tier.
 func RateForTier(tier int) (float64, error) {
 	if _, err := PartitionsForTier(tier); err != nil {
