@@ -20,8 +20,11 @@ func homeMarker(home string) string { return "-Dstreamscale.home=" + home }
 
 // startDetached starts argv in its own session (so Ctrl-C in the terminal that ran `up` does
 // not reach the stack), with stdout and stderr appended to outPath. The child is reaped in the
-// background so that it never lingers as a zombie while this process lives.
-func startDetached(argv []string, env []string, dir, outPath string) (int, error) {
+// background so that it never lingers as a zombie while this process lives. It returns once
+// the child's command line carries marker (or the child has died): the kernel lets the parent
+// go on while exec is still replacing the child's memory, and until then /proc shows the
+// parent's command line, so an immediate processAlive could call a healthy start dead.
+func startDetached(argv []string, env []string, dir, outPath, marker string) (int, error) {
 	out, err := os.OpenFile(outPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return 0, fmt.Errorf("open %s: %w", outPath, err)
@@ -35,8 +38,18 @@ func startDetached(argv []string, env []string, dir, outPath string) (int, error
 	if err := cmd.Start(); err != nil {
 		return 0, fmt.Errorf("start %s: %w", argv[0], err)
 	}
-	go func() { _ = cmd.Wait() }()
-	return cmd.Process.Pid, nil
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	pid := cmd.Process.Pid
+	deadline := time.Now().Add(5 * time.Second)
+	for !processAlive(pid, marker) && time.Now().Before(deadline) {
+		select {
+		case <-exited:
+			return pid, nil // died at once; the caller's health check reports it with its log
+		case <-time.After(time.Millisecond):
+		}
+	}
+	return pid, nil
 }
 
 // processAlive reports whether pid runs, is not a zombie, and carries marker in its command

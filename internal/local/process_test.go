@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -14,11 +15,11 @@ func TestProcessLifecycle(t *testing.T) {
 	dir := t.TempDir()
 	marker := homeMarker(dir)
 	// sh -c puts the marker in argv ($0), as the JVMs carry it as a system property.
-	pid, err := startDetached([]string{"/bin/sh", "-c", "sleep 60; exit 0", marker}, os.Environ(), dir, filepath.Join(dir, "out"))
+	pid, err := startDetached([]string{"/bin/sh", "-c", "sleep 60; exit 0", marker}, os.Environ(), dir, filepath.Join(dir, "out"), marker)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = stopProcess(context.Background(), pid, marker, time.Second) })
+	t.Cleanup(func() { killGroup(pid) })
 	if !processAlive(pid, marker) {
 		t.Fatal("started process is not reported alive")
 	}
@@ -36,10 +37,11 @@ func TestProcessLifecycle(t *testing.T) {
 func TestStopProcessEscalatesToKill(t *testing.T) {
 	dir := t.TempDir()
 	marker := homeMarker(dir)
-	pid, err := startDetached([]string{"/bin/sh", "-c", "trap '' TERM; while :; do sleep 0.1; done", marker}, os.Environ(), dir, filepath.Join(dir, "out"))
+	pid, err := startDetached([]string{"/bin/sh", "-c", "trap '' TERM; while :; do sleep 0.1; done", marker}, os.Environ(), dir, filepath.Join(dir, "out"), marker)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { killGroup(pid) })
 	time.Sleep(50 * time.Millisecond) // let the shell install its trap; stopProcess is correct either way
 	if err := stopProcess(context.Background(), pid, marker, 300*time.Millisecond); err != nil {
 		t.Fatal(err)
@@ -83,3 +85,26 @@ func TestTailFile(t *testing.T) {
 		t.Fatalf("tailFile of a missing file = %q, want empty", got)
 	}
 }
+
+// TestStartDetachedReturnsOnceExeced starts short-lived shells back to back: each must count
+// as ours the moment startDetached returns (CI once saw /proc still showing the parent's
+// command line while exec was finishing).
+func TestStartDetachedReturnsOnceExeced(t *testing.T) {
+	dir := t.TempDir()
+	marker := homeMarker(dir)
+	for i := 0; i < 40; i++ {
+		pid, err := startDetached([]string{"/bin/sh", "-c", "sleep 5; exit 0", marker}, os.Environ(), dir, filepath.Join(dir, "out"), marker)
+		if err != nil {
+			t.Fatal(err)
+		}
+		alive := processAlive(pid, marker)
+		killGroup(pid)
+		if !alive {
+			t.Fatalf("start %d: pid %d not reported alive right after startDetached", i, pid)
+		}
+	}
+}
+
+// killGroup kills the session a test's shell leads (startDetached makes each child a session
+// leader), so that the shell's own children (sleep) do not outlive the test.
+func killGroup(pid int) { _ = syscall.Kill(-pid, syscall.SIGKILL) }

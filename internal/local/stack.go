@@ -119,7 +119,7 @@ func (s *Stack) Up(ctx context.Context, progress io.Writer) (Status, error) {
 				return fail(err)
 			}
 		}
-		pid, err := startDetached(kafkaArgv(java, s.cfg, s.layout), os.Environ(), s.layout.kafkaDir(), s.layout.kafkaOut())
+		pid, err := startDetached(kafkaArgv(java, s.cfg, s.layout), os.Environ(), s.layout.kafkaDir(), s.layout.kafkaOut(), homeMarker(s.cfg.Home))
 		if err != nil {
 			return fail(fmt.Errorf("start Kafka broker: %w", err))
 		}
@@ -176,7 +176,7 @@ func (s *Stack) startFlink(ctx context.Context, java string, st *state, startJM 
 	var started []int
 	if startJM {
 		argv := flinkArgv(java, s.cfg, s.layout, "jobmanager", s.layout.jobManagerLog(), jobManagerMain, jmJVM, jmDyn)
-		pid, err := startDetached(argv, env, s.layout.flinkDir(), s.layout.jobManagerOut())
+		pid, err := startDetached(argv, env, s.layout.flinkDir(), s.layout.jobManagerOut(), homeMarker(s.cfg.Home))
 		if err != nil {
 			return started, fmt.Errorf("start Flink JobManager: %w", err)
 		}
@@ -194,7 +194,7 @@ func (s *Stack) startFlink(ctx context.Context, java string, st *state, startJM 
 			continue
 		}
 		argv := flinkArgv(java, s.cfg, s.layout, "taskmanager-"+itoa(i), s.layout.taskManagerLog(i), taskManagerMain, tmJVM, tmDyn)
-		pid, err := startDetached(argv, env, s.layout.flinkDir(), s.layout.taskManagerOut(i))
+		pid, err := startDetached(argv, env, s.layout.flinkDir(), s.layout.taskManagerOut(i), homeMarker(s.cfg.Home))
 		if err != nil {
 			return started, fmt.Errorf("start Flink TaskManager: %w", err)
 		}
