@@ -1,21 +1,50 @@
 package verify
 
 import (
+	"bytes"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
-// kgoRecords builds n output records of the data contract for benchmarks.
-func kgoRecords(n int) []*kgo.Record {
+// seqWidth is the room a benchmark record leaves for its deviceSequenceNumber: the digits,
+// then spaces (JSON whitespace), so the number can be rewritten in place.
+const seqWidth = 10
+
+// sequencedRecords are output records of the data contract, one per device, whose
+// deviceSequenceNumber is rewritten in place, so a benchmark feeds distinct, growing sequence
+// numbers without building a record per iteration.
+type sequencedRecords struct {
+	recs []*kgo.Record
+	at   []int // where each record's sequence number starts in its value
+}
+
+// newSequencedRecords builds one record per device; device d is read from partition d % 2.
+func newSequencedRecords(devices int) *sequencedRecords {
 	now := time.Now().UTC()
 	ts := now.Format("2006-01-02T15:04:05.000Z")
-	out := make([]*kgo.Record, n)
-	for i := range out {
-		v := fmt.Sprintf(`{"eventId":"a4e5c2c6-1d2b-4b8e-9a0f-0b9f3f2d7c11","complexData":{"moreData0":57.739726013343247,"moreData1":12.345678901234567},"value":49.02278128887753,"deviceId":"contoso://device-id-%d","deviceSequenceNumber":%d,"type":"CO2","createdAt":"%s","enqueuedAt":"%s","processedAt":"%s"}`,
-			i%100, i/100, now.Format("2006-01-02T15:04:05.000000Z"), ts, ts)
-		out[i] = &kgo.Record{Value: []byte(v), Timestamp: now.Add(5 * time.Millisecond), Partition: int32(i % 2)}
+	key := []byte(`"deviceSequenceNumber":`)
+	s := &sequencedRecords{recs: make([]*kgo.Record, devices), at: make([]int, devices)}
+	for d := range devices {
+		v := fmt.Sprintf(`{"eventId":"a4e5c2c6-1d2b-4b8e-9a0f-0b9f3f2d7c11","complexData":{"moreData0":57.739726013343247,"moreData1":12.345678901234567},"value":49.02278128887753,"deviceId":"contoso://device-id-%d","deviceSequenceNumber":%-*d,"type":"CO2","createdAt":"%s","enqueuedAt":"%s","processedAt":"%s"}`,
+			d, seqWidth, 0, now.Format("2006-01-02T15:04:05.000000Z"), ts, ts)
+		s.recs[d] = &kgo.Record{Value: []byte(v), Timestamp: now.Add(5 * time.Millisecond), Partition: int32(d % 2)}
+		s.at[d] = bytes.Index(s.recs[d].Value, key) + len(key)
 	}
-	return out
+	return s
+}
+
+// record returns the i-th record of a stream that cycles through the devices: device
+// i % devices with sequence number i / devices, so every (device, seq) is new.
+func (s *sequencedRecords) record(i int) *kgo.Record {
+	d := i % len(s.recs)
+	r := s.recs[d]
+	slot := r.Value[s.at[d] : s.at[d]+seqWidth]
+	n := len(strconv.AppendInt(slot[:0], int64(i/len(s.recs)), 10))
+	for j := n; j < seqWidth; j++ {
+		slot[j] = ' '
+	}
+	return r
 }

@@ -7,32 +7,46 @@ import (
 	"time"
 )
 
+// heapHeld returns how much more heap is live after fill than before it, with what fill
+// returns kept alive until measured.
+func heapHeld(fill func() any) int64 {
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	keep := fill()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(keep)
+	return int64(after.HeapAlloc) - int64(before.HeapAlloc)
+}
+
+func deviceIDs(n int) [][]byte {
+	ids := make([][]byte, n)
+	for d := range ids {
+		ids[d] = []byte("contoso://device-id-" + strconv.Itoa(d))
+	}
+	return ids
+}
+
 // TestReconcileTenMillionEventsInBoundedMemory feeds 10 million input and output events over
 // 1,000 devices through the tracker and the reconciler and checks the heap they hold stays far
 // below the 1 GiB the design allows.
 func TestReconcileTenMillionEventsInBoundedMemory(t *testing.T) {
 	const devices, perDevice = 1000, 10_000
-	ids := make([][]byte, devices)
-	for d := range ids {
-		ids[d] = []byte("contoso://device-id-" + strconv.Itoa(d))
-	}
-	runtime.GC()
-	var before runtime.MemStats
-	runtime.ReadMemStats(&before)
+	ids := deviceIDs(devices)
 	tr, rec := newTracker(), newReconciler()
-	for seq := range int64(perDevice) {
-		for d := range devices {
-			rec.addInput(ids[d], seq)
-			rec.addOutput(ids[d], seq)
-			tr.add(ids[d], seq, int32(d%8))
+	held := heapHeld(func() any {
+		for seq := range int64(perDevice) {
+			for d := range devices {
+				rec.addInput(ids[d], seq)
+				rec.addOutput(ids[d], seq)
+				tr.add(ids[d], seq, int32(d%8))
+			}
 		}
-	}
-	runtime.GC()
-	var after runtime.MemStats
-	runtime.ReadMemStats(&after)
-	held := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+		return nil
+	})
 	res := rec.result()
-	if res.inputEvents != devices*perDevice || res.missing != 0 || tr.events != devices*perDevice {
+	if res != (reconciliation{inputEvents: devices * perDevice}) || tr.events != devices*perDevice || tr.missing(true) != 0 {
 		t.Fatalf("reconciliation of 10M events = %+v, tracker events %d", res, tr.events)
 	}
 	t.Logf("10M events: %.1f MB held by tracker + reconciler", float64(held)/1e6)
@@ -43,14 +57,96 @@ func TestReconcileTenMillionEventsInBoundedMemory(t *testing.T) {
 	runtime.KeepAlive(rec)
 }
 
+// TestReconcileMemoryFollowsEventsNotSequenceNumbers checks that memory grows with the events
+// in the window, not with how high their sequence numbers are: a window late in a long run,
+// and stray records with sequence numbers near maxSeq (dense per-sequence storage would need
+// gigabytes for either).
+func TestReconcileMemoryFollowsEventsNotSequenceNumbers(t *testing.T) {
+	const ghostSeq = 2_000_000_000
+	tests := []struct {
+		name             string
+		devices, events  int   // events per device, consecutive from first
+		first            int64 // first sequence number of every device
+		ghosts           int   // devices 0..ghosts-1 get one output record at ghostSeq+d
+		want             reconciliation
+		wantMissingFirst int64 // tracker's missing counted from each device's first
+		limit            int64
+	}{
+		{
+			name: "one ghost among normal events", devices: 1000, events: 1000, ghosts: 1,
+			want:             reconciliation{inputEvents: 1_000_000, unexpected: 1},
+			wantMissingFirst: ghostSeq + 1 - 1001,
+			limit:            64 << 20,
+		},
+		{
+			name: "a ghost on every device", devices: 1000, events: 1000, ghosts: 1000,
+			want:             reconciliation{inputEvents: 1_000_000, unexpected: 1000},
+			wantMissingFirst: 1000 * (ghostSeq - 1000), // device d: ghostSeq+d+1 wide, 1001 seen
+			limit:            64 << 20,
+		},
+		{
+			name: "late window of a long run", devices: 1000, events: 6000, first: 86_400_000,
+			want:  reconciliation{inputEvents: 6_000_000},
+			limit: 64 << 20,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.ghosts > 0 {
+				tt.wantMissingFirst += int64(tt.ghosts) * (int64(tt.ghosts) - 1) / 2
+			}
+			ids := deviceIDs(tt.devices)
+			tr, rec := newTracker(), newReconciler()
+			held := heapHeld(func() any {
+				for i := range int64(tt.events) {
+					seq := tt.first + i
+					for d := range tt.devices {
+						rec.addInput(ids[d], seq)
+						rec.addOutput(ids[d], seq)
+						tr.add(ids[d], seq, int32(d%8))
+					}
+					if i == int64(tt.events)/2 { // mid-stream, as a stray record would come
+						for d := range tt.ghosts {
+							rec.addOutput(ids[d], ghostSeq+int64(d))
+							tr.add(ids[d], ghostSeq+int64(d), int32(d%8))
+						}
+					}
+				}
+				return nil
+			})
+			if got := rec.result(); got != tt.want {
+				t.Errorf("reconciliation = %+v, want %+v", got, tt.want)
+			}
+			wantEvents := int64(tt.devices*tt.events + tt.ghosts)
+			if tr.events != wantEvents || tr.duplicates != 0 || tr.outOfOrder != int64(tt.ghosts) || tr.missing(false) != tt.wantMissingFirst {
+				t.Errorf("tracker events %d dups %d ooo %d missing %d; want %d 0 %d %d",
+					tr.events, tr.duplicates, tr.outOfOrder, tr.missing(false), wantEvents, tt.ghosts, tt.wantMissingFirst)
+			}
+			t.Logf("%d input events: %.1f MB held by tracker + reconciler", tt.devices*tt.events, float64(held)/1e6)
+			if held > tt.limit {
+				t.Errorf("held %.1f MB, want under %d MB", float64(held)/1e6, tt.limit>>20)
+			}
+			runtime.KeepAlive(tr)
+			runtime.KeepAlive(rec)
+		})
+	}
+}
+
 // BenchmarkVerifyRecord is the verifier's per-record cost on the output side: field
-// extraction, sequence tracking, reconciliation and three latency histograms.
+// extraction, sequence tracking, reconciliation and three latency histograms. Every record is
+// a new (device, seq) of 100 devices, so the tracker and the reconciler really insert.
 func BenchmarkVerifyRecord(b *testing.B) {
 	v := &verifier{cfg: DefaultConfig(), tracker: newTracker(), lat: newLatencyRecorder(), rec: newReconciler(), series: newIntervalRecorder(10 * time.Second)}
-	recs := kgoRecords(1000)
+	recs := newSequencedRecords(100)
 	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		v.add(recs[i%len(recs)])
+	i := 0
+	for b.Loop() {
+		v.add(recs.record(i))
+		i++
+	}
+	b.StopTimer()
+	if v.tracker.events != int64(i) || v.malformed != 0 {
+		b.Fatalf("%d records gave %d distinct events, %d malformed", i, v.tracker.events, v.malformed)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
 }

@@ -11,7 +11,9 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
-// maxSeq bounds the sequence numbers the tracker accepts (its bitsets grow with them).
+// maxSeq bounds the sequence numbers the verifier accepts; larger ones count as malformed.
+// The tracker and the reconciler store them as uint32 in Roaring bitmaps, whose memory grows
+// with the number of distinct sequence numbers, not with their size.
 const maxSeq = 1 << 31
 
 // OffsetRange is a partition's [Start, End) window.
