@@ -15,10 +15,12 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/kadm"
 
+	"github.com/streamscale/streamscale/internal/generate"
 	"github.com/streamscale/streamscale/internal/htmlreport"
 	"github.com/streamscale/streamscale/internal/hubmetrics"
 	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/runlog"
+	"github.com/streamscale/streamscale/internal/verify"
 )
 
 type hubReportOptions struct {
@@ -332,6 +334,9 @@ func writeReportFiles(ctx context.Context, f *Factory, opts *hubReportOptions, r
 	page := htmlreport.Report{Title: "streamscale broker traffic", Traffic: rec.Rows, Capacity: hubmetrics.Capacity{ThroughputUnits: rec.ThroughputUnits}}
 	if rec.Run != "" {
 		page.Title += " — run " + rec.Run
+		if err := addRunMeasurements(&page, local.RunsDir(opts.home), rec.Run); err != nil {
+			return err
+		}
 	}
 	htmlPath := opts.html
 	if htmlPath == "" {
@@ -361,5 +366,29 @@ func writeReportFiles(ctx context.Context, f *Factory, opts *hubReportOptions, r
 		return err
 	}
 	fmt.Fprintf(f.IO.ErrOut, "wrote %s\n", opts.png)
+	return nil
+}
+
+// addRunMeasurements puts a recorded run's generator summary and verification (latency
+// percentiles, and their series over time) on the page beside its traffic.
+func addRunMeasurements(page *htmlreport.Report, runsDir, id string) error {
+	r, err := runlog.Load(runsDir, id)
+	if err != nil {
+		return err
+	}
+	if len(r.Generated) > 0 {
+		var g generate.Summary
+		if err := json.Unmarshal(r.Generated, &g); err != nil {
+			return fmt.Errorf("run %s: corrupt generator summary in run.json: %w", id, err)
+		}
+		page.Generated = &g
+	}
+	if len(r.Verified) > 0 {
+		var v verify.Result
+		if err := json.Unmarshal(r.Verified, &v); err != nil {
+			return fmt.Errorf("run %s: corrupt verification in run.json: %w", id, err)
+		}
+		page.Verified = &v
+	}
 	return nil
 }

@@ -199,7 +199,7 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 	}
 
 	fails := res.Check(opts.checks)
-	page := htmlreport.Report{Title: "streamscale run " + rec.ID, Generated: gen, Verified: &res, Failures: fails}
+	page := htmlreport.Report{Title: "streamscale run " + rec.ID, Generated: gen, Verified: &res, Failures: fails, Checked: true}
 	if recording != nil {
 		page.Traffic, page.Capacity = recording.Rows, hubmetrics.Capacity{ThroughputUnits: recording.ThroughputUnits}
 		if !opts.asJSON {

@@ -11,7 +11,7 @@ import (
 )
 
 // Report is what the page shows. Every part is optional: `streamscale run` fills them all,
-// `streamscale report --html` only the traffic.
+// `streamscale report --html` the traffic, and with --run the run's measurements too.
 type Report struct {
 	// Title heads the page, e.g. "streamscale run 20261125-040000".
 	Title     string
@@ -19,6 +19,10 @@ type Report struct {
 	Verified  *verify.Result
 	// Failures are the failed checks, empty when the run passed (only with Verified).
 	Failures []verify.Failure
+	// Checked says Failures is the outcome of the run's checks, so the page shows a PASS or
+	// FAIL verdict; a page drawn later from a recorded run (report --run) knows the
+	// measurements but not the thresholds, and shows none.
+	Checked bool
 	// Traffic is the broker's per-interval hub table; Capacity draws its MAX VALUE lines.
 	Traffic  []hubmetrics.Row
 	Capacity hubmetrics.Capacity
@@ -34,7 +38,7 @@ td:first-child,th:first-child{text-align:left}.pass{color:#186a3b}.fail{color:#a
 </style></head><body>
 <h1>{{.Title}}</h1>
 {{with .Verified}}
-{{if $.Failures}}<p class="fail" id="verdict">FAIL{{range $.Failures}}<br>{{.}}{{end}}</p>{{else}}<p class="pass" id="verdict">PASS: every check held.</p>{{end}}
+{{if $.Checked}}{{if $.Failures}}<p class="fail" id="verdict">FAIL{{range $.Failures}}<br>{{.}}{{end}}</p>{{else}}<p class="pass" id="verdict">PASS: every check held.</p>{{end}}{{end}}
 <h2>Verification</h2>
 <table>
 <tr><td>input events</td><td>{{.InputEvents}}</td></tr>

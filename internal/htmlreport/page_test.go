@@ -13,7 +13,7 @@ import (
 )
 
 func sampleRun() Report {
-	r := Report{Title: "streamscale run 20261125-040000", Generated: &generate.Summary{TargetRate: 1000}, Verified: &verify.Result{}}
+	r := Report{Title: "streamscale run 20261125-040000", Generated: &generate.Summary{TargetRate: 1000}, Verified: &verify.Result{}, Checked: true}
 	base := time.Date(2026, 11, 25, 4, 0, 0, 0, time.UTC)
 	for i := range 6 {
 		start := base.Add(time.Duration(i) * 10 * time.Second)
@@ -58,6 +58,33 @@ func TestWriteDrawsEveryChart(t *testing.T) {
 	}
 	if !strings.Contains(page, `id="verdict">PASS`) {
 		t.Error("a run without failures is not marked PASS")
+	}
+}
+
+func TestVerdictOnlyWhenChecked(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		checked  bool
+		failures []verify.Failure
+		want     string
+	}{
+		{"checked, passed", true, nil, `id="verdict">PASS`},
+		{"checked, failed", true, []verify.Failure{{Check: "missing", Measured: "3", Threshold: "0"}}, `id="verdict">FAIL`},
+		{"recorded run drawn later", false, nil, ""},
+	} {
+		r := sampleRun()
+		r.Checked, r.Failures = tt.checked, tt.failures
+		var b bytes.Buffer
+		if err := Write(&b, r); err != nil {
+			t.Fatal(err)
+		}
+		page := b.String()
+		if tt.want == "" && strings.Contains(page, `id="verdict"`) {
+			t.Errorf("%s: page shows a verdict without knowing the checks", tt.name)
+		}
+		if tt.want != "" && !strings.Contains(page, tt.want) {
+			t.Errorf("%s: page lacks %s", tt.name, tt.want)
+		}
 	}
 }
 
