@@ -69,7 +69,7 @@ func TestVerdictOnlyWhenChecked(t *testing.T) {
 		want     string
 	}{
 		{"checked, passed", true, nil, `id="verdict">PASS`},
-		{"checked, failed", true, []verify.Failure{{Check: "missing", Measured: "3", Threshold: "0"}}, `id="verdict">FAIL`},
+		{"checked, failed", true, []verify.Failure{{Check: "missing", Measured: 3, Threshold: 0}}, `id="verdict">FAIL`},
 		{"recorded run drawn later", false, nil, ""},
 	} {
 		r := sampleRun()
