@@ -172,6 +172,39 @@ func TestGenerateFlags(t *testing.T) {
 	}
 }
 
+// TestConnOrKeepsSecurity: verifying a recorded run connects to the run's brokers unless the
+// user named a Kafka, and keeps the TLS/SASL flags (it once dropped them).
+func TestConnOrKeepsSecurity(t *testing.T) {
+	run := []string{"recorded:9093"}
+	tests := []struct {
+		name  string
+		flag  string
+		env   map[string]string
+		want  string
+		noTLS bool
+	}{
+		{name: "run's brokers", want: "recorded:9093"},
+		{name: "flag wins", flag: "flag:1", want: "flag:1"},
+		{name: "environment wins", env: map[string]string{"STREAMSCALE_BROKERS": "env:2"}, want: "env:2"},
+		{name: "Event Hubs wins", env: map[string]string{"EVENTHUB_CONNECTION_STRING": "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=eA=="}, want: "ns.servicebus.windows.net:9093"},
+	}
+	for _, tt := range tests {
+		f, _, _ := testFactory()
+		f.Getenv = func(k string) string { return tt.env[k] }
+		c := newConnFlags(f)
+		c.home = t.TempDir()
+		c.brokers = tt.flag
+		c.security.TLS = true
+		conn, err := c.connOr(run)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if conn.Brokers[0] != tt.want || !conn.TLS {
+			t.Errorf("%s: connOr = %s, want brokers %s with TLS", tt.name, conn.Describe(), tt.want)
+		}
+	}
+}
+
 func TestConnFlagsEventHubsFromEnvironment(t *testing.T) {
 	const secret = "c2VjcmV0LWtleS12YWx1ZQ=="
 	f, _, _ := testFactory()

@@ -104,6 +104,18 @@ func (c *connFlags) conn() (kafkaconn.Conn, error) {
 	return conn, nil
 }
 
+// connOr resolves the connection like conn, except that where the user named no Kafka of
+// their own it connects to fallback (e.g. the brokers a recorded run used), still with the
+// TLS and SASL flags.
+func (c *connFlags) connOr(fallback []string) (kafkaconn.Conn, error) {
+	if c.external() || len(fallback) == 0 {
+		return c.conn()
+	}
+	cp := *c
+	cp.brokers = strings.Join(fallback, ",")
+	return cp.conn()
+}
+
 // password reads the SASL password from --sasl-password-file or STREAMSCALE_SASL_PASSWORD.
 func (c *connFlags) password() (string, error) {
 	if c.passwordFile != "" {

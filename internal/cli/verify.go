@@ -104,9 +104,14 @@ func verifyRun(ctx context.Context, f *Factory, opts *verifyOptions) error {
 	if timed && (opts.fromBeginning || opts.run != "") {
 		return flagErrorf(errors.New("--from/--to, --run and --from-beginning each choose the window: give one"))
 	}
-	conn, err := opts.conn.conn()
-	if err != nil {
-		return err
+	var (
+		conn kafkaconn.Conn
+		err  error
+	)
+	if timed || opts.fromBeginning {
+		if conn, err = opts.conn.conn(); err != nil {
+			return err
+		}
 	}
 	if timed {
 		if err := timeWindow(ctx, conn, opts, &cfg, time.Now(), f); err != nil {
@@ -125,8 +130,9 @@ func verifyRun(ctx context.Context, f *Factory, opts *verifyOptions) error {
 		}
 		cfg.Topic, cfg.Bounds, cfg.SequencesStartAtZero = r.Out.Topic, boundsOf(r.Out), true
 		cfg.InputTopic, cfg.InputBounds = r.In.Topic, boundsOf(r.In)
-		if opts.conn.brokers == "" && len(r.Brokers) > 0 {
-			conn = kafkaconn.Conn{Brokers: r.Brokers}
+		// The run's own brokers, unless the user named others; TLS/SASL flags apply either way.
+		if conn, err = opts.conn.connOr(r.Brokers); err != nil {
+			return err
 		}
 		fmt.Fprintf(f.IO.ErrOut, "verifying run %s: %d records of %q\n", r.ID, r.Out.Records(), r.Out.Topic)
 	}
