@@ -5,6 +5,7 @@ package integration
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -109,8 +110,11 @@ func TestIntegrationVerifyCatchesInjectedFaults(t *testing.T) {
 	cleanIn := window(in0, in1)
 	out1 := waitOut(out0, records(cleanIn))
 	clean := check(cleanIn, window(out0, out1))
-	if clean.InputEvents != 2000 || clean.Missing != 0 || clean.Unexpected != 0 || clean.Duplicates != 0 || clean.OutOfOrder != 0 || clean.SourceDuplicates == 0 {
+	if clean.InputEvents != 2000 || clean.Missing != 0 || clean.Unexpected != 0 || clean.Duplicates != 0 || clean.OutOfOrder != 0 || clean.SourceDuplicates == 0 || clean.CreateTimeRecords != 0 {
 		t.Fatalf("clean window: %+v", clean)
+	}
+	if fails := clean.Check(verify.DefaultChecks()); len(fails) != 0 {
+		t.Fatalf("the clean window failed the default checks: %v", fails)
 	}
 
 	// Read the clean output back to have records to replay.
@@ -171,5 +175,36 @@ func TestIntegrationVerifyCatchesInjectedFaults(t *testing.T) {
 	}
 	if fails := res.Check(verify.DefaultChecks()); len(fails) == 0 {
 		t.Fatal("the default checks passed a window with 500 missing events")
+	}
+
+	// Producer timestamps: the same output records in a topic left at the default
+	// CreateTime carry the relay's clock, not the broker's append time; verify must say so.
+	const createTime = "faults-createtime-out"
+	if _, err := kafkaconn.EnsureTopics(ctx, cl, []kafkaconn.TopicSpec{{Name: createTime, Partitions: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range replay[:3] {
+		if err := cl.ProduceSync(ctx, &kgo.Record{Topic: createTime, Key: r.Key, Value: r.Value}).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	vcl, err := kafkaconn.Conn{Brokers: []string{st.Kafka.Bootstrap}}.NewClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer vcl.Close()
+	cfg := verify.DefaultConfig()
+	cfg.Topic, cfg.Bounds = createTime, map[int32]verify.OffsetRange{0: {Start: 0, End: 3}}
+	ct, err := verify.Run(ctx, vcl, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ct.CreateTimeRecords != 3 {
+		t.Fatalf("records in a CreateTime topic: createTimeRecords = %d, want 3", ct.CreateTimeRecords)
+	}
+	checks := verify.DefaultChecks()
+	checks.AllowMissing = true
+	if fails := ct.Check(checks); len(fails) != 1 || !strings.Contains(fails[0].Check, "CreateTime") {
+		t.Fatalf("checks on producer-stamped records = %v, want one failure naming CreateTime", fails)
 	}
 }

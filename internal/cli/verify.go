@@ -83,6 +83,7 @@ func addCheckFlags(fs *pflag.FlagSet, c *verify.Checks) {
 	fs.Float64Var(&c.MaxDuplicateFraction, "max-duplicate-fraction", -1, "fail if duplicates made by the pipeline exceed this share of events; 0 demands exactly once (negative: off)")
 	fs.Float64Var(&c.MaxOutOfOrderFraction, "max-out-of-order-fraction", -1, "fail if more than this share of records go backwards in a device's sequence (negative: off)")
 	fs.BoolVar(&c.AllowMissing, "allow-missing", false, "do not fail on missing events")
+	fs.BoolVar(&c.AllowCreateTime, "allow-create-time", false, "do not fail when output records carry the producer's timestamp (a CreateTime topic) instead of the broker's append time")
 }
 
 // reportChecks prints one line per failed check and returns ErrSilent when any failed.

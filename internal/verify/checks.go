@@ -18,6 +18,9 @@ type Checks struct {
 	MaxOutOfOrderFraction float64
 	// AllowMissing turns off the zero-missing check.
 	AllowMissing bool
+	// AllowCreateTime turns off the check that every output record carries the broker's
+	// append time (LogAppendTime), without which the latencies are not the broker's.
+	AllowCreateTime bool
 }
 
 // DefaultChecks demand no missing event and every record carrying both added fields, and
@@ -50,6 +53,9 @@ func (r Result) Check(c Checks) []Failure {
 	}
 	if r.Unexpected > 0 {
 		fail("unexpected events (never in the input)", float64(r.Unexpected), 0)
+	}
+	if !c.AllowCreateTime && r.CreateTimeRecords > 0 {
+		fail("records stamped by the producer (CreateTime), not the broker: give the output topic message.timestamp.type=LogAppendTime", float64(r.CreateTimeRecords), 0)
 	}
 	if c.MinRate > 0 && r.SteadyRatePerSec < c.MinRate {
 		fail("min steady rate (records/s, slowest inner interval)", r.SteadyRatePerSec, c.MinRate)

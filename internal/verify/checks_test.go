@@ -19,6 +19,8 @@ func TestChecks(t *testing.T) {
 		{"exactly once demanded", func(r *Result, c *Checks) { r.Duplicates, c.MaxDuplicateFraction = 1, 0 }, "max duplicate fraction"},
 		{"duplicates tolerated", func(r *Result, c *Checks) { r.Duplicates, c.MaxDuplicateFraction = 1, 0.01 }, ""},
 		{"out of order", func(r *Result, c *Checks) { r.OutOfOrder, c.MaxOutOfOrderFraction = 5, 0.001 }, "max out-of-order fraction"},
+		{"producer timestamps", func(r *Result, _ *Checks) { r.CreateTimeRecords = 1000 }, "records stamped by the producer (CreateTime), not the broker: give the output topic message.timestamp.type=LogAppendTime"},
+		{"producer timestamps allowed", func(r *Result, c *Checks) { r.CreateTimeRecords, c.AllowCreateTime = 1000, true }, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

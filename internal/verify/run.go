@@ -85,6 +85,10 @@ type Result struct {
 	// Intervals is the output rate and pipeline latency per Config.Interval, by the output
 	// records' timestamps.
 	Intervals []Interval `json:"intervals"`
+	// CreateTimeRecords counts output records whose timestamp the producer set (a topic with
+	// message.timestamp.type=CreateTime) rather than the broker on append: their pipeline and
+	// end-to-end latencies read the relay's clock, not the broker's, and understate the truth.
+	CreateTimeRecords int64 `json:"createTimeRecords"`
 }
 
 // Run reads cfg.Topic with client (a plain client: Run adds the partitions to consume) and
@@ -217,6 +221,10 @@ func startConsuming(ctx context.Context, client *kgo.Client, topic string, bound
 	return remaining, parts, nil
 }
 
+// logAppendTime is the record batch timestamp type of a broker-stamped record (Kafka's
+// attributes bit 3; 0 is CreateTime).
+const logAppendTime = 1
+
 type verifier struct {
 	cfg            Config
 	rec            *reconciler
@@ -229,6 +237,7 @@ type verifier struct {
 	malformed      int64
 	missingFields  int64
 	outside        int64
+	createTime     int64
 	first, last    time.Time
 }
 
@@ -240,6 +249,9 @@ func (v *verifier) add(r *kgo.Record) {
 		return
 	}
 	v.records++
+	if r.Attrs.TimestampType() != logAppendTime {
+		v.createTime++
+	}
 	if v.first.IsZero() || r.Timestamp.Before(v.first) {
 		v.first = r.Timestamp
 	}
@@ -285,7 +297,7 @@ func (v *verifier) result() Result {
 		MissingFields: v.missingFields, Devices: len(v.tracker.devices),
 		FirstTimestamp: v.first.UTC(), LastTimestamp: v.last.UTC(),
 		LatencyMs: v.lat.result(), NegativeLatencies: v.lat.negative, Intervals: v.series.series(v.first, v.last),
-		OutsideWindow: v.outside, LatenciesOverADay: v.lat.overDay,
+		OutsideWindow: v.outside, LatenciesOverADay: v.lat.overDay, CreateTimeRecords: v.createTime,
 	}
 	if v.rec != nil {
 		rc := v.rec.result()

@@ -46,6 +46,9 @@ func (r Result) WriteText(w io.Writer) error {
 	if r.NegativeLatencies > 0 {
 		fmt.Fprintf(tw, "negative latencies (clock skew or CreateTime topic)\t%d\n", r.NegativeLatencies)
 	}
+	if r.CreateTimeRecords > 0 {
+		fmt.Fprintf(tw, "records with producer timestamps (CreateTime topic)\t%d\n", r.CreateTimeRecords)
+	}
 	if r.LatenciesOverADay > 0 {
 		fmt.Fprintf(tw, "latencies over a day (counted as a day)\t%d\n", r.LatenciesOverADay)
 	}
