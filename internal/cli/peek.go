@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -104,6 +105,7 @@ func peekRun(ctx context.Context, w io.Writer, opts *peekOptions) error {
 			pctx, cancel = context.WithTimeout(ctx, opts.timeout)
 		}
 		fs := cl.PollFetches(pctx)
+		timedOut := pctx.Err() != nil // read before cancel, which sets it
 		cancel()
 		if ctx.Err() != nil {
 			if opts.follow && errors.Is(ctx.Err(), context.Canceled) {
@@ -111,8 +113,13 @@ func peekRun(ctx context.Context, w io.Writer, opts *peekOptions) error {
 			}
 			return ctx.Err()
 		}
-		if pctx.Err() != nil {
+		if timedOut && fs.NumRecords() == 0 {
 			return fmt.Errorf("peek %q: no records arrived within %s", opts.topic, opts.timeout)
+		}
+		for _, fe := range fs.Errors() {
+			if !errors.Is(fe.Err, context.DeadlineExceeded) && !errors.Is(fe.Err, context.Canceled) {
+				return fmt.Errorf("peek %q partition %d: %w", fe.Topic, fe.Partition, fe.Err)
+			}
 		}
 		fs.EachRecord(func(r *kgo.Record) {
 			if !opts.follow {
@@ -139,10 +146,11 @@ func printRecord(w io.Writer, r *kgo.Record, raw bool) {
 	for _, h := range r.Headers {
 		fmt.Fprintf(w, "   header %s=%q\n", h.Key, h.Value)
 	}
-	var v any
-	if json.Unmarshal(r.Value, &v) == nil {
-		b, _ := json.MarshalIndent(v, "   ", "  ")
-		fmt.Fprintf(w, "   %s\n", b)
+	// json.Indent keeps the fields in their order and every number as written (a decode and
+	// re-encode would sort the keys and round the sample's 17-digit doubles).
+	var b bytes.Buffer
+	if json.Valid(r.Value) && json.Indent(&b, r.Value, "   ", "  ") == nil {
+		fmt.Fprintf(w, "   %s\n", b.Bytes())
 		return
 	}
 	fmt.Fprintf(w, "   %q\n", r.Value)
