@@ -137,6 +137,17 @@ func TestIntegrationCLIRun(t *testing.T) {
 		t.Fatalf("verify of the second run exited %d: %+v\n%s\n%s", code, res, vout, verr)
 	}
 
+	// A failed check: exit 1 and one line with the measured value and the threshold.
+	_, verr, code = c.run(ctx, "verify", "--max-p99-ms", "0.001")
+	if code != 1 || !strings.Contains(verr, "FAIL max pipeline p99 (ms): measured ") || !strings.Contains(verr, "threshold 0.001") {
+		t.Fatalf("verify with an unreachable p99 exited %d, want 1 and a FAIL line:\n%s", code, verr)
+	}
+	// peek shows the relayed records with their added fields.
+	pout, perr, code := c.run(ctx, "peek", "-n", "1")
+	if code != 0 || strings.Count(pout, "── out/") != 2 || !strings.Contains(pout, `"enqueuedAt": "`) || !strings.Contains(pout, `"processedAt": "`) {
+		t.Fatalf("peek exited %d, want the latest record of each of the 2 partitions:\n%s\n%s", code, pout, perr)
+	}
+
 	checkRecordedTraffic(ctx, t, c)
 	checkTimeWindowVerify(ctx, t, c)
 
