@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -78,7 +77,7 @@ against the MAX VALUE lines); --png renders that page with headless Chromium for
 			var rec hubmetrics.Recording
 			var err error
 			if opts.stored() {
-				rec, err = storedRows(opts, time.Now())
+				rec, err = storedRows(cmd.Context(), opts, time.Now())
 			} else {
 				rec, err = liveRows(cmd.Context(), f, opts)
 			}
@@ -214,7 +213,7 @@ func hubReportRun(ctx context.Context, w io.Writer, src hubmetrics.Source, opts 
 
 // storedRows reads the rows `streamscale run` recorded: one run's (--run) or every run's that
 // overlap --from/--to, regrouped to --interval when given.
-func storedRows(opts *hubReportOptions, now time.Time) (hubmetrics.Recording, error) {
+func storedRows(ctx context.Context, opts *hubReportOptions, now time.Time) (hubmetrics.Recording, error) {
 	from, err := parseWhen(opts.from, now)
 	if err != nil {
 		return hubmetrics.Recording{}, flagErrorf(fmt.Errorf("--from: %w", err))
@@ -227,39 +226,14 @@ func storedRows(opts *hubReportOptions, now time.Time) (hubmetrics.Recording, er
 		return hubmetrics.Recording{}, flagErrorf(fmt.Errorf("--to %s is not after --from %s", to.Format(time.RFC3339), from.Format(time.RFC3339)))
 	}
 	runsDir := local.RunsDir(opts.home)
-	ids, err := runIDs(runsDir, opts.run)
+	var hist hubmetrics.History = runlog.TrafficHistory{Dir: runsDir, Run: opts.run}
+	out, err := hist.Rows(ctx, from, to)
 	if err != nil {
 		return hubmetrics.Recording{}, err
-	}
-	var out hubmetrics.Recording
-	for _, id := range ids {
-		r, err := runlog.Load(runsDir, id)
-		if err != nil {
-			return hubmetrics.Recording{}, err
-		}
-		if len(r.Traffic) == 0 {
-			if opts.run != "" {
-				return hubmetrics.Recording{}, fmt.Errorf("run %s recorded no broker traffic (it ran against another Kafka, or with a streamscale before the hub table was recorded)", id)
-			}
-			continue
-		}
-		var rec hubmetrics.Recording
-		if err := json.Unmarshal(r.Traffic, &rec); err != nil {
-			return hubmetrics.Recording{}, fmt.Errorf("run %s: corrupt traffic in run.json: %w", id, err)
-		}
-		if out.Interval == 0 || rec.Interval > out.Interval {
-			out.Interval = rec.Interval
-		}
-		out.ThroughputUnits = max(out.ThroughputUnits, rec.ThroughputUnits)
-		if opts.run != "" {
-			out.Run = id
-		}
-		out.Rows = append(out.Rows, hubmetrics.Window(rec.Rows, from, to)...)
 	}
 	if len(out.Rows) == 0 {
 		return hubmetrics.Recording{}, fmt.Errorf("no recorded broker traffic %s in %s: only what `streamscale run` sampled is kept; for live figures drop --run/--from/--to", describeWindow(from, to), runsDir)
 	}
-	sort.SliceStable(out.Rows, func(i, j int) bool { return out.Rows[i].Start.Before(out.Rows[j].Start) })
 	if opts.intervalSet && time.Duration(out.Interval) < opts.interval {
 		out.Rows = hubmetrics.Regroup(out.Rows, opts.interval)
 		out.Interval = hubmetrics.Duration(opts.interval)
@@ -268,21 +242,6 @@ func storedRows(opts *hubReportOptions, now time.Time) (hubmetrics.Recording, er
 		out.ThroughputUnits = opts.units
 	}
 	return out, nil
-}
-
-// runIDs is the one run asked for ("last" resolves to the latest), or every recorded run.
-func runIDs(runsDir, run string) ([]string, error) {
-	switch run {
-	case "":
-		return runlog.List(runsDir)
-	case "last":
-		r, err := runlog.Last(runsDir)
-		if err != nil {
-			return nil, err
-		}
-		return []string{r.ID}, nil
-	}
-	return []string{run}, nil
 }
 
 func describeWindow(from, to time.Time) string {
