@@ -25,9 +25,24 @@ const (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go onSignals(sigs, cancel, func() {
+		fmt.Fprintln(os.Stderr, "streamscale: interrupted again, quitting without waiting")
+		os.Exit(exitCancelled)
+	})
 	os.Exit(run(ctx))
+}
+
+// onSignals cancels the command on the first SIGINT/SIGTERM, so that it stops and cleans up
+// (the generator flushes what is in flight, with a bound), and calls quit on the second: a
+// user who does not want to wait is not ignored.
+func onSignals(sigs <-chan os.Signal, cancel context.CancelFunc, quit func()) {
+	<-sigs
+	cancel()
+	<-sigs
+	quit()
 }
 
 func run(ctx context.Context) int {

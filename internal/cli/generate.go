@@ -143,8 +143,9 @@ func newGenerateCmd(f *Factory, runF func(context.Context, *genFlags) error) *co
 		Long: `Send JSON events of the Azure sample's schema (eventId, complexData with 23 doubles, value,
 deviceId, deviceSequenceNumber, type, createdAt; about 950 bytes), keyed by deviceId, at an
 exact rate. The schedule is open loop: each event has an intended send time and a slow broker
-shows up as send lag, not as a lower rate. Ctrl-C flushes what is in flight and prints the
-summary.`,
+shows up as send lag, not as a lower rate. Ctrl-C stops sending at once, waits up to 30 s for
+the records in flight and prints the summary (records still unacknowledged then are reported
+as abandoned); a second Ctrl-C quits without waiting.`,
 		Example: `  streamscale generate --rate 5000 --duration 2m
   streamscale generate --count 10000 --seed 42 --json
   streamscale generate --tier 10 --instance 0 --instances 5   # one of the sample's 5 simulators`,
@@ -213,6 +214,9 @@ func writeGenerateSummary(w io.Writer, s generate.Summary) {
 		s.Events, s.DuplicatesSent, s.Elapsed, s.AchievedRate, s.TargetRate, s.MeanRecordBytes, s.Errors)
 	fmt.Fprintf(w, "send lag ms         p50 %.2f  p99 %.2f  p99.9 %.2f  max %.2f\n", s.SendLagMs.P50, s.SendLagMs.P99, s.SendLagMs.P999, s.SendLagMs.Max)
 	fmt.Fprintf(w, "produce latency ms  p50 %.2f  p99 %.2f  p99.9 %.2f  max %.2f\n", s.ProduceLatencyMs.P50, s.ProduceLatencyMs.P99, s.ProduceLatencyMs.P999, s.ProduceLatencyMs.Max)
+	if s.Abandoned > 0 {
+		fmt.Fprintf(w, "abandoned %d records the broker had not acknowledged when sending stopped (they may or may not be in the topic)\n", s.Abandoned)
+	}
 }
 
 func writeJSON(w io.Writer, v any) {

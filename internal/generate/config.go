@@ -40,6 +40,9 @@ type Config struct {
 	Instance, Instances int
 	// ProgressInterval between progress lines (default 10s).
 	ProgressInterval time.Duration
+	// FlushTimeout bounds the wait for records in flight when sending ends or is interrupted
+	// (default 30s); records still unacknowledged then are abandoned and counted as such.
+	FlushTimeout time.Duration
 }
 
 // DefaultConfig returns the defaults documented on Config.
@@ -47,7 +50,7 @@ func DefaultConfig() Config {
 	return Config{
 		Topic: "in", Rate: 1000, Duration: time.Minute, Devices: 1000,
 		DuplicateFraction: 0.001, DeviceIDPrefix: event.DefaultDevicePrefix,
-		Instances: 1, ProgressInterval: 10 * time.Second,
+		Instances: 1, ProgressInterval: 10 * time.Second, FlushTimeout: 30 * time.Second,
 	}
 }
 
@@ -78,6 +81,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("ramp: %s must be shorter than the duration %s", c.Ramp, c.Duration)
 	case c.ProgressInterval <= 0:
 		return fmt.Errorf("progress-interval: %s must be positive", c.ProgressInterval)
+	case c.FlushTimeout <= 0:
+		return fmt.Errorf("flush-timeout: %s must be positive", c.FlushTimeout)
 	}
 	return nil
 }

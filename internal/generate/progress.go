@@ -48,6 +48,17 @@ func (p *progress) maybePrint(now time.Time, st *stats) {
 	fmt.Fprintln(p.w, line)
 }
 
+// note prints msg on a line of its own (on a terminal, in place of the progress line).
+func (p *progress) note(msg string) {
+	if p.w == nil {
+		return
+	}
+	if p.tty {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+	fmt.Fprintln(p.w, msg)
+}
+
 func (p *progress) final(sum Summary) {
 	if p.w == nil {
 		return
@@ -56,4 +67,7 @@ func (p *progress) final(sum Summary) {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
 	fmt.Fprintf(p.w, "sent %d events (+%d duplicates) in %.1fs: %.0f events/s\n", sum.Events, sum.DuplicatesSent, sum.Elapsed, sum.AchievedRate)
+	if sum.Abandoned > 0 {
+		fmt.Fprintf(p.w, "abandoned %d records the broker had not acknowledged (they may or may not be in the topic)\n", sum.Abandoned)
+	}
 }

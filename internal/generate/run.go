@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -22,9 +23,11 @@ import (
 const tick = time.Millisecond
 
 // Run sends events with client (which carries the producer settings) until Count events or
-// Duration have passed, or ctx ends. On ctx's end it stops scheduling, waits for what is in
-// flight (up to 30 s) and returns the summary with ctx's error. When every record failed it
-// returns an error that names the cause.
+// Duration have passed, or ctx ends. On ctx's end it stops sending at once (also when the
+// client's buffer is full and the broker does not answer), waits for what is in flight (up to
+// FlushTimeout) and returns the summary with ctx's error; records still unacknowledged then are
+// counted in Summary.Abandoned. When every record failed it returns an error that names the
+// cause.
 func Run(ctx context.Context, client *kgo.Client, cfg Config, progress io.Writer) (Summary, error) {
 	if err := cfg.Validate(); err != nil {
 		return Summary{}, err
@@ -38,7 +41,10 @@ func Run(ctx context.Context, client *kgo.Client, cfg Config, progress io.Writer
 		dupRNG: rand.New(rand.NewPCG(seed, 0xd1b54a32d192ed03)), stats: newStats(),
 		devices: cfg.ownedDevices(),
 		pool:    sync.Pool{New: func() any { b := make([]byte, 0, 1200); return &b }},
+		space:   make(chan struct{}, 1),
 	}
+	g.maxBuffered, _ = client.OptValue(kgo.MaxBufferedRecords).(int64)
+	g.maxBufferedBytes, _ = client.OptValue(kgo.MaxBufferedBytes).(int64)
 	g.seqs = make([]int64, len(g.devices))
 	if err := prepare(ctx, client, cfg.Topic); err != nil {
 		return Summary{}, err
@@ -84,6 +90,20 @@ type generator struct {
 	seqs     []int64
 	pool     sync.Pool
 	lastSend time.Time
+	prog     *progress
+	// recCtx is the context records are produced with: ctx without its cancellation, so that
+	// on Ctrl-C what was handed to the client is still delivered (Run flushes it) rather than
+	// failed with "context canceled".
+	recCtx context.Context
+
+	// The client's buffer limits. A Produce into a full buffer blocks until the broker
+	// answers, and does not see ctx (records carry recCtx), so send waits for space itself.
+	maxBuffered, maxBufferedBytes int64
+	// inFlight counts records handed to the client whose promise has not fired.
+	inFlight atomic.Int64
+	// waiting is set while send waits for space; promises then signal space.
+	waiting atomic.Bool
+	space   chan struct{}
 }
 
 func (g *generator) run(ctx context.Context, progress io.Writer) (Summary, error) {
@@ -94,6 +114,8 @@ func (g *generator) run(ctx context.Context, progress io.Writer) (Summary, error
 		end = start.Add(g.cfg.Duration)
 	}
 	prog := newProgress(progress, g.cfg.ProgressInterval, start)
+	g.prog = prog
+	g.recCtx = context.WithoutCancel(ctx)
 	var k int64
 	timer := time.NewTimer(0)
 	defer timer.Stop()
@@ -117,7 +139,11 @@ loop:
 			if !end.IsZero() && !intended.Before(end) {
 				break loop
 			}
-			g.send(ctx, k, intended)
+			if !g.send(ctx, k, intended, end) {
+				// ctx ended, or the run's time ran out, while the client's buffer was full.
+				runErr = ctx.Err()
+				break loop
+			}
 		}
 		prog.maybePrint(now, g.stats)
 		if g.cfg.Unlimited {
@@ -143,16 +169,17 @@ loop:
 		// A counted run ends with its last event; the tick after it is not part of the run.
 		elapsed = sched.Offset(k-1) + sched.Offset(1) + max(g.lastSend.Sub(start.Add(sched.Offset(k-1))), 0)
 	}
-	flushCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	defer cancel()
-	if err := g.client.Flush(flushCtx); err != nil && runErr == nil {
-		runErr = fmt.Errorf("flush: records still unacknowledged after 30 s: %w", err)
-	}
+	flushErr := g.flush(ctx, runErr != nil)
 	sum := g.stats.summary(elapsed, g.cfg.Rate)
+	sum.Abandoned = sum.Records - sum.Acked - sum.Errors
 	if g.cfg.Unlimited {
 		sum.TargetRate = 0
 	}
 	prog.final(sum)
+	if runErr == nil && flushErr != nil {
+		runErr = fmt.Errorf("%d records still unacknowledged after %s were abandoned (they may or may not be in the topic): %w",
+			sum.Abandoned, g.cfg.FlushTimeout, flushErr)
+	}
 	if runErr == nil && sum.Records > 0 && sum.Acked == 0 {
 		runErr = fmt.Errorf("no record was acknowledged: %s", plainError(g.stats.firstError, g.cfg.Topic))
 	}
@@ -160,6 +187,41 @@ loop:
 		runErr = shortfall(sum, g.cfg)
 	}
 	return sum, runErr
+}
+
+// flush waits up to FlushTimeout for the records in flight. It says so on the progress writer
+// at once when the run was interrupted (so the user knows why it does not end yet), otherwise
+// once the wait passes a second.
+func (g *generator) flush(ctx context.Context, interrupted bool) error {
+	flushCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), g.cfg.FlushTimeout)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- g.client.Flush(flushCtx) }()
+	noteAfter := time.Second
+	if interrupted && g.inFlight.Load() > 0 {
+		noteAfter = 0
+	}
+	note := time.NewTimer(noteAfter)
+	defer note.Stop()
+	var err error
+	select {
+	case err = <-done:
+	case <-note.C:
+		if n := g.inFlight.Load(); n > 0 {
+			// The wait is already bounded, so a first Ctrl-C does not cut it short; the
+			// command quits on a second one.
+			quit := "Ctrl-C twice"
+			if interrupted {
+				quit = "Ctrl-C again"
+			}
+			g.prog.note(fmt.Sprintf("stopping: waiting up to %s for %d records in flight (%s to quit without them)", g.cfg.FlushTimeout, n, quit))
+		}
+		err = <-done
+	}
+	if err != nil {
+		return fmt.Errorf("flush: %w", err)
+	}
+	return nil
 }
 
 // shortfallSlack is how far behind its schedule a run may end without that counting as a
@@ -199,36 +261,94 @@ func (e *ShortfallError) Error() string {
 		e.Achieved, 100*(1-e.Achieved/e.Target), e.Target)
 }
 
-// send encodes and produces event k (and, by chance, its byte-identical duplicate).
-func (g *generator) send(ctx context.Context, k int64, intended time.Time) {
+// send encodes and produces event k (and, by chance, its byte-identical duplicate). It returns
+// false, having sent nothing more, when ctx ends or deadline (when not zero) passes while it
+// waits for room in the client's buffer.
+func (g *generator) send(ctx context.Context, k int64, intended, deadline time.Time) bool {
 	i := int(k % int64(len(g.devices)))
 	device := g.devices[i]
+	bp := g.pool.Get().(*[]byte)
+	key := g.enc.AppendKey(make([]byte, 0, len(g.cfg.DeviceIDPrefix)+8), device)
+	if !g.waitForSpace(ctx, len(key)+1200, deadline) {
+		g.pool.Put(bp)
+		return false
+	}
 	seq := g.seqs[i]
 	g.seqs[i]++
 	now := time.Now()
 	g.lastSend = now
-	bp := g.pool.Get().(*[]byte)
 	*bp = g.enc.Append((*bp)[:0], device, seq, now.UnixMicro())
-	key := g.enc.AppendKey(make([]byte, 0, len(g.cfg.DeviceIDPrefix)+8), device)
 	dup := g.cfg.DuplicateFraction > 0 && g.dupRNG.Float64() < g.cfg.DuplicateFraction
 	g.stats.sent(now.Sub(intended), len(*bp), false)
-	g.produce(ctx, key, *bp, bp, now)
-	if dup {
+	g.produce(key, *bp, bp, now)
+	if dup && g.waitForSpace(ctx, len(key)+len(*bp), deadline) {
 		value := append([]byte(nil), (*bp)...)
 		g.stats.sent(0, len(value), true)
-		g.produce(ctx, key, value, nil, time.Now())
+		g.produce(key, value, nil, time.Now())
 	}
+	return true
+}
+
+// spaceCheck is how often waitForSpace looks again without a promise's signal.
+const spaceCheck = 5 * time.Millisecond
+
+// waitForSpace returns true once the client's buffer can take a record of about size bytes
+// without Produce blocking, false when ctx ends or deadline (when not zero) passes first.
+// Meanwhile it keeps the progress lines coming, so a stalled broker shows.
+func (g *generator) waitForSpace(ctx context.Context, size int, deadline time.Time) bool {
+	if g.hasSpace(size) {
+		return true
+	}
+	g.waiting.Store(true)
+	defer g.waiting.Store(false)
+	timer := time.NewTimer(spaceCheck)
+	defer timer.Stop()
+	for !g.hasSpace(size) {
+		now := time.Now()
+		if ctx.Err() != nil || (!deadline.IsZero() && !now.Before(deadline)) {
+			return false
+		}
+		g.prog.maybePrint(now, g.stats)
+		timer.Reset(spaceCheck)
+		select {
+		case <-ctx.Done():
+			return false
+		case <-g.space:
+		case <-timer.C:
+		}
+	}
+	return true
+}
+
+// hasSpace says whether Produce would take a record of size bytes without blocking. Only this
+// generator produces with the client, so the buffer can only drain between this check and the
+// Produce after it. (A promise fires just before the client frees its record's room, so a
+// Produce may still wait a moment, never long.)
+func (g *generator) hasSpace(size int) bool {
+	if g.maxBuffered > 0 && g.inFlight.Load() >= g.maxBuffered {
+		return false
+	}
+	if g.maxBufferedBytes > 0 && g.client.BufferedProduceBytes()+int64(size) > g.maxBufferedBytes {
+		return false
+	}
+	return true
 }
 
 // produce sends one record; the value buffer goes back to the pool when its promise fires.
-func (g *generator) produce(ctx context.Context, key, value []byte, pooled *[]byte, sentAt time.Time) {
+func (g *generator) produce(key, value []byte, pooled *[]byte, sentAt time.Time) {
 	rec := &kgo.Record{Topic: g.cfg.Topic, Key: key, Value: value}
-	// The record outlives ctx: on Ctrl-C the scheduler stops but what was handed to the client
-	// is still delivered (Run flushes it), rather than failed with "context canceled".
-	g.client.Produce(context.WithoutCancel(ctx), rec, func(_ *kgo.Record, err error) {
+	g.inFlight.Add(1)
+	g.client.Produce(g.recCtx, rec, func(_ *kgo.Record, err error) {
 		g.stats.ack(time.Since(sentAt), err)
 		if pooled != nil {
 			g.pool.Put(pooled)
+		}
+		g.inFlight.Add(-1)
+		if g.waiting.Load() {
+			select {
+			case g.space <- struct{}{}:
+			default:
+			}
 		}
 	})
 }

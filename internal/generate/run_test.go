@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // newKfake starts franz-go's in-process fake cluster (a unit-test fake, not a real broker)
@@ -222,4 +225,86 @@ func TestRunUnreachableBrokerIsNamed(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "cannot reach the broker at "+addr) || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("Run against a closed port = %v, want one line naming the address", err)
 	}
+}
+
+// newStalledKfake starts a fake cluster (franz-go's kfake) that takes every request but never
+// answers a produce request, as a broker that has stalled.
+func newStalledKfake(t *testing.T) *kfake.Cluster {
+	t.Helper()
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "in"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	c.ControlKey(int16(kmsg.Produce), func(kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		return nil, nil, true // handled, and no answer is ever written
+	})
+	return c
+}
+
+// TestRunKfake_CancelWhileBrokerStalls: with the client's buffer full and the broker not
+// answering, a cancel must still end Run promptly: the send loop stops, the flush waits its
+// bounded time, and the records the broker never acknowledged are counted as abandoned.
+func TestRunKfake_CancelWhileBrokerStalls(t *testing.T) {
+	c := newStalledKfake(t)
+	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.ProducerLinger(time.Millisecond), kgo.MaxBufferedRecords(200))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	cfg := DefaultConfig()
+	cfg.Rate, cfg.Duration, cfg.FlushTimeout, cfg.DuplicateFraction = 5000, time.Hour, time.Second, 0
+	ctx, cancel := context.WithCancel(context.Background())
+	var out syncBuffer
+	type result struct {
+		sum Summary
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		sum, err := Run(ctx, cl, cfg, &out)
+		done <- result{sum, err}
+	}()
+	time.Sleep(500 * time.Millisecond) // 2,500 events due, room for 200
+	cancel()
+	cancelled := time.Now()
+	var r result
+	select {
+	case r = <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run had not returned 10 s after cancel: the send loop is stuck on the full buffer")
+	}
+	if took := time.Since(cancelled); took > 4*time.Second {
+		t.Errorf("Run returned %s after cancel, want about the 1 s flush timeout", took)
+	}
+	if !errors.Is(r.err, context.Canceled) {
+		t.Errorf("Run = %v, want context.Canceled", r.err)
+	}
+	if r.sum.Records != 200 || r.sum.Acked != 0 || r.sum.Abandoned != r.sum.Records {
+		t.Errorf("summary = %+v, want the 200 records that fit handed over, none acknowledged, all abandoned", r.sum)
+	}
+	for _, want := range []string{"waiting up to 1s for 200 records in flight", "abandoned 200 records"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("progress output %q does not say %q", out.String(), want)
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader in different goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

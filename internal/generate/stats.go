@@ -9,7 +9,9 @@ import (
 	"github.com/streamscale/streamscale/internal/latency"
 )
 
-// Summary is the generator's account of a run.
+// Summary is the generator's account of a run. Records counts what was handed to the client
+// (events and duplicates); each of them ends up Acked, in Errors, or, when the final wait for
+// the broker ran out, Abandoned: its fate unknown, it may or may not be in the topic.
 type Summary struct {
 	Events           int64               `json:"events"`
 	DuplicatesSent   int64               `json:"duplicatesSent"`
@@ -17,6 +19,7 @@ type Summary struct {
 	Acked            int64               `json:"acked"`
 	Bytes            int64               `json:"bytes"`
 	Errors           int64               `json:"errors"`
+	Abandoned        int64               `json:"abandoned"`
 	Elapsed          float64             `json:"elapsed"`
 	TargetRate       float64             `json:"targetRate"`
 	AchievedRate     float64             `json:"achievedRate"`
