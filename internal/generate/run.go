@@ -167,7 +167,7 @@ loop:
 	elapsed := time.Since(start)
 	if g.cfg.Count > 0 && k > 0 && !g.cfg.Unlimited {
 		// A counted run ends with its last event; the tick after it is not part of the run.
-		elapsed = sched.Offset(k-1) + sched.Offset(1) + max(g.lastSend.Sub(start.Add(sched.Offset(k-1))), 0)
+		elapsed = countedElapsed(sched, k, g.lastSend.Sub(start.Add(sched.Offset(k-1))))
 	}
 	flushErr := g.flush(ctx, runErr != nil)
 	sum := g.stats.summary(elapsed, g.cfg.Rate)
@@ -187,6 +187,13 @@ loop:
 		runErr = shortfall(sum, g.cfg)
 	}
 	return sum, runErr
+}
+
+// countedElapsed is how long a counted run of k events took: until the last event's intended
+// time, plus the one steady gap (1/rate) that event stands for, plus however late it was sent.
+// (The gap is the steady one also with a ramp: the first gap of a ramp is far longer.)
+func countedElapsed(sched Schedule, k int64, lastLate time.Duration) time.Duration {
+	return sched.Offset(k-1) + time.Duration(float64(time.Second)/sched.Rate) + max(lastLate, 0)
 }
 
 // flush waits up to FlushTimeout for the records in flight. It says so on the progress writer

@@ -161,6 +161,21 @@ func TestRun_Kfake_CancelReturnsSummary(t *testing.T) {
 	}
 }
 
+// TestRunKfake_CountWithRampIsNotShort: a counted run with a ramp holds its rate and must not
+// be reported short (its length was once measured with the ramp's first, long gap).
+func TestRunKfake_CountWithRampIsNotShort(t *testing.T) {
+	cl := newKfake(t, 1)
+	cfg := DefaultConfig()
+	cfg.Count, cfg.Rate, cfg.Ramp, cfg.DuplicateFraction = 500, 200, 2*time.Second, 0
+	sum, err := Run(context.Background(), cl, cfg, nil)
+	if err != nil {
+		t.Fatalf("Run = %v (summary %+v)", err, sum)
+	}
+	if sum.Events != 500 || sum.Elapsed < 3.5 || sum.Elapsed > 3.6 {
+		t.Fatalf("summary = %+v, want 500 events in about 3.5 s", sum)
+	}
+}
+
 func TestRun_Kfake_UnknownTopicIsNamed(t *testing.T) {
 	c2, err := kfake.NewCluster(kfake.NumBrokers(1))
 	if err != nil {

@@ -73,3 +73,32 @@ func TestShortfall(t *testing.T) {
 		}
 	}
 }
+
+// TestCountedElapsed: a counted run's length ends one steady gap after its last event's
+// intended time, with or without a ramp. The audit's case: --count 5000 --rate 1000 --ramp 6s
+// takes 8 s (3,000 events in the ramp, 2,000 in 2 s after it) and is not short.
+func TestCountedElapsed(t *testing.T) {
+	tests := []struct {
+		s    Schedule
+		k    int64
+		late time.Duration
+		want time.Duration
+	}{
+		{Schedule{Rate: 1000}, 5000, 0, 5 * time.Second},
+		{Schedule{Rate: 1000, Ramp: 6 * time.Second}, 5000, 0, 8 * time.Second},
+		{Schedule{Rate: 1000, Ramp: 6 * time.Second}, 5000, 20 * time.Millisecond, 8*time.Second + 20*time.Millisecond},
+		{Schedule{Rate: 200, Ramp: 2 * time.Second}, 500, -time.Millisecond, 3500 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		got := countedElapsed(tt.s, tt.k, tt.late)
+		if d := got - tt.want; d < -time.Microsecond || d > time.Microsecond {
+			t.Errorf("%+v: countedElapsed(%d, %s) = %s, want %s", tt.s, tt.k, tt.late, got, tt.want)
+		}
+	}
+	cfg := DefaultConfig()
+	cfg.Count, cfg.Rate, cfg.Ramp = 5000, 1000, 6*time.Second
+	elapsed := countedElapsed(Schedule{Rate: cfg.Rate, Ramp: cfg.Ramp}, cfg.Count, 0)
+	if err := shortfall(Summary{Events: 5000, Elapsed: elapsed.Seconds()}, cfg); err != nil {
+		t.Errorf("count 5000 at 1000/s after a 6 s ramp: %v", err)
+	}
+}
