@@ -210,8 +210,16 @@ func runGenerate(ctx context.Context, c kafkaconn.Conn, gen *genFlags, progress 
 }
 
 func writeGenerateSummary(w io.Writer, s generate.Summary) {
-	fmt.Fprintf(w, "generated %d events (+%d duplicates) in %.1fs: %.0f events/s (target %.0f), %.0f bytes/event, %d errors\n",
-		s.Events, s.DuplicatesSent, s.Elapsed, s.AchievedRate, s.TargetRate, s.MeanRecordBytes, s.Errors)
+	fmt.Fprintf(w, "generated %d events (+%d duplicates) in %.1fs: %.0f events/s (target %.0f), %.0f bytes/event\n",
+		s.Events, s.DuplicatesSent, s.Elapsed, s.AchievedRate, s.TargetRate, s.MeanRecordBytes)
+	fmt.Fprintf(w, "records             %d sent, %d acknowledged, %d failed", s.Records, s.Acked, s.Errors)
+	if s.Abandoned > 0 {
+		fmt.Fprintf(w, ", %d abandoned", s.Abandoned)
+	}
+	fmt.Fprintln(w)
+	if s.Errors > 0 {
+		fmt.Fprintf(w, "first failure       %s\n", s.FirstError)
+	}
 	fmt.Fprintf(w, "send lag ms         p50 %.2f  p99 %.2f  p99.9 %.2f  max %.2f\n", s.SendLagMs.P50, s.SendLagMs.P99, s.SendLagMs.P999, s.SendLagMs.Max)
 	fmt.Fprintf(w, "produce latency ms  p50 %.2f  p99 %.2f  p99.9 %.2f  max %.2f\n", s.ProduceLatencyMs.P50, s.ProduceLatencyMs.P99, s.ProduceLatencyMs.P999, s.ProduceLatencyMs.Max)
 	if s.Abandoned > 0 {

@@ -26,8 +26,8 @@ const tick = time.Millisecond
 // Duration have passed, or ctx ends. On ctx's end it stops sending at once (also when the
 // client's buffer is full and the broker does not answer), waits for what is in flight (up to
 // FlushTimeout) and returns the summary with ctx's error; records still unacknowledged then are
-// counted in Summary.Abandoned. When every record failed it returns an error that names the
-// cause.
+// counted in Summary.Abandoned. When any record failed delivery it returns a *DeliveryError
+// that names how many and the first cause in plain words.
 func Run(ctx context.Context, client *kgo.Client, cfg Config, progress io.Writer) (Summary, error) {
 	if err := cfg.Validate(); err != nil {
 		return Summary{}, err
@@ -172,16 +172,20 @@ loop:
 	flushErr := g.flush(ctx, runErr != nil)
 	sum := g.stats.summary(elapsed, g.cfg.Rate)
 	sum.Abandoned = sum.Records - sum.Acked - sum.Errors
+	firstErr := g.stats.firstErr()
+	if firstErr != nil {
+		sum.FirstError = plainError(firstErr, g.cfg.Topic)
+	}
 	if g.cfg.Unlimited {
 		sum.TargetRate = 0
 	}
 	prog.final(sum)
+	if runErr == nil && sum.Errors > 0 {
+		runErr = &DeliveryError{Failed: sum.Errors, Records: sum.Records, Cause: sum.FirstError, Err: firstErr}
+	}
 	if runErr == nil && flushErr != nil {
 		runErr = fmt.Errorf("%d records still unacknowledged after %s were abandoned (they may or may not be in the topic): %w",
 			sum.Abandoned, g.cfg.FlushTimeout, flushErr)
-	}
-	if runErr == nil && sum.Records > 0 && sum.Acked == 0 {
-		runErr = fmt.Errorf("no record was acknowledged: %s", plainError(g.stats.firstError, g.cfg.Topic))
 	}
 	if runErr == nil {
 		runErr = shortfall(sum, g.cfg)
@@ -267,6 +271,27 @@ func (e *ShortfallError) Error() string {
 	return fmt.Sprintf("achieved %.0f events/s, %.1f%% short of the %.0f/s target: the producer or the broker could not keep up (see send lag); lower --rate or add partitions",
 		e.Achieved, 100*(1-e.Achieved/e.Target), e.Target)
 }
+
+// DeliveryError says records failed delivery: the broker refused them or they timed out.
+type DeliveryError struct {
+	// Failed of Records handed to the client failed.
+	Failed, Records int64
+	// Cause is the first failure in plain words.
+	Cause string
+	// Err is the first failure as the client reported it.
+	Err error
+}
+
+// Error implements error, in one line.
+func (e *DeliveryError) Error() string {
+	if e.Failed == e.Records {
+		return fmt.Sprintf("all %d records failed delivery: %s", e.Records, e.Cause)
+	}
+	return fmt.Sprintf("%d of %d records failed delivery, the first because: %s", e.Failed, e.Records, e.Cause)
+}
+
+// Unwrap returns the first failure.
+func (e *DeliveryError) Unwrap() error { return e.Err }
 
 // send encodes and produces event k (and, by chance, its byte-identical duplicate). It returns
 // false, having sent nothing more, when ctx ends or deadline (when not zero) passes while it

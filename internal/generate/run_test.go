@@ -5,12 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -173,6 +175,41 @@ func TestRunKfake_CountWithRampIsNotShort(t *testing.T) {
 	}
 	if sum.Events != 500 || sum.Elapsed < 3.5 || sum.Elapsed > 3.6 {
 		t.Fatalf("summary = %+v, want 500 events in about 3.5 s", sum)
+	}
+}
+
+// TestRunKfake_FailedRecordsFailTheRun: some records refused by the broker (kfake fails one
+// produce request) fail the run, in one line that names how many and the cause in plain words,
+// while the others are delivered and counted as acknowledged.
+func TestRunKfake_FailedRecordsFailTheRun(t *testing.T) {
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "in"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.ProducerLinger(time.Millisecond), kgo.DisableIdempotentWrite())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	c.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Produce}, Topic: "in", Err: kerr.TopicAuthorizationFailed})
+	cfg := DefaultConfig()
+	cfg.Count, cfg.Rate, cfg.DuplicateFraction = 2000, 20000, 0
+	sum, err := Run(context.Background(), cl, cfg, nil)
+	var de *DeliveryError
+	if !errors.As(err, &de) || !errors.Is(err, kerr.TopicAuthorizationFailed) {
+		t.Fatalf("Run = %v, want a *DeliveryError wrapping TOPIC_AUTHORIZATION_FAILED", err)
+	}
+	msg := err.Error()
+	want := fmt.Sprintf("%d of 2000 records failed delivery, the first because: not authorized", sum.Errors)
+	if !strings.HasPrefix(msg, want) || strings.Contains(msg, "\n") {
+		t.Errorf("error = %q, want one line starting %q", msg, want)
+	}
+	if sum.Errors == 0 || sum.Acked == 0 || sum.Acked+sum.Errors != sum.Records || sum.Abandoned != 0 {
+		t.Errorf("summary = %+v, want some failed and the rest acknowledged", sum)
+	}
+	if !strings.HasPrefix(sum.FirstError, "not authorized: ") {
+		t.Errorf("FirstError = %q, want the cause in plain words", sum.FirstError)
 	}
 }
 

@@ -26,7 +26,8 @@ type Summary struct {
 	MeanRecordBytes  float64             `json:"meanRecordBytes"`
 	SendLagMs        latency.Percentiles `json:"sendLagMs"`
 	ProduceLatencyMs latency.Percentiles `json:"produceLatencyMs"`
-	FirstError       string              `json:"firstError,omitempty"`
+	// FirstError is the first delivery error's cause in plain words.
+	FirstError string `json:"firstError,omitempty"`
 }
 
 // stats collects counters and histograms (microseconds, 1 µs to a day, 3 significant digits).
@@ -92,8 +93,12 @@ func (s *stats) summary(elapsed time.Duration, target float64) Summary {
 	if s.records > 0 {
 		sum.MeanRecordBytes = float64(s.bytes) / float64(s.records)
 	}
-	if s.firstError != nil {
-		sum.FirstError = s.firstError.Error()
-	}
 	return sum
+}
+
+// firstErr is the first delivery error, nil when there was none.
+func (s *stats) firstErr() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.firstError
 }

@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/streamscale/streamscale/internal/generate"
+)
+
+// newFaultyKfake starts franz-go's fake cluster (kfake, not a real broker) with topic "in",
+// whose first produce request is refused with err.
+func newFaultyKfake(t *testing.T, err *kerr.Error) string {
+	t.Helper()
+	c, cerr := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "in"))
+	if cerr != nil {
+		t.Fatal(cerr)
+	}
+	t.Cleanup(c.Close)
+	c.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Produce}, Topic: "in", Err: err})
+	return c.ListenAddrs()[0]
+}
+
+// TestGenerateKfake_FailedRecordsFailTheCommand: records the broker refused make `generate`
+// fail with one plain line, and the summary (text and JSON) names the cause in plain words.
+func TestGenerateKfake_FailedRecordsFailTheCommand(t *testing.T) {
+	for _, asJSON := range []bool{false, true} {
+		f, out, _ := testFactory()
+		args := []string{"--brokers", newFaultyKfake(t, kerr.TopicAuthorizationFailed), "--count", "2000", "--rate", "20000", "--duplicate-fraction", "0", "--idempotent=false", "--linger", "1ms"}
+		if asJSON {
+			args = append(args, "--json")
+		}
+		err := execute(newGenerateCmd(f, nil), args...)
+		if err == nil || !strings.Contains(err.Error(), "records failed delivery, the first because: not authorized") || strings.Contains(err.Error(), "\n") {
+			t.Fatalf("generate = %v, want one line naming the failed records and the cause", err)
+		}
+		if !asJSON {
+			if !strings.Contains(out.String(), "acknowledged") || !strings.Contains(out.String(), "first failure       not authorized: ") {
+				t.Errorf("summary does not give the acknowledged count and the cause:\n%s", out)
+			}
+			continue
+		}
+		var sum generate.Summary
+		if err := json.Unmarshal(out.Bytes(), &sum); err != nil {
+			t.Fatal(err)
+		}
+		if sum.Errors == 0 || !strings.HasPrefix(sum.FirstError, "not authorized: ") {
+			t.Errorf("JSON summary errors %d, firstError %q: want the cause in plain words", sum.Errors, sum.FirstError)
+		}
+	}
+}
