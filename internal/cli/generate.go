@@ -100,6 +100,8 @@ func (g *genFlags) producerOpts(c kafkaconn.Conn) ([]kgo.Opt, error) {
 		kgo.MaxBufferedRecords(1 << 16),
 		// A broker that does not answer fails records after this long instead of never.
 		kgo.RecordDeliveryTimeout(30 * time.Second),
+		// The generator reports the broker's throttling (quotas; Event Hubs' throughput units).
+		kgo.WithHooks(&generate.Throttle{}),
 	}
 	switch g.acks {
 	case "all", "-1":
@@ -219,6 +221,9 @@ func writeGenerateSummary(w io.Writer, s generate.Summary) {
 	fmt.Fprintln(w)
 	if s.Errors > 0 {
 		fmt.Fprintf(w, "first failure       %s\n", s.FirstError)
+	}
+	if t := s.Throttled(); t != "" {
+		fmt.Fprintf(w, "throttled           %s\n", t)
 	}
 	fmt.Fprintf(w, "send lag ms         p50 %.2f  p99 %.2f  p99.9 %.2f  max %.2f\n", s.SendLagMs.P50, s.SendLagMs.P99, s.SendLagMs.P999, s.SendLagMs.Max)
 	fmt.Fprintf(w, "produce latency ms  p50 %.2f  p99 %.2f  p99.9 %.2f  max %.2f\n", s.ProduceLatencyMs.P50, s.ProduceLatencyMs.P99, s.ProduceLatencyMs.P999, s.ProduceLatencyMs.Max)

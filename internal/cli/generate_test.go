@@ -7,9 +7,11 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/streamscale/streamscale/internal/generate"
+	"github.com/streamscale/streamscale/internal/kafkaconn"
 )
 
 // newFaultyKfake starts franz-go's fake cluster (kfake, not a real broker) with topic "in",
@@ -52,4 +54,26 @@ func TestGenerateKfake_FailedRecordsFailTheCommand(t *testing.T) {
 			t.Errorf("JSON summary errors %d, firstError %q: want the cause in plain words", sum.Errors, sum.FirstError)
 		}
 	}
+}
+
+// TestProducerOptsCountThrottling: the generator's client carries the hook that counts the
+// broker's throttling, so the run can report it.
+func TestProducerOptsCountThrottling(t *testing.T) {
+	g := newGenFlags()
+	opts, err := g.producerOpts(kafkaconn.Conn{Brokers: []string{"127.0.0.1:1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl, err := kgo.NewClient(append(opts, kgo.SeedBrokers("127.0.0.1:1"))...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	hooks, _ := cl.OptValue(kgo.WithHooks).([]kgo.Hook)
+	for _, h := range hooks {
+		if _, ok := h.(*generate.Throttle); ok {
+			return
+		}
+	}
+	t.Fatalf("hooks %v: no *generate.Throttle", hooks)
 }

@@ -11,6 +11,7 @@ import (
 // plain lines. Rates are per interval, so a stall shows at once.
 type progress struct {
 	w          io.Writer
+	throttle   throttleSince
 	tty        bool
 	interval   time.Duration
 	start      time.Time
@@ -19,8 +20,8 @@ type progress struct {
 	lastEvents int64
 }
 
-func newProgress(w io.Writer, interval time.Duration, start time.Time) *progress {
-	p := &progress{w: w, interval: interval, start: start, next: start.Add(interval), lastAt: start}
+func newProgress(w io.Writer, interval time.Duration, start time.Time, throttle throttleSince) *progress {
+	p := &progress{w: w, throttle: throttle, interval: interval, start: start, next: start.Add(interval), lastAt: start}
 	if f, ok := w.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
 			p.tty = true
@@ -41,6 +42,9 @@ func (p *progress) maybePrint(now time.Time, st *stats) {
 	p.lastAt, p.lastEvents = now, sum.Events
 	line := fmt.Sprintf("%5.0fs  %8.0f events/s  events %d  MB %.1f  errors %d  send-lag p99 %.1f ms  ack p99 %.1f ms",
 		now.Sub(p.start).Seconds(), window, sum.Events, float64(sum.Bytes)/1e6, sum.Errors, sum.SendLagMs.P99, sum.ProduceLatencyMs.P99)
+	if n, d := p.throttle.counts(); n > 0 {
+		line += fmt.Sprintf("  throttled %d (%.0f ms)", n, float64(d)/float64(time.Millisecond))
+	}
 	if p.tty {
 		fmt.Fprintf(p.w, "\r\033[K%s", line)
 		return
@@ -59,6 +63,7 @@ func (p *progress) note(msg string) {
 	fmt.Fprintln(p.w, msg)
 }
 
+// final prints the one-line account of the run; the command's summary gives the details.
 func (p *progress) final(sum Summary) {
 	if p.w == nil {
 		return
@@ -66,8 +71,15 @@ func (p *progress) final(sum Summary) {
 	if p.tty {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
-	fmt.Fprintf(p.w, "sent %d events (+%d duplicates) in %.1fs: %.0f events/s\n", sum.Events, sum.DuplicatesSent, sum.Elapsed, sum.AchievedRate)
-	if sum.Abandoned > 0 {
-		fmt.Fprintf(p.w, "abandoned %d records the broker had not acknowledged (they may or may not be in the topic)\n", sum.Abandoned)
+	line := fmt.Sprintf("sent %d events (+%d duplicates) in %.1fs: %.0f events/s", sum.Events, sum.DuplicatesSent, sum.Elapsed, sum.AchievedRate)
+	if sum.Errors > 0 {
+		line += fmt.Sprintf("; %d records failed", sum.Errors)
 	}
+	if sum.Abandoned > 0 {
+		line += fmt.Sprintf("; %d records abandoned unacknowledged", sum.Abandoned)
+	}
+	if sum.ThrottledRequests > 0 {
+		line += fmt.Sprintf("; throttled by the broker %d times (%.0f ms)", sum.ThrottledRequests, sum.ThrottleMs)
+	}
+	fmt.Fprintln(p.w, line)
 }

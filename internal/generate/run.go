@@ -113,7 +113,8 @@ func (g *generator) run(ctx context.Context, progress io.Writer) (Summary, error
 	if g.cfg.Count == 0 {
 		end = start.Add(g.cfg.Duration)
 	}
-	prog := newProgress(progress, g.cfg.ProgressInterval, start)
+	throttle := newThrottleSince(throttleOf(g.client))
+	prog := newProgress(progress, g.cfg.ProgressInterval, start, throttle)
 	g.prog = prog
 	g.recCtx = context.WithoutCancel(ctx)
 	var k int64
@@ -176,6 +177,8 @@ loop:
 	if firstErr != nil {
 		sum.FirstError = plainError(firstErr, g.cfg.Topic)
 	}
+	throttled, throttleTime := throttle.counts()
+	sum.ThrottledRequests, sum.ThrottleMs = throttled, float64(throttleTime)/float64(time.Millisecond)
 	if g.cfg.Unlimited {
 		sum.TargetRate = 0
 	}
@@ -260,16 +263,23 @@ func shortfall(sum Summary, cfg Config) error {
 	if rate >= cfg.Rate*0.99 || behind <= shortfallSlack.Seconds() {
 		return nil
 	}
-	return &ShortfallError{Target: cfg.Rate, Achieved: rate}
+	return &ShortfallError{Target: cfg.Rate, Achieved: rate, Throttled: sum.ThrottledRequests}
 }
 
 // ShortfallError says the generator could not hold its target rate.
-type ShortfallError struct{ Target, Achieved float64 }
+type ShortfallError struct {
+	Target, Achieved float64
+	// Throttled counts the broker's throttling responses during the run.
+	Throttled int64
+}
 
 // Error implements error.
 func (e *ShortfallError) Error() string {
-	return fmt.Sprintf("achieved %.0f events/s, %.1f%% short of the %.0f/s target: the producer or the broker could not keep up (see send lag); lower --rate or add partitions",
-		e.Achieved, 100*(1-e.Achieved/e.Target), e.Target)
+	short := fmt.Sprintf("achieved %.0f events/s, %.1f%% short of the %.0f/s target", e.Achieved, 100*(1-e.Achieved/e.Target), e.Target)
+	if e.Throttled > 0 {
+		return fmt.Sprintf("%s: %s (%d responses throttled)", short, throttleAdvice, e.Throttled)
+	}
+	return short + ": the producer or the broker could not keep up (see send lag); lower --rate or add partitions"
 }
 
 // DeliveryError says records failed delivery: the broker refused them or they timed out.

@@ -336,7 +336,7 @@ func TestRunKfake_CancelWhileBrokerStalls(t *testing.T) {
 	if r.sum.Records != 200 || r.sum.Acked != 0 || r.sum.Abandoned != r.sum.Records {
 		t.Errorf("summary = %+v, want the 200 records that fit handed over, none acknowledged, all abandoned", r.sum)
 	}
-	for _, want := range []string{"waiting up to 1s for 200 records in flight", "abandoned 200 records"} {
+	for _, want := range []string{"waiting up to 1s for 200 records in flight", "200 records abandoned unacknowledged"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("progress output %q does not say %q", out.String(), want)
 		}
@@ -359,4 +359,85 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// answerProduceThrottled makes the fake cluster answer every produce request itself, with
+// success and a throttle time, as a broker over its quota (or Event Hubs over its throughput
+// units) does. The records are not stored.
+func answerProduceThrottled(c *kfake.Cluster, throttleMs int32) {
+	var offset int64
+	c.ControlKey(int16(kmsg.Produce), func(kreq kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		req := kreq.(*kmsg.ProduceRequest)
+		resp := req.ResponseKind().(*kmsg.ProduceResponse)
+		resp.ThrottleMillis = throttleMs
+		for _, t := range req.Topics {
+			rt := kmsg.NewProduceResponseTopic()
+			rt.Topic, rt.TopicID = t.Topic, t.TopicID
+			for _, p := range t.Partitions {
+				rp := kmsg.NewProduceResponseTopicPartition()
+				rp.Partition, rp.BaseOffset = p.Partition, offset
+				offset += 1000
+				rt.Partitions = append(rt.Partitions, rp)
+			}
+			resp.Topics = append(resp.Topics, rt)
+		}
+		return resp, nil, true
+	})
+}
+
+// TestRunKfake_ThrottlingIsReported: throttled produce responses are counted, shown in the
+// periodic line and in the summary, with what they mean.
+func TestRunKfake_ThrottlingIsReported(t *testing.T) {
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "in"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	answerProduceThrottled(c, 5)
+	th := &Throttle{}
+	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.ProducerLinger(time.Millisecond), kgo.DisableIdempotentWrite(), kgo.WithHooks(th))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	cfg := DefaultConfig()
+	cfg.Count, cfg.Rate, cfg.DuplicateFraction, cfg.ProgressInterval = 1000, 2000, 0, 200*time.Millisecond
+	var out bytes.Buffer
+	sum, err := Run(context.Background(), cl, cfg, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Acked != 1000 || sum.ThrottledRequests == 0 || sum.ThrottleMs != 5*float64(sum.ThrottledRequests) {
+		t.Fatalf("summary = %+v, want 1000 acknowledged and every response's 5 ms throttle counted", sum)
+	}
+	if !strings.Contains(sum.Throttled(), "the broker is throttling this producer") || !strings.Contains(sum.Throttled(), "throughput units") {
+		t.Errorf("Throttled() = %q, want it in plain words", sum.Throttled())
+	}
+	if !strings.Contains(out.String(), "  throttled ") || !strings.Contains(out.String(), "throttled by the broker") {
+		t.Errorf("progress output does not show the throttling:\n%s", out.String())
+	}
+	// The counts are the run's own: a second run with the same client starts from zero.
+	sum2, err := Run(context.Background(), cl, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total, _ := th.Counts(); sum2.ThrottledRequests == 0 || sum.ThrottledRequests+sum2.ThrottledRequests > total {
+		t.Errorf("runs counted %d and %d throttled responses of the client's %d: want each run's own", sum.ThrottledRequests, sum2.ThrottledRequests, total)
+	}
+}
+
+// TestRunKfake_NoThrottleNoMention: without throttling the periodic line does not mention it.
+func TestRunKfake_NoThrottleNoMention(t *testing.T) {
+	cl := newKfake(t, 1)
+	cfg := DefaultConfig()
+	cfg.Count, cfg.Rate, cfg.ProgressInterval = 500, 2000, 100*time.Millisecond
+	var out bytes.Buffer
+	sum, err := Run(context.Background(), cl, cfg, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.ThrottledRequests != 0 || sum.Throttled() != "" || strings.Contains(out.String(), "throttled") {
+		t.Errorf("summary %+v, output %q: want no throttling mentioned", sum, out.String())
+	}
 }

@@ -1,6 +1,7 @@
 package generate
 
 import (
+	"fmt"
 	"sync"
 	"time"
 
@@ -28,6 +29,19 @@ type Summary struct {
 	ProduceLatencyMs latency.Percentiles `json:"produceLatencyMs"`
 	// FirstError is the first delivery error's cause in plain words.
 	FirstError string `json:"firstError,omitempty"`
+	// ThrottledRequests counts the broker's responses that throttled the producer, and
+	// ThrottleMs adds up their throttle times (known when the client has a Throttle hook).
+	ThrottledRequests int64   `json:"throttledRequests"`
+	ThrottleMs        float64 `json:"throttleMs"`
+}
+
+// Throttled says in plain words how much the broker throttled the run and what that means;
+// "" when it did not.
+func (s Summary) Throttled() string {
+	if s.ThrottledRequests == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d responses throttled, %.0f ms in all: %s", s.ThrottledRequests, s.ThrottleMs, throttleAdvice)
 }
 
 // stats collects counters and histograms (microseconds, 1 µs to a day, 3 significant digits).
