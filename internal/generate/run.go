@@ -395,7 +395,7 @@ func (g *generator) produce(key, value []byte, pooled *[]byte, sentAt time.Time)
 	})
 }
 
-// plainError names the common broker errors in plain words.
+// plainError names the common errors of producing in plain words.
 func plainError(err error, topic string) string {
 	switch {
 	case err == nil:
@@ -405,5 +405,5 @@ func plainError(err error, topic string) string {
 	case errors.Is(err, kgo.ErrRecordTimeout):
 		return "timed out: the broker did not acknowledge in time (is it reachable?)"
 	}
-	return kafkaconn.Explain(err)
+	return kafkaconn.ExplainProduce(err)
 }

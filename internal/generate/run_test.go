@@ -213,6 +213,32 @@ func TestRunKfake_FailedRecordsFailTheRun(t *testing.T) {
 	}
 }
 
+// TestRunKfake_PolicyViolationIsEventHubs: a produce refused with POLICY_VIOLATION (what
+// Event Hubs answers when it throttled a request past its timeout, or for a message over 1 MB)
+// is explained as such, not as a topic setting.
+func TestRunKfake_PolicyViolationIsEventHubs(t *testing.T) {
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "in"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.ProducerLinger(time.Millisecond), kgo.DisableIdempotentWrite())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	c.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Produce}, Topic: "in", Err: kerr.PolicyViolation, Count: -1})
+	cfg := DefaultConfig()
+	cfg.Count, cfg.Rate = 100, 10000
+	sum, err := Run(context.Background(), cl, cfg, nil)
+	if err == nil || !strings.Contains(err.Error(), "failed delivery: Event Hubs rejected the request (policy violation") || strings.Contains(err.Error(), "topic setting") {
+		t.Fatalf("Run = %v", err)
+	}
+	if !strings.HasPrefix(sum.FirstError, "Event Hubs rejected the request") {
+		t.Errorf("FirstError = %q", sum.FirstError)
+	}
+}
+
 func TestRun_Kfake_UnknownTopicIsNamed(t *testing.T) {
 	c2, err := kfake.NewCluster(kfake.NumBrokers(1))
 	if err != nil {

@@ -36,6 +36,17 @@ func Explain(err error) string {
 	return err.Error()
 }
 
+// ExplainProduce is Explain for the error of a produced record. It differs where a produce
+// error means something else than the same code elsewhere: POLICY_VIOLATION on produce comes
+// from Event Hubs (Kafka's policies are on topic changes), which answers so when it throttled a
+// request beyond its timeout or a message is over 1 MB, not for a topic setting.
+func ExplainProduce(err error) string {
+	if errors.Is(err, kerr.PolicyViolation) {
+		return "Event Hubs rejected the request (policy violation: often throttling beyond the request timeout, or a message over 1 MB): lower the rate or raise the throughput units, and keep records under 1 MB"
+	}
+	return Explain(err)
+}
+
 // explainKafka covers the broker's error codes and franz-go's own connection errors.
 func explainKafka(err error) string {
 	switch {

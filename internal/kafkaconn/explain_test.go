@@ -63,6 +63,24 @@ func TestExplain(t *testing.T) {
 	}
 }
 
+// TestExplainProduce: a produce error's POLICY_VIOLATION is Event Hubs rejecting the request,
+// not a topic setting; everything else reads as Explain has it.
+func TestExplainProduce(t *testing.T) {
+	wrap := func(err error) error { return fmt.Errorf("produce to %q: %w", "in", err) }
+	got := ExplainProduce(wrap(kerr.PolicyViolation))
+	if !strings.HasPrefix(got, "Event Hubs rejected the request (policy violation: often throttling beyond the request timeout, or a message over 1 MB)") || strings.Contains(got, "topic setting") {
+		t.Errorf("ExplainProduce(POLICY_VIOLATION) = %q", got)
+	}
+	for _, err := range []error{kerr.TopicAuthorizationFailed, wrap(kerr.UnknownTopicOrPartition), errors.New("other")} {
+		if got, want := ExplainProduce(err), Explain(err); got != want {
+			t.Errorf("ExplainProduce(%v) = %q, want Explain's %q", err, got, want)
+		}
+	}
+	if got := Explain(kerr.PolicyViolation); !strings.Contains(got, "topic setting") {
+		t.Errorf("Explain(POLICY_VIOLATION) outside produce = %q, want the topic-setting explanation kept", got)
+	}
+}
+
 // TestExplain_RealRefusedDial dials a local port nobody listens on.
 func TestExplain_RealRefusedDial(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
