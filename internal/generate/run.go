@@ -54,16 +54,23 @@ func Run(ctx context.Context, client *kgo.Client, cfg Config, progress io.Writer
 
 // prepare loads the topic's metadata (and so the broker connections) before the clock starts,
 // so that the schedule does not begin with a stall, and fails fast, in plain words, when the
-// topic does not exist or no broker answers.
+// topic does not exist, may not be used (or has another error), or no broker answers.
 func prepare(ctx context.Context, client *kgo.Client, topic string) error {
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	topics, err := kadm.NewClient(client).ListTopics(ctx, topic)
-	if err != nil {
+	switch {
+	case errors.Is(err, kerr.TopicAuthorizationFailed):
+		return fmt.Errorf("topic %q: %s", topic, kafkaconn.Explain(err))
+	case err != nil:
 		return fmt.Errorf("kafka at %s: %s", strings.Join(seedBrokers(client), ","), kafkaconn.Explain(err))
 	}
-	if td, ok := topics[topic]; !ok || td.Err != nil {
+	td, ok := topics[topic]
+	switch {
+	case !ok || errors.Is(td.Err, kerr.UnknownTopicOrPartition):
 		return fmt.Errorf("topic %q does not exist: create it with `streamscale topics create` (or `streamscale run`)", topic)
+	case td.Err != nil:
+		return fmt.Errorf("topic %q: %s", topic, kafkaconn.Explain(td.Err))
 	}
 	// An idempotent producer needs a producer id before its first batch; a fresh broker can
 	// take a few hundred milliseconds to hand one out. Fetch it now, off the clock.

@@ -258,6 +258,40 @@ func TestRun_Kfake_UnknownTopicIsNamed(t *testing.T) {
 	}
 }
 
+// TestRunKfake_TopicErrorIsNotMissing: a topic the broker reports with an error other than
+// UNKNOWN_TOPIC_OR_PARTITION (kfake answers metadata with it) is reported with that error, in
+// plain words and naming the topic, not as a topic that does not exist.
+func TestRunKfake_TopicErrorIsNotMissing(t *testing.T) {
+	for _, tt := range []struct {
+		err  *kerr.Error
+		want string
+	}{
+		{kerr.TopicAuthorizationFailed, `topic "in": not authorized: `},
+		{kerr.InvalidTopicException, `topic "in": INVALID_TOPIC_EXCEPTION`},
+		{kerr.UnknownTopicOrPartition, `topic "in" does not exist`},
+	} {
+		t.Run(tt.err.Message, func(t *testing.T) {
+			c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "in"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(c.Close)
+			c.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Metadata}, Topic: "in", Err: tt.err, Count: -1})
+			cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(cl.Close)
+			cfg := DefaultConfig()
+			cfg.Count = 10
+			_, err = Run(context.Background(), cl, cfg, nil)
+			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Fatalf("Run = %v, want it to start %q", err, tt.want)
+			}
+		})
+	}
+}
+
 func TestConfigValidate(t *testing.T) {
 	tests := []struct {
 		name   string
