@@ -121,7 +121,11 @@ func (g *generator) run(ctx context.Context, progress io.Writer) (Summary, error
 		end = start.Add(g.cfg.Duration)
 	}
 	throttle := newThrottleSince(throttleOf(g.client))
-	prog := newProgress(progress, g.cfg.ProgressInterval, start, throttle)
+	var target *Schedule
+	if !g.cfg.Unlimited {
+		target = &sched
+	}
+	prog := newProgress(progress, g.cfg.ProgressInterval, start, target, throttle)
 	g.prog = prog
 	g.recCtx = context.WithoutCancel(ctx)
 	var k int64

@@ -57,13 +57,37 @@ type stats struct {
 	firstError error
 	sendLag    *hdrhistogram.Histogram
 	produce    *hdrhistogram.Histogram
+	// ivSendLag and ivProduce hold the current progress interval's values.
+	ivSendLag *hdrhistogram.Histogram
+	ivProduce *hdrhistogram.Histogram
 }
 
 func newStats() *stats {
 	return &stats{
-		sendLag: latency.NewHistogram(),
-		produce: latency.NewHistogram(),
+		sendLag: latency.NewHistogram(), produce: latency.NewHistogram(),
+		ivSendLag: latency.NewHistogram(), ivProduce: latency.NewHistogram(),
 	}
+}
+
+// intervalStats are the counters so far and the percentiles of the interval since the last
+// call of interval.
+type intervalStats struct {
+	events, bytes, errors int64
+	sendLag, produce      latency.Percentiles
+}
+
+// interval returns the counters so far and the interval's percentiles, and starts the next
+// interval.
+func (s *stats) interval() intervalStats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	iv := intervalStats{
+		events: s.events, bytes: s.bytes, errors: s.errors,
+		sendLag: latency.Summarize(s.ivSendLag), produce: latency.Summarize(s.ivProduce),
+	}
+	s.ivSendLag.Reset()
+	s.ivProduce.Reset()
+	return iv
 }
 
 func (s *stats) sent(lag time.Duration, size int, duplicate bool) {
@@ -73,6 +97,7 @@ func (s *stats) sent(lag time.Duration, size int, duplicate bool) {
 	} else {
 		s.events++
 		latency.Record(s.sendLag, lag.Microseconds())
+		latency.Record(s.ivSendLag, lag.Microseconds())
 	}
 	s.records++
 	s.bytes += int64(size)
@@ -89,6 +114,7 @@ func (s *stats) ack(took time.Duration, err error) {
 	} else {
 		s.acked++
 		latency.Record(s.produce, took.Microseconds())
+		latency.Record(s.ivProduce, took.Microseconds())
 	}
 	s.mu.Unlock()
 }
