@@ -37,7 +37,7 @@ func (g *genFlags) add(fs *pflag.FlagSet, withTopic bool) {
 	if withTopic {
 		fs.StringVar(&g.cfg.Topic, "topic", g.cfg.Topic, "topic to produce to")
 	}
-	fs.Float64Var(&g.cfg.Rate, "rate", g.cfg.Rate, "target events per second (open loop: the schedule never waits for the broker)")
+	fs.Float64Var(&g.cfg.Rate, "rate", g.cfg.Rate, "target events per second of this generator instance (open loop: the schedule never waits for the broker)")
 	fs.BoolVar(&g.cfg.Unlimited, "unlimited", false, "ignore --rate and send as fast as the broker takes records (for benchmarks)")
 	fs.DurationVar(&g.cfg.Ramp, "ramp", 0, "climb linearly from 0 to --rate over this long first")
 	fs.IntVar(&g.cfg.Instance, "instance", 0, "this generator's index when --instances share the device space")
@@ -150,17 +150,17 @@ the records in flight and prints the summary (records still unacknowledged then 
 as abandoned); a second Ctrl-C quits without waiting.`,
 		Example: `  streamscale generate --rate 5000 --duration 2m
   streamscale generate --count 10000 --seed 42 --json
-  streamscale generate --tier 10 --instance 0 --instances 5   # one of the sample's 5 simulators`,
+  streamscale generate --tier 10 --instance 0 --instances 5   # one of the sample's 5 simulators: 2,000 of the tier's 10,000 events/s`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			gen.markSet(cmd.Flags())
 			if cmd.Flags().Changed("tier") {
-				rate, err := kafkaconn.RateForTier(tier)
+				total, err := kafkaconn.RateForTier(tier)
 				if err != nil {
 					return flagErrorf(fmt.Errorf("--tier: %w", err))
 				}
 				if !cmd.Flags().Changed("rate") {
-					gen.cfg.Rate = rate
+					gen.cfg.Rate = instanceRate(total, gen.cfg.Instances)
 				}
 			}
 			if runF != nil {
@@ -188,8 +188,14 @@ as abandoned); a second Ctrl-C quits without waiting.`,
 	conn.addKafka(cmd.Flags())
 	gen.add(cmd.Flags(), true)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON")
-	cmd.Flags().IntVar(&tier, "tier", 1, "the sample's tier 1, 5 or 10: sets --rate to 1k, 5k or 10k events/s")
+	cmd.Flags().IntVar(&tier, "tier", 1, "the sample's tier 1, 5 or 10: 1k, 5k or 10k events/s in total, shared by the --instances (each sends its share; --rate overrides)")
 	return cmd
+}
+
+// instanceRate is one instance's share of a total rate that n generator instances send
+// together (as the sample's 5 simulators share a tier's 10,000 events/s).
+func instanceRate(total float64, instances int) float64 {
+	return total / float64(max(instances, 1))
 }
 
 // runGenerate validates the settings, builds the producer and sends. It returns the summary

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -76,4 +77,31 @@ func TestProducerOptsCountThrottling(t *testing.T) {
 		}
 	}
 	t.Fatalf("hooks %v: no *generate.Throttle", hooks)
+}
+
+// TestGenerateTierRateIsTotal: --tier's rate is the total of all --instances (each sends its
+// share); --rate is this instance's own.
+func TestGenerateTierRateIsTotal(t *testing.T) {
+	tests := []struct {
+		args []string
+		rate float64
+	}{
+		{[]string{"--tier", "10"}, 10000},
+		{[]string{"--tier", "10", "--instance", "0", "--instances", "5"}, 2000},
+		{[]string{"--instances", "2", "--instance", "1", "--tier", "5"}, 2500},
+		{[]string{"--tier", "1", "--instances", "3"}, 1000.0 / 3},
+		{[]string{"--tier", "10", "--instances", "5", "--rate", "3000"}, 3000},
+		{[]string{"--instances", "5"}, 1000}, // no --tier: the default --rate, per instance
+	}
+	for _, tt := range tests {
+		f, _, _ := testFactory()
+		var got *genFlags
+		cmd := newGenerateCmd(f, func(_ context.Context, g *genFlags) error { got = g; return nil })
+		if err := execute(cmd, tt.args...); err != nil {
+			t.Fatalf("%v: %v", tt.args, err)
+		}
+		if got.cfg.Rate != tt.rate {
+			t.Errorf("%v: rate %g, want %g", tt.args, got.cfg.Rate, tt.rate)
+		}
+	}
 }
