@@ -32,6 +32,15 @@ func Run(ctx context.Context, client *kgo.Client, cfg Config, progress io.Writer
 	if err := cfg.Validate(); err != nil {
 		return Summary{}, err
 	}
+	g := newGenerator(client, cfg)
+	if err := prepare(ctx, client, cfg.Topic); err != nil {
+		return Summary{}, err
+	}
+	return g.run(ctx, progress)
+}
+
+// newGenerator sets up the sending of cfg (valid) with client.
+func newGenerator(client *kgo.Client, cfg Config) *generator {
 	seed := uint64(cfg.Seed)
 	if seed == 0 {
 		seed = uint64(time.Now().UnixNano())
@@ -40,16 +49,13 @@ func Run(ctx context.Context, client *kgo.Client, cfg Config, progress io.Writer
 		cfg: cfg, client: client, enc: event.NewEncoder(seed+uint64(cfg.Instance), cfg.DeviceIDPrefix),
 		dupRNG: rand.New(rand.NewPCG(seed, 0xd1b54a32d192ed03)), stats: newStats(),
 		devices: cfg.ownedDevices(),
-		pool:    sync.Pool{New: func() any { b := make([]byte, 0, 1200); return &b }},
 		space:   make(chan struct{}, 1),
 	}
+	g.recs.New = g.newOutRec
 	g.maxBuffered, _ = client.OptValue(kgo.MaxBufferedRecords).(int64)
 	g.maxBufferedBytes, _ = client.OptValue(kgo.MaxBufferedBytes).(int64)
 	g.seqs = make([]int64, len(g.devices))
-	if err := prepare(ctx, client, cfg.Topic); err != nil {
-		return Summary{}, err
-	}
-	return g.run(ctx, progress)
+	return g
 }
 
 // prepare loads the topic's metadata (and so the broker connections) before the clock starts,
@@ -95,7 +101,7 @@ type generator struct {
 	stats    *stats
 	devices  []int
 	seqs     []int64
-	pool     sync.Pool
+	recs     sync.Pool // of *outRec
 	lastSend time.Time
 	prog     *progress
 	// recCtx is the context records are produced with: ctx without its cancellation, so that
@@ -320,26 +326,67 @@ func (e *DeliveryError) Unwrap() error { return e.Err }
 func (g *generator) send(ctx context.Context, k int64, intended, deadline time.Time) bool {
 	i := int(k % int64(len(g.devices)))
 	device := g.devices[i]
-	bp := g.pool.Get().(*[]byte)
-	key := g.enc.AppendKey(make([]byte, 0, len(g.cfg.DeviceIDPrefix)+8), device)
-	if !g.waitForSpace(ctx, len(key)+1200, deadline) {
-		g.pool.Put(bp)
+	o := g.recs.Get().(*outRec)
+	o.key = g.enc.AppendKey(o.key[:0], device)
+	if !g.waitForSpace(ctx, len(o.key)+cap(o.value), deadline) {
+		g.recs.Put(o)
 		return false
 	}
 	seq := g.seqs[i]
 	g.seqs[i]++
 	now := time.Now()
 	g.lastSend = now
-	*bp = g.enc.Append((*bp)[:0], device, seq, now.UnixMicro())
-	dup := g.cfg.DuplicateFraction > 0 && g.dupRNG.Float64() < g.cfg.DuplicateFraction
-	g.stats.sent(now.Sub(intended), len(*bp), false)
-	g.produce(key, *bp, bp, now)
-	if dup && g.waitForSpace(ctx, len(key)+len(*bp), deadline) {
-		value := append([]byte(nil), (*bp)...)
-		g.stats.sent(0, len(value), true)
-		g.produce(key, value, nil, time.Now())
+	o.value = g.enc.Append(o.value[:0], device, seq, now.UnixMicro())
+	var dup *outRec
+	if g.cfg.DuplicateFraction > 0 && g.dupRNG.Float64() < g.cfg.DuplicateFraction {
+		// Copied before the original is produced: once it is, its promise may recycle it.
+		dup = g.recs.Get().(*outRec)
+		dup.key, dup.value = append(dup.key[:0], o.key...), append(dup.value[:0], o.value...)
+	}
+	g.stats.sent(now.Sub(intended), len(o.value), false)
+	g.produce(o, now)
+	if dup != nil {
+		if !g.waitForSpace(ctx, len(dup.key)+len(dup.value), deadline) {
+			g.recs.Put(dup)
+			return true
+		}
+		g.stats.sent(0, len(dup.value), true)
+		g.produce(dup, time.Now())
 	}
 	return true
+}
+
+// outRec is one record on its way to the broker: the kgo.Record, its key and value buffers,
+// and when it was handed to the client. outRecs are pooled: the promise puts one back, as
+// franz-go no longer touches a record once its promise has been called. So the send path
+// allocates nothing per event; the promise is bound once per outRec.
+type outRec struct {
+	rec        kgo.Record
+	key, value []byte
+	sentAt     time.Time
+	g          *generator
+	promise    func(*kgo.Record, error)
+}
+
+func (g *generator) newOutRec() any {
+	o := &outRec{g: g, key: make([]byte, 0, len(g.cfg.DeviceIDPrefix)+8), value: make([]byte, 0, 1200)}
+	o.promise = o.done
+	return o
+}
+
+// done is o's promise: it counts the outcome and recycles o.
+func (o *outRec) done(_ *kgo.Record, err error) {
+	g := o.g
+	g.stats.ack(time.Since(o.sentAt), err)
+	o.rec = kgo.Record{}
+	g.recs.Put(o)
+	g.inFlight.Add(-1)
+	if g.waiting.Load() {
+		select {
+		case g.space <- struct{}{}:
+		default:
+		}
+	}
 }
 
 // spaceCheck is how often waitForSpace looks again without a promise's signal.
@@ -387,23 +434,12 @@ func (g *generator) hasSpace(size int) bool {
 	return true
 }
 
-// produce sends one record; the value buffer goes back to the pool when its promise fires.
-func (g *generator) produce(key, value []byte, pooled *[]byte, sentAt time.Time) {
-	rec := &kgo.Record{Topic: g.cfg.Topic, Key: key, Value: value}
+// produce hands o to the client; o goes back to the pool when its promise fires.
+func (g *generator) produce(o *outRec, sentAt time.Time) {
+	o.sentAt = sentAt
+	o.rec = kgo.Record{Topic: g.cfg.Topic, Key: o.key, Value: o.value}
 	g.inFlight.Add(1)
-	g.client.Produce(g.recCtx, rec, func(_ *kgo.Record, err error) {
-		g.stats.ack(time.Since(sentAt), err)
-		if pooled != nil {
-			g.pool.Put(pooled)
-		}
-		g.inFlight.Add(-1)
-		if g.waiting.Load() {
-			select {
-			case g.space <- struct{}{}:
-			default:
-			}
-		}
-	})
+	g.client.Produce(g.recCtx, &o.rec, o.promise)
 }
 
 // plainError names the common errors of producing in plain words.
