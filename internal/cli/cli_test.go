@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/streamscale/streamscale/internal/generate"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 )
 
@@ -312,7 +314,8 @@ func TestRunTierDefaults(t *testing.T) {
 		{[]string{"--tier", "10"}, 10000, 12},
 		{[]string{"--tier", "5", "--rate", "300", "--throughput-units", "1"}, 300, 1},
 		{[]string{"--tier", "5", "--throughput-units", "0"}, 5000, 0},
-		{[]string{"--partitions", "3"}, 1000, 0}, // no tier in play: the generator's default rate, no capacity line
+		{[]string{"--partitions", "3"}, 1000, 0},                                    // no tier in play: the generator's default rate, no capacity line
+		{[]string{"--tier", "10", "--instance", "1", "--instances", "5"}, 2000, 12}, // one of five shares the tier's total
 	}
 	for _, tt := range tests {
 		f, _, _ := testFactory()
@@ -326,6 +329,24 @@ func TestRunTierDefaults(t *testing.T) {
 		got.applyTier(rateSet)
 		if got.gen.cfg.Rate != tt.rate || got.units != tt.units {
 			t.Errorf("%v: rate %g, throughput units %d; want %g, %d", tt.args, got.gen.cfg.Rate, got.units, tt.rate, tt.units)
+		}
+	}
+}
+
+func TestVerifyDespite(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"shortfall", fmt.Errorf("generate: %w", &generate.ShortfallError{Target: 1000, Achieved: 900}), true},
+		{"failed deliveries", &generate.DeliveryError{}, true},
+		{"interrupted", context.Canceled, false},
+		{"other", errors.New("flush: records still unacknowledged"), false},
+	}
+	for _, tt := range tests {
+		if got := verifyDespite(tt.err); got != tt.want {
+			t.Errorf("%s: verifyDespite = %v, want %v", tt.name, got, tt.want)
 		}
 	}
 }

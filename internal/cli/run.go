@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -94,7 +95,8 @@ func (o *runOptions) applyTier(rateSet bool) {
 		return
 	}
 	if !rateSet {
-		o.gen.cfg.Rate, _ = kafkaconn.RateForTier(o.topics.tier)
+		total, _ := kafkaconn.RateForTier(o.topics.tier)
+		o.gen.cfg.Rate = instanceRate(total, o.gen.cfg.Instances)
 	}
 	if !o.unitsSet {
 		o.units, _ = kafkaconn.ThroughputUnitsForTier(o.topics.tier)
@@ -167,7 +169,7 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 	if rec.In.End, err = kafkaconn.EndOffsets(context.WithoutCancel(ctx), adm, opts.topics.in); err != nil {
 		return err
 	}
-	if genErr != nil {
+	if genErr != nil && !verifyDespite(genErr) {
 		writeGenerateSummary(f.IO.Out, *gen)
 		return genErr
 	}
@@ -218,7 +220,20 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 		writeRunSummary(f.IO.Out, rec, *gen, res, len(fails) == 0)
 		fmt.Fprintf(f.IO.Out, "results: %s (report.html, run.json)\n", runlog.Dir(runsDir, rec.ID))
 	}
-	return reportChecks(f, res, opts.checks)
+	checkErr := reportChecks(f, res, opts.checks)
+	if genErr != nil {
+		return genErr // the run fails for the generator too, after verifying what it did send
+	}
+	return checkErr
+}
+
+// verifyDespite reports whether a generator error still leaves a window worth verifying: the
+// rate fell short, or some records failed delivery (the input window holds what the broker
+// took). An interruption does not.
+func verifyDespite(err error) bool {
+	var short *generate.ShortfallError
+	var delivery *generate.DeliveryError
+	return errors.As(err, &short) || errors.As(err, &delivery)
 }
 
 // runTraffic samples the broker's counters during a run for the sample's hub table.
