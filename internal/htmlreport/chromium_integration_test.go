@@ -47,6 +47,36 @@ func TestIntegrationChromiumDrawsTheCharts(t *testing.T) {
 			t.Errorf("%s line: %d pixels of its colour %s in the screenshot, want a drawn line (≥ 100)", name, n, c)
 		}
 	}
+
+	// The control: the same page without the verification draws no latency or rate charts, so
+	// their colours must (nearly) vanish: the pixels counted above are the lines, not text or
+	// anti-aliasing of something else.
+	r.Verified, r.Generated = nil, nil
+	if err := os.WriteFile(page, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err = os.OpenFile(page, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(f, r); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if err := Screenshot(ctx, browser, page, shot, 1000, Height(r)); err != nil {
+		t.Fatal(err)
+	}
+	img = decode(t, shot)
+	for name, c := range map[string]string{"output rate": colorOutputRate, "p99 latency": colorP99, "max latency": colorMax} {
+		if n := countNear(img, rgb(t, c)); n >= 20 {
+			t.Errorf("traffic-only page: %d pixels of the %s colour %s, want (nearly) none without that chart", n, name, c)
+		}
+	}
+	for name, c := range map[string]string{"incoming records": colorIncoming, "MAX VALUE": colorCapacity} {
+		if n := countNear(img, rgb(t, c)); n < 100 {
+			t.Errorf("traffic-only page: %s line has %d pixels of %s, want ≥ 100", name, n, c)
+		}
+	}
 }
 
 func rgb(t *testing.T, hex string) [3]uint8 {
