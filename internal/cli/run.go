@@ -391,10 +391,12 @@ func writeRunSummary(w io.Writer, rec runlog.Run, gen generate.Summary, res veri
 	row("source duplicates", res.SourceDuplicates)
 	row("out of order", res.OutOfOrder)
 	row("without fields", res.MissingFields)
-	p := res.LatencyMs.Pipeline
-	fmt.Fprintf(w, "pipeline latency ms    p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f\n", p.P50, p.P90, p.P99, p.P999, p.Max)
-	e := res.LatencyMs.EndToEnd
-	fmt.Fprintf(w, "end-to-end latency ms  p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f\n", e.P50, e.P90, e.P99, e.P999, e.Max)
+	for _, l := range []struct {
+		name string
+		p    verify.Percentiles
+	}{{"pipeline", res.LatencyMs.Pipeline}, {"end-to-end", res.LatencyMs.EndToEnd}, {"in-job", res.LatencyMs.InJob}} {
+		fmt.Fprintf(w, "%-22s p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f\n", l.name+" latency ms", l.p.P50, l.p.P90, l.p.P99, l.p.P999, l.p.Max)
+	}
 	verdict := "PASS"
 	if !pass {
 		verdict = "FAIL"
