@@ -147,7 +147,7 @@ func liveRows(ctx context.Context, f *Factory, opts *hubReportOptions) (hubmetri
 		return hubmetrics.Recording{}, err
 	}
 	defer cl.Close()
-	src := hubmetrics.WithGroupOffsets{Source: hubmetrics.PrometheusSource{URLs: urls}, Admin: kadm.NewClient(cl)}
+	src := &hubmetrics.WithGroupOffsets{Source: hubmetrics.PrometheusSource{URLs: urls}, Admin: kadm.NewClient(cl)}
 	rows, err := hubReportRun(ctx, f.IO.Out, src, opts)
 	return hubmetrics.Recording{Interval: hubmetrics.Duration(opts.interval), ThroughputUnits: opts.units, Rows: rows}, err
 }

@@ -286,3 +286,24 @@ func TestRecorderMergesAShortTail(t *testing.T) {
 		t.Fatalf("last row %+v: want 20 records (its own 10 and the tail's 10), starting where row 1 ends", last)
 	}
 }
+
+func TestAdvanceGroupOffsets(t *testing.T) {
+	k := func(group string, p int32) groupPartition { return groupPartition{group: group, topic: "in", partition: p} }
+	tests := []struct {
+		name      string
+		last, cur map[groupPartition]int64
+		want      int64 // records added to topic "in"
+	}{
+		{"first sight counts all", nil, map[groupPartition]int64{k("relay", 0): 100, k("relay", 1): 50}, 150},
+		{"progress", map[groupPartition]int64{k("relay", 0): 100}, map[groupPartition]int64{k("relay", 0): 130}, 30},
+		{"a deleted group adds nothing", map[groupPartition]int64{k("relay", 0): 100, k("old", 0): 900}, map[groupPartition]int64{k("relay", 0): 110}, 10},
+		{"a reset backwards adds nothing", map[groupPartition]int64{k("relay", 0): 100}, map[groupPartition]int64{k("relay", 0): 20}, 0},
+		{"a new group beside a known one", map[groupPartition]int64{k("relay", 0): 100}, map[groupPartition]int64{k("relay", 0): 105, k("new", 0): 40}, 45},
+	}
+	for _, tt := range tests {
+		_, read := advance(tt.last, tt.cur, map[string]int64{"in": 1000})
+		if got := read["in"] - 1000; got != tt.want {
+			t.Errorf("%s: added %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}
