@@ -288,7 +288,9 @@ func TestRecorderMergesAShortTail(t *testing.T) {
 }
 
 func TestAdvanceGroupOffsets(t *testing.T) {
-	k := func(group string, p int32) groupPartition { return groupPartition{group: group, topic: "in", partition: p} }
+	k := func(group string, p int32) groupPartition {
+		return groupPartition{group: group, topic: "in", partition: p}
+	}
 	tests := []struct {
 		name      string
 		last, cur map[groupPartition]int64
