@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 
 	"github.com/streamscale/streamscale/internal/generate"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
+	"github.com/streamscale/streamscale/internal/schema"
 )
 
 // TestIntegrationGenerateRateAccuracy sends at 1k, 5k, 10k and 50k events/s into the real
@@ -67,13 +69,23 @@ func TestIntegrationGenerateInstancesShareDevices(t *testing.T) {
 	cl := topicClient(t, st.Kafka.Bootstrap, topic, 4)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	// Three instances, each with a producer of its own, as three processes or containers
+	// would have.
 	errs := make(chan error, 3)
 	for i := range 3 {
+		icl := cl
+		if i > 0 {
+			var err error
+			if icl, err = (kafkaconn.Conn{Brokers: []string{st.Kafka.Bootstrap}}).NewClient(kgo.ProducerLinger(5 * time.Millisecond)); err != nil {
+				t.Fatal(err)
+			}
+			defer icl.Close()
+		}
 		go func() {
 			cfg := generate.DefaultConfig()
 			cfg.Topic, cfg.Rate, cfg.Count, cfg.Devices, cfg.DuplicateFraction = topic, 5000, perInstance, devices, 0
 			cfg.Instance, cfg.Instances, cfg.Seed = i, 3, int64(i+1)
-			_, err := generate.Run(ctx, cl, cfg, nil)
+			_, err := generate.Run(ctx, icl, cfg, nil)
 			errs <- err
 		}()
 	}
@@ -83,14 +95,21 @@ func TestIntegrationGenerateInstancesShareDevices(t *testing.T) {
 		}
 	}
 	recs := consume(ctx, t, st.Kafka.Bootstrap, topic, 3*perInstance)
+	schemas := loadSchemas(t)
 	seen := map[string]map[int64]bool{}
 	for _, r := range recs {
+		if err := schemas.ValidateEvent(r.Value); err != nil {
+			t.Fatalf("a record the generator sent does not match docs/event.schema.json: %v\n%s", err, r.Value)
+		}
 		var e struct {
 			DeviceID string `json:"deviceId"`
 			Seq      int64  `json:"deviceSequenceNumber"`
 		}
 		if err := json.Unmarshal(r.Value, &e); err != nil {
 			t.Fatal(err)
+		}
+		if string(r.Key) != e.DeviceID {
+			t.Fatalf("key %q, want the deviceId %q", r.Key, e.DeviceID)
 		}
 		if seen[e.DeviceID] == nil {
 			seen[e.DeviceID] = map[int64]bool{}
@@ -128,4 +147,14 @@ func topicClient(t *testing.T, bootstrap, topic string, partitions int32) *kgo.C
 		t.Fatal(err)
 	}
 	return cl
+}
+
+// loadSchemas compiles the data contract's JSON Schemas from docs/.
+func loadSchemas(t *testing.T) *schema.Set {
+	t.Helper()
+	s, err := schema.Load(filepath.Join("..", "docs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

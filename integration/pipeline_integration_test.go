@@ -79,9 +79,16 @@ func TestIntegrationPipeline(t *testing.T) {
 	for _, r := range inputs {
 		byValue[string(r.Value)] = r
 	}
+	schemas := loadSchemas(t)
 	matched := map[string]bool{}
 	for _, out := range outputs {
+		if err := schemas.ValidateOutput(out.Value); err != nil {
+			t.Fatalf("an output record does not match docs/output.schema.json: %v\n%s", err, out.Value)
+		}
 		in, enq, proc := splitOutput(t, out.Value)
+		if err := schemas.ValidateEvent(in); err != nil {
+			t.Fatalf("its input does not match docs/event.schema.json: %v\n%s", err, in)
+		}
 		src, ok := byValue[string(in)]
 		if !ok {
 			t.Fatalf("output %s is not an input plus the two fields", out.Value)
