@@ -39,6 +39,17 @@ func Run(ctx context.Context, client *kgo.Client, cfg Config, progress io.Writer
 	return g.run(ctx, progress)
 }
 
+// instanceSeed derives an instance's content seed from the run's seed, so that instances of
+// one run differ and no (seed, instance) pair repeats another's (seed+instance made instance 1
+// of seed 1 send exactly what instance 0 of seed 2 sends, eventIds included). It is
+// SplitMix64's finalizer over the pair.
+func instanceSeed(seed uint64, instance int) uint64 {
+	z := seed + 0x9e3779b97f4a7c15*uint64(instance+1)
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
 // newGenerator sets up the sending of cfg (valid) with client.
 func newGenerator(client *kgo.Client, cfg Config) *generator {
 	seed := uint64(cfg.Seed)
@@ -46,8 +57,8 @@ func newGenerator(client *kgo.Client, cfg Config) *generator {
 		seed = uint64(time.Now().UnixNano())
 	}
 	g := &generator{
-		cfg: cfg, client: client, enc: event.NewEncoder(seed+uint64(cfg.Instance), cfg.DeviceIDPrefix),
-		dupRNG: rand.New(rand.NewPCG(seed, 0xd1b54a32d192ed03)), stats: newStats(),
+		cfg: cfg, client: client, enc: event.NewEncoder(instanceSeed(seed, cfg.Instance), cfg.DeviceIDPrefix),
+		dupRNG: rand.New(rand.NewPCG(seed, 0xd1b54a32d192ed03^uint64(cfg.Instance))), stats: newStats(),
 		devices: cfg.ownedDevices(),
 		space:   make(chan struct{}, 1),
 	}

@@ -501,3 +501,16 @@ func TestRunKfake_NoThrottleNoMention(t *testing.T) {
 		t.Errorf("summary %+v, output %q: want no throttling mentioned", sum, out.String())
 	}
 }
+
+func TestInstanceSeedsDoNotCollide(t *testing.T) {
+	seen := map[uint64]string{}
+	for seed := uint64(0); seed < 50; seed++ {
+		for inst := range 20 {
+			s := instanceSeed(seed, inst)
+			if prev, ok := seen[s]; ok {
+				t.Fatalf("seed %d instance %d gives the content seed of %s", seed, inst, prev)
+			}
+			seen[s] = fmt.Sprintf("seed %d instance %d", seed, inst)
+		}
+	}
+}
