@@ -181,8 +181,14 @@ func runGenerator(ctx context.Context, cfg ProducerConfig, topic string) (Measur
 var perfSummary = regexp.MustCompile(`^(\d+) records sent, ([\d.]+) records/sec \(([\d.]+) MB/sec\), ([\d.]+) ms avg latency.*?(\d+) ms 99th`)
 
 func runKafkaPerf(ctx context.Context, cfg ProducerConfig, topic string, recordSize int) (Measurement, error) {
+	// Connection and security settings go through a client config file (0600, removed after
+	// the run): it may hold a SASL password, which must not appear on a command line.
+	clientConfig, remove, err := cfg.Conn.WriteJavaClientConfig("")
+	if err != nil {
+		return Measurement{}, fmt.Errorf("kafka-producer-perf-test: %w", err)
+	}
+	defer remove()
 	props := []string{
-		"bootstrap.servers=" + strings.Join(cfg.Conn.Brokers, ","),
 		"acks=all",
 		"linger.ms=" + strconv.FormatInt(cfg.Linger.Milliseconds(), 10),
 		"batch.size=" + strconv.Itoa(int(cfg.BatchBytes)),
@@ -190,7 +196,7 @@ func runKafkaPerf(ctx context.Context, cfg ProducerConfig, topic string, recordS
 	}
 	args := append([]string{"-Xmx512m", "-cp", cfg.KafkaClasspath, "org.apache.kafka.tools.ProducerPerformance",
 		"--topic", topic, "--num-records", strconv.FormatInt(cfg.Records, 10),
-		"--record-size", strconv.Itoa(recordSize), "--throughput", "-1", "--producer-props"}, props...)
+		"--record-size", strconv.Itoa(recordSize), "--throughput", "-1", "--producer.config", clientConfig, "--producer-props"}, props...)
 	cmd := exec.CommandContext(ctx, cfg.Java, args...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {

@@ -210,8 +210,15 @@ func appendSpan(ctx context.Context, adm *kadm.Client, topic string) (first, las
 // runConsumerPerf reads records of topic with ConsumerPerformance and reports its fetch rate
 // (which leaves out the consumer group's join time).
 func runConsumerPerf(ctx context.Context, cfg RelayConfig, topic string, records int64) (Measurement, error) {
+	// Security settings through a client config file (0600, removed after), as for the
+	// producer perf tool.
+	clientConfig, remove, err := cfg.Conn.WriteJavaClientConfig("")
+	if err != nil {
+		return Measurement{}, fmt.Errorf("kafka-consumer-perf-test: %w", err)
+	}
+	defer remove()
 	args := []string{"-Xmx512m", "-cp", cfg.KafkaClasspath, "org.apache.kafka.tools.ConsumerPerformance",
-		"--bootstrap-server", strings.Join(cfg.Conn.Brokers, ","), "--topic", topic,
+		"--bootstrap-server", strings.Join(cfg.Conn.Brokers, ","), "--consumer.config", clientConfig, "--topic", topic,
 		"--messages", strconv.FormatInt(records, 10), "--timeout", "60000"}
 	cmd := exec.CommandContext(ctx, cfg.Java, args...)
 	var stdout, stderr strings.Builder
