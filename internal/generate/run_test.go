@@ -22,17 +22,25 @@ import (
 // with topic "in" of the given partitions, and returns a client for it.
 func newKfake(t *testing.T, partitions int32) *kgo.Client {
 	t.Helper()
+	_, cl := newKfakeCluster(t, partitions)
+	return cl
+}
+
+// newKfakeCluster is newKfake returning the fake cluster too (to inject faults), with extra
+// client options after a 1 ms linger.
+func newKfakeCluster(t *testing.T, partitions int32, opts ...kgo.Opt) (*kfake.Cluster, *kgo.Client) {
+	t.Helper()
 	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(partitions, "in"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
-	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.ProducerLinger(time.Millisecond))
+	cl, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(c.ListenAddrs()...), kgo.ProducerLinger(time.Millisecond)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(cl.Close)
-	return cl
+	return c, cl
 }
 
 type rec struct {
@@ -182,16 +190,7 @@ func TestRunKfake_CountWithRampIsNotShort(t *testing.T) {
 // produce request) fail the run, in one line that names how many and the cause in plain words,
 // while the others are delivered and counted as acknowledged.
 func TestRunKfake_FailedRecordsFailTheRun(t *testing.T) {
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "in"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
-	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.ProducerLinger(time.Millisecond), kgo.DisableIdempotentWrite())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cl.Close)
+	c, cl := newKfakeCluster(t, 1, kgo.DisableIdempotentWrite())
 	c.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Produce}, Topic: "in", Err: kerr.TopicAuthorizationFailed})
 	cfg := DefaultConfig()
 	cfg.Count, cfg.Rate, cfg.DuplicateFraction = 2000, 20000, 0
@@ -217,16 +216,7 @@ func TestRunKfake_FailedRecordsFailTheRun(t *testing.T) {
 // Event Hubs answers when it throttled a request past its timeout, or for a message over 1 MB)
 // is explained as such, not as a topic setting.
 func TestRunKfake_PolicyViolationIsEventHubs(t *testing.T) {
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "in"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
-	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.ProducerLinger(time.Millisecond), kgo.DisableIdempotentWrite())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cl.Close)
+	c, cl := newKfakeCluster(t, 1, kgo.DisableIdempotentWrite())
 	c.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Produce}, Topic: "in", Err: kerr.PolicyViolation, Count: -1})
 	cfg := DefaultConfig()
 	cfg.Count, cfg.Rate = 100, 10000
