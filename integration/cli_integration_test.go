@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -103,8 +104,8 @@ func TestIntegrationCLIRun(t *testing.T) {
 	})
 
 	out, errOut, code := c.run(ctx, append([]string{"run", "--count", "3000", "--rate", "3000", "--checkpoint-interval", "2s"}, portFlags...)...)
-	if code != 0 || !strings.Contains(out, "verification: PASS (0 missing)") {
-		t.Fatalf("first run exited %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	if code != 0 || !strings.Contains(out, "verification: PASS (0 missing)") || !regexp.MustCompile(`dead letters +0\n`).MatchString(out) {
+		t.Fatalf("first run exited %d, want a pass with 0 dead letters\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
 
 	sout, _, code := c.run(ctx, "local", "status", "--json")

@@ -15,6 +15,8 @@ import (
 
 	"github.com/streamscale/streamscale/internal/generate"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
+	"github.com/streamscale/streamscale/internal/runlog"
+	"github.com/streamscale/streamscale/internal/verify"
 )
 
 func testFactory() (*Factory, *bytes.Buffer, *bytes.Buffer) {
@@ -347,6 +349,34 @@ func TestVerifyDespite(t *testing.T) {
 	for _, tt := range tests {
 		if got := verifyDespite(tt.err); got != tt.want {
 			t.Errorf("%s: verifyDespite = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestRunSummaryCountsDeadLetters(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		dl   *runlog.Window
+		want []string
+		not  []string
+	}{
+		{"none set aside", &runlog.Window{Topic: "in-dead-letter", Start: map[int32]int64{0: 5}, End: map[int32]int64{0: 5}},
+			[]string{"dead letters                      0"}, []string{"set 0", "peek"}},
+		{"three set aside", &runlog.Window{Topic: "in-dead-letter", Start: map[int32]int64{0: 5}, End: map[int32]int64{0: 8}},
+			[]string{"dead letters                      3", "the relay set 3 input records aside as not JSON objects: streamscale peek in-dead-letter --from-beginning"}, nil},
+		{"topic unreadable", nil, nil, []string{"dead letters"}},
+	} {
+		var b bytes.Buffer
+		writeRunSummary(&b, runlog.Run{ID: "r", DeadLetter: tt.dl}, generate.Summary{}, verify.Result{}, true)
+		for _, w := range tt.want {
+			if !strings.Contains(b.String(), w) {
+				t.Errorf("%s: summary lacks %q:\n%s", tt.name, w, b.String())
+			}
+		}
+		for _, w := range tt.not {
+			if strings.Contains(b.String(), w) {
+				t.Errorf("%s: summary has %q:\n%s", tt.name, w, b.String())
+			}
 		}
 	}
 }

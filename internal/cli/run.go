@@ -159,6 +159,9 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 	if rec.Out, err = windowStart(ctx, adm, opts.topics.out); err != nil {
 		return err
 	}
+	if dl, err := windowStart(ctx, adm, opts.topics.deadLetterTopic()); err == nil {
+		rec.DeadLetter = &dl // counted, so that nothing the relay sets aside goes unseen
+	}
 
 	traffic := startTraffic(ctx, opts, f, adm)
 	fmt.Fprintf(f.IO.ErrOut, "generating %.0f events/s into %q\n", opts.gen.cfg.Rate, opts.topics.in)
@@ -177,6 +180,11 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 	fmt.Fprintf(f.IO.ErrOut, "waiting for %d records in %q\n", rec.In.Records(), opts.topics.out)
 	if rec.Out.End, err = drain(ctx, adm, rec.Out, rec.In.Records(), opts.drainIdle, f.IO.ErrOut); err != nil {
 		return err
+	}
+	if rec.DeadLetter != nil {
+		if rec.DeadLetter.End, err = kafkaconn.EndOffsets(context.WithoutCancel(ctx), adm, rec.DeadLetter.Topic); err != nil {
+			rec.DeadLetter = nil
+		}
 	}
 	recording := traffic.stop(ctx, f)
 	vcfg := verify.DefaultConfig()
@@ -391,6 +399,9 @@ func writeRunSummary(w io.Writer, rec runlog.Run, gen generate.Summary, res veri
 	row("source duplicates", res.SourceDuplicates)
 	row("out of order", res.OutOfOrder)
 	row("without fields", res.MissingFields)
+	if rec.DeadLetter != nil {
+		row("dead letters", rec.DeadLetter.Records())
+	}
 	for _, l := range []struct {
 		name string
 		p    verify.Percentiles
@@ -402,4 +413,7 @@ func writeRunSummary(w io.Writer, rec runlog.Run, gen generate.Summary, res veri
 		verdict = "FAIL"
 	}
 	fmt.Fprintf(w, "verification: %s (%d missing)\n", verdict, res.Missing)
+	if rec.DeadLetter != nil && rec.DeadLetter.Records() > 0 {
+		fmt.Fprintf(w, "the relay set %d input records aside as not JSON objects: streamscale peek %s --from-beginning\n", rec.DeadLetter.Records(), rec.DeadLetter.Topic)
+	}
 }

@@ -32,16 +32,19 @@ func (w Window) Records() int64 {
 
 // Run is one recorded run.
 type Run struct {
-	ID        string          `json:"id"`
-	Started   time.Time       `json:"started"`
-	Finished  time.Time       `json:"finished"`
-	Brokers   []string        `json:"brokers"`
-	FlinkURL  string          `json:"flinkUrl"`
-	JobID     string          `json:"jobId"`
-	In        Window          `json:"in"`
-	Out       Window          `json:"out"`
-	Generated json.RawMessage `json:"generated,omitempty"`
-	Verified  json.RawMessage `json:"verified,omitempty"`
+	ID       string    `json:"id"`
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished"`
+	Brokers  []string  `json:"brokers"`
+	FlinkURL string    `json:"flinkUrl"`
+	JobID    string    `json:"jobId"`
+	In       Window    `json:"in"`
+	Out      Window    `json:"out"`
+	// DeadLetter is the window of the relay's dead-letter topic (input records that are not
+	// JSON objects), absent when the topic could not be read.
+	DeadLetter *Window         `json:"deadLetter,omitempty"`
+	Generated  json.RawMessage `json:"generated,omitempty"`
+	Verified   json.RawMessage `json:"verified,omitempty"`
 	// Traffic is the broker's per-interval hub table sampled during the run
 	// (a hubmetrics.Recording), absent when the broker serves no metrics.
 	Traffic json.RawMessage `json:"traffic,omitempty"`

@@ -57,8 +57,12 @@ func DefaultConfig() Config {
 type Result struct {
 	// Reconciled is true when the output was matched against the input window; then Missing,
 	// Unexpected, Duplicates and SourceDuplicates are exact.
-	Reconciled       bool      `json:"reconciled"`
-	InputEvents      int64     `json:"inputEvents,omitempty"`
+	Reconciled  bool  `json:"reconciled"`
+	InputEvents int64 `json:"inputEvents,omitempty"`
+	// InputNotEvents counts input records in the window that are not events (not JSON, or
+	// without deviceId/deviceSequenceNumber): the relay dead-letters what is not a JSON
+	// object, so they are not expected in the output and not counted as missing.
+	InputNotEvents   int64     `json:"inputNotEvents,omitempty"`
 	Records          int64     `json:"records"`
 	Events           int64     `json:"events"`
 	Missing          int64     `json:"missing"`
@@ -301,7 +305,7 @@ func (v *verifier) result() Result {
 	}
 	if v.rec != nil {
 		rc := v.rec.result()
-		res.Reconciled, res.InputEvents = true, rc.inputEvents
+		res.Reconciled, res.InputEvents, res.InputNotEvents = true, rc.inputEvents, v.inputMalformed
 		res.Missing, res.Unexpected, res.Duplicates, res.SourceDuplicates = rc.missing, rc.unexpected, rc.duplicates, rc.sourceDuplicates
 	}
 	if span := v.last.Sub(v.first).Seconds(); span > 0 {

@@ -11,6 +11,9 @@ func (r Result) WriteText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	if r.Reconciled {
 		fmt.Fprintf(tw, "input events\t%d\n", r.InputEvents)
+		if r.InputNotEvents > 0 {
+			fmt.Fprintf(tw, "input records that are not events\t%d\n", r.InputNotEvents)
+		}
 	}
 	fmt.Fprintf(tw, "output records\t%d\n", r.Records)
 	fmt.Fprintf(tw, "output events (distinct)\t%d\n", r.Events)
