@@ -3,11 +3,13 @@
 package integration
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	imagepng "image/png"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -151,6 +153,7 @@ func TestIntegrationCLIRun(t *testing.T) {
 
 	checkRecordedTraffic(ctx, t, c)
 	checkTimeWindowVerify(ctx, t, c)
+	checkInterruptedRunVerifies(ctx, t, c)
 
 	// Bad input: a port in use in another home is a one-line error naming the flag.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -247,5 +250,44 @@ func checkTimeWindowVerify(ctx context.Context, t *testing.T, c *cli) {
 	}
 	if !res.Reconciled || res.InputEvents != 2000 || res.Events != 2000 || res.Missing != 0 || res.Unexpected != 0 || res.Duplicates != 0 {
 		t.Fatalf("verify by time = %+v, want the run's 2000 events reconciled with nothing missing, unexpected or duplicated\n%s", res, errOut)
+	}
+}
+
+// checkInterruptedRunVerifies: Ctrl-C during a run's load stops it, and what was sent is still
+// verified and recorded; the command then exits 130.
+func checkInterruptedRunVerifies(ctx context.Context, t *testing.T, c *cli) {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, c.bin, "run", "--duration", "5m", "--rate", "2000")
+	cmd.Env = c.env
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Interrupt once the first periodic line shows events were sent.
+	var errOut strings.Builder
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		errOut.WriteString(sc.Text() + "\n")
+		if strings.Contains(sc.Text(), "events/s  events ") {
+			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+	}
+	rest, _ := io.ReadAll(stderr)
+	errOut.Write(rest)
+	err = cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 130 {
+		t.Fatalf("interrupted run ended with %v, want exit 130\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), errOut.String())
+	}
+	if !strings.Contains(errOut.String(), "interrupted: verifying what was sent") || !strings.Contains(stdout.String(), "verification: PASS (0 missing)") {
+		t.Fatalf("interrupted run did not verify what it sent\nstdout:\n%s\nstderr:\n%s", stdout.String(), errOut.String())
 	}
 }

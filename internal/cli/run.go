@@ -166,13 +166,20 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 	traffic := startTraffic(ctx, opts, f, adm)
 	fmt.Fprintf(f.IO.ErrOut, "generating %.0f events/s into %q\n", opts.gen.cfg.Rate, opts.topics.in)
 	gen, genErr := runGenerate(ctx, conn, opts.gen, f.IO.ErrOut)
-	if gen == nil || (genErr != nil && gen.Records == 0) {
+	if gen == nil || (genErr != nil && gen.Acked == 0) {
 		return genErr
 	}
-	if rec.In.End, err = kafkaconn.EndOffsets(context.WithoutCancel(ctx), adm, opts.topics.in); err != nil {
+	stopped := interrupted(ctx, genErr)
+	if stopped {
+		// The first Ctrl-C stops the load; what was sent is still verified and recorded, on a
+		// context that no longer ends with the command's. A second Ctrl-C quits (main).
+		fmt.Fprintln(f.IO.ErrOut, "interrupted: verifying what was sent (Ctrl-C again to quit now)")
+		ctx = context.WithoutCancel(ctx)
+	}
+	if rec.In.End, err = kafkaconn.EndOffsets(ctx, adm, opts.topics.in); err != nil {
 		return err
 	}
-	if genErr != nil && !verifyDespite(genErr) {
+	if genErr != nil && !verifyDespite(genErr) && !stopped {
 		writeGenerateSummary(f.IO.Out, *gen)
 		return genErr
 	}
@@ -230,9 +237,15 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 	}
 	checkErr := reportChecks(f, res, opts.checks)
 	if genErr != nil {
-		return genErr // the run fails for the generator too, after verifying what it did send
+		return genErr // the run fails for the generator too (or was interrupted), after verifying what it did send
 	}
 	return checkErr
+}
+
+// interrupted reports whether the generator stopped because the user interrupted the command
+// (its context was cancelled), as opposed to failing.
+func interrupted(ctx context.Context, genErr error) bool {
+	return errors.Is(genErr, context.Canceled) && ctx.Err() != nil
 }
 
 // verifyDespite reports whether a generator error still leaves a window worth verifying: the
