@@ -292,7 +292,7 @@ func writeReportFiles(ctx context.Context, f *Factory, opts *hubReportOptions, r
 	}
 	page := htmlreport.Report{Title: "streamscale broker traffic", Traffic: rec.Rows, Capacity: hubmetrics.Capacity{ThroughputUnits: rec.ThroughputUnits}}
 	if rec.Run != "" {
-		page.Title += " — run " + rec.Run
+		page.Title = "streamscale run " + rec.Run
 		if err := addRunMeasurements(&page, local.RunsDir(opts.home), rec.Run); err != nil {
 			return err
 		}
