@@ -75,7 +75,7 @@ func Screenshot(ctx context.Context, browser, page, out string, width, height in
 	if _, err := os.Stat(absOut); err != nil {
 		return fmt.Errorf("render png with %s: no screenshot written: %w", browser, err)
 	}
-	return nil
+	return trimBottom(absOut, 24)
 }
 
 func lastLine(s string) string {
