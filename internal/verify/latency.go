@@ -25,6 +25,7 @@ type Latencies struct {
 type latencyRecorder struct {
 	pipeline, endToEnd, inJob *hdrhistogram.Histogram
 	negative                  int64
+	negativeBy                LatencyCounts
 	overDay                   int64
 }
 
@@ -48,24 +49,34 @@ type sample struct {
 // add records the latencies s has.
 func (l *latencyRecorder) add(s sample) {
 	if s.hasPipeline {
-		l.record(l.pipeline, s.pipeline)
+		l.record(l.pipeline, s.pipeline, &l.negativeBy.Pipeline)
 	}
 	if s.hasEndToEnd {
-		l.record(l.endToEnd, s.endToEnd)
+		l.record(l.endToEnd, s.endToEnd, &l.negativeBy.EndToEnd)
 	}
 	if s.hasInJob {
-		l.record(l.inJob, s.inJob)
+		l.record(l.inJob, s.inJob, &l.negativeBy.InJob)
 	}
 }
 
-func (l *latencyRecorder) record(h *hdrhistogram.Histogram, us int64) {
+// record adds us to h; a negative value is counted in negative (its latency's count) and in
+// the total, a value over a day in overDay.
+func (l *latencyRecorder) record(h *hdrhistogram.Histogram, us int64, negative *int64) {
 	if latency.Record(h, us) {
 		if us < 0 {
 			l.negative++
+			*negative++
 		} else {
 			l.overDay++
 		}
 	}
+}
+
+// LatencyCounts is a count per latency, e.g. of the values that came out negative.
+type LatencyCounts struct {
+	Pipeline int64 `json:"pipeline"`
+	EndToEnd int64 `json:"endToEnd"`
+	InJob    int64 `json:"inJob"`
 }
 
 func (l *latencyRecorder) result() Latencies {

@@ -81,6 +81,10 @@ type Result struct {
 	SteadyRatePerSec  float64   `json:"steadyRatePerSec"`
 	LatencyMs         Latencies `json:"latencyMs"`
 	NegativeLatencies int64     `json:"negativeLatencies"`
+	// NegativeByLatency says which latencies the negative values were: pipeline or
+	// end-to-end ones point at a CreateTime topic or clocks apart (the generator's host),
+	// in-job ones at the relay host's clock against the broker's.
+	NegativeByLatency LatencyCounts `json:"negativeByLatency"`
 	// LatenciesOverADay counts latencies recorded as one day because they were longer.
 	LatenciesOverADay int64 `json:"latenciesOverADay,omitempty"`
 	// OutsideWindow counts output records read but left out because their enqueuedAt lies
@@ -300,7 +304,7 @@ func (v *verifier) result() Result {
 		Duplicates: v.tracker.duplicates, OutOfOrder: v.tracker.outOfOrder, Malformed: v.malformed,
 		MissingFields: v.missingFields, Devices: len(v.tracker.devices),
 		FirstTimestamp: v.first.UTC(), LastTimestamp: v.last.UTC(),
-		LatencyMs: v.lat.result(), NegativeLatencies: v.lat.negative, Intervals: v.series.series(v.first, v.last),
+		LatencyMs: v.lat.result(), NegativeLatencies: v.lat.negative, NegativeByLatency: v.lat.negativeBy, Intervals: v.series.series(v.first, v.last),
 		OutsideWindow: v.outside, LatenciesOverADay: v.lat.overDay, CreateTimeRecords: v.createTime,
 	}
 	if v.rec != nil {

@@ -47,7 +47,8 @@ func (r Result) WriteText(w io.Writer) error {
 		}
 	}
 	if r.NegativeLatencies > 0 {
-		fmt.Fprintf(tw, "negative latencies (clock skew or CreateTime topic)\t%d\n", r.NegativeLatencies)
+		n := r.NegativeByLatency
+		fmt.Fprintf(tw, "negative latencies (clock skew or CreateTime topic)\t%d (pipeline %d, end-to-end %d, in-job %d)\n", r.NegativeLatencies, n.Pipeline, n.EndToEnd, n.InJob)
 	}
 	if r.CreateTimeRecords > 0 {
 		fmt.Fprintf(tw, "records with producer timestamps (CreateTime topic)\t%d\n", r.CreateTimeRecords)
