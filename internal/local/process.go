@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -70,15 +71,21 @@ func processAlive(pid int, marker string) bool {
 		if err != nil {
 			return false
 		}
-		return bytes.Contains(cmdline, []byte(marker))
+		// A whole argument, so that the marker of home /tmp/a does not match /tmp/ab's.
+		for _, arg := range bytes.Split(cmdline, []byte{0}) {
+			if string(arg) == marker {
+				return true
+			}
+		}
+		return false
 	}
-	// No /proc (macOS): ask ps for the command line.
+	// No /proc (macOS): ask ps for the command line (arguments separated by spaces).
 	out, err := exec.Command("ps", "-p", strconv.Itoa(pid), "-o", "state=,command=").Output()
 	if err != nil {
 		return false
 	}
 	s := strings.TrimSpace(string(out))
-	return !strings.HasPrefix(s, "Z") && strings.Contains(s, marker)
+	return !strings.HasPrefix(s, "Z") && slices.Contains(strings.Fields(s), marker)
 }
 
 // stopProcess sends SIGTERM to pid (only if it is still ours), waits up to timeout for it to

@@ -26,6 +26,9 @@ func TestProcessLifecycle(t *testing.T) {
 	if processAlive(pid, homeMarker(filepath.Join(dir, "other"))) {
 		t.Fatal("a process without the marker must not count as ours")
 	}
+	if processAlive(pid, homeMarker(dir[:len(dir)-1])) {
+		t.Fatal("the marker of a home whose path is a prefix of ours must not match")
+	}
 	if err := stopProcess(context.Background(), pid, marker, 5*time.Second); err != nil {
 		t.Fatal(err)
 	}

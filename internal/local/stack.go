@@ -127,6 +127,10 @@ func (s *Stack) Up(ctx context.Context, progress io.Writer) (Status, error) {
 		st.Kafka = &procRecord{PID: pid, Log: s.layout.kafkaLog(), Out: s.layout.kafkaOut()}
 		fmt.Fprintf(progress, "started Kafka broker (pid %d, log %s)\n", pid, s.layout.kafkaLog())
 	}
+	// Forget TaskManagers that died, also when none is to be started in their place (more
+	// were running than --taskmanagers asks for); otherwise waitHealthy takes them for ones
+	// that died during this start.
+	st.TaskManagers = liveTMs
 	needTMs := s.cfg.TaskManagers - len(liveTMs)
 	if !jmUp || needTMs > 0 {
 		pids, err := s.startFlink(ctx, java, st, !jmUp, liveTMs, needTMs, progress)
@@ -193,7 +197,12 @@ func (s *Stack) startFlink(ctx context.Context, java string, st *state, startJM 
 		if used[s.layout.taskManagerLog(i)] {
 			continue
 		}
-		argv := flinkArgv(java, s.cfg, s.layout, "taskmanager-"+itoa(i), s.layout.taskManagerLog(i), taskManagerMain, tmJVM, tmDyn)
+		role := "taskmanager-" + itoa(i)
+		// A fixed resource id per slot: a TaskManager started again in place of a dead one
+		// replaces the dead one's registration at once, instead of both counting until the
+		// heartbeat times out (which made a restarted stack look healthy too early).
+		argv := append(flinkArgv(java, s.cfg, s.layout, role, s.layout.taskManagerLog(i), taskManagerMain, tmJVM, tmDyn),
+			"-D", "taskmanager.resource-id=streamscale-"+role)
 		pid, err := startDetached(argv, env, s.layout.flinkDir(), s.layout.taskManagerOut(i), homeMarker(s.cfg.Home))
 		if err != nil {
 			return started, fmt.Errorf("start Flink TaskManager: %w", err)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -30,7 +31,7 @@ func TestIntegrationStackLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.KafkaPort, c.ControllerPort, c.FlinkRESTPort, c.FlinkRPCPort, c.MetricsPort = ports[0], ports[1], ports[2], ports[3], ports[4]
-	c.TaskManagers, c.Slots = 1, 2
+	c.TaskManagers, c.Slots = 2, 1
 	s, err := New(c, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -53,7 +54,7 @@ func TestIntegrationStackLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !st.Healthy() || st.Flink.TaskManagersRegistered != 1 || st.Flink.SlotsTotal != 2 {
+	if !st.Healthy() || st.Flink.TaskManagersRegistered != 2 || st.Flink.SlotsTotal != 2 || len(st.Flink.TaskManagerPIDs) != 2 {
 		t.Fatalf("after Up: %+v", st)
 	}
 	pids = append(pids, st.Kafka.PID, st.Flink.JobManagerPID)
@@ -64,26 +65,50 @@ func TestIntegrationStackLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st2.Kafka.PID != st.Kafka.PID || st2.Flink.JobManagerPID != st.Flink.JobManagerPID || st2.Flink.TaskManagerPIDs[0] != st.Flink.TaskManagerPIDs[0] {
+	if st2.Kafka.PID != st.Kafka.PID || st2.Flink.JobManagerPID != st.Flink.JobManagerPID || !slices.Equal(st2.Flink.TaskManagerPIDs, st.Flink.TaskManagerPIDs) {
 		t.Fatalf("second Up restarted processes: before %+v after %+v", st, st2)
 	}
 
-	// Kill the TaskManager: Up starts a new one and the cluster is healthy again.
-	killed := st.Flink.TaskManagerPIDs[0]
-	if err := syscall.Kill(killed, syscall.SIGKILL); err != nil {
-		t.Fatal(err)
+	// Kill a TaskManager: the stack is not healthy while it is gone, and Up starts a new one.
+	kill := func(pid int) {
+		t.Helper()
+		if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		if !waitExit(ctx, pid, homeMarker(s.cfg.Home), 10*time.Second) {
+			t.Fatalf("killed TaskManager %d still alive", pid)
+		}
 	}
-	if !waitExit(ctx, killed, homeMarker(s.cfg.Home), 10*time.Second) {
-		t.Fatal("killed TaskManager still alive")
+	killed := st.Flink.TaskManagerPIDs[1]
+	kill(killed)
+	if down, err := s.Status(ctx); err != nil || down.Healthy() {
+		t.Fatalf("status with one of two TaskManagers dead: healthy=%v (%v), want unhealthy", down.Healthy(), err)
 	}
 	st3, err := s.Up(ctx, testWriter{t})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(st3.Flink.TaskManagerPIDs) != 1 || st3.Flink.TaskManagerPIDs[0] == killed || st3.Kafka.PID != st.Kafka.PID {
+	if len(st3.Flink.TaskManagerPIDs) != 2 || slices.Contains(st3.Flink.TaskManagerPIDs, killed) || st3.Kafka.PID != st.Kafka.PID {
 		t.Fatalf("Up after a TaskManager crash: %+v", st3)
 	}
 	pids = append(pids, st3.Flink.TaskManagerPIDs...)
+
+	// A TaskManager beyond what --taskmanagers now asks for dies: Up with 1 is healthy with
+	// the one left, and does not take the dead one for a failed start.
+	kill(st3.Flink.TaskManagerPIDs[1])
+	c1 := c
+	c1.TaskManagers = 1
+	s1, err := New(c1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st4, err := s1.Up(ctx, testWriter{t})
+	if err != nil {
+		t.Fatalf("Up with fewer TaskManagers after a surplus one died: %v", err)
+	}
+	if len(st4.Flink.TaskManagerPIDs) != 1 || st4.Flink.TaskManagerPIDs[0] != st3.Flink.TaskManagerPIDs[0] {
+		t.Fatalf("Up with --taskmanagers 1: %+v", st4)
+	}
 
 	if err := s.Down(ctx, false, testWriter{t}); err != nil {
 		t.Fatal(err)

@@ -106,7 +106,9 @@ func (s *Stack) statusOf(ctx context.Context, st *state) Status {
 		} else {
 			out.Flink.TaskManagersRegistered = h.TaskManagers
 			out.Flink.SlotsTotal, out.Flink.SlotsAvailable = h.SlotsTotal, h.SlotsAvailable
-			out.Flink.Healthy = out.Flink.TaskManagersRunning > 0 &&
+			// Every recorded TaskManager runs and has registered (a dead one's registration
+			// is replaced by its successor's, as they share a resource id).
+			out.Flink.Healthy = out.Flink.TaskManagersRunning > 0 && out.Flink.TaskManagersRunning == len(st.TaskManagers) &&
 				h.TaskManagers >= out.Flink.TaskManagersRunning && h.SlotsTotal > 0
 		}
 	}
