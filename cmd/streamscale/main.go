@@ -55,7 +55,7 @@ func run(ctx context.Context) int {
 		return exitOK
 	case errors.Is(err, cli.ErrSilent):
 		return exitError
-	case errors.As(err, &flagErr):
+	case errors.As(err, &flagErr) || cli.IsUnknownCommand(err):
 		fmt.Fprintf(f.IO.ErrOut, "streamscale: %v\nRun 'streamscale --help' for usage.\n", err)
 		return exitUsage
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:

@@ -152,9 +152,18 @@ func deleteTopics(ctx context.Context, cl *kgo.Client, topics ...string) {
 	_, _ = kadm.NewClient(cl).DeleteTopics(dctx, topics...)
 }
 
+// batchBytes is cfg's batch size, held to Event Hubs' limit there (its 1,000,000-byte requests
+// would refuse the 1 MiB default).
+func (c ProducerConfig) batchBytes() int32 {
+	if c.Conn.EventHubs && c.BatchBytes > kafkaconn.EventHubsMaxBatchBytes {
+		return kafkaconn.EventHubsMaxBatchBytes
+	}
+	return c.BatchBytes
+}
+
 func runGenerator(ctx context.Context, cfg ProducerConfig, topic string) (Measurement, error) {
 	// No compression on either side (franz-go would otherwise default to snappy).
-	cl, err := cfg.Conn.NewClient(kgo.ProducerLinger(cfg.Linger), kgo.ProducerBatchMaxBytes(cfg.BatchBytes),
+	cl, err := cfg.Conn.NewClient(kgo.ProducerLinger(cfg.Linger), kgo.ProducerBatchMaxBytes(cfg.batchBytes()),
 		kgo.MaxBufferedRecords(1<<16), kgo.ProducerBatchCompression(kgo.NoCompression()))
 	if err != nil {
 		return Measurement{}, err
@@ -191,7 +200,7 @@ func runKafkaPerf(ctx context.Context, cfg ProducerConfig, topic string, recordS
 	props := []string{
 		"acks=all",
 		"linger.ms=" + strconv.FormatInt(cfg.Linger.Milliseconds(), 10),
-		"batch.size=" + strconv.Itoa(int(cfg.BatchBytes)),
+		"batch.size=" + strconv.Itoa(int(cfg.batchBytes())),
 		"compression.type=none",
 	}
 	args := append([]string{"-Xmx512m", "-cp", cfg.KafkaClasspath, "org.apache.kafka.tools.ProducerPerformance",

@@ -1,6 +1,10 @@
 package bench
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/streamscale/streamscale/internal/kafkaconn"
+)
 
 func TestPerfSummaryLine(t *testing.T) {
 	line := "500000 records sent, 61012.812691 records/sec (55.32 MB/sec), 318.14 ms avg latency, 746.00 ms max latency, 312 ms 50th, 610 ms 95th, 703 ms 99th, 744 ms 99.9th."
@@ -35,6 +39,27 @@ func TestParseConsumerPerf(t *testing.T) {
 	for _, bad := range []string{"", "WARN something\n", "start.time, fetch.nMsg.sec\nx, y\n"} {
 		if _, err := parseConsumerPerf(bad); err == nil {
 			t.Errorf("parseConsumerPerf(%q) accepted", bad)
+		}
+	}
+}
+
+func TestBatchBytesHeldToEventHubsLimit(t *testing.T) {
+	eh, err := kafkaconn.ParseEventHubsConnectionString("Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=eA==")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		conn kafkaconn.Conn
+		in   int32
+		want int32
+	}{
+		{"Kafka keeps 1 MiB", kafkaconn.Conn{Brokers: []string{"a:9092"}}, 1 << 20, 1 << 20},
+		{"Event Hubs held to 1,000,000", eh, 1 << 20, kafkaconn.EventHubsMaxBatchBytes},
+		{"Event Hubs below the limit kept", eh, 500_000, 500_000},
+	} {
+		if got := (ProducerConfig{Conn: tt.conn, BatchBytes: tt.in}).batchBytes(); got != tt.want {
+			t.Errorf("%s: batchBytes = %d, want %d", tt.name, got, tt.want)
 		}
 	}
 }

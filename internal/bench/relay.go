@@ -79,13 +79,16 @@ func Relay(ctx context.Context, cfg RelayConfig, progress io.Writer) (RelayResul
 	stamp := time.Now().Unix()
 	in, out := fmt.Sprintf("bench-relay-%d-in", stamp), fmt.Sprintf("bench-relay-%d-out", stamp)
 	dead := in + "-dead-letter"
+	var created []string
+	if !cfg.Keep {
+		// Deletes what was created, also when a later create fails.
+		defer func() { deleteTopics(ctx, admin, created...) }()
+	}
 	for _, t := range []string{in, out, dead} {
 		if err := createTopic(ctx, admin, t, cfg.Partitions); err != nil {
 			return RelayResult{}, err
 		}
-	}
-	if !cfg.Keep {
-		defer deleteTopics(ctx, admin, in, out, dead)
+		created = append(created, t)
 	}
 
 	fmt.Fprintf(progress, "filling %q with %d events\n", in, cfg.Records)

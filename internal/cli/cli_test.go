@@ -190,6 +190,7 @@ func TestConnOrKeepsSecurity(t *testing.T) {
 		{name: "run's brokers", want: "recorded:9093"},
 		{name: "flag wins", flag: "flag:1", want: "flag:1"},
 		{name: "environment wins", env: map[string]string{"STREAMSCALE_BROKERS": "env:2"}, want: "env:2"},
+		{name: "a Flink of one's own keeps the run's brokers", env: map[string]string{"STREAMSCALE_FLINK_URL": "http://flink:8081"}, want: "recorded:9093"},
 		{name: "Event Hubs wins", env: map[string]string{"EVENTHUB_CONNECTION_STRING": "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=eA=="}, want: "ns.servicebus.windows.net:9093"},
 	}
 	for _, tt := range tests {
@@ -377,6 +378,28 @@ func TestRunSummaryCountsDeadLetters(t *testing.T) {
 			if strings.Contains(b.String(), w) {
 				t.Errorf("%s: summary has %q:\n%s", tt.name, w, b.String())
 			}
+		}
+	}
+}
+
+// TestArgumentErrorsAreUsageErrors: wrong arguments and unknown commands are usage errors
+// (exit 2), like bad flags, not failures of a command (exit 1).
+func TestArgumentErrorsAreUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"nosuch"}, {"local", "nosuch"}, {"bench", "x"}, {"local", "up", "extra"},
+		{"job", "cancel", "a", "b"}, {"topics", "delete"}, {"local", "status", "--nosuch"},
+	} {
+		f, _, _ := testFactory()
+		err := execute(NewRootCmd(f, "test"), args...)
+		var fe *FlagError
+		if !errors.As(err, &fe) && !IsUnknownCommand(err) {
+			t.Errorf("%v: error %v (%T), want a usage error", args, err, err)
+		}
+	}
+	for _, args := range [][]string{{}, {"local"}, {"--help"}} {
+		f, _, _ := testFactory()
+		if err := execute(NewRootCmd(f, "test"), args...); err != nil {
+			t.Errorf("%v: %v, want the help", args, err)
 		}
 	}
 }

@@ -54,7 +54,12 @@ func (c *connFlags) addFlink(fs *pflag.FlagSet) {
 
 // external reports whether the user pointed at a Kafka or Flink of their own.
 func (c *connFlags) external() bool {
-	return c.brokers != "" || c.connectionStringFile != "" || c.getenv("EVENTHUB_CONNECTION_STRING") != "" || c.getenv("STREAMSCALE_BROKERS") != "" || c.flinkURL != "" || c.getenv("STREAMSCALE_FLINK_URL") != ""
+	return c.externalKafka() || c.flinkURL != "" || c.getenv("STREAMSCALE_FLINK_URL") != ""
+}
+
+// externalKafka reports whether the user named a Kafka of their own (brokers or Event Hubs).
+func (c *connFlags) externalKafka() bool {
+	return c.brokers != "" || c.connectionStringFile != "" || c.getenv("EVENTHUB_CONNECTION_STRING") != "" || c.getenv("STREAMSCALE_BROKERS") != ""
 }
 
 // conn resolves the Kafka connection: an Event Hubs connection string (file or
@@ -108,7 +113,7 @@ func (c *connFlags) conn() (kafkaconn.Conn, error) {
 // their own it connects to fallback (e.g. the brokers a recorded run used), still with the
 // TLS and SASL flags.
 func (c *connFlags) connOr(fallback []string) (kafkaconn.Conn, error) {
-	if c.external() || len(fallback) == 0 {
+	if c.externalKafka() || len(fallback) == 0 {
 		return c.conn()
 	}
 	cp := *c

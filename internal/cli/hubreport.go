@@ -130,6 +130,11 @@ func (o *hubReportOptions) validate() error {
 // each row as it closes).
 func liveRows(ctx context.Context, f *Factory, opts *hubReportOptions) (hubmetrics.Recording, error) {
 	urls := opts.metricsURLs
+	if len(urls) == 0 && opts.conn.externalKafka() {
+		// The local stack's counters beside another cluster's consumer offsets would be a
+		// table of two clusters.
+		return hubmetrics.Recording{}, flagErrorf(errors.New("--brokers (or Event Hubs) without --metrics-url: give the metrics endpoint of each broker with --metrics-url"))
+	}
 	if len(urls) == 0 {
 		ep, err := local.ReadEndpoints(opts.home)
 		if err != nil {

@@ -130,7 +130,7 @@ func TestReportWritesHTML(t *testing.T) {
 }
 
 func TestReportBadFlagsAreFlagErrors(t *testing.T) {
-	for _, args := range [][]string{{"--interval", "10ms"}, {"--json", "--csv"}, {"--from", "soon"}, {"--throughput-units", "-1"}} {
+	for _, args := range [][]string{{"--interval", "10ms"}, {"--json", "--csv"}, {"--from", "soon"}, {"--throughput-units", "-1"}, {"--brokers", "kafka.example:9092"}} {
 		f, _, _ := testFactory()
 		cmd := newHubReportCmd(f)
 		var fe *FlagError

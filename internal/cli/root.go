@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/spf13/cobra"
 )
 
@@ -34,5 +37,39 @@ your own cluster to use it instead.`,
 		newPeekCmd(f),
 		newHubReportCmd(f),
 	)
+	argErrorsAreUsage(root)
 	return root
+}
+
+// argErrorsAreUsage makes every command's argument check (too many arguments, a missing one)
+// a usage error, as flag errors are: exit 2 and a pointer to --help, not a failure of the
+// command (exit 1).
+func argErrorsAreUsage(cmd *cobra.Command) {
+	if check := cmd.Args; check != nil {
+		cmd.Args = func(c *cobra.Command, args []string) error {
+			if err := check(c, args); err != nil {
+				return flagErrorf(err)
+			}
+			return nil
+		}
+	}
+	if cmd.HasSubCommands() && !cmd.Runnable() {
+		// A group (local, topics, job, bench): without arguments its help, with one it does
+		// not know a usage error (cobra would print the help and exit 0).
+		cmd.RunE = func(c *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return flagErrorf(fmt.Errorf("unknown command %q for %q", args[0], c.CommandPath()))
+			}
+			return c.Help()
+		}
+	}
+	for _, sub := range cmd.Commands() {
+		argErrorsAreUsage(sub)
+	}
+}
+
+// IsUnknownCommand reports whether err is cobra's error for a command name it does not know
+// (`streamscale nosuch`), which is a usage error too. Cobra has no type for it.
+func IsUnknownCommand(err error) bool {
+	return err != nil && strings.HasPrefix(err.Error(), "unknown command ")
 }

@@ -280,7 +280,8 @@ func startTraffic(ctx context.Context, opts *runOptions, f *Factory, adm *kadm.C
 		urls = []string{ep.MetricsURL}
 	}
 	src := &hubmetrics.WithGroupOffsets{Source: hubmetrics.PrometheusSource{URLs: urls}, Admin: adm}
-	rec, err := hubmetrics.StartRecorder(ctx, src, []string{opts.topics.in, opts.topics.out}, opts.reportInterval)
+	// Sampling goes on past a first Ctrl-C (the run still drains and verifies); stop ends it.
+	rec, err := hubmetrics.StartRecorder(context.WithoutCancel(ctx), src, []string{opts.topics.in, opts.topics.out}, opts.reportInterval)
 	if err != nil {
 		fmt.Fprintf(f.IO.ErrOut, "no broker metrics, the run's hub table is skipped: %v\n", err)
 		return nil

@@ -41,17 +41,26 @@ func (r *intervalRecorder) add(ts time.Time, s sample) {
 	acc.lat.add(s)
 }
 
-// series returns the intervals in time order. The rate of the first and last interval is over
-// the part of it that first..last covers, so a partial interval does not read low.
+// series returns the intervals in time order, from the first record's to the last's: one
+// without records in between is there with 0 records, so a stall shows (and fails --min-rate)
+// rather than vanishing. The rate of the first and last interval is over the part of it that
+// first..last covers, so a partial interval does not read low.
 func (r *intervalRecorder) series(first, last time.Time) []Interval {
+	if len(r.byIdx) == 0 {
+		return []Interval{}
+	}
 	idxs := make([]int64, 0, len(r.byIdx))
 	for i := range r.byIdx {
 		idxs = append(idxs, i)
 	}
 	sort.Slice(idxs, func(a, b int) bool { return idxs[a] < idxs[b] })
-	out := make([]Interval, 0, len(idxs))
-	for _, i := range idxs {
+	lo, hi := idxs[0], idxs[len(idxs)-1]
+	out := make([]Interval, 0, hi-lo+1)
+	for i := lo; i <= hi; i++ {
 		acc := r.byIdx[i]
+		if acc == nil {
+			acc = &intervalAcc{lat: newCoarseLatencyRecorder()} // a stall: no record arrived
+		}
 		start := time.Unix(0, i*int64(r.width)).UTC()
 		from, to := start, start.Add(r.width)
 		if first.After(from) {

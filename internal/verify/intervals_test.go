@@ -29,3 +29,20 @@ func TestIntervalSeries(t *testing.T) {
 		t.Fatalf("interval 0 = %+v, want 1 record without latency", s[0])
 	}
 }
+
+// TestIntervalSeriesShowsAStall: an interval without records between the first and the last
+// is in the series with rate 0, so --min-rate sees an output stall.
+func TestIntervalSeriesShowsAStall(t *testing.T) {
+	r := newIntervalRecorder(10 * time.Second)
+	base := time.Date(2026, 11, 25, 4, 0, 0, 0, time.UTC)
+	for _, sec := range []int{0, 5, 10, 15, 40, 45, 50, 55} { // nothing in 20 s – 40 s
+		r.add(base.Add(time.Duration(sec)*time.Second), sample{pipeline: 1000, hasPipeline: true})
+	}
+	s := r.series(base, base.Add(55*time.Second))
+	if len(s) != 6 || s[2].Records != 0 || s[2].Rate != 0 || s[3].Records != 0 || !s[3].Start.Equal(base.Add(30*time.Second)) {
+		t.Fatalf("series = %+v, want 6 intervals with 20 s and 30 s empty", s)
+	}
+	if got := steadyRate(s, 1); got != 0 {
+		t.Fatalf("steady rate over a stall = %g, want 0", got)
+	}
+}
