@@ -100,7 +100,7 @@ against the MAX VALUE lines); --png renders that page with headless Chromium for
 	fs.StringVar(&opts.topics, "topics", opts.topics, "topics to report, comma-separated (hub #1, hub #2, …)")
 	fs.DurationVar(&opts.interval, "interval", opts.interval, "width of a row (the sample uses 1m); for recorded rows, regroup them to this width")
 	fs.DurationVar(&opts.duration, "duration", 0, "how long to sample (default: one interval)")
-	fs.BoolVar(&opts.follow, "follow", false, "print a row as each interval closes, until Ctrl-C")
+	fs.BoolVar(&opts.follow, "follow", false, "print a row as each interval closes, until Ctrl-C (or --duration)")
 	fs.IntVar(&opts.units, "throughput-units", 0, "Event Hubs throughput units for the MAX VALUE line (0: no line; recorded rows keep the run's)")
 	fs.StringVar(&opts.run, "run", "", "show the table that streamscale run recorded for this run id (\"last\" for the latest)")
 	fs.StringVar(&opts.from, "from", "", "recorded rows from this time: RFC 3339 (2026-11-25T04:00:00Z) or a duration ago (30m)")
@@ -181,15 +181,22 @@ func hubReportRun(ctx context.Context, w io.Writer, src hubmetrics.Source, opts 
 			return nil, err
 		}
 	}
+	// Sampling ends at --duration (the last row is then shorter than an interval, not rounded
+	// up to a whole one); --follow without --duration goes on until Ctrl-C.
+	bounded := !opts.follow || opts.duration > 0
 	end := prev.At.Add(duration)
-	for opts.follow || prev.At.Before(end.Add(-time.Millisecond)) {
+	for !bounded || prev.At.Before(end.Add(-time.Millisecond)) {
+		next := prev.At.Add(opts.interval)
+		if bounded && next.After(end) {
+			next = end
+		}
 		select {
 		case <-ctx.Done():
 			if opts.follow {
 				return rows, nil
 			}
 			return nil, ctx.Err()
-		case <-time.After(time.Until(prev.At.Add(opts.interval))):
+		case <-time.After(time.Until(next)):
 		}
 		cur, err := src.Snapshot(ctx)
 		if err != nil {

@@ -178,3 +178,22 @@ func TestReportFollowPrintsHeaderOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestReportDurationIsNotRoundedUp: --duration 1.5 intervals samples two rows, the second
+// about half an interval long (a whole one before), also with --follow.
+func TestReportDurationIsNotRoundedUp(t *testing.T) {
+	for _, follow := range []bool{false, true} {
+		src := &countingSource{last: -1, cancel: func() {}}
+		opts := &hubReportOptions{topics: "in", interval: time.Second, duration: 1500 * time.Millisecond, follow: follow, asCSV: true}
+		rows, err := hubReportRun(context.Background(), &bytes.Buffer{}, src, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 2 {
+			t.Fatalf("follow=%v: %d rows, want 2", follow, len(rows))
+		}
+		if last := rows[1].End.Sub(rows[1].Start); last > 800*time.Millisecond {
+			t.Fatalf("follow=%v: the last row spans %s, want about 500 ms (the rest of --duration), not a whole interval", follow, last)
+		}
+	}
+}
