@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -306,6 +307,59 @@ func TestAdvanceGroupOffsets(t *testing.T) {
 		_, read := advance(tt.last, tt.cur, map[string]int64{"in": 1000})
 		if got := read["in"] - 1000; got != tt.want {
 			t.Errorf("%s: added %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestSamplesAlignToTheClock(t *testing.T) {
+	start := time.Date(2026, 11, 25, 4, 0, 55, 300e6, time.UTC)
+	if got, want := firstSampleAt(start, 10*time.Second), time.Date(2026, 11, 25, 4, 1, 0, 0, time.UTC); !got.Equal(want) {
+		t.Fatalf("first sample at %s, want %s", got, want)
+	}
+	// 10 s rows from 04:00:55.3, aligned from 04:01:00, regroup into the clock's minutes.
+	at := firstSampleAt(start, 10*time.Second)
+	rows := []Row{{Start: start, End: at, Hubs: []HubRow{{Topic: "in", IncomingMessages: 1}}}}
+	for range 12 {
+		rows = append(rows, Row{Start: at, End: at.Add(10 * time.Second), Hubs: []HubRow{{Topic: "in", IncomingMessages: 1}}})
+		at = at.Add(10 * time.Second)
+	}
+	g := Regroup(rows, time.Minute)
+	if len(g) != 3 || !g[1].Start.Equal(time.Date(2026, 11, 25, 4, 1, 0, 0, time.UTC)) || !g[1].End.Equal(time.Date(2026, 11, 25, 4, 2, 0, 0, time.UTC)) {
+		t.Fatalf("regrouped = %d rows, second from %s", len(g), g[1].Start)
+	}
+}
+
+func TestMergeSlivers(t *testing.T) {
+	base := time.Date(2026, 11, 25, 4, 0, 0, 0, time.UTC)
+	row := func(from, to time.Duration) Row {
+		return Row{Start: base.Add(from), End: base.Add(to), Hubs: []HubRow{{Topic: "in", IncomingMessages: int64((to - from) / time.Second)}}}
+	}
+	tests := []struct {
+		name string
+		rows []Row
+		want []time.Duration // spans
+	}{
+		{"head and tail slivers", []Row{row(0, 2*time.Second), row(2*time.Second, 12*time.Second), row(12*time.Second, 22*time.Second), row(22*time.Second, 23*time.Second)}, []time.Duration{12 * time.Second, 11 * time.Second}},
+		{"long head kept", []Row{row(0, 7*time.Second), row(7*time.Second, 17*time.Second)}, []time.Duration{7 * time.Second, 10 * time.Second}},
+		{"one row", []Row{row(0, time.Second)}, []time.Duration{time.Second}},
+	}
+	for _, tt := range tests {
+		got := mergeSlivers(tt.rows, 10*time.Second)
+		var spans []time.Duration
+		var total int64
+		for _, r := range got {
+			spans = append(spans, r.End.Sub(r.Start))
+			total += r.Hubs[0].IncomingMessages
+		}
+		if !slices.Equal(spans, tt.want) {
+			t.Errorf("%s: spans %v, want %v", tt.name, spans, tt.want)
+		}
+		var want int64
+		for _, s := range tt.want {
+			want += int64(s / time.Second)
+		}
+		if total != want {
+			t.Errorf("%s: %d records after merging, want %d (none lost)", tt.name, total, want)
 		}
 	}
 }

@@ -65,7 +65,7 @@ func StartRecorder(ctx context.Context, src Source, topics []string, interval ti
 
 func (r *Recorder) loop(ctx context.Context) {
 	defer close(r.done)
-	next := r.prev.At.Add(r.interval)
+	next := firstSampleAt(r.prev.At, r.interval)
 	timer := time.NewTimer(time.Until(next))
 	defer timer.Stop()
 	for {
@@ -103,13 +103,30 @@ func (r *Recorder) Stop(ctx context.Context) ([]Row, error) {
 	r.sample(ctx)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	// A tail shorter than half an interval joins the row before it (which then spans up to
-	// 1.5 intervals; capacity scales with the width): a sliver row reads as a drop in charts.
-	if n := len(r.rows); n >= 2 && r.rows[n-1].End.Sub(r.rows[n-1].Start) < r.interval/2 {
-		r.rows[n-2] = merge(r.rows[n-2], r.rows[n-1])
-		r.rows = r.rows[:n-1]
-	}
+	r.rows = mergeSlivers(r.rows, r.interval)
 	return r.rows, r.lastErr
+}
+
+// firstSampleAt is the first multiple of interval on the clock after start: samples fall on
+// …:10, …:20, so that Regroup's minutes are the clock's minutes.
+func firstSampleAt(start time.Time, interval time.Duration) time.Time {
+	return start.Truncate(interval).Add(interval)
+}
+
+// mergeSlivers joins a last row, and a first row, shorter than half an interval to its
+// neighbour (which then spans up to 1.5 intervals; capacity scales with the width): a sliver
+// row reads as a drop in charts. The first row is the part of a run before the first
+// clock-aligned sample, the last the part after the last.
+func mergeSlivers(rows []Row, interval time.Duration) []Row {
+	if n := len(rows); n >= 2 && rows[n-1].End.Sub(rows[n-1].Start) < interval/2 {
+		rows[n-2] = merge(rows[n-2], rows[n-1])
+		rows = rows[:n-1]
+	}
+	if len(rows) >= 2 && rows[0].End.Sub(rows[0].Start) < interval/2 {
+		rows[1] = merge(rows[0], rows[1])
+		rows = rows[1:]
+	}
+	return rows
 }
 
 // Regroup sums rows into intervals of width aligned to the clock (a row goes to the interval
