@@ -403,3 +403,15 @@ func TestArgumentErrorsAreUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestVerifyWindowFlagsExcludeEachOther(t *testing.T) {
+	for _, args := range [][]string{
+		{"--run", "x", "--from-beginning"}, {"--from", "5m", "--run", "x"}, {"--from", "5m", "--from-beginning"},
+	} {
+		f, _, _ := testFactory()
+		var fe *FlagError
+		if err := execute(newVerifyCmd(f, nil), append([]string{"--home", t.TempDir()}, args...)...); !errors.As(err, &fe) {
+			t.Errorf("verify %v = %v, want a usage error: the flags choose different windows", args, err)
+		}
+	}
+}

@@ -102,7 +102,7 @@ func verifyRun(ctx context.Context, f *Factory, opts *verifyOptions) error {
 	cfg := verify.DefaultConfig()
 	cfg.Topic, cfg.IdleTimeout, cfg.Interval = opts.topic, opts.idle, opts.interval
 	timed := opts.from != "" || opts.to != ""
-	if timed && (opts.fromBeginning || opts.run != "") {
+	if (timed && (opts.fromBeginning || opts.run != "")) || (opts.fromBeginning && opts.run != "") {
 		return flagErrorf(errors.New("--from/--to, --run and --from-beginning each choose the window: give one"))
 	}
 	var (
