@@ -2,12 +2,17 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/streamscale/streamscale/internal/flink"
@@ -64,7 +69,63 @@ func (j *jobFlags) spec(conn kafkaconn.Conn, topics *topicFlags, partitions int3
 		JarPath: j.jar, Brokers: brokers, InTopic: topics.in, OutTopic: topics.out,
 		DeadLetterTopic: topics.deadLetterTopic(), Parallelism: p,
 		CheckpointInterval: j.checkpointInterval, StartTimeout: j.startTimeout,
+		Secured: secured(conn),
 	}
+}
+
+// secured reports whether conn reaches Kafka other than in plaintext, which the relay job
+// cannot do yet.
+func secured(conn kafkaconn.Conn) bool {
+	return conn.TLS || conn.SASLMechanism != "" || conn.EventHubs
+}
+
+// pipelineTopics checks that the relay's three topics exist and returns the input topic's
+// partition count. A missing output or dead-letter topic would not stop the job from starting,
+// but send it into a restart loop at its first record.
+func pipelineTopics(ctx context.Context, adm *kadm.Client, topics *topicFlags) (int32, error) {
+	names := []string{topics.in, topics.out, topics.deadLetterTopic()}
+	details, err := adm.ListTopics(ctx, names...)
+	if err != nil {
+		return 0, fmt.Errorf("look up topics %s: %w", quoteAll(names), err)
+	}
+	var missing []string
+	for _, n := range names {
+		d, ok := details[n]
+		switch {
+		case !ok || errors.Is(d.Err, kerr.UnknownTopicOrPartition):
+			if !slices.Contains(missing, n) {
+				missing = append(missing, n)
+			}
+		case d.Err != nil:
+			return 0, fmt.Errorf("look up topic %q: %w", n, d.Err)
+		}
+	}
+	create := "streamscale topics create"
+	if topics.in != "in" {
+		create += " --in-topic " + topics.in
+	}
+	if topics.out != "out" {
+		create += " --out-topic " + topics.out
+	}
+	if topics.deadLetter != "" {
+		create += " --dead-letter-topic " + topics.deadLetter
+	}
+	switch len(missing) {
+	case 0:
+		return int32(len(details[topics.in].Partitions)), nil
+	case 1:
+		return 0, fmt.Errorf("topic %s not found: create it first with `%s`", quoteAll(missing), create)
+	default:
+		return 0, fmt.Errorf("topics %s not found: create them first with `%s`", quoteAll(missing), create)
+	}
+}
+
+func quoteAll(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, ", ")
 }
 
 func newJobSubmitCmd(f *Factory) *cobra.Command {
@@ -73,8 +134,15 @@ func newJobSubmitCmd(f *Factory) *cobra.Command {
 		Use:   "submit",
 		Short: "Upload and run the relay job, or report the one already running",
 		Long: `Upload the relay job jar to Flink and run it reading --in-topic and writing --out-topic, then
-wait until all its tasks run. If a relay job for the same topics already runs, it is reused.
-If the job fails to start, Flink's exception is shown.`,
+wait until all its tasks run. The three topics must exist (streamscale topics create).
+
+A relay job for the same topics that runs or is still starting is reused once all its tasks
+run; one that fails or restarts instead is cancelled and a fresh one submitted. A job that
+does not start (it fails, restarts, --job-start-timeout passes, or Ctrl-C) is cancelled, and
+Flink's exception is shown.
+
+The job connects to Kafka in plaintext only for now: with --tls, --sasl-mechanism or an Event
+Hubs connection string it is refused.`,
 		Example: `  streamscale job submit
   streamscale job submit --parallelism 4 --brokers kafka:9092 --flink-url http://flink:8081`,
 		Args: cobra.NoArgs,
@@ -84,10 +152,12 @@ If the job fails to start, Flink's exception is shown.`,
 			if err != nil {
 				return err
 			}
+			if err := job.spec(c, topics, 0).CheckConnection(); err != nil {
+				return err
+			}
 			var partitions int32
 			err = withClient(ctx, conn, func(ctx context.Context, cl *kgo.Client) error {
-				offs, err := kafkaconn.EndOffsets(ctx, kadm.NewClient(cl), topics.in)
-				partitions = int32(len(offs))
+				partitions, err = pipelineTopics(ctx, kadm.NewClient(cl), topics)
 				return err
 			})
 			if err != nil {
@@ -144,7 +214,7 @@ func newJobCancelCmd(f *Factory) *cobra.Command {
 	conn, topics := newConnFlags(f), newTopicFlags()
 	cmd := &cobra.Command{
 		Use:   "cancel [JOB-ID]",
-		Short: "Cancel a job (default: the running relay job for --in-topic/--out-topic)",
+		Short: "Cancel a job (default: the relay job for --in-topic/--out-topic, running or starting)",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -157,12 +227,14 @@ func newJobCancelCmd(f *Factory) *cobra.Command {
 				id = args[0]
 			} else {
 				spec := relay.Spec{InTopic: topics.in, OutTopic: topics.out}
-				if id, err = relay.FindRunning(ctx, fc, spec); err != nil {
+				found, ok, err := relay.Find(ctx, fc, spec)
+				if err != nil {
 					return err
 				}
-				if id == "" {
-					return fmt.Errorf("no running job named %q: give a job id (see `streamscale job list`)", spec.JobName())
+				if !ok {
+					return fmt.Errorf("no job named %q runs or is starting: give a job id (see `streamscale job list`)", spec.JobName())
 				}
+				id = found.ID
 			}
 			if err := fc.Cancel(ctx, id); err != nil {
 				return err

@@ -195,3 +195,42 @@ func TestJobStateIsTerminal(t *testing.T) {
 		}
 	}
 }
+
+// TestWaitRunningFailureIsTyped_StubServer: a job seen RESTARTING is a *JobFailedError with
+// its state and root cause, so callers can tell a failing job from a timeout.
+func TestWaitRunningFailureIsTyped_StubServer(t *testing.T) {
+	c := stub(t, func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/exceptions") {
+			io.WriteString(w, `{"exceptionHistory":{"entries":[{"exceptionName":"x","stacktrace":"org.apache.flink.runtime.JobException: Recovery is suppressed\nCaused by: org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.\n\tat y","timestamp":1}]}}`)
+			return
+		}
+		io.WriteString(w, `{"jid":"j","name":"n","state":"RESTARTING","vertices":[]}`)
+	})
+	err := c.waitRunning(context.Background(), "j", time.Millisecond)
+	var failed *JobFailedError
+	if !errors.As(err, &failed) || failed.State != StateRestarting || !strings.Contains(failed.Cause, "UnknownTopicOrPartitionException") {
+		t.Fatalf("waitRunning on a restarting job = %#v, want a *JobFailedError with state and root cause", err)
+	}
+	if !strings.Contains(err.Error(), "job j RESTARTING: org.apache.kafka.common.errors.UnknownTopicOrPartitionException") {
+		t.Fatalf("error %q lacks the state and root cause", err)
+	}
+}
+
+// TestWaitRunningTimeoutKeepsRootCause_StubServer: when the wait times out on a job whose
+// tasks never all run because it keeps failing between polls, the error still carries Flink's
+// root cause, looked up although the context has ended.
+func TestWaitRunningTimeoutKeepsRootCause_StubServer(t *testing.T) {
+	c := stub(t, func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/exceptions") {
+			io.WriteString(w, `{"exceptionHistory":{"entries":[{"exceptionName":"x","stacktrace":"java.lang.RuntimeException: boom\nCaused by: org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment.\n\tat y","timestamp":1}]}}`)
+			return
+		}
+		io.WriteString(w, `{"jid":"j","state":"RUNNING","vertices":[{"id":"v","status":"DEPLOYING"}]}`)
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	err := c.waitRunning(ctx, "j", time.Millisecond)
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "Timed out waiting for a node assignment") || !strings.Contains(err.Error(), "RUNNING") {
+		t.Fatalf("waitRunning past the deadline = %v, want DeadlineExceeded with the last state and root cause", err)
+	}
+}

@@ -115,11 +115,17 @@ func (e JobExceptions) RootCause() string {
 }
 
 // WaitRunning polls (every 250 ms) until the job and every one of its vertices run. A job
-// that reaches a terminal state, or keeps restarting, fails with its exception; a context that
-// ends first returns the context's error wrapped with the last seen state.
+// that reaches a terminal state, or keeps failing and restarting, fails with a
+// *JobFailedError carrying its root cause; a context that ends first returns the context's
+// error wrapped with the last seen state and, when Flink recorded one (e.g. the job restarted
+// between two polls), the root cause of its latest exception.
 func (c *Client) WaitRunning(ctx context.Context, jobID string) error {
 	return c.waitRunning(ctx, jobID, 250*time.Millisecond)
 }
+
+// exceptionTimeout bounds the look-up of a job's exceptions once the caller's context has
+// ended or the job has failed: the lookup explains an error, it must not delay it long.
+const exceptionTimeout = 10 * time.Second
 
 func (c *Client) waitRunning(ctx context.Context, jobID string, poll time.Duration) error {
 	last := JobState("")
@@ -135,7 +141,7 @@ func (c *Client) waitRunning(ctx context.Context, jobID string, poll time.Durati
 		if err == nil {
 			last = d.State
 			if d.State.IsTerminal() || d.State == StateFailing || d.State == StateRestarting {
-				return c.failure(ctx, jobID, d.State)
+				return &JobFailedError{JobID: jobID, State: d.State, Cause: c.rootCause(ctx, jobID)}
 			}
 			if d.State == StateRunning && allRunning(d.Vertices) {
 				return nil
@@ -143,22 +149,42 @@ func (c *Client) waitRunning(ctx context.Context, jobID string, poll time.Durati
 		}
 		select {
 		case <-ctx.Done():
+			if cause := c.rootCause(ctx, jobID); cause != "" {
+				return fmt.Errorf("job %s still %s (latest exception: %s): %w", jobID, orUnknown(last), cause, ctx.Err())
+			}
 			return fmt.Errorf("job %s still %s: %w", jobID, orUnknown(last), ctx.Err())
 		case <-time.After(poll):
 		}
 	}
 }
 
-func (c *Client) failure(ctx context.Context, jobID string, state JobState) error {
-	ex, err := c.Exceptions(context.WithoutCancel(ctx), jobID)
-	cause := ""
-	if err == nil {
-		cause = ex.RootCause()
+// rootCause is the root cause of the job's latest exception, or "" when there is none or it
+// cannot be read; it is looked up even when ctx has ended, for at most exceptionTimeout.
+func (c *Client) rootCause(ctx context.Context, jobID string) string {
+	ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), exceptionTimeout)
+	defer cancel()
+	ex, err := c.Exceptions(ectx, jobID)
+	if err != nil {
+		return ""
 	}
-	if cause == "" {
-		return fmt.Errorf("job %s %s (no exception recorded; see the JobManager log)", jobID, state)
+	return ex.RootCause()
+}
+
+// JobFailedError is a job that failed, or is failing or restarting, instead of running.
+type JobFailedError struct {
+	JobID string
+	// State is the state the job was seen in: FAILED, FAILING, RESTARTING, CANCELED, ….
+	State JobState
+	// Cause is the root cause of the job's latest exception, "" when Flink recorded none.
+	Cause string
+}
+
+// Error is one line: the job, its state and the root cause.
+func (e *JobFailedError) Error() string {
+	if e.Cause == "" {
+		return fmt.Sprintf("job %s %s (no exception recorded; see the JobManager log)", e.JobID, e.State)
 	}
-	return fmt.Errorf("job %s %s: %s", jobID, state, cause)
+	return fmt.Sprintf("job %s %s: %s", e.JobID, e.State, e.Cause)
 }
 
 func allRunning(vs []Vertex) bool {

@@ -1,5 +1,5 @@
 // Package relay submits the Flink relay job (jvm/relay-job) through the Flink REST API, or
-// finds the copy that already runs, so that repeated runs never start a twin.
+// finds the copy that already runs or is starting, so that repeated runs never start a twin.
 package relay
 
 import (
@@ -33,6 +33,9 @@ type Spec struct {
 	CheckpointInterval time.Duration
 	// StartTimeout bounds the wait for all tasks to run (default 2m).
 	StartTimeout time.Duration
+	// Secured says the CLI reaches Kafka over TLS, SASL or Event Hubs. The job connects in
+	// plaintext only (it gets just --bootstrap-servers), so Ensure refuses such a spec.
+	Secured bool
 }
 
 // JobName is the Flink job name for a topic pair; a running job with this name is reused.
@@ -57,26 +60,75 @@ func (s Spec) ProgramArgs() []string {
 // DefaultJarPath is build/jobs/relay-job.jar under the build directory.
 func DefaultJarPath(buildDir string) string { return filepath.Join(buildDir, "jobs", "relay-job.jar") }
 
-// Result says which job runs the relay and whether it was already running.
+// Result says which job runs the relay and whether it was already there.
 type Result struct {
 	JobID  string
 	Reused bool
 }
 
-// Ensure returns the running relay job for s, or uploads the jar, runs it and waits until all
-// its tasks run. A job that fails to start is reported with Flink's exception.
+// ErrSecuredKafka refuses a relay job for a Kafka reached over TLS, SASL or Event Hubs: the
+// job gets only --bootstrap-servers, so it would run and read nothing.
+var ErrSecuredKafka = errors.New("the relay job connects to Kafka in plaintext only for now: point --brokers at a plaintext listener, or run your own relay")
+
+// CheckConnection returns ErrSecuredKafka when s.Secured: the job cannot connect the way the
+// CLI does.
+func (s Spec) CheckConnection() error {
+	if s.Secured {
+		return ErrSecuredKafka
+	}
+	return nil
+}
+
+// cancelTimeout bounds cancelling a job that did not start, whatever the caller's context.
+const cancelTimeout = 30 * time.Second
+
+// Ensure makes sure a relay job for s runs and returns it, so that repeated runs never start
+// a twin.
+//
+// A job named s.JobName() that has not ended (anything but FAILED, CANCELED, FINISHED,
+// CANCELLING, SUSPENDED) is the relay: Ensure waits until all its tasks run (up to
+// s.StartTimeout) and reuses it. If it fails or restarts instead (e.g. it was submitted with
+// wrong settings, or a topic was missing), Ensure cancels it and submits a fresh one with s's
+// jar and arguments, as the user asked for a running relay and the fresh job may well start
+// (it resumes from the consumer group's committed offsets); if the wait times out or ctx
+// ends, Ensure cancels it and returns the error, submitting nothing.
+//
+// Otherwise Ensure uploads the jar, runs it and waits until all its tasks run. A job that does
+// not get there (it fails, restarts, s.StartTimeout passes, or ctx ends, e.g. on Ctrl-C) is
+// cancelled, on a context of its own bounded by 30 s, so that no restarting job is left
+// behind; the error carries Flink's root cause.
+//
+// With s.Secured Ensure refuses at once with ErrSecuredKafka, also to reuse a running job (how
+// that one connects is unknown).
 func Ensure(ctx context.Context, c *flink.Client, s Spec, progress io.Writer) (Result, error) {
 	if progress == nil {
 		progress = io.Discard
 	}
-	running, err := FindRunning(ctx, c, s)
+	if err := s.CheckConnection(); err != nil {
+		return Result{}, err
+	}
+	found, ok, err := Find(ctx, c, s)
 	if err != nil {
 		return Result{}, err
 	}
-	if running != "" {
-		fmt.Fprintf(progress, "reusing running relay job %s (%s)\n", running, s.JobName())
-		return Result{JobID: running, Reused: true}, nil
+	if ok {
+		if found.State == flink.StateRunning {
+			fmt.Fprintf(progress, "reusing running relay job %s (%s)\n", found.ID, s.JobName())
+		} else {
+			fmt.Fprintf(progress, "relay job %s (%s) is %s: waiting until its tasks run\n", found.ID, s.JobName(), found.State)
+		}
+		err := waitStarted(ctx, c, s, found.ID)
+		if err == nil {
+			return Result{JobID: found.ID, Reused: true}, nil
+		}
+		cancelled, cerr := cancelJob(ctx, c, found.ID)
+		var failed *flink.JobFailedError
+		if cerr != nil || ctx.Err() != nil || !errors.As(err, &failed) {
+			return Result{}, cancelNote(err, cancelled, cerr, found.ID)
+		}
+		fmt.Fprintf(progress, "relay job %s %s (%s): cancelled it, submitting a fresh one\n", found.ID, failed.State, orNone(failed.Cause))
 	}
+
 	if _, err := os.Stat(s.JarPath); err != nil {
 		return Result{}, fmt.Errorf("relay job jar %s not found: run `make build` or pass --job-jar", s.JarPath)
 	}
@@ -85,7 +137,11 @@ func Ensure(ctx context.Context, c *flink.Client, s Spec, progress io.Writer) (R
 	if err != nil {
 		return Result{}, err
 	}
-	defer func() { _ = c.DeleteJar(context.WithoutCancel(ctx), jarID) }()
+	defer func() {
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cancelTimeout)
+		defer cancel()
+		_ = c.DeleteJar(dctx, jarID)
+	}()
 	jobID, err := c.RunJar(ctx, jarID, flink.RunRequest{
 		EntryClass:      EntryClass,
 		ProgramArgsList: s.ProgramArgs(),
@@ -95,32 +151,101 @@ func Ensure(ctx context.Context, c *flink.Client, s Spec, progress io.Writer) (R
 		return Result{}, fmt.Errorf("start relay job: %w", err)
 	}
 	fmt.Fprintf(progress, "submitted relay job %s (parallelism %d), waiting for its tasks\n", jobID, s.Parallelism)
+	if err := waitStarted(ctx, c, s, jobID); err != nil {
+		cancelled, cerr := cancelJob(ctx, c, jobID)
+		return Result{}, cancelNote(err, cancelled, cerr, jobID)
+	}
+	return Result{JobID: jobID}, nil
+}
+
+// waitStarted waits until all of the job's tasks run, for at most s.StartTimeout (default
+// 2m), and says what went wrong if they do not.
+func waitStarted(ctx context.Context, c *flink.Client, s Spec, jobID string) error {
 	timeout := s.StartTimeout
 	if timeout <= 0 {
 		timeout = 2 * time.Minute
 	}
 	wctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if err := c.WaitRunning(wctx, jobID); err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			_ = c.Cancel(context.WithoutCancel(ctx), jobID)
-			return Result{}, fmt.Errorf("relay job %s not running after %s (free slots? see `streamscale local status`): %w", jobID, timeout, err)
-		}
-		return Result{}, fmt.Errorf("relay job did not start: %w", err)
+	err := c.WaitRunning(wctx, jobID)
+	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() != nil:
+		return fmt.Errorf("stopped waiting for relay job %s to run: %w", jobID, err)
+	case wctx.Err() != nil:
+		return fmt.Errorf("relay job %s not running after %s (free slots? see `streamscale local status`): %w", jobID, timeout, err)
+	default:
+		return fmt.Errorf("relay job did not start: %w", err)
 	}
-	return Result{JobID: jobID}, nil
 }
 
-// FindRunning returns the id of the running relay job for s, or "" if none runs.
-func FindRunning(ctx context.Context, c *flink.Client, s Spec) (string, error) {
+// cancelJob cancels a job that did not start and waits until Flink has stopped it, on a
+// context of its own (ctx may have ended with a Ctrl-C) bounded by cancelTimeout. cancelled is
+// false when the job had already ended (e.g. FAILED) and there was nothing to cancel.
+func cancelJob(ctx context.Context, c *flink.Client, jobID string) (cancelled bool, err error) {
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cancelTimeout)
+	defer cancel()
+	if err := c.Cancel(cctx, jobID); err != nil {
+		// Flink refuses to cancel a job that has already reached a terminal state.
+		if d, jerr := c.Job(cctx, jobID); jerr == nil && d.State.IsTerminal() {
+			return false, nil
+		}
+		return false, err
+	}
+	if _, err := c.WaitTerminal(cctx, jobID); err != nil {
+		return true, err
+	}
+	return true, nil
+}
+
+// cancelNote adds to err what became of the job: cancelled, or still there to cancel by hand.
+func cancelNote(err error, cancelled bool, cerr error, jobID string) error {
+	switch {
+	case cerr != nil:
+		return fmt.Errorf("%w; cancelling the job failed too (%v): cancel it with `streamscale job cancel %s`", err, cerr, jobID)
+	case cancelled:
+		return fmt.Errorf("%w; cancelled the job", err)
+	default:
+		return err
+	}
+}
+
+func orNone(cause string) string {
+	if cause == "" {
+		return "no exception recorded"
+	}
+	return cause
+}
+
+// Find returns the relay job for s that has not ended (see Ensure), preferring a RUNNING one,
+// else the one started last; ok is false when there is none.
+func Find(ctx context.Context, c *flink.Client, s Spec) (job flink.JobSummary, ok bool, err error) {
 	jobs, err := c.Jobs(ctx)
 	if err != nil {
-		return "", fmt.Errorf("list Flink jobs: %w", err)
+		return flink.JobSummary{}, false, fmt.Errorf("list Flink jobs: %w", err)
 	}
 	for _, j := range jobs {
-		if j.Name == s.JobName() && j.State == flink.StateRunning {
-			return j.ID, nil
+		if j.Name != s.JobName() || !live(j.State) {
+			continue
+		}
+		if !ok || better(j, job) {
+			job, ok = j, true
 		}
 	}
-	return "", nil
+	return job, ok, nil
+}
+
+// live reports whether a job in this state runs or may still run: not ended, nor being
+// cancelled, nor suspended.
+func live(s flink.JobState) bool {
+	return !s.IsTerminal() && s != flink.StateCancelling && s != flink.StateSuspended
+}
+
+// better reports whether a is a better relay to reuse than b: running, else started later.
+func better(a, b flink.JobSummary) bool {
+	if (a.State == flink.StateRunning) != (b.State == flink.StateRunning) {
+		return a.State == flink.StateRunning
+	}
+	return a.StartTime > b.StartTime
 }

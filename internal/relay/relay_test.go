@@ -1,9 +1,15 @@
 package relay
 
 import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/streamscale/streamscale/internal/flink"
 )
 
 func TestProgramArgs(t *testing.T) {
@@ -19,5 +25,171 @@ func TestProgramArgs(t *testing.T) {
 	}
 	if (Spec{InTopic: "a", OutTopic: "b"}).JobName() == s.JobName() {
 		t.Fatal("job names of different topic pairs collide, so one would be reused for the other")
+	}
+}
+
+func stubSpec(t *testing.T) Spec {
+	jar := filepath.Join(t.TempDir(), "relay-job.jar")
+	if err := os.WriteFile(jar, []byte("PK"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return Spec{JarPath: jar, Brokers: "127.0.0.1:9092", InTopic: "in", OutTopic: "out", DeadLetterTopic: "in-dead-letter", Parallelism: 2, StartTimeout: 30 * time.Second}
+}
+
+const unknownTopic = "org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition."
+
+// TestEnsureStubCancelsJobThatDoesNotStart: whatever keeps a freshly submitted job from
+// running (it restarts, fails, the start timeout passes, Ctrl-C), Ensure leaves no job behind
+// that has not ended, and its error keeps Flink's root cause.
+func TestEnsureStubCancelsJobThatDoesNotStart(t *testing.T) {
+	tests := []struct {
+		name        string
+		states      []flink.JobState
+		cause       string
+		timeout     time.Duration
+		interrupt   time.Duration
+		wantIs      error
+		wantInError []string
+	}{
+		{name: "restarting", states: []flink.JobState{flink.StateCreated, flink.StateRestarting}, cause: unknownTopic,
+			wantInError: []string{"RESTARTING", unknownTopic, "cancelled the job"}},
+		{name: "failing", states: []flink.JobState{flink.StateInitializing, flink.StateFailing}, cause: unknownTopic,
+			wantInError: []string{"FAILING", unknownTopic, "cancelled the job"}},
+		{name: "failed", states: []flink.JobState{flink.StateFailed}, cause: unknownTopic,
+			wantInError: []string{"FAILED", unknownTopic}},
+		{name: "start timeout", states: []flink.JobState{flink.StateCreated}, timeout: 300 * time.Millisecond, wantIs: context.DeadlineExceeded,
+			wantInError: []string{"not running after 300ms", "CREATED", "cancelled the job"}},
+		{name: "timeout while restarting between polls", states: []flink.JobState{flink.StateRunning}, cause: unknownTopic, timeout: 300 * time.Millisecond, wantIs: context.DeadlineExceeded,
+			wantInError: []string{unknownTopic, "cancelled the job"}},
+		{name: "interrupted", states: []flink.JobState{flink.StateCreated}, interrupt: 300 * time.Millisecond, wantIs: context.Canceled,
+			wantInError: []string{"CREATED", "cancelled the job"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st, c := newStubFlink(t)
+			st.next, st.cause = tt.states, tt.cause
+			// A RUNNING job here has a task that never runs (it keeps failing between polls).
+			st.stuck = true
+			s := stubSpec(t)
+			if tt.timeout > 0 {
+				s.StartTimeout = tt.timeout
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if tt.interrupt > 0 {
+				time.AfterFunc(tt.interrupt, cancel)
+			}
+			_, err := Ensure(ctx, c, s, nil)
+			if err == nil {
+				t.Fatal("Ensure succeeded on a job that never runs")
+			}
+			t.Log(err)
+			if tt.wantIs != nil && !errors.Is(err, tt.wantIs) {
+				t.Errorf("error %v is not %v", err, tt.wantIs)
+			}
+			for _, w := range tt.wantInError {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error %q is not one line", err)
+			}
+			if left := st.unended(); len(left) > 0 {
+				t.Errorf("jobs left behind: %v", left)
+			}
+		})
+	}
+}
+
+// TestEnsureStubReusesStartingJob: a relay job for the same topics that is still starting is
+// waited for and reused, not doubled by a twin.
+func TestEnsureStubReusesStartingJob(t *testing.T) {
+	for _, state := range []flink.JobState{flink.StateCreated, flink.StateInitializing, flink.StateReconciling} {
+		t.Run(string(state), func(t *testing.T) {
+			st, c := newStubFlink(t)
+			st.add("old", "streamscale-relay in->out", "", state, state, flink.StateRunning)
+			res, err := Ensure(context.Background(), c, stubSpec(t), nil)
+			if err != nil || res.JobID != "old" || !res.Reused {
+				t.Fatalf("Ensure = %+v, %v; want job old reused", res, err)
+			}
+			if st.uploads != 0 {
+				t.Fatalf("uploaded the jar %d times: a twin was submitted", st.uploads)
+			}
+		})
+	}
+}
+
+// TestEnsureStubReplacesFailingJob: a relay job for the same topics that restarts instead of
+// running is cancelled and a fresh one (with the current settings) submitted.
+func TestEnsureStubReplacesFailingJob(t *testing.T) {
+	st, c := newStubFlink(t)
+	st.add("old", "streamscale-relay in->out", unknownTopic, flink.StateRestarting)
+	st.next = []flink.JobState{flink.StateCreated, flink.StateRunning}
+	var progress strings.Builder
+	res, err := Ensure(context.Background(), c, stubSpec(t), &progress)
+	if err != nil || res.JobID == "old" || res.JobID == "" || res.Reused {
+		t.Fatalf("Ensure = %+v, %v; want a fresh job", res, err)
+	}
+	if s := st.stateOf("old"); s != flink.StateCanceled {
+		t.Fatalf("the restarting job is %s, want CANCELED", s)
+	}
+	if !strings.Contains(progress.String(), unknownTopic) || !strings.Contains(progress.String(), "submitting a fresh one") {
+		t.Fatalf("progress does not say why the old job was replaced:\n%s", progress.String())
+	}
+}
+
+// TestEnsureStubExistingJobTimeout: a relay job for the same topics that does not run within
+// the start timeout is cancelled, and no fresh one is submitted (it would wait the same way).
+func TestEnsureStubExistingJobTimeout(t *testing.T) {
+	st, c := newStubFlink(t)
+	st.add("old", "streamscale-relay in->out", "", flink.StateCreated)
+	s := stubSpec(t)
+	s.StartTimeout = 300 * time.Millisecond
+	_, err := Ensure(context.Background(), c, s, nil)
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "old") {
+		t.Fatalf("Ensure = %v, want a timeout naming job old", err)
+	}
+	if st.stateOf("old") != flink.StateCanceled || st.uploads != 0 {
+		t.Fatalf("old job %s, %d uploads; want it cancelled and nothing submitted", st.stateOf("old"), st.uploads)
+	}
+}
+
+// TestEnsureStubRefusesSecuredKafka: with TLS/SASL/Event Hubs the job would run and read
+// nothing, so Ensure refuses before asking Flink anything, also when a relay job already runs.
+func TestEnsureStubRefusesSecuredKafka(t *testing.T) {
+	st, c := newStubFlink(t)
+	st.add("old", "streamscale-relay in->out", "", flink.StateRunning)
+	st.refuse = true
+	s := stubSpec(t)
+	s.Secured = true
+	_, err := Ensure(context.Background(), c, s, nil)
+	if !errors.Is(err, ErrSecuredKafka) {
+		t.Fatalf("Ensure with a secured connection = %v, want ErrSecuredKafka", err)
+	}
+	if want := "the relay job connects to Kafka in plaintext only for now: point --brokers at a plaintext listener, or run your own relay"; err.Error() != want {
+		t.Fatalf("error %q, want %q", err, want)
+	}
+}
+
+// TestFindStub: the relay job is any job of that name that has not ended, a running one first.
+func TestFindStub(t *testing.T) {
+	st, c := newStubFlink(t)
+	s := stubSpec(t)
+	ctx := context.Background()
+	st.add("failed", s.JobName(), "", flink.StateFailed)
+	st.add("cancelling", s.JobName(), "", flink.StateCancelling)
+	st.add("other", "streamscale-relay a->b", "", flink.StateRunning)
+	if _, ok, err := Find(ctx, c, s); ok || err != nil {
+		t.Fatalf("Find found a job among ended ones (%v)", err)
+	}
+	st.add("restarting", s.JobName(), "", flink.StateRestarting)
+	if j, ok, err := Find(ctx, c, s); !ok || err != nil || j.ID != "restarting" {
+		t.Fatalf("Find = %+v, %v, %v; want the restarting job", j, ok, err)
+	}
+	st.add("running", s.JobName(), "", flink.StateRunning)
+	st.add("created", s.JobName(), "", flink.StateCreated)
+	if j, ok, err := Find(ctx, c, s); !ok || err != nil || j.ID != "running" {
+		t.Fatalf("Find = %+v, %v, %v; want the running job", j, ok, err)
 	}
 }

@@ -1,0 +1,155 @@
+package cli
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/streamscale/streamscale/internal/relay"
+)
+
+// flinkStub is a unit-test HTTP stub of Flink's REST API (not a Flink cluster) where the
+// relay job for in->out is in the given state; with state "" any request fails the test.
+func flinkStub(t *testing.T, state string) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case state == "":
+			t.Errorf("Flink asked %s %s", r.Method, r.URL)
+			http.Error(w, "no", http.StatusInternalServerError)
+		case r.URL.Path == "/jobs/overview":
+			io.WriteString(w, `{"jobs":[{"jid":"abc","name":"streamscale-relay in->out","state":"`+state+`","start-time":1}]}`)
+		case r.URL.Path == "/jobs/abc" && r.Method == http.MethodGet:
+			io.WriteString(w, `{"jid":"abc","name":"streamscale-relay in->out","state":"`+state+`","vertices":[{"id":"v","status":"`+state+`"}]}`)
+		case r.URL.Path == "/jobs/abc" && r.Method == http.MethodPatch:
+			w.WriteHeader(http.StatusAccepted)
+			io.WriteString(w, `{}`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func kfakeWithTopics(t *testing.T, topics ...string) string {
+	t.Helper()
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(2, topics...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c.ListenAddrs()[0]
+}
+
+// TestJobSubmitKfake_MissingTopics: job submit names every missing topic of the three (a
+// missing output or dead-letter topic sends the job into a restart loop at its first record)
+// and says how to create them, before asking Flink anything.
+func TestJobSubmitKfake_MissingTopics(t *testing.T) {
+	tests := []struct {
+		name     string
+		seed     []string
+		args     []string
+		want     []string
+		notWants []string
+	}{
+		{name: "output and dead-letter", seed: []string{"in"}, want: []string{`topics "out", "in-dead-letter" not found`}},
+		{name: "dead-letter", seed: []string{"in", "out"}, want: []string{`topic "in-dead-letter" not found`}, notWants: []string{`"out"`}},
+		{name: "input", seed: []string{"out", "in-dead-letter"}, want: []string{`topic "in" not found`}},
+		{name: "named topics", seed: []string{"a", "b"}, args: []string{"--in-topic", "a", "--out-topic", "b", "--dead-letter-topic", "dl"}, want: []string{`topic "dl" not found`, "`streamscale topics create --in-topic a --out-topic b --dead-letter-topic dl`"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, _, _ := testFactory()
+			args := append([]string{"--brokers", kfakeWithTopics(t, tt.seed...), "--flink-url", flinkStub(t, "")}, tt.args...)
+			err := execute(newJobSubmitCmd(f), args...)
+			if err == nil {
+				t.Fatal("job submit succeeded with a topic missing")
+			}
+			for _, w := range append(tt.want, "streamscale topics create") {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+			t.Log(err)
+			for _, w := range tt.notWants {
+				if strings.Contains(err.Error(), w) {
+					t.Errorf("error %q names %s, which exists", err, w)
+				}
+			}
+		})
+	}
+}
+
+// TestJobSubmitKfake_ReusesRunningJob: with the three topics there, job submit goes on to
+// Flink (here a stub where the relay job runs) and prints the job's id.
+func TestJobSubmitKfake_ReusesRunningJob(t *testing.T) {
+	f, out, _ := testFactory()
+	err := execute(newJobSubmitCmd(f), "--brokers", kfakeWithTopics(t, "in", "out", "in-dead-letter"), "--flink-url", flinkStub(t, "RUNNING"))
+	if err != nil || strings.TrimSpace(out.String()) != "abc" {
+		t.Fatalf("job submit = %q, %v; want the running job abc", out.String(), err)
+	}
+}
+
+// TestJobSubmitRefusesSecuredKafka: the relay job connects in plaintext only, so TLS, SASL and
+// Event Hubs are refused with one line, before Kafka or Flink are asked anything (the broker
+// address is unreachable and Flink's stub fails on any request).
+func TestJobSubmitRefusesSecuredKafka(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+	}{
+		{name: "tls", args: []string{"--brokers", "127.0.0.1:1", "--tls"}},
+		{name: "sasl", args: []string{"--brokers", "127.0.0.1:1", "--sasl-mechanism", "PLAIN", "--sasl-username", "u"}, env: map[string]string{"STREAMSCALE_SASL_PASSWORD": "p"}},
+		{name: "event hubs", env: map[string]string{"EVENTHUB_CONNECTION_STRING": "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=eA=="}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, _, _ := testFactory()
+			f.Getenv = func(k string) string { return tt.env[k] }
+			err := execute(newJobSubmitCmd(f), append(tt.args, "--flink-url", flinkStub(t, ""))...)
+			if !errors.Is(err, relay.ErrSecuredKafka) {
+				t.Fatalf("job submit = %v, want %v", err, relay.ErrSecuredKafka)
+			}
+		})
+	}
+}
+
+// TestJobSpecSecured: the spec that run, job submit and bench relay hand to relay.Ensure is
+// marked secured for TLS, SASL and Event Hubs, so Ensure refuses it.
+func TestJobSpecSecured(t *testing.T) {
+	f, _, _ := testFactory()
+	for _, tt := range []struct {
+		name string
+		set  func(*connFlags)
+		want bool
+	}{
+		{name: "plaintext", set: func(*connFlags) {}},
+		{name: "tls", set: func(c *connFlags) { c.security.TLS = true }, want: true},
+		{name: "sasl", set: func(c *connFlags) { c.security.SASLMechanism = "SCRAM-SHA-512" }, want: true},
+		{name: "event hubs", set: func(c *connFlags) { c.security.EventHubs = true }, want: true},
+	} {
+		c := newConnFlags(f)
+		tt.set(c)
+		spec := newJobFlags().spec(c.security, newTopicFlags(), 2)
+		if spec.Secured != tt.want || (spec.CheckConnection() != nil) != tt.want {
+			t.Errorf("%s: Secured = %v, CheckConnection = %v", tt.name, spec.Secured, spec.CheckConnection())
+		}
+	}
+}
+
+// TestJobCancelStub_FindsRestartingJob: `job cancel` without an id cancels the relay job also
+// when it is restarting, not only when it runs (a stub Flink REST API).
+func TestJobCancelStub_FindsRestartingJob(t *testing.T) {
+	f, out, _ := testFactory()
+	err := execute(newJobCancelCmd(f), "--flink-url", flinkStub(t, "RESTARTING"))
+	if err != nil || !strings.Contains(out.String(), "cancelled abc") {
+		t.Fatalf("job cancel = %q, %v; want the restarting job abc cancelled", out.String(), err)
+	}
+}
