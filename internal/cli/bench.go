@@ -58,6 +58,9 @@ survives the trip through Flink. The job is cancelled and the topics deleted aft
 			}
 			cfg.Conn, cfg.Flink = c, fc
 			cfg.Job = job.spec(c, newTopicFlags(), cfg.Partitions)
+			if err := cfg.Job.CheckConnection(); err != nil {
+				return err // before filling topics for a relay that cannot run
+			}
 			res, err := bench.Relay(cmd.Context(), cfg, f.IO.ErrOut)
 			if err != nil {
 				return fmt.Errorf("bench relay: %w", err)

@@ -123,6 +123,10 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 	if err != nil {
 		return err
 	}
+	// Before any topic is made: the relay job cannot use a secured connection yet.
+	if err := opts.job.spec(conn, opts.topics, partitions).CheckConnection(); err != nil {
+		return err
+	}
 	if opts.down && stack != nil {
 		defer func() {
 			fmt.Fprintln(f.IO.ErrOut, "stopping the local stack (--down)")
