@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"math"
 
 	"github.com/streamscale/streamscale/internal/generate"
 	"github.com/streamscale/streamscale/internal/hubmetrics"
@@ -207,6 +208,9 @@ func overTimeCharts(r Report) []template.HTML {
 		for i, iv := range ivs {
 			p := l.pick(iv)
 			p50[i], p99[i], maxs[i] = p.P50, p.P99, p.Max
+			if p.Count == 0 { // no record in the interval (a stall): a gap, not a latency of 0
+				p50[i], p99[i], maxs[i] = math.NaN(), math.NaN(), math.NaN()
+			}
 		}
 		charts = append(charts, template.HTML(LineChart(l.name, "ms", labels, []Series{
 			{Name: "p50", Color: colorP50, Values: p50},

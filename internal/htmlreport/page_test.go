@@ -3,6 +3,7 @@ package htmlreport
 import (
 	"bytes"
 	"encoding/xml"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -18,9 +19,9 @@ func sampleRun() Report {
 	for i := range 6 {
 		start := base.Add(time.Duration(i) * 10 * time.Second)
 		iv := verify.Interval{Start: start, Records: 10000, Rate: 1000}
-		iv.LatencyMs.Pipeline = verify.Percentiles{P50: 8, P99: 20 + float64(i), Max: 40}
-		iv.LatencyMs.EndToEnd = verify.Percentiles{P50: 9, P99: 22 + float64(i), Max: 45}
-		iv.LatencyMs.InJob = verify.Percentiles{P50: 1, P99: 2, Max: 3}
+		iv.LatencyMs.Pipeline = verify.Percentiles{P50: 8, P99: 20 + float64(i), Max: 40, Count: 10000}
+		iv.LatencyMs.EndToEnd = verify.Percentiles{P50: 9, P99: 22 + float64(i), Max: 45, Count: 10000}
+		iv.LatencyMs.InJob = verify.Percentiles{P50: 1, P99: 2, Max: 3, Count: 10000}
 		r.Verified.Intervals = append(r.Verified.Intervals, iv)
 		r.Traffic = append(r.Traffic, sampleTrafficRow(start, 10*time.Second))
 	}
@@ -119,5 +120,41 @@ func TestWriteTrafficOnly(t *testing.T) {
 	}
 	if strings.Contains(page, "verdict") || strings.Contains(page, "MAX VALUE") {
 		t.Error("a traffic-only page without capacity shows a verdict or a MAX VALUE")
+	}
+}
+
+// TestLineChartGapForNaN: a NaN (an interval without records) breaks the line instead of
+// drawing a latency of 0.
+func TestLineChartGapForNaN(t *testing.T) {
+	svg := LineChart("t", "ms", []string{"1", "2", "3", "4", "5"}, []Series{{Name: "p99", Color: "#000", Values: []float64{5, 6, math.NaN(), 7, 8}}})
+	if err := xml.Unmarshal([]byte(svg), new(struct{})); err != nil {
+		t.Fatalf("not well-formed XML: %v\n%s", err, svg)
+	}
+	if n := strings.Count(svg, `<polyline`); n != 2 {
+		t.Fatalf("%d polylines, want 2 (the line broken at the gap):\n%s", n, svg)
+	}
+	if n := strings.Count(svg, `<circle`); n != 4 {
+		t.Fatalf("%d markers, want 4 (none for the gap)", n)
+	}
+	if strings.Contains(svg, "NaN") {
+		t.Fatal("NaN reached the SVG")
+	}
+}
+
+func TestStalledIntervalIsAGapInTheLatencyCharts(t *testing.T) {
+	r := sampleRun()
+	r.Verified.Intervals[2].Records = 0
+	r.Verified.Intervals[2].LatencyMs = verify.Latencies{} // no record, so no latency
+	var b bytes.Buffer
+	if err := Write(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "NaN") {
+		t.Fatal("NaN reached the page")
+	}
+	// 3 latency charts × 3 series, each broken in two; the rate chart's 2 lines and the hub
+	// charts' lines stay whole.
+	if n := strings.Count(b.String(), `data-series="p99"`); n != 6 {
+		t.Fatalf("%d p99 polylines, want 6 (3 charts, each line broken at the stall)", n)
 	}
 }

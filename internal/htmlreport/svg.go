@@ -30,14 +30,17 @@ const (
 const markerMax = 60
 
 // LineChart draws series over shared x labels as an SVG element with axes, a y scale from 0
-// and a legend. It returns "" when there is nothing to draw.
+// and a legend. A NaN value is a gap in its line (no data for that label). It returns "" when
+// there is nothing to draw.
 func LineChart(title, yUnit string, labels []string, series []Series) string {
 	const w, h, left, right, top, bottom = 720.0, 300.0, 64.0, 16.0, 36.0, 48.0
 	n := len(labels)
 	maxY := 0.0
 	for _, s := range series {
 		for _, v := range s.Values {
-			maxY = math.Max(maxY, v)
+			if !math.IsNaN(v) {
+				maxY = math.Max(maxY, v)
+			}
 		}
 	}
 	if n == 0 || maxY == 0 {
@@ -71,23 +74,33 @@ func LineChart(title, yUnit string, labels []string, series []Series) string {
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" class="tick" text-anchor="%s">%s</text>`, x(i), h-bottom+18, anchor, html.EscapeString(labels[i]))
 	}
 	for si, s := range series {
-		var pts []string
-		for i, v := range s.Values {
-			if i >= n {
-				break
-			}
-			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(i), y(v)))
-		}
 		dash := ""
 		if s.Dash != "" {
 			dash = fmt.Sprintf(` stroke-dasharray="%s"`, html.EscapeString(s.Dash))
 		}
-		fmt.Fprintf(&b, `<polyline class="series" data-series="%s" fill="none" stroke="%s" stroke-width="2"%s points="%s"/>`,
-			html.EscapeString(s.Name), s.Color, dash, strings.Join(pts, " "))
+		// One polyline per run of values without a NaN between them.
+		var pts []string
+		flush := func() {
+			if len(pts) > 0 {
+				fmt.Fprintf(&b, `<polyline class="series" data-series="%s" fill="none" stroke="%s" stroke-width="2"%s points="%s"/>`,
+					html.EscapeString(s.Name), s.Color, dash, strings.Join(pts, " "))
+			}
+			pts = pts[:0]
+		}
+		for i, v := range s.Values[:min(len(s.Values), n)] {
+			if math.IsNaN(v) {
+				flush()
+				continue
+			}
+			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(i), y(v)))
+		}
+		flush()
 		if n <= markerMax && s.Dash == "" {
 			// Markers show each interval's value, and the only one of a one-interval chart.
 			for i, v := range s.Values[:min(len(s.Values), n)] {
-				fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"/>`, x(i), y(v), s.Color)
+				if !math.IsNaN(v) {
+					fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"/>`, x(i), y(v), s.Color)
+				}
 			}
 		}
 		lx := left + float64(si)*150
