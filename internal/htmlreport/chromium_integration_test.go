@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"image"
-	"image/png"
 	"os"
 	"path/filepath"
 	"testing"
@@ -38,7 +37,7 @@ func TestIntegrationChromiumDrawsTheCharts(t *testing.T) {
 	if err := Screenshot(ctx, browser, page, shot, 1000, Height(r)); err != nil {
 		t.Fatal(err)
 	}
-	img := decode(t, shot)
+	img := decodeFile(t, shot)
 	for name, c := range map[string]string{
 		"output rate": colorOutputRate, "p99 latency": colorP99, "max latency": colorMax,
 		"incoming records": colorIncoming, "outgoing records": colorOutgoing, "MAX VALUE": colorCapacity,
@@ -66,7 +65,7 @@ func TestIntegrationChromiumDrawsTheCharts(t *testing.T) {
 	if err := Screenshot(ctx, browser, page, shot, 1000, Height(r)); err != nil {
 		t.Fatal(err)
 	}
-	img = decode(t, shot)
+	img = decodeFile(t, shot)
 	for name, c := range map[string]string{"output rate": colorOutputRate, "p99 latency": colorP99, "max latency": colorMax} {
 		if n := countNear(img, rgb(t, c)); n >= 20 {
 			t.Errorf("traffic-only page: %d pixels of the %s colour %s, want (nearly) none without that chart", n, name, c)
@@ -88,19 +87,6 @@ func rgb(t *testing.T, hex string) [3]uint8 {
 	return c
 }
 
-func decode(t *testing.T, path string) image.Image {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return img
-}
 
 func countNear(img image.Image, c [3]uint8) int {
 	n := 0
