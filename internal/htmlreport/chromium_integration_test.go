@@ -87,7 +87,6 @@ func rgb(t *testing.T, hex string) [3]uint8 {
 	return c
 }
 
-
 func countNear(img image.Image, c [3]uint8) int {
 	n := 0
 	b := img.Bounds()
