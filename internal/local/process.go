@@ -132,3 +132,36 @@ func tailFile(path string, n int) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// processesWithMarker lists the processes whose command line carries marker as a whole
+// argument (see processAlive), this process excluded.
+func processesWithMarker(marker string) []int {
+	var pids []int
+	if entries, err := os.ReadDir("/proc"); err == nil {
+		for _, e := range entries {
+			pid, err := strconv.Atoi(e.Name())
+			if err != nil || pid == os.Getpid() {
+				continue
+			}
+			if processAlive(pid, marker) {
+				pids = append(pids, pid)
+			}
+		}
+		return pids
+	}
+	// No /proc (macOS): ps lists every process with its command line.
+	out, err := exec.Command("ps", "-A", "-o", "pid=,command=").Output()
+	if err != nil {
+		return nil
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		fields := strings.Fields(line)
+		if len(fields) < 2 || !slices.Contains(fields[1:], marker) {
+			continue
+		}
+		if pid, err := strconv.Atoi(fields[0]); err == nil && pid != os.Getpid() && processAlive(pid, marker) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}

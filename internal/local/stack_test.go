@@ -119,3 +119,41 @@ func TestUpFailsClearlyWhenKafkaCannotStart(t *testing.T) {
 		t.Fatalf("after a failed Up: %+v, %v; want nothing running", st, err)
 	}
 }
+
+// TestPurgeStopsUnrecordedProcesses: down --purge on a home whose state file it cannot read
+// (another version's) stops the processes that carry the home's marker before deleting it,
+// instead of orphaning them with their ports.
+func TestPurgeStopsUnrecordedProcesses(t *testing.T) {
+	c := testConfig(t)
+	if err := os.WriteFile(filepath.Join(c.Home, "stack.json"), []byte(`{"version": 99}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	marker := homeMarker(c.Home)
+	out := filepath.Join(t.TempDir(), "out")
+	pid, err := startDetached([]string{"/bin/sh", "-c", "sleep 60; exit 0", marker}, os.Environ(), t.TempDir(), out, marker)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { killGroup(pid) })
+	other, err := startDetached([]string{"/bin/sh", "-c", "sleep 60; exit 0", marker + "-other"}, os.Environ(), t.TempDir(), out, marker+"-other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { killGroup(other) })
+	s, err := New(c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Down(context.Background(), true, nil); err != nil {
+		t.Fatal(err)
+	}
+	if processAlive(pid, marker) {
+		t.Fatal("a process of the purged home still runs")
+	}
+	if !processAlive(other, marker+"-other") {
+		t.Fatal("a process of another home was stopped")
+	}
+	if _, err := os.Stat(c.Home); !os.IsNotExist(err) {
+		t.Fatalf("home not removed: %v", err)
+	}
+}

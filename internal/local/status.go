@@ -154,6 +154,18 @@ func (s *Stack) Down(ctx context.Context, purge bool, progress io.Writer) error 
 			}
 		}
 	}
+	if purge && st == nil {
+		// No readable record of pids (a state file from another version, or a corrupt one):
+		// stop whatever still runs with this home's marker before its files go away, or it
+		// would hold its ports with nothing left to find it by.
+		marker := homeMarker(s.cfg.Home)
+		for _, pid := range processesWithMarker(marker) {
+			fmt.Fprintf(progress, "stopping unrecorded process %d of %s\n", pid, s.cfg.Home)
+			if err := stopProcess(ctx, pid, marker, s.cfg.StopTimeout); err != nil {
+				return fmt.Errorf("stop process %d: %w", pid, err)
+			}
+		}
+	}
 	if purge {
 		unlock()
 		if err := os.RemoveAll(s.layout.home); err != nil {
