@@ -5,6 +5,7 @@ package integration
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -157,6 +158,35 @@ func TestIntegrationJobFailureIsExplained(t *testing.T) {
 	_, err = fc.RunJar(ctx, jar, flink.RunRequest{EntryClass: relay.EntryClass, ProgramArgsList: []string{"--input-topic", "in"}})
 	if err == nil || !strings.Contains(err.Error(), "--bootstrap-servers is required") {
 		t.Fatalf("RunJar without --bootstrap-servers = %v, want Flink's exception naming the flag", err)
+	}
+}
+
+// TestIntegrationTooFewSlotsIsRefused: on the real JobManager, a relay job that needs more
+// slots than the stack has is refused at once with the slot counts, and no job is left.
+func TestIntegrationTooFewSlotsIsRefused(t *testing.T) {
+	st := sharedStack(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	fc, err := flink.New(st.Flink.REST)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ov, err := fc.Overview(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := relay.Spec{
+		JarPath: filepath.Join(buildDir(t), "jobs", "relay-job.jar"), Brokers: st.Kafka.Bootstrap,
+		InTopic: "slots-in", OutTopic: "slots-out", DeadLetterTopic: "slots-dead-letter",
+		Parallelism: ov.SlotsTotal + 1, FixedSlots: true, SlotWait: time.Second,
+	}
+	_, err = relay.Ensure(ctx, fc, spec, nil)
+	var se *relay.SlotsError
+	if !errors.As(err, &se) || se.Total != ov.SlotsTotal || se.Need != ov.SlotsTotal+1 {
+		t.Fatalf("Ensure with parallelism %d on %d slots = %v, want a SlotsError", spec.Parallelism, ov.SlotsTotal, err)
+	}
+	if _, found, err := relay.Find(ctx, fc, spec); err != nil || found {
+		t.Fatalf("a relay job for the refused spec exists (found %v, %v)", found, err)
 	}
 }
 

@@ -70,6 +70,14 @@ func Relay(ctx context.Context, cfg RelayConfig, progress io.Writer) (RelayResul
 	if progress == nil {
 		progress = io.Discard
 	}
+	spec := cfg.Job
+	if spec.Parallelism <= 0 {
+		spec.Parallelism = int(cfg.Partitions)
+	}
+	// Before minutes of filling and reading: a relay that cannot get its slots would not run.
+	if err := relay.CheckSlots(ctx, cfg.Flink, spec, progress); err != nil {
+		return RelayResult{}, err
+	}
 	admin, err := cfg.Conn.NewClient()
 	if err != nil {
 		return RelayResult{}, err
@@ -104,11 +112,7 @@ func Relay(ctx context.Context, cfg RelayConfig, progress io.Writer) (RelayResul
 	}
 	fmt.Fprintf(progress, "kafka-consumer-perf-test %9.0f records/s  %6.1f MB/s\n", res.Kafka.RecordsPerSec, res.Kafka.MBPerSec)
 
-	spec := cfg.Job
 	spec.InTopic, spec.OutTopic, spec.DeadLetterTopic = in, out, dead
-	if spec.Parallelism <= 0 {
-		spec.Parallelism = int(cfg.Partitions)
-	}
 	job, err := relay.Ensure(ctx, cfg.Flink, spec, progress)
 	if err != nil {
 		return res, err

@@ -57,6 +57,12 @@ func (c *connFlags) external() bool {
 	return c.externalKafka() || c.flinkURL != "" || c.getenv("STREAMSCALE_FLINK_URL") != ""
 }
 
+// localFlink reports whether Flink is the local stack's (no --flink-url, no
+// STREAMSCALE_FLINK_URL): a cluster whose task slots do not grow on demand.
+func (c *connFlags) localFlink() bool {
+	return c.flinkURL == "" && c.getenv("STREAMSCALE_FLINK_URL") == ""
+}
+
 // externalKafka reports whether the user named a Kafka of their own (brokers or Event Hubs).
 func (c *connFlags) externalKafka() bool {
 	return c.brokers != "" || c.connectionStringFile != "" || c.getenv("EVENTHUB_CONNECTION_STRING") != "" || c.getenv("STREAMSCALE_BROKERS") != ""

@@ -167,7 +167,9 @@ Hubs connection string it is refused.`,
 			if err != nil {
 				return err
 			}
-			res, err := relay.Ensure(ctx, fc, job.spec(c, topics, partitions), f.IO.ErrOut)
+			spec := job.spec(c, topics, partitions)
+			spec.FixedSlots = conn.localFlink()
+			res, err := relay.Ensure(ctx, fc, spec, f.IO.ErrOut)
 			if err != nil {
 				return err
 			}

@@ -151,7 +151,9 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 	if err != nil {
 		return flagErrorf(fmt.Errorf("--flink-url: %w", err))
 	}
-	job, err := relay.Ensure(ctx, fc, opts.job.spec(conn, opts.topics, partitions), f.IO.ErrOut)
+	spec := opts.job.spec(conn, opts.topics, partitions)
+	spec.FixedSlots = opts.conn.localFlink()
+	job, err := relay.Ensure(ctx, fc, spec, f.IO.ErrOut)
 	if err != nil {
 		return err
 	}

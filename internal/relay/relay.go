@@ -36,6 +36,12 @@ type Spec struct {
 	// Secured says the CLI reaches Kafka over TLS, SASL or Event Hubs. The job connects in
 	// plaintext only (it gets just --bootstrap-servers), so Ensure refuses such a spec.
 	Secured bool
+	// FixedSlots says the cluster's slots do not grow on demand (the local stack): Ensure then
+	// refuses at once, with a *SlotsError, when fewer than Parallelism are free, instead of
+	// waiting out StartTimeout for slots that never come.
+	FixedSlots bool
+	// SlotWait bounds the wait for free slots on a FixedSlots cluster (default 10s).
+	SlotWait time.Duration
 }
 
 // JobName is the Flink job name for a topic pair; a running job with this name is reused.
@@ -131,6 +137,9 @@ func Ensure(ctx context.Context, c *flink.Client, s Spec, progress io.Writer) (R
 
 	if _, err := os.Stat(s.JarPath); err != nil {
 		return Result{}, fmt.Errorf("relay job jar %s not found: run `make build` or pass --job-jar", s.JarPath)
+	}
+	if err := CheckSlots(ctx, c, s, progress); err != nil {
+		return Result{}, err
 	}
 	fmt.Fprintf(progress, "uploading %s\n", s.JarPath)
 	jarID, err := c.UploadJar(ctx, s.JarPath)

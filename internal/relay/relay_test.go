@@ -172,6 +172,56 @@ func TestEnsureStubRefusesSecuredKafka(t *testing.T) {
 	}
 }
 
+// TestEnsureStubChecksFreeSlots: a fixed-size cluster without enough free slots is refused at
+// once, naming the jobs that hold them, with nothing submitted; slots that come free within a
+// few seconds (a job just cancelled) are waited for; a cluster that may grow is only noted.
+func TestEnsureStubChecksFreeSlots(t *testing.T) {
+	tests := []struct {
+		name       string
+		fixed      bool
+		free       []int
+		wantErr    bool
+		wantUpload bool
+		wantNote   string
+	}{
+		{name: "fixed, enough free", fixed: true, free: []int{2}, wantUpload: true},
+		{name: "fixed, none free", fixed: true, free: []int{0}, wantErr: true},
+		{name: "fixed, freed after a cancel", fixed: true, free: []int{0, 0, 2}, wantUpload: true},
+		{name: "may grow, none free", fixed: false, free: []int{0}, wantUpload: true, wantNote: "0 of 2 task slots free and the relay job needs 2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st, c := newStubFlink(t)
+			st.add("holder", "streamscale-relay a->b", "", flink.StateRunning)
+			st.freeSlots, st.slotsTotal = tt.free, 2
+			st.next = []flink.JobState{flink.StateRunning}
+			s := stubSpec(t)
+			s.FixedSlots, s.SlotWait = tt.fixed, 1500*time.Millisecond
+			var progress strings.Builder
+			_, err := Ensure(context.Background(), c, s, &progress)
+			var se *SlotsError
+			if tt.wantErr {
+				if !errors.As(err, &se) || se.Free != 0 || se.Total != 2 || se.Need != 2 {
+					t.Fatalf("Ensure = %v, want a SlotsError 0 of 2 free, 2 needed", err)
+				}
+				for _, w := range []string{`holder "streamscale-relay a->b"`, "streamscale job cancel", "--parallelism", "--slots"} {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("error %q lacks %q", err, w)
+					}
+				}
+			} else if err != nil {
+				t.Fatalf("Ensure = %v", err)
+			}
+			if got := st.uploads > 0; got != tt.wantUpload {
+				t.Errorf("uploaded = %v, want %v", got, tt.wantUpload)
+			}
+			if !strings.Contains(progress.String(), tt.wantNote) {
+				t.Errorf("progress %q lacks %q", progress.String(), tt.wantNote)
+			}
+		})
+	}
+}
+
 // TestFindStub: the relay job is any job of that name that has not ended, a running one first.
 func TestFindStub(t *testing.T) {
 	st, c := newStubFlink(t)

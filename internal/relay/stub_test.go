@@ -29,6 +29,10 @@ type stubFlink struct {
 	uploads int
 	cancels []string
 	refuse  bool // fail the test on any request
+	// freeSlots are the free slots GET /overview answers, one per call, staying on the last
+	// (none given: 64, plenty); slotsTotal is the total it gives with them.
+	freeSlots  []int
+	slotsTotal int
 }
 
 type stubJob struct {
@@ -89,6 +93,15 @@ func (s *stubFlink) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
 	switch {
+	case r.Method == http.MethodGet && r.URL.Path == "/overview":
+		free, total := 64, 64
+		if len(s.freeSlots) > 0 {
+			free, total = s.freeSlots[0], s.slotsTotal
+			if len(s.freeSlots) > 1 {
+				s.freeSlots = s.freeSlots[1:]
+			}
+		}
+		fmt.Fprintf(w, `{"taskmanagers":1,"slots-total":%d,"slots-available":%d,"jobs-running":1,"flink-version":"2.2.1"}`, total, free)
 	case r.Method == http.MethodGet && r.URL.Path == "/jobs/overview":
 		var jobs []map[string]any
 		for _, id := range s.order {
