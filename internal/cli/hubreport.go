@@ -61,8 +61,8 @@ Past windows: ` + "`streamscale run`" + ` samples the same table during every ru
 overlap a time window (RFC 3339, or a duration meaning that long ago); --interval then
 regroups the rows, e.g. 10-second samples per minute as in the sample.
 
---html writes a self-contained page with a chart per hub (records in and out per interval
-against the MAX VALUE lines); --png renders that page with headless Chromium for docs.`,
+--html writes a self-contained page with a chart per hub (records in and out per second over
+each interval, against the MAX VALUE lines); --png renders that page with headless Chromium for docs.`,
 		Example: `  streamscale report --interval 10s --duration 1m
   streamscale report --follow --throughput-units 2
   streamscale report --run last --interval 1m --throughput-units 1 --html report.html --png report.png

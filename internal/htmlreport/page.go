@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"math"
+	"time"
 
 	"github.com/streamscale/streamscale/internal/generate"
 	"github.com/streamscale/streamscale/internal/hubmetrics"
@@ -139,7 +140,10 @@ func trafficRows(r Report) []trafficRow {
 	return out
 }
 
-// hubCharts draws, per hub, the records in and out per interval against the MAX VALUE lines.
+// hubCharts draws, per hub, the records in and out per second, averaged over each interval,
+// against the MAX VALUE lines. Rates rather than counts: the first and last rows of a run span
+// part of an interval or up to one and a half, and counts would draw that as a dip or a jump
+// of the load and of the capacity alike.
 func hubCharts(r Report) []template.HTML {
 	if len(r.Traffic) == 0 {
 		return nil
@@ -148,20 +152,16 @@ func hubCharts(r Report) []template.HTML {
 	for i, row := range r.Traffic {
 		labels[i] = row.Start.UTC().Format("15:04:05")
 	}
+	var maxIn, maxOut []float64
+	if m := r.Capacity.Max(time.Second); m != nil {
+		maxIn, maxOut = make([]float64, len(labels)), make([]float64, len(labels))
+		for i := range labels {
+			maxIn[i], maxOut[i] = float64(m.IncomingMessages), float64(m.OutgoingMessages)
+		}
+	}
 	var charts []template.HTML
 	for hi, h := range r.Traffic[0].Hubs {
-		in, out := make([]float64, len(labels)), make([]float64, len(labels))
-		var maxIn, maxOut []float64
-		for i, row := range r.Traffic {
-			for _, hr := range row.Hubs {
-				if hr.Topic == h.Topic {
-					in[i], out[i] = float64(hr.IncomingMessages), float64(hr.OutgoingMessages)
-				}
-			}
-			if m := r.Capacity.Max(row.End.Sub(row.Start)); m != nil {
-				maxIn, maxOut = append(maxIn, float64(m.IncomingMessages)), append(maxOut, float64(m.OutgoingMessages))
-			}
-		}
+		in, out := hubRates(r.Traffic, h.Topic)
 		series := []Series{
 			{Name: "incoming", Color: colorIncoming, Values: in},
 			{Name: "outgoing", Color: colorOutgoing, Values: out},
@@ -171,11 +171,29 @@ func hubCharts(r Report) []template.HTML {
 				Series{Name: "MAX VALUE in", Color: colorCapacity, Values: maxIn, Dash: DashLong},
 				Series{Name: "MAX VALUE out", Color: colorCapacity, Values: maxOut, Dash: DashShort})
 		}
-		title := fmt.Sprintf("Hub #%d (%s): records per interval", hi+1, h.Topic)
+		title := fmt.Sprintf("Hub #%d (%s): records per second, averaged over each interval", hi+1, h.Topic)
 		// The SVG is built from numbers and escaped names only.
-		charts = append(charts, template.HTML(LineChart(title, "records", labels, series)))
+		charts = append(charts, template.HTML(LineChart(title, "records/s", labels, series)))
 	}
 	return charts
+}
+
+// hubRates is a hub's records in and out per second over each row (0 for a row without
+// width or without the hub).
+func hubRates(rows []hubmetrics.Row, topic string) (in, out []float64) {
+	in, out = make([]float64, len(rows)), make([]float64, len(rows))
+	for i, row := range rows {
+		secs := row.End.Sub(row.Start).Seconds()
+		if secs <= 0 {
+			continue
+		}
+		for _, hr := range row.Hubs {
+			if hr.Topic == topic {
+				in[i], out[i] = float64(hr.IncomingMessages)/secs, float64(hr.OutgoingMessages)/secs
+			}
+		}
+	}
+	return in, out
 }
 
 // overTimeCharts draws the output rate against the target and each latency's percentiles per

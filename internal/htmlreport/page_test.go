@@ -158,3 +158,26 @@ func TestStalledIntervalIsAGapInTheLatencyCharts(t *testing.T) {
 		t.Fatalf("%d p99 polylines, want 6 (3 charts, each line broken at the stall)", n)
 	}
 }
+
+// TestHubRatesAreFlatForASteadyLoad: a steady 1,000 records/s in rows of 7 s, 10 s and 14 s
+// (a run's head, middle and tail) charts as one flat rate, not as a dip and a jump.
+func TestHubRatesAreFlatForASteadyLoad(t *testing.T) {
+	base := time.Date(2026, 11, 29, 16, 26, 13, 0, time.UTC)
+	var rows []hubmetrics.Row
+	at := base
+	for _, d := range []time.Duration{7 * time.Second, 10 * time.Second, 14 * time.Second, 0} {
+		n := int64(d / time.Millisecond) // 1,000/s in, 500/s out
+		rows = append(rows, hubmetrics.Row{Start: at, End: at.Add(d), Hubs: []hubmetrics.HubRow{
+			{Topic: "other", IncomingMessages: 1},
+			{Topic: "in", IncomingMessages: n, OutgoingMessages: n / 2},
+		}})
+		at = at.Add(d)
+	}
+	in, out := hubRates(rows, "in")
+	want := []struct{ in, out float64 }{{1000, 500}, {1000, 500}, {1000, 500}, {0, 0}}
+	for i, w := range want {
+		if in[i] != w.in || out[i] != w.out {
+			t.Errorf("row %d: %v in, %v out per second; want %v, %v", i, in[i], out[i], w.in, w.out)
+		}
+	}
+}
