@@ -271,8 +271,9 @@ func (s *Stack) waitHealthy(ctx context.Context, st *state, progress io.Writer) 
 			}
 		}
 		status := s.statusOf(ctx, st)
-		line.set(fmt.Sprintf("waiting for the stack: kafka %s, flink %d/%d taskmanagers, %d slots",
-			healthWord(status.Kafka.Healthy), status.Flink.TaskManagersRegistered, len(st.TaskManagers), status.Flink.SlotsTotal))
+		line.set(fmt.Sprintf("waiting for the stack: kafka %s, flink %d/%d taskmanagers, %d/%d slots",
+			healthWord(status.Kafka.Healthy), status.Flink.TaskManagersRegistered, len(st.TaskManagers),
+			status.Flink.SlotsTotal, len(st.TaskManagers)*max(st.Config.Slots, 1)))
 		if status.Kafka.Healthy && status.Flink.Healthy {
 			return status, nil
 		}

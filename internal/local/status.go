@@ -106,13 +106,19 @@ func (s *Stack) statusOf(ctx context.Context, st *state) Status {
 		} else {
 			out.Flink.TaskManagersRegistered = h.TaskManagers
 			out.Flink.SlotsTotal, out.Flink.SlotsAvailable = h.SlotsTotal, h.SlotsAvailable
-			// Every recorded TaskManager runs and has registered (a dead one's registration
-			// is replaced by its successor's, as they share a resource id).
-			out.Flink.Healthy = out.Flink.TaskManagersRunning > 0 && out.Flink.TaskManagersRunning == len(st.TaskManagers) &&
-				h.TaskManagers >= out.Flink.TaskManagersRunning && h.SlotsTotal > 0
+			out.Flink.Healthy = flinkHealthy(out.Flink.TaskManagersRunning, len(st.TaskManagers), st.Config.Slots, h)
 		}
 	}
 	return out
+}
+
+// flinkHealthy reports whether every recorded TaskManager runs, has registered (a dead one's
+// registration is replaced by its successor's, as they share a resource id) and has reported
+// its slots: the JobManager counts a TaskManager before its slots, and a job submitted in
+// between would wait for slots the stack does have.
+func flinkHealthy(running, recorded, slotsPerTaskManager int, h FlinkHealth) bool {
+	return running > 0 && running == recorded && h.TaskManagers >= running &&
+		h.SlotsTotal >= running*max(slotsPerTaskManager, 1)
 }
 
 // Down stops every process of the stack by its recorded pid: SIGTERM, then SIGKILL after the
