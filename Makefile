@@ -33,7 +33,7 @@ run: build ## start the local stack, run the pipeline for 60 s, verify, print th
 
 test: build lint test-jvm test-unit test-integration ## everything CI runs
 
-test-jvm: ## relay job tests (unit + Flink MiniCluster) with Maven
+test-jvm: ## relay job tests with Maven (unit, Flink MiniCluster, MiniCluster + a real Kafka broker)
 	$(MVN) $(MVN_FLAGS) -f jvm/pom.xml verify
 
 test-unit: ## Go unit tests (no network; fakes are named as such)

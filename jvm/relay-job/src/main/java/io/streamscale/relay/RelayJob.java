@@ -22,6 +22,15 @@ public final class RelayJob {
     public static void main(String[] args) throws Exception {
         RelayOptions o = RelayOptions.parse(args);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        define(env, o);
+        env.execute(o.jobName);
+    }
+
+    /**
+     * Adds the relay's Kafka source, transform and Kafka sink to {@code env}, with checkpointing
+     * (at-least-once); the caller executes it.
+     */
+    static void define(StreamExecutionEnvironment env, RelayOptions o) {
         env.enableCheckpointing(o.checkpointIntervalMs, CheckpointingMode.AT_LEAST_ONCE);
 
         KafkaSource<KafkaInput> source = KafkaSource.<KafkaInput>builder()
@@ -46,7 +55,6 @@ public final class RelayJob {
                 .uid("kafka-source");
         RelayPipeline.build(input, new RelayFunction())
                 .sinkTo(sink).name("kafka: " + o.outputTopic + " / " + o.deadLetterTopic).uid("kafka-sink");
-        env.execute(o.jobName);
     }
 
     private static OffsetsInitializer startingOffsets(String mode) {

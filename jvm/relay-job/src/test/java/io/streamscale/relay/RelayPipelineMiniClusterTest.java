@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The relay pipeline on Flink's MiniCluster with a bounded source and a collecting sink. */
-class RelayPipelineIntegrationTest {
+class RelayPipelineMiniClusterTest {
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
