@@ -57,8 +57,7 @@ survives the trip through Flink. The job is cancelled and the topics deleted aft
 				return err
 			}
 			cfg.Conn, cfg.Flink = c, fc
-			cfg.Job = job.spec(c, newTopicFlags(), cfg.Partitions)
-			cfg.Job.FixedSlots = conn.localFlink()
+			cfg.Job = job.specFor(conn, c, newTopicFlags(), cfg.Partitions)
 			if err := cfg.Job.CheckConnection(); err != nil {
 				return err // before filling topics for a relay that cannot run
 			}

@@ -37,6 +37,8 @@ type jobFlags struct {
 	parallelism        int
 	checkpointInterval time.Duration
 	startTimeout       time.Duration
+	// kafkaProperties is --job-kafka-properties-file.
+	kafkaProperties string
 }
 
 func newJobFlags() *jobFlags {
@@ -53,6 +55,19 @@ func (j *jobFlags) add(cmd *cobra.Command) {
 	fs.IntVar(&j.parallelism, "parallelism", 0, "relay job parallelism (default: the input topic's partition count)")
 	fs.DurationVar(&j.checkpointInterval, "checkpoint-interval", j.checkpointInterval, "relay job checkpoint interval")
 	fs.DurationVar(&j.startTimeout, "job-start-timeout", j.startTimeout, "how long to wait for all the job's tasks to run")
+	fs.StringVar(&j.kafkaProperties, "job-kafka-properties-file", "", "Kafka Java client properties (security.protocol, sasl.*, ssl.*) for the relay job to reach a secured Kafka, by its path on the Flink JobManager (default with TLS/SASL/Event Hubs on the local Flink: written from the connection flags for the submission, then removed)")
+}
+
+// specFor is spec for the cluster cf points at: on the local stack's Flink, whose slots do
+// not grow and which shares this machine's files, a secured connection's settings are written
+// to a file for the job's submission unless --job-kafka-properties-file names one.
+func (j *jobFlags) specFor(cf *connFlags, conn kafkaconn.Conn, topics *topicFlags, partitions int32) relay.Spec {
+	s := j.spec(conn, topics, partitions)
+	if cf.localFlink() {
+		s.FixedSlots = true
+		s.ClientConfig = func() (string, func(), error) { return conn.WriteJobClientConfig("") }
+	}
+	return s
 }
 
 // spec builds the relay job spec; parallelism defaults to the partition count.
@@ -69,7 +84,7 @@ func (j *jobFlags) spec(conn kafkaconn.Conn, topics *topicFlags, partitions int3
 		JarPath: j.jar, Brokers: brokers, InTopic: topics.in, OutTopic: topics.out,
 		DeadLetterTopic: topics.deadLetterTopic(), Parallelism: p,
 		CheckpointInterval: j.checkpointInterval, StartTimeout: j.startTimeout,
-		Secured: secured(conn),
+		Secured: secured(conn), KafkaPropertiesFile: j.kafkaProperties,
 	}
 }
 
@@ -152,7 +167,7 @@ Hubs connection string it is refused.`,
 			if err != nil {
 				return err
 			}
-			if err := job.spec(c, topics, 0).CheckConnection(); err != nil {
+			if err := job.specFor(conn, c, topics, 0).CheckConnection(); err != nil {
 				return err
 			}
 			var partitions int32
@@ -167,9 +182,7 @@ Hubs connection string it is refused.`,
 			if err != nil {
 				return err
 			}
-			spec := job.spec(c, topics, partitions)
-			spec.FixedSlots = conn.localFlink()
-			res, err := relay.Ensure(ctx, fc, spec, f.IO.ErrOut)
+			res, err := relay.Ensure(ctx, fc, job.specFor(conn, c, topics, partitions), f.IO.ErrOut)
 			if err != nil {
 				return err
 			}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kfake"
 
+	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/relay"
 )
 
@@ -140,6 +141,38 @@ func TestJobSpecSecured(t *testing.T) {
 		spec := newJobFlags().spec(c.security, newTopicFlags(), 2)
 		if spec.Secured != tt.want || (spec.CheckConnection() != nil) != tt.want {
 			t.Errorf("%s: Secured = %v, CheckConnection = %v", tt.name, spec.Secured, spec.CheckConnection())
+		}
+	}
+}
+
+// TestJobSpecForSecuredConnections: a secured connection's settings reach the relay job in a
+// file: written for the submission on the local Flink (which shares this machine's files),
+// given by --job-kafka-properties-file on another, refused without either.
+func TestJobSpecForSecuredConnections(t *testing.T) {
+	f, _, _ := testFactory()
+	for _, tt := range []struct {
+		name             string
+		flinkURL, file   string
+		wantErr, written bool
+	}{
+		{name: "local Flink writes the file", written: true},
+		{name: "other Flink with a file", flinkURL: "http://flink:8081", file: "/secrets/kafka.properties"},
+		{name: "other Flink without a file", flinkURL: "http://flink:8081", wantErr: true},
+	} {
+		c := newConnFlags(f)
+		c.flinkURL = tt.flinkURL
+		c.security = kafkaconn.Conn{Brokers: []string{"b:9093"}, TLS: true}
+		j := newJobFlags()
+		j.kafkaProperties = tt.file
+		spec := j.specFor(c, c.security, newTopicFlags(), 2)
+		if err := spec.CheckConnection(); (err != nil) != tt.wantErr {
+			t.Errorf("%s: CheckConnection = %v", tt.name, err)
+		}
+		if (spec.ClientConfig != nil) != tt.written || spec.FixedSlots != (tt.flinkURL == "") {
+			t.Errorf("%s: ClientConfig set %v, FixedSlots %v", tt.name, spec.ClientConfig != nil, spec.FixedSlots)
+		}
+		if args := strings.Join(spec.ProgramArgs(), " "); (tt.file != "") != strings.Contains(args, "--kafka-properties-file "+tt.file) {
+			t.Errorf("%s: program args %q", tt.name, args)
 		}
 	}
 }

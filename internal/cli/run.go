@@ -124,7 +124,7 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 		return err
 	}
 	// Before any topic is made: the relay job cannot use a secured connection yet.
-	if err := opts.job.spec(conn, opts.topics, partitions).CheckConnection(); err != nil {
+	if err := opts.job.specFor(opts.conn, conn, opts.topics, partitions).CheckConnection(); err != nil {
 		return err
 	}
 	if opts.down && stack != nil {
@@ -151,9 +151,7 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 	if err != nil {
 		return flagErrorf(fmt.Errorf("--flink-url: %w", err))
 	}
-	spec := opts.job.spec(conn, opts.topics, partitions)
-	spec.FixedSlots = opts.conn.localFlink()
-	job, err := relay.Ensure(ctx, fc, spec, f.IO.ErrOut)
+	job, err := relay.Ensure(ctx, fc, opts.job.specFor(opts.conn, conn, opts.topics, partitions), f.IO.ErrOut)
 	if err != nil {
 		return err
 	}

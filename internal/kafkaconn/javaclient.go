@@ -74,9 +74,17 @@ func (c Conn) JavaClientProperties() (map[string]string, error) {
 // returns its path and a function that removes both. Call the function when the tool that
 // reads the file has finished.
 func (c Conn) WriteJavaClientConfig(dir string) (path string, remove func(), err error) {
+	return c.writeJavaClientConfig(dir)
+}
+
+// writeJavaClientConfig writes c's Java client properties but the keys left out.
+func (c Conn) writeJavaClientConfig(dir string, leaveOut ...string) (path string, remove func(), err error) {
 	props, err := c.JavaClientProperties()
 	if err != nil {
 		return "", nil, err
+	}
+	for _, k := range leaveOut {
+		delete(props, k)
 	}
 	d, err := os.MkdirTemp(dir, "streamscale-client-")
 	if err != nil {
@@ -89,6 +97,13 @@ func (c Conn) WriteJavaClientConfig(dir string) (path string, remove func(), err
 		return "", nil, fmt.Errorf("client config: %w", err)
 	}
 	return path, remove, nil
+}
+
+// WriteJobClientConfig is WriteJavaClientConfig without bootstrap.servers, for a Flink job
+// that gets its brokers as an argument and its security settings (secrets included) from the
+// file: the relay job's --kafka-properties-file.
+func (c Conn) WriteJobClientConfig(dir string) (path string, remove func(), err error) {
+	return c.writeJavaClientConfig(dir, "bootstrap.servers")
 }
 
 // propertiesText renders props in java.util.Properties syntax, sorted by key.

@@ -87,6 +87,22 @@ func TestWriteJavaClientConfig(t *testing.T) {
 	}
 }
 
+// TestWriteJobClientConfig: the relay job's file has the security settings but not
+// bootstrap.servers, which the job takes from its arguments (and refuses in the file).
+func TestWriteJobClientConfig(t *testing.T) {
+	c := Conn{Brokers: []string{"a:9092"}, TLS: true, SASLMechanism: "SCRAM-SHA-512", Username: "u", Password: "p"}
+	path, remove, err := c.WriteJobClientConfig(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer remove()
+	text := readFile(t, path)
+	if strings.Contains(text, "bootstrap.servers") || !strings.Contains(text, "security.protocol=SASL_SSL\n") ||
+		!strings.Contains(text, "sasl.mechanism=SCRAM-SHA-512\n") || !strings.Contains(text, "ScramLoginModule required") {
+		t.Errorf("job client config:\n%s\nwant SASL_SSL with SCRAM and no bootstrap.servers", text)
+	}
+}
+
 func readFile(t *testing.T, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(path)

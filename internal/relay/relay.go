@@ -33,9 +33,19 @@ type Spec struct {
 	CheckpointInterval time.Duration
 	// StartTimeout bounds the wait for all tasks to run (default 2m).
 	StartTimeout time.Duration
-	// Secured says the CLI reaches Kafka over TLS, SASL or Event Hubs. The job connects in
-	// plaintext only (it gets just --bootstrap-servers), so Ensure refuses such a spec.
+	// Secured says the CLI reaches Kafka over TLS, SASL or Event Hubs. The job then needs
+	// those settings (secrets included) in a Kafka client properties file, never in its
+	// arguments, which Flink shows: KafkaPropertiesFile, or one ClientConfig writes.
 	Secured bool
+	// KafkaPropertiesFile is a Kafka Java client properties file with the connection's
+	// security settings, by its path where the Flink JobManager runs (the job reads it when it
+	// is submitted); passed as --kafka-properties-file.
+	KafkaPropertiesFile string
+	// ClientConfig, for a Secured spec without KafkaPropertiesFile, writes the connection's
+	// settings into a file the JobManager can read (the local stack shares this machine's
+	// files) and returns its path and a function that removes it; Ensure removes it once the
+	// job is submitted.
+	ClientConfig func() (path string, remove func(), err error)
 	// FixedSlots says the cluster's slots do not grow on demand (the local stack): Ensure then
 	// refuses at once, with a *SlotsError, when fewer than Parallelism are free, instead of
 	// waiting out StartTimeout for slots that never come.
@@ -53,7 +63,7 @@ func (s Spec) ProgramArgs() []string {
 	if ci <= 0 {
 		ci = 10 * time.Second
 	}
-	return []string{
+	args := []string{
 		"--bootstrap-servers", s.Brokers,
 		"--input-topic", s.InTopic,
 		"--output-topic", s.OutTopic,
@@ -61,6 +71,10 @@ func (s Spec) ProgramArgs() []string {
 		"--checkpoint-interval-ms", strconv.FormatInt(ci.Milliseconds(), 10),
 		"--job-name", s.JobName(),
 	}
+	if s.KafkaPropertiesFile != "" {
+		args = append(args, "--kafka-properties-file", s.KafkaPropertiesFile)
+	}
+	return args
 }
 
 // DefaultJarPath is build/jobs/relay-job.jar under the build directory.
@@ -72,14 +86,16 @@ type Result struct {
 	Reused bool
 }
 
-// ErrSecuredKafka refuses a relay job for a Kafka reached over TLS, SASL or Event Hubs: the
-// job gets only --bootstrap-servers, so it would run and read nothing.
-var ErrSecuredKafka = errors.New("the relay job connects to Kafka in plaintext only for now: point --brokers at a plaintext listener, or run your own relay")
+// ErrSecuredKafka refuses a relay job for a Kafka reached over TLS, SASL or Event Hubs on a
+// Flink cluster that does not share this machine's files, when no properties file is given:
+// with only --bootstrap-servers the job would run and read nothing.
+var ErrSecuredKafka = errors.New("the relay job needs the secured connection's settings in a file the Flink JobManager can read: " +
+	"pass --job-kafka-properties-file with Kafka Java client properties (security.protocol, sasl.*, ssl.*) at a path valid on the JobManager")
 
-// CheckConnection returns ErrSecuredKafka when s.Secured: the job cannot connect the way the
-// CLI does.
+// CheckConnection returns ErrSecuredKafka when the job could not connect the way the CLI
+// does: s.Secured without a properties file or a way to write one.
 func (s Spec) CheckConnection() error {
-	if s.Secured {
+	if s.Secured && s.KafkaPropertiesFile == "" && s.ClientConfig == nil {
 		return ErrSecuredKafka
 	}
 	return nil
@@ -104,8 +120,9 @@ const cancelTimeout = 30 * time.Second
 // cancelled, on a context of its own bounded by 30 s, so that no restarting job is left
 // behind; the error carries Flink's root cause.
 //
-// With s.Secured Ensure refuses at once with ErrSecuredKafka, also to reuse a running job (how
-// that one connects is unknown).
+// Ensure refuses at once with ErrSecuredKafka when s.CheckConnection does. A Secured job's
+// connection settings reach it through a properties file: s.KafkaPropertiesFile, or one that
+// s.ClientConfig writes for the submission and that is removed once Flink has built the job.
 func Ensure(ctx context.Context, c *flink.Client, s Spec, progress io.Writer) (Result, error) {
 	if progress == nil {
 		progress = io.Discard
@@ -140,6 +157,15 @@ func Ensure(ctx context.Context, c *flink.Client, s Spec, progress io.Writer) (R
 	}
 	if err := CheckSlots(ctx, c, s, progress); err != nil {
 		return Result{}, err
+	}
+	if s.Secured && s.KafkaPropertiesFile == "" {
+		path, remove, err := s.ClientConfig()
+		if err != nil {
+			return Result{}, fmt.Errorf("relay job client config: %w", err)
+		}
+		// The job reads the file while Flink builds it, before RunJar returns.
+		defer remove()
+		s.KafkaPropertiesFile = path
 	}
 	fmt.Fprintf(progress, "uploading %s\n", s.JarPath)
 	jarID, err := c.UploadJar(ctx, s.JarPath)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -167,9 +168,49 @@ func TestEnsureStubRefusesSecuredKafka(t *testing.T) {
 	if !errors.Is(err, ErrSecuredKafka) {
 		t.Fatalf("Ensure with a secured connection = %v, want ErrSecuredKafka", err)
 	}
-	if want := "the relay job connects to Kafka in plaintext only for now: point --brokers at a plaintext listener, or run your own relay"; err.Error() != want {
-		t.Fatalf("error %q, want %q", err, want)
+	if !strings.Contains(err.Error(), "--job-kafka-properties-file") {
+		t.Fatalf("error %q does not say how to pass the settings", err)
 	}
+}
+
+// TestEnsureStubPassesSecuredSettingsInAFile: a secured connection's settings reach the job
+// only as --kafka-properties-file: a given path is passed as is; otherwise ClientConfig's file
+// is passed, exists while Flink builds the job and is removed once it is submitted.
+func TestEnsureStubPassesSecuredSettingsInAFile(t *testing.T) {
+	t.Run("given", func(t *testing.T) {
+		st, c := newStubFlink(t)
+		st.next = []flink.JobState{flink.StateRunning}
+		s := stubSpec(t)
+		s.Secured, s.KafkaPropertiesFile = true, "/on/the/jobmanager/kafka.properties"
+		if _, err := Ensure(context.Background(), c, s, nil); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasSuffix(strings.Join(st.runArgs, " "), "--kafka-properties-file /on/the/jobmanager/kafka.properties") {
+			t.Fatalf("run args %q lack the given file", st.runArgs)
+		}
+	})
+	t.Run("written", func(t *testing.T) {
+		st, c := newStubFlink(t)
+		st.next = []flink.JobState{flink.StateRunning}
+		s := stubSpec(t)
+		path := filepath.Join(t.TempDir(), "client.properties")
+		s.Secured = true
+		s.ClientConfig = func() (string, func(), error) {
+			if err := os.WriteFile(path, []byte("security.protocol=SSL\n"), 0o600); err != nil {
+				return "", nil, err
+			}
+			return path, func() { _ = os.Remove(path) }, nil
+		}
+		if _, err := Ensure(context.Background(), c, s, nil); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(st.runArgs, path) || !st.argFileExisted {
+			t.Fatalf("run args %q (file there: %v); want the written file, present at submission", st.runArgs, st.argFileExisted)
+		}
+		if _, err := os.Stat(path); !os.IsNotExist(err) {
+			t.Fatalf("the client config %s outlived the submission (%v)", path, err)
+		}
+	})
 }
 
 // TestEnsureStubChecksFreeSlots: a fixed-size cluster without enough free slots is refused at

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -27,8 +29,12 @@ type stubFlink struct {
 	cause   string           // its exception's root cause
 	stuck   bool             // its tasks never run, even when the job is RUNNING
 	uploads int
-	cancels []string
-	refuse  bool // fail the test on any request
+	// runArgs are the program arguments of the last run, and argFileExisted whether the file
+	// after --kafka-properties-file existed when the run was asked for.
+	runArgs        []string
+	argFileExisted bool
+	cancels        []string
+	refuse         bool // fail the test on any request
 	// freeSlots are the free slots GET /overview answers, one per call, staying on the last
 	// (none given: 64, plenty); slotsTotal is the total it gives with them.
 	freeSlots  []int
@@ -113,6 +119,13 @@ func (s *stubFlink) serve(w http.ResponseWriter, r *http.Request) {
 		s.uploads++
 		io.WriteString(w, `{"filename":"/tmp/flink-web-upload/jar1","status":"success"}`)
 	case r.Method == http.MethodPost && r.URL.Path == "/jars/jar1/run":
+		var req flink.RunRequest
+		_ = json.NewDecoder(r.Body).Decode(&req)
+		s.runArgs = req.ProgramArgsList
+		if i := slices.Index(req.ProgramArgsList, "--kafka-properties-file"); i >= 0 && i+1 < len(req.ProgramArgsList) {
+			_, err := os.Stat(req.ProgramArgsList[i+1])
+			s.argFileExisted = err == nil
+		}
 		id := fmt.Sprintf("job%d", len(s.order)+1)
 		s.jobs[id] = &stubJob{name: "streamscale-relay in->out", states: s.next, cause: s.cause, stuck: s.stuck, start: int64(len(s.order) + 1)}
 		s.order = append(s.order, id)

@@ -1,5 +1,6 @@
 package io.streamscale.relay;
 
+import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -33,7 +34,9 @@ public final class RelayJob {
     static void define(StreamExecutionEnvironment env, RelayOptions o) {
         env.enableCheckpointing(o.checkpointIntervalMs, CheckpointingMode.AT_LEAST_ONCE);
 
+        Properties client = KafkaClientProperties.load(o.kafkaPropertiesFile);
         KafkaSource<KafkaInput> source = KafkaSource.<KafkaInput>builder()
+                .setProperties(KafkaClientProperties.copy(client))
                 .setBootstrapServers(o.bootstrapServers)
                 .setTopics(o.inputTopic)
                 .setGroupId(o.groupId)
@@ -42,6 +45,7 @@ public final class RelayJob {
                 .setProperty("client.id.prefix", o.groupId)
                 .build();
         KafkaSink<Relayed> sink = KafkaSink.<Relayed>builder()
+                .setKafkaProducerConfig(KafkaClientProperties.copy(client))
                 .setBootstrapServers(o.bootstrapServers)
                 .setRecordSerializer(new RelaySerializer(o.outputTopic, o.deadLetterTopic))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)

@@ -16,6 +16,10 @@ import java.util.Map;
  *   <li>{@code --starting-offsets} {@code committed} (default; earliest when the group has no
  *       committed offset), {@code earliest} or {@code latest}
  *   <li>{@code --job-name} (default {@code streamscale-relay <in>-><out>})
+ *   <li>{@code --kafka-properties-file} (optional) a Java properties file of Kafka client
+ *       settings for both the source and the sink, e.g. {@code security.protocol},
+ *       {@code sasl.mechanism}, {@code sasl.jaas.config}, {@code ssl.truststore.location}: how
+ *       secrets reach the job without appearing in its arguments (which Flink shows)
  * </ul>
  */
 public final class RelayOptions {
@@ -27,6 +31,8 @@ public final class RelayOptions {
     final long checkpointIntervalMs;
     final String startingOffsets;
     final String jobName;
+    /** The Kafka client properties file, or null. */
+    final String kafkaPropertiesFile;
 
     private RelayOptions(Map<String, String> a) {
         bootstrapServers = required(a, "bootstrap-servers");
@@ -40,6 +46,7 @@ public final class RelayOptions {
             throw new IllegalArgumentException("--starting-offsets must be committed, earliest or latest, not " + startingOffsets);
         }
         jobName = a.getOrDefault("job-name", "streamscale-relay " + inputTopic + "->" + outputTopic);
+        kafkaPropertiesFile = a.get("kafka-properties-file");
         if (outputTopic.equals(inputTopic)) {
             throw new IllegalArgumentException("--output-topic must differ from --input-topic (" + inputTopic + ")");
         }
@@ -67,7 +74,7 @@ public final class RelayOptions {
 
     private static final java.util.List<String> KNOWN = java.util.List.of(
             "bootstrap-servers", "input-topic", "output-topic", "dead-letter-topic", "group-id",
-            "checkpoint-interval-ms", "starting-offsets", "job-name");
+            "checkpoint-interval-ms", "starting-offsets", "job-name", "kafka-properties-file");
 
     private static String required(Map<String, String> a, String name) {
         String v = a.get(name);

@@ -1,33 +1,9 @@
 package io.streamscale.relay;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Future;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,27 +18,11 @@ class RelayJobKafkaIntegrationTest {
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = MiniClusters.oneTaskManagerTwoSlots();
 
-    private static final int EVENTS = 2000;
-    private static final Duration DEADLINE = Duration.ofMinutes(2);
-
     private static KafkaClusterTestKit kafka;
 
     @BeforeAll
     static void startKafka() throws Exception {
-        kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                        .setCombined(true)
-                        .setNumBrokerNodes(1)
-                        .setNumControllerNodes(1)
-                        .build())
-                // One broker: the internal topics (committed offsets, transactions) get one
-                // replica, as in the local stack's server.properties.
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .build();
-        kafka.format();
-        kafka.startup();
-        kafka.waitForReadyBrokers();
+        kafka = TestBrokers.start(SecurityProtocol.PLAINTEXT);
     }
 
     @AfterAll
@@ -74,93 +34,6 @@ class RelayJobKafkaIntegrationTest {
 
     @Test
     void relaysEveryRecordWithTheBrokersTimestamp() throws Exception {
-        String bootstrap = kafka.bootstrapServers();
-        Map<String, String> logAppendTime = Map.of("message.timestamp.type", "LogAppendTime");
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(
-                            new NewTopic("in", 2, (short) 1).configs(logAppendTime),
-                            new NewTopic("out", 2, (short) 1).configs(logAppendTime),
-                            new NewTopic("in-dead-letter", 1, (short) 1)))
-                    .all()
-                    .get();
-        }
-
-        // What the broker stamped on each input (LogAppendTime: the producer's ack carries it).
-        Map<String, Long> appendedAt = new HashMap<>();
-        Map<String, String> keyOf = new HashMap<>();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
-            Map<String, Future<RecordMetadata>> acks = new HashMap<>();
-            for (int i = 0; i < EVENTS; i++) {
-                String key = "contoso://device-id-" + (i % 20);
-                String value = "{\"deviceId\":\"" + key + "\",\"deviceSequenceNumber\":" + i / 20 + ",\"value\":57.739726013343247}";
-                keyOf.put(value, key);
-                acks.put(value, producer.send(new ProducerRecord<>("in", bytes(key), bytes(value))));
-            }
-            producer.send(new ProducerRecord<>("in", bytes("k"), bytes("not json")));
-            producer.send(new ProducerRecord<>("in", bytes("k"), bytes("[1,2]")));
-            producer.flush();
-            for (Map.Entry<String, Future<RecordMetadata>> e : acks.entrySet()) {
-                appendedAt.put(e.getKey(), e.getValue().get().timestamp());
-            }
-        }
-
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        RelayJob.define(env, RelayOptions.parse(new String[] {
-            "--bootstrap-servers", bootstrap, "--checkpoint-interval-ms", "500"
-        }));
-        JobClient job = env.executeAsync("relay-job-kafka-test");
-        List<ConsumerRecord<byte[], byte[]>> out;
-        List<ConsumerRecord<byte[], byte[]>> dead;
-        try {
-            out = consume(bootstrap, "out", EVENTS);
-            dead = consume(bootstrap, "in-dead-letter", 2);
-        } finally {
-            job.cancel().get();
-        }
-
-        for (ConsumerRecord<byte[], byte[]> r : out) {
-            String value = new String(r.value(), StandardCharsets.UTF_8);
-            int at = value.lastIndexOf(",\"enqueuedAt\":\"");
-            assertThat(at).as("output %s has enqueuedAt", value).isPositive();
-            String original = value.substring(0, at) + "}";
-            Long appended = appendedAt.remove(original);
-            assertThat(appended).as("output %s maps to exactly one input", value).isNotNull();
-            assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(keyOf.get(original));
-            Instant enqueued = Instant.parse(value.substring(at + 15, at + 15 + Timestamps.LENGTH));
-            Instant processed = Instant.parse(value.substring(value.length() - 2 - Timestamps.LENGTH, value.length() - 2));
-            assertThat(enqueued.toEpochMilli()).as("enqueuedAt is the input's broker timestamp").isEqualTo(appended);
-            assertThat(processed).isAfterOrEqualTo(enqueued);
-            assertThat(r.timestampType()).isEqualTo(TimestampType.LOG_APPEND_TIME);
-            assertThat(r.timestamp()).as("the output was appended after the job handled it").isGreaterThanOrEqualTo(processed.toEpochMilli());
-        }
-        assertThat(appendedAt).as("inputs never relayed").isEmpty();
-        assertThat(dead).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
-                .containsExactlyInAnyOrder("not json", "[1,2]");
-        assertThat(dead).allSatisfy(r -> assertThat(r.headers().lastHeader(RelaySerializer.ERROR_HEADER)).isNotNull());
-    }
-
-    /** Reads topic from the start until it has n records; fails after DEADLINE. */
-    private static List<ConsumerRecord<byte[], byte[]>> consume(String bootstrap, String topic, int n) {
-        List<ConsumerRecord<byte[], byte[]>> got = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "relay-job-kafka-test-" + topic,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            Instant deadline = Instant.now().plus(DEADLINE);
-            while (got.size() < n && Instant.now().isBefore(deadline)) {
-                consumer.poll(Duration.ofMillis(500)).forEach(got::add);
-            }
-        }
-        assertThat(got).as("records in %s within %s", topic, DEADLINE).hasSize(n);
-        return got;
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        RelayScenario.run(kafka.bootstrapServers(), Map.of(), new String[0]);
     }
 }

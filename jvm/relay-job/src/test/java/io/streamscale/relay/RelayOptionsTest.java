@@ -18,6 +18,10 @@ class RelayOptionsTest {
         assertThat(o.checkpointIntervalMs).isEqualTo(10_000);
         assertThat(o.startingOffsets).isEqualTo("committed");
         assertThat(o.jobName).isEqualTo("streamscale-relay in->out");
+        assertThat(o.kafkaPropertiesFile).isNull();
+        assertThat(RelayOptions.parse(new String[] {"--bootstrap-servers", "b", "--kafka-properties-file", "/s/k.properties"})
+                        .kafkaPropertiesFile)
+                .isEqualTo("/s/k.properties");
     }
 
     @ParameterizedTest
