@@ -61,6 +61,15 @@ func TestIntegrationPipeline(t *testing.T) {
 	if err != nil || !again.Reused || again.JobID != job.JobID {
 		t.Fatalf("second Ensure = %+v, %v; want the running job %s reused", again, err, job.JobID)
 	}
+	// The job shows its brokers, so a relay of the same name for another cluster is not reused.
+	if params, err := fc.JobUserConfig(ctx, job.JobID); err != nil || params["bootstrap-servers"] != st.Kafka.Bootstrap {
+		t.Fatalf("job user config = %v, %v; want bootstrap-servers %s", params, err, st.Kafka.Bootstrap)
+	}
+	other := spec
+	other.Brokers = "elsewhere:9092"
+	if found, ok, err := relay.Find(ctx, fc, other); err != nil || ok {
+		t.Fatalf("Find for other brokers = %+v, %v, %v; want none", found, ok, err)
+	}
 
 	gcfg := generate.DefaultConfig()
 	gcfg.Count, gcfg.Rate, gcfg.DuplicateFraction, gcfg.Seed = events, 5000, 0, 1

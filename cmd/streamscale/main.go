@@ -48,7 +48,7 @@ func onSignals(sigs <-chan os.Signal, cancel context.CancelFunc, quit func()) {
 func run(ctx context.Context) int {
 	f := cli.NewFactory()
 	root := cli.NewRootCmd(f, version)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	var flagErr *cli.FlagError
 	switch {
 	case err == nil:
@@ -56,7 +56,8 @@ func run(ctx context.Context) int {
 	case errors.Is(err, cli.ErrSilent):
 		return exitError
 	case errors.As(err, &flagErr) || cli.IsUnknownCommand(err):
-		fmt.Fprintf(f.IO.ErrOut, "streamscale: %v\nRun 'streamscale --help' for usage.\n", err)
+		// Point at the help of the command that was mistyped, as gh does.
+		fmt.Fprintf(f.IO.ErrOut, "streamscale: %v\nRun '%s --help' for usage.\n", err, cmd.CommandPath())
 		return exitUsage
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
 		fmt.Fprintln(f.IO.ErrOut, "streamscale: interrupted")

@@ -234,3 +234,20 @@ func TestWaitRunningTimeoutKeepsRootCause_StubServer(t *testing.T) {
 		t.Fatalf("waitRunning past the deadline = %v, want DeadlineExceeded with the last state and root cause", err)
 	}
 }
+
+func TestJobUserConfig_StubServer(t *testing.T) {
+	c := stub(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/jobs/abc/config" {
+			http.NotFound(w, r)
+			return
+		}
+		io.WriteString(w, `{"jid":"abc","name":"n","execution-config":{"job-parallelism":2,"user-config":{"bootstrap-servers":"b:9092","input-topic":"in"}}}`)
+	})
+	got, err := c.JobUserConfig(context.Background(), "abc")
+	if err != nil || got["bootstrap-servers"] != "b:9092" || got["input-topic"] != "in" {
+		t.Fatalf("JobUserConfig = %v, %v", got, err)
+	}
+	if _, err := c.JobUserConfig(context.Background(), "gone"); err == nil {
+		t.Fatal("a missing job's config gave no error")
+	}
+}

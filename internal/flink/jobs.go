@@ -93,6 +93,20 @@ type ExceptionEntry struct {
 	TaskName   string `json:"taskName"`
 }
 
+// JobUserConfig returns a job's global job parameters (GET /jobs/{jid}/config, user-config):
+// what the job chose to show about itself.
+func (c *Client) JobUserConfig(ctx context.Context, jobID string) (map[string]string, error) {
+	var resp struct {
+		ExecutionConfig struct {
+			UserConfig map[string]string `json:"user-config"`
+		} `json:"execution-config"`
+	}
+	if err := c.getJSON(ctx, "/jobs/"+url.PathEscape(jobID)+"/config", &resp); err != nil {
+		return nil, fmt.Errorf("job %s config: %w", jobID, err)
+	}
+	return resp.ExecutionConfig.UserConfig, nil
+}
+
 // Exceptions returns a job's exception history, newest first.
 func (c *Client) Exceptions(ctx context.Context, jobID string) (JobExceptions, error) {
 	var e JobExceptions

@@ -254,14 +254,17 @@ func orNone(cause string) string {
 }
 
 // Find returns the relay job for s that has not ended (see Ensure), preferring a RUNNING one,
-// else the one started last; ok is false when there is none.
+// else the one started last; ok is false when there is none. A job of that name that reads
+// other brokers than s.Brokers (the job shows its own as a global job parameter) is another
+// cluster's relay and not found; with s.Brokers empty, or a job that does not show them, the
+// name decides.
 func Find(ctx context.Context, c *flink.Client, s Spec) (job flink.JobSummary, ok bool, err error) {
 	jobs, err := c.Jobs(ctx)
 	if err != nil {
 		return flink.JobSummary{}, false, fmt.Errorf("list Flink jobs: %w", err)
 	}
 	for _, j := range jobs {
-		if j.Name != s.JobName() || !live(j.State) {
+		if j.Name != s.JobName() || !live(j.State) || !sameBrokers(ctx, c, j.ID, s.Brokers) {
 			continue
 		}
 		if !ok || better(j, job) {
@@ -269,6 +272,24 @@ func Find(ctx context.Context, c *flink.Client, s Spec) (job flink.JobSummary, o
 		}
 	}
 	return job, ok, nil
+}
+
+// paramBootstrapServers is the relay job's global job parameter with its brokers
+// (RelayJob.JOB_PARAM_BOOTSTRAP_SERVERS).
+const paramBootstrapServers = "bootstrap-servers"
+
+// sameBrokers reports whether job jobID may read brokers: false only when the job shows other
+// ones. (A job that cannot be asked, e.g. one ending right now, is left to the name.)
+func sameBrokers(ctx context.Context, c *flink.Client, jobID, brokers string) bool {
+	if brokers == "" {
+		return true
+	}
+	params, err := c.JobUserConfig(ctx, jobID)
+	if err != nil {
+		return true
+	}
+	theirs, shown := params[paramBootstrapServers]
+	return !shown || theirs == brokers
 }
 
 // live reports whether a job in this state runs or may still run: not ended, nor being

@@ -284,3 +284,29 @@ func TestFindStub(t *testing.T) {
 		t.Fatalf("Find = %+v, %v, %v; want the running job", j, ok, err)
 	}
 }
+
+// TestFindStubMatchesBrokers: a relay of the same name that reads other brokers is another
+// cluster's and not reused; one that reads the same brokers, or does not say, is.
+func TestFindStubMatchesBrokers(t *testing.T) {
+	st, c := newStubFlink(t)
+	s := stubSpec(t) // brokers 127.0.0.1:9092
+	ctx := context.Background()
+	st.add("elsewhere", s.JobName(), "", flink.StateRunning)
+	st.jobs["elsewhere"].brokers = "other:9093"
+	if j, ok, err := Find(ctx, c, s); ok || err != nil {
+		t.Fatalf("Find = %+v, %v, %v; want nothing: the only relay reads other brokers", j, ok, err)
+	}
+	st.add("unsaid", s.JobName(), "", flink.StateRunning)
+	if j, ok, _ := Find(ctx, c, s); !ok || j.ID != "unsaid" {
+		t.Fatalf("Find = %+v, %v; want the job that does not show its brokers", j, ok)
+	}
+	st.add("here", s.JobName(), "", flink.StateRunning)
+	st.jobs["here"].brokers = s.Brokers
+	if j, ok, _ := Find(ctx, c, s); !ok || j.ID != "here" {
+		t.Fatalf("Find = %+v, %v; want the job for these brokers (started last)", j, ok)
+	}
+	s.Brokers = ""
+	if _, ok, _ := Find(ctx, c, s); !ok {
+		t.Fatal("Find without brokers found nothing: the name should decide")
+	}
+}

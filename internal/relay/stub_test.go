@@ -42,11 +42,13 @@ type stubFlink struct {
 }
 
 type stubJob struct {
-	name   string
-	states []flink.JobState
-	cause  string
-	stuck  bool
-	start  int64
+	// brokers is the bootstrap-servers global job parameter the job shows ("": none).
+	brokers string
+	name    string
+	states  []flink.JobState
+	cause   string
+	stuck   bool
+	start   int64
 }
 
 func (j *stubJob) state() flink.JobState { return j.states[0] }
@@ -145,6 +147,12 @@ func (s *stubFlink) serve(w http.ResponseWriter, r *http.Request) {
 				vs = "RUNNING"
 			}
 			fmt.Fprintf(w, `{"jid":%q,"name":%q,"state":%q,"vertices":[{"id":"v","name":"relay","parallelism":2,"status":%q}]}`, parts[1], j.name, st, vs)
+		case r.Method == http.MethodGet && len(parts) == 3 && parts[2] == "config":
+			user := map[string]string{}
+			if j.brokers != "" {
+				user["bootstrap-servers"] = j.brokers
+			}
+			json.NewEncoder(w).Encode(map[string]any{"jid": parts[1], "execution-config": map[string]any{"user-config": user}})
 		case r.Method == http.MethodGet && len(parts) == 3 && parts[2] == "exceptions":
 			if j.cause == "" {
 				io.WriteString(w, `{"exceptionHistory":{"entries":[]}}`)

@@ -1,5 +1,6 @@
 package io.streamscale.relay;
 
+import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -9,6 +10,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ParameterTool;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
@@ -19,6 +21,9 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  */
 public final class RelayJob {
     private RelayJob() {}
+
+    /** The global job parameter with the job's bootstrap servers. */
+    static final String JOB_PARAM_BOOTSTRAP_SERVERS = "bootstrap-servers";
 
     public static void main(String[] args) throws Exception {
         RelayOptions o = RelayOptions.parse(args);
@@ -33,6 +38,12 @@ public final class RelayJob {
      */
     static void define(StreamExecutionEnvironment env, RelayOptions o) {
         env.enableCheckpointing(o.checkpointIntervalMs, CheckpointingMode.AT_LEAST_ONCE);
+        // Flink's REST API shows these (/jobs/:id/config, user-config), so that streamscale
+        // reuses a relay only for the same brokers and topics. Never a secret here.
+        env.getConfig().setGlobalJobParameters(ParameterTool.fromMap(Map.of(
+                JOB_PARAM_BOOTSTRAP_SERVERS, o.bootstrapServers,
+                "input-topic", o.inputTopic,
+                "output-topic", o.outputTopic)));
 
         Properties client = KafkaClientProperties.load(o.kafkaPropertiesFile);
         KafkaSource<KafkaInput> source = KafkaSource.<KafkaInput>builder()
