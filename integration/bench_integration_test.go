@@ -40,10 +40,7 @@ func TestIntegrationBenchToolsRun(t *testing.T) {
 		t.Fatalf("bench producer = %+v, want both producers to send 20,000 records", p)
 	}
 
-	fc, err := flink.New(st.Flink.REST)
-	if err != nil {
-		t.Fatal(err)
-	}
+	fc := sharedFlink(t, st)
 	spec := relay.Spec{JarPath: filepath.Join(buildDir(t), "jobs", "relay-job.jar"), Brokers: st.Kafka.Bootstrap, CheckpointInterval: 2 * time.Second}
 	r, err := bench.Relay(ctx, bench.RelayConfig{Conn: conn, Flink: fc, Job: spec, Java: java, KafkaClasspath: classpath, Records: 20_000, Partitions: 1}, logWriter{t})
 	if err != nil {

@@ -44,10 +44,7 @@ func TestIntegrationPipeline(t *testing.T) {
 	if _, err := kafkaconn.EnsureTopics(ctx, cl, specs); err != nil {
 		t.Fatal(err)
 	}
-	fc, err := flink.New(st.Flink.REST)
-	if err != nil {
-		t.Fatal(err)
-	}
+	fc := sharedFlink(t, st)
 	spec := relay.Spec{
 		JarPath: filepath.Join(buildDir(t), "jobs", "relay-job.jar"), Brokers: st.Kafka.Bootstrap,
 		InTopic: "in", OutTopic: "out", DeadLetterTopic: "in-dead-letter", Parallelism: 2,
@@ -156,10 +153,7 @@ func TestIntegrationJobFailureIsExplained(t *testing.T) {
 	st := sharedStack(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	fc, err := flink.New(st.Flink.REST)
-	if err != nil {
-		t.Fatal(err)
-	}
+	fc := sharedFlink(t, st)
 	jar, err := fc.UploadJar(ctx, filepath.Join(buildDir(t), "jobs", "relay-job.jar"))
 	if err != nil {
 		t.Fatal(err)
@@ -176,10 +170,7 @@ func TestIntegrationTooFewSlotsIsRefused(t *testing.T) {
 	st := sharedStack(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	fc, err := flink.New(st.Flink.REST)
-	if err != nil {
-		t.Fatal(err)
-	}
+	fc := sharedFlink(t, st)
 	ov, err := fc.Overview(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/streamscale/streamscale/internal/flink"
 	"github.com/streamscale/streamscale/internal/local"
 )
 
@@ -159,4 +160,14 @@ func trimNL(p []byte) []byte {
 		p = p[:len(p)-1]
 	}
 	return p
+}
+
+// sharedFlink is the shared stack's Flink REST client.
+func sharedFlink(t *testing.T, st local.Status) *flink.Client {
+	t.Helper()
+	fc, err := flink.New(st.Flink.REST)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fc
 }

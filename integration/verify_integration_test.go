@@ -12,7 +12,6 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/streamscale/streamscale/internal/flink"
 	"github.com/streamscale/streamscale/internal/generate"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/relay"
@@ -35,10 +34,7 @@ func TestIntegrationVerifyCatchesInjectedFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	adm := kadm.NewClient(cl)
-	fc, err := flink.New(st.Flink.REST)
-	if err != nil {
-		t.Fatal(err)
-	}
+	fc := sharedFlink(t, st)
 	job, err := relay.Ensure(ctx, fc, relay.Spec{
 		JarPath: filepath.Join(buildDir(t), "jobs", "relay-job.jar"), Brokers: st.Kafka.Bootstrap,
 		InTopic: in, OutTopic: out, DeadLetterTopic: in + "-dead-letter", Parallelism: 2, CheckpointInterval: 2 * time.Second,

@@ -3,9 +3,6 @@ package io.streamscale.relay;
 import java.util.Map;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -18,22 +15,11 @@ class RelayJobKafkaIntegrationTest {
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = MiniClusters.oneTaskManagerTwoSlots();
 
-    private static KafkaClusterTestKit kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = TestBrokers.start(SecurityProtocol.PLAINTEXT);
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension(SecurityProtocol.PLAINTEXT);
 
     @Test
     void relaysEveryRecordWithTheBrokersTimestamp() throws Exception {
-        RelayScenario.run(kafka.bootstrapServers(), Map.of(), new String[0]);
+        RelayScenario.run(KAFKA.bootstrapServers(), Map.of(), new String[0]);
     }
 }
