@@ -24,6 +24,7 @@ type SlotsError struct {
 	Holders []flink.JobSummary
 }
 
+// Error says how many slots are free and needed, who holds them, and what to do.
 func (e *SlotsError) Error() string {
 	var held string
 	if len(e.Holders) > 0 {
