@@ -17,7 +17,7 @@ import (
 
 // Explain turns a Kafka error into a plain sentence that says what went wrong and what to do:
 // failed authentication, a missing topic, missing permissions, throttling, an oversized
-// request, an unreachable broker, a failed TLS handshake. Errors it does not know come back as
+// request, a broker whose disk is full, an unreachable broker, a failed TLS handshake. Errors it does not know come back as
 // err.Error(); nil gives "". Explain looks through wrapping (errors.Is / errors.As), so it
 // takes the error as returned, wrapped or not.
 func Explain(err error) string {
@@ -63,6 +63,8 @@ func explainKafka(err error) string {
 		return "throttled: the broker's quota is used up; lower the rate, or raise the quota (on Event Hubs, more throughput or processing units)"
 	case errors.Is(err, kerr.PolicyViolation):
 		return "refused by the broker's policy: the request breaks a limit of the cluster, such as a topic setting or partition count it does not allow (Event Hubs refuses more partitions than the tier has and topic settings it does not support)"
+	case errors.Is(err, kerr.KafkaStorageError):
+		return "the broker cannot write to its disk (a full or failed log directory): free space where its log.dirs are (the local stack's: <home>/kafka/data) and restart it; records it did not acknowledge were not stored"
 	case errors.Is(err, kerr.MessageTooLarge), errors.Is(err, kerr.RecordListTooLarge):
 		return "record or batch too large for the broker: send smaller records or batches (Event Hubs takes at most 1,046,528 bytes a request)"
 	}

@@ -40,6 +40,7 @@ func TestExplain(t *testing.T) {
 		{"throttled", wrap(kerr.ThrottlingQuotaExceeded), "throttled"},
 		{"policy", kerr.PolicyViolation, "refused by the broker's policy"},
 		{"too large", kerr.MessageTooLarge, "too large"},
+		{"full disk", wrap(kerr.KafkaStorageError), "cannot write to its disk"},
 		{"first read EOF", wrap(&kgo.ErrFirstReadEOF{}), "the broker closed the connection at once: "},
 		{"refused", wrap(&net.OpError{Op: "dial", Net: "tcp", Addr: addr, Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}), "cannot reach the broker at 10.0.0.7:9093: connection refused; is it running, is the address right?"},
 		{"dial timeout", &net.OpError{Op: "dial", Net: "tcp", Addr: addr, Err: timeoutErr{}}, "cannot reach the broker at 10.0.0.7:9093: timed out"},
