@@ -88,8 +88,8 @@ func (j *jobFlags) spec(conn kafkaconn.Conn, topics *topicFlags, partitions int3
 	}
 }
 
-// secured reports whether conn reaches Kafka other than in plaintext, which the relay job
-// cannot do yet.
+// secured reports whether conn reaches Kafka other than in plaintext, so that the relay job
+// needs the connection's settings in a properties file.
 func secured(conn kafkaconn.Conn) bool {
 	return conn.TLS || conn.SASLMechanism != "" || conn.EventHubs
 }
@@ -151,13 +151,16 @@ func newJobSubmitCmd(f *Factory) *cobra.Command {
 		Long: `Upload the relay job jar to Flink and run it reading --in-topic and writing --out-topic, then
 wait until all its tasks run. The three topics must exist (streamscale topics create).
 
-A relay job for the same topics that runs or is still starting is reused once all its tasks
-run; one that fails or restarts instead is cancelled and a fresh one submitted. A job that
-does not start (it fails, restarts, --job-start-timeout passes, or Ctrl-C) is cancelled, and
-Flink's exception is shown.
+A relay job for the same topics and brokers that runs or is still starting is reused once all
+its tasks run; one that fails or restarts instead is cancelled and a fresh one submitted. A job
+that does not start (it fails, restarts, --job-start-timeout passes, or Ctrl-C) is cancelled,
+and Flink's exception is shown. On the local stack a job needs as many free task slots as its
+parallelism, or it is refused at once.
 
-The job connects to Kafka in plaintext only for now: with --tls, --sasl-mechanism or an Event
-Hubs connection string it is refused.`,
+With --tls, --sasl-mechanism or an Event Hubs connection string the job gets the connection's
+settings in a Kafka client properties file, never in its arguments: on the local Flink it is
+written from these flags for the submission and removed afterwards; for another Flink, name a
+file on its JobManager with --job-kafka-properties-file.`,
 		Example: `  streamscale job submit
   streamscale job submit --parallelism 4 --brokers kafka:9092 --flink-url http://flink:8081`,
 		Args: cobra.NoArgs,

@@ -123,7 +123,7 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 	if err != nil {
 		return err
 	}
-	// Before any topic is made: the relay job cannot use a secured connection yet.
+	// Before any topic is made: a secured connection needs a way to reach the relay job.
 	if err := opts.job.specFor(opts.conn, conn, opts.topics, partitions).CheckConnection(); err != nil {
 		return err
 	}

@@ -17,8 +17,8 @@ import (
 
 // Explain turns a Kafka error into a plain sentence that says what went wrong and what to do:
 // failed authentication, a missing topic, missing permissions, throttling, an oversized
-// request, a broker whose disk is full, an unreachable broker, a failed TLS handshake. Errors it does not know come back as
-// err.Error(); nil gives "". Explain looks through wrapping (errors.Is / errors.As), so it
+// request, a broker whose disk is full, an unreachable broker, a failed TLS handshake. Errors
+// it does not know come back as err.Error(); nil gives "". Explain looks through wrapping (errors.Is / errors.As), so it
 // takes the error as returned, wrapped or not.
 func Explain(err error) string {
 	if err == nil {
