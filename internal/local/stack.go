@@ -273,7 +273,7 @@ func (s *Stack) waitHealthy(ctx context.Context, st *state, progress io.Writer) 
 		status := s.statusOf(ctx, st)
 		line.set(fmt.Sprintf("waiting for the stack: kafka %s, flink %d/%d taskmanagers, %d/%d slots",
 			healthWord(status.Kafka.Healthy), status.Flink.TaskManagersRegistered, len(st.TaskManagers),
-			status.Flink.SlotsTotal, len(st.TaskManagers)*max(st.Config.Slots, 1)))
+			status.Flink.SlotsTotal, st.slots()))
 		if status.Kafka.Healthy && status.Flink.Healthy {
 			return status, nil
 		}

@@ -40,6 +40,9 @@ type procRecord struct {
 	Out string `json:"out"`
 }
 
+// slots is how many task slots the recorded TaskManagers bring together once registered.
+func (s *state) slots() int { return len(s.TaskManagers) * max(s.Config.Slots, 1) }
+
 func saved(c Config) savedConfig {
 	return savedConfig{
 		KafkaPort: c.KafkaPort, ControllerPort: c.ControllerPort, MetricsPort: c.MetricsPort,

@@ -106,7 +106,7 @@ func (s *Stack) statusOf(ctx context.Context, st *state) Status {
 		} else {
 			out.Flink.TaskManagersRegistered = h.TaskManagers
 			out.Flink.SlotsTotal, out.Flink.SlotsAvailable = h.SlotsTotal, h.SlotsAvailable
-			out.Flink.Healthy = flinkHealthy(out.Flink.TaskManagersRunning, len(st.TaskManagers), st.Config.Slots, h)
+			out.Flink.Healthy = flinkHealthy(out.Flink.TaskManagersRunning, len(st.TaskManagers), st.slots(), h)
 		}
 	}
 	return out
@@ -116,9 +116,8 @@ func (s *Stack) statusOf(ctx context.Context, st *state) Status {
 // registration is replaced by its successor's, as they share a resource id) and has reported
 // its slots: the JobManager counts a TaskManager before its slots, and a job submitted in
 // between would wait for slots the stack does have.
-func flinkHealthy(running, recorded, slotsPerTaskManager int, h FlinkHealth) bool {
-	return running > 0 && running == recorded && h.TaskManagers >= running &&
-		h.SlotsTotal >= running*max(slotsPerTaskManager, 1)
+func flinkHealthy(running, recorded, slots int, h FlinkHealth) bool {
+	return running > 0 && running == recorded && h.TaskManagers >= running && h.SlotsTotal >= slots
 }
 
 // Down stops every process of the stack by its recorded pid: SIGTERM, then SIGKILL after the
