@@ -20,6 +20,9 @@ func heapHeld(fill func() any) int64 {
 	return int64(after.HeapAlloc) - int64(before.HeapAlloc)
 }
 
+// runKey is the identity group of one generator run.
+var runKey = eventKey{group: 0x123456789abc}
+
 func deviceIDs(n int) [][]byte {
 	ids := make([][]byte, n)
 	for d := range ids {
@@ -38,15 +41,15 @@ func TestReconcileTenMillionEventsInBoundedMemory(t *testing.T) {
 	held := heapHeld(func() any {
 		for seq := range int64(perDevice) {
 			for d := range devices {
-				rec.addInput(ids[d], seq)
-				rec.addOutput(ids[d], seq)
-				tr.add(ids[d], seq, int32(d%8))
+				rec.addInput(runKey, ids[d], seq, int32(d%8))
+				rec.addOutput(runKey, ids[d], seq)
+				tr.add(runKey, ids[d], seq, int32(d%8))
 			}
 		}
 		return nil
 	})
 	res := rec.result()
-	if res != (reconciliation{inputEvents: devices * perDevice}) || tr.events != devices*perDevice || tr.missing(true) != 0 {
+	if res != (reconciliation{inputEvents: devices * perDevice, runs: 1}) || tr.events != devices*perDevice || tr.missing(true) != 0 {
 		t.Fatalf("reconciliation of 10M events = %+v, tracker events %d", res, tr.events)
 	}
 	t.Logf("10M events: %.1f MB held by tracker + reconciler", float64(held)/1e6)
@@ -74,19 +77,19 @@ func TestReconcileMemoryFollowsEventsNotSequenceNumbers(t *testing.T) {
 	}{
 		{
 			name: "one ghost among normal events", devices: 1000, events: 1000, ghosts: 1,
-			want:             reconciliation{inputEvents: 1_000_000, unexpected: 1},
+			want:             reconciliation{inputEvents: 1_000_000, unexpected: 1, runs: 1},
 			wantMissingFirst: ghostSeq + 1 - 1001,
 			limit:            64 << 20,
 		},
 		{
 			name: "a ghost on every device", devices: 1000, events: 1000, ghosts: 1000,
-			want:             reconciliation{inputEvents: 1_000_000, unexpected: 1000},
+			want:             reconciliation{inputEvents: 1_000_000, unexpected: 1000, runs: 1},
 			wantMissingFirst: 1000 * (ghostSeq - 1000), // device d: ghostSeq+d+1 wide, 1001 seen
 			limit:            64 << 20,
 		},
 		{
 			name: "late window of a long run", devices: 1000, events: 6000, first: 86_400_000,
-			want:  reconciliation{inputEvents: 6_000_000},
+			want:  reconciliation{inputEvents: 6_000_000, runs: 1},
 			limit: 64 << 20,
 		},
 	}
@@ -101,14 +104,14 @@ func TestReconcileMemoryFollowsEventsNotSequenceNumbers(t *testing.T) {
 				for i := range int64(tt.events) {
 					seq := tt.first + i
 					for d := range tt.devices {
-						rec.addInput(ids[d], seq)
-						rec.addOutput(ids[d], seq)
-						tr.add(ids[d], seq, int32(d%8))
+						rec.addInput(runKey, ids[d], seq, int32(d%8))
+						rec.addOutput(runKey, ids[d], seq)
+						tr.add(runKey, ids[d], seq, int32(d%8))
 					}
 					if i == int64(tt.events)/2 { // mid-stream, as a stray record would come
 						for d := range tt.ghosts {
-							rec.addOutput(ids[d], ghostSeq+int64(d))
-							tr.add(ids[d], ghostSeq+int64(d), int32(d%8))
+							rec.addOutput(runKey, ids[d], ghostSeq+int64(d))
+							tr.add(runKey, ids[d], ghostSeq+int64(d), int32(d%8))
 						}
 					}
 				}
@@ -136,7 +139,7 @@ func TestReconcileMemoryFollowsEventsNotSequenceNumbers(t *testing.T) {
 // extraction, sequence tracking, reconciliation and three latency histograms. Every record is
 // a new (device, seq) of 100 devices, so the tracker and the reconciler really insert.
 func BenchmarkVerifyRecord(b *testing.B) {
-	v := &verifier{cfg: DefaultConfig(), tracker: newTracker(), lat: newLatencyRecorder(), rec: newReconciler(), series: newIntervalRecorder(10 * time.Second)}
+	v := &verifier{cfg: DefaultConfig(), keys: newKeyer(), tracker: newTracker(), lat: newLatencyRecorder(), rec: newReconciler(), series: newIntervalRecorder(10 * time.Second)}
 	recs := newSequencedRecords(100)
 	b.ReportAllocs()
 	i := 0
