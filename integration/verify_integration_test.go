@@ -78,7 +78,7 @@ func TestIntegrationVerifyCatchesInjectedFaults(t *testing.T) {
 	}
 	check := func(inW, outW map[int32]verify.OffsetRange) verify.Result {
 		t.Helper()
-		vcl, err := kafkaconn.Conn{Brokers: []string{st.Kafka.Bootstrap}}.NewClient()
+		vcl, err := kafkaconn.Conn{Brokers: []string{st.Kafka.Bootstrap}}.NewClient(verify.ClientOpts()...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -184,7 +184,7 @@ func TestIntegrationVerifyCatchesInjectedFaults(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	vcl, err := kafkaconn.Conn{Brokers: []string{st.Kafka.Bootstrap}}.NewClient()
+	vcl, err := kafkaconn.Conn{Brokers: []string{st.Kafka.Bootstrap}}.NewClient(verify.ClientOpts()...)
 	if err != nil {
 		t.Fatal(err)
 	}
