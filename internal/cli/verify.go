@@ -188,9 +188,18 @@ func timeWindow(ctx context.Context, conn kafkaconn.Conn, opts *verifyOptions, c
 		if err != nil {
 			return nil, err
 		}
+		// No further than the last stable offset: past it, an open transaction's records
+		// may yet be committed or aborted.
+		stable, err := stableEnds(ctx, adm, topic)
+		if err != nil {
+			return nil, err
+		}
 		b := make(map[int32]verify.OffsetRange, len(e))
 		for p, off := range e {
-			b[p] = verify.OffsetRange{Start: s[p], End: off}
+			if lso, ok := stable[p]; ok {
+				off = min(off, lso)
+			}
+			b[p] = verify.OffsetRange{Start: s[p], End: max(off, s[p])}
 		}
 		return b, nil
 	}

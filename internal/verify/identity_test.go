@@ -40,7 +40,7 @@ func TestKeyTellsRunsForeignAndLegacyApart(t *testing.T) {
 			}
 		})
 	}
-	if key("event-42") != key("event-42") || key("event-42") == key("event-43") {
+	if a, b := key("event-42"), key("event-42"); a != b || a == key("event-43") {
 		t.Fatal("a foreign non-UUID eventId must key the same each time and apart from another")
 	}
 	if key("a4e5c2c6-1d2b-4b8e-9a0f-0b9f3f2d7c11") == key("a4e5c2c6-1d2b-4b8e-9a0f-0b9f3f2d7c12") {
