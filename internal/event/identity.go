@@ -1,6 +1,7 @@
 package event
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/binary"
 	"strconv"
@@ -79,21 +80,53 @@ func ParseUUID(b []byte) (hi, lo uint64, ok bool) {
 		if i == 8 || i == 13 || i == 18 || i == 23 {
 			continue
 		}
-		var d byte
-		switch {
-		case c >= '0' && c <= '9':
-			d = c - '0'
-		case c >= 'a' && c <= 'f':
-			d = c - 'a' + 10
-		case c >= 'A' && c <= 'F':
-			d = c - 'A' + 10
-		default:
+		d, ok := hexDigit(c)
+		if !ok {
 			return 0, 0, false
 		}
 		v[n/16] = v[n/16]<<4 | uint64(d)
 		n++
 	}
 	return v[0], v[1], true
+}
+
+// RunOfEventID returns the generator run of an eventId in text form, and false when it does
+// not carry this generator's layout. It looks at the marker first and decodes only the run's
+// 12 hex digits: the verifier calls it for every record.
+func RunOfEventID(b []byte) (RunID, bool) {
+	if len(b) != uuidLen || b[8] != '-' || b[13] != '-' || b[18] != '-' || b[23] != '-' ||
+		!bytes.EqualFold(b[14:18], markerHiText) || !bytes.EqualFold(b[19:23], markerLoText) {
+		return 0, false
+	}
+	var r uint64
+	for i, c := range b[:13] {
+		if i == 8 {
+			continue
+		}
+		d, ok := hexDigit(c)
+		if !ok {
+			return 0, false
+		}
+		r = r<<4 | uint64(d)
+	}
+	return RunID(r), r != 0
+}
+
+var (
+	markerHiText = []byte("45ca")
+	markerLoText = []byte("a1e5")
+)
+
+func hexDigit(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
 }
 
 // RunOf returns the generator run of an eventId's halves (ParseUUID), and false when the

@@ -69,13 +69,20 @@ func TestForeignEventIDsAreForeign(t *testing.T) {
 				t.Fatalf("ParseUUID ok = %v, want %v", ok, tt.parses)
 			}
 			if !ok {
+				if _, ours := RunOfEventID([]byte(tt.id)); ours {
+					t.Fatal("RunOfEventID took an id that is no UUID")
+				}
 				return
 			}
 			if got := fmt.Sprintf("%016x%016x", hi, lo); !bytes.EqualFold([]byte(got), bytes.ReplaceAll([]byte(tt.id), []byte("-"), nil)) {
 				t.Fatalf("ParseUUID = %s", got)
 			}
-			if _, ours := RunOf(hi, lo); ours != tt.ourLayout {
+			run, ours := RunOf(hi, lo)
+			if ours != tt.ourLayout {
 				t.Fatalf("RunOf says ours = %v, want %v", ours, tt.ourLayout)
+			}
+			if run2, ours2 := RunOfEventID([]byte(tt.id)); run2 != run || ours2 != ours {
+				t.Fatalf("RunOfEventID = %s %v, RunOf = %s %v", run2, ours2, run, ours)
 			}
 		})
 	}

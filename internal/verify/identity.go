@@ -42,12 +42,12 @@ func (k keyer) key(f *Fields) eventKey {
 	if f.EventID == nil {
 		return eventKey{group: groupNoEventID}
 	}
+	if run, ours := event.RunOfEventID(f.EventID); ours {
+		return eventKey{group: uint64(run)}
+	}
 	hi, lo, ok := event.ParseUUID(f.EventID)
 	if !ok {
 		return eventKey{group: groupForeign, id: [2]uint64{maphash.Bytes(k.seed1, f.EventID), maphash.Bytes(k.seed2, f.EventID)}}
-	}
-	if run, ours := event.RunOf(hi, lo); ours {
-		return eventKey{group: uint64(run)}
 	}
 	return eventKey{group: groupForeign, id: [2]uint64{hi, lo}}
 }
