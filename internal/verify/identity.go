@@ -12,7 +12,7 @@ import (
 // identity is (run, deviceId, deviceSequenceNumber), kept per (run, device) in Roaring bitmaps
 // of sequence numbers. An event with an eventId of another layout (a foreign producer's) is
 // identified by its eventId: the UUID's 128 bits, or a 128-bit hash of any other string, in a
-// hash map (about 50 bytes per event, counted in Result.ForeignEvents). An event without an
+// hash map (about 60 bytes per event, counted in Result.ForeignEvents). An event without an
 // eventId falls back to (deviceId, deviceSequenceNumber), the identity of older versions.
 type eventKey struct {
 	// group is the run (event.RunID) of the generator's events, groupNoEventID for events

@@ -162,3 +162,31 @@ func BenchmarkVerifyRecord(b *testing.B) {
 		})
 	}
 }
+
+// TestReconcileForeignEventsMemory measures what events identified by eventId cost (a hash
+// map entry each in the tracker and the reconciler), as docs/architecture.md states it.
+func TestReconcileForeignEventsMemory(t *testing.T) {
+	const n = 1_000_000
+	id := []byte("contoso://device-id-1")
+	tr, rec := newTracker(), newReconciler()
+	tr.rec = rec // as Run sets them up to reconcile
+	held := heapHeld(func() any {
+		for i := range uint64(n) {
+			k := eventKey{group: groupForeign, id: [2]uint64{i * 0x9e3779b97f4a7c15, i}}
+			rec.addInput(k, id, int64(i), 0)
+			rec.addOutput(k, id, int64(i))
+			tr.add(k, id, int64(i), 0)
+		}
+		return nil
+	})
+	if res := rec.result(); res != (reconciliation{inputEvents: n, foreignEvents: n}) || tr.events != n {
+		t.Fatalf("reconciliation = %+v, tracker events %d", res, tr.events)
+	}
+	perEvent := float64(held) / n
+	t.Logf("1M foreign events: %.1f MB held by tracker + reconciler, %.0f bytes per event", float64(held)/1e6, perEvent)
+	if perEvent > 80 {
+		t.Fatalf("%.0f bytes per foreign event, want under 80", perEvent)
+	}
+	runtime.KeepAlive(tr)
+	runtime.KeepAlive(rec)
+}

@@ -168,6 +168,7 @@ func Run(ctx context.Context, client *kgo.Client, cfg Config, progress io.Writer
 			return Result{}, errors.New("input topic: must be set with input bounds")
 		}
 		v.rec = newReconciler()
+		v.tracker.rec = v.rec
 		var f Fields
 		_, err := readWindow(ctx, client, readSpec{topic: cfg.InputTopic, bounds: cfg.InputBounds, idle: cfg.IdleTimeout}, progress, func(r *kgo.Record) {
 			v.inputRecords++
@@ -440,10 +441,10 @@ func (v *verifier) add(r *kgo.Record) {
 		return
 	}
 	k := v.keys.key(f)
-	v.tracker.add(k, f.DeviceID, f.Seq, r.Partition)
 	if v.rec != nil {
 		v.rec.addOutput(k, f.DeviceID, f.Seq)
 	}
+	v.tracker.add(k, f.DeviceID, f.Seq, r.Partition)
 	outTS := r.Timestamp.UnixMicro()
 	s := sample{
 		pipeline: outTS - f.EnqueuedAt, hasPipeline: f.EnqueuedAt != 0,

@@ -13,8 +13,11 @@ import "github.com/RoaringBitmap/roaring/v2"
 // carry no run.
 type tracker struct {
 	groups map[uint64]map[string]*deviceState
-	// foreign counts the copies of each foreign event read.
+	// foreign counts the copies of each foreign event read, unless rec does.
 	foreign map[[2]uint64]uint32
+	// rec, when set, is the reconciler that counts the output copies of foreign events (so
+	// they cost one map entry, not two); add must then follow rec.addOutput.
+	rec *reconciler
 	// last caches the group of the previous add.
 	last       map[string]*deviceState
 	lastGroup  uint64
@@ -61,9 +64,13 @@ func (t *tracker) add(k eventKey, device []byte, seq int64, partition int32) {
 	s := uint32(seq)
 	newSeq := d.seen.CheckedAdd(s)
 	if k.foreign() {
-		n := t.foreign[k.id]
-		t.foreign[k.id] = n + 1
-		newSeq = n == 0
+		if t.rec != nil {
+			newSeq = t.rec.foreign[k.id].out == 1
+		} else {
+			n := t.foreign[k.id]
+			t.foreign[k.id] = n + 1
+			newSeq = n == 0
+		}
 	}
 	if newSeq {
 		t.events++
