@@ -146,7 +146,11 @@ public final class RelayOptions {
         restartDelayMs = nonNegativeLong(a, "restart-delay-ms", 1000, Long.MAX_VALUE);
         dedupWindow = (int) nonNegativeLong(a, "dedup-window", 0, 1_000_000);
         int maxDefault = eventHubs ? EVENT_HUBS_MAX_RECORD_BYTES : KAFKA_MAX_RECORD_BYTES;
-        maxRecordBytes = (int) positiveLong(a, "max-record-bytes", maxDefault, eventHubs ? EVENT_HUBS_MAX_REQUEST_BYTES : Integer.MAX_VALUE - 1);
+        maxRecordBytes = (int) positiveLong(a, "max-record-bytes", maxDefault, Integer.MAX_VALUE - 1);
+        if (eventHubs && maxRecordBytes > EVENT_HUBS_MAX_REQUEST_BYTES) {
+            throw new IllegalArgumentException("--max-record-bytes " + maxRecordBytes + " is above what Event Hubs takes ("
+                    + EVENT_HUBS_MAX_REQUEST_BYTES + " bytes per request); use at most that, or leave the default " + maxDefault);
+        }
         if (maxRecordBytes < MIN_MAX_RECORD_BYTES) {
             throw new IllegalArgumentException("--max-record-bytes must be at least " + MIN_MAX_RECORD_BYTES
                     + " (room for a dead letter's headers), not " + maxRecordBytes);

@@ -233,7 +233,8 @@ class RelayFuzzTest {
 
     // ---- inputs ----
 
-    private static byte[] input(SplittableRandom r) {
+    /** One fuzz input: arbitrary bytes, a valid event, or a mutated one. */
+    static byte[] input(SplittableRandom r) {
         switch (r.nextInt(10)) {
             case 0:
                 return randomBytes(r, r.nextInt(64));

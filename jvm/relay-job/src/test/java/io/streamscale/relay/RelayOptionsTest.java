@@ -103,7 +103,7 @@ class RelayOptionsTest {
         "--bootstrap-servers b --restart-delay-ms -1|--restart-delay-ms must be between 0 and",
         "--bootstrap-servers b --dedup-window -1|--dedup-window must be between 0 and 1000000",
         "--bootstrap-servers b --max-record-bytes 100|--max-record-bytes must be at least 4096",
-        "--bootstrap-servers ns.servicebus.windows.net:9093 --max-record-bytes 1048000|--max-record-bytes must be between 0 and 1000000",
+        "--bootstrap-servers ns.servicebus.windows.net:9093 --max-record-bytes 1048000|is above what Event Hubs takes (1000000 bytes per request)",
     })
     void badArgumentsNameTheFlag(String args, String message) {
         assertThatThrownBy(() -> parse(args))
