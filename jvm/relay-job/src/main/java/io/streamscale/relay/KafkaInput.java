@@ -1,7 +1,7 @@
 package io.streamscale.relay;
 
 /**
- * One record read from the input topic: its key and value bytes as they were, its Kafka
+ * One record read from the input topic: its key, value and headers as they were, its Kafka
  * timestamp (the broker's append time with LogAppendTime topics) and where it came from.
  *
  * <p>A Flink POJO (public fields, no-arg constructor) so that it is serialized without Kryo.
@@ -13,6 +13,10 @@ public class KafkaInput {
     public String topic;
     public int partition;
     public long offset;
+    /** Header names in record order, or null when the record has none. */
+    public String[] headerKeys;
+    /** Header values (each may be null), parallel to {@link #headerKeys}. */
+    public byte[][] headerValues;
 
     public KafkaInput() {}
 

@@ -1,18 +1,22 @@
 package io.streamscale.relay;
 
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
- * The relay job's program arguments, {@code --name value} pairs:
+ * The relay job's program arguments, {@code --name value} pairs (unknown names are errors):
  *
  * <ul>
- *   <li>{@code --bootstrap-servers} (required) Kafka bootstrap servers
+ *   <li>{@code --bootstrap-servers} (required) Kafka bootstrap servers; a host ending in
+ *       {@code .servicebus.windows.net} (or another Azure cloud's {@code .servicebus.} domain)
+ *       means Event Hubs, whose recommended client settings the job then applies
  *   <li>{@code --input-topic} (default {@code in})
  *   <li>{@code --output-topic} (default {@code out})
  *   <li>{@code --dead-letter-topic} (default {@code <input-topic>-dead-letter})
  *   <li>{@code --group-id} (default {@code streamscale-relay})
- *   <li>{@code --checkpoint-interval-ms} (default 10000)
  *   <li>{@code --starting-offsets} {@code committed} (default; earliest when the group has no
  *       committed offset), {@code earliest} or {@code latest}
  *   <li>{@code --job-name} (default {@code streamscale-relay <in>-><out>})
@@ -20,9 +24,62 @@ import java.util.Map;
  *       settings for both the source and the sink, e.g. {@code security.protocol},
  *       {@code sasl.mechanism}, {@code sasl.jaas.config}, {@code ssl.truststore.location}: how
  *       secrets reach the job without appearing in its arguments (which Flink shows)
+ *   <li>{@code --guarantee} {@code at-least-once} (default), {@code exactly-once} (transactional
+ *       sink, exactly-once checkpoints; consumers of the output must read with
+ *       {@code isolation.level=read_committed}, and see records only once a checkpoint has
+ *       committed them; refused on Event Hubs, which has no Kafka transactions in its Standard
+ *       tier) or {@code none} (no checkpoints; the source commits offsets itself with Kafka's
+ *       auto-commit so a replacement job resumes near where this one stopped)
+ *   <li>{@code --transactional-id-prefix} (exactly-once; default the job name with every run of
+ *       characters outside {@code [A-Za-z0-9._-]} replaced by one {@code -}, e.g.
+ *       {@code streamscale-relay-in-out}): must stay the same across restarts of a job and
+ *       differ between jobs writing to the same brokers
+ *   <li>{@code --transaction-timeout-ms} (exactly-once; default 600000): the sink producer's
+ *       {@code transaction.timeout.ms}; must exceed the checkpoint interval plus the time a
+ *       restart takes and stay within the broker's {@code transaction.max.timeout.ms}
+ *       (default 900000)
+ *   <li>{@code --checkpoint-interval-ms} (default 10000; not used with {@code none})
+ *   <li>{@code --checkpoint-dir} (optional) URI of the checkpoint storage, e.g.
+ *       {@code file:///var/flink/checkpoints}; default the cluster's. Checkpoints are always
+ *       retained when the job is cancelled, so it can be resumed from its last one
+ *   <li>{@code --restart-strategy} {@code exponential-delay} (default: 1 s backoff doubling up to
+ *       60 s), {@code fixed-delay} or {@code none}
+ *   <li>{@code --restart-attempts} (fixed-delay; default 10)
+ *   <li>{@code --restart-delay-ms} (fixed-delay; default 1000)
+ *   <li>{@code --dedup-window} (default 0: off) N &gt; 0 drops a record whose top-level string
+ *       {@code eventId} is among the last N eventIds relayed for its top-level string
+ *       {@code deviceId} (the sample's hidden de-duplication; records without both pass)
+ *   <li>{@code --max-record-bytes} (default 1048000; 999000 on Event Hubs, at most 1000000
+ *       there): the largest output or dead-letter record, key and headers included; a record
+ *       whose spliced output would be larger is dead-lettered, a dead letter is cut to fit
  * </ul>
  */
 public final class RelayOptions {
+    /** What the job promises about each input record reaching the output. */
+    public enum Guarantee {
+        AT_LEAST_ONCE("at-least-once"),
+        EXACTLY_ONCE("exactly-once"),
+        NONE("none");
+
+        /** The argument's spelling. */
+        public final String flag;
+
+        Guarantee(String flag) {
+            this.flag = flag;
+        }
+    }
+
+    /** The default record size limit on Kafka: 576 bytes below the producer's 1 MiB request. */
+    static final int KAFKA_MAX_RECORD_BYTES = RelayFunction.DEFAULT_MAX_RECORD_BYTES;
+    /** The default record size limit on Event Hubs: below its 1,000,000-byte request limit. */
+    static final int EVENT_HUBS_MAX_RECORD_BYTES = 999_000;
+    /** Event Hubs' largest request Microsoft recommends (max.request.size). */
+    static final int EVENT_HUBS_MAX_REQUEST_BYTES = 1_000_000;
+    /** The smallest --max-record-bytes: room for a dead letter's own headers. */
+    static final int MIN_MAX_RECORD_BYTES = 4096;
+
+    private static final Pattern TRANSACTIONAL_ID = Pattern.compile("[A-Za-z0-9._-]+");
+
     final String bootstrapServers;
     final String inputTopic;
     final String outputTopic;
@@ -33,22 +90,70 @@ public final class RelayOptions {
     final String jobName;
     /** The Kafka client properties file, or null. */
     final String kafkaPropertiesFile;
+    /** Whether the brokers are Azure Event Hubs (from the bootstrap servers). */
+    final boolean eventHubs;
+    final Guarantee guarantee;
+    final String transactionalIdPrefix;
+    final long transactionTimeoutMs;
+    /** The checkpoint storage URI, or null for the cluster's. */
+    final String checkpointDir;
+    /** {@code exponential-delay}, {@code fixed-delay} or {@code none}. */
+    final String restartStrategy;
+    final int restartAttempts;
+    final long restartDelayMs;
+    final int dedupWindow;
+    final int maxRecordBytes;
 
     private RelayOptions(Map<String, String> a) {
         bootstrapServers = required(a, "bootstrap-servers");
+        eventHubs = isEventHubs(bootstrapServers);
         inputTopic = a.getOrDefault("input-topic", "in");
         outputTopic = a.getOrDefault("output-topic", "out");
         deadLetterTopic = a.getOrDefault("dead-letter-topic", inputTopic + "-dead-letter");
         groupId = a.getOrDefault("group-id", "streamscale-relay");
         checkpointIntervalMs = positiveLong(a, "checkpoint-interval-ms", 10_000);
-        startingOffsets = a.getOrDefault("starting-offsets", "committed");
-        if (!startingOffsets.equals("committed") && !startingOffsets.equals("earliest") && !startingOffsets.equals("latest")) {
-            throw new IllegalArgumentException("--starting-offsets must be committed, earliest or latest, not " + startingOffsets);
-        }
+        startingOffsets = oneOf(a, "starting-offsets", "committed", "committed", "earliest", "latest");
         jobName = a.getOrDefault("job-name", "streamscale-relay " + inputTopic + "->" + outputTopic);
         kafkaPropertiesFile = a.get("kafka-properties-file");
         if (outputTopic.equals(inputTopic)) {
             throw new IllegalArgumentException("--output-topic must differ from --input-topic (" + inputTopic + ")");
+        }
+        if (deadLetterTopic.equals(outputTopic) || deadLetterTopic.equals(inputTopic)) {
+            throw new IllegalArgumentException("--dead-letter-topic must differ from the input and output topics (" + deadLetterTopic + ")");
+        }
+
+        String g = oneOf(a, "guarantee", "at-least-once", "at-least-once", "exactly-once", "none");
+        guarantee = g.equals("exactly-once") ? Guarantee.EXACTLY_ONCE : g.equals("none") ? Guarantee.NONE : Guarantee.AT_LEAST_ONCE;
+        if (guarantee == Guarantee.EXACTLY_ONCE && eventHubs) {
+            throw new IllegalArgumentException("--guarantee exactly-once: Event Hubs has no Kafka transactions (Standard tier);"
+                    + " use --guarantee at-least-once (a record may then be written twice after a failure)");
+        }
+        transactionalIdPrefix = a.getOrDefault("transactional-id-prefix", jobName.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("--+", "-"));
+        if (!TRANSACTIONAL_ID.matcher(transactionalIdPrefix).matches()) {
+            throw new IllegalArgumentException("--transactional-id-prefix may only hold A-Z a-z 0-9 . _ -, not " + transactionalIdPrefix);
+        }
+        transactionTimeoutMs = positiveLong(a, "transaction-timeout-ms", 600_000);
+        if (guarantee == Guarantee.EXACTLY_ONCE && transactionTimeoutMs <= checkpointIntervalMs) {
+            throw new IllegalArgumentException("--transaction-timeout-ms " + transactionTimeoutMs + " must exceed --checkpoint-interval-ms "
+                    + checkpointIntervalMs + " (a transaction stays open from one checkpoint to the next, plus a restart)");
+        }
+        checkpointDir = a.get("checkpoint-dir");
+        if (checkpointDir != null && checkpointDir.isBlank()) {
+            throw new IllegalArgumentException("--checkpoint-dir is empty: give a URI such as file:///path/to/checkpoints");
+        }
+        restartStrategy = oneOf(a, "restart-strategy", "exponential-delay", "exponential-delay", "fixed-delay", "none");
+        restartAttempts = (int) positiveLong(a, "restart-attempts", 10, Integer.MAX_VALUE);
+        restartDelayMs = nonNegativeLong(a, "restart-delay-ms", 1000, Long.MAX_VALUE);
+        dedupWindow = (int) nonNegativeLong(a, "dedup-window", 0, 1_000_000);
+        int maxDefault = eventHubs ? EVENT_HUBS_MAX_RECORD_BYTES : KAFKA_MAX_RECORD_BYTES;
+        maxRecordBytes = (int) positiveLong(a, "max-record-bytes", maxDefault, Integer.MAX_VALUE - 1);
+        if (eventHubs && maxRecordBytes > EVENT_HUBS_MAX_REQUEST_BYTES) {
+            throw new IllegalArgumentException("--max-record-bytes " + maxRecordBytes + " is above what Event Hubs takes ("
+                    + EVENT_HUBS_MAX_REQUEST_BYTES + " bytes per request); use at most that, or leave the default " + maxDefault);
+        }
+        if (maxRecordBytes < MIN_MAX_RECORD_BYTES) {
+            throw new IllegalArgumentException("--max-record-bytes must be at least " + MIN_MAX_RECORD_BYTES
+                    + " (room for a dead letter's headers), not " + maxRecordBytes);
         }
     }
 
@@ -72,9 +177,26 @@ public final class RelayOptions {
         return new RelayOptions(a);
     }
 
-    private static final java.util.List<String> KNOWN = java.util.List.of(
+    private static final List<String> KNOWN = List.of(
             "bootstrap-servers", "input-topic", "output-topic", "dead-letter-topic", "group-id",
-            "checkpoint-interval-ms", "starting-offsets", "job-name", "kafka-properties-file");
+            "checkpoint-interval-ms", "starting-offsets", "job-name", "kafka-properties-file", "guarantee",
+            "transactional-id-prefix", "transaction-timeout-ms", "checkpoint-dir", "restart-strategy",
+            "restart-attempts", "restart-delay-ms", "dedup-window", "max-record-bytes");
+
+    /** Whether any bootstrap server is an Azure Event Hubs namespace. */
+    static boolean isEventHubs(String bootstrapServers) {
+        for (String server : bootstrapServers.split(",")) {
+            String host = server.trim().toLowerCase(Locale.ROOT);
+            int colon = host.lastIndexOf(':');
+            if (colon > 0) {
+                host = host.substring(0, colon);
+            }
+            if (host.endsWith(".servicebus.windows.net") || host.contains(".servicebus.")) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     private static String required(Map<String, String> a, String name) {
         String v = a.get(name);
@@ -84,19 +206,40 @@ public final class RelayOptions {
         return v;
     }
 
+    private static String oneOf(Map<String, String> a, String name, String def, String... allowed) {
+        String v = a.getOrDefault(name, def);
+        if (!List.of(allowed).contains(v)) {
+            throw new IllegalArgumentException("--" + name + " must be " + String.join(", ", allowed) + "; not " + v);
+        }
+        return v;
+    }
+
     private static long positiveLong(Map<String, String> a, String name, long def) {
+        return positiveLong(a, name, def, Long.MAX_VALUE);
+    }
+
+    private static long positiveLong(Map<String, String> a, String name, long def, long max) {
+        long n = nonNegativeLong(a, name, def, max);
+        if (n == 0) {
+            throw new IllegalArgumentException("--" + name + " must be a positive integer, not 0");
+        }
+        return n;
+    }
+
+    private static long nonNegativeLong(Map<String, String> a, String name, long def, long max) {
         String v = a.get(name);
         if (v == null) {
             return def;
         }
+        long n;
         try {
-            long n = Long.parseLong(v);
-            if (n <= 0) {
-                throw new NumberFormatException();
-            }
-            return n;
+            n = Long.parseLong(v);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " must be a positive integer, not " + v);
+            throw new IllegalArgumentException("--" + name + " must be an integer, not " + v);
         }
+        if (n < 0 || n > max) {
+            throw new IllegalArgumentException("--" + name + " must be between 0 and " + max + ", not " + v);
+        }
+        return n;
     }
 }

@@ -11,6 +11,21 @@ public final class RelayPipeline {
 
     /** Adds the relay step (uid {@code relay}) to {@code input}. */
     public static DataStream<Relayed> build(DataStream<KafkaInput> input, RelayFunction relay) {
-        return input.map(relay).name("add enqueuedAt and processedAt").uid("relay");
+        return build(input, relay, 0);
+    }
+
+    /**
+     * Adds the relay step (uid {@code relay}) and, with {@code dedupWindow} &gt; 0, the per-device
+     * de-duplication keyed by deviceId (uid {@code dedup}) to {@code input}.
+     */
+    public static DataStream<Relayed> build(DataStream<KafkaInput> input, RelayFunction relay, int dedupWindow) {
+        DataStream<Relayed> relayed = input.map(relay).name("add enqueuedAt and processedAt").uid("relay");
+        if (dedupWindow <= 0) {
+            return relayed;
+        }
+        return relayed.keyBy(Dedup.KEY)
+                .process(new Dedup(dedupWindow))
+                .name("drop eventIds seen among the device's last " + dedupWindow)
+                .uid("dedup");
     }
 }

@@ -1,5 +1,8 @@
 package io.streamscale.relay.bench;
 
+import io.streamscale.relay.KafkaInput;
+import io.streamscale.relay.RecordRelay;
+import io.streamscale.relay.Relayed;
 import io.streamscale.relay.Splice;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -33,6 +36,8 @@ public class SpliceBenchmark {
 
     private byte[] event;
     private Splice splice;
+    private RecordRelay relay;
+    private KafkaInput input;
     private long now;
 
     /** Builds one event of the sample's shape and size. */
@@ -40,6 +45,8 @@ public class SpliceBenchmark {
     public void setup() {
         event = sampleEvent(new Random(7));
         splice = new Splice();
+        relay = new RecordRelay(1_048_000, false);
+        input = new KafkaInput("contoso://device-id-154".getBytes(StandardCharsets.UTF_8), event, ENQUEUED, "in", 0, 0);
         now = ENQUEUED + 7;
     }
 
@@ -49,25 +56,28 @@ public class SpliceBenchmark {
         return Arrays.copyOf(event, event.length + 64);
     }
 
-    /** Validation alone: a streaming parse that the value is one JSON object. */
+    /** Validation alone: the strict scan that the value is one JSON object in UTF-8. */
     @Benchmark
     public String validate() {
-        return splice.invalidReason(event);
+        return splice.check(event);
     }
 
-    /** The splice alone: the two timestamps written before the final brace. */
+    /** Validation and the splice: the two timestamps written before the final brace. */
     @Benchmark
     public byte[] splice() {
-        return Splice.splice(event, ENQUEUED, now);
-    }
-
-    /** What RelayFunction.map does per record (without Flink's metric counters). */
-    @Benchmark
-    public byte[] relay() {
-        if (splice.invalidReason(event) != null) {
+        if (splice.check(event) != null) {
             throw new IllegalStateException("the sample event must be valid");
         }
-        return Splice.splice(event, ENQUEUED, now);
+        return splice.splice(ENQUEUED, now);
+    }
+
+    /**
+     * What RelayFunction.map does per record (without Flink's metric counters): validate,
+     * check the record size, splice, keep key and headers.
+     */
+    @Benchmark
+    public Relayed relay() {
+        return relay.relay(input, now);
     }
 
     /** An event shaped like the sample's seed document: 23 measurements at full precision. */
