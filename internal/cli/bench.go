@@ -41,8 +41,14 @@ survives the trip through Flink. The job is cancelled and the topics deleted aft
   streamscale bench relay --records 2000000 --partitions 4 --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := job.validate(); err != nil {
+				return err
+			}
 			c, err := conn.conn()
 			if err != nil {
+				return err
+			}
+			if err := job.checkTarget(c); err != nil {
 				return err
 			}
 			flinkURL, err := conn.flink()

@@ -104,6 +104,9 @@ func (o *runOptions) applyTier(rateSet bool) {
 }
 
 func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) error {
+	if err := opts.job.validate(); err != nil {
+		return err
+	}
 	partitions, err := opts.topics.partitionCount()
 	if err != nil {
 		return err
@@ -123,7 +126,11 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 	if err != nil {
 		return err
 	}
-	// Before any topic is made: a secured connection needs a way to reach the relay job.
+	// Before any topic is made: a secured connection needs a way to reach the relay job, and
+	// Event Hubs has no transactions for exactly-once.
+	if err := opts.job.checkTarget(conn); err != nil {
+		return err
+	}
 	if err := opts.job.specFor(opts.conn, conn, opts.topics, partitions).CheckConnection(); err != nil {
 		return err
 	}
@@ -151,12 +158,17 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 	if err != nil {
 		return flagErrorf(fmt.Errorf("--flink-url: %w", err))
 	}
-	job, err := relay.Ensure(ctx, fc, opts.job.specFor(opts.conn, conn, opts.topics, partitions), f.IO.ErrOut)
+	spec := opts.job.specFor(opts.conn, conn, opts.topics, partitions)
+	job, err := relay.Ensure(ctx, fc, spec, f.IO.ErrOut)
 	if err != nil {
 		return err
 	}
 
 	rec := runlog.Run{ID: runlog.NewID(started), Started: started, Brokers: conn.Brokers, FlinkURL: flinkURL, JobID: job.JobID}
+	rec.Guarantee, rec.DedupWindow = string(spec.Guarantee), spec.DedupWindow
+	if spec.Guarantee != relay.None {
+		rec.CheckpointIntervalMs = spec.CheckpointInterval.Milliseconds()
+	}
 	if rec.In, err = windowStart(ctx, adm, opts.topics.in); err != nil {
 		return err
 	}
@@ -403,6 +415,7 @@ func missingOf(gen generate.Summary, res verify.Result) int64 {
 
 func writeRunSummary(w io.Writer, rec runlog.Run, gen generate.Summary, res verify.Result, pass bool) {
 	fmt.Fprintf(w, "\nrun %s  (%s, job %s)\n", rec.ID, rec.Finished.Sub(rec.Started).Round(time.Second), rec.JobID)
+	writeJobSettings(w, rec)
 	fmt.Fprintf(w, "%-22s %12s\n", "", "value")
 	row := func(name string, v any) { fmt.Fprintf(w, "%-22s %12v\n", name, v) }
 	row("events sent", gen.Events)
@@ -433,5 +446,27 @@ func writeRunSummary(w io.Writer, rec runlog.Run, gen generate.Summary, res veri
 	fmt.Fprintf(w, "verification: %s (%d missing)\n", verdict, res.Missing)
 	if rec.DeadLetter != nil && rec.DeadLetter.Records() > 0 {
 		fmt.Fprintf(w, "the relay set %d input records aside as not JSON objects: streamscale peek %s --from-beginning\n", rec.DeadLetter.Records(), rec.DeadLetter.Topic)
+	}
+}
+
+// writeJobSettings is the summary's line on how the relay ran: guarantee, de-duplication and
+// checkpoint interval, and under exactly-once what that means for latency and for reading.
+func writeJobSettings(w io.Writer, rec runlog.Run) {
+	g := rec.Guarantee
+	if g == "" {
+		g = string(relay.AtLeastOnce)
+	}
+	dedup := "dedup off"
+	if rec.DedupWindow > 0 {
+		dedup = fmt.Sprintf("dedup window %d per device", rec.DedupWindow)
+	}
+	interval := "no checkpoints"
+	if rec.CheckpointIntervalMs > 0 {
+		interval = "checkpoint interval " + (time.Duration(rec.CheckpointIntervalMs) * time.Millisecond).String()
+	}
+	fmt.Fprintf(w, "guarantee %s, %s, %s\n", g, dedup, interval)
+	if relay.Guarantee(g) == relay.ExactlyOnce {
+		fmt.Fprintf(w, "exactly-once: output latency includes up to one checkpoint interval (%s; each checkpoint commits a Kafka transaction); the verifier reads read_committed\n",
+			time.Duration(rec.CheckpointIntervalMs)*time.Millisecond)
 	}
 }
