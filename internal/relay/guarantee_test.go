@@ -2,6 +2,9 @@ package relay
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -148,5 +151,100 @@ func TestEnsureStub_FromSavepoint(t *testing.T) {
 	_, err := Ensure(context.Background(), c, s, nil)
 	if err == nil || !strings.Contains(err.Error(), "stop it first") {
 		t.Fatalf("Ensure with a running relay and a savepoint = %v; want a refusal", err)
+	}
+}
+
+// checkpointsJSON is a GET /jobs/{id}/checkpoints body (Flink 2.2's CheckpointingStatistics)
+// whose latest completed checkpoint is at path, acknowledged at ackMs; savepoint, when not
+// "", is its latest savepoint's path, acknowledged a second earlier.
+func checkpointsJSON(path string, ackMs int64, savepoint string) string {
+	sp := "null"
+	if savepoint != "" {
+		sp = fmt.Sprintf(`{"className":"completed","id":1,"status":"COMPLETED","is_savepoint":true,"trigger_timestamp":%d,"latest_ack_timestamp":%d,"external_path":%q,"discarded":false}`, ackMs-1000, ackMs-1000, savepoint)
+	}
+	return fmt.Sprintf(`{"counts":{"restored":0,"total":2,"in_progress":0,"completed":2,"failed":0},"latest":{"completed":{"className":"completed","id":2,"status":"COMPLETED","is_savepoint":false,"trigger_timestamp":%d,"latest_ack_timestamp":%d,"external_path":%q,"discarded":false},"savepoint":%s,"failed":null,"restored":null},"history":[]}`,
+		ackMs-50, ackMs, path, sp)
+}
+
+// TestLatestResumePoint: resume picks the newest of the savepoint job stop recorded, what
+// Flink retained for ended relays of the same name (not for running ones, nor for other
+// relays), and the complete checkpoints in the relay's local checkpoint directory.
+func TestLatestResumePoint(t *testing.T) {
+	t0 := time.Date(2026, 11, 29, 20, 0, 0, 0, time.UTC)
+	ms := func(d time.Duration) int64 { return t0.Add(d).UnixMilli() }
+	tests := []struct {
+		name     string
+		record   *Stopped
+		jobs     map[string]string // job id → checkpoints body; all ended relays of s's name
+		running  string            // checkpoints body of a running relay (never used)
+		other    string            // checkpoints body of another relay (never used)
+		localChk time.Duration     // a local chk-9 written at t0 + localChk (0: none)
+		want     string
+		wantNone bool
+	}{
+		{name: "nothing", wantNone: true},
+		{name: "record only", record: &Stopped{JobName: "streamscale-relay in->out", JobID: "j0", Savepoint: "file:/sp/1", Time: t0}, want: "file:/sp/1"},
+		{name: "retained checkpoint newer than the record", record: &Stopped{JobName: "streamscale-relay in->out", Savepoint: "file:/sp/1", Time: t0},
+			jobs: map[string]string{"j1": checkpointsJSON("file:/ck/j1/chk-2", ms(time.Minute), "")}, want: "file:/ck/j1/chk-2"},
+		{name: "record newer than the retained checkpoint", record: &Stopped{JobName: "streamscale-relay in->out", Savepoint: "file:/sp/2", Time: t0.Add(time.Hour)},
+			jobs: map[string]string{"j1": checkpointsJSON("file:/ck/j1/chk-2", ms(time.Minute), "")}, want: "file:/sp/2"},
+		{name: "not externalized", jobs: map[string]string{"j1": checkpointsJSON("<checkpoint-not-externalized>", ms(time.Minute), "")}, wantNone: true},
+		{name: "running and other relays are not resume points", running: checkpointsJSON("file:/ck/run/chk-9", ms(time.Hour), ""),
+			other: checkpointsJSON("file:/ck/other/chk-9", ms(time.Hour), ""), wantNone: true},
+		{name: "local checkpoint outlives the JobManager", jobs: map[string]string{"j1": checkpointsJSON("file:/ck/j1/chk-2", ms(time.Minute), "")},
+			localChk: 2 * time.Minute, want: "/jx/chk-9"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st, c := newStubFlink(t)
+			s := stubSpec(t)
+			recordDir, localDir := t.TempDir(), t.TempDir()
+			if tt.record != nil {
+				if err := SaveStopped(recordDir, *tt.record); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for id, body := range tt.jobs {
+				st.add(id, s.JobName(), "", flink.StateCanceled)
+				st.jobs[id].checkpoints = body
+			}
+			if tt.running != "" {
+				st.add("run", s.JobName(), "", flink.StateRunning)
+				st.jobs["run"].checkpoints = tt.running
+			}
+			if tt.other != "" {
+				st.add("other", "streamscale-relay a->b", "", flink.StateCanceled)
+				st.jobs["other"].checkpoints = tt.other
+			}
+			if tt.localChk != 0 {
+				meta := filepath.Join(localDir, "jx", "chk-9", "_metadata")
+				if err := os.MkdirAll(filepath.Dir(meta), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(meta, []byte("m"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Chtimes(meta, t0.Add(tt.localChk), t0.Add(tt.localChk)); err != nil {
+					t.Fatal(err)
+				}
+				// An incomplete checkpoint (no _metadata) is never a resume point.
+				if err := os.MkdirAll(filepath.Join(localDir, "jx", "chk-10"), 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			p, ok, err := LatestResumePoint(context.Background(), c, s, recordDir, localDir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.wantNone {
+				if ok {
+					t.Fatalf("found %+v, want none", p)
+				}
+				return
+			}
+			if !ok || !strings.HasSuffix(p.Path, tt.want) {
+				t.Fatalf("LatestResumePoint = %+v, %v; want %s", p, ok, tt.want)
+			}
+		})
 	}
 }

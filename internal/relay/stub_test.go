@@ -47,11 +47,13 @@ type stubJob struct {
 	brokers string
 	// params are further global job parameters it shows (guarantee, dedup-window).
 	params map[string]string
-	name   string
-	states []flink.JobState
-	cause  string
-	stuck  bool
-	start  int64
+	// checkpoints is its GET /jobs/{id}/checkpoints body ("": 404, checkpointing off).
+	checkpoints string
+	name        string
+	states      []flink.JobState
+	cause       string
+	stuck       bool
+	start       int64
 }
 
 func (j *stubJob) state() flink.JobState { return j.states[0] }
@@ -160,6 +162,13 @@ func (s *stubFlink) serve(w http.ResponseWriter, r *http.Request) {
 				user[k] = v
 			}
 			json.NewEncoder(w).Encode(map[string]any{"jid": parts[1], "execution-config": map[string]any{"user-config": user}})
+		case r.Method == http.MethodGet && len(parts) == 3 && parts[2] == "checkpoints":
+			if j.checkpoints == "" {
+				w.WriteHeader(http.StatusNotFound)
+				io.WriteString(w, `{"errors":["Checkpointing has not been enabled."]}`)
+				return
+			}
+			io.WriteString(w, j.checkpoints)
 		case r.Method == http.MethodGet && len(parts) == 3 && parts[2] == "exceptions":
 			if j.cause == "" {
 				io.WriteString(w, `{"exceptionHistory":{"entries":[]}}`)
