@@ -39,8 +39,9 @@ func TestIntegrationJobStopResume(t *testing.T) {
 		return strings.TrimSpace(out)
 	}
 	const batch = 3000
+	jar := filepath.Join(buildDir(t), "jobs", "relay-job.jar")
 	mustRun("topics", "create", "--partitions", "2")
-	first := mustRun("job", "submit", "--checkpoint-interval", "1s")
+	first := mustRun("job", "submit", "--checkpoint-interval", "1s", "--job-jar", jar)
 	mustRun("generate", "--count", "3000", "--rate", "3000", "--duplicate-fraction", "0", "--seed", "1")
 	consume(ctx, t, st.Kafka.Bootstrap, "out", batch)
 
@@ -65,7 +66,7 @@ func TestIntegrationJobStopResume(t *testing.T) {
 	// While no relay runs.
 	mustRun("generate", "--count", "3000", "--rate", "3000", "--duplicate-fraction", "0", "--seed", "2")
 
-	second := mustRun("job", "resume", "--checkpoint-interval", "1s")
+	second := mustRun("job", "resume", "--checkpoint-interval", "1s", "--job-jar", jar)
 	if second == first || second == "" {
 		t.Fatalf("job resume printed %q", second)
 	}
@@ -73,7 +74,7 @@ func TestIntegrationJobStopResume(t *testing.T) {
 	if err != nil || stats.Latest.Restored == nil || !strings.HasSuffix(strings.TrimRight(stats.Latest.Restored.ExternalPath, "/"), filepath.Base(strings.TrimRight(savepoint, "/"))) {
 		t.Fatalf("the resumed job's restored checkpoint = %+v, %v; want %s", stats.Latest.Restored, err, savepoint)
 	}
-	_, errOut, code := c.run(ctx, "job", "submit", "--from-savepoint", "last")
+	_, errOut, code := c.run(ctx, "job", "submit", "--from-savepoint", "last", "--job-jar", jar)
 	if code == 0 || !strings.Contains(errOut, "stop it first") {
 		t.Fatalf("job submit --from-savepoint with a relay running exited %d: %s", code, errOut)
 	}
