@@ -54,9 +54,15 @@ topics, submit the relay job (or reuse the one running), send events at --rate f
 wait for the output to catch up, verify exactly this run's window of records and print a
 summary. The run's window and results are recorded under <home>/runs/<id>/, so a later
 ` + "`streamscale verify`" + ` checks the same run. The stack and the job keep running afterwards
-unless --down.`,
+unless --down.
+
+--guarantee (at-least-once, exactly-once or none), --dedup and the checkpoint and restart flags
+set up the relay as for job submit; a running relay with another guarantee or dedup is
+replaced. The summary names them, and under exactly-once says that output latency includes up
+to one checkpoint interval and that the verifier reads read_committed.`,
 		Example: `  streamscale run
   streamscale run --tier 5 --duration 2m
+  streamscale run --guarantee exactly-once
   streamscale run --rate 20000 --count 1000000 --down`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
