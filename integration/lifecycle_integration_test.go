@@ -19,7 +19,8 @@ import (
 // first batch; `job stop` takes a savepoint, prints where it is and records it; a second batch
 // arrives while no relay runs; `job list` shows the savepoint; `job submit --from-savepoint
 // last` is refused while a relay runs and `job resume` starts a new job from that savepoint
-// (Flink says so: latest.restored). Then out holds each event of both batches exactly once.
+// (Flink says so: latest.restored); cancelled, it resumes from its retained checkpoint. Out then
+// holds each event of the three batches exactly once.
 func TestIntegrationJobStopResume(t *testing.T) {
 	stack, st := startStack(t)
 	home := stack.Config().Home
@@ -79,18 +80,61 @@ func TestIntegrationJobStopResume(t *testing.T) {
 		t.Fatalf("job submit --from-savepoint with a relay running exited %d: %s", code, errOut)
 	}
 
-	outs := consume(ctx, t, st.Kafka.Bootstrap, "out", 2*batch)
-	settled := consumeFor(ctx, t, st.Kafka.Bootstrap, "out", 3*time.Second)
+	consume(ctx, t, st.Kafka.Bootstrap, "out", 2*batch)
+	checkOnce(ctx, t, st.Kafka.Bootstrap, 2*batch)
+
+	// Cancelled, the relay keeps its checkpoints: once one has completed after the output
+	// settled (so it holds every input offset), resume starts from it, newer than the
+	// savepoint, and nothing is written twice.
+	afterSettled := completedCheckpoint(ctx, t, fc, second, 0)
+	completedCheckpoint(ctx, t, fc, second, afterSettled+1)
+	mustRun("job", "cancel")
+	if state, err := fc.WaitTerminal(ctx, second); err != nil || state != flink.StateCanceled {
+		t.Fatalf("the cancelled job is %s, %v", state, err)
+	}
+	_, errOut, code = c.run(ctx, "job", "resume", "--checkpoint-interval", "1s", "--job-jar", jar)
+	if code != 0 || !strings.Contains(errOut, "resuming from the checkpoint of job "+second) {
+		t.Fatalf("job resume after cancel exited %d; want it to resume from job %s's retained checkpoint:\n%s", code, second, errOut)
+	}
+	mustRun("generate", "--count", "3000", "--rate", "3000", "--duplicate-fraction", "0", "--seed", "3")
+	consume(ctx, t, st.Kafka.Bootstrap, "out", 3*batch)
+	checkOnce(ctx, t, st.Kafka.Bootstrap, 3*batch)
+	mustRun("job", "cancel")
+}
+
+// checkOnce waits until out stops growing and checks it holds want distinct events, none twice.
+func checkOnce(ctx context.Context, t *testing.T, bootstrap string, want int) {
+	t.Helper()
+	settled := consumeFor(ctx, t, bootstrap, "out", 3*time.Second)
 	seen := map[string]bool{}
 	for _, r := range settled {
 		in, _, _ := splitOutput(t, r.Value)
 		if seen[string(in)] {
-			t.Fatalf("an event came out twice across stop and resume: %s", in)
+			t.Fatalf("an event came out twice: %s", in)
 		}
 		seen[string(in)] = true
 	}
-	if len(outs) < 2*batch || len(seen) != 2*batch {
-		t.Fatalf("out holds %d distinct events, want each of the %d sent exactly once", len(seen), 2*batch)
+	if len(seen) != want {
+		t.Fatalf("out holds %d distinct events, want each of the %d sent exactly once", len(seen), want)
 	}
-	mustRun("job", "cancel")
+}
+
+// completedCheckpoint polls the job's checkpoint statistics until its latest completed
+// checkpoint's id is at least atLeast and returns that id.
+func completedCheckpoint(ctx context.Context, t *testing.T, fc *flink.Client, jobID string, atLeast int64) int64 {
+	t.Helper()
+	for {
+		st, err := fc.Checkpoints(ctx, jobID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cp := st.Latest.Completed; cp != nil && cp.ID >= atLeast {
+			return cp.ID
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("job %s completed no checkpoint %d: %v", jobID, atLeast, ctx.Err())
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }

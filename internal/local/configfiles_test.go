@@ -48,9 +48,10 @@ func TestFlinkConfigYAML(t *testing.T) {
 		"taskmanager.memory.process.size": "2048m",
 		"execution.checkpointing.dir":     "'file:///st it''s/flink/checkpoints'",
 		// Flink 2.2's names (ConfigOptions in flink-core 2.2.1; heartbeats are Durations).
-		"execution.checkpointing.savepoint-dir": "'file:///st it''s/flink/savepoints'",
-		"heartbeat.interval":                    "2s",
-		"heartbeat.timeout":                     "10s",
+		"execution.checkpointing.savepoint-dir":                     "'file:///st it''s/flink/savepoints'",
+		"heartbeat.interval":                                        "2s",
+		"heartbeat.timeout":                                         "10s",
+		"execution.checkpointing.externalized-checkpoint-retention": "RETAIN_ON_CANCELLATION",
 	}
 	for k, v := range want {
 		if got[k] != v {

@@ -56,6 +56,9 @@ func flinkConfigYAML(c Config, l layout) string {
 		"execution.checkpointing.dir":            quoteYAML("file://" + l.checkpoints()),
 		"execution.checkpointing.savepoint-dir":  quoteYAML("file://" + l.savepoints()),
 		"execution.checkpointing.num-retained":   "2",
+		// A cancelled or failed job keeps its last checkpoints, for `job resume` (the relay job
+		// asks for this too; here it holds for any job on the stack).
+		"execution.checkpointing.externalized-checkpoint-retention": "RETAIN_ON_CANCELLATION",
 		// A killed TaskManager is declared lost after heartbeat.timeout (Flink's default 50 s)
 		// unless its RPCs fail first; on loopback 10 s is ample for a live one, and recovery
 		// after kill -9 starts within seconds.
