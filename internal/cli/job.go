@@ -115,6 +115,8 @@ func (j *jobFlags) validate() error {
 		return flagErrorf(errors.New("--checkpoint-interval: --guarantee none takes no checkpoints"))
 	case g != relay.ExactlyOnce && j.changed("transaction-timeout"):
 		return flagErrorf(errors.New("--transaction-timeout needs --guarantee exactly-once"))
+	case g == relay.ExactlyOnce && !j.changed("transaction-timeout") && j.interval() >= relay.DefaultTransactionTimeout:
+		return flagErrorf(fmt.Errorf("--checkpoint-interval: %s is not below the transaction timeout (%s), so no transaction could commit: shorten it", j.interval(), relay.DefaultTransactionTimeout))
 	case j.changed("transaction-timeout") && (j.transactionTimeout <= j.interval() || j.transactionTimeout > maxTransactionTimeout):
 		return flagErrorf(fmt.Errorf("--transaction-timeout: %s must be above the checkpoint interval (%s) and at most Kafka's transaction.max.timeout.ms (%s)", j.transactionTimeout, j.interval(), maxTransactionTimeout))
 	case j.restartAttempts < 0:

@@ -56,6 +56,7 @@ func TestJobFlagsValidate(t *testing.T) {
 		{args: []string{"--transaction-timeout", "5m"}, wantErr: "--transaction-timeout needs --guarantee exactly-once"},
 		{args: []string{"--guarantee", "exactly-once", "--transaction-timeout", "20m"}, wantErr: "at most Kafka's transaction.max.timeout.ms"},
 		{args: []string{"--guarantee", "exactly-once", "--checkpoint-interval", "30s", "--transaction-timeout", "10s"}, wantErr: "above the checkpoint interval (30s)"},
+		{args: []string{"--guarantee", "exactly-once", "--checkpoint-interval", "10m"}, wantErr: "is not below the transaction timeout (10m0s)"},
 		{args: []string{"--restart-strategy", "failure-rate"}, wantErr: "--restart-strategy: \"failure-rate\" is not a restart strategy"},
 		{args: []string{"--restart-strategy", "none", "--restart-attempts", "2"}, wantErr: "do not apply to --restart-strategy none"},
 		{args: []string{"--restart-attempts", "-1"}, wantErr: "--restart-attempts: -1 is negative"},
@@ -156,12 +157,16 @@ type lifecycleStub struct {
 	state    string
 	stopBody string
 	fail     bool // the savepoint fails
+	// noCheckpoints answers GET /jobs/abc/checkpoints with 404 (checkpointing off).
+	noCheckpoints bool
 }
 
 func (s *lifecycleStub) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
+	case r.URL.Path == "/overview":
+		io.WriteString(w, `{"taskmanagers":1,"slots-total":4,"slots-available":4,"jobs-running":0,"flink-version":"2.2.1"}`)
 	case r.URL.Path == "/jobs/overview":
 		io.WriteString(w, `{"jobs":[{"jid":"abc","name":"streamscale-relay in->out","state":"`+s.state+`","start-time":1}]}`)
 	case r.URL.Path == "/jobs/abc" && r.Method == http.MethodGet:
@@ -180,6 +185,9 @@ func (s *lifecycleStub) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		s.state = "FINISHED"
 		io.WriteString(w, `{"status":{"id":"COMPLETED"},"operation":{"location":"file:/h/flink/savepoints/savepoint-abc-1"}}`)
+	case r.URL.Path == "/jobs/abc/checkpoints" && s.noCheckpoints:
+		w.WriteHeader(http.StatusNotFound)
+		io.WriteString(w, `{"errors":["Checkpointing has not been enabled."]}`)
 	case r.URL.Path == "/jobs/abc/checkpoints":
 		io.WriteString(w, `{"counts":{"restored":0,"total":3,"in_progress":0,"completed":3,"failed":0},"latest":{"completed":{"className":"completed","id":3,"status":"COMPLETED","is_savepoint":false,"trigger_timestamp":1000,"latest_ack_timestamp":2000,"external_path":"file:/h/flink/checkpoints/x/abc/chk-3","discarded":false},"savepoint":null,"failed":null,"restored":null},"history":[]}`)
 	default:
@@ -291,5 +299,40 @@ func writeEndpoints(t *testing.T, home, flinkURL string) {
 	}
 	if ep, err := local.ReadEndpoints(home); err != nil || ep.FlinkURL != flinkURL {
 		t.Fatalf("endpoints %+v, %v; want Flink at %s", ep, err, flinkURL)
+	}
+}
+
+// TestJobResumeStub: job resume starts from the cancelled relay's retained checkpoint (it
+// says so, then submits: the stub has no jar endpoints, so the submission fails); without a
+// recorded savepoint or a retained checkpoint it fails with one line that says what to do,
+// and submits nothing.
+func TestJobResumeStub(t *testing.T) {
+	for _, tt := range []struct {
+		name          string
+		noCheckpoints bool
+		wantErr       string
+		wantProgress  string
+	}{
+		{name: "retained checkpoint", wantErr: "upload jar", wantProgress: "resuming from the checkpoint of job abc taken 1970-01-01T00:00:02Z: file:/h/flink/checkpoints/x/abc/chk-3"},
+		{name: "nothing to resume", noCheckpoints: true, wantErr: "no savepoint or retained checkpoint of streamscale-relay in->out found"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc((&lifecycleStub{state: "CANCELED", noCheckpoints: tt.noCheckpoints}).serve))
+			t.Cleanup(srv.Close)
+			home := t.TempDir()
+			writeEndpoints(t, home, srv.URL)
+			jar := filepath.Join(home, "relay-job.jar")
+			if err := os.WriteFile(jar, []byte("PK"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			f, _, errOut := testFactory()
+			err := execute(NewRootCmd(f, "test"), "job", "resume", "--home", home, "--job-jar", jar, "--brokers", kfakeWithTopics(t, "in", "out", "in-dead-letter"))
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("job resume = %v, want one line with %q", err, tt.wantErr)
+			}
+			if !strings.Contains(errOut.String(), tt.wantProgress) {
+				t.Errorf("progress lacks %q:\n%s", tt.wantProgress, errOut.String())
+			}
+		})
 	}
 }
