@@ -82,9 +82,9 @@ func (j *jobFlags) add(cmd *cobra.Command) {
 	fs.DurationVar(&j.checkpointInterval, "checkpoint-interval", 0, "relay job checkpoint interval (default 1s with --guarantee exactly-once, whose output waits for it; 10s otherwise)")
 	fs.StringVar(&j.checkpointDir, "checkpoint-dir", "", "where the job's checkpoints go, a URI like file:///path or an absolute path; retained when the job is cancelled "+
 		"(default on the local stack: <home>/flink/checkpoints/<relay>; elsewhere the cluster's execution.checkpointing.dir)")
-	fs.StringVar(&j.restartStrategy, "restart-strategy", "", "after a failure: exponential-delay, fixed-delay or none (default: the cluster's; the local stack: exponential-delay from 1s doubling to 30s)")
-	fs.IntVar(&j.restartAttempts, "restart-attempts", 0, "restarts before the job fails (fixed-delay), or before the backoff resets (exponential-delay) (default: the job's)")
-	fs.DurationVar(&j.restartDelay, "restart-delay", 0, "delay before a restart (fixed-delay), or the first backoff (exponential-delay) (default: the job's)")
+	fs.StringVar(&j.restartStrategy, "restart-strategy", "", "after a failure: exponential-delay (default: 1s doubling up to 60s, never giving up), fixed-delay or none (the job fails at its first error)")
+	fs.IntVar(&j.restartAttempts, "restart-attempts", 0, "with --restart-strategy fixed-delay: restarts before the job fails (default 10)")
+	fs.DurationVar(&j.restartDelay, "restart-delay", 0, "with --restart-strategy fixed-delay: the pause before each restart (default 1s)")
 	fs.DurationVar(&j.transactionTimeout, "transaction-timeout", 0, "with exactly-once: the Kafka transaction timeout, above the checkpoint interval plus a restart and at most the broker's transaction.max.timeout.ms (default 10m)")
 	fs.DurationVar(&j.startTimeout, "job-start-timeout", j.startTimeout, "how long to wait for all the job's tasks to run")
 	fs.StringVar(&j.kafkaProperties, "job-kafka-properties-file", "", "Kafka Java client properties (security.protocol, sasl.*, ssl.*) for the relay job to reach a secured Kafka, by its path on the Flink JobManager (default with TLS/SASL/Event Hubs on the local Flink: written from the connection flags for the submission, then removed)")
@@ -92,6 +92,9 @@ func (j *jobFlags) add(cmd *cobra.Command) {
 
 // changed reports whether the user gave flag name.
 func (j *jobFlags) changed(name string) bool { return j.fs != nil && j.fs.Changed(name) }
+
+// maxDedupWindow is the largest --dedup-window the job accepts.
+const maxDedupWindow = 1_000_000
 
 // maxTransactionTimeout is Kafka's default transaction.max.timeout.ms (the local stack keeps
 // it): a longer transaction timeout is refused by the broker when the job starts.
@@ -119,19 +122,20 @@ func (j *jobFlags) validate() error {
 		return flagErrorf(fmt.Errorf("--checkpoint-interval: %s is not below the transaction timeout (%s), so no transaction could commit: shorten it", j.interval(), relay.DefaultTransactionTimeout))
 	case j.changed("transaction-timeout") && (j.transactionTimeout <= j.interval() || j.transactionTimeout > maxTransactionTimeout):
 		return flagErrorf(fmt.Errorf("--transaction-timeout: %s must be above the checkpoint interval (%s) and at most Kafka's transaction.max.timeout.ms (%s)", j.transactionTimeout, j.interval(), maxTransactionTimeout))
-	case j.restartAttempts < 0:
-		return flagErrorf(fmt.Errorf("--restart-attempts: %d is negative", j.restartAttempts))
+	case j.dedup && j.dedupWindow > maxDedupWindow:
+		return flagErrorf(fmt.Errorf("--dedup-window: %d is above the job's limit of %d", j.dedupWindow, maxDedupWindow))
+	case j.changed("restart-attempts") && j.restartAttempts < 1:
+		return flagErrorf(fmt.Errorf("--restart-attempts: %d must be at least 1", j.restartAttempts))
 	case j.restartDelay < 0:
 		return flagErrorf(fmt.Errorf("--restart-delay: %s is negative", j.restartDelay))
 	}
 	if j.restartStrategy != "" {
-		r, err := relay.ParseRestartStrategy(j.restartStrategy)
-		if err != nil {
+		if _, err := relay.ParseRestartStrategy(j.restartStrategy); err != nil {
 			return flagErrorf(fmt.Errorf("--restart-strategy: %w", err))
 		}
-		if r == relay.RestartNone && (j.restartAttempts > 0 || j.restartDelay > 0) {
-			return flagErrorf(errors.New("--restart-attempts and --restart-delay do not apply to --restart-strategy none"))
-		}
+	}
+	if (j.changed("restart-attempts") || j.changed("restart-delay")) && relay.RestartStrategy(j.restartStrategy) != relay.RestartFixedDelay {
+		return flagErrorf(errors.New("--restart-attempts and --restart-delay need --restart-strategy fixed-delay"))
 	}
 	if _, err := checkpointURI(j.checkpointDir); err != nil {
 		return flagErrorf(fmt.Errorf("--checkpoint-dir: %w", err))

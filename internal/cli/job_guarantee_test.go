@@ -58,8 +58,11 @@ func TestJobFlagsValidate(t *testing.T) {
 		{args: []string{"--guarantee", "exactly-once", "--checkpoint-interval", "30s", "--transaction-timeout", "10s"}, wantErr: "above the checkpoint interval (30s)"},
 		{args: []string{"--guarantee", "exactly-once", "--checkpoint-interval", "10m"}, wantErr: "is not below the transaction timeout (10m0s)"},
 		{args: []string{"--restart-strategy", "failure-rate"}, wantErr: "--restart-strategy: \"failure-rate\" is not a restart strategy"},
-		{args: []string{"--restart-strategy", "none", "--restart-attempts", "2"}, wantErr: "do not apply to --restart-strategy none"},
-		{args: []string{"--restart-attempts", "-1"}, wantErr: "--restart-attempts: -1 is negative"},
+		{args: []string{"--restart-strategy", "none", "--restart-attempts", "2"}, wantErr: "need --restart-strategy fixed-delay"},
+		{args: []string{"--restart-delay", "2s"}, wantErr: "need --restart-strategy fixed-delay"},
+		{args: []string{"--restart-strategy", "fixed-delay", "--restart-attempts", "0"}, wantErr: "--restart-attempts: 0 must be at least 1"},
+		{args: []string{"--dedup", "--dedup-window", "1000001"}, wantErr: "above the job's limit of 1000000"},
+		{args: []string{"--restart-strategy", "none"}},
 		{args: []string{"--checkpoint-dir", "relative/dir"}, wantErr: "--checkpoint-dir: \"relative/dir\" is neither an absolute path nor a URI"},
 	}
 	for _, tt := range tests {

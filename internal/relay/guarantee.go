@@ -59,15 +59,14 @@ func ParseRestartStrategy(s string) (RestartStrategy, error) {
 	return "", fmt.Errorf("%q is not a restart strategy: use exponential-delay, fixed-delay or none", s)
 }
 
-// Restart says how the job restarts after a failure; the zero value leaves it to the cluster's
-// configuration (the local stack: exponential-delay from 1 s, doubling up to 30 s).
+// Restart says how the job restarts after a failure; the zero value is the job's default,
+// exponential-delay from 1 s doubling up to 60 s.
 type Restart struct {
-	// Strategy is "" for the cluster's.
+	// Strategy is "" for the job's default, RestartExponentialDelay.
 	Strategy RestartStrategy
-	// Attempts bounds the restarts (fixed-delay: the attempts in all; exponential-delay: the
-	// attempts before the backoff resets); 0 leaves it to the job.
+	// Attempts are fixed-delay's restarts before the job fails (0: the job's default, 10).
 	Attempts int
-	// Delay is fixed-delay's delay, exponential-delay's initial backoff; 0 leaves it to the job.
+	// Delay is fixed-delay's pause before a restart (0: the job's default, 1 s).
 	Delay time.Duration
 }
 
@@ -76,11 +75,12 @@ type Restart struct {
 // transaction.max.timeout.ms (Kafka's default 15 min; the local stack keeps it).
 const DefaultTransactionTimeout = 10 * time.Minute
 
-// EventHubsMaxRecordBytes is the largest output record the job writes to Event Hubs: its
-// Kafka endpoint takes requests up to 1,000,000 bytes (Microsoft's max.request.size), less room
-// for the record's key, headers and the batch's framing. Larger outputs go to the dead-letter
-// topic.
-const EventHubsMaxRecordBytes = 990_000
+// EventHubsMaxRecordBytes is the largest output record, key and headers included, the job
+// writes to Event Hubs: its Kafka endpoint takes requests up to 1,000,000 bytes (Microsoft's
+// max.request.size), less the batch's framing. Larger outputs go to the dead-letter topic. The
+// job takes the same default when it recognises Event Hubs by its host name; the CLI passes it
+// whenever the connection is Event Hubs.
+const EventHubsMaxRecordBytes = 999_000
 
 // TransactionalIDPrefix is the exactly-once sink's transactional-id prefix: stable across
 // restarts and resubmissions of the relay for one topic pair (so a new job aborts what its

@@ -34,7 +34,7 @@ func TestProgramArgs_Guarantees(t *testing.T) {
 			s.CheckpointDir = "file:///var/ckpt"
 			s.Restart = Restart{Strategy: RestartFixedDelay, Attempts: 3, Delay: 2 * time.Second}
 			s.MaxRecordBytes = EventHubsMaxRecordBytes
-		}, want: base + " --checkpoint-dir file:///var/ckpt --restart-strategy fixed-delay --restart-attempts 3 --restart-delay-ms 2000 --max-record-bytes 990000"},
+		}, want: base + " --checkpoint-dir file:///var/ckpt --restart-strategy fixed-delay --restart-attempts 3 --restart-delay-ms 2000 --max-record-bytes 999000"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
