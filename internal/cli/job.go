@@ -316,6 +316,13 @@ refused: stop it first.`,
   streamscale job submit --parallelism 4 --brokers kafka:9092 --flink-url http://flink:8081`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if fromSavepoint != "" && fromSavepoint != lastSavepoint {
+				uri, err := checkpointURI(fromSavepoint)
+				if err != nil {
+					return flagErrorf(fmt.Errorf("--from-savepoint: %w", err))
+				}
+				fromSavepoint = uri
+			}
 			return submitRelay(cmd.Context(), f, conn, topics, job, func(ctx context.Context, fc *flink.Client, s relay.Spec) (string, error) {
 				return resolveSavepoint(ctx, f, fc, conn, s, fromSavepoint)
 			})

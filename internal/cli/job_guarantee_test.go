@@ -339,3 +339,14 @@ func TestJobResumeStub(t *testing.T) {
 		})
 	}
 }
+
+// TestJobSubmitFromSavepointMustBeAbsolute: a relative --from-savepoint is a usage error
+// before anything is asked (Flink resolves paths on its JobManager, not here).
+func TestJobSubmitFromSavepointMustBeAbsolute(t *testing.T) {
+	f, _, _ := testFactory()
+	err := execute(NewRootCmd(f, "test"), "job", "submit", "--from-savepoint", "savepoints/sp-1", "--flink-url", flinkStub(t, ""), "--brokers", "127.0.0.1:1")
+	var fe *FlagError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "--from-savepoint") {
+		t.Fatalf("job submit = %v, want a usage error naming --from-savepoint", err)
+	}
+}
