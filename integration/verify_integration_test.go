@@ -4,7 +4,9 @@ package integration
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +16,9 @@ import (
 
 	"github.com/streamscale/streamscale/internal/generate"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
+	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/relay"
+	"github.com/streamscale/streamscale/internal/runlog"
 	"github.com/streamscale/streamscale/internal/verify"
 )
 
@@ -78,7 +82,7 @@ func TestIntegrationVerifyCatchesInjectedFaults(t *testing.T) {
 	}
 	check := func(inW, outW map[int32]verify.OffsetRange) verify.Result {
 		t.Helper()
-		vcl, err := kafkaconn.Conn{Brokers: []string{st.Kafka.Bootstrap}}.NewClient()
+		vcl, err := kafkaconn.Conn{Brokers: []string{st.Kafka.Bootstrap}}.NewClient(verify.ClientOpts()...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -184,7 +188,7 @@ func TestIntegrationVerifyCatchesInjectedFaults(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	vcl, err := kafkaconn.Conn{Brokers: []string{st.Kafka.Bootstrap}}.NewClient()
+	vcl, err := kafkaconn.Conn{Brokers: []string{st.Kafka.Bootstrap}}.NewClient(verify.ClientOpts()...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,5 +206,79 @@ func TestIntegrationVerifyCatchesInjectedFaults(t *testing.T) {
 	checks.AllowMissing = true
 	if fails := ct.Check(checks); len(fails) != 1 || !strings.Contains(fails[0].Check, "CreateTime") {
 		t.Fatalf("checks on producer-stamped records = %v, want one failure naming CreateTime", fails)
+	}
+}
+
+// TestIntegrationVerifyNotFooledBySecondGeneratorRun is the scenario that once fooled the
+// verifier into 0 missing, 0 duplicates and exit 0, run exactly as a user did it with the
+// CLI: a clean `streamscale run`, 100 records of the output copied back into the output, the
+// relay cancelled through Flink's REST API, 500 more events from a second `streamscale
+// generate` (every device's sequence starting at 0 again), and `streamscale verify --from
+// <before the run>`. That window holds a lost event for each of the 500 and a pipeline
+// duplicate for each of the 100 copies, whatever the two runs share in devices and sequence
+// numbers: verify must say so and exit 1.
+func TestIntegrationVerifyNotFooledBySecondGeneratorRun(t *testing.T) {
+	st := sharedStack(t)
+	c := newCLI(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
+	defer cancel()
+	const in, out = "fooled-in", "fooled-out"
+	cmd := func(args ...string) []string { return append(args, "--brokers", st.Kafka.Bootstrap) }
+	before := time.Now()
+
+	stdout, stderr, code := c.run(ctx, cmd("run", "--flink-url", st.Flink.REST,
+		"--job-jar", filepath.Join(buildDir(t), "jobs", "relay-job.jar"), "--in-topic", in, "--out-topic", out,
+		"--duration", "10s", "--rate", "1000", "--checkpoint-interval", "2s")...)
+	if code != 0 || !strings.Contains(stdout, "verification: PASS (0 missing)") {
+		t.Fatalf("the clean run exited %d, want a pass\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	last, err := runlog.Last(local.RunsDir(c.home))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// 100 records of the output copied back into the output, as kcat would.
+	cl, err := kafkaconn.Conn{Brokers: []string{st.Kafka.Bootstrap}}.NewClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	for _, r := range consume(ctx, t, st.Kafka.Bootstrap, out, 100)[:100] {
+		if err := cl.ProduceSync(ctx, &kgo.Record{Topic: out, Key: r.Key, Value: r.Value}).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// The relay cancelled through Flink's REST API.
+	fc := sharedFlink(t, st)
+	if err := fc.Cancel(ctx, last.JobID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fc.WaitTerminal(ctx, last.JobID); err != nil {
+		t.Fatal(err)
+	}
+
+	// A second generator run the relay never sees.
+	if stdout, stderr, code := c.run(ctx, cmd("generate", "--topic", in, "--count", "500")...); code != 0 {
+		t.Fatalf("generate --count 500 exited %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+
+	stdout, stderr, code = c.run(ctx, cmd("verify", "--json", "--input-topic", in, "--topic", out,
+		"--from", before.UTC().Format(time.RFC3339Nano))...)
+	var res verify.Result
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatalf("verify --json: %v\nstdout:\n%s\nstderr:\n%s", err, stdout, stderr)
+	}
+	if res.Missing != 500 || res.Duplicates != 100 || res.Unexpected != 0 || res.Runs != 2 {
+		t.Fatalf("verify --from before the run = %d missing, %d duplicates, %d unexpected, %d runs; want 500, 100, 0, 2\nstderr:\n%s",
+			res.Missing, res.Duplicates, res.Unexpected, res.Runs, stderr)
+	}
+	if code != 1 || !strings.Contains(stderr, "FAIL missing events: measured 500") {
+		t.Fatalf("verify exited %d, want 1 with the missing events' check failed\nstderr:\n%s", code, stderr)
+	}
+	// The text report says the same.
+	stdout, _, code = c.run(ctx, cmd("verify", "--input-topic", in, "--topic", out, "--from", before.UTC().Format(time.RFC3339Nano))...)
+	if code != 1 || !regexp.MustCompile(`(?m)^missing +500$`).MatchString(stdout) || !regexp.MustCompile(`(?m)^duplicates \(made by the pipeline\) +100$`).MatchString(stdout) {
+		t.Fatalf("verify (text) exited %d, want 1 with 500 missing and 100 duplicates:\n%s", code, stdout)
 	}
 }

@@ -225,6 +225,9 @@ func writeGenerateSummary(w io.Writer, s generate.Summary) {
 		fmt.Fprintf(w, ", %d abandoned", s.Abandoned)
 	}
 	fmt.Fprintln(w)
+	if s.RunID != "" {
+		fmt.Fprintf(w, "run id              %s (begins each eventId: the verifier tells runs apart by it)\n", s.RunID)
+	}
 	if s.Errors > 0 {
 		fmt.Fprintf(w, "first failure       %s\n", s.FirstError)
 	}

@@ -83,7 +83,7 @@ to one checkpoint interval and that the verifier reads read_committed.`,
 	opts.topics.addSizing(fs)
 	opts.job.add(cmd)
 	opts.gen.add(fs, false)
-	fs.DurationVar(&opts.drainIdle, "drain-timeout", opts.drainIdle, "after sending, how long to wait without output progress before verifying what arrived")
+	fs.DurationVar(&opts.drainIdle, "drain-timeout", opts.drainIdle, "after sending, how long to wait for the next of the run's events in the output (read until every event is out) before verifying what arrived")
 	fs.DurationVar(&opts.reportInterval, "report-interval", opts.reportInterval, "row width of the broker's hub table sampled during the run (report --run can regroup it, e.g. per minute)")
 	fs.IntVar(&opts.units, "throughput-units", 0, "Event Hubs throughput units for the hub table's MAX VALUE line (default: the sample's for the tier, 2/6/12; 0: no line)")
 	fs.StringSliceVar(&opts.metricsURLs, "metrics-url", nil, "with --brokers: the brokers' metrics endpoints (Prometheus format, one per broker) for the hub table")
@@ -198,7 +198,7 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 		fmt.Fprintln(f.IO.ErrOut, "interrupted: verifying what was sent (Ctrl-C again to quit now)")
 		ctx = context.WithoutCancel(ctx)
 	}
-	if rec.In.End, err = kafkaconn.EndOffsets(ctx, adm, opts.topics.in); err != nil {
+	if rec.In.End, err = stableEnds(ctx, adm, opts.topics.in); err != nil {
 		return err
 	}
 	if genErr != nil && !verifyDespite(genErr) && !stopped {
@@ -206,8 +206,8 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 		return genErr
 	}
 
-	fmt.Fprintf(f.IO.ErrOut, "waiting for %d records in %q\n", rec.In.Records(), opts.topics.out)
-	if rec.Out.End, err = drain(ctx, adm, rec.Out, rec.In.Records(), opts.drainIdle, f.IO.ErrOut); err != nil {
+	res, err := drain(ctx, conn, &rec, opts.drainIdle, f)
+	if err != nil {
 		return err
 	}
 	if rec.DeadLetter != nil {
@@ -216,13 +216,6 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 		}
 	}
 	recording := traffic.stop(ctx, f)
-	vcfg := verify.DefaultConfig()
-	vcfg.Topic, vcfg.Bounds, vcfg.SequencesStartAtZero = opts.topics.out, boundsOf(rec.Out), true
-	vcfg.InputTopic, vcfg.InputBounds = opts.topics.in, boundsOf(rec.In)
-	res, err := runVerify(ctx, conn, vcfg, f)
-	if err != nil {
-		return err
-	}
 	// The generator's own count backs up the reconciliation: an event it sent that is in
 	// neither window is missing too. Set before anything records or prints the result.
 	res.Missing = missingOf(*gen, res)
@@ -378,32 +371,25 @@ func windowStart(ctx context.Context, adm *kadm.Client, topic string) (runlog.Wi
 	return runlog.Window{Topic: topic, Start: start}, nil
 }
 
-// drain waits until the output window holds at least want records, or until it has not grown
-// for idle, and returns the end offsets. Verification then reads exactly [start, end).
-func drain(ctx context.Context, adm *kadm.Client, out runlog.Window, want int64, idle time.Duration, progress io.Writer) (map[int32]int64, error) {
-	lastGrowth, lastCount := time.Now(), int64(-1)
-	for {
-		end, err := kafkaconn.EndOffsets(ctx, adm, out.Topic)
-		if err != nil {
-			return nil, err
-		}
-		w := runlog.Window{Topic: out.Topic, Start: out.Start, End: end}
-		n := w.Records()
-		if n >= want {
-			return end, nil
-		}
-		if n != lastCount {
-			lastCount, lastGrowth = n, time.Now()
-		} else if time.Since(lastGrowth) > idle {
-			fmt.Fprintf(progress, "output stopped growing at %d of %d records; verifying what arrived\n", n, want)
-			return end, nil
-		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(250 * time.Millisecond):
-		}
+// drain reads the output from the run's start until every event of the input window has come
+// out, or until idle passes without one more arriving, and verifies what it read against the
+// input window. (Waiting for as many output records as input records stopped too early: after
+// a failure, at-least-once replays reach that count before the last events arrive.) It sets
+// rec.Out.End past every record read, so a later `verify --run` starts from the same window.
+func drain(ctx context.Context, conn kafkaconn.Conn, rec *runlog.Run, idle time.Duration, f *Factory) (verify.Result, error) {
+	vcfg := verify.DefaultConfig()
+	vcfg.Topic, vcfg.Bounds, vcfg.SequencesStartAtZero = rec.Out.Topic, startsOf(rec.Out), true
+	vcfg.InputTopic, vcfg.InputBounds = rec.In.Topic, boundsOf(rec.In)
+	vcfg.Drain, vcfg.IdleTimeout = true, idle
+	res, err := runVerify(ctx, conn, vcfg, f)
+	if err != nil {
+		return verify.Result{}, err
 	}
+	rec.Out.End = make(map[int32]int64, len(res.OutputWindow))
+	for p, w := range res.OutputWindow {
+		rec.Out.End[p] = w.End
+	}
+	return res, nil
 }
 
 // missingOf is how many generated events never reached the output: the verifier finds gaps
@@ -427,8 +413,8 @@ func writeRunSummary(w io.Writer, rec runlog.Run, gen generate.Summary, res veri
 	row("events sent", gen.Events)
 	row("duplicates sent", gen.DuplicatesSent)
 	row("send rate /s", fmt.Sprintf("%.0f", gen.AchievedRate))
-	row("records in", rec.In.Records())
-	row("records out", rec.Out.Records())
+	row("records in", res.InputRecords) // as read: transaction markers take offsets too
+	row("records out", res.Records)
 	row("events out", res.Events)
 	row("missing", res.Missing)
 	row("unexpected", res.Unexpected)

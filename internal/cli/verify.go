@@ -69,7 +69,7 @@ and counts gaps per device instead. Exits 1 when a check fails, with one line pe
 	cmd.Flags().StringVar(&opts.to, "to", "", "… until this time (default: now)")
 	cmd.Flags().StringVar(&opts.inputTopic, "input-topic", opts.inputTopic, "input topic to reconcile against (with --from/--to)")
 	cmd.Flags().DurationVar(&opts.grace, "grace", opts.grace, "with --from/--to: how long after --to output of the window's input may still arrive")
-	cmd.Flags().DurationVar(&opts.idle, "idle-timeout", opts.idle, "with --from-beginning: stop after this long without new records")
+	cmd.Flags().DurationVar(&opts.idle, "idle-timeout", opts.idle, "with --from-beginning: stop after this long without new records; with a recorded run: stop waiting for its events after this long without one more")
 	cmd.Flags().BoolVar(&opts.asJSON, "json", false, "print the result as JSON")
 	cmd.Flags().DurationVar(&opts.interval, "interval", 10*time.Second, "width of the per-interval rate and latency series")
 	addCheckFlags(cmd.Flags(), &opts.checks)
@@ -129,13 +129,16 @@ func verifyRun(ctx context.Context, f *Factory, opts *verifyOptions) error {
 		if err != nil {
 			return err
 		}
-		cfg.Topic, cfg.Bounds, cfg.SequencesStartAtZero = r.Out.Topic, boundsOf(r.Out), true
-		cfg.InputTopic, cfg.InputBounds = r.In.Topic, boundsOf(r.In)
+		// The output is read from the run's start as far as its events go (not only to the end
+		// the run recorded), so a run recorded before its last events came out verifies later.
+		cfg.Topic, cfg.Bounds, cfg.SequencesStartAtZero = r.Out.Topic, startsOf(r.Out), true
+		cfg.InputTopic, cfg.InputBounds, cfg.Drain = r.In.Topic, boundsOf(r.In), true
 		// The run's own brokers, unless the user named others; TLS/SASL flags apply either way.
 		if conn, err = opts.conn.connOr(r.Brokers); err != nil {
 			return err
 		}
-		fmt.Fprintf(f.IO.ErrOut, "verifying run %s: %d records of %q\n", r.ID, r.Out.Records(), r.Out.Topic)
+		fmt.Fprintf(f.IO.ErrOut, "verifying run %s: the events of its input window (%d records of %q) in %q from the run's start, read_committed\n",
+			r.ID, r.In.Records(), r.In.Topic, r.Out.Topic)
 	}
 	res, err := runVerify(ctx, conn, cfg, f)
 	if err != nil {
@@ -185,9 +188,18 @@ func timeWindow(ctx context.Context, conn kafkaconn.Conn, opts *verifyOptions, c
 		if err != nil {
 			return nil, err
 		}
+		// No further than the last stable offset: past it, an open transaction's records
+		// may yet be committed or aborted.
+		stable, err := stableEnds(ctx, adm, topic)
+		if err != nil {
+			return nil, err
+		}
 		b := make(map[int32]verify.OffsetRange, len(e))
 		for p, off := range e {
-			b[p] = verify.OffsetRange{Start: s[p], End: off}
+			if lso, ok := stable[p]; ok {
+				off = min(off, lso)
+			}
+			b[p] = verify.OffsetRange{Start: s[p], End: max(off, s[p])}
 		}
 		return b, nil
 	}
@@ -209,7 +221,7 @@ func timeWindow(ctx context.Context, conn kafkaconn.Conn, opts *verifyOptions, c
 }
 
 func runVerify(ctx context.Context, conn kafkaconn.Conn, cfg verify.Config, f *Factory) (verify.Result, error) {
-	cl, err := conn.NewClient()
+	cl, err := conn.NewClient(verify.ClientOpts()...)
 	if err != nil {
 		return verify.Result{}, err
 	}
@@ -219,6 +231,38 @@ func runVerify(ctx context.Context, conn kafkaconn.Conn, cfg verify.Config, f *F
 		return verify.Result{}, fmt.Errorf("verify %q: %w", cfg.Topic, err)
 	}
 	return res, nil
+}
+
+// startsOf is a window's starts, for a read as far as its events go (verify.Config.Drain).
+func startsOf(w runlog.Window) map[int32]verify.OffsetRange {
+	b := make(map[int32]verify.OffsetRange, len(w.Start))
+	for p, start := range w.Start {
+		b[p] = verify.OffsetRange{Start: start}
+	}
+	return b
+}
+
+// stableEnds is where each partition of topic ends for a reader of committed records: its
+// last stable offset, before any open transaction (the high watermark of a topic without
+// transactions).
+func stableEnds(ctx context.Context, adm *kadm.Client, topic string) (map[int32]int64, error) {
+	lo, err := adm.ListCommittedOffsets(ctx, topic)
+	if err == nil {
+		err = lo.Error()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list the last stable offsets of %q: %w", topic, err)
+	}
+	ends := map[int32]int64{}
+	lo.Each(func(o kadm.ListedOffset) {
+		if o.Topic == topic {
+			ends[o.Partition] = o.Offset
+		}
+	})
+	if len(ends) == 0 {
+		return nil, fmt.Errorf("topic %q not found: create it first (streamscale run does)", topic)
+	}
+	return ends, nil
 }
 
 func boundsOf(w runlog.Window) map[int32]verify.OffsetRange {

@@ -14,17 +14,19 @@ const DefaultDevicePrefix = "contoso://device-id-"
 // ComplexFields is the number of moreDataN doubles in complexData.
 const ComplexFields = 23
 
-// Encoder appends events as JSON. It owns a seeded PRNG, so the same seed and calls give the
-// same bytes. Not safe for concurrent use.
+// Encoder appends events as JSON. It owns a seeded PRNG, so the same seed, run and calls give
+// the same bytes. Not safe for concurrent use.
 type Encoder struct {
 	rng    *rand.Rand
 	prefix string
+	run    RunID
+	n      uint64 // events appended so far: the next event's number in the run
 }
 
 // NewEncoder returns an encoder whose content is determined by seed, with deviceIds
-// prefix+N.
-func NewEncoder(seed uint64, prefix string) *Encoder {
-	return &Encoder{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), prefix: prefix}
+// prefix+N and eventIds that carry run (see RunID; one per generator run and instance).
+func NewEncoder(seed uint64, prefix string, run RunID) *Encoder {
+	return &Encoder{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), prefix: prefix, run: run}
 }
 
 // AppendKey appends the record key of a device: its deviceId.
@@ -43,13 +45,15 @@ func Type(device int) string {
 }
 
 // Append appends one event of device with sequence number seq created at createdAtMicros
-// (Unix microseconds, UTC), in the sample's field order:
+// (Unix microseconds, UTC), in the sample's field order, with the next eventId of the run:
 //
 //	{"eventId":…,"complexData":{"moreData0":…,…},"value":…,"deviceId":…,
 //	 "deviceSequenceNumber":…,"type":…,"createdAt":…}
 func (e *Encoder) Append(buf []byte, device int, seq int64, createdAtMicros int64) []byte {
 	buf = append(buf, `{"eventId":"`...)
-	buf = appendUUIDv4(buf, e.rng.Uint64(), e.rng.Uint64())
+	hi, lo := eventIDBits(e.run, e.n)
+	e.n++
+	buf = appendUUID(buf, hi, lo)
 	buf = append(buf, `","complexData":{`...)
 	for i := range ComplexFields {
 		if i > 0 {
@@ -92,10 +96,9 @@ func (e *Encoder) appendMeasurement(buf []byte) []byte {
 
 const hexDigits = "0123456789abcdef"
 
-// appendUUIDv4 formats 128 random bits as a version 4, variant 10 UUID.
-func appendUUIDv4(buf []byte, hi, lo uint64) []byte {
-	hi = hi&^(0xf<<12) | 0x4<<12 // version nibble
-	lo = lo&^(0x3<<62) | 0x2<<62 // variant bits 10
+// appendUUID formats 128 bits in the UUID text form; eventIDBits has set the version and
+// variant bits of UUID v4.
+func appendUUID(buf []byte, hi, lo uint64) []byte {
 	var b [36]byte
 	n := 0
 	put := func(v uint64, nibbles int) {

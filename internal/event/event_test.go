@@ -23,7 +23,7 @@ type decoded struct {
 var uuidV4 = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
 func TestAppendIsTheSampleSchema(t *testing.T) {
-	e := NewEncoder(42, DefaultDevicePrefix)
+	e := NewEncoder(42, DefaultDevicePrefix, 0x123456789abc)
 	created := time.Date(2019, 5, 16, 17, 16, 40, 3000, time.UTC)
 	b := e.Append(nil, 154, 7, created.UnixMicro())
 	var d decoded
@@ -59,8 +59,8 @@ func TestAppendIsTheSampleSchema(t *testing.T) {
 }
 
 func TestSameSeedSameBytes(t *testing.T) {
-	a, b := NewEncoder(7, DefaultDevicePrefix), NewEncoder(7, DefaultDevicePrefix)
-	c := NewEncoder(8, DefaultDevicePrefix)
+	a, b := NewEncoder(7, DefaultDevicePrefix, 0x123456789abc), NewEncoder(7, DefaultDevicePrefix, 0x123456789abc)
+	c := NewEncoder(8, DefaultDevicePrefix, 0x123456789abc)
 	for i := range 100 {
 		x, y, z := a.Append(nil, i, int64(i), 1), b.Append(nil, i, int64(i), 1), c.Append(nil, i, int64(i), 1)
 		if !bytes.Equal(x, y) {
@@ -73,7 +73,7 @@ func TestSameSeedSameBytes(t *testing.T) {
 }
 
 func TestMeanSizeIsTheSamples(t *testing.T) {
-	e := NewEncoder(1, DefaultDevicePrefix)
+	e := NewEncoder(1, DefaultDevicePrefix, 0x123456789abc)
 	var total int
 	const n = 10000
 	for i := range n {
@@ -101,7 +101,7 @@ func TestAppendTimestampMicrosMatchesTime(t *testing.T) {
 }
 
 func TestAppendAllocatesNothing(t *testing.T) {
-	e := NewEncoder(3, DefaultDevicePrefix)
+	e := NewEncoder(3, DefaultDevicePrefix, 0x123456789abc)
 	buf := make([]byte, 0, 2048)
 	allocs := testing.AllocsPerRun(1000, func() {
 		buf = e.Append(buf[:0], 12, 34, 1558026999000003)
@@ -113,7 +113,7 @@ func TestAppendAllocatesNothing(t *testing.T) {
 }
 
 func BenchmarkAppend(b *testing.B) {
-	e := NewEncoder(3, DefaultDevicePrefix)
+	e := NewEncoder(3, DefaultDevicePrefix, 0x123456789abc)
 	buf := make([]byte, 0, 2048)
 	now := time.Now().UnixMicro()
 	b.ReportAllocs()

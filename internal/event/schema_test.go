@@ -16,7 +16,7 @@ func TestEventsValidateAgainstTheSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := NewEncoder(5, DefaultDevicePrefix)
+	e := NewEncoder(5, DefaultDevicePrefix, 0x123456789abc)
 	for i := range 2000 {
 		b := e.Append(nil, i%1000, int64(i/1000), time.Now().UnixMicro())
 		if err := s.ValidateEvent(b); err != nil {

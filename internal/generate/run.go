@@ -56,8 +56,11 @@ func newGenerator(client *kgo.Client, cfg Config) *generator {
 	if seed == 0 {
 		seed = uint64(time.Now().UnixNano())
 	}
+	// A fresh run identity per run and instance, whatever the seed: the verifier tells runs
+	// apart by it, as each run restarts every device's sequence at 0.
+	run := event.NewRunID()
 	g := &generator{
-		cfg: cfg, client: client, enc: event.NewEncoder(instanceSeed(seed, cfg.Instance), cfg.DeviceIDPrefix),
+		cfg: cfg, client: client, runID: run, enc: event.NewEncoder(instanceSeed(seed, cfg.Instance), cfg.DeviceIDPrefix, run),
 		dupRNG: rand.New(rand.NewPCG(seed, 0xd1b54a32d192ed03^uint64(cfg.Instance))), stats: newStats(),
 		devices: cfg.ownedDevices(),
 		space:   make(chan struct{}, 1),
@@ -108,6 +111,7 @@ type generator struct {
 	cfg      Config
 	client   *kgo.Client
 	enc      *event.Encoder
+	runID    event.RunID
 	dupRNG   *rand.Rand
 	stats    *stats
 	devices  []int
@@ -201,6 +205,7 @@ loop:
 	flushErr := g.flush(ctx, runErr != nil)
 	sum := g.stats.summary(elapsed, g.cfg.Rate)
 	sum.Abandoned = sum.Records - sum.Acked - sum.Errors
+	sum.RunID = g.runID.String()
 	firstErr := g.stats.firstErr()
 	if firstErr != nil {
 		sum.FirstError = plainError(firstErr, g.cfg.Topic)

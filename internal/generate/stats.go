@@ -14,6 +14,9 @@ import (
 // (events and duplicates); each of them ends up Acked, in Errors, or, when the final wait for
 // the broker ran out, Abandoned: its fate unknown, it may or may not be in the topic.
 type Summary struct {
+	// RunID is the run's identity (this instance's), the first 12 hex digits of each of its
+	// eventIds: the verifier tells the events of several runs in one window apart by it.
+	RunID            string              `json:"runId"`
 	Events           int64               `json:"events"`
 	DuplicatesSent   int64               `json:"duplicatesSent"`
 	Records          int64               `json:"records"`

@@ -19,19 +19,23 @@ const seqWidth = 10
 type sequencedRecords struct {
 	recs []*kgo.Record
 	at   []int // where each record's sequence number starts in its value
+	idAt []int // where each record's eventId's last 12 hex digits start
 }
 
 // newSequencedRecords builds one record per device; device d is read from partition d % 2.
-func newSequencedRecords(devices int) *sequencedRecords {
+// Each record's eventId is idPrefix (its first 24 characters, e.g. a generator run's) and then
+// the record's number in 12 hex digits.
+func newSequencedRecords(devices int, idPrefix string) *sequencedRecords {
 	now := time.Now().UTC()
 	ts := now.Format("2006-01-02T15:04:05.000Z")
 	key := []byte(`"deviceSequenceNumber":`)
-	s := &sequencedRecords{recs: make([]*kgo.Record, devices), at: make([]int, devices)}
+	s := &sequencedRecords{recs: make([]*kgo.Record, devices), at: make([]int, devices), idAt: make([]int, devices)}
 	for d := range devices {
-		v := fmt.Sprintf(`{"eventId":"a4e5c2c6-1d2b-4b8e-9a0f-0b9f3f2d7c11","complexData":{"moreData0":57.739726013343247,"moreData1":12.345678901234567},"value":49.02278128887753,"deviceId":"contoso://device-id-%d","deviceSequenceNumber":%-*d,"type":"CO2","createdAt":"%s","enqueuedAt":"%s","processedAt":"%s"}`,
-			d, seqWidth, 0, now.Format("2006-01-02T15:04:05.000000Z"), ts, ts)
+		v := fmt.Sprintf(`{"eventId":"%s000000000000","complexData":{"moreData0":57.739726013343247,"moreData1":12.345678901234567},"value":49.02278128887753,"deviceId":"contoso://device-id-%d","deviceSequenceNumber":%-*d,"type":"CO2","createdAt":"%s","enqueuedAt":"%s","processedAt":"%s"}`,
+			idPrefix, d, seqWidth, 0, now.Format("2006-01-02T15:04:05.000000Z"), ts, ts)
 		s.recs[d] = &kgo.Record{Value: []byte(v), Timestamp: now.Add(5 * time.Millisecond), Partition: int32(d % 2)}
 		s.at[d] = bytes.Index(s.recs[d].Value, key) + len(key)
+		s.idAt[d] = len(`{"eventId":"`) + len(idPrefix)
 	}
 	return s
 }
@@ -45,6 +49,10 @@ func (s *sequencedRecords) record(i int) *kgo.Record {
 	n := len(strconv.AppendInt(slot[:0], int64(i/len(s.recs)), 10))
 	for j := n; j < seqWidth; j++ {
 		slot[j] = ' '
+	}
+	id := r.Value[s.idAt[d] : s.idAt[d]+12]
+	for j, x := 11, uint64(i); j >= 0; j, x = j-1, x>>4 {
+		id[j] = "0123456789abcdef"[x&0xf]
 	}
 	return r
 }

@@ -20,6 +20,9 @@ func heapHeld(fill func() any) int64 {
 	return int64(after.HeapAlloc) - int64(before.HeapAlloc)
 }
 
+// runKey is the identity group of one generator run.
+var runKey = eventKey{group: 0x123456789abc}
+
 func deviceIDs(n int) [][]byte {
 	ids := make([][]byte, n)
 	for d := range ids {
@@ -38,15 +41,15 @@ func TestReconcileTenMillionEventsInBoundedMemory(t *testing.T) {
 	held := heapHeld(func() any {
 		for seq := range int64(perDevice) {
 			for d := range devices {
-				rec.addInput(ids[d], seq)
-				rec.addOutput(ids[d], seq)
-				tr.add(ids[d], seq, int32(d%8))
+				rec.addInput(runKey, ids[d], seq, int32(d%8))
+				rec.addOutput(runKey, ids[d], seq)
+				tr.add(runKey, ids[d], seq, int32(d%8))
 			}
 		}
 		return nil
 	})
 	res := rec.result()
-	if res != (reconciliation{inputEvents: devices * perDevice}) || tr.events != devices*perDevice || tr.missing(true) != 0 {
+	if res != (reconciliation{inputEvents: devices * perDevice, runs: 1}) || tr.events != devices*perDevice || tr.missing(true) != 0 {
 		t.Fatalf("reconciliation of 10M events = %+v, tracker events %d", res, tr.events)
 	}
 	t.Logf("10M events: %.1f MB held by tracker + reconciler", float64(held)/1e6)
@@ -74,19 +77,19 @@ func TestReconcileMemoryFollowsEventsNotSequenceNumbers(t *testing.T) {
 	}{
 		{
 			name: "one ghost among normal events", devices: 1000, events: 1000, ghosts: 1,
-			want:             reconciliation{inputEvents: 1_000_000, unexpected: 1},
+			want:             reconciliation{inputEvents: 1_000_000, unexpected: 1, runs: 1},
 			wantMissingFirst: ghostSeq + 1 - 1001,
 			limit:            64 << 20,
 		},
 		{
 			name: "a ghost on every device", devices: 1000, events: 1000, ghosts: 1000,
-			want:             reconciliation{inputEvents: 1_000_000, unexpected: 1000},
+			want:             reconciliation{inputEvents: 1_000_000, unexpected: 1000, runs: 1},
 			wantMissingFirst: 1000 * (ghostSeq - 1000), // device d: ghostSeq+d+1 wide, 1001 seen
 			limit:            64 << 20,
 		},
 		{
 			name: "late window of a long run", devices: 1000, events: 6000, first: 86_400_000,
-			want:  reconciliation{inputEvents: 6_000_000},
+			want:  reconciliation{inputEvents: 6_000_000, runs: 1},
 			limit: 64 << 20,
 		},
 	}
@@ -101,14 +104,14 @@ func TestReconcileMemoryFollowsEventsNotSequenceNumbers(t *testing.T) {
 				for i := range int64(tt.events) {
 					seq := tt.first + i
 					for d := range tt.devices {
-						rec.addInput(ids[d], seq)
-						rec.addOutput(ids[d], seq)
-						tr.add(ids[d], seq, int32(d%8))
+						rec.addInput(runKey, ids[d], seq, int32(d%8))
+						rec.addOutput(runKey, ids[d], seq)
+						tr.add(runKey, ids[d], seq, int32(d%8))
 					}
 					if i == int64(tt.events)/2 { // mid-stream, as a stray record would come
 						for d := range tt.ghosts {
-							rec.addOutput(ids[d], ghostSeq+int64(d))
-							tr.add(ids[d], ghostSeq+int64(d), int32(d%8))
+							rec.addOutput(runKey, ids[d], ghostSeq+int64(d))
+							tr.add(runKey, ids[d], ghostSeq+int64(d), int32(d%8))
 						}
 					}
 				}
@@ -133,20 +136,57 @@ func TestReconcileMemoryFollowsEventsNotSequenceNumbers(t *testing.T) {
 }
 
 // BenchmarkVerifyRecord is the verifier's per-record cost on the output side: field
-// extraction, sequence tracking, reconciliation and three latency histograms. Every record is
-// a new (device, seq) of 100 devices, so the tracker and the reconciler really insert.
+// extraction, the event's identity, sequence tracking, reconciliation and three latency
+// histograms. Every record is a new (device, seq) of 100 devices, so the tracker and the
+// reconciler really insert: events of one generator run ("run", the common case), and
+// foreign events identified by a random-looking eventId each ("foreign", a hash map).
 func BenchmarkVerifyRecord(b *testing.B) {
-	v := &verifier{cfg: DefaultConfig(), tracker: newTracker(), lat: newLatencyRecorder(), rec: newReconciler(), series: newIntervalRecorder(10 * time.Second)}
-	recs := newSequencedRecords(100)
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		v.add(recs.record(i))
-		i++
+	for _, bc := range []struct{ name, idPrefix string }{
+		{"run", "12345678-9abc-45ca-a1e5-"},
+		{"foreign", "a4e5c2c6-1d2b-4b8e-9a0f-"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			v := &verifier{cfg: DefaultConfig(), keys: newKeyer(), tracker: newTracker(), lat: newLatencyRecorder(), rec: newReconciler(), series: newIntervalRecorder(10 * time.Second)}
+			recs := newSequencedRecords(100, bc.idPrefix)
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				v.add(recs.record(i))
+				i++
+			}
+			b.StopTimer()
+			if v.tracker.events != int64(i) || v.malformed != 0 {
+				b.Fatalf("%d records gave %d distinct events, %d malformed", i, v.tracker.events, v.malformed)
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
+		})
 	}
-	b.StopTimer()
-	if v.tracker.events != int64(i) || v.malformed != 0 {
-		b.Fatalf("%d records gave %d distinct events, %d malformed", i, v.tracker.events, v.malformed)
+}
+
+// TestReconcileForeignEventsMemory measures what events identified by eventId cost (a hash
+// map entry each in the tracker and the reconciler), as docs/architecture.md states it.
+func TestReconcileForeignEventsMemory(t *testing.T) {
+	const n = 1_000_000
+	id := []byte("contoso://device-id-1")
+	tr, rec := newTracker(), newReconciler()
+	tr.rec = rec // as Run sets them up to reconcile
+	held := heapHeld(func() any {
+		for i := range uint64(n) {
+			k := eventKey{group: groupForeign, id: [2]uint64{i * 0x9e3779b97f4a7c15, i}}
+			rec.addInput(k, id, int64(i), 0)
+			rec.addOutput(k, id, int64(i))
+			tr.add(k, id, int64(i), 0)
+		}
+		return nil
+	})
+	if res := rec.result(); res != (reconciliation{inputEvents: n, foreignEvents: n}) || tr.events != n {
+		t.Fatalf("reconciliation = %+v, tracker events %d", res, tr.events)
 	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
+	perEvent := float64(held) / n
+	t.Logf("1M foreign events: %.1f MB held by tracker + reconciler, %.0f bytes per event", float64(held)/1e6, perEvent)
+	if perEvent > 80 {
+		t.Fatalf("%.0f bytes per foreign event, want under 80", perEvent)
+	}
+	runtime.KeepAlive(tr)
+	runtime.KeepAlive(rec)
 }

@@ -1,18 +1,44 @@
 package verify
 
-import "github.com/RoaringBitmap/roaring/v2"
+import (
+	"fmt"
+	"sort"
 
-// reconciler matches input and output events by (deviceId, deviceSequenceNumber). Per device
-// and side it keeps the sequence numbers seen at least once and at least twice in Roaring
+	"github.com/RoaringBitmap/roaring/v2"
+
+	"github.com/streamscale/streamscale/internal/event"
+)
+
+// reconciler matches input and output events by identity (eventKey): the generator's events
+// by (run, deviceId, deviceSequenceNumber), foreign ones by eventId. Per (run, device) and
+// side it keeps the sequence numbers seen at least once and at least twice in Roaring
 // bitmaps, and the exact copy count of the rare ones seen three times or more in a map, so
 // memory grows with the number of distinct events (10 M events over 1,000 devices ≈ 25 MB
 // with the tracker), not with the highest sequence number, and there is no map entry per
 // event. result works with set operations and visits only the rare events seen twice.
 type reconciler struct {
-	devices map[string]*pair
+	groups  map[uint64]*devicePairs
+	foreign map[[2]uint64]foreignCopies
+	// last caches the group of the previous call: records come in long runs of one group.
+	last      *devicePairs
+	lastGroup uint64
+	// outstanding counts the distinct input events not seen in the output yet.
+	outstanding int64
 }
 
-type pair struct{ in, out copies }
+// devicePairs are one group's (run's) devices.
+type devicePairs struct{ devices map[string]*pair }
+
+// foreignCopies counts one foreign event's copies on each side. (Its input partition is not
+// kept: 8 bytes a value rather than 12 keep foreign events near 60 bytes each.)
+type foreignCopies struct{ in, out uint32 }
+
+type pair struct {
+	in, out copies
+	// partition is the input partition of the device's first input event (-1: none), to say
+	// where the events still awaited were sent.
+	partition int32
+}
 
 // copies counts how often each sequence number was seen on one side.
 type copies struct {
@@ -22,7 +48,14 @@ type copies struct {
 
 // add counts one copy of seq.
 func (c *copies) add(seq uint32) {
-	if c.once.CheckedAdd(seq) || c.twice.CheckedAdd(seq) {
+	if !c.once.CheckedAdd(seq) {
+		c.addAgain(seq)
+	}
+}
+
+// addAgain counts one more copy of seq, which once holds already.
+func (c *copies) addAgain(seq uint32) {
+	if c.twice.CheckedAdd(seq) {
 		return
 	}
 	if c.more == nil {
@@ -58,25 +91,71 @@ func (c *copies) beyondTwo() int64 {
 	return n
 }
 
-func newReconciler() *reconciler { return &reconciler{devices: map[string]*pair{}} }
+func newReconciler() *reconciler {
+	return &reconciler{groups: map[uint64]*devicePairs{}, foreign: map[[2]uint64]foreignCopies{}}
+}
 
-func (r *reconciler) device(id []byte) *pair {
-	p := r.devices[string(id)]
+func (r *reconciler) device(group uint64, id []byte) *pair {
+	g := r.last
+	if g == nil || r.lastGroup != group {
+		g = r.groups[group]
+		if g == nil {
+			g = &devicePairs{devices: map[string]*pair{}}
+			r.groups[group] = g
+		}
+		r.last, r.lastGroup = g, group
+	}
+	p := g.devices[string(id)]
 	if p == nil {
-		p = &pair{}
-		r.devices[string(id)] = p
+		p = &pair{partition: -1}
+		g.devices[string(id)] = p
 	}
 	return p
 }
 
-// addInput counts one input copy of (device, seq); seq must lie in [0, maxSeq).
-func (r *reconciler) addInput(device []byte, seq int64) {
-	r.device(device).in.add(uint32(seq))
+// addInput counts one input copy of the event k of (device, seq), read from partition; seq
+// must lie in [0, maxSeq). Call it for every input event before the first addOutput.
+func (r *reconciler) addInput(k eventKey, device []byte, seq int64, partition int32) {
+	if k.foreign() {
+		c := r.foreign[k.id]
+		if c.in == 0 {
+			r.outstanding++
+		}
+		c.in++
+		r.foreign[k.id] = c
+		return
+	}
+	p := r.device(k.group, device)
+	if p.partition < 0 {
+		p.partition = partition
+	}
+	if !p.in.once.Contains(uint32(seq)) {
+		r.outstanding++
+	}
+	p.in.add(uint32(seq))
 }
 
-// addOutput counts one output copy of (device, seq); seq must lie in [0, maxSeq).
-func (r *reconciler) addOutput(device []byte, seq int64) {
-	r.device(device).out.add(uint32(seq))
+// addOutput counts one output copy of the event k of (device, seq); seq must lie in
+// [0, maxSeq).
+func (r *reconciler) addOutput(k eventKey, device []byte, seq int64) {
+	if k.foreign() {
+		c := r.foreign[k.id]
+		if c.out == 0 && c.in > 0 {
+			r.outstanding--
+		}
+		c.out++
+		r.foreign[k.id] = c
+		return
+	}
+	p := r.device(k.group, device)
+	s := uint32(seq)
+	if p.out.once.CheckedAdd(s) {
+		if p.in.once.Contains(s) {
+			r.outstanding--
+		}
+		return
+	}
+	p.out.addAgain(s)
 }
 
 // reconciliation is what matching found.
@@ -91,11 +170,40 @@ type reconciliation struct {
 	duplicates int64
 	// sourceDuplicates: input copies beyond the first (sent twice on purpose by the generator).
 	sourceDuplicates int64
+	// foreignEvents: distinct input events identified by their eventId (foreign producers').
+	foreignEvents int64
+	// runs: the generator runs (and instances) seen, input or output.
+	runs int64
 }
 
 func (r *reconciler) result() reconciliation {
 	var res reconciliation
-	for _, p := range r.devices {
+	for _, c := range r.foreign {
+		in, out := int64(c.in), int64(c.out)
+		if in == 0 {
+			res.unexpected += out
+			continue
+		}
+		res.inputEvents++
+		res.foreignEvents++
+		res.sourceDuplicates += in - 1
+		res.duplicates += max(out-in, 0)
+		if out == 0 {
+			res.missing++
+		}
+	}
+	for group, g := range r.groups {
+		if group != groupNoEventID {
+			res.runs++
+		}
+		res.addGroup(g)
+	}
+	return res
+}
+
+// addGroup adds the reconciliation of one group's devices.
+func (res *reconciliation) addGroup(g *devicePairs) {
+	for _, p := range g.devices {
 		in, out := &p.in, &p.out
 		inCard := int64(in.once.GetCardinality())
 		res.inputEvents += inCard
@@ -117,5 +225,37 @@ func (r *reconciler) result() reconciliation {
 			return true
 		})
 	}
-	return res
+}
+
+// awaited says where the input events not seen in the output were sent: their number per
+// input partition (-1: unknown, for foreign events), and up to n examples ("deviceId #seq (run R)", or a foreign eventId).
+func (r *reconciler) awaited(n int) (map[int32]int64, []string) {
+	perPartition := map[int32]int64{}
+	var examples []string
+	for id, c := range r.foreign {
+		if c.in > 0 && c.out == 0 {
+			perPartition[-1]++ // not kept for foreign events
+			if len(examples) < n {
+				examples = append(examples, fmt.Sprintf("eventId %016x%016x", id[0], id[1]))
+			}
+		}
+	}
+	for group, g := range r.groups {
+		for dev, p := range g.devices {
+			waiting := roaring.AndNot(&p.in.once, &p.out.once)
+			if waiting.IsEmpty() {
+				continue
+			}
+			perPartition[p.partition] += int64(waiting.GetCardinality())
+			if len(examples) < n {
+				ex := fmt.Sprintf("%s #%d", dev, waiting.Minimum())
+				if group != groupNoEventID {
+					ex += " (run " + event.RunID(group).String() + ")"
+				}
+				examples = append(examples, ex)
+			}
+		}
+	}
+	sort.Strings(examples)
+	return perPartition, examples
 }

@@ -35,10 +35,10 @@ func TestReconciler(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := newReconciler()
 			for _, e := range tt.in {
-				r.addInput([]byte(e.dev), e.seq)
+				r.addInput(eventKey{}, []byte(e.dev), e.seq, 0)
 			}
 			for _, e := range tt.out {
-				r.addOutput([]byte(e.dev), e.seq)
+				r.addOutput(eventKey{}, []byte(e.dev), e.seq)
 			}
 			if got := r.result(); got != tt.want {
 				t.Fatalf("got %+v, want %+v", got, tt.want)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -30,22 +32,33 @@ type Config struct {
 	// partition reached its end. When nil, the whole topic is read until IdleTimeout passes
 	// without a record.
 	Bounds map[int32]OffsetRange
-	// IdleTimeout ends an unbounded read (default 10s).
+	// IdleTimeout ends an unbounded read, a drain (no awaited event for this long), and a
+	// bounded read that gets no record for this long short of its end (default 10s).
 	IdleTimeout time.Duration
 	// SequencesStartAtZero counts sequence numbers below a device's first seen one as missing
 	// (true for a window that holds a whole generator run).
 	SequencesStartAtZero bool
 	// InputTopic and InputBounds, when InputBounds is set, switch to exact reconciliation:
-	// the input window is read first and every input event is matched with the output by
-	// (deviceId, deviceSequenceNumber), replacing the gap heuristic.
+	// the input window is read first and every input event is matched with the output by its
+	// identity (run, deviceId, deviceSequenceNumber; eventKey), replacing the gap heuristic.
 	InputTopic  string
 	InputBounds map[int32]OffsetRange
+	// Drain, with InputBounds, reads the output from the starts of Bounds (their ends are
+	// ignored) until every input event of the window has come out, or until IdleTimeout passes
+	// without one more of them arriving; Result.OutputWindow says how far it read. For a
+	// window whose output may still be on its way: at-least-once replays can fill the output
+	// with as many records as the input before its last events arrive.
+	Drain bool
 	// Interval is the width of the per-interval series in Result.Intervals (default 10s).
 	Interval time.Duration
 	// EnqueuedFrom and EnqueuedTo, when set, keep only output records whose enqueuedAt (their
 	// input record's timestamp) lies in [EnqueuedFrom, EnqueuedTo): a time window's output,
 	// read with some slack past its end, without the neighbours' records.
 	EnqueuedFrom, EnqueuedTo time.Time
+
+	// drained, when set (tests), is called after each fetch of a drain with the number of
+	// input events still awaited.
+	drained func(awaited int64)
 }
 
 // DefaultConfig returns the defaults documented on Config.
@@ -57,25 +70,43 @@ func DefaultConfig() Config {
 type Result struct {
 	// Reconciled is true when the output was matched against the input window; then Missing,
 	// Unexpected, Duplicates and SourceDuplicates are exact.
-	Reconciled  bool  `json:"reconciled"`
-	InputEvents int64 `json:"inputEvents,omitempty"`
+	Reconciled bool `json:"reconciled"`
+	// Isolation is how the topics were read: always read_committed, so a transactional
+	// output shows only committed records (a non-transactional one reads the same).
+	Isolation   string `json:"isolation"`
+	InputEvents int64  `json:"inputEvents,omitempty"`
+	// InputRecords counts the input records read (transaction markers are not records).
+	InputRecords int64 `json:"inputRecords,omitempty"`
 	// InputNotEvents counts input records in the window that are not events (not JSON, or
 	// without deviceId/deviceSequenceNumber): the relay dead-letters what is not a JSON
 	// object, so they are not expected in the output and not counted as missing.
-	InputNotEvents   int64     `json:"inputNotEvents,omitempty"`
-	Records          int64     `json:"records"`
-	Events           int64     `json:"events"`
-	Missing          int64     `json:"missing"`
-	Unexpected       int64     `json:"unexpected"`
-	Duplicates       int64     `json:"duplicates"`
-	SourceDuplicates int64     `json:"sourceDuplicates"`
-	OutOfOrder       int64     `json:"outOfOrder"`
-	Malformed        int64     `json:"malformed"`
-	MissingFields    int64     `json:"missingFields"`
-	Devices          int       `json:"devices"`
-	FirstTimestamp   time.Time `json:"firstTimestamp"`
-	LastTimestamp    time.Time `json:"lastTimestamp"`
-	RatePerSec       float64   `json:"ratePerSec"`
+	InputNotEvents   int64 `json:"inputNotEvents,omitempty"`
+	Records          int64 `json:"records"`
+	Events           int64 `json:"events"`
+	Missing          int64 `json:"missing"`
+	Unexpected       int64 `json:"unexpected"`
+	Duplicates       int64 `json:"duplicates"`
+	SourceDuplicates int64 `json:"sourceDuplicates"`
+	OutOfOrder       int64 `json:"outOfOrder"`
+	Malformed        int64 `json:"malformed"`
+	MissingFields    int64 `json:"missingFields"`
+	Devices          int   `json:"devices"`
+	// Runs is the number of generator runs (one per instance) whose events were read, told
+	// apart by the run identity in their eventIds.
+	Runs int64 `json:"runs"`
+	// ForeignEvents counts distinct events identified by their eventId, as it does not carry
+	// a run identity of this generator (a foreign producer's, or an older version's).
+	ForeignEvents int64 `json:"foreignEvents,omitempty"`
+	// OutputWindow is the part of the output read, per partition: [start, last offset read
+	// + 1). A drain sets its ends; they cover every record read.
+	OutputWindow map[int32]OffsetRange `json:"outputWindow,omitempty"`
+	// Awaited, after a drain that ran out of time, is how many input events had not come out
+	// per input partition, and AwaitedExamples a few of them.
+	Awaited         map[int32]int64 `json:"awaited,omitempty"`
+	AwaitedExamples []string        `json:"awaitedExamples,omitempty"`
+	FirstTimestamp  time.Time       `json:"firstTimestamp"`
+	LastTimestamp   time.Time       `json:"lastTimestamp"`
+	RatePerSec      float64         `json:"ratePerSec"`
 	// SteadyRatePerSec is the slowest interval's rate leaving out the first and last (ramp-up
 	// and drain), what --min-rate demands; the whole window's rate below three intervals.
 	SteadyRatePerSec  float64   `json:"steadyRatePerSec"`
@@ -99,12 +130,28 @@ type Result struct {
 	CreateTimeRecords int64 `json:"createTimeRecords"`
 }
 
-// Run reads cfg.Topic with client (a plain client: Run adds the partitions to consume) and
-// checks every record; with cfg.InputBounds it first reads the input window and reconciles.
-// progress (nil for none) gets a line every few seconds.
+// ClientOpts are the consumer settings Run needs of its client: read_committed, so that a
+// transactional (exactly-once) output shows only committed records and never aborted ones,
+// with the transaction markers kept, so that a window ending on one is seen to end. A
+// non-transactional topic reads the same.
+func ClientOpts() []kgo.Opt {
+	return []kgo.Opt{kgo.FetchIsolationLevel(kgo.ReadCommitted()), kgo.KeepControlRecords()}
+}
+
+// readCommitted is the isolation level ClientOpts set, as kgo's OptValue reports it.
+const readCommitted int8 = 1
+
+// Run reads cfg.Topic with client (made with ClientOpts; Run adds the partitions to consume)
+// and checks every record; with cfg.InputBounds it first reads the input window and
+// reconciles. progress (nil for none) gets a line every few seconds and notes.
 func Run(ctx context.Context, client *kgo.Client, cfg Config, progress io.Writer) (Result, error) {
 	if cfg.Topic == "" {
 		return Result{}, errors.New("topic: must not be empty")
+	}
+	lvl, _ := client.OptValue(kgo.FetchIsolationLevel).(int8)
+	keep, _ := client.OptValue(kgo.KeepControlRecords).(bool)
+	if lvl != readCommitted || !keep {
+		return Result{}, errors.New("client: make it with verify.ClientOpts (read_committed, control records kept)")
 	}
 	if cfg.IdleTimeout <= 0 {
 		cfg.IdleTimeout = 10 * time.Second
@@ -112,16 +159,21 @@ func Run(ctx context.Context, client *kgo.Client, cfg Config, progress io.Writer
 	if cfg.Interval <= 0 {
 		cfg.Interval = 10 * time.Second
 	}
-	v := &verifier{cfg: cfg, tracker: newTracker(), lat: newLatencyRecorder(), series: newIntervalRecorder(cfg.Interval)}
+	if progress == nil {
+		progress = io.Discard
+	}
+	v := &verifier{cfg: cfg, keys: newKeyer(), tracker: newTracker(), lat: newLatencyRecorder(), series: newIntervalRecorder(cfg.Interval)}
 	if cfg.InputBounds != nil {
 		if cfg.InputTopic == "" {
 			return Result{}, errors.New("input topic: must be set with input bounds")
 		}
 		v.rec = newReconciler()
+		v.tracker.rec = v.rec
 		var f Fields
-		err := readWindow(ctx, client, cfg.InputTopic, cfg.InputBounds, cfg.IdleTimeout, progress, func(r *kgo.Record) {
+		_, err := readWindow(ctx, client, readSpec{topic: cfg.InputTopic, bounds: cfg.InputBounds, idle: cfg.IdleTimeout}, progress, func(r *kgo.Record) {
+			v.inputRecords++
 			if Extract(r.Value, &f) == nil && f.DeviceID != nil && f.HasSeq && f.Seq < maxSeq {
-				v.rec.addInput(f.DeviceID, f.Seq)
+				v.rec.addInput(v.keys.key(&f), f.DeviceID, f.Seq, r.Partition)
 			} else {
 				v.inputMalformed++
 			}
@@ -129,34 +181,107 @@ func Run(ctx context.Context, client *kgo.Client, cfg Config, progress io.Writer
 		if err != nil {
 			return Result{}, err
 		}
+	} else if cfg.Drain {
+		return Result{}, errors.New("drain: needs input bounds")
 	}
-	if err := readWindow(ctx, client, cfg.Topic, cfg.Bounds, cfg.IdleTimeout, progress, v.add); err != nil {
+	out := readSpec{topic: cfg.Topic, bounds: cfg.Bounds, idle: cfg.IdleTimeout}
+	if cfg.Drain {
+		out.drain, out.drained = func() int64 { return v.rec.outstanding }, cfg.drained
+		fmt.Fprintf(progress, "waiting for the %d events of the input window in %q (read_committed)\n", v.rec.outstanding, cfg.Topic)
+	}
+	read, err := readWindow(ctx, client, out, progress, v.add)
+	if err != nil {
 		return Result{}, err
 	}
-	return v.result(), nil
+	res := v.result()
+	res.OutputWindow = read
+	if cfg.Drain && v.rec.outstanding > 0 {
+		res.Awaited, res.AwaitedExamples = v.rec.awaited(5)
+		fmt.Fprintf(progress, "no more of the window's events came out of %q for %s: still waiting for %d (%s); verifying what arrived\n",
+			cfg.Topic, cfg.IdleTimeout, v.rec.outstanding, describeAwaited(res.Awaited, res.AwaitedExamples))
+	}
+	return res, nil
 }
 
-// readWindow consumes topic over bounds (or, when bounds is nil, from the start until idle)
-// and calls fn for every record in the window; then it stops consuming the topic.
-func readWindow(ctx context.Context, client *kgo.Client, topic string, bounds map[int32]OffsetRange, idle time.Duration, progress io.Writer, fn func(*kgo.Record)) error {
-	remaining, parts, err := startConsuming(ctx, client, topic, bounds)
-	if err != nil {
-		return err
+// describeAwaited says in a few words where the awaited events were sent.
+func describeAwaited(perPartition map[int32]int64, examples []string) string {
+	parts := make([]int32, 0, len(perPartition))
+	for p := range perPartition {
+		parts = append(parts, p)
 	}
-	defer client.RemoveConsumePartitions(map[string][]int32{topic: parts})
-	lastProgress, n := time.Now(), 0
-	for len(remaining) > 0 || bounds == nil {
-		pctx, cancel := ctx, context.CancelFunc(func() {})
-		if bounds == nil {
-			pctx, cancel = context.WithTimeout(ctx, idle)
+	slices.Sort(parts)
+	var b strings.Builder
+	b.WriteString("per input partition:")
+	for i, p := range parts {
+		if i == 8 {
+			fmt.Fprintf(&b, " …")
+			break
 		}
+		if p < 0 {
+			fmt.Fprintf(&b, " unknown %d", perPartition[p])
+		} else {
+			fmt.Fprintf(&b, " %d: %d", p, perPartition[p])
+		}
+	}
+	if len(examples) > 0 {
+		fmt.Fprintf(&b, "; e.g. %s", strings.Join(examples, ", "))
+	}
+	return b.String()
+}
+
+// readSpec says how far readWindow reads a topic.
+type readSpec struct {
+	topic string
+	// bounds is the window per partition; nil reads the whole topic until idle.
+	bounds map[int32]OffsetRange
+	// drain, when set, reads from the starts of bounds, ignoring their ends, until drain()
+	// returns 0 or idle passes without drain() going down.
+	drain func() int64
+	idle  time.Duration
+	// drained, when set, is called after each fetch of a drain with drain().
+	drained func(int64)
+}
+
+// progressEvery is how often readWindow prints a progress line.
+const progressEvery = 5 * time.Second
+
+// readWindow consumes spec.topic as spec says and calls fn for every record in the window
+// (transaction markers are skipped); then it stops consuming the topic. It returns the part
+// of each partition it read: from its start to the last offset read + 1.
+func readWindow(ctx context.Context, client *kgo.Client, spec readSpec, progress io.Writer, fn func(*kgo.Record)) (map[int32]OffsetRange, error) {
+	read, remaining, parts, err := startConsuming(ctx, client, spec)
+	if err != nil {
+		return nil, err
+	}
+	defer client.RemoveConsumePartitions(map[string][]int32{spec.topic: parts})
+	bounded := spec.bounds != nil && spec.drain == nil
+	lastProgress, n := time.Now(), 0
+	lastActivity := time.Now() // of a record (bounded, whole topic) or of an awaited event (drain)
+	var awaited int64
+	if spec.drain != nil {
+		awaited = spec.drain()
+	}
+	for {
+		switch {
+		case bounded && len(remaining) == 0:
+			return read, nil
+		case spec.drain != nil && awaited == 0:
+			return read, nil
+		case time.Since(lastActivity) >= spec.idle:
+			if bounded {
+				fmt.Fprintf(progress, "note: nothing more to read of %q for %s short of the window's end (%s); verifying what was read\n",
+					spec.topic, spec.idle, shortOf(remaining, read))
+			}
+			return read, nil
+		}
+		pctx, cancel := context.WithTimeout(ctx, min(spec.idle-time.Since(lastActivity), time.Second))
 		fs := client.PollFetches(pctx)
 		cancel()
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return nil, ctx.Err()
 		}
 		if fs.IsClientClosed() {
-			return errors.New("client closed while verifying")
+			return nil, errors.New("client closed while verifying")
 		}
 		var fetchErr error
 		fs.EachError(func(_ string, _ int32, err error) {
@@ -165,11 +290,11 @@ func readWindow(ctx context.Context, client *kgo.Client, topic string, bounds ma
 			}
 		})
 		if fetchErr != nil {
-			return fmt.Errorf("fetch %q: %w", topic, fetchErr)
+			return nil, fmt.Errorf("fetch %q: %w", spec.topic, fetchErr)
 		}
 		got := 0
 		fs.EachRecord(func(r *kgo.Record) {
-			if bounds != nil {
+			if bounded {
 				end, ok := remaining[r.Partition]
 				if !ok || r.Offset >= end {
 					return
@@ -178,45 +303,88 @@ func readWindow(ctx context.Context, client *kgo.Client, topic string, bounds ma
 					delete(remaining, r.Partition)
 				}
 			}
-			fn(r)
+			w := read[r.Partition]
+			if r.Offset >= w.End {
+				w.End = r.Offset + 1
+			}
+			read[r.Partition] = w
 			got++
+			if r.Attrs.IsControl() {
+				return // a transaction marker takes an offset but is no record of the topic
+			}
+			fn(r)
+			n++
 		})
-		n += got
-		if bounds == nil && got == 0 {
-			return nil // idle
+		if spec.drain != nil {
+			if now := spec.drain(); now < awaited {
+				awaited, lastActivity = now, time.Now()
+			}
+			if spec.drained != nil {
+				spec.drained(awaited)
+			}
+		} else if got > 0 {
+			lastActivity = time.Now()
 		}
-		if progress != nil && time.Since(lastProgress) > 5*time.Second {
-			fmt.Fprintf(progress, "read %d records of %q\n", n, topic)
+		if time.Since(lastProgress) > progressEvery {
+			if spec.drain != nil {
+				fmt.Fprintf(progress, "read %d records of %q (read_committed), waiting for %d more events\n", n, spec.topic, awaited)
+			} else {
+				fmt.Fprintf(progress, "read %d records of %q (read_committed)\n", n, spec.topic)
+			}
 			lastProgress = time.Now()
 		}
 	}
-	return nil
 }
 
-// startConsuming adds the partitions to the client and returns, in bounded mode, the end
-// offset still to reach per partition.
-func startConsuming(ctx context.Context, client *kgo.Client, topic string, bounds map[int32]OffsetRange) (map[int32]int64, []int32, error) {
+// shortOf names the partitions a bounded read did not finish and where it stopped.
+func shortOf(remaining map[int32]int64, read map[int32]OffsetRange) string {
+	parts := make([]int32, 0, len(remaining))
+	for p := range remaining {
+		parts = append(parts, p)
+	}
+	slices.Sort(parts)
+	var b strings.Builder
+	for i, p := range parts {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if i == 4 {
+			fmt.Fprintf(&b, "%d more", len(parts)-i)
+			break
+		}
+		fmt.Fprintf(&b, "partition %d at offset %d of %d", p, read[p].End, remaining[p])
+	}
+	return b.String()
+}
+
+// startConsuming adds the partitions to the client and returns where each starts (read, with
+// End = Start until a record is read), in bounded mode the end offset still to reach per
+// partition, and the partitions.
+func startConsuming(ctx context.Context, client *kgo.Client, spec readSpec) (map[int32]OffsetRange, map[int32]int64, []int32, error) {
 	offsets := map[int32]kgo.Offset{}
+	read := map[int32]OffsetRange{}
 	remaining := map[int32]int64{}
-	if bounds != nil {
-		for p, r := range bounds {
-			if r.End > r.Start {
+	if spec.bounds != nil {
+		for p, r := range spec.bounds {
+			read[p] = OffsetRange{Start: r.Start, End: r.Start}
+			if spec.drain != nil || r.End > r.Start {
 				offsets[p] = kgo.NewOffset().At(r.Start)
 				remaining[p] = r.End
 			}
 		}
 	} else {
-		ends, err := kadm.NewClient(client).ListEndOffsets(ctx, topic)
+		starts, err := kadm.NewClient(client).ListStartOffsets(ctx, spec.topic)
 		if err != nil {
-			return nil, nil, fmt.Errorf("list partitions of %q: %w", topic, err)
+			return nil, nil, nil, fmt.Errorf("list partitions of %q: %w", spec.topic, err)
 		}
-		ends.Each(func(o kadm.ListedOffset) {
-			if o.Topic == topic && o.Err == nil {
-				offsets[o.Partition] = kgo.NewOffset().AtStart()
+		starts.Each(func(o kadm.ListedOffset) {
+			if o.Topic == spec.topic && o.Err == nil {
+				offsets[o.Partition] = kgo.NewOffset().At(o.Offset)
+				read[o.Partition] = OffsetRange{Start: o.Offset, End: o.Offset}
 			}
 		})
 		if len(offsets) == 0 {
-			return nil, nil, fmt.Errorf("topic %q not found", topic)
+			return nil, nil, nil, fmt.Errorf("topic %q not found", spec.topic)
 		}
 	}
 	parts := make([]int32, 0, len(offsets))
@@ -224,9 +392,9 @@ func startConsuming(ctx context.Context, client *kgo.Client, topic string, bound
 		parts = append(parts, p)
 	}
 	if len(offsets) > 0 {
-		client.AddConsumePartitions(map[string]map[int32]kgo.Offset{topic: offsets})
+		client.AddConsumePartitions(map[string]map[int32]kgo.Offset{spec.topic: offsets})
 	}
-	return remaining, parts, nil
+	return read, remaining, parts, nil
 }
 
 // logAppendTime is the record batch timestamp type of a broker-stamped record (Kafka's
@@ -235,7 +403,9 @@ const logAppendTime = 1
 
 type verifier struct {
 	cfg            Config
+	keys           keyer
 	rec            *reconciler
+	inputRecords   int64
 	inputMalformed int64
 	tracker        *tracker
 	series         *intervalRecorder
@@ -270,10 +440,11 @@ func (v *verifier) add(r *kgo.Record) {
 		v.malformed++
 		return
 	}
-	v.tracker.add(f.DeviceID, f.Seq, r.Partition)
+	k := v.keys.key(f)
 	if v.rec != nil {
-		v.rec.addOutput(f.DeviceID, f.Seq)
+		v.rec.addOutput(k, f.DeviceID, f.Seq)
 	}
+	v.tracker.add(k, f.DeviceID, f.Seq, r.Partition)
 	outTS := r.Timestamp.UnixMicro()
 	s := sample{
 		pipeline: outTS - f.EnqueuedAt, hasPipeline: f.EnqueuedAt != 0,
@@ -302,14 +473,16 @@ func (v *verifier) result() Result {
 	res := Result{
 		Records: v.records, Events: v.tracker.events, Missing: v.tracker.missing(v.cfg.SequencesStartAtZero),
 		Duplicates: v.tracker.duplicates, OutOfOrder: v.tracker.outOfOrder, Malformed: v.malformed,
-		MissingFields: v.missingFields, Devices: len(v.tracker.devices),
+		MissingFields: v.missingFields, Devices: v.tracker.devices(), Isolation: "read_committed",
+		Runs: v.tracker.runs(), ForeignEvents: v.tracker.foreignEvents(),
 		FirstTimestamp: v.first.UTC(), LastTimestamp: v.last.UTC(),
 		LatencyMs: v.lat.result(), NegativeLatencies: v.lat.negative, NegativeByLatency: v.lat.negativeBy, Intervals: v.series.series(v.first, v.last),
 		OutsideWindow: v.outside, LatenciesOverADay: v.lat.overDay, CreateTimeRecords: v.createTime,
 	}
 	if v.rec != nil {
 		rc := v.rec.result()
-		res.Reconciled, res.InputEvents, res.InputNotEvents = true, rc.inputEvents, v.inputMalformed
+		res.Reconciled, res.InputEvents, res.InputNotEvents, res.InputRecords = true, rc.inputEvents, v.inputMalformed, v.inputRecords
+		res.Runs, res.ForeignEvents = rc.runs, rc.foreignEvents
 		res.Missing, res.Unexpected, res.Duplicates, res.SourceDuplicates = rc.missing, rc.unexpected, rc.duplicates, rc.sourceDuplicates
 	}
 	if span := v.last.Sub(v.first).Seconds(); span > 0 {

@@ -41,7 +41,7 @@ func kfakeTopics(t *testing.T, topics map[string][]string) *kgo.Client {
 			}
 		}
 	}
-	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...))
+	cl, err := kgo.NewClient(append(ClientOpts(), kgo.SeedBrokers(c.ListenAddrs()...))...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package verify
 import (
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 )
 
@@ -10,15 +11,23 @@ import (
 func (r Result) WriteText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	if r.Reconciled {
+		fmt.Fprintf(tw, "input records (read_committed)\t%d\n", r.InputRecords)
 		fmt.Fprintf(tw, "input events\t%d\n", r.InputEvents)
 		if r.InputNotEvents > 0 {
 			fmt.Fprintf(tw, "input records that are not events\t%d\n", r.InputNotEvents)
 		}
 	}
-	fmt.Fprintf(tw, "output records\t%d\n", r.Records)
+	fmt.Fprintf(tw, "output records (read_committed)\t%d\n", r.Records)
 	fmt.Fprintf(tw, "output events (distinct)\t%d\n", r.Events)
+	fmt.Fprintf(tw, "generator runs\t%d\n", r.Runs)
+	if r.ForeignEvents > 0 {
+		fmt.Fprintf(tw, "events told apart by eventId (foreign)\t%d\n", r.ForeignEvents)
+	}
 	fmt.Fprintf(tw, "devices\t%d\n", r.Devices)
 	fmt.Fprintf(tw, "missing\t%d\n", r.Missing)
+	if len(r.AwaitedExamples) > 0 {
+		fmt.Fprintf(tw, "  e.g.\t%s\n", strings.Join(r.AwaitedExamples, ", "))
+	}
 	if r.Reconciled {
 		fmt.Fprintf(tw, "unexpected\t%d\n", r.Unexpected)
 		fmt.Fprintf(tw, "duplicates (made by the pipeline)\t%d\n", r.Duplicates)

@@ -34,7 +34,7 @@ func TestTracker(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			tr := newTracker()
 			for _, a := range tt.adds {
-				tr.add([]byte(a.dev), a.seq, a.part)
+				tr.add(eventKey{group: 1}, []byte(a.dev), a.seq, a.part)
 			}
 			if tr.events != tt.events || tr.duplicates != tt.dups || tr.outOfOrder != tt.ooo || tr.missing(tt.fromZero) != tt.missing {
 				t.Fatalf("events %d dups %d ooo %d missing %d; want %d %d %d %d",
