@@ -35,14 +35,21 @@ jars) as the baseline, then run the relay job over it into a fresh output topic 
 its rate from the output records' broker timestamps (first to last append, so the job's start
 is not counted). Prints both rates and their ratio; the relay reads, transforms and writes
 with acks, the baseline only reads, so the ratio says how much of the broker's read speed
-survives the trip through Flink. The job is cancelled and the topics deleted afterwards
+survives the trip through Flink. --guarantee, --dedup and the checkpoint flags set up the relay
+as for run, to compare their costs. The job is cancelled and the topics deleted afterwards
 (--keep leaves the topics).`,
 		Example: `  streamscale bench relay
   streamscale bench relay --records 2000000 --partitions 4 --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := job.validate(); err != nil {
+				return err
+			}
 			c, err := conn.conn()
 			if err != nil {
+				return err
+			}
+			if err := job.checkTarget(c); err != nil {
 				return err
 			}
 			flinkURL, err := conn.flink()
@@ -58,6 +65,11 @@ survives the trip through Flink. The job is cancelled and the topics deleted aft
 			}
 			cfg.Conn, cfg.Flink = c, fc
 			cfg.Job = job.specFor(conn, c, newTopicFlags(), cfg.Partitions)
+			if !job.changed("checkpoint-dir") {
+				// The local default is per topic pair, and the benchmark's topics are made
+				// fresh in each run: its checkpoints go to the cluster's directory.
+				cfg.Job.CheckpointDir = ""
+			}
 			if err := cfg.Job.CheckConnection(); err != nil {
 				return err // before filling topics for a relay that cannot run
 			}
@@ -69,7 +81,7 @@ survives the trip through Flink. The job is cancelled and the topics deleted aft
 				writeJSON(f.IO.Out, res)
 				return nil
 			}
-			fmt.Fprintf(f.IO.Out, "record size %d B, %d records, %d partitions\n", res.RecordSize, res.Records, cfg.Partitions)
+			fmt.Fprintf(f.IO.Out, "record size %d B, %d records, %d partitions, guarantee %s%s\n", res.RecordSize, res.Records, cfg.Partitions, res.Guarantee, dedupNote(res.DedupWindow))
 			fmt.Fprintf(f.IO.Out, "streamscale relay (Flink)  %9.0f records/s\n", res.Relay.RecordsPerSec)
 			fmt.Fprintf(f.IO.Out, "kafka-consumer-perf-test   %9.0f records/s\n", res.Kafka.RecordsPerSec)
 			fmt.Fprintf(f.IO.Out, "ratio                      %9.2f\n", res.Ratio)
@@ -153,4 +165,12 @@ func (p *perfToolFlags) add(fs *pflag.FlagSet) {
 func (p *perfToolFlags) resolve() (java, classpath string, err error) {
 	java, _, err = local.FindJava(p.javaHome)
 	return java, filepath.Join(p.runtimeDir, "kafka", "*"), err
+}
+
+// dedupNote is ", dedup window N" with de-duplication on, "" without.
+func dedupNote(window int) string {
+	if window <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(", dedup window %d", window)
 }

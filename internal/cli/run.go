@@ -54,9 +54,15 @@ topics, submit the relay job (or reuse the one running), send events at --rate f
 wait for the output to catch up, verify exactly this run's window of records and print a
 summary. The run's window and results are recorded under <home>/runs/<id>/, so a later
 ` + "`streamscale verify`" + ` checks the same run. The stack and the job keep running afterwards
-unless --down.`,
+unless --down.
+
+--guarantee (at-least-once, exactly-once or none), --dedup and the checkpoint and restart flags
+set up the relay as for job submit; a running relay with another guarantee or dedup is
+replaced. The summary names them, and under exactly-once says that output latency includes up
+to one checkpoint interval and that the verifier reads read_committed.`,
 		Example: `  streamscale run
   streamscale run --tier 5 --duration 2m
+  streamscale run --guarantee exactly-once
   streamscale run --rate 20000 --count 1000000 --down`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -104,6 +110,9 @@ func (o *runOptions) applyTier(rateSet bool) {
 }
 
 func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) error {
+	if err := opts.job.validate(); err != nil {
+		return err
+	}
 	partitions, err := opts.topics.partitionCount()
 	if err != nil {
 		return err
@@ -123,7 +132,11 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 	if err != nil {
 		return err
 	}
-	// Before any topic is made: a secured connection needs a way to reach the relay job.
+	// Before any topic is made: a secured connection needs a way to reach the relay job, and
+	// Event Hubs has no transactions for exactly-once.
+	if err := opts.job.checkTarget(conn); err != nil {
+		return err
+	}
 	if err := opts.job.specFor(opts.conn, conn, opts.topics, partitions).CheckConnection(); err != nil {
 		return err
 	}
@@ -151,12 +164,17 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 	if err != nil {
 		return flagErrorf(fmt.Errorf("--flink-url: %w", err))
 	}
-	job, err := relay.Ensure(ctx, fc, opts.job.specFor(opts.conn, conn, opts.topics, partitions), f.IO.ErrOut)
+	spec := opts.job.specFor(opts.conn, conn, opts.topics, partitions)
+	job, err := relay.Ensure(ctx, fc, spec, f.IO.ErrOut)
 	if err != nil {
 		return err
 	}
 
 	rec := runlog.Run{ID: runlog.NewID(started), Started: started, Brokers: conn.Brokers, FlinkURL: flinkURL, JobID: job.JobID}
+	rec.Guarantee, rec.DedupWindow = string(spec.Guarantee), spec.DedupWindow
+	if spec.Guarantee != relay.None {
+		rec.CheckpointIntervalMs = spec.CheckpointInterval.Milliseconds()
+	}
 	if rec.In, err = windowStart(ctx, adm, opts.topics.in); err != nil {
 		return err
 	}
@@ -389,6 +407,7 @@ func missingOf(gen generate.Summary, res verify.Result) int64 {
 
 func writeRunSummary(w io.Writer, rec runlog.Run, gen generate.Summary, res verify.Result, pass bool) {
 	fmt.Fprintf(w, "\nrun %s  (%s, job %s)\n", rec.ID, rec.Finished.Sub(rec.Started).Round(time.Second), rec.JobID)
+	writeJobSettings(w, rec)
 	fmt.Fprintf(w, "%-22s %12s\n", "", "value")
 	row := func(name string, v any) { fmt.Fprintf(w, "%-22s %12v\n", name, v) }
 	row("events sent", gen.Events)
@@ -419,5 +438,27 @@ func writeRunSummary(w io.Writer, rec runlog.Run, gen generate.Summary, res veri
 	fmt.Fprintf(w, "verification: %s (%d missing)\n", verdict, res.Missing)
 	if rec.DeadLetter != nil && rec.DeadLetter.Records() > 0 {
 		fmt.Fprintf(w, "the relay set %d input records aside as not JSON objects: streamscale peek %s --from-beginning\n", rec.DeadLetter.Records(), rec.DeadLetter.Topic)
+	}
+}
+
+// writeJobSettings is the summary's line on how the relay ran: guarantee, de-duplication and
+// checkpoint interval, and under exactly-once what that means for latency and for reading.
+func writeJobSettings(w io.Writer, rec runlog.Run) {
+	g := rec.Guarantee
+	if g == "" {
+		g = string(relay.AtLeastOnce)
+	}
+	dedup := "dedup off"
+	if rec.DedupWindow > 0 {
+		dedup = fmt.Sprintf("dedup window %d per device", rec.DedupWindow)
+	}
+	interval := "no checkpoints"
+	if rec.CheckpointIntervalMs > 0 {
+		interval = "checkpoint interval " + (time.Duration(rec.CheckpointIntervalMs) * time.Millisecond).String()
+	}
+	fmt.Fprintf(w, "guarantee %s, %s, %s\n", g, dedup, interval)
+	if relay.Guarantee(g) == relay.ExactlyOnce {
+		fmt.Fprintf(w, "exactly-once: output latency includes up to one checkpoint interval (%s; each checkpoint commits a Kafka transaction); the verifier reads read_committed\n",
+			time.Duration(rec.CheckpointIntervalMs)*time.Millisecond)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -87,7 +88,52 @@ func EnsureTopics(ctx context.Context, cl *kgo.Client, specs []TopicSpec) ([]Top
 		}
 		results = append(results, TopicResult{Name: s.Name, Created: err == nil, Partitions: s.Partitions})
 	}
+	if err := waitVisible(ctx, cl, adm, results); err != nil {
+		return nil, err
+	}
 	return results, nil
+}
+
+// waitVisible waits until the topics just created are in the broker's metadata with all their
+// partitions, so that the next command (`topics create && job submit`) finds them: the
+// controller acknowledges a creation before every broker's metadata has it.
+func waitVisible(ctx context.Context, cl *kgo.Client, adm *kadm.Client, results []TopicResult) error {
+	var created []string
+	for _, r := range results {
+		if r.Created {
+			created = append(created, r.Name)
+		}
+	}
+	if len(created) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for {
+		cl.PurgeTopicsFromClient(created...)
+		td, err := adm.ListTopics(ctx, created...)
+		if err == nil && allVisible(td, results) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("topics %v were created but are not in the broker's metadata: %w", created, ctx.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+func allVisible(td kadm.TopicDetails, results []TopicResult) bool {
+	for _, r := range results {
+		if !r.Created {
+			continue
+		}
+		d, ok := td[r.Name]
+		if !ok || d.Err != nil || int32(len(d.Partitions)) < r.Partitions {
+			return false
+		}
+	}
+	return true
 }
 
 func checkConfigs(ctx context.Context, adm *kadm.Client, s TopicSpec) error {

@@ -19,6 +19,8 @@ func TestKafkaProperties(t *testing.T) {
 		"offsets.topic.replication.factor":    "1",
 		"transaction.state.log.min.isr":       "1",
 		"auto.create.topics.enable":           "false",
+		// At least the relay's default transaction timeout (10 min).
+		"transaction.max.timeout.ms": "900000",
 	}
 	for k, v := range want {
 		if got[k] != v {
@@ -45,6 +47,11 @@ func TestFlinkConfigYAML(t *testing.T) {
 		"taskmanager.numberOfTaskSlots":   "3",
 		"taskmanager.memory.process.size": "2048m",
 		"execution.checkpointing.dir":     "'file:///st it''s/flink/checkpoints'",
+		// Flink 2.2's names (ConfigOptions in flink-core 2.2.1; heartbeats are Durations).
+		"execution.checkpointing.savepoint-dir":                     "'file:///st it''s/flink/savepoints'",
+		"heartbeat.interval":                                        "2s",
+		"heartbeat.timeout":                                         "10s",
+		"execution.checkpointing.externalized-checkpoint-retention": "RETAIN_ON_CANCELLATION",
 	}
 	for k, v := range want {
 		if got[k] != v {

@@ -37,25 +37,34 @@ var javaModuleFlags = []string{
 // accepts) for a session cluster on loopback.
 func flinkConfigYAML(c Config, l layout) string {
 	kv := map[string]string{
-		"jobmanager.rpc.address":                             "127.0.0.1",
-		"jobmanager.rpc.port":                                fmt.Sprint(c.FlinkRPCPort),
-		"jobmanager.bind-host":                               "127.0.0.1",
-		"jobmanager.memory.process.size":                     fmt.Sprintf("%dm", c.JobManagerMemoryMB),
-		"jobmanager.execution.failover-strategy":             "region",
-		"taskmanager.bind-host":                              "127.0.0.1",
-		"taskmanager.host":                                   "127.0.0.1",
-		"taskmanager.numberOfTaskSlots":                      fmt.Sprint(c.Slots),
-		"taskmanager.memory.process.size":                    fmt.Sprintf("%dm", c.TaskManagerMemoryMB),
-		"rest.address":                                       "127.0.0.1",
-		"rest.bind-address":                                  "127.0.0.1",
-		"rest.port":                                          fmt.Sprint(c.FlinkRESTPort),
-		"blob.server.port":                                   "0",
-		"parallelism.default":                                "1",
-		"io.tmp.dirs":                                        quoteYAML(l.flinkTmp()),
-		"web.upload.dir":                                     quoteYAML(l.flinkUploads()),
-		"execution.checkpointing.dir":                        quoteYAML("file://" + l.checkpoints()),
-		"execution.checkpointing.num-retained":               "2",
-		"restart-strategy.type":                              "exponential-delay",
+		"jobmanager.rpc.address":                 "127.0.0.1",
+		"jobmanager.rpc.port":                    fmt.Sprint(c.FlinkRPCPort),
+		"jobmanager.bind-host":                   "127.0.0.1",
+		"jobmanager.memory.process.size":         fmt.Sprintf("%dm", c.JobManagerMemoryMB),
+		"jobmanager.execution.failover-strategy": "region",
+		"taskmanager.bind-host":                  "127.0.0.1",
+		"taskmanager.host":                       "127.0.0.1",
+		"taskmanager.numberOfTaskSlots":          fmt.Sprint(c.Slots),
+		"taskmanager.memory.process.size":        fmt.Sprintf("%dm", c.TaskManagerMemoryMB),
+		"rest.address":                           "127.0.0.1",
+		"rest.bind-address":                      "127.0.0.1",
+		"rest.port":                              fmt.Sprint(c.FlinkRESTPort),
+		"blob.server.port":                       "0",
+		"parallelism.default":                    "1",
+		"io.tmp.dirs":                            quoteYAML(l.flinkTmp()),
+		"web.upload.dir":                         quoteYAML(l.flinkUploads()),
+		"execution.checkpointing.dir":            quoteYAML("file://" + l.checkpoints()),
+		"execution.checkpointing.savepoint-dir":  quoteYAML("file://" + l.savepoints()),
+		"execution.checkpointing.num-retained":   "2",
+		// A cancelled or failed job keeps its last checkpoints, for `job resume` (the relay job
+		// asks for this too; here it holds for any job on the stack).
+		"execution.checkpointing.externalized-checkpoint-retention": "RETAIN_ON_CANCELLATION",
+		// A killed TaskManager is declared lost after heartbeat.timeout (Flink's default 50 s)
+		// unless its RPCs fail first; on loopback 10 s is ample for a live one, and recovery
+		// after kill -9 starts within seconds.
+		"heartbeat.interval":    "2s",
+		"heartbeat.timeout":     "10s",
+		"restart-strategy.type": "exponential-delay",
 		"restart-strategy.exponential-delay.initial-backoff": "1s",
 		"restart-strategy.exponential-delay.max-backoff":     "30s",
 	}

@@ -31,6 +31,9 @@ func kafkaProperties(c Config, dataDir string) string {
 		{"transaction.state.log.replication.factor", "1"},
 		{"transaction.state.log.min.isr", "1"},
 		{"transaction.state.log.num.partitions", "4"},
+		// Kafka's default, stated: the relay's exactly-once sink asks for transactions of up to
+		// 10 min (its transaction.timeout.ms), which must not exceed this.
+		{"transaction.max.timeout.ms", "900000"},
 		{"share.coordinator.state.topic.replication.factor", "1"},
 		{"share.coordinator.state.topic.min.isr", "1"},
 		{"group.initial.rebalance.delay.ms", "0"},

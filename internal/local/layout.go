@@ -20,7 +20,8 @@ func (l layout) flinkConf() string     { return filepath.Join(l.flinkDir(), "con
 func (l layout) flinkPlugins() string  { return filepath.Join(l.flinkDir(), "plugins") }
 func (l layout) flinkTmp() string      { return filepath.Join(l.flinkDir(), "tmp") }
 func (l layout) flinkUploads() string  { return filepath.Join(l.flinkDir(), "uploads") }
-func (l layout) checkpoints() string   { return filepath.Join(l.flinkDir(), "checkpoints") }
+func (l layout) checkpoints() string   { return CheckpointsDir(l.home) }
+func (l layout) savepoints() string    { return SavepointsDir(l.home) }
 func (l layout) logDir() string        { return filepath.Join(l.home, "logs") }
 func (l layout) jobManagerLog() string { return filepath.Join(l.logDir(), "flink-jobmanager.log") }
 func (l layout) jobManagerOut() string { return filepath.Join(l.logDir(), "flink-jobmanager.out") }
@@ -32,6 +33,17 @@ func (l layout) taskManagerLog(i int) string {
 func (l layout) taskManagerOut(i int) string {
 	return filepath.Join(l.logDir(), "flink-taskmanager-"+itoa(i)+".out")
 }
+
+// CheckpointsDir is where the local Flink keeps checkpoints (execution.checkpointing.dir); the
+// relay job's go to a subdirectory per topic pair.
+func CheckpointsDir(home string) string { return filepath.Join(home, "flink", "checkpoints") }
+
+// SavepointsDir is where `streamscale job stop` puts savepoints on the local stack
+// (execution.checkpointing.savepoint-dir).
+func SavepointsDir(home string) string { return filepath.Join(home, "flink", "savepoints") }
+
+// JobsDir is where `streamscale job stop` records each relay's last savepoint.
+func JobsDir(home string) string { return filepath.Join(home, "jobs") }
 
 // RunsDir is where `streamscale run` records each run's window and results.
 func RunsDir(home string) string { return filepath.Join(home, "runs") }

@@ -29,8 +29,28 @@ type Spec struct {
 	InTopic, OutTopic, DeadLetterTopic string
 	// Parallelism of the job (default: the input topic's partition count, set by the caller).
 	Parallelism int
-	// CheckpointInterval (default 10s).
+	// CheckpointInterval (default 10s). Under ExactlyOnce it is also the output's latency: a
+	// transaction commits on each checkpoint.
 	CheckpointInterval time.Duration
+	// Guarantee is the delivery guarantee (default AtLeastOnce).
+	Guarantee Guarantee
+	// DedupWindow, when positive, turns on the sample's de-duplication: an event whose eventId
+	// is among its device's last DedupWindow is dropped (0: off, a pure relay).
+	DedupWindow int
+	// TransactionTimeout is the Kafka transaction timeout under ExactlyOnce (0: the job's
+	// default, DefaultTransactionTimeout).
+	TransactionTimeout time.Duration
+	// CheckpointDir is where checkpoints go, a URI such as file:///abs/path (default: the
+	// cluster's execution.checkpointing.dir). The job retains them on cancellation.
+	CheckpointDir string
+	// Restart is the restart strategy (zero: the cluster's).
+	Restart Restart
+	// MaxRecordBytes bounds an output record; larger ones go to the dead-letter topic (0: the
+	// job's default, 1,048,000; EventHubsMaxRecordBytes against Event Hubs).
+	MaxRecordBytes int
+	// SavepointPath, when set, starts the job from this savepoint or retained checkpoint
+	// (state that no operator of the job claims is refused, not dropped).
+	SavepointPath string
 	// StartTimeout bounds the wait for all tasks to run (default 2m).
 	StartTimeout time.Duration
 	// Secured says the CLI reaches Kafka over TLS, SASL or Event Hubs. The job then needs
@@ -71,6 +91,7 @@ func (s Spec) ProgramArgs() []string {
 		"--checkpoint-interval-ms", strconv.FormatInt(ci.Milliseconds(), 10),
 		"--job-name", s.JobName(),
 	}
+	args = append(args, s.guaranteeArgs()...)
 	if s.KafkaPropertiesFile != "" {
 		args = append(args, "--kafka-properties-file", s.KafkaPropertiesFile)
 	}
@@ -115,6 +136,11 @@ const cancelTimeout = 30 * time.Second
 // (it resumes from the consumer group's committed offsets); if the wait times out or ctx
 // ends, Ensure cancels it and returns the error, submitting nothing.
 //
+// A found job that runs another guarantee or de-duplication than s asks for (its global job
+// parameters say) is not reused: Ensure cancels it, says why on progress, and submits a fresh
+// one, which resumes from the consumer group's committed offsets. With s.SavepointPath set a
+// found job is an error (stop it with a savepoint first); the fresh job starts from that path.
+//
 // Otherwise Ensure uploads the jar, runs it and waits until all its tasks run. A job that does
 // not get there (it fails, restarts, s.StartTimeout passes, or ctx ends, e.g. on Ctrl-C) is
 // cancelled, on a context of its own bounded by 30 s, so that no restarting job is left
@@ -133,6 +159,18 @@ func Ensure(ctx context.Context, c *flink.Client, s Spec, progress io.Writer) (R
 	found, ok, err := Find(ctx, c, s)
 	if err != nil {
 		return Result{}, err
+	}
+	if ok && s.SavepointPath != "" {
+		return Result{}, fmt.Errorf("relay job %s (%s) is %s: stop it first with `streamscale job stop`, which takes a savepoint, then resume", found.ID, s.JobName(), found.State)
+	}
+	if ok {
+		if why := differs(ctx, c, found.ID, s); why != "" {
+			fmt.Fprintf(progress, "relay job %s (%s) does not run as asked (%s): cancelling it and submitting a fresh one, which resumes from the consumer group's committed offsets\n", found.ID, s.JobName(), why)
+			if _, err := cancelJob(ctx, c, found.ID); err != nil {
+				return Result{}, fmt.Errorf("replace relay job %s: %w", found.ID, err)
+			}
+			ok = false
+		}
 	}
 	if ok {
 		if found.State == flink.StateRunning {
@@ -177,10 +215,14 @@ func Ensure(ctx context.Context, c *flink.Client, s Spec, progress io.Writer) (R
 		defer cancel()
 		_ = c.DeleteJar(dctx, jarID)
 	}()
+	if s.SavepointPath != "" {
+		fmt.Fprintf(progress, "starting from %s\n", s.SavepointPath)
+	}
 	jobID, err := c.RunJar(ctx, jarID, flink.RunRequest{
 		EntryClass:      EntryClass,
 		ProgramArgsList: s.ProgramArgs(),
 		Parallelism:     s.Parallelism,
+		SavepointPath:   s.SavepointPath,
 	})
 	if err != nil {
 		return Result{}, fmt.Errorf("start relay job: %w", err)
@@ -277,6 +319,16 @@ func Find(ctx context.Context, c *flink.Client, s Spec) (job flink.JobSummary, o
 // paramBootstrapServers is the relay job's global job parameter with its brokers
 // (RelayJob.JOB_PARAM_BOOTSTRAP_SERVERS).
 const paramBootstrapServers = "bootstrap-servers"
+
+// differs says why job jobID does not run the way s asks (guarantee, de-duplication), ""
+// when it does or cannot be asked (the name and brokers then decide).
+func differs(ctx context.Context, c *flink.Client, jobID string, s Spec) string {
+	params, err := c.JobUserConfig(ctx, jobID)
+	if err != nil {
+		return ""
+	}
+	return settingsDiffer(params, s)
+}
 
 // sameBrokers reports whether job jobID may read brokers: false only when the job shows other
 // ones. (A job that cannot be asked, e.g. one ending right now, is left to the name.)

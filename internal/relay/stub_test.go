@@ -32,6 +32,7 @@ type stubFlink struct {
 	// runArgs are the program arguments of the last run, and argFileExisted whether the file
 	// after --kafka-properties-file existed when the run was asked for.
 	runArgs        []string
+	runSavepoint   string
 	argFileExisted bool
 	cancels        []string
 	refuse         bool // fail the test on any request
@@ -44,11 +45,15 @@ type stubFlink struct {
 type stubJob struct {
 	// brokers is the bootstrap-servers global job parameter the job shows ("": none).
 	brokers string
-	name    string
-	states  []flink.JobState
-	cause   string
-	stuck   bool
-	start   int64
+	// params are further global job parameters it shows (guarantee, dedup-window).
+	params map[string]string
+	// checkpoints is its GET /jobs/{id}/checkpoints body ("": 404, checkpointing off).
+	checkpoints string
+	name        string
+	states      []flink.JobState
+	cause       string
+	stuck       bool
+	start       int64
 }
 
 func (j *stubJob) state() flink.JobState { return j.states[0] }
@@ -124,6 +129,7 @@ func (s *stubFlink) serve(w http.ResponseWriter, r *http.Request) {
 		var req flink.RunRequest
 		_ = json.NewDecoder(r.Body).Decode(&req)
 		s.runArgs = req.ProgramArgsList
+		s.runSavepoint = req.SavepointPath
 		if i := slices.Index(req.ProgramArgsList, "--kafka-properties-file"); i >= 0 && i+1 < len(req.ProgramArgsList) {
 			_, err := os.Stat(req.ProgramArgsList[i+1])
 			s.argFileExisted = err == nil
@@ -152,7 +158,17 @@ func (s *stubFlink) serve(w http.ResponseWriter, r *http.Request) {
 			if j.brokers != "" {
 				user["bootstrap-servers"] = j.brokers
 			}
+			for k, v := range j.params {
+				user[k] = v
+			}
 			json.NewEncoder(w).Encode(map[string]any{"jid": parts[1], "execution-config": map[string]any{"user-config": user}})
+		case r.Method == http.MethodGet && len(parts) == 3 && parts[2] == "checkpoints":
+			if j.checkpoints == "" {
+				w.WriteHeader(http.StatusNotFound)
+				io.WriteString(w, `{"errors":["Checkpointing has not been enabled."]}`)
+				return
+			}
+			io.WriteString(w, j.checkpoints)
 		case r.Method == http.MethodGet && len(parts) == 3 && parts[2] == "exceptions":
 			if j.cause == "" {
 				io.WriteString(w, `{"exceptionHistory":{"entries":[]}}`)

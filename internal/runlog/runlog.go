@@ -38,8 +38,14 @@ type Run struct {
 	Brokers  []string  `json:"brokers"`
 	FlinkURL string    `json:"flinkUrl"`
 	JobID    string    `json:"jobId"`
-	In       Window    `json:"in"`
-	Out      Window    `json:"out"`
+	// Guarantee is the relay's delivery guarantee (at-least-once, exactly-once or none),
+	// DedupWindow its de-duplication window (0: off) and CheckpointIntervalMs its checkpoint
+	// interval (0: no checkpoints); absent in runs recorded before they were.
+	Guarantee            string `json:"guarantee,omitempty"`
+	DedupWindow          int    `json:"dedupWindow,omitempty"`
+	CheckpointIntervalMs int64  `json:"checkpointIntervalMs,omitempty"`
+	In                   Window `json:"in"`
+	Out                  Window `json:"out"`
 	// DeadLetter is the window of the relay's dead-letter topic (input records that are not
 	// JSON objects), absent when the topic could not be read.
 	DeadLetter *Window         `json:"deadLetter,omitempty"`

@@ -1,0 +1,352 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/streamscale/streamscale/internal/kafkaconn"
+	"github.com/streamscale/streamscale/internal/local"
+	"github.com/streamscale/streamscale/internal/relay"
+	"github.com/streamscale/streamscale/internal/runlog"
+)
+
+// parseJobFlags parses args into job flags on a bare command and validates them.
+func parseJobFlags(t *testing.T, args ...string) (*jobFlags, error) {
+	t.Helper()
+	j := newJobFlags()
+	cmd := &cobra.Command{Use: "x", RunE: func(*cobra.Command, []string) error { return j.validate() }}
+	j.add(cmd)
+	return j, execute(cmd, args...)
+}
+
+// TestJobFlagsValidate: every bad value or combination is a usage error (exit 2) of one line
+// that names the flag.
+func TestJobFlagsValidate(t *testing.T) {
+	tests := []struct {
+		args    []string
+		wantErr string
+	}{
+		{args: nil},
+		{args: []string{"--guarantee", "exactly-once"}},
+		{args: []string{"--guarantee", "none"}},
+		{args: []string{"--dedup"}},
+		{args: []string{"--dedup", "--dedup-window", "5"}},
+		{args: []string{"--restart-strategy", "fixed-delay", "--restart-attempts", "3", "--restart-delay", "2s"}},
+		{args: []string{"--guarantee", "exactly-once", "--transaction-timeout", "5m"}},
+		{args: []string{"--checkpoint-dir", "/var/ckpt"}},
+		{args: []string{"--checkpoint-dir", "s3://bucket/ckpt"}},
+		{args: []string{"--guarantee", "exactly_once"}, wantErr: "--guarantee: \"exactly_once\" is not a delivery guarantee: use at-least-once, exactly-once or none"},
+		{args: []string{"--dedup", "--dedup-window", "0"}, wantErr: "--dedup-window: 0 must be at least 1"},
+		{args: []string{"--dedup-window", "50"}, wantErr: "--dedup-window needs --dedup"},
+		{args: []string{"--checkpoint-interval", "0s"}, wantErr: "--checkpoint-interval: 0s is below Flink's minimum"},
+		{args: []string{"--guarantee", "none", "--checkpoint-interval", "5s"}, wantErr: "--guarantee none takes no checkpoints"},
+		{args: []string{"--transaction-timeout", "5m"}, wantErr: "--transaction-timeout needs --guarantee exactly-once"},
+		{args: []string{"--guarantee", "exactly-once", "--transaction-timeout", "20m"}, wantErr: "at most Kafka's transaction.max.timeout.ms"},
+		{args: []string{"--guarantee", "exactly-once", "--checkpoint-interval", "30s", "--transaction-timeout", "10s"}, wantErr: "above the checkpoint interval (30s)"},
+		{args: []string{"--guarantee", "exactly-once", "--checkpoint-interval", "10m"}, wantErr: "is not below the transaction timeout (10m0s)"},
+		{args: []string{"--restart-strategy", "failure-rate"}, wantErr: "--restart-strategy: \"failure-rate\" is not a restart strategy"},
+		{args: []string{"--restart-strategy", "none", "--restart-attempts", "2"}, wantErr: "need --restart-strategy fixed-delay"},
+		{args: []string{"--restart-delay", "2s"}, wantErr: "need --restart-strategy fixed-delay"},
+		{args: []string{"--restart-strategy", "fixed-delay", "--restart-attempts", "0"}, wantErr: "--restart-attempts: 0 must be at least 1"},
+		{args: []string{"--dedup", "--dedup-window", "1000001"}, wantErr: "above the job's limit of 1000000"},
+		{args: []string{"--restart-strategy", "none"}},
+		{args: []string{"--checkpoint-dir", "relative/dir"}, wantErr: "--checkpoint-dir: \"relative/dir\" is neither an absolute path nor a URI"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			_, err := parseJobFlags(t, tt.args...)
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			var fe *FlagError
+			if !errors.As(err, &fe) || !strings.Contains(err.Error(), tt.wantErr) || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("error %v (%T), want a one-line usage error with %q", err, err, tt.wantErr)
+			}
+		})
+	}
+}
+
+// TestJobFlagsSpec: what the flags make of the relay's spec: the checkpoint interval follows
+// the guarantee unless given, dedup's window only with --dedup, the local stack's checkpoint
+// directory per topic pair, Event Hubs' record size.
+func TestJobFlagsSpec(t *testing.T) {
+	home := "/h"
+	tests := []struct {
+		name string
+		args []string
+		conn kafkaconn.Conn
+		want func(relay.Spec) bool
+	}{
+		{name: "defaults", want: func(s relay.Spec) bool {
+			return s.Guarantee == relay.AtLeastOnce && s.CheckpointInterval == 10*time.Second && s.DedupWindow == 0 &&
+				s.CheckpointDir == "file:///h/flink/checkpoints/"+s.TransactionalIDPrefix() && s.MaxRecordBytes == 0 && s.Restart == relay.Restart{}
+		}},
+		{name: "exactly-once checkpoints every second", args: []string{"--guarantee", "exactly-once"}, want: func(s relay.Spec) bool {
+			return s.Guarantee == relay.ExactlyOnce && s.CheckpointInterval == time.Second
+		}},
+		{name: "an interval given wins", args: []string{"--guarantee", "exactly-once", "--checkpoint-interval", "3s"}, want: func(s relay.Spec) bool {
+			return s.CheckpointInterval == 3*time.Second
+		}},
+		{name: "dedup with its default window", args: []string{"--dedup"}, want: func(s relay.Spec) bool { return s.DedupWindow == 100 }},
+		{name: "restart and dir", args: []string{"--restart-strategy", "fixed-delay", "--restart-attempts", "4", "--restart-delay", "1s", "--checkpoint-dir", "/data/ck"},
+			want: func(s relay.Spec) bool {
+				return s.Restart == relay.Restart{Strategy: relay.RestartFixedDelay, Attempts: 4, Delay: time.Second} && s.CheckpointDir == "file:///data/ck"
+			}},
+		{name: "event hubs record size", conn: kafkaconn.Conn{EventHubs: true}, want: func(s relay.Spec) bool {
+			return s.MaxRecordBytes == relay.EventHubsMaxRecordBytes
+		}},
+	}
+	f, _, _ := testFactory()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			j, err := parseJobFlags(t, tt.args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cf := newConnFlags(f)
+			cf.home = home
+			if s := j.specFor(cf, tt.conn, newTopicFlags(), 2); !tt.want(s) {
+				t.Fatalf("spec = %+v", s)
+			}
+		})
+	}
+}
+
+// TestExactlyOnceRefusedOnEventHubs: run, job submit and bench relay refuse exactly-once
+// against Event Hubs with one line that says why and what works, before asking Kafka or Flink
+// anything (Flink's stub fails the test on any request).
+func TestExactlyOnceRefusedOnEventHubs(t *testing.T) {
+	env := map[string]string{"EVENTHUB_CONNECTION_STRING": "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=eA=="}
+	for _, args := range [][]string{
+		{"job", "submit"}, {"job", "resume"}, {"run"}, {"bench", "relay"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			f, _, _ := testFactory()
+			f.Getenv = func(k string) string { return env[k] }
+			err := execute(NewRootCmd(f, "test"), append(args, "--guarantee", "exactly-once", "--flink-url", flinkStub(t, ""))...)
+			var fe *FlagError
+			if !errors.As(err, &fe) || !errors.Is(err, errExactlyOnceEventHubs) {
+				t.Fatalf("error %v (%T), want the Event Hubs refusal as a usage error", err, err)
+			}
+			for _, w := range []string{"no Kafka transactions", "at-least-once", "--dedup"} {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("refusal %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+// lifecycleStub is a unit-test HTTP stub of Flink's REST API (not a Flink cluster) with one
+// running relay job, "abc", that stop-with-savepoint ends.
+type lifecycleStub struct {
+	mu       sync.Mutex
+	state    string
+	stopBody string
+	fail     bool // the savepoint fails
+	// noCheckpoints answers GET /jobs/abc/checkpoints with 404 (checkpointing off).
+	noCheckpoints bool
+}
+
+func (s *lifecycleStub) serve(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case r.URL.Path == "/overview":
+		io.WriteString(w, `{"taskmanagers":1,"slots-total":4,"slots-available":4,"jobs-running":0,"flink-version":"2.2.1"}`)
+	case r.URL.Path == "/jobs/overview":
+		io.WriteString(w, `{"jobs":[{"jid":"abc","name":"streamscale-relay in->out","state":"`+s.state+`","start-time":1}]}`)
+	case r.URL.Path == "/jobs/abc" && r.Method == http.MethodGet:
+		io.WriteString(w, `{"jid":"abc","name":"streamscale-relay in->out","state":"`+s.state+`","vertices":[]}`)
+	case r.URL.Path == "/jobs/abc/config":
+		io.WriteString(w, `{"jid":"abc","execution-config":{"user-config":{}}}`)
+	case r.URL.Path == "/jobs/abc/stop" && r.Method == http.MethodPost:
+		b, _ := io.ReadAll(r.Body)
+		s.stopBody = string(b)
+		w.WriteHeader(http.StatusAccepted)
+		io.WriteString(w, `{"request-id":"00000000000000000000000000000001"}`)
+	case r.URL.Path == "/jobs/abc/savepoints/00000000000000000000000000000001":
+		if s.fail {
+			io.WriteString(w, `{"status":{"id":"COMPLETED"},"operation":{"failure-cause":{"class":"java.util.concurrent.CompletionException","stack-trace":"java.util.concurrent.CompletionException: x\nCaused by: org.apache.flink.runtime.checkpoint.CheckpointException: Task has failed.\n","serialized-throwable":"AA=="}}}`)
+			return
+		}
+		s.state = "FINISHED"
+		io.WriteString(w, `{"status":{"id":"COMPLETED"},"operation":{"location":"file:/h/flink/savepoints/savepoint-abc-1"}}`)
+	case r.URL.Path == "/jobs/abc/checkpoints" && s.noCheckpoints:
+		w.WriteHeader(http.StatusNotFound)
+		io.WriteString(w, `{"errors":["Checkpointing has not been enabled."]}`)
+	case r.URL.Path == "/jobs/abc/checkpoints":
+		io.WriteString(w, `{"counts":{"restored":0,"total":3,"in_progress":0,"completed":3,"failed":0},"latest":{"completed":{"className":"completed","id":3,"status":"COMPLETED","is_savepoint":false,"trigger_timestamp":1000,"latest_ack_timestamp":2000,"external_path":"file:/h/flink/checkpoints/x/abc/chk-3","discarded":false},"savepoint":null,"failed":null,"restored":null},"history":[]}`)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// TestJobStopStub: job stop takes a savepoint into the local stack's directory without
+// draining, prints where it is and records it; job list then shows it and the last
+// checkpoint; a savepoint that fails shows Flink's root cause in one line.
+func TestJobStopStub(t *testing.T) {
+	st := &lifecycleStub{state: "RUNNING"}
+	srv := httptest.NewServer(http.HandlerFunc(st.serve))
+	t.Cleanup(srv.Close)
+	home := t.TempDir()
+	f, out, _ := testFactory()
+	// The local stack's endpoints file points job stop at the stub, as a local Flink.
+	writeEndpoints(t, home, srv.URL)
+	if err := execute(NewRootCmd(f, "test"), "job", "stop", "--home", home); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimSpace(out.String()); got != "file:/h/flink/savepoints/savepoint-abc-1" {
+		t.Fatalf("job stop printed %q", got)
+	}
+	want := `"targetDirectory":"file://` + local.SavepointsDir(home) + `"`
+	if !strings.Contains(st.stopBody, want) || !strings.Contains(st.stopBody, `"drain":false`) {
+		t.Errorf("stop request %s, want %s and drain false", st.stopBody, want)
+	}
+	rec, ok, err := relay.LoadStopped(local.JobsDir(home), "streamscale-relay in->out")
+	if err != nil || !ok || rec.Savepoint != "file:/h/flink/savepoints/savepoint-abc-1" || rec.JobID != "abc" {
+		t.Fatalf("record = %+v, %v, %v", rec, ok, err)
+	}
+
+	out.Reset()
+	if err := execute(NewRootCmd(f, "test"), "job", "list", "--home", home); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"LAST SAVEPOINT", "LAST CHECKPOINT", "file:/h/flink/savepoints/savepoint-abc-1", "#3", "chk-3"} {
+		if !strings.Contains(out.String(), w) {
+			t.Errorf("job list lacks %q:\n%s", w, out.String())
+		}
+	}
+
+	st.state, st.fail = "RUNNING", true
+	err = execute(NewRootCmd(f, "test"), "job", "stop", "--home", home)
+	if err == nil || !strings.Contains(err.Error(), "CheckpointException: Task has failed.") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("failed savepoint: %v; want Flink's root cause in one line", err)
+	}
+}
+
+// TestJobStopNeedsSavepointDirElsewhere: on a Flink other than the local stack's, without a
+// configured savepoint directory, --savepoint-dir is required (a usage error).
+func TestJobStopNeedsSavepointDirElsewhere(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/jobmanager/config":
+			io.WriteString(w, `[{"key":"rest.port","value":"8081"}]`)
+		default:
+			(&lifecycleStub{state: "RUNNING"}).serve(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	f, _, _ := testFactory()
+	err := execute(NewRootCmd(f, "test"), "job", "stop", "--flink-url", srv.URL, "--home", t.TempDir())
+	var fe *FlagError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "--savepoint-dir is required") {
+		t.Fatalf("job stop = %v, want a usage error asking for --savepoint-dir", err)
+	}
+}
+
+func TestRunSummaryShowsGuarantee(t *testing.T) {
+	tests := []struct {
+		rec  runlog.Run
+		want []string
+		not  []string
+	}{
+		{runlog.Run{Guarantee: "at-least-once", CheckpointIntervalMs: 10000}, []string{"guarantee at-least-once, dedup off, checkpoint interval 10s"}, []string{"read_committed"}},
+		{runlog.Run{Guarantee: "exactly-once", DedupWindow: 100, CheckpointIntervalMs: 1000},
+			[]string{"guarantee exactly-once, dedup window 100 per device, checkpoint interval 1s", "output latency includes up to one checkpoint interval (1s", "read_committed"}, nil},
+		{runlog.Run{Guarantee: "none"}, []string{"guarantee none, dedup off, no checkpoints"}, nil},
+	}
+	for _, tt := range tests {
+		var b bytes.Buffer
+		writeJobSettings(&b, tt.rec)
+		for _, w := range tt.want {
+			if !strings.Contains(b.String(), w) {
+				t.Errorf("summary lacks %q:\n%s", w, b.String())
+			}
+		}
+		for _, w := range tt.not {
+			if strings.Contains(b.String(), w) {
+				t.Errorf("summary has %q:\n%s", w, b.String())
+			}
+		}
+	}
+}
+
+// writeEndpoints writes a local stack's stack.json in home whose Flink REST port is
+// flinkURL's (a stub on 127.0.0.1), so that commands take it for the local Flink.
+func writeEndpoints(t *testing.T, home, flinkURL string) {
+	t.Helper()
+	u, err := url.Parse(flinkURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := fmt.Sprintf(`{"version":1,"config":{"kafkaPort":1,"controllerPort":2,"metricsPort":3,"flinkRestPort":%s,"flinkRpcPort":4,"slots":2}}`, u.Port())
+	if err := os.WriteFile(filepath.Join(home, "stack.json"), []byte(state), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if ep, err := local.ReadEndpoints(home); err != nil || ep.FlinkURL != flinkURL {
+		t.Fatalf("endpoints %+v, %v; want Flink at %s", ep, err, flinkURL)
+	}
+}
+
+// TestJobResumeStub: job resume starts from the cancelled relay's retained checkpoint (it
+// says so, then submits: the stub has no jar endpoints, so the submission fails); without a
+// recorded savepoint or a retained checkpoint it fails with one line that says what to do,
+// and submits nothing.
+func TestJobResumeStub(t *testing.T) {
+	for _, tt := range []struct {
+		name          string
+		noCheckpoints bool
+		wantErr       string
+		wantProgress  string
+	}{
+		{name: "retained checkpoint", wantErr: "upload jar", wantProgress: "resuming from the checkpoint of job abc taken 1970-01-01T00:00:02Z: file:/h/flink/checkpoints/x/abc/chk-3"},
+		{name: "nothing to resume", noCheckpoints: true, wantErr: "no savepoint or retained checkpoint of streamscale-relay in->out found"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc((&lifecycleStub{state: "CANCELED", noCheckpoints: tt.noCheckpoints}).serve))
+			t.Cleanup(srv.Close)
+			home := t.TempDir()
+			writeEndpoints(t, home, srv.URL)
+			jar := filepath.Join(home, "relay-job.jar")
+			if err := os.WriteFile(jar, []byte("PK"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			f, _, errOut := testFactory()
+			err := execute(NewRootCmd(f, "test"), "job", "resume", "--home", home, "--job-jar", jar, "--brokers", kfakeWithTopics(t, "in", "out", "in-dead-letter"))
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("job resume = %v, want one line with %q", err, tt.wantErr)
+			}
+			if !strings.Contains(errOut.String(), tt.wantProgress) {
+				t.Errorf("progress lacks %q:\n%s", tt.wantProgress, errOut.String())
+			}
+		})
+	}
+}
+
+// TestJobSubmitFromSavepointMustBeAbsolute: a relative --from-savepoint is a usage error
+// before anything is asked (Flink resolves paths on its JobManager, not here).
+func TestJobSubmitFromSavepointMustBeAbsolute(t *testing.T) {
+	f, _, _ := testFactory()
+	err := execute(NewRootCmd(f, "test"), "job", "submit", "--from-savepoint", "savepoints/sp-1", "--flink-url", flinkStub(t, ""), "--brokers", "127.0.0.1:1")
+	var fe *FlagError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "--from-savepoint") {
+		t.Fatalf("job submit = %v, want a usage error naming --from-savepoint", err)
+	}
+}

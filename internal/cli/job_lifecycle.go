@@ -1,0 +1,197 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/streamscale/streamscale/internal/flink"
+	"github.com/streamscale/streamscale/internal/local"
+	"github.com/streamscale/streamscale/internal/relay"
+)
+
+// lastSavepoint is --from-savepoint's value for the newest savepoint or retained checkpoint.
+const lastSavepoint = "last"
+
+func newJobStopCmd(f *Factory) *cobra.Command {
+	conn, topics := newConnFlags(f), newTopicFlags()
+	var savepointDir string
+	timeout := 5 * time.Minute
+	cmd := &cobra.Command{
+		Use:   "stop [JOB-ID]",
+		Short: "Stop a job with a savepoint (default: the relay job for --in-topic/--out-topic)",
+		Long: `Stop the job with a savepoint (Flink's stop-with-savepoint, without draining: the job resumes
+exactly where it stopped), wait until the savepoint is written, print its location and record
+it under <home>/jobs/, where ` + "`job resume`" + ` and ` + "`job submit --from-savepoint last`" + ` find it.
+
+The savepoint goes to --savepoint-dir; on the local stack that defaults to
+<home>/flink/savepoints, elsewhere to the cluster's execution.checkpointing.savepoint-dir, and
+without one the flag is required. A savepoint that fails leaves the job running and shows
+Flink's root cause. Ctrl-C stops waiting, not the savepoint: Flink may still finish it.`,
+		Example: `  streamscale job stop
+  streamscale job stop --savepoint-dir s3://bucket/savepoints --flink-url http://flink:8081`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			dir, err := checkpointURI(savepointDir)
+			if err != nil {
+				return flagErrorf(fmt.Errorf("--savepoint-dir: %w", err))
+			}
+			fc, err := newFlinkClient(conn)
+			if err != nil {
+				return err
+			}
+			job, err := jobToStop(ctx, fc, topics, args)
+			if err != nil {
+				return err
+			}
+			if dir == "" {
+				if dir, err = defaultSavepointDir(ctx, fc, conn); err != nil {
+					return err
+				}
+			}
+			fmt.Fprintf(f.IO.ErrOut, "stopping job %s (%s) with a savepoint into %s\n", job.ID, job.Name, orCluster(dir))
+			wctx, cancel := context.WithTimeout(ctx, timeout)
+			defer cancel()
+			loc, err := fc.StopWithSavepoint(wctx, job.ID, dir)
+			switch {
+			case err != nil && ctx.Err() != nil:
+				fmt.Fprintf(f.IO.ErrOut, "stopped waiting for the savepoint of job %s: Flink may still write it and stop the job; `streamscale job list` shows where things stand\n", job.ID)
+				return err
+			case err != nil && wctx.Err() != nil:
+				return fmt.Errorf("the savepoint of job %s is not written after %s (raise --timeout; `streamscale job list` shows where things stand): %w", job.ID, timeout, err)
+			case err != nil:
+				return err
+			}
+			rec := relay.Stopped{JobName: job.Name, JobID: job.ID, Savepoint: loc, Time: time.Now().UTC()}
+			if err := relay.SaveStopped(local.JobsDir(conn.home), rec); err != nil {
+				fmt.Fprintf(f.IO.ErrOut, "the savepoint is at %s but could not be recorded for `job resume` (give it to --from-savepoint): %v\n", loc, err)
+			}
+			fmt.Fprintln(f.IO.Out, loc)
+			return nil
+		},
+	}
+	conn.addFlink(cmd.Flags())
+	cmd.Flags().StringVar(&conn.home, "home", conn.home, "state directory of the local stack, where stopped jobs are recorded (env STREAMSCALE_HOME)")
+	topics.addNames(cmd.Flags())
+	cmd.Flags().StringVar(&savepointDir, "savepoint-dir", "", "where the savepoint goes, a URI or an absolute path (default on the local stack: <home>/flink/savepoints; elsewhere the cluster's execution.checkpointing.savepoint-dir)")
+	cmd.Flags().DurationVar(&timeout, "timeout", timeout, "how long to wait for the savepoint")
+	return cmd
+}
+
+// jobToStop is the job named by args, else the relay for the topics that runs or is starting.
+func jobToStop(ctx context.Context, fc *flink.Client, topics *topicFlags, args []string) (flink.JobSummary, error) {
+	if len(args) == 1 {
+		d, err := fc.Job(ctx, args[0])
+		if err != nil {
+			return flink.JobSummary{}, err
+		}
+		return flink.JobSummary{ID: d.ID, Name: d.Name, State: d.State}, nil
+	}
+	spec := relay.Spec{InTopic: topics.in, OutTopic: topics.out}
+	found, ok, err := relay.Find(ctx, fc, spec)
+	if err != nil {
+		return flink.JobSummary{}, err
+	}
+	if !ok {
+		return flink.JobSummary{}, fmt.Errorf("no job named %q runs or is starting: give a job id (see `streamscale job list`)", spec.JobName())
+	}
+	return found, nil
+}
+
+// defaultSavepointDir is <home>/flink/savepoints on the local stack; elsewhere "" (the
+// cluster's own) when the cluster has one, else a usage error.
+func defaultSavepointDir(ctx context.Context, fc *flink.Client, conn *connFlags) (string, error) {
+	if conn.localFlink() {
+		return "file://" + local.SavepointsDir(conn.home), nil
+	}
+	conf, err := fc.ClusterConfig(ctx)
+	if err != nil {
+		return "", err
+	}
+	if flink.SavepointDir(conf) == "" {
+		return "", flagErrorf(fmt.Errorf("--savepoint-dir is required: the Flink cluster at %s has no execution.checkpointing.savepoint-dir", fc.URL()))
+	}
+	return "", nil
+}
+
+func orCluster(dir string) string {
+	if dir == "" {
+		return "the cluster's savepoint directory"
+	}
+	return dir
+}
+
+func newJobResumeCmd(f *Factory) *cobra.Command {
+	conn, topics, job := newConnFlags(f), newTopicFlags(), newJobFlags()
+	cmd := &cobra.Command{
+		Use:   "resume",
+		Short: "Start the relay job from its last savepoint or retained checkpoint",
+		Long: `Submit the relay job for --in-topic/--out-topic starting from the newest of: the savepoint
+` + "`job stop`" + ` recorded, the savepoints and retained checkpoints Flink still lists for ended relay
+jobs of that name, and (on the local stack) the checkpoints in the relay's checkpoint
+directory, which outlive a restarted JobManager. Same flags as job submit; its state must fit
+the job (state no operator claims is refused, not dropped). Without any of them it fails and
+says so: start fresh with job submit.`,
+		Example: `  streamscale job stop && streamscale job resume
+  streamscale job resume --guarantee exactly-once`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return submitRelay(cmd.Context(), f, conn, topics, job, func(ctx context.Context, fc *flink.Client, s relay.Spec) (string, error) {
+				return resolveSavepoint(ctx, f, fc, conn, s, lastSavepoint)
+			})
+		},
+	}
+	conn.addKafka(cmd.Flags())
+	conn.addFlink(cmd.Flags())
+	topics.addNames(cmd.Flags())
+	job.add(cmd)
+	return cmd
+}
+
+// resolveSavepoint turns --from-savepoint into the path the job starts from: "" none, "last"
+// the newest savepoint or retained checkpoint of the relay, anything else as given.
+func resolveSavepoint(ctx context.Context, f *Factory, fc *flink.Client, conn *connFlags, s relay.Spec, from string) (string, error) {
+	if from != lastSavepoint {
+		return from, nil
+	}
+	localDir := ""
+	if conn.localFlink() {
+		localDir = localCheckpoints(conn.home, s)
+	}
+	p, ok, err := relay.LatestResumePoint(ctx, fc, s, local.JobsDir(conn.home), localDir)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return "", errors.New("no savepoint or retained checkpoint of " + s.JobName() + " found: stop the relay with `streamscale job stop`, give a path to --from-savepoint, or start fresh with `streamscale job submit`")
+	}
+	fmt.Fprintf(f.IO.ErrOut, "resuming from the %s of job %s taken %s: %s\n", p.Kind, p.JobID, p.Time.UTC().Format(time.RFC3339), p.Path)
+	return p.Path, nil
+}
+
+// jobStateColumns are a job's last savepoint and last completed checkpoint for `job list`:
+// Flink's statistics, else (for the savepoint) what `job stop` recorded; "-" for none.
+func jobStateColumns(ctx context.Context, fc *flink.Client, home string, j flink.JobSummary) (savepoint, checkpoint string) {
+	savepoint, checkpoint = "-", "-"
+	if st, err := fc.Checkpoints(ctx, j.ID); err == nil {
+		if sp := st.Latest.Savepoint; sp != nil && sp.ExternalPath != "" {
+			savepoint = sp.ExternalPath
+		}
+		if cp := st.Latest.Completed; cp != nil && !cp.IsSavepoint {
+			checkpoint = fmt.Sprintf("#%d %s", cp.ID, cp.Time().UTC().Format(time.RFC3339))
+			if !cp.Discarded && cp.ExternalPath != "" && cp.ExternalPath[0] != '<' {
+				checkpoint += " " + cp.ExternalPath
+			}
+		}
+	}
+	if savepoint == "-" {
+		if rec, ok, err := relay.LoadStopped(local.JobsDir(home), j.Name); err == nil && ok && rec.JobID == j.ID {
+			savepoint = rec.Savepoint
+		}
+	}
+	return savepoint, checkpoint
+}
