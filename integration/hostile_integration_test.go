@@ -337,7 +337,7 @@ func exceptionsOf(ctx context.Context, fc *flink.Client, jobID string) string {
 // hostileRecords makes n records of every kind the relay must survive, from seed.
 func hostileRecords(seed uint64, n int) []*kgo.Record {
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	enc := event.NewEncoder(seed, "contoso://device-id-")
+	enc := event.NewEncoder(seed, "contoso://device-id-", event.NewRunID())
 	valid := func() []byte {
 		return enc.Append(nil, rng.IntN(1000), rng.Int64N(1_000_000), time.Now().UnixMicro())
 	}
