@@ -154,7 +154,7 @@ func TestIntegrationRelayHostileInput(t *testing.T) {
 			if !ok {
 				t.Fatalf("dead letter %d has no reason header: %s", i, headerText(r))
 			}
-			tooLarge := len(in) > 1_000_000 && strings.Contains(strings.ToLower(string(reason)), "large")
+			tooLarge := len(in) > 1_000_000 && strings.Contains(string(reason), "max-record-bytes")
 			if relayable(in) && !tooLarge {
 				t.Fatalf("hostile record %d is a JSON object but was dead-lettered (%s):\n%q", i, reason, clip(in))
 			}
