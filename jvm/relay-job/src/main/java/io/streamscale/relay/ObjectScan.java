@@ -15,8 +15,9 @@ import java.nio.charset.StandardCharsets;
  * control characters in strings, comments, single quotes, NaN, leading zeros, trailing commas and
  * any byte after the object (a NUL, another object, non-JSON whitespace such as U+00A0).
  *
- * <p>One instance is reused record after record (not thread-safe); a scan allocates nothing
- * unless the object is deeper than 4,096 levels or has more than 64 top-level members.
+ * <p>One instance is reused record after record (not thread-safe). Scanning an accepted object
+ * allocates nothing unless it is deeper than 4,096 levels, has more than 64 top-level members
+ * or a top-level name with a backslash-u escape; only a rejection builds its reason string.
  */
 final class ObjectScan {
     /** Top-level member names the relay sets itself. */
