@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -17,6 +18,7 @@ import (
 	"github.com/streamscale/streamscale/internal/bench"
 	"github.com/streamscale/streamscale/internal/bench/gorelay"
 	"github.com/streamscale/streamscale/internal/flink"
+	"github.com/streamscale/streamscale/internal/htmlreport"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
 )
@@ -31,6 +33,7 @@ type benchCompareOptions struct {
 	contenders []string
 	rates      []float64
 	asJSON     bool
+	html, png  string
 }
 
 func newBenchCompareCmd(f *Factory) *cobra.Command {
@@ -82,6 +85,8 @@ fresh topics, deleted afterwards. --quick runs a short version (a few minutes).`
 	fs.Float64SliceVar(&opts.rates, "rates", nil, "fixed rates of the latency table, events/s (default 1000,5000,10000,20000; --quick 1000,5000)")
 	fs.Float64Var(&opts.cfg.SearchStart, "search-start", 0, "first rate of the max-rate search, events/s (default 10000; --quick 5000)")
 	fs.BoolVar(&opts.asJSON, "json", false, "print the result as JSON")
+	fs.StringVar(&opts.html, "html", "", "also write the result as a self-contained HTML page with charts (offered rate vs p99 latency, max rate, CPU per million events)")
+	fs.StringVar(&opts.png, "png", "", "also render that page to this PNG file with headless Chromium (STREAMSCALE_BROWSER picks the browser)")
 	return cmd
 }
 
@@ -97,6 +102,12 @@ func runBenchCompare(ctx context.Context, f *Factory, opts *benchCompareOptions)
 	for _, r := range opts.rates {
 		if r <= 0 {
 			return flagErrorf(fmt.Errorf("--rates: %g must be positive", r))
+		}
+	}
+	if opts.png != "" {
+		// Before the minutes of measuring: a PNG that cannot be rendered is known now.
+		if _, err := htmlreport.FindBrowser(f.Getenv); err != nil {
+			return flagErrorf(fmt.Errorf("--png: %w", err))
 		}
 	}
 	c, err := opts.conn.conn()
@@ -147,6 +158,9 @@ func runBenchCompare(ctx context.Context, f *Factory, opts *benchCompareOptions)
 		writeJSON(f.IO.Out, res)
 	} else {
 		writeCompareTable(f.IO.Out, res)
+	}
+	if err := writeCompareFiles(ctx, f, opts, res); err != nil {
+		return err
 	}
 	var failed []string
 	for _, c := range res.Contenders {
@@ -282,4 +296,48 @@ func writeCompareTable(w io.Writer, res bench.CompareResult) {
 			fmt.Fprintf(w, "%s failed: %s\n", c.Name, c.Error)
 		}
 	}
+}
+
+// writeCompareFiles writes the --html page and renders the --png from the same page.
+func writeCompareFiles(ctx context.Context, f *Factory, opts *benchCompareOptions, res bench.CompareResult) error {
+	if opts.html == "" && opts.png == "" {
+		return nil
+	}
+	htmlPath := opts.html
+	if htmlPath == "" {
+		dir, err := os.MkdirTemp("", "streamscale-compare-")
+		if err != nil {
+			return fmt.Errorf("write png: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		htmlPath = filepath.Join(dir, "compare.html")
+	}
+	file, err := os.Create(htmlPath)
+	if err != nil {
+		return fmt.Errorf("write html: %w", err)
+	}
+	if err := bench.WriteCompareHTML(file, res); err != nil {
+		file.Close()
+		return err
+	}
+	if err := file.Close(); err != nil {
+		return fmt.Errorf("write html: %w", err)
+	}
+	if opts.html != "" {
+		fmt.Fprintf(f.IO.ErrOut, "wrote %s\n", opts.html)
+	}
+	if opts.png == "" {
+		return nil
+	}
+	browser, err := htmlreport.FindBrowser(f.Getenv)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+	defer cancel()
+	if err := htmlreport.Screenshot(ctx, browser, htmlPath, opts.png, 1000, bench.CompareHTMLHeight); err != nil {
+		return err
+	}
+	fmt.Fprintf(f.IO.ErrOut, "wrote %s\n", opts.png)
+	return nil
 }

@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -36,5 +39,30 @@ func TestBenchCompareRejectsUnknownContender(t *testing.T) {
 	err := runBenchCompare(t.Context(), f, &benchCompareOptions{contenders: []string{"kafka-streams"}})
 	if err == nil || !strings.Contains(err.Error(), "--contenders") {
 		t.Fatalf("err = %v, want a --contenders usage error", err)
+	}
+}
+
+func TestWriteCompareFilesHTML(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "docs", "bench", "compare-2026-11-29.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res bench.CompareResult
+	if err := json.Unmarshal(raw, &res); err != nil {
+		t.Fatal(err)
+	}
+	f, _, _ := testFactory()
+	out := filepath.Join(t.TempDir(), "compare.html")
+	if err := writeCompareFiles(t.Context(), f, &benchCompareOptions{html: out}, res); err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"p99 latency by offered rate", "max sustainable rate", "CPU seconds per million", "streamscale-relay", "<svg"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("page lacks %q", want)
+		}
 	}
 }
