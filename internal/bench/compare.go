@@ -160,6 +160,10 @@ type ContenderResult struct {
 	// same loads for every contender); the broker's apart.
 	CPUSecondsPerMillion       float64 `json:"cpuSecondsPerMillion"`
 	BrokerCPUSecondsPerMillion float64 `json:"brokerCpuSecondsPerMillion"`
+	// CPUSecondsPerMillionByRate is the same per fixed rate (events/s as a string key): the
+	// average above weighs in the fixed overhead of the low rates, this shows the per-event
+	// cost where it dominates.
+	CPUSecondsPerMillionByRate map[string]float64 `json:"cpuSecondsPerMillionByRate,omitempty"`
 	// RSSMB is the largest resident memory of the contender's processes seen after a step.
 	RSSMB float64 `json:"rssMB"`
 	// LatencyMs by fixed rate (events/s as a string key).
@@ -381,7 +385,12 @@ func (h *harness) relayContender(ctx context.Context, name string) ContenderResu
 		}
 		res.Steps = append(res.Steps, s)
 		fixed = append(fixed, s)
-		res.LatencyMs[strconv.FormatFloat(rate, 'f', 0, 64)] = s.Latency
+		key := strconv.FormatFloat(rate, 'f', 0, 64)
+		res.LatencyMs[key] = s.Latency
+		if res.CPUSecondsPerMillionByRate == nil {
+			res.CPUSecondsPerMillionByRate = map[string]float64{}
+		}
+		res.CPUSecondsPerMillionByRate[key], _ = cpuPerMillion([]Step{s})
 		known[rate] = s.Sustainable
 		if s.Sustainable && rate > res.MaxRate {
 			res.MaxRate = rate
