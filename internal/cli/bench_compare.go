@@ -197,6 +197,7 @@ func goRelayStarter(c kafkaconn.Conn, stderr io.Writer) func(ctx context.Context
 		cmd := exec.Command(self, "bench", "go-relay", "--brokers", joinBrokers(c.Brokers),
 			"--input-topic", in, "--output-topic", out, "--group", group)
 		cmd.Stdout, cmd.Stderr = stderr, stderr
+		dieWithParent(cmd)
 		if err := cmd.Start(); err != nil {
 			return nil, fmt.Errorf("go relay: start: %w", err)
 		}
