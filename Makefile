@@ -22,7 +22,7 @@ check-tools: ## check Go, a JDK 17+ and Maven are installed
 
 build: check-tools build-jvm build-go ## build the CLI (bin/) and the Java parts (build/)
 
-build-jvm: ## Maven: local Kafka/Flink classpaths and the relay job jar into build/
+build-jvm: ## Maven: local Kafka/Flink classpaths, the relay job jar and the ported sample job jar (bench compare) into build/
 	$(MVN) $(MVN_FLAGS) -f jvm/pom.xml package -DskipTests
 
 build-go: ## the CLI at bin/streamscale

@@ -41,6 +41,8 @@ type ProducerConfig struct {
 	// acks=all with idempotence, each tool's default.
 	Linger     time.Duration
 	BatchBytes int32
+	// Throughput caps the perf tool's rate in records/s (0: as fast as it can).
+	Throughput float64
 }
 
 // Measurement is one producer run.
@@ -51,6 +53,10 @@ type Measurement struct {
 	MBPerSec      float64 `json:"mbPerSec"`
 	AvgLatencyMs  float64 `json:"avgLatencyMs"`
 	P99LatencyMs  float64 `json:"p99LatencyMs"`
+	// P50LatencyMs, P999LatencyMs and MaxLatencyMs are the perf tool's other percentiles.
+	P50LatencyMs  float64 `json:"p50LatencyMs,omitempty"`
+	P999LatencyMs float64 `json:"p999LatencyMs,omitempty"`
+	MaxLatencyMs  float64 `json:"maxLatencyMs,omitempty"`
 }
 
 // ProducerResult compares the two.
@@ -187,7 +193,7 @@ func runGenerator(ctx context.Context, cfg ProducerConfig, topic string) (Measur
 // perfSummary matches ProducerPerformance's final line, e.g. "500000 records sent,
 // 61012.812691 records/sec (55.32 MB/sec), 318.14 ms avg latency, 746.00 ms max latency,
 // 312 ms 50th, 610 ms 95th, 703 ms 99th, 744 ms 99.9th."
-var perfSummary = regexp.MustCompile(`^(\d+) records sent, ([\d.]+) records/sec \(([\d.]+) MB/sec\), ([\d.]+) ms avg latency.*?(\d+) ms 99th`)
+var perfSummary = regexp.MustCompile(`^(\d+) records sent, ([\d.]+) records/sec \(([\d.]+) MB/sec\), ([\d.]+) ms avg latency, ([\d.]+) ms max latency, (\d+) ms 50th.*?(\d+) ms 99th, (\d+) ms 99.9th`)
 
 func runKafkaPerf(ctx context.Context, cfg ProducerConfig, topic string, recordSize int) (Measurement, error) {
 	// Connection and security settings go through a client config file (0600, removed after
@@ -205,7 +211,7 @@ func runKafkaPerf(ctx context.Context, cfg ProducerConfig, topic string, recordS
 	}
 	args := append([]string{"-Xmx512m", "-cp", cfg.KafkaClasspath, "org.apache.kafka.tools.ProducerPerformance",
 		"--topic", topic, "--num-records", strconv.FormatInt(cfg.Records, 10),
-		"--record-size", strconv.Itoa(recordSize), "--throughput", "-1", "--producer.config", clientConfig, "--producer-props"}, props...)
+		"--record-size", strconv.Itoa(recordSize), "--throughput", throughputArg(cfg.Throughput), "--producer.config", clientConfig, "--producer-props"}, props...)
 	cmd := exec.CommandContext(ctx, cfg.Java, args...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -233,8 +239,20 @@ func runKafkaPerf(ctx context.Context, cfg ProducerConfig, topic string, recordS
 	rate, _ := strconv.ParseFloat(last[2], 64)
 	mb, _ := strconv.ParseFloat(last[3], 64)
 	avg, _ := strconv.ParseFloat(last[4], 64)
-	p99, _ := strconv.ParseFloat(last[5], 64)
-	return Measurement{Tool: "kafka-producer-perf-test", Records: n, RecordsPerSec: rate, MBPerSec: mb * 1.048576, AvgLatencyMs: avg, P99LatencyMs: p99}, nil
+	maxMs, _ := strconv.ParseFloat(last[5], 64)
+	p50, _ := strconv.ParseFloat(last[6], 64)
+	p99, _ := strconv.ParseFloat(last[7], 64)
+	p999, _ := strconv.ParseFloat(last[8], 64)
+	return Measurement{Tool: "kafka-producer-perf-test", Records: n, RecordsPerSec: rate, MBPerSec: mb * 1.048576, AvgLatencyMs: avg,
+		P50LatencyMs: p50, P99LatencyMs: p99, P999LatencyMs: p999, MaxLatencyMs: maxMs}, nil
+}
+
+// throughputArg is ProducerPerformance's --throughput: -1 for no limit.
+func throughputArg(perSec float64) string {
+	if perSec <= 0 {
+		return "-1"
+	}
+	return strconv.FormatFloat(perSec, 'f', 0, 64)
 }
 
 func median(xs []float64) float64 {

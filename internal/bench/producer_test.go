@@ -9,7 +9,7 @@ import (
 func TestPerfSummaryLine(t *testing.T) {
 	line := "500000 records sent, 61012.812691 records/sec (55.32 MB/sec), 318.14 ms avg latency, 746.00 ms max latency, 312 ms 50th, 610 ms 95th, 703 ms 99th, 744 ms 99.9th."
 	m := perfSummary.FindStringSubmatch(line)
-	if m == nil || m[1] != "500000" || m[2] != "61012.812691" || m[3] != "55.32" || m[4] != "318.14" || m[5] != "703" {
+	if m == nil || m[1] != "500000" || m[2] != "61012.812691" || m[3] != "55.32" || m[4] != "318.14" || m[5] != "746.00" || m[6] != "312" || m[7] != "703" || m[8] != "744" {
 		t.Fatalf("parsed %q", m)
 	}
 	if perfSummary.MatchString("123 records sent, 24.6 records/sec (0.02 MB/sec), 5.0 ms avg latency, 12.0 ms max latency.") {

@@ -16,9 +16,13 @@ import (
 func newBenchCmd(f *Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "bench",
-		Short: "Measure streamscale against Kafka's own tools in the same run",
+		Short: "Measure streamscale against the broker's ceiling, a plain Go relay and the sample's job in the same run",
 	}
-	cmd.AddCommand(newBenchProducerCmd(f), newBenchRelayCmd(f))
+	compare := newBenchCompareCmd(f)
+	cmd.AddCommand(newBenchProducerCmd(f), newBenchRelayCmd(f), compare, newBenchGoRelayCmd(f))
+	// `streamscale bench` alone runs the comparison, with its flags.
+	cmd.Flags().AddFlagSet(compare.Flags())
+	cmd.Args, cmd.RunE = compare.Args, compare.RunE
 	return cmd
 }
 

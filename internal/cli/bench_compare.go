@@ -1,0 +1,344 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/streamscale/streamscale/internal/bench"
+	"github.com/streamscale/streamscale/internal/bench/gorelay"
+	"github.com/streamscale/streamscale/internal/flink"
+	"github.com/streamscale/streamscale/internal/htmlreport"
+	"github.com/streamscale/streamscale/internal/kafkaconn"
+	"github.com/streamscale/streamscale/internal/local"
+)
+
+// benchCompareOptions are `bench compare`'s flags.
+type benchCompareOptions struct {
+	conn       *connFlags
+	job        *jobFlags
+	tools      *perfToolFlags
+	cfg        bench.CompareConfig
+	sampleJar  string
+	contenders []string
+	rates      []float64
+	asJSON     bool
+	html, png  string
+}
+
+func newBenchCompareCmd(f *Factory) *cobra.Command {
+	opts := &benchCompareOptions{conn: newConnFlags(f), job: newJobFlags(), tools: &perfToolFlags{},
+		sampleJar: bench.SampleJobJarPath(local.BuildDir())}
+	cmd := &cobra.Command{
+		Use:   "compare",
+		Short: "Compare the relay with the broker's ceiling, a plain Go relay and the sample's own job",
+		Long: `Run each contender in turn on the same stack, against the same open-loop generator load and
+the same verifier (exact offset windows, every input event matched in the output), with the
+same record size, partitions and parallelism:
+
+  broker-ceiling     Kafka's ProducerPerformance writing one topic while ConsumerPerformance
+                     reads another at the same time: the most any relay could reach here
+  go-relay           a minimal franz-go consume, splice, produce loop (at-least-once: offsets
+                     committed after the output is acknowledged), as a child process
+  sample-job         the sample's job ported to Flink 2.2: event time, Jackson parse into a
+                     POJO, keyBy deviceId, drop eventIds seen among the device's last 100,
+                     checkpoints every 500 ms (build/jobs/sample-job.jar)
+  streamscale-relay  our relay job, at-least-once
+
+For each relay: the latency at fixed rates (pipeline and end-to-end percentiles from the
+verifier), the max sustainable rate (doubling from --search-start, then bisecting: the highest
+rate at which the generator keeps its schedule, the output catches up within 2 s of the last
+send, nothing is missing and p99 pipeline latency is at most 1 s), CPU seconds per million
+events of its own processes (the Go relay's process, the TaskManagers for Flink jobs) and of
+the broker apart, over the fixed-rate steps, and its resident memory. Every contender gets
+fresh topics, deleted afterwards. --quick runs a short version (a few minutes).`,
+		Example: `  streamscale bench compare --quick
+  streamscale bench compare --json > compare.json
+  streamscale bench compare --contenders go-relay,streamscale-relay --rates 5000,20000`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runBenchCompare(cmd.Context(), f, opts)
+		},
+	}
+	fs := cmd.Flags()
+	opts.conn.addKafka(fs)
+	opts.conn.addFlink(fs)
+	fs.StringVar(&opts.job.jar, "job-jar", opts.job.jar, "the relay job jar built by make build")
+	fs.StringVar(&opts.job.brokers, "job-brokers", "", "bootstrap servers as the Flink jobs see them (default: --brokers)")
+	fs.DurationVar(&opts.job.checkpointInterval, "checkpoint-interval", opts.job.checkpointInterval, "our relay job's checkpoint interval (the sample job's is 500 ms, as in the sample)")
+	fs.StringVar(&opts.sampleJar, "sample-jar", opts.sampleJar, "the ported sample job jar built by make build")
+	opts.tools.add(fs)
+	fs.Int32Var(&opts.cfg.Partitions, "partitions", 2, "partitions of every topic and every contender's parallelism (needs that many free slots)")
+	fs.StringSliceVar(&opts.contenders, "contenders", bench.AllContenders, "contenders to run, in this order")
+	fs.BoolVar(&opts.cfg.Quick, "quick", false, "a short run (a few minutes): 5 s steps at 1k and 5k/s and a short search")
+	fs.DurationVar(&opts.cfg.Step, "step", 0, "how long each load step sends (default 20s; --quick 5s)")
+	fs.Float64SliceVar(&opts.rates, "rates", nil, "fixed rates of the latency table, events/s (default 1000,5000,10000,20000; --quick 1000,5000)")
+	fs.Float64Var(&opts.cfg.SearchStart, "search-start", 0, "first rate of the max-rate search, events/s (default 10000; --quick 5000)")
+	fs.BoolVar(&opts.asJSON, "json", false, "print the result as JSON")
+	fs.StringVar(&opts.html, "html", "", "also write the result as a self-contained HTML page with charts (offered rate vs p99 latency, max rate, CPU per million events)")
+	fs.StringVar(&opts.png, "png", "", "also render that page to this PNG file with headless Chromium (STREAMSCALE_BROWSER picks the browser)")
+	return cmd
+}
+
+func runBenchCompare(ctx context.Context, f *Factory, opts *benchCompareOptions) error {
+	for _, c := range opts.contenders {
+		if !contains(bench.AllContenders, c) {
+			return flagErrorf(fmt.Errorf("--contenders: %q is not one of %s", c, strings.Join(bench.AllContenders, ", ")))
+		}
+	}
+	if opts.cfg.Partitions < 1 {
+		return flagErrorf(fmt.Errorf("--partitions: %d must be at least 1", opts.cfg.Partitions))
+	}
+	for _, r := range opts.rates {
+		if r <= 0 {
+			return flagErrorf(fmt.Errorf("--rates: %g must be positive", r))
+		}
+	}
+	if opts.png != "" {
+		// Before the minutes of measuring: a PNG that cannot be rendered is known now.
+		if _, err := htmlreport.FindBrowser(f.Getenv); err != nil {
+			return flagErrorf(fmt.Errorf("--png: %w", err))
+		}
+	}
+	c, err := opts.conn.conn()
+	if err != nil {
+		return err
+	}
+	flinkURL, err := opts.conn.flink()
+	if err != nil {
+		return err
+	}
+	fc, err := flink.New(flinkURL)
+	if err != nil {
+		return flagErrorf(fmt.Errorf("--flink-url: %w", err))
+	}
+	cfg := opts.cfg
+	cfg.Conn, cfg.Flink, cfg.SampleJar, cfg.Contenders, cfg.Rates = c, fc, opts.sampleJar, opts.contenders, opts.rates
+	if cfg.Java, cfg.KafkaClasspath, err = opts.tools.resolve(); err != nil {
+		return err
+	}
+	cfg.Job = opts.job.specFor(opts.conn, c, newTopicFlags(), cfg.Partitions)
+	if err := cfg.Job.CheckConnection(); err != nil {
+		return err
+	}
+	cfg.GoRelay = goRelayStarter(c, f.IO.ErrOut)
+	if !opts.conn.externalKafka() {
+		lcfg := local.DefaultConfig()
+		lcfg.Home = opts.conn.home
+		stack, err := local.New(lcfg, nil)
+		if err == nil {
+			if st, err := stack.Status(ctx); err == nil && st.Kafka.Running {
+				cfg.BrokerPIDs = []int{st.Kafka.PID}
+			}
+			cfg.TaskManagerPIDs = func(ctx context.Context) []int {
+				st, err := stack.Status(ctx)
+				if err != nil {
+					return nil
+				}
+				return st.Flink.TaskManagerPIDs
+			}
+		}
+	}
+	progress := f.IO.ErrOut
+	res, err := bench.Compare(ctx, cfg, progress)
+	if err != nil {
+		return fmt.Errorf("bench compare: %w", err)
+	}
+	if opts.asJSON {
+		writeJSON(f.IO.Out, res)
+	} else {
+		writeCompareTable(f.IO.Out, res)
+	}
+	if err := writeCompareFiles(ctx, f, opts, res); err != nil {
+		return err
+	}
+	var failed []string
+	for _, c := range res.Contenders {
+		if c.Error != "" {
+			failed = append(failed, c.Name+": "+c.Error)
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("bench compare: %s", strings.Join(failed, "; "))
+	}
+	return nil
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// goRelayStarter starts the Go relay contender as a child process of this binary (the hidden
+// `bench go-relay`), so that its CPU and memory are its own in /proc.
+func goRelayStarter(c kafkaconn.Conn, stderr io.Writer) func(ctx context.Context, in, out, group string) (bench.Child, error) {
+	return func(ctx context.Context, in, out, group string) (bench.Child, error) {
+		if secured(c) {
+			return nil, errors.New("the Go relay contender connects in plaintext only")
+		}
+		self, err := os.Executable()
+		if err != nil {
+			return nil, fmt.Errorf("go relay: find this binary: %w", err)
+		}
+		cmd := exec.Command(self, "bench", "go-relay", "--brokers", joinBrokers(c.Brokers),
+			"--input-topic", in, "--output-topic", out, "--group", group)
+		cmd.Stdout, cmd.Stderr = stderr, stderr
+		dieWithParent(cmd)
+		if err := cmd.Start(); err != nil {
+			return nil, fmt.Errorf("go relay: start: %w", err)
+		}
+		return &childProc{cmd: cmd}, nil
+	}
+}
+
+// childProc is a started child process.
+type childProc struct{ cmd *exec.Cmd }
+
+func (p *childProc) PID() int { return p.cmd.Process.Pid }
+
+// Stop interrupts the child (it commits and exits) and waits up to 15 s before killing it.
+func (p *childProc) Stop() error {
+	_ = p.cmd.Process.Signal(os.Interrupt)
+	done := make(chan error, 1)
+	go func() { done <- p.cmd.Wait() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(15 * time.Second):
+		_ = p.cmd.Process.Kill()
+		return <-done
+	}
+}
+
+func newBenchGoRelayCmd(f *Factory) *cobra.Command {
+	conn := newConnFlags(f)
+	cfg := gorelay.Config{}
+	cmd := &cobra.Command{
+		Use:    "go-relay",
+		Short:  "The plain Go relay contender of bench compare (runs until interrupted)",
+		Hidden: true,
+		Args:   cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := conn.conn()
+			if err != nil {
+				return err
+			}
+			cfg.Conn = c
+			return gorelay.Run(cmd.Context(), cfg)
+		},
+	}
+	conn.addKafka(cmd.Flags())
+	fs := cmd.Flags()
+	fs.StringVar(&cfg.InTopic, "input-topic", "", "topic to read")
+	fs.StringVar(&cfg.OutTopic, "output-topic", "", "topic to write")
+	fs.StringVar(&cfg.Group, "group", "", "consumer group")
+	return cmd
+}
+
+// writeCompareTable prints the comparison as a table.
+func writeCompareTable(w io.Writer, res bench.CompareResult) {
+	fmt.Fprintf(w, "\nbench compare: %d partitions, parallelism %d, %.0f B records, %.0f s steps, %s in all\n",
+		res.Partitions, res.Parallelism, res.RecordBytes, res.StepSeconds, time.Duration(res.Seconds*float64(time.Second)).Round(time.Second))
+	rates := map[string]float64{}
+	for _, c := range res.Contenders {
+		for k, l := range c.LatencyMs {
+			if l.Pipeline != nil || l.ProduceAck != nil {
+				var v float64
+				_, _ = fmt.Sscan(k, &v)
+				rates[k] = v
+			}
+		}
+	}
+	keys := make([]string, 0, len(rates))
+	for k := range rates {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return rates[keys[i]] < rates[keys[j]] })
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "contender\tmax rate/s\tcpu s/M\tbroker cpu s/M\trss MB\tmissing")
+	for _, k := range keys {
+		fmt.Fprintf(tw, "\tp99 ms @%s", k)
+	}
+	fmt.Fprintln(tw, "\t")
+	for _, c := range res.Contenders {
+		fmt.Fprintf(tw, "%s\t%.0f\t%.2f\t%.2f\t%.0f\t%d", c.Name, c.MaxRate, c.CPUSecondsPerMillion, c.BrokerCPUSecondsPerMillion, c.RSSMB, c.Missing)
+		for _, k := range keys {
+			l, ok := c.LatencyMs[k]
+			switch {
+			case ok && l.Pipeline != nil:
+				fmt.Fprintf(tw, "\t%.1f", l.Pipeline.P99)
+			case ok && l.ProduceAck != nil:
+				fmt.Fprintf(tw, "\t(ack %.0f)", l.ProduceAck.P99)
+			default:
+				fmt.Fprint(tw, "\t-")
+			}
+		}
+		fmt.Fprintln(tw, "\t")
+	}
+	_ = tw.Flush()
+	fmt.Fprintf(w, "ours vs broker ceiling %.2f, ours vs sample job %.2f, cpu ours vs Go relay %.2f\n",
+		res.Ratios.OursVsBroker, res.Ratios.OursVsSampleStyle, res.Ratios.CPUOursVsGoRelay)
+	for _, c := range res.Contenders {
+		if c.Error != "" {
+			fmt.Fprintf(w, "%s failed: %s\n", c.Name, c.Error)
+		}
+	}
+}
+
+// writeCompareFiles writes the --html page and renders the --png from the same page.
+func writeCompareFiles(ctx context.Context, f *Factory, opts *benchCompareOptions, res bench.CompareResult) error {
+	if opts.html == "" && opts.png == "" {
+		return nil
+	}
+	htmlPath := opts.html
+	if htmlPath == "" {
+		dir, err := os.MkdirTemp("", "streamscale-compare-")
+		if err != nil {
+			return fmt.Errorf("write png: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		htmlPath = filepath.Join(dir, "compare.html")
+	}
+	file, err := os.Create(htmlPath)
+	if err != nil {
+		return fmt.Errorf("write html: %w", err)
+	}
+	if err := bench.WriteCompareHTML(file, res); err != nil {
+		file.Close()
+		return err
+	}
+	if err := file.Close(); err != nil {
+		return fmt.Errorf("write html: %w", err)
+	}
+	if opts.html != "" {
+		fmt.Fprintf(f.IO.ErrOut, "wrote %s\n", opts.html)
+	}
+	if opts.png == "" {
+		return nil
+	}
+	browser, err := htmlreport.FindBrowser(f.Getenv)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+	defer cancel()
+	if err := htmlreport.Screenshot(ctx, browser, htmlPath, opts.png, 1000, bench.CompareHTMLHeight); err != nil {
+		return err
+	}
+	fmt.Fprintf(f.IO.ErrOut, "wrote %s\n", opts.png)
+	return nil
+}
