@@ -83,19 +83,7 @@ func TestIntegrationCLIRun(t *testing.T) {
 		"--metrics-port", strconv.Itoa(ports[4]),
 		"--job-jar", filepath.Join(buildDir(t), "jobs", "relay-job.jar"),
 	}
-	var status struct {
-		Kafka struct {
-			Bootstrap string `json:"bootstrap"`
-			PID       int    `json:"pid"`
-			Healthy   bool   `json:"healthy"`
-		} `json:"kafka"`
-		Flink struct {
-			REST            string `json:"rest"`
-			JobManagerPID   int    `json:"jobmanagerPid"`
-			TaskManagerPIDs []int  `json:"taskmanagerPids"`
-			Healthy         bool   `json:"healthy"`
-		} `json:"flink"`
-	}
+	var status stackStatus
 	t.Cleanup(func() {
 		c.run(context.Background(), "local", "down")
 		for _, pid := range append([]int{status.Kafka.PID, status.Flink.JobManagerPID}, status.Flink.TaskManagerPIDs...) {

@@ -46,14 +46,8 @@ as for run, to compare their costs. The job is cancelled and the topics deleted 
   streamscale bench relay --records 2000000 --partitions 4 --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := job.validate(); err != nil {
-				return err
-			}
-			c, err := conn.conn()
+			c, err := job.checkedConn(conn)
 			if err != nil {
-				return err
-			}
-			if err := job.checkTarget(c); err != nil {
 				return err
 			}
 			flinkURL, err := conn.flink()

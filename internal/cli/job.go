@@ -147,6 +147,19 @@ func (j *jobFlags) validate() error {
 var errExactlyOnceEventHubs = errors.New("--guarantee exactly-once: Event Hubs Standard has no Kafka transactions, which exactly-once needs; " +
 	"use --guarantee at-least-once (the default; a failure may repeat records, which verify counts) and --dedup to drop the generator's duplicates")
 
+// checkedConn validates the job flags, makes the connection from cf and checks the flags
+// against the Kafka the job writes to.
+func (j *jobFlags) checkedConn(cf *connFlags) (kafkaconn.Conn, error) {
+	if err := j.validate(); err != nil {
+		return kafkaconn.Conn{}, err
+	}
+	c, err := cf.conn()
+	if err != nil {
+		return kafkaconn.Conn{}, err
+	}
+	return c, j.checkTarget(c)
+}
+
 // checkTarget checks the job flags against the Kafka the job writes to.
 func (j *jobFlags) checkTarget(conn kafkaconn.Conn) error {
 	if conn.EventHubs && relay.Guarantee(j.guarantee) == relay.ExactlyOnce {
@@ -340,14 +353,8 @@ refused: stop it first.`,
 // the relay runs, started from the path savepoint returns ("" for none).
 func submitRelay(ctx context.Context, f *Factory, conn *connFlags, topics *topicFlags, job *jobFlags,
 	savepoint func(context.Context, *flink.Client, relay.Spec) (string, error)) error {
-	if err := job.validate(); err != nil {
-		return err
-	}
-	c, err := conn.conn()
+	c, err := job.checkedConn(conn)
 	if err != nil {
-		return err
-	}
-	if err := job.checkTarget(c); err != nil {
 		return err
 	}
 	if err := job.specFor(conn, c, topics, 0).CheckConnection(); err != nil {
