@@ -288,7 +288,9 @@ func (f faultRun) do(ctx context.Context, t *testing.T, s *faultStack, name stri
 	stdout, stderr, code := b.wait(t)
 	t.Logf("run stderr:\n%s", stderr)
 	rec, res := runResult(t, stdout, stderr)
-	t.Cleanup(func() { s.c.run(context.Background(), append([]string{"job", "cancel"}, s.jobFlags(in, out)[:4]...)...) })
+	t.Cleanup(func() {
+		s.c.run(context.Background(), append([]string{"job", "cancel"}, s.jobFlags(in, out)[:4]...)...)
+	})
 
 	sent := faultRate * int64(faultDuration/time.Second)
 	if res.InputEvents != sent || res.Missing != 0 || res.Unexpected != 0 {
