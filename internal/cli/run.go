@@ -93,7 +93,7 @@ to one checkpoint interval and that the verifier reads read_committed.`,
 	fs.BoolVar(&opts.down, "down", false, "stop the local stack when the run ends")
 	fs.BoolVar(&opts.asJSON, "json", false, "print the run record (generator and verifier results) as JSON")
 	addCheckFlags(fs, &opts.checks)
-	fs.BoolVar(&opts.dashboard, "dashboard", false, "serve the live dashboard (see `streamscale dashboard`) while the run goes on")
+	fs.BoolVar(&opts.dashboard, "dashboard", false, "serve the live dashboard (as the dashboard command does) while the run goes on")
 	opts.dash.add(fs, "dashboard-")
 	return cmd
 }
