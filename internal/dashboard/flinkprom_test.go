@@ -51,3 +51,37 @@ func TestFlinkPrometheus_StubServers(t *testing.T) {
 		t.Fatal("an endpoint that does not answer must fail the sample, not make a partial sum")
 	}
 }
+
+func TestFlinkPrometheusOperatorRates_StubServer(t *testing.T) {
+	const text = `# TYPE flink_taskmanager_job_task_operator_numRecordsOut gauge
+flink_taskmanager_job_task_operator_numRecordsOut{job_id="a1b2",operator_name="Source:_kafka:_in",subtask_index="0",} %d
+flink_taskmanager_job_task_operator_numRecordsOut{job_id="a1b2",operator_name="Source:_kafka:_in",subtask_index="1",} %d
+flink_taskmanager_job_task_operator_numRecordsIn{job_id="a1b2",operator_name="add_enqueuedAt",subtask_index="0",} %d
+flink_taskmanager_job_task_operator_numRecordsOut{job_id="a1b2",operator_name="add_enqueuedAt",subtask_index="0",} %d
+`
+	stub := &stubPrometheus{}
+	stub.set(sprintf(text, 100, 100, 200, 200))
+	p := &FlinkPrometheus{URLs: []string{stub.serve(t).URL}}
+	ctx := context.Background()
+	if c, err := p.Sample(ctx, "a1b2"); err != nil || c.Operators != nil {
+		t.Fatalf("first sample: %+v, %v; want no rates yet", c.Operators, err)
+	}
+	time.Sleep(20 * time.Millisecond)
+	stub.set(sprintf(text, 150, 150, 300, 300))
+	c, err := p.Sample(ctx, "a1b2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Operators) != 2 || c.Operators[0].Name != "Source:_kafka:_in" || c.Operators[1].Name != "add_enqueuedAt" {
+		t.Fatalf("operators = %+v", c.Operators)
+	}
+	src, relay := c.Operators[0], c.Operators[1]
+	if src.OutPerSec <= 0 || src.InPerSec != 0 || relay.InPerSec <= 0 || relay.InPerSec != relay.OutPerSec || relay.OutPerSec != src.OutPerSec {
+		t.Fatalf("rates: source %+v, relay %+v; want equal flows (100 more records each)", src, relay)
+	}
+	time.Sleep(20 * time.Millisecond)
+	stub.set(sprintf(text, 1, 1, 2, 2)) // a restart resets the counters
+	if c, err := p.Sample(ctx, "a1b2"); err != nil || len(c.Operators) != 0 {
+		t.Fatalf("after a counter reset: %+v, %v; want no rates", c.Operators, err)
+	}
+}

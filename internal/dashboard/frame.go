@@ -24,6 +24,9 @@ type Frame struct {
 	DeadLettered       *float64 `json:"deadLettered,omitempty"`
 	RelayedPerSec      *float64 `json:"relayedPerSec,omitempty"`
 	DeadLetteredPerSec *float64 `json:"deadLetteredPerSec,omitempty"`
+	// Operators are records in/out per second per operator, from Flink's Prometheus
+	// reporter (fresher than REST, whose figures Flink refreshes every few seconds).
+	Operators []OperatorRate `json:"operators,omitempty"`
 	// Latency is pipeline and end-to-end latency of the output records read in the interval.
 	Latency *LatencyView `json:"latency,omitempty"`
 	// TargetPerSec is the generator's target rate when `run` drives it; the achieved rate is

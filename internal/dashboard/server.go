@@ -141,6 +141,7 @@ func (s *Server) Collect(ctx context.Context) Frame {
 			if c.RelayedPresent {
 				f.Relayed, f.RelayedPerSec = &c.Relayed, c.RelayedPerSec
 			}
+			f.Operators = c.Operators
 			if c.DeadLetteredPresent {
 				f.DeadLettered, f.DeadLetteredPerSec = &c.DeadLettered, c.DeadLetteredPerSec
 			}

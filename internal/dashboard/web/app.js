@@ -87,12 +87,17 @@
     chart("chart-relayed", ["relayed/s", "dead-lettered/s"], [x,
       series((f) => f.relayedPerSec), series((f) => f.deadLetteredPerSec)]);
 
+    // Records out per operator: Flink's Prometheus reporter when it answers (per operator,
+    // fresh each sample), else the REST API's per-task figures (refreshed every few seconds).
+    const fromProm = frames.some((f) => f.operators && f.operators.length);
+    const rows = (f) => fromProm ? (f.operators || []) : ((f.job && f.job.vertices) || []).map((v) => ({ name: v.name, outPerSec: v.recordsOutPerSec }));
     const names = [];
-    frames.forEach((f) => ((f.job && f.job.vertices) || []).forEach((v) => { if (!names.includes(v.name)) names.push(v.name); }));
+    frames.forEach((f) => rows(f).forEach((o) => { if (!names.includes(o.name)) names.push(o.name); }));
     const short = (n) => n.length > 40 ? n.slice(0, 37) + "…" : n;
+    $("operators-caption").textContent = fromProm ? "Records/s out per operator (Prometheus reporter)" : "Records/s out per Flink task (REST)";
     chart("chart-operators", names.map(short), [x].concat(names.map((n) => series((f) => {
-      const v = ((f.job && f.job.vertices) || []).find((v) => v.name === n);
-      return v ? v.recordsOutPerSec : null;
+      const o = rows(f).find((o) => o.name === n);
+      return o ? o.outPerSec : null;
     }))));
 
     chart("chart-checkpoints", ["duration ms", "size bytes"], [x,
