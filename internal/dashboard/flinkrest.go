@@ -29,10 +29,18 @@ type FlinkREST struct {
 	last map[string]vertexCount // vertex id → counts at the previous sample
 }
 
+// vertexCount is a vertex's counters when they last changed, and the rates then computed.
+// Flink's REST API refreshes them only every few seconds (metrics.fetcher.update-interval),
+// so between refreshes the last rates hold instead of dropping to zero and then spiking.
 type vertexCount struct {
-	at          time.Time
-	read, write int64
+	at              time.Time
+	read, write     int64
+	inRate, outRate float64
 }
+
+// staleAfter is how long unchanged counters keep their last rates; after it they mean a
+// stopped flow.
+const staleAfter = 15 * time.Second
 
 // ErrNoJob says there is no job to show.
 var ErrNoJob = errors.New("no relay job runs on this Flink")
@@ -73,13 +81,19 @@ func (f *FlinkREST) Sample(ctx context.Context) (*JobView, error) {
 	for _, x := range d.Vertices {
 		vv := VertexView{ID: x.ID, Name: x.Name, Parallelism: x.Parallelism, Status: x.Status,
 			ReadRecords: x.Metrics.ReadRecords, WriteRecords: x.Metrics.WriteRecords}
-		if prev, ok := f.last[x.ID]; ok {
+		cur := vertexCount{at: now, read: x.Metrics.ReadRecords, write: x.Metrics.WriteRecords}
+		prev, seen := f.last[x.ID]
+		switch {
+		case seen && cur.read == prev.read && cur.write == prev.write && now.Sub(prev.at) < staleAfter:
+			cur = prev // not refreshed yet: keep the rates and when they were measured
+		case seen:
 			if secs := now.Sub(prev.at).Seconds(); secs > 0 {
-				vv.RecordsInPerSec = nonNegative(float64(x.Metrics.ReadRecords-prev.read) / secs)
-				vv.RecordsOutPerSec = nonNegative(float64(x.Metrics.WriteRecords-prev.write) / secs)
+				cur.inRate = nonNegative(float64(cur.read-prev.read) / secs)
+				cur.outRate = nonNegative(float64(cur.write-prev.write) / secs)
 			}
 		}
-		f.last[x.ID] = vertexCount{at: now, read: x.Metrics.ReadRecords, write: x.Metrics.WriteRecords}
+		vv.RecordsInPerSec, vv.RecordsOutPerSec = cur.inRate, cur.outRate
+		f.last[x.ID] = cur
 		v.Vertices = append(v.Vertices, vv)
 	}
 	f.mu.Unlock()

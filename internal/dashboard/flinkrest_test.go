@@ -54,6 +54,14 @@ func TestFlinkRESTSample_StubServer(t *testing.T) {
 	if r := second.Vertices[0].RecordsInPerSec; r != 0 {
 		t.Fatalf("source records in/s = %v, its read-records did not move", r)
 	}
+	// Flink refreshes the REST figures every few seconds: unchanged counters keep the rate.
+	third, err := f.Sample(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if third.Vertices[0].RecordsOutPerSec != second.Vertices[0].RecordsOutPerSec {
+		t.Fatalf("records out/s = %v between refreshes, want the last rate %v held", third.Vertices[0].RecordsOutPerSec, second.Vertices[0].RecordsOutPerSec)
+	}
 }
 
 func TestFlinkRESTWithoutCheckpointsOrJob_StubServer(t *testing.T) {
