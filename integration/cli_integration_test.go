@@ -77,10 +77,14 @@ func TestIntegrationCLIRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	flinkMetrics, err := freePortRange(2, ports)
+	if err != nil {
+		t.Fatal(err)
+	}
 	portFlags := []string{
 		"--kafka-port", strconv.Itoa(ports[0]), "--controller-port", strconv.Itoa(ports[1]),
 		"--flink-rest-port", strconv.Itoa(ports[2]), "--flink-rpc-port", strconv.Itoa(ports[3]),
-		"--metrics-port", strconv.Itoa(ports[4]),
+		"--metrics-port", strconv.Itoa(ports[4]), "--flink-metrics-port", strconv.Itoa(flinkMetrics),
 		"--job-jar", filepath.Join(buildDir(t), "jobs", "relay-job.jar"),
 	}
 	var status stackStatus

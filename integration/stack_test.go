@@ -5,9 +5,11 @@ package integration
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"syscall"
@@ -96,7 +98,35 @@ func stackConfig(t testing.TB) (local.Config, error) {
 	}
 	c.KafkaPort, c.ControllerPort, c.FlinkRESTPort, c.FlinkRPCPort, c.MetricsPort = ports[0], ports[1], ports[2], ports[3], ports[4]
 	c.Slots = 4
-	return c, nil
+	c.FlinkMetricsPort, err = freePortRange(c.TaskManagers+1, ports)
+	return c, err
+}
+
+// freePortRange finds n consecutive free ports on 127.0.0.1 (Flink's metrics ports: the
+// JobManager's, then one per TaskManager), none of them in taken.
+func freePortRange(n int, taken []int) (int, error) {
+	for range 50 {
+		first, err := local.FreePorts(1)
+		if err != nil {
+			return 0, err
+		}
+		ok := true
+		for p := first[0]; p < first[0]+n && ok; p++ {
+			ok = p <= 65535 && !slices.Contains(taken, p) && portFree(p)
+		}
+		if ok {
+			return first[0], nil
+		}
+	}
+	return 0, fmt.Errorf("no %d consecutive free ports found", n)
+}
+
+func portFree(p int) bool {
+	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p)))
+	if err != nil {
+		return false
+	}
+	return ln.Close() == nil
 }
 
 // startStack starts a real local stack on free ports in a temp dir. Cleanup stops it and

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -75,6 +76,16 @@ func writeStatusTable(w io.Writer, s local.Status) {
 	tw.Flush()
 	if s.Flink.JobManagerRunning {
 		fmt.Fprintf(w, "Flink: %d TaskManagers registered, %d/%d slots free\n", s.Flink.TaskManagersRegistered, s.Flink.SlotsAvailable, s.Flink.SlotsTotal)
+	}
+	if s.Running() {
+		metrics := []string{"kafka " + s.Kafka.MetricsURL}
+		if s.Flink.JobManagerMetrics != "" {
+			metrics = append(metrics, "flink-jobmanager "+s.Flink.JobManagerMetrics)
+		}
+		for i, u := range s.Flink.TaskManagerMetrics {
+			metrics = append(metrics, fmt.Sprintf("flink-taskmanager-%d %s", i, u))
+		}
+		fmt.Fprintf(w, "Prometheus metrics: %s\n", strings.Join(metrics, ", "))
 	}
 	if !s.Running() {
 		fmt.Fprintf(w, "The local stack in %s is not running: start it with `streamscale local up`.\n", s.Home)

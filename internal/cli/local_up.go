@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -57,6 +58,9 @@ func localUpRun(ctx context.Context, opts *localUpOptions) error {
 func printAddresses(w io.Writer, s local.Status) {
 	fmt.Fprintf(w, "Kafka bootstrap   %s\n", s.Kafka.Bootstrap)
 	fmt.Fprintf(w, "Flink REST / UI   %s\n", s.Flink.REST)
+	if s.Flink.JobManagerMetrics != "" {
+		fmt.Fprintf(w, "Flink metrics     %s (JobManager), %s (TaskManagers)\n", s.Flink.JobManagerMetrics, strings.Join(s.Flink.TaskManagerMetrics, ", "))
+	}
 	fmt.Fprintf(w, "TaskManagers      %d (%d slots)\n", s.Flink.TaskManagersRegistered, s.Flink.SlotsTotal)
 	fmt.Fprintf(w, "State directory   %s\n", s.Home)
 }

@@ -36,6 +36,7 @@ your own cluster to use it instead.`,
 		newBenchCmd(f),
 		newPeekCmd(f),
 		newHubReportCmd(f),
+		newDashboardCmd(f, nil),
 	)
 	argErrorsAreUsage(root)
 	return root

@@ -39,6 +39,9 @@ type runOptions struct {
 	down           bool
 	asJSON         bool
 	checks         verify.Checks
+	// dashboard serves the live page beside the run (dashboard.go).
+	dashboard bool
+	dash      dashFlags
 }
 
 func newRunCmd(f *Factory, runF func(context.Context, *runOptions) error) *cobra.Command {
@@ -90,6 +93,8 @@ to one checkpoint interval and that the verifier reads read_committed.`,
 	fs.BoolVar(&opts.down, "down", false, "stop the local stack when the run ends")
 	fs.BoolVar(&opts.asJSON, "json", false, "print the run record (generator and verifier results) as JSON")
 	addCheckFlags(fs, &opts.checks)
+	fs.BoolVar(&opts.dashboard, "dashboard", false, "serve the live dashboard (as the dashboard command does) while the run goes on")
+	opts.dash.add(fs, "dashboard-")
 	return cmd
 }
 
@@ -124,6 +129,11 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 	}
 	if opts.reportInterval < time.Second {
 		return flagErrorf(fmt.Errorf("--report-interval: %s is shorter than 1s", opts.reportInterval))
+	}
+	if opts.dashboard {
+		if err := opts.dash.validate("dashboard-"); err != nil {
+			return err
+		}
 	}
 	opts.conn.home = opts.stack.cfg.Home
 	started := time.Now()
@@ -168,6 +178,14 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 	job, err := relay.Ensure(ctx, fc, spec, f.IO.ErrOut)
 	if err != nil {
 		return err
+	}
+
+	if opts.dashboard {
+		stopDashboard, err := startRunDashboard(ctx, f, opts, conn, flinkURL, job.JobID, string(spec.Guarantee))
+		if err != nil {
+			return err
+		}
+		defer stopDashboard()
 	}
 
 	rec := runlog.Run{ID: runlog.NewID(started), Started: started, Brokers: conn.Brokers, FlinkURL: flinkURL, JobID: job.JobID}

@@ -28,6 +28,7 @@ func (s *stackFlags) addStart(fs *pflag.FlagSet) {
 	fs.IntVar(&s.cfg.MetricsPort, "metrics-port", s.cfg.MetricsPort, "Kafka per-topic metrics (Prometheus format) port on 127.0.0.1")
 	fs.IntVar(&s.cfg.FlinkRESTPort, "flink-rest-port", s.cfg.FlinkRESTPort, "Flink REST API and web UI port on 127.0.0.1")
 	fs.IntVar(&s.cfg.FlinkRPCPort, "flink-rpc-port", s.cfg.FlinkRPCPort, "Flink JobManager RPC port on 127.0.0.1")
+	fs.IntVar(&s.cfg.FlinkMetricsPort, "flink-metrics-port", s.cfg.FlinkMetricsPort, "Flink's Prometheus metrics on 127.0.0.1: the JobManager's port; TaskManager i gets this + 1 + i")
 	fs.IntVar(&s.cfg.TaskManagers, "taskmanagers", s.cfg.TaskManagers, "number of Flink TaskManager JVMs")
 	fs.IntVar(&s.cfg.Slots, "slots", s.cfg.Slots, "task slots per TaskManager")
 	fs.IntVar(&s.cfg.KafkaHeapMB, "kafka-heap-mb", s.cfg.KafkaHeapMB, "Kafka broker JVM heap in MiB")

@@ -379,3 +379,24 @@ func TestMergeSlivers(t *testing.T) {
 		}
 	}
 }
+
+func TestParseLabelsWithCommasAndQuotes(t *testing.T) {
+	tests := []struct {
+		name, line, topic string
+	}{
+		{"comma", `kafka_topic_messagesinpersec_total{topic="a,b",} 5`, "a,b"},
+		{"quote", `kafka_topic_messagesinpersec_total{topic="say \"x\"",} 5`, `say "x"`},
+		{"other label with comma first", `kafka_topic_messagesinpersec_total{note="x, topic=\"no\"",topic="in"} 5`, "in"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			snap, err := Parse(strings.NewReader(tt.line + "\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(snap.Topics) != 1 || snap.Topics[tt.topic].MessagesIn != 5 {
+				t.Fatalf("topics = %+v, want %q with 5 messages", snap.Topics, tt.topic)
+			}
+		})
+	}
+}

@@ -5,14 +5,14 @@
 package hubmetrics
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/streamscale/streamscale/internal/promscrape"
 )
 
 // Counters are a topic's cumulative counters at one instant.
@@ -77,27 +77,11 @@ func (p PrometheusSource) Snapshot(ctx context.Context) (Snapshot, error) {
 }
 
 func (p PrometheusSource) scrape(ctx context.Context, url string) (Snapshot, error) {
-	hc := p.Client
-	if hc == nil {
-		hc = &http.Client{Timeout: 10 * time.Second}
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	samples, err := promscrape.Fetch(ctx, p.Client, url, "broker metrics")
 	if err != nil {
-		return Snapshot{}, fmt.Errorf("broker metrics: %w", err)
+		return Snapshot{}, fmt.Errorf("%w (is the local stack up? it serves them since this version; restart an older stack with `local down` + `local up`)", err)
 	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		return Snapshot{}, fmt.Errorf("broker metrics at %s not reachable (is the local stack up? it serves them since this version; restart an older stack with `local down` + `local up`): %w", url, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return Snapshot{}, fmt.Errorf("broker metrics at %s: HTTP %d", url, resp.StatusCode)
-	}
-	snap, err := Parse(resp.Body)
-	if err != nil {
-		return Snapshot{}, fmt.Errorf("broker metrics at %s: %w", url, err)
-	}
-	return snap, nil
+	return fromSamples(samples), nil
 }
 
 // add sums two brokers' snapshots; throttling is known only when both report it.
@@ -161,67 +145,38 @@ const (
 	throttleMean  = "kafka_request_throttletimems_mean"
 )
 
-// Parse reads the Prometheus text format, keeping the per-topic counters it knows — lines like
+// Parse reads the Prometheus text format (with promscrape, so label values may hold commas
+// and quotes), keeping the per-topic counters it knows — lines like
 // `kafka_topic_messagesinpersec_total{topic="in",} 1000.0` — and the throttle-time histograms.
 func Parse(r io.Reader) (Snapshot, error) {
+	samples, err := promscrape.Parse(r)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	return fromSamples(samples), nil
+}
+
+func fromSamples(samples []promscrape.Sample) Snapshot {
 	snap := Snapshot{Topics: map[string]Counters{}}
 	hist := map[string]float64{} // "<metric>/<request>" → value
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		brace := strings.IndexByte(line, '{')
-		end := strings.LastIndexByte(line, '}')
-		if brace < 0 || end < brace {
-			continue
-		}
-		name, labels := line[:brace], line[brace+1:end]
-		isThrottle := name == throttleCount || name == throttleMean
-		if !isThrottle && metricField(&Counters{}, name) == nil {
-			continue
-		}
-		fields := strings.Fields(line[end+1:])
-		if len(fields) == 0 {
-			return Snapshot{}, fmt.Errorf("metric line without a value: %q", line)
-		}
-		v, err := strconv.ParseFloat(fields[0], 64)
-		if err != nil {
-			return Snapshot{}, fmt.Errorf("metric line with a bad value: %q", line)
-		}
-		if isThrottle {
-			if req, ok := label(labels, "request"); ok {
-				hist[name+"/"+req] = v
+	for _, s := range samples {
+		if s.Name == throttleCount || s.Name == throttleMean {
+			if req := s.Label("request"); req != "" {
+				hist[s.Name+"/"+req] = s.Value
 			}
 			continue
 		}
-		topic, ok := label(labels, "topic")
-		if !ok {
+		topic := s.Label("topic")
+		if topic == "" || metricField(&Counters{}, s.Name) == nil {
 			continue
 		}
 		c := snap.Topics[topic]
-		*metricField(&c, name) = v
+		*metricField(&c, s.Name) = s.Value
 		snap.Topics[topic] = c
-	}
-	if err := sc.Err(); err != nil {
-		return Snapshot{}, err
 	}
 	if _, ok := hist[throttleCount+"/Produce"]; ok {
 		sum := func(req string) float64 { return hist[throttleCount+"/"+req] * hist[throttleMean+"/"+req] }
 		snap.Throttle = &Throttle{ProduceMs: sum("Produce"), FetchMs: sum("FetchConsumer")}
 	}
-	return snap, nil
-}
-
-// label finds name="value" in a label list (values here never hold quotes or commas).
-func label(labels, name string) (string, bool) {
-	for _, kv := range strings.Split(labels, ",") {
-		k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
-		if ok && k == name {
-			return strings.Trim(v, `"`), true
-		}
-	}
-	return "", false
+	return snap
 }

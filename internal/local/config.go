@@ -29,6 +29,9 @@ type Config struct {
 	FlinkRESTPort int
 	// FlinkRPCPort is the JobManager's RPC port (default 6123).
 	FlinkRPCPort int
+	// FlinkMetricsPort is the first port of Flink's Prometheus reporter (default 9249): the
+	// JobManager serves its metrics there and TaskManager i at FlinkMetricsPort+1+i.
+	FlinkMetricsPort int
 
 	// TaskManagers is the number of TaskManager JVMs (default 1).
 	TaskManagers int
@@ -57,6 +60,7 @@ func DefaultConfig() Config {
 		MetricsPort:         9404,
 		FlinkRESTPort:       8081,
 		FlinkRPCPort:        6123,
+		FlinkMetricsPort:    9249,
 		TaskManagers:        1,
 		Slots:               2,
 		KafkaHeapMB:         512,
@@ -114,6 +118,12 @@ func (c Config) Validate() error {
 		{"kafka-port", c.KafkaPort}, {"controller-port", c.ControllerPort}, {"metrics-port", c.MetricsPort},
 		{"flink-rest-port", c.FlinkRESTPort}, {"flink-rpc-port", c.FlinkRPCPort},
 	}
+	for i := 0; i <= c.TaskManagers; i++ {
+		ports = append(ports, struct {
+			name string
+			v    int
+		}{"flink-metrics-port", c.FlinkMetricsPort + i})
+	}
 	seen := map[int]string{}
 	for _, p := range ports {
 		if p.v < 1 || p.v > 65535 {
@@ -141,6 +151,16 @@ func (c Config) Validate() error {
 		return fmt.Errorf("stop-timeout: %s must be positive", c.StopTimeout)
 	}
 	return nil
+}
+
+// FlinkMetricsURLs are the Prometheus endpoints of Flink's reporter: the JobManager's first,
+// then each TaskManager's.
+func (c Config) FlinkMetricsURLs() []string {
+	urls := make([]string, 0, c.TaskManagers+1)
+	for i := 0; i <= c.TaskManagers; i++ {
+		urls = append(urls, fmt.Sprintf("http://127.0.0.1:%d/metrics", c.FlinkMetricsPort+i))
+	}
+	return urls
 }
 
 // KafkaBootstrap is the broker address clients use.

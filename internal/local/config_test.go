@@ -17,6 +17,9 @@ func TestConfigValidate(t *testing.T) {
 		{"port zero", func(c *Config) { c.KafkaPort = 0 }, "kafka-port: 0"},
 		{"port too big", func(c *Config) { c.FlinkRESTPort = 70000 }, "flink-rest-port: 70000"},
 		{"duplicate port", func(c *Config) { c.FlinkRPCPort = c.KafkaPort }, "also given to kafka-port"},
+		{"flink metrics on a taken port", func(c *Config) { c.FlinkMetricsPort = c.KafkaPort }, "flink-metrics-port: port 9092"},
+		{"a taskmanager's metrics port taken", func(c *Config) { c.TaskManagers = 3; c.FlinkMetricsPort = c.FlinkRESTPort - 2 }, "flink-metrics-port: port 8081"},
+		{"metrics ports past 65535", func(c *Config) { c.TaskManagers = 2; c.FlinkMetricsPort = 65534 }, "flink-metrics-port: 65536"},
 		{"no taskmanagers", func(c *Config) { c.TaskManagers = 0 }, "taskmanagers"},
 		{"no slots", func(c *Config) { c.Slots = 0 }, "slots"},
 		{"small kafka heap", func(c *Config) { c.KafkaHeapMB = 64 }, "kafka-heap"},
@@ -47,5 +50,18 @@ func TestDefaultHomeFromEnv(t *testing.T) {
 	t.Setenv("STREAMSCALE_HOME", "/tmp/somewhere")
 	if got := DefaultHome(); got != "/tmp/somewhere" {
 		t.Fatalf("DefaultHome() = %q, want the STREAMSCALE_HOME value", got)
+	}
+}
+
+func TestFlinkMetricsURLs(t *testing.T) {
+	c := DefaultConfig()
+	c.TaskManagers, c.FlinkMetricsPort = 2, 19249
+	got := strings.Join(c.FlinkMetricsURLs(), " ")
+	want := "http://127.0.0.1:19249/metrics http://127.0.0.1:19250/metrics http://127.0.0.1:19251/metrics"
+	if got != want {
+		t.Fatalf("FlinkMetricsURLs() = %s, want %s", got, want)
+	}
+	if p := taskManagerMetricsPort(c, 1); p != 19251 {
+		t.Fatalf("TaskManager 1's port = %d", p)
 	}
 }

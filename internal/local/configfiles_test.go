@@ -52,6 +52,8 @@ func TestFlinkConfigYAML(t *testing.T) {
 		"heartbeat.interval":                                        "2s",
 		"heartbeat.timeout":                                         "10s",
 		"execution.checkpointing.externalized-checkpoint-retention": "RETAIN_ON_CANCELLATION",
+		"metrics.reporter.prom.factory.class":                       "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+		"metrics.reporter.prom.port":                                "9249",
 	}
 	for k, v := range want {
 		if got[k] != v {

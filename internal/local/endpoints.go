@@ -7,6 +7,9 @@ type Endpoints struct {
 	KafkaBootstrap string
 	FlinkURL       string
 	MetricsURL     string
+	// FlinkMetricsURLs are Flink's Prometheus reporter endpoints, the JobManager's first and
+	// then each TaskManager's (none for a stack started before the reporter was configured).
+	FlinkMetricsURLs []string
 }
 
 // ReadEndpoints returns the addresses a stack in home was started with, or the defaults when
@@ -21,8 +24,15 @@ func ReadEndpoints(home string) (Endpoints, error) {
 	if err != nil {
 		return Endpoints{}, err
 	}
-	if st != nil {
-		st.Config.apply(&cfg)
+	ep := Endpoints{KafkaBootstrap: cfg.KafkaBootstrap(), FlinkURL: cfg.FlinkURL(), MetricsURL: cfg.MetricsURL()}
+	if st == nil {
+		return ep, nil
 	}
-	return Endpoints{KafkaBootstrap: cfg.KafkaBootstrap(), FlinkURL: cfg.FlinkURL(), MetricsURL: cfg.MetricsURL()}, nil
+	st.Config.apply(&cfg)
+	ep = Endpoints{KafkaBootstrap: cfg.KafkaBootstrap(), FlinkURL: cfg.FlinkURL(), MetricsURL: cfg.MetricsURL()}
+	if st.Config.FlinkMetricsPort != 0 {
+		cfg.TaskManagers = max(len(st.TaskManagers), 1)
+		ep.FlinkMetricsURLs = cfg.FlinkMetricsURLs()
+	}
+	return ep, nil
 }

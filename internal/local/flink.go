@@ -65,6 +65,12 @@ func flinkConfigYAML(c Config, l layout) string {
 		"heartbeat.interval":    "2s",
 		"heartbeat.timeout":     "10s",
 		"restart-strategy.type": "exponential-delay",
+		// Flink's Prometheus reporter (flink-metrics-prometheus on the classpath): every Flink
+		// metric and the job's own (relayedRecords, deadLetteredRecords) in Prometheus text
+		// format. The JobManager serves it at this port; each TaskManager gets its own port as
+		// a dynamic property (taskManagerMetricsPort), so they can be told apart and recorded.
+		"metrics.reporter.prom.factory.class":                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+		"metrics.reporter.prom.port":                         fmt.Sprint(c.FlinkMetricsPort),
 		"restart-strategy.exponential-delay.initial-backoff": "1s",
 		"restart-strategy.exponential-delay.max-backoff":     "30s",
 	}
@@ -80,6 +86,9 @@ func flinkConfigYAML(c Config, l layout) string {
 	}
 	return b.String()
 }
+
+// taskManagerMetricsPort is the Prometheus reporter port of TaskManager i.
+func taskManagerMetricsPort(c Config, i int) int { return c.FlinkMetricsPort + 1 + i }
 
 // quoteYAML single-quotes a YAML scalar so paths with ':' or '#' survive.
 func quoteYAML(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

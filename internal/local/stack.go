@@ -202,7 +202,8 @@ func (s *Stack) startFlink(ctx context.Context, java string, st *state, startJM 
 		// replaces the dead one's registration at once, instead of both counting until the
 		// heartbeat times out (which made a restarted stack look healthy too early).
 		argv := append(flinkArgv(java, s.cfg, s.layout, role, s.layout.taskManagerLog(i), taskManagerMain, tmJVM, tmDyn),
-			"-D", "taskmanager.resource-id=streamscale-"+role)
+			"-D", "taskmanager.resource-id=streamscale-"+role,
+			"-D", "metrics.reporter.prom.port="+itoa(taskManagerMetricsPort(s.cfg, i)))
 		pid, err := startDetached(argv, env, s.layout.flinkDir(), s.layout.taskManagerOut(i), homeMarker(s.cfg.Home))
 		if err != nil {
 			return started, fmt.Errorf("start Flink TaskManager: %w", err)
@@ -233,6 +234,9 @@ func (s *Stack) checkPorts(kafkaUp, jmUp bool) error {
 			return err
 		}
 		if err := checkPortFree(s.cfg.FlinkRPCPort, "the Flink JobManager RPC", "--flink-rpc-port"); err != nil {
+			return err
+		}
+		if err := checkPortFree(s.cfg.FlinkMetricsPort, "the Flink JobManager's metrics", "--flink-metrics-port"); err != nil {
 			return err
 		}
 	}

@@ -30,7 +30,9 @@ type savedConfig struct {
 	MetricsPort    int `json:"metricsPort"`
 	FlinkRESTPort  int `json:"flinkRestPort"`
 	FlinkRPCPort   int `json:"flinkRpcPort"`
-	Slots          int `json:"slots"`
+	// FlinkMetricsPort is absent in stacks started before Flink's Prometheus reporter.
+	FlinkMetricsPort int `json:"flinkMetricsPort,omitempty"`
+	Slots            int `json:"slots"`
 }
 
 // procRecord identifies one JVM the stack started.
@@ -46,7 +48,7 @@ func (s *state) slots() int { return len(s.TaskManagers) * max(s.Config.Slots, 1
 func saved(c Config) savedConfig {
 	return savedConfig{
 		KafkaPort: c.KafkaPort, ControllerPort: c.ControllerPort, MetricsPort: c.MetricsPort,
-		FlinkRESTPort: c.FlinkRESTPort, FlinkRPCPort: c.FlinkRPCPort, Slots: c.Slots,
+		FlinkRESTPort: c.FlinkRESTPort, FlinkRPCPort: c.FlinkRPCPort, FlinkMetricsPort: c.FlinkMetricsPort, Slots: c.Slots,
 	}
 }
 
@@ -56,6 +58,9 @@ func (s savedConfig) apply(c *Config) {
 		c.MetricsPort = s.MetricsPort
 	}
 	c.FlinkRESTPort, c.FlinkRPCPort, c.Slots = s.FlinkRESTPort, s.FlinkRPCPort, s.Slots
+	if s.FlinkMetricsPort != 0 {
+		c.FlinkMetricsPort = s.FlinkMetricsPort
+	}
 }
 
 // loadState reads stack.json; a missing file yields (nil, nil).

@@ -30,8 +30,12 @@ type KafkaStatus struct {
 
 // FlinkStatus describes the Flink session cluster.
 type FlinkStatus struct {
-	REST                   string   `json:"rest"`
-	RPCPort                int      `json:"rpcPort"`
+	REST    string `json:"rest"`
+	RPCPort int    `json:"rpcPort"`
+	// JobManagerMetrics and TaskManagerMetrics are the Prometheus endpoints of Flink's
+	// reporter ("" and none for a stack started before it was configured).
+	JobManagerMetrics      string   `json:"jobmanagerMetrics"`
+	TaskManagerMetrics     []string `json:"taskmanagerMetrics"`
 	JobManagerPID          int      `json:"jobmanagerPid"`
 	JobManagerRunning      bool     `json:"jobmanagerRunning"`
 	TaskManagerPIDs        []int    `json:"taskmanagerPids"`
@@ -76,8 +80,11 @@ func (s *Stack) statusOf(ctx context.Context, st *state) Status {
 		},
 		Flink: FlinkStatus{
 			REST: s.cfg.FlinkURL(), RPCPort: s.cfg.FlinkRPCPort, JobManagerLog: s.layout.jobManagerLog(),
-			TaskManagerPIDs: []int{}, TaskManagerLogs: []string{},
+			TaskManagerPIDs: []int{}, TaskManagerLogs: []string{}, TaskManagerMetrics: []string{},
 		},
+	}
+	if st.Config.FlinkMetricsPort != 0 {
+		out.Flink.JobManagerMetrics = s.cfg.FlinkMetricsURLs()[0]
 	}
 	if st.Kafka != nil && processAlive(st.Kafka.PID, marker) {
 		out.Kafka.PID, out.Kafka.Running = st.Kafka.PID, true
@@ -93,6 +100,10 @@ func (s *Stack) statusOf(ctx context.Context, st *state) Status {
 		if processAlive(tm.PID, marker) {
 			out.Flink.TaskManagerPIDs = append(out.Flink.TaskManagerPIDs, tm.PID)
 			out.Flink.TaskManagerLogs = append(out.Flink.TaskManagerLogs, tm.Log)
+			if i := s.taskManagerIndex(tm.Log); i >= 0 && st.Config.FlinkMetricsPort != 0 {
+				out.Flink.TaskManagerMetrics = append(out.Flink.TaskManagerMetrics,
+					fmt.Sprintf("http://127.0.0.1:%d/metrics", taskManagerMetricsPort(s.cfg, i)))
+			}
 		}
 	}
 	out.Flink.TaskManagersRunning = len(out.Flink.TaskManagerPIDs)
@@ -179,4 +190,14 @@ func (s *Stack) Down(ctx context.Context, purge bool, progress io.Writer) error 
 		fmt.Fprintf(progress, "removed %s\n", s.layout.home)
 	}
 	return nil
+}
+
+// taskManagerIndex is the slot number i of a TaskManager from its log file, -1 if none matches.
+func (s *Stack) taskManagerIndex(log string) int {
+	for i := 0; i < 64; i++ {
+		if s.layout.taskManagerLog(i) == log {
+			return i
+		}
+	}
+	return -1
 }

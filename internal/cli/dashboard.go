@@ -1,0 +1,280 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/streamscale/streamscale/internal/dashboard"
+	"github.com/streamscale/streamscale/internal/hubmetrics"
+	"github.com/streamscale/streamscale/internal/kafkaconn"
+	"github.com/streamscale/streamscale/internal/local"
+)
+
+// dashFlags are the dashboard's own flags, shared by `dashboard` and `run --dashboard`.
+type dashFlags struct {
+	port             int
+	listen           string
+	open             bool
+	interval         time.Duration
+	flinkMetricsURLs []string
+}
+
+func (d *dashFlags) add(fs *pflag.FlagSet, prefix string) {
+	fs.IntVar(&d.port, prefix+"port", 8090, "dashboard port on 127.0.0.1")
+	fs.StringVar(&d.listen, prefix+"listen", "", "dashboard address to bind instead of 127.0.0.1:PORT, e.g. 0.0.0.0:8090 (the page has no authentication: anyone who reaches it sees it)")
+	fs.BoolVar(&d.open, prefix+"open", false, "open the dashboard in the browser")
+	fs.DurationVar(&d.interval, prefix+"interval", 2*time.Second, "how often the dashboard samples its sources")
+}
+
+func (d *dashFlags) validate(prefix string) error {
+	if d.listen == "" && (d.port < 0 || d.port > 65535) {
+		return flagErrorf(fmt.Errorf("--%sport: %d is not a TCP port (0-65535)", prefix, d.port))
+	}
+	if d.interval < 500*time.Millisecond {
+		return flagErrorf(fmt.Errorf("--%sinterval: %s is shorter than 500ms", prefix, d.interval))
+	}
+	return nil
+}
+
+func (d *dashFlags) addr() string {
+	if d.listen != "" {
+		return d.listen
+	}
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(d.port))
+}
+
+type dashboardOptions struct {
+	conn        *connFlags
+	dash        dashFlags
+	metricsURLs []string
+	in, out     string
+	group       string
+	jobID       string
+	units       int
+	tier        int
+}
+
+func newDashboardCmd(f *Factory, runF func(context.Context, *dashboardOptions) error) *cobra.Command {
+	opts := &dashboardOptions{conn: newConnFlags(f)}
+	cmd := &cobra.Command{
+		Use:   "dashboard",
+		Short: "Serve a live web page of a running pipeline",
+		Long: `Serve a read-only web page that follows a running pipeline live (server-sent events):
+records/s per hub against the Event Hubs MAX VALUE line, the relay's consumer lag, pipeline and
+end-to-end latency p50/p99 per interval (from a tail of the output topic), the Flink job's state,
+uptime, restarts, checkpoints, backpressure and records per task (Flink REST), the job's own
+relayed and dead-lettered counters (Flink's Prometheus reporter) and the broker's throttle time.
+
+By default it follows the local stack; point --brokers, --flink-url, --metrics-url and
+--flink-metrics-url at any other Kafka and Flink. It binds 127.0.0.1 unless --listen says
+otherwise. Stop it with Ctrl-C.`,
+		Example: `  streamscale dashboard --open
+  streamscale dashboard --brokers kafka:9092 --flink-url http://flink:8081 \
+    --metrics-url http://kafka:9404/metrics --flink-metrics-url http://tm-0:9249/metrics`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cmd.Flags().Changed("tier") {
+				u, err := kafkaconn.ThroughputUnitsForTier(opts.tier)
+				if err != nil {
+					return flagErrorf(fmt.Errorf("--tier: %w", err))
+				}
+				if !cmd.Flags().Changed("throughput-units") {
+					opts.units = u
+				}
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return dashboardRun(cmd.Context(), f, opts)
+		},
+	}
+	fs := cmd.Flags()
+	opts.conn.addKafka(fs)
+	opts.conn.addFlink(fs)
+	opts.dash.add(fs, "")
+	fs.StringSliceVar(&opts.metricsURLs, "metrics-url", nil, "brokers' metrics endpoints in Prometheus format, comma-separated or repeated, summed (default: the local stack's)")
+	fs.StringSliceVar(&opts.dash.flinkMetricsURLs, "flink-metrics-url", nil, "Flink's Prometheus reporter endpoints (TaskManagers, JobManager), comma-separated or repeated (default: the local stack's)")
+	fs.StringVar(&opts.in, "in", "in", "input topic")
+	fs.StringVar(&opts.out, "out", "out", "output topic")
+	fs.StringVar(&opts.group, "group", "streamscale-relay", "the relay's consumer group, for its lag")
+	fs.StringVar(&opts.jobID, "job-id", "", "Flink job to show (default: the newest relay job that has not ended)")
+	fs.IntVar(&opts.units, "throughput-units", 0, "Event Hubs throughput units for the MAX VALUE lines (0: none)")
+	fs.IntVar(&opts.tier, "tier", 0, "the sample's tier, shown in the header; sets --throughput-units to its 2/6/12")
+	return cmd
+}
+
+func dashboardRun(ctx context.Context, f *Factory, opts *dashboardOptions) error {
+	if err := opts.dash.validate(""); err != nil {
+		return err
+	}
+	if len(opts.metricsURLs) == 0 && opts.conn.externalKafka() {
+		return flagErrorf(errors.New("--brokers (or Event Hubs) without --metrics-url: give the metrics endpoint of each broker with --metrics-url"))
+	}
+	conn, err := opts.conn.conn()
+	if err != nil {
+		return err
+	}
+	flinkURL, err := opts.conn.flink()
+	if err != nil {
+		return err
+	}
+	setup := dashSetup{
+		conn: conn, flinkURL: flinkURL, metricsURLs: opts.metricsURLs, flinkMetricsURLs: opts.dash.flinkMetricsURLs,
+		info: dashboard.Info{InTopic: opts.in, OutTopic: opts.out, Group: opts.group, JobID: opts.jobID, ThroughputUnits: opts.units},
+	}
+	if opts.tier != 0 {
+		setup.info.Tier = strconv.Itoa(opts.tier)
+	}
+	// The local stack's endpoints fill in what the flags leave out, for the parts that run there.
+	if ep, err := local.ReadEndpoints(opts.conn.home); err == nil {
+		if len(setup.metricsURLs) == 0 {
+			setup.metricsURLs = []string{ep.MetricsURL}
+		}
+		if len(setup.flinkMetricsURLs) == 0 && opts.conn.localFlink() {
+			setup.flinkMetricsURLs = ep.FlinkMetricsURLs
+		}
+	}
+	srv, err := startDashboard(ctx, f.IO.ErrOut, &opts.dash, setup)
+	if err != nil {
+		return err
+	}
+	<-ctx.Done() // Ctrl-C
+	srv.wait()
+	return nil
+}
+
+// dashSetup is where a dashboard's sources are.
+type dashSetup struct {
+	conn             kafkaconn.Conn
+	flinkURL         string
+	metricsURLs      []string
+	flinkMetricsURLs []string
+	info             dashboard.Info
+}
+
+// runningDashboard is a dashboard serving in the background.
+type runningDashboard struct {
+	URL  string
+	done chan struct{}
+}
+
+func (r *runningDashboard) wait() { <-r.done }
+
+// startDashboard binds the address, prints it, and serves until ctx ends. The Kafka clients
+// it opens close then.
+func startDashboard(ctx context.Context, errOut io.Writer, d *dashFlags, s dashSetup) (*runningDashboard, error) {
+	ln, err := net.Listen("tcp", d.addr())
+	if err != nil {
+		return nil, fmt.Errorf("dashboard: listen on %s: %w (pick another with --port or --listen)", d.addr(), err)
+	}
+	s.info.Brokers, s.info.FlinkURL = s.conn.Brokers, s.flinkURL
+	s.info.BrokerMetrics, s.info.FlinkMetrics = s.metricsURLs, s.flinkMetricsURLs
+	var src dashboard.Sources
+	var closers []func()
+	if adm, err := s.conn.NewClient(); err == nil {
+		closers = append(closers, adm.Close)
+		src.Lag = &dashboard.GroupLag{Admin: kadm.NewClient(adm), Group: s.info.Group, Topic: s.info.InTopic}
+		if len(s.metricsURLs) > 0 {
+			src.Broker = &dashboard.BrokerRates{
+				Source: &hubmetrics.WithGroupOffsets{Source: hubmetrics.PrometheusSource{URLs: s.metricsURLs}, Admin: kadm.NewClient(adm)},
+				Topics: []string{s.info.InTopic, s.info.OutTopic},
+			}
+		}
+	} else {
+		fmt.Fprintf(errOut, "dashboard: no Kafka client, broker charts stay empty: %v\n", err)
+	}
+	tail, err := s.conn.NewClient(kgo.ConsumeTopics(s.info.OutTopic), kgo.ConsumeResetOffset(kgo.NewOffset().AtEnd()),
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()))
+	if err == nil {
+		closers = append(closers, tail.Close)
+		src.Latency = dashboard.NewOutputLatency()
+	}
+	if s.flinkURL != "" {
+		src.Flink = &dashboard.FlinkREST{Base: s.flinkURL, JobID: s.info.JobID, JobName: s.info.JobName}
+	}
+	if len(s.flinkMetricsURLs) > 0 {
+		src.FlinkProm = &dashboard.FlinkPrometheus{URLs: s.flinkMetricsURLs}
+	}
+	srv := dashboard.New(s.info, src, dashboard.WithInterval(d.interval))
+	url := "http://" + ln.Addr().String() + "/"
+	if d.listen != "" {
+		fmt.Fprintf(errOut, "warning: the dashboard listens on %s and has no authentication: anyone who reaches this address sees the pipeline's addresses and metrics\n", ln.Addr())
+	}
+	fmt.Fprintf(errOut, "dashboard: %s\n", url)
+	r := &runningDashboard{URL: url, done: make(chan struct{})}
+	go func() {
+		defer close(r.done)
+		if src.Latency != nil {
+			go src.Latency.Run(ctx, tail)
+		}
+		if err := srv.Serve(ctx, ln); err != nil {
+			fmt.Fprintf(errOut, "dashboard: %v\n", err)
+		}
+		for _, c := range closers {
+			c()
+		}
+	}()
+	if d.open {
+		if err := openBrowser(url); err != nil {
+			fmt.Fprintf(errOut, "dashboard: could not open a browser (%v): open %s yourself\n", err, url)
+		}
+	}
+	return r, nil
+}
+
+// openBrowser asks the desktop to open url.
+func openBrowser(url string) error {
+	var cmd *exec.Cmd
+	switch runtime.GOOS {
+	case "darwin":
+		cmd = exec.Command("open", url)
+	case "windows":
+		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", url)
+	default:
+		cmd = exec.Command("xdg-open", url)
+	}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	go func() { _ = cmd.Wait() }()
+	return nil
+}
+
+// startRunDashboard serves the dashboard for `run --dashboard`: the run's brokers, Flink, job,
+// tier, guarantee and target rate. It keeps serving past a first Ctrl-C (the run still
+// drains and verifies); the returned stop ends it.
+func startRunDashboard(ctx context.Context, f *Factory, opts *runOptions, conn kafkaconn.Conn, flinkURL, jobID, guarantee string) (func(), error) {
+	s := dashSetup{conn: conn, flinkURL: flinkURL, metricsURLs: opts.metricsURLs,
+		info: dashboard.Info{InTopic: opts.topics.in, OutTopic: opts.topics.out, Group: "streamscale-relay", JobID: jobID,
+			Guarantee: guarantee, ThroughputUnits: opts.units, TargetPerSec: opts.gen.cfg.Rate}}
+	if opts.topics.partitions == 0 {
+		s.info.Tier = strconv.Itoa(opts.topics.tier)
+	}
+	if ep, err := local.ReadEndpoints(opts.stack.cfg.Home); err == nil {
+		if len(s.metricsURLs) == 0 && !opts.conn.externalKafka() {
+			s.metricsURLs = []string{ep.MetricsURL}
+		}
+		if opts.conn.localFlink() {
+			s.flinkMetricsURLs = ep.FlinkMetricsURLs
+		}
+	}
+	dctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	d, err := startDashboard(dctx, f.IO.ErrOut, &opts.dash, s)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	return func() { cancel(); d.wait() }, nil
+}
