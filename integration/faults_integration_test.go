@@ -60,10 +60,14 @@ func startFaultStack(t *testing.T) *faultStack {
 	if err != nil {
 		t.Fatal(err)
 	}
+	flinkMetrics, err := freePortRange(2, ports) // the JobManager's and the TaskManager's
+	if err != nil {
+		t.Fatal(err)
+	}
 	s := &faultStack{t: t, c: c, pids: map[int]bool{}, flags: []string{
 		"--kafka-port", strconv.Itoa(ports[0]), "--controller-port", strconv.Itoa(ports[1]),
 		"--flink-rest-port", strconv.Itoa(ports[2]), "--flink-rpc-port", strconv.Itoa(ports[3]),
-		"--metrics-port", strconv.Itoa(ports[4]),
+		"--metrics-port", strconv.Itoa(ports[4]), "--flink-metrics-port", strconv.Itoa(flinkMetrics),
 	}}
 	t.Cleanup(func() {
 		s.c.run(context.Background(), "local", "down")
