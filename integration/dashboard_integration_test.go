@@ -303,4 +303,3 @@ func abs(x int) int {
 	}
 	return x
 }
-
