@@ -89,5 +89,11 @@ func TestIntegrationBenchCompareQuick(t *testing.T) {
 	if r := res.Ratios; r == nil || r.ExactlyOnce <= 0 || r.Dedup <= 0 || r.None <= 0 {
 		t.Errorf("ratios = %+v, want our relay's variants against at-least-once", res.Ratios)
 	}
+	for _, ct := range res.Contenders {
+		t.Logf("%-32s max rate %8.0f/s  cpu s per M events %6.1f", ct.Name, ct.MaxRate, ct.CPUSecondsPerMillion)
+	}
+	if r := res.Ratios; r != nil {
+		t.Logf("ratios (quick run): exactly-once %.2f, dedup %.2f, none %.2f of at-least-once", r.ExactlyOnce, r.Dedup, r.None)
+	}
 	_ = st
 }
