@@ -90,7 +90,7 @@ func TestIntegrationBenchCompareQuick(t *testing.T) {
 		t.Errorf("ratios = %+v, want our relay's variants against at-least-once", res.Ratios)
 	}
 	for _, ct := range res.Contenders {
-		t.Logf("%-32s max rate %8.0f/s  cpu s per M events %6.1f", ct.Name, ct.MaxRate, ct.CPUSecondsPerMillion)
+		t.Logf("%-32s max rate %8.0f/s  cpu s per M events %6.1f  latency at 5000/s %s", ct.Name, ct.MaxRate, ct.CPUSecondsPerMillion, ct.LatencyMs["5000"])
 	}
 	if r := res.Ratios; r != nil {
 		t.Logf("ratios (quick run): exactly-once %.2f, dedup %.2f, none %.2f of at-least-once", r.ExactlyOnce, r.Dedup, r.None)
