@@ -27,6 +27,10 @@ final class EventTime {
         if (fast != INVALID) {
             return fast;
         }
+        int dot = s.indexOf('.');
+        if (dot >= 0 && (dot + 1 == s.length() || s.charAt(dot + 1) < '0' || s.charAt(dot + 1) > '9')) {
+            return INVALID; // java.time takes "50.Z"; RFC 3339 wants a digit after the dot
+        }
         try {
             return OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
         } catch (DateTimeException | ArithmeticException e) {
