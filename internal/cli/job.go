@@ -50,6 +50,8 @@ type jobFlags struct {
 	restartDelay       time.Duration
 	checkpointDir      string
 	transactionTimeout time.Duration
+	// job is --job: relay (default) or complex; only `job submit` and `run` have the flag.
+	job string
 	// fs is the command's flag set, to tell defaults from values given.
 	fs *pflag.FlagSet
 }
@@ -90,6 +92,12 @@ func (j *jobFlags) add(cmd *cobra.Command) {
 	fs.StringVar(&j.kafkaProperties, "job-kafka-properties-file", "", "Kafka Java client properties (security.protocol, sasl.*, ssl.*) for the relay job to reach a secured Kafka, by its path on the Flink JobManager (default with TLS/SASL/Event Hubs on the local Flink: written from the connection flags for the submission, then removed)")
 }
 
+// addJob adds --job, which picks the job to run: the relay or the complex event processing.
+func (j *jobFlags) addJob(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&j.job, "job", string(relay.JobRelay), "which Flink job runs between the topics: relay (each event copied with enqueuedAt and processedAt) "+
+		"or complex (the sample's complex event processing: per-device tags from keyed state and event-time timers)")
+}
+
 // changed reports whether the user gave flag name.
 func (j *jobFlags) changed(name string) bool { return j.fs != nil && j.fs.Changed(name) }
 
@@ -107,7 +115,13 @@ func (j *jobFlags) validate() error {
 	if err != nil {
 		return flagErrorf(fmt.Errorf("--guarantee: %w", err))
 	}
+	kind, err := relay.ParseJob(relay.Job(j.job).OrDefault().String())
+	if err != nil {
+		return flagErrorf(fmt.Errorf("--job: %w", err))
+	}
 	switch {
+	case kind == relay.JobComplex && (j.dedup || j.changed("dedup-window")):
+		return flagErrorf(errors.New("--dedup is for the relay: the complex job ignores a device's buffered duplicates itself; drop --dedup or use --job relay"))
 	case j.dedup && j.dedupWindow < 1:
 		return flagErrorf(fmt.Errorf("--dedup-window: %d must be at least 1", j.dedupWindow))
 	case !j.dedup && j.changed("dedup-window"):
@@ -230,7 +244,7 @@ func (j *jobFlags) spec(conn kafkaconn.Conn, topics *topicFlags, partitions int3
 		DeadLetterTopic: topics.deadLetterTopic(), Parallelism: p,
 		CheckpointInterval: j.interval(), StartTimeout: j.startTimeout,
 		Secured: secured(conn), KafkaPropertiesFile: j.kafkaProperties,
-		Guarantee: relay.Guarantee(j.guarantee), TransactionTimeout: j.transactionTimeout,
+		Job: relay.Job(j.job).OrDefault(), Guarantee: relay.Guarantee(j.guarantee), TransactionTimeout: j.transactionTimeout,
 		Restart: relay.Restart{Strategy: relay.RestartStrategy(j.restartStrategy), Attempts: j.restartAttempts, Delay: j.restartDelay},
 	}
 	if j.dedup {
@@ -325,6 +339,7 @@ refused: stop it first.`,
 		Example: `  streamscale job submit
   streamscale job submit --guarantee exactly-once
   streamscale job submit --dedup --dedup-window 100
+  streamscale job submit --job complex
   streamscale job submit --from-savepoint last
   streamscale job submit --parallelism 4 --brokers kafka:9092 --flink-url http://flink:8081`,
 		Args: cobra.NoArgs,
@@ -345,6 +360,7 @@ refused: stop it first.`,
 	conn.addFlink(cmd.Flags())
 	topics.addNames(cmd.Flags())
 	job.add(cmd)
+	job.addJob(cmd)
 	cmd.Flags().StringVar(&fromSavepoint, "from-savepoint", "", "start from this savepoint or retained checkpoint (a path or URI), or \"last\": the newest one job stop recorded or Flink retained (see job resume)")
 	return cmd
 }

@@ -29,6 +29,7 @@ func parseJobFlags(t *testing.T, args ...string) (*jobFlags, error) {
 	j := newJobFlags()
 	cmd := &cobra.Command{Use: "x", RunE: func(*cobra.Command, []string) error { return j.validate() }}
 	j.add(cmd)
+	j.addJob(cmd)
 	return j, execute(cmd, args...)
 }
 
@@ -63,6 +64,12 @@ func TestJobFlagsValidate(t *testing.T) {
 		{args: []string{"--restart-strategy", "fixed-delay", "--restart-attempts", "0"}, wantErr: "--restart-attempts: 0 must be at least 1"},
 		{args: []string{"--dedup", "--dedup-window", "1000001"}, wantErr: "above the job's limit of 1000000"},
 		{args: []string{"--restart-strategy", "none"}},
+		{args: []string{"--job", "complex"}},
+		{args: []string{"--job", "relay", "--dedup"}},
+		{args: []string{"--job", "complex", "--guarantee", "exactly-once"}},
+		{args: []string{"--job", "cep"}, wantErr: "--job: unknown job \"cep\": use relay or complex"},
+		{args: []string{"--job", "complex", "--dedup"}, wantErr: "--dedup is for the relay"},
+		{args: []string{"--job", "complex", "--dedup-window", "5"}, wantErr: "--dedup is for the relay"},
 		{args: []string{"--checkpoint-dir", "relative/dir"}, wantErr: "--checkpoint-dir: \"relative/dir\" is neither an absolute path nor a URI"},
 	}
 	for _, tt := range tests {
@@ -108,6 +115,13 @@ func TestJobFlagsSpec(t *testing.T) {
 			want: func(s relay.Spec) bool {
 				return s.Restart == relay.Restart{Strategy: relay.RestartFixedDelay, Attempts: 4, Delay: time.Second} && s.CheckpointDir == "file:///data/ck"
 			}},
+		{name: "the complex job", args: []string{"--job", "complex"}, want: func(s relay.Spec) bool {
+			return s.Job == relay.JobComplex && s.MainClass() == relay.ComplexEntryClass && s.JobName() == "streamscale-complex in->out" &&
+				s.CheckpointDir == "file:///h/flink/checkpoints/"+s.TransactionalIDPrefix() && strings.Contains(s.TransactionalIDPrefix(), "complex")
+		}},
+		{name: "the relay by default", want: func(s relay.Spec) bool {
+			return s.Job == relay.JobRelay && s.MainClass() == relay.EntryClass && s.JobName() == "streamscale-relay in->out"
+		}},
 		{name: "event hubs record size", conn: kafkaconn.Conn{EventHubs: true}, want: func(s relay.Spec) bool {
 			return s.MaxRecordBytes == relay.EventHubsMaxRecordBytes
 		}},

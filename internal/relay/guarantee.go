@@ -85,11 +85,17 @@ const EventHubsMaxRecordBytes = 999_000
 // TransactionalIDPrefix is the exactly-once sink's transactional-id prefix: stable across
 // restarts and resubmissions of the relay for one topic pair (so a new job aborts what its
 // predecessor left open), unique per pair, in the characters Kafka topic names allow. The
-// hash keeps pairs like ("a-b","c") and ("a","b-c") apart.
+// hash keeps pairs like ("a-b","c") and ("a","b-c") apart. The complex job's starts with
+// streamscale-complex instead, so it never aborts a relay's transactions, nor shares its
+// checkpoints on the local stack.
 func (s Spec) TransactionalIDPrefix() string {
 	h := fnv.New32a()
 	h.Write([]byte(s.InTopic + "\x00" + s.OutTopic))
-	return fmt.Sprintf("streamscale-relay-%s-%s-%08x", s.InTopic, s.OutTopic, h.Sum32())
+	job := "relay"
+	if s.Job.OrDefault() == JobComplex {
+		job = "complex"
+	}
+	return fmt.Sprintf("streamscale-%s-%s-%s-%08x", job, s.InTopic, s.OutTopic, h.Sum32())
 }
 
 // guaranteeArgs are the arguments for the guarantee, de-duplication, state and restart
@@ -132,12 +138,16 @@ func (s Spec) guaranteeArgs() []string {
 const (
 	paramGuarantee   = "guarantee"
 	paramDedupWindow = "dedup-window"
+	paramJob         = "job"
 )
 
 // settingsDiffer says why a running relay job with these global job parameters does not run
 // the way s asks, "" when it does. A job that does not show a setting (a job jar that predates
 // it) runs the job's default: at-least-once, no de-duplication.
 func settingsDiffer(params map[string]string, s Spec) string {
+	if theirs, want := Job(params[paramJob]).OrDefault(), s.Job.OrDefault(); theirs != want {
+		return fmt.Sprintf("it is the %s job and the %s job was asked for", theirs, want)
+	}
 	theirs := Guarantee(params[paramGuarantee]).orDefault()
 	if want := s.Guarantee.orDefault(); theirs != want {
 		return fmt.Sprintf("it runs %s and %s was asked for", theirs, want)

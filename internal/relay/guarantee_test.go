@@ -105,6 +105,8 @@ func TestEnsureStub_ReplacesJobWithOtherSettings(t *testing.T) {
 		{name: "dedup off asked, job with", params: map[string]string{"guarantee": "at-least-once", "dedup-window": "100"}, wantReplace: true, wantWhy: "with de-duplication over 100 events per device"},
 		{name: "other window", params: map[string]string{"dedup-window": "50"}, dedup: 100, wantReplace: true, wantWhy: "over 50"},
 		{name: "same window", params: map[string]string{"dedup-window": "100"}, dedup: 100},
+		{name: "the relay asked, the complex job found", params: map[string]string{"job": "complex"}, wantReplace: true, wantWhy: "it is the complex job and the relay job was asked for"},
+		{name: "the relay asked, the relay found", params: map[string]string{"job": "relay"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -246,5 +248,34 @@ func TestLatestResumePoint(t *testing.T) {
 				t.Fatalf("LatestResumePoint = %+v, %v; want %s", p, ok, tt.want)
 			}
 		})
+	}
+}
+
+// TestJobKinds: --job's values, and what each job's spec names and runs.
+func TestJobKinds(t *testing.T) {
+	for _, tt := range []struct {
+		in, wantErr       string
+		want              Job
+		wantName, wantCls string
+	}{
+		{in: "relay", want: JobRelay, wantName: "streamscale-relay in->out", wantCls: EntryClass},
+		{in: "complex", want: JobComplex, wantName: "streamscale-complex in->out", wantCls: ComplexEntryClass},
+		{in: "", wantErr: `unknown job ""`},
+		{in: "Relay", wantErr: `unknown job "Relay": use relay or complex`},
+	} {
+		j, err := ParseJob(tt.in)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("ParseJob(%q) = %v, want error %q", tt.in, err, tt.wantErr)
+			}
+			continue
+		}
+		s := Spec{Job: j, InTopic: "in", OutTopic: "out"}
+		if err != nil || j != tt.want || s.JobName() != tt.wantName || s.MainClass() != tt.wantCls {
+			t.Errorf("ParseJob(%q) = %q, %v; name %q, class %q", tt.in, j, err, s.JobName(), s.MainClass())
+		}
+	}
+	if (Spec{InTopic: "in", OutTopic: "out"}).JobName() != "streamscale-relay in->out" {
+		t.Error("an empty Job is not the relay")
 	}
 }

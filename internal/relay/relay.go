@@ -18,6 +18,41 @@ import (
 // EntryClass is the relay job's main class.
 const EntryClass = "io.streamscale.relay.RelayJob"
 
+// ComplexEntryClass is the complex job's main class, in the same jar as the relay.
+const ComplexEntryClass = "io.streamscale.relay.ComplexJob"
+
+// Job is which Flink job runs between the topics: the relay or the sample's complex event
+// processing.
+type Job string
+
+// The jobs.
+const (
+	// JobRelay copies each event to the output topic with enqueuedAt and processedAt.
+	JobRelay Job = "relay"
+	// JobComplex writes per-device tags (the sample's complex-processing job).
+	JobComplex Job = "complex"
+)
+
+// ParseJob parses a --job value.
+func ParseJob(s string) (Job, error) {
+	switch j := Job(s); j {
+	case JobRelay, JobComplex:
+		return j, nil
+	}
+	return "", fmt.Errorf("unknown job %q: use relay or complex", s)
+}
+
+// String is the job's --job spelling.
+func (j Job) String() string { return string(j) }
+
+// OrDefault is j, or JobRelay when j is empty.
+func (j Job) OrDefault() Job {
+	if j == "" {
+		return JobRelay
+	}
+	return j
+}
+
 // Spec says how to run the relay job.
 type Spec struct {
 	// JarPath is the job jar (default: build/jobs/relay-job.jar next to the binary).
@@ -32,6 +67,8 @@ type Spec struct {
 	// CheckpointInterval (default 10s). Under ExactlyOnce it is also the output's latency: a
 	// transaction commits on each checkpoint.
 	CheckpointInterval time.Duration
+	// Job is which job runs (default JobRelay).
+	Job Job
 	// Guarantee is the delivery guarantee (default AtLeastOnce).
 	Guarantee Guarantee
 	// DedupWindow, when positive, turns on the sample's de-duplication: an event whose eventId
@@ -74,8 +111,22 @@ type Spec struct {
 	SlotWait time.Duration
 }
 
-// JobName is the Flink job name for a topic pair; a running job with this name is reused.
-func (s Spec) JobName() string { return "streamscale-relay " + s.InTopic + "->" + s.OutTopic }
+// JobName is the Flink job name for a job and topic pair; a running job with this name is
+// reused.
+func (s Spec) JobName() string {
+	if s.Job.OrDefault() == JobComplex {
+		return "streamscale-complex " + s.InTopic + "->" + s.OutTopic
+	}
+	return "streamscale-relay " + s.InTopic + "->" + s.OutTopic
+}
+
+// MainClass is the entry class of s.Job in the job jar.
+func (s Spec) MainClass() string {
+	if s.Job.OrDefault() == JobComplex {
+		return ComplexEntryClass
+	}
+	return EntryClass
+}
 
 // ProgramArgs are the job's command-line arguments.
 func (s Spec) ProgramArgs() []string {
@@ -219,7 +270,7 @@ func Ensure(ctx context.Context, c *flink.Client, s Spec, progress io.Writer) (R
 		fmt.Fprintf(progress, "starting from %s\n", s.SavepointPath)
 	}
 	jobID, err := c.RunJar(ctx, jarID, flink.RunRequest{
-		EntryClass:      EntryClass,
+		EntryClass:      s.MainClass(),
 		ProgramArgsList: s.ProgramArgs(),
 		Parallelism:     s.Parallelism,
 		SavepointPath:   s.SavepointPath,

@@ -38,6 +38,9 @@ type Run struct {
 	Brokers  []string  `json:"brokers"`
 	FlinkURL string    `json:"flinkUrl"`
 	JobID    string    `json:"jobId"`
+	// Job is which Flink job ran (relay or complex); absent in runs recorded before it was
+	// (the relay).
+	Job string `json:"job,omitempty"`
 	// Guarantee is the relay's delivery guarantee (at-least-once, exactly-once or none),
 	// DedupWindow its de-duplication window (0: off) and CheckpointIntervalMs its checkpoint
 	// interval (0: no checkpoints); absent in runs recorded before they were.

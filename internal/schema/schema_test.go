@@ -45,6 +45,42 @@ func TestSchemas(t *testing.T) {
 	}
 }
 
+// TestTagSchema: the complex job's tag records, as TagEvents writes them, and what is not one.
+func TestTagSchema(t *testing.T) {
+	s, err := Load(filepath.Join("..", "..", "docs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag := func(name string) string {
+		return `{"deviceId":"contoso://device-id-7","processedAt":"2026-11-29T21:38:51.004Z",` +
+			`"triggerEventCreatedAt":"2026-11-29T21:38:50.123456Z","triggerEventId":"0f8e2b2c-0d55-4a8e-9b1e-2f3c4d5e6f70","tag":"` + name + `"}`
+	}
+	tests := []struct {
+		name  string
+		value string
+		valid bool
+	}{
+		{"first", tag("FirstTagForThisKey"), true},
+		{"two records", tag("2RecordsForThisKey"), true},
+		{"nine records", tag("9RecordsForThisKey"), true},
+		{"temperatures", tag("SeveralTemperaturesIn70s"), true},
+		{"CO2", tag("HighCO2WithSeveralTemperaturesIn70s"), true},
+		{"no news", tag("NoNewsForAtLeast45000ms"), true},
+		{"ten records (never: the buffer is full)", tag("10RecordsForThisKey"), false},
+		{"one record (never: that is FirstTagForThisKey)", tag("1RecordsForThisKey"), false},
+		{"an unknown tag", tag("Hot"), false},
+		{"processedAt in microseconds", strings.Replace(tag("FirstTagForThisKey"), "51.004Z", "51.004000Z", 1), false},
+		{"a missing field", strings.Replace(tag("FirstTagForThisKey"), `"deviceId":"contoso://device-id-7",`, "", 1), false},
+		{"an extra field", withFields(tag("FirstTagForThisKey"), `,"x":1`), false},
+		{"an event", event, false},
+	}
+	for _, tt := range tests {
+		if err := s.ValidateTag([]byte(tt.value)); (err == nil) != tt.valid {
+			t.Errorf("%s: ValidateTag = %v, want valid=%v", tt.name, err, tt.valid)
+		}
+	}
+}
+
 func TestLoadMissingDir(t *testing.T) {
 	if _, err := Load(t.TempDir()); err == nil || !strings.Contains(err.Error(), "read schema") {
 		t.Fatalf("Load of an empty dir = %v, want a read error", err)

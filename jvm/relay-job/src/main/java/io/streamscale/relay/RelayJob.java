@@ -39,6 +39,10 @@ public final class RelayJob {
     static final String JOB_PARAM_GUARANTEE = "guarantee";
     /** The global job parameter with the job's de-duplication window (0 = off). */
     static final String JOB_PARAM_DEDUP_WINDOW = "dedup-window";
+    /** The global job parameter with which job this is: {@code relay} or {@code complex}. */
+    static final String JOB_PARAM_JOB = "job";
+    /** This job's {@link #JOB_PARAM_JOB}. */
+    static final String JOB_KIND = "relay";
 
     public static void main(String[] args) throws Exception {
         RelayOptions o = RelayOptions.parse(args);
@@ -52,20 +56,37 @@ public final class RelayJob {
      * checkpointing and restart settings; the caller executes it.
      */
     static void define(StreamExecutionEnvironment env, RelayOptions o) {
-        configure(env, o);
+        configure(env, o, JOB_KIND);
         Properties client = KafkaClientProperties.load(o.kafkaPropertiesFile);
-        DataStream<KafkaInput> input = env.fromSource(source(o, client), WatermarkStrategy.noWatermarks(), "kafka: " + o.inputTopic)
-                .uid("kafka-source");
+        DataStream<KafkaInput> input = input(env, o, client, WatermarkStrategy.noWatermarks());
         RelayFunction relay = new RelayFunction(System::currentTimeMillis, o.maxRecordBytes, o.dedupWindow > 0);
-        RelayPipeline.build(input, relay, o.dedupWindow)
-                .sinkTo(sink(o, client)).name("kafka: " + o.outputTopic + " / " + o.deadLetterTopic).uid("kafka-sink");
+        output(RelayPipeline.build(input, relay, o.dedupWindow), o, client);
+    }
+
+    /** The Kafka source (uid {@code kafka-source}) with {@code watermarks}: what every job reads. */
+    static DataStream<KafkaInput> input(StreamExecutionEnvironment env, RelayOptions o, Properties client,
+            WatermarkStrategy<KafkaInput> watermarks) {
+        return env.fromSource(source(o, client), watermarks, "kafka: " + o.inputTopic).uid("kafka-source");
+    }
+
+    /**
+     * The Kafka sink (uid {@code kafka-sink}) for {@code out}: records to the output topic, dead
+     * letters to the dead-letter topic, with the guarantee's delivery.
+     */
+    static void output(DataStream<Relayed> out, RelayOptions o, Properties client) {
+        out.sinkTo(sink(o, client)).name("kafka: " + o.outputTopic + " / " + o.deadLetterTopic).uid("kafka-sink");
+    }
+
+    /** {@link #configure(StreamExecutionEnvironment, RelayOptions, String)} for the relay. */
+    static void configure(StreamExecutionEnvironment env, RelayOptions o) {
+        configure(env, o, JOB_KIND);
     }
 
     /**
      * Checkpointing (mode from the guarantee; none: off), retained checkpoints, checkpoint
-     * storage, the restart strategy, and the global job parameters.
+     * storage, the restart strategy, and the global job parameters ({@code kind}: which job).
      */
-    static void configure(StreamExecutionEnvironment env, RelayOptions o) {
+    static void configure(StreamExecutionEnvironment env, RelayOptions o, String kind) {
         Configuration c = new Configuration();
         switch (o.restartStrategy) {
             case "fixed-delay":
@@ -102,7 +123,8 @@ public final class RelayJob {
                 "input-topic", o.inputTopic,
                 "output-topic", o.outputTopic,
                 JOB_PARAM_GUARANTEE, o.guarantee.flag,
-                JOB_PARAM_DEDUP_WINDOW, String.valueOf(o.dedupWindow))));
+                JOB_PARAM_DEDUP_WINDOW, String.valueOf(o.dedupWindow),
+                JOB_PARAM_JOB, kind)));
     }
 
     static KafkaSource<KafkaInput> source(RelayOptions o, Properties client) {

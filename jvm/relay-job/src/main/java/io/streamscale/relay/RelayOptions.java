@@ -104,16 +104,16 @@ public final class RelayOptions {
     final int dedupWindow;
     final int maxRecordBytes;
 
-    private RelayOptions(Map<String, String> a) {
+    private RelayOptions(Map<String, String> a, String defaultName) {
         bootstrapServers = required(a, "bootstrap-servers");
         eventHubs = isEventHubs(bootstrapServers);
         inputTopic = a.getOrDefault("input-topic", "in");
         outputTopic = a.getOrDefault("output-topic", "out");
         deadLetterTopic = a.getOrDefault("dead-letter-topic", inputTopic + "-dead-letter");
-        groupId = a.getOrDefault("group-id", "streamscale-relay");
+        groupId = a.getOrDefault("group-id", defaultName);
         checkpointIntervalMs = positiveLong(a, "checkpoint-interval-ms", 10_000);
         startingOffsets = oneOf(a, "starting-offsets", "committed", "committed", "earliest", "latest");
-        jobName = a.getOrDefault("job-name", "streamscale-relay " + inputTopic + "->" + outputTopic);
+        jobName = a.getOrDefault("job-name", defaultName + " " + inputTopic + "->" + outputTopic);
         kafkaPropertiesFile = a.get("kafka-properties-file");
         if (outputTopic.equals(inputTopic)) {
             throw new IllegalArgumentException("--output-topic must differ from --input-topic (" + inputTopic + ")");
@@ -159,6 +159,15 @@ public final class RelayOptions {
 
     /** Parses {@code --name value} pairs; unknown names and missing values are errors. */
     public static RelayOptions parse(String[] args) {
+        return parse(args, "streamscale-relay");
+    }
+
+    /**
+     * {@link #parse(String[])} for a job whose default {@code --group-id} is {@code defaultName}
+     * and default {@code --job-name} is {@code defaultName <in>-><out>} (the complex job's are
+     * {@code streamscale-complex}).
+     */
+    public static RelayOptions parse(String[] args, String defaultName) {
         Map<String, String> a = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -174,7 +183,7 @@ public final class RelayOptions {
             }
             a.put(name, args[++i]);
         }
-        return new RelayOptions(a);
+        return new RelayOptions(a, defaultName);
     }
 
     private static final List<String> KNOWN = List.of(
