@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -332,24 +331,6 @@ func TestRunTierDefaults(t *testing.T) {
 		got.applyTier(rateSet)
 		if got.gen.cfg.Rate != tt.rate || got.units != tt.units {
 			t.Errorf("%v: rate %g, throughput units %d; want %g, %d", tt.args, got.gen.cfg.Rate, got.units, tt.rate, tt.units)
-		}
-	}
-}
-
-func TestVerifyDespite(t *testing.T) {
-	tests := []struct {
-		name string
-		err  error
-		want bool
-	}{
-		{"shortfall", fmt.Errorf("generate: %w", &generate.ShortfallError{Target: 1000, Achieved: 900}), true},
-		{"failed deliveries", &generate.DeliveryError{}, true},
-		{"interrupted", context.Canceled, false},
-		{"other", errors.New("flush: records still unacknowledged"), false},
-	}
-	for _, tt := range tests {
-		if got := verifyDespite(tt.err); got != tt.want {
-			t.Errorf("%s: verifyDespite = %v, want %v", tt.name, got, tt.want)
 		}
 	}
 }

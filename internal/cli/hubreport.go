@@ -318,7 +318,7 @@ func writeReportFiles(ctx context.Context, f *Factory, opts *hubReportOptions, r
 		defer os.RemoveAll(dir)
 		htmlPath = filepath.Join(dir, "report.html")
 	}
-	if err := writeHTMLReport(htmlPath, page); err != nil {
+	if err := htmlreport.WriteFile(htmlPath, page); err != nil {
 		return err
 	}
 	if opts.html != "" {

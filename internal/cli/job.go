@@ -20,6 +20,7 @@ import (
 	"github.com/streamscale/streamscale/internal/flink"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
+	"github.com/streamscale/streamscale/internal/pipeline"
 	"github.com/streamscale/streamscale/internal/relay"
 )
 
@@ -158,8 +159,7 @@ func (j *jobFlags) validate() error {
 }
 
 // errExactlyOnceEventHubs refuses exactly-once against Event Hubs.
-var errExactlyOnceEventHubs = errors.New("--guarantee exactly-once: Event Hubs Standard has no Kafka transactions, which exactly-once needs; " +
-	"use --guarantee at-least-once (the default; a failure may repeat records, which verify counts) and --dedup to drop the generator's duplicates")
+var errExactlyOnceEventHubs = pipeline.ErrExactlyOnceEventHubs
 
 // checkedConn validates the job flags, makes the connection from cf and checks the flags
 // against the Kafka the job writes to.
@@ -207,26 +207,14 @@ func checkpointURI(dir string) (string, error) {
 	return "", fmt.Errorf("%q is neither an absolute path nor a URI like file:///path or s3://bucket/path", dir)
 }
 
-// specFor is spec for the cluster cf points at: on the local stack's Flink, whose slots do
-// not grow and which shares this machine's files, a secured connection's settings are written
-// to a file for the job's submission unless --job-kafka-properties-file names one, and the
-// job's checkpoints go to its own directory under the home.
+// specFor is spec for the cluster cf points at: on the local stack's Flink it is completed as
+// run completes it (pipeline.OnLocalFlink).
 func (j *jobFlags) specFor(cf *connFlags, conn kafkaconn.Conn, topics *topicFlags, partitions int32) relay.Spec {
 	s := j.spec(conn, topics, partitions)
 	if cf.localFlink() {
-		s.FixedSlots = true
-		s.ClientConfig = func() (string, func(), error) { return conn.WriteJobClientConfig("") }
-		if s.CheckpointDir == "" {
-			s.CheckpointDir = "file://" + localCheckpoints(cf.home, s)
-		}
+		s = pipeline.OnLocalFlink(s, conn, cf.home)
 	}
 	return s
-}
-
-// localCheckpoints is the directory of the relay's checkpoints on the local stack: one per
-// topic pair, so that resuming finds this relay's and no other's.
-func localCheckpoints(home string, s relay.Spec) string {
-	return filepath.Join(local.CheckpointsDir(home), s.TransactionalIDPrefix())
 }
 
 // spec builds the relay job spec; parallelism defaults to the partition count.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/streamscale/streamscale/internal/flink"
 	"github.com/streamscale/streamscale/internal/local"
+	"github.com/streamscale/streamscale/internal/pipeline"
 	"github.com/streamscale/streamscale/internal/relay"
 )
 
@@ -160,7 +161,7 @@ func resolveSavepoint(ctx context.Context, f *Factory, fc *flink.Client, conn *c
 	}
 	localDir := ""
 	if conn.localFlink() {
-		localDir = localCheckpoints(conn.home, s)
+		localDir = pipeline.LocalCheckpoints(conn.home, s)
 	}
 	p, ok, err := relay.LatestResumePoint(ctx, fc, s, local.JobsDir(conn.home), localDir)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
+	"github.com/streamscale/streamscale/internal/pipeline"
 	"github.com/streamscale/streamscale/internal/runlog"
 	"github.com/streamscale/streamscale/internal/verify"
 )
@@ -131,8 +132,7 @@ func verifyRun(ctx context.Context, f *Factory, opts *verifyOptions) error {
 		}
 		// The output is read from the run's start as far as its events go (not only to the end
 		// the run recorded), so a run recorded before its last events came out verifies later.
-		cfg.Topic, cfg.Bounds, cfg.SequencesStartAtZero = r.Out.Topic, startsOf(r.Out), true
-		cfg.InputTopic, cfg.InputBounds, cfg.Drain = r.In.Topic, boundsOf(r.In), true
+		pipeline.RecordedWindow(&cfg, r)
 		// The run's own brokers, unless the user named others; TLS/SASL flags apply either way.
 		if conn, err = opts.conn.connOr(r.Brokers); err != nil {
 			return err
@@ -190,7 +190,7 @@ func timeWindow(ctx context.Context, conn kafkaconn.Conn, opts *verifyOptions, c
 		}
 		// No further than the last stable offset: past it, an open transaction's records
 		// may yet be committed or aborted.
-		stable, err := stableEnds(ctx, adm, topic)
+		stable, err := kafkaconn.StableEnds(ctx, adm, topic)
 		if err != nil {
 			return nil, err
 		}
@@ -231,44 +231,4 @@ func runVerify(ctx context.Context, conn kafkaconn.Conn, cfg verify.Config, f *F
 		return verify.Result{}, fmt.Errorf("verify %q: %w", cfg.Topic, err)
 	}
 	return res, nil
-}
-
-// startsOf is a window's starts, for a read as far as its events go (verify.Config.Drain).
-func startsOf(w runlog.Window) map[int32]verify.OffsetRange {
-	b := make(map[int32]verify.OffsetRange, len(w.Start))
-	for p, start := range w.Start {
-		b[p] = verify.OffsetRange{Start: start}
-	}
-	return b
-}
-
-// stableEnds is where each partition of topic ends for a reader of committed records: its
-// last stable offset, before any open transaction (the high watermark of a topic without
-// transactions).
-func stableEnds(ctx context.Context, adm *kadm.Client, topic string) (map[int32]int64, error) {
-	lo, err := adm.ListCommittedOffsets(ctx, topic)
-	if err == nil {
-		err = lo.Error()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("list the last stable offsets of %q: %w", topic, err)
-	}
-	ends := map[int32]int64{}
-	lo.Each(func(o kadm.ListedOffset) {
-		if o.Topic == topic {
-			ends[o.Partition] = o.Offset
-		}
-	})
-	if len(ends) == 0 {
-		return nil, fmt.Errorf("topic %q not found: create it first (streamscale run does)", topic)
-	}
-	return ends, nil
-}
-
-func boundsOf(w runlog.Window) map[int32]verify.OffsetRange {
-	b := make(map[int32]verify.OffsetRange, len(w.End))
-	for p, end := range w.End {
-		b[p] = verify.OffsetRange{Start: w.Start[p], End: end}
-	}
-	return b
 }

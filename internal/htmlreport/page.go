@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"math"
+	"os"
 	"time"
 
 	"github.com/streamscale/streamscale/internal/generate"
@@ -237,4 +238,17 @@ func overTimeCharts(r Report) []template.HTML {
 		})))
 	}
 	return charts
+}
+
+// WriteFile writes the page to path.
+func WriteFile(path string, r Report) error {
+	file, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("write html report: %w", err)
+	}
+	if err := Write(file, r); err != nil {
+		file.Close()
+		return err
+	}
+	return file.Close()
 }

@@ -41,3 +41,11 @@ func perPartition(lo kadm.ListedOffsets, err error, topic, what string) (map[int
 	}
 	return out, nil
 }
+
+// StableEnds is where each partition of topic ends for a reader of committed records: its
+// last stable offset, before any open transaction (the high watermark of a topic without
+// transactions).
+func StableEnds(ctx context.Context, adm *kadm.Client, topic string) (map[int32]int64, error) {
+	lo, err := adm.ListCommittedOffsets(ctx, topic)
+	return perPartition(lo, err, topic, "last stable offsets")
+}

@@ -88,8 +88,13 @@ func (s *Stack) Up(ctx context.Context, progress io.Writer) (Status, error) {
 		}
 	}
 	if kafkaUp || jmUp || len(liveTMs) > 0 {
-		// Part of the stack runs: keep the ports it was started with.
+		// Part of the stack runs: keep the ports it was started with, and the slots of the
+		// Flink cluster if that runs (one started afresh gets the slots asked for).
+		slots := s.cfg.Slots
 		st.Config.apply(&s.cfg)
+		if !jmUp && len(liveTMs) == 0 {
+			s.cfg.Slots = slots
+		}
 	}
 	if err := s.checkPorts(kafkaUp, jmUp); err != nil {
 		return Status{}, err

@@ -43,6 +43,10 @@ type Config struct {
 	// identity (run, deviceId, deviceSequenceNumber; eventKey), replacing the gap heuristic.
 	InputTopic  string
 	InputBounds map[int32]OffsetRange
+	// InputClient, when set, reads InputTopic: the input lives on another cluster than the
+	// output (Event Hubs' two namespaces). Default: the client Run is given. Make it with
+	// ClientOpts too.
+	InputClient *kgo.Client
 	// Drain, with InputBounds, reads the output from the starts of Bounds (their ends are
 	// ignored) until every input event of the window has come out, or until IdleTimeout passes
 	// without one more of them arriving; Result.OutputWindow says how far it read. For a
@@ -170,7 +174,11 @@ func Run(ctx context.Context, client *kgo.Client, cfg Config, progress io.Writer
 		v.rec = newReconciler()
 		v.tracker.rec = v.rec
 		var f Fields
-		_, err := readWindow(ctx, client, readSpec{topic: cfg.InputTopic, bounds: cfg.InputBounds, idle: cfg.IdleTimeout}, progress, func(r *kgo.Record) {
+		in := client
+		if cfg.InputClient != nil {
+			in = cfg.InputClient
+		}
+		_, err := readWindow(ctx, in, readSpec{topic: cfg.InputTopic, bounds: cfg.InputBounds, idle: cfg.IdleTimeout}, progress, func(r *kgo.Record) {
 			v.inputRecords++
 			if Extract(r.Value, &f) == nil && f.DeviceID != nil && f.HasSeq && f.Seq < maxSeq {
 				v.rec.addInput(v.keys.key(&f), f.DeviceID, f.Seq, r.Partition)
