@@ -157,69 +157,68 @@ func liveRows(ctx context.Context, f *Factory, opts *hubReportOptions) (hubmetri
 	return hubmetrics.Recording{Interval: hubmetrics.Duration(opts.interval), ThroughputUnits: opts.units, Rows: rows}, err
 }
 
+// hubReportRun samples src with a hubmetrics.Recorder for --duration (one interval by
+// default), or with --follow until Ctrl-C (or --duration), printing each row as it closes.
 func hubReportRun(ctx context.Context, w io.Writer, src hubmetrics.Source, opts *hubReportOptions) ([]hubmetrics.Row, error) {
 	topics := strings.Split(opts.topics, ",")
-	prev, err := src.Snapshot(ctx)
-	if err != nil {
-		return nil, err
-	}
 	duration := opts.duration
-	if duration <= 0 {
+	if duration <= 0 && !opts.follow {
 		duration = opts.interval
 	}
-	var rows []hubmetrics.Row
-	var table *hubmetrics.TableWriter
-	if opts.follow && !opts.asJSON && !opts.asCSV {
-		// The legend first: a followed table ends with Ctrl-C.
-		table = hubmetrics.NewTableWriter(w, topics, hubmetrics.Capacity{ThroughputUnits: opts.units})
-		if err := errors.Join(table.Legend(), table.Header()); err != nil {
-			return nil, err
-		}
-	}
-	if opts.follow && opts.asCSV {
+	var print func(hubmetrics.Row) error
+	switch {
+	case !opts.follow:
+	case opts.asJSON:
+		print = func(r hubmetrics.Row) error { writeJSON(w, r); return nil }
+	case opts.asCSV:
 		if err := hubmetrics.WriteCSVHeader(w); err != nil {
 			return nil, err
 		}
-	}
-	// Sampling ends at --duration (the last row is then shorter than an interval, not rounded
-	// up to a whole one); --follow without --duration goes on until Ctrl-C.
-	bounded := !opts.follow || opts.duration > 0
-	end := prev.At.Add(duration)
-	for !bounded || prev.At.Before(end.Add(-time.Millisecond)) {
-		next := prev.At.Add(opts.interval)
-		if bounded && next.After(end) {
-			next = end
+		print = func(r hubmetrics.Row) error { return hubmetrics.WriteCSVRows(w, []hubmetrics.Row{r}) }
+	default:
+		// The legend first: a followed table ends with Ctrl-C.
+		table := hubmetrics.NewTableWriter(w, topics, hubmetrics.Capacity{ThroughputUnits: opts.units})
+		if err := errors.Join(table.Legend(), table.Header()); err != nil {
+			return nil, err
 		}
-		select {
-		case <-ctx.Done():
-			if opts.follow {
-				return rows, nil
+		print = table.Row
+	}
+	// Rows are printed from the recorder's goroutine; the first failure to print ends the report.
+	printErr := make(chan error, 1)
+	var ropts []hubmetrics.RecorderOpt
+	if print != nil {
+		ropts = append(ropts, hubmetrics.OnRow(func(r hubmetrics.Row) {
+			if err := print(r); err != nil {
+				select {
+				case printErr <- err:
+				default:
+				}
 			}
-			return nil, ctx.Err()
-		case <-time.After(time.Until(next)):
-		}
-		cur, err := src.Snapshot(ctx)
-		if err != nil {
-			return nil, err
-		}
-		row := hubmetrics.Delta(prev, cur, topics)
-		prev = cur
-		rows = append(rows, row)
+		}))
+	}
+	rec, err := hubmetrics.StartRecorder(context.WithoutCancel(ctx), src, topics, opts.interval, ropts...)
+	if err != nil {
+		return nil, err
+	}
+	var end <-chan time.Time
+	if duration > 0 {
+		timer := time.NewTimer(duration)
+		defer timer.Stop()
+		end = timer.C
+	}
+	select {
+	case <-end:
+	case err := <-printErr:
+		_, _ = rec.Stop(ctx)
+		return nil, err
+	case <-ctx.Done():
 		if !opts.follow {
-			continue
-		}
-		switch {
-		case table != nil:
-			err = table.Row(row)
-		case opts.asJSON:
-			writeJSON(w, row)
-		default:
-			err = hubmetrics.WriteCSVRows(w, []hubmetrics.Row{row})
-		}
-		if err != nil {
-			return nil, err
+			_, _ = rec.Stop(context.WithoutCancel(ctx))
+			return nil, ctx.Err()
 		}
 	}
+	// A failed sample is merged into the next row; the rows are good.
+	rows, _ := rec.Stop(context.WithoutCancel(ctx))
 	return rows, nil
 }
 

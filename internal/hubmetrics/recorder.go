@@ -41,6 +41,7 @@ type Recorder struct {
 	src      Source
 	topics   []string
 	interval time.Duration
+	onRow    func(Row)
 
 	mu      sync.Mutex
 	prev    Snapshot
@@ -51,14 +52,25 @@ type Recorder struct {
 	done chan struct{}
 }
 
+// RecorderOpt is an option of StartRecorder.
+type RecorderOpt func(*Recorder)
+
+// OnRow calls fn with each row as its interval closes, from the recorder's goroutine (a
+// followed table); the last, partial row that Stop closes is only in Stop's rows. Default:
+// no call.
+func OnRow(fn func(Row)) RecorderOpt { return func(r *Recorder) { r.onRow = fn } }
+
 // StartRecorder takes the first snapshot (its error is returned: no source, no recording) and
-// samples src every interval until Stop.
-func StartRecorder(ctx context.Context, src Source, topics []string, interval time.Duration) (*Recorder, error) {
+// samples src every interval, on the clock's multiples of it, until Stop.
+func StartRecorder(ctx context.Context, src Source, topics []string, interval time.Duration, opts ...RecorderOpt) (*Recorder, error) {
 	first, err := src.Snapshot(ctx)
 	if err != nil {
 		return nil, err
 	}
 	r := &Recorder{src: src, topics: topics, interval: interval, prev: first, stop: make(chan struct{}), done: make(chan struct{})}
+	for _, o := range opts {
+		o(r)
+	}
 	go r.loop(ctx)
 	return r, nil
 }
@@ -76,23 +88,28 @@ func (r *Recorder) loop(ctx context.Context) {
 			return
 		case <-timer.C:
 		}
-		r.sample(ctx)
+		if row, ok := r.sample(ctx); ok && r.onRow != nil {
+			r.onRow(row)
+		}
 		next = next.Add(r.interval)
 		timer.Reset(time.Until(next))
 	}
 }
 
-// sample closes the current row with a fresh snapshot.
-func (r *Recorder) sample(ctx context.Context) {
+// sample closes the current row with a fresh snapshot and returns it (false when the
+// snapshot failed: the next row then spans this interval too).
+func (r *Recorder) sample(ctx context.Context) (Row, bool) {
 	cur, err := r.src.Snapshot(ctx)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err != nil {
 		r.lastErr = err
-		return
+		return Row{}, false
 	}
-	r.rows = append(r.rows, Delta(r.prev, cur, r.topics))
+	row := Delta(r.prev, cur, r.topics)
+	r.rows = append(r.rows, row)
 	r.prev = cur
+	return row, true
 }
 
 // Stop ends sampling, closes the last (partial) row with a final snapshot and returns the
