@@ -23,24 +23,14 @@ type Client struct {
 	http *http.Client
 }
 
-// Option configures a Client.
-type Option func(*Client)
-
-// WithHTTPClient replaces the default http.Client (60 s timeout, enough for a jar upload on
-// loopback or a LAN).
-func WithHTTPClient(h *http.Client) Option { return func(c *Client) { c.http = h } }
-
-// New returns a client for the REST endpoint at baseURL, e.g. http://127.0.0.1:8081.
-func New(baseURL string, opts ...Option) (*Client, error) {
+// New returns a client for the REST endpoint at baseURL, e.g. http://127.0.0.1:8081, with a
+// 60 s timeout per request (enough for a jar upload on loopback or a LAN).
+func New(baseURL string) (*Client, error) {
 	u, err := url.Parse(strings.TrimRight(baseURL, "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("flink REST URL %q is not an http(s) URL like http://127.0.0.1:8081", baseURL)
 	}
-	c := &Client{base: u, http: &http.Client{Timeout: 60 * time.Second}}
-	for _, o := range opts {
-		o(c)
-	}
-	return c, nil
+	return &Client{base: u, http: &http.Client{Timeout: 60 * time.Second}}, nil
 }
 
 // URL is the endpoint's base URL.

@@ -50,24 +50,6 @@ func (c *Client) UploadJar(ctx context.Context, jarPath string) (string, error) 
 	return path.Base(filepath.ToSlash(resp.Filename)), nil
 }
 
-// Jar is an uploaded jar from GET /jars.
-type Jar struct {
-	ID       string `json:"id"`
-	Name     string `json:"name"`
-	Uploaded int64  `json:"uploaded"`
-}
-
-// ListJars lists the uploaded jars.
-func (c *Client) ListJars(ctx context.Context) ([]Jar, error) {
-	var resp struct {
-		Files []Jar `json:"files"`
-	}
-	if err := c.getJSON(ctx, "/jars", &resp); err != nil {
-		return nil, fmt.Errorf("list jars: %w", err)
-	}
-	return resp.Files, nil
-}
-
 // DeleteJar removes an uploaded jar.
 func (c *Client) DeleteJar(ctx context.Context, jarID string) error {
 	if err := c.do(ctx, http.MethodDelete, "/jars/"+url.PathEscape(jarID), nil, "", nil); err != nil {

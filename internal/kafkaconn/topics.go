@@ -163,7 +163,7 @@ func checkConfigs(ctx context.Context, adm *kadm.Client, s TopicSpec) error {
 	return nil
 }
 
-// PartitionsForTier maps the sample's throughput tiers to partition counts (DESIGN.md):
+// PartitionsForTier maps the sample's throughput tiers to partition counts (docs/architecture.md, Tiers):
 // tier 1 → 2, tier 5 → 4, tier 10 → 8.
 func PartitionsForTier(tier int) (int32, error) {
 	switch tier {
@@ -178,7 +178,7 @@ func PartitionsForTier(tier int) (int32, error) {
 }
 
 // ThroughputUnitsForTier is the Event Hubs throughput units the sample deploys for a tier:
-// 2, 6 or 12 (DESIGN.md's tier table).
+// 2, 6 or 12 (docs/architecture.md, Tiers).
 func ThroughputUnitsForTier(tier int) (int, error) {
 	switch tier {
 	case 1:
