@@ -19,12 +19,9 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/streamscale/streamscale/internal/generate"
-	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
-	"github.com/streamscale/streamscale/internal/relay"
 )
 
 // TestIntegrationDashboard opens `streamscale dashboard` (the built binary, attached to a
@@ -38,28 +35,7 @@ func TestIntegrationDashboard(t *testing.T) {
 	stack, st := startStack(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
-	conn := kafkaconn.Conn{Brokers: []string{st.Kafka.Bootstrap}}
-	cl, err := conn.NewClient(kgo.ProducerLinger(5 * time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
-	specs := []kafkaconn.TopicSpec{
-		{Name: "in", Partitions: 2, Configs: kafkaconn.LogAppendTime()},
-		{Name: "out", Partitions: 2, Configs: kafkaconn.LogAppendTime()},
-		{Name: "in-dead-letter", Partitions: 1},
-	}
-	if _, err := kafkaconn.EnsureTopics(ctx, cl, specs); err != nil {
-		t.Fatal(err)
-	}
-	spec := relay.Spec{
-		JarPath: filepath.Join(buildDir(t), "jobs", "relay-job.jar"), Brokers: st.Kafka.Bootstrap,
-		InTopic: "in", OutTopic: "out", DeadLetterTopic: "in-dead-letter", Parallelism: 2,
-		CheckpointInterval: 2 * time.Second,
-	}
-	if _, err := relay.Ensure(ctx, sharedFlink(t, st), spec, logWriter{t}); err != nil {
-		t.Fatal(err)
-	}
+	cl := startRelay(ctx, t, st, "in", "out").producer
 	genCtx, stopGen := context.WithCancel(ctx)
 	genDone := make(chan error, 1)
 	go func() {

@@ -4,17 +4,12 @@ package integration
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kgo"
-
 	"github.com/streamscale/streamscale/internal/generate"
-	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/promscrape"
-	"github.com/streamscale/streamscale/internal/relay"
 )
 
 // TestIntegrationFlinkMetricsEndpoint: while the relay runs on a real stack, the
@@ -29,28 +24,7 @@ func TestIntegrationFlinkMetricsEndpoint(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	conn := kafkaconn.Conn{Brokers: []string{st.Kafka.Bootstrap}}
-	cl, err := conn.NewClient(kgo.ProducerLinger(5 * time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
-	specs := []kafkaconn.TopicSpec{
-		{Name: "in", Partitions: 2, Configs: kafkaconn.LogAppendTime()},
-		{Name: "out", Partitions: 2, Configs: kafkaconn.LogAppendTime()},
-		{Name: "in-dead-letter", Partitions: 1},
-	}
-	if _, err := kafkaconn.EnsureTopics(ctx, cl, specs); err != nil {
-		t.Fatal(err)
-	}
-	spec := relay.Spec{
-		JarPath: filepath.Join(buildDir(t), "jobs", "relay-job.jar"), Brokers: st.Kafka.Bootstrap,
-		InTopic: "in", OutTopic: "out", DeadLetterTopic: "in-dead-letter", Parallelism: 2,
-		CheckpointInterval: 2 * time.Second,
-	}
-	if _, err := relay.Ensure(ctx, sharedFlink(t, st), spec, logWriter{t}); err != nil {
-		t.Fatal(err)
-	}
+	cl := startRelay(ctx, t, st, "in", "out").producer
 	tm := st.Flink.TaskManagerMetrics[0]
 	relayed := func() (float64, bool) {
 		samples, err := promscrape.Fetch(ctx, nil, tm, "Flink metrics")

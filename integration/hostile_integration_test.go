@@ -9,7 +9,6 @@ import (
 	"errors"
 	"io"
 	"math/rand/v2"
-	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -22,8 +21,6 @@ import (
 	"github.com/streamscale/streamscale/internal/event"
 	"github.com/streamscale/streamscale/internal/flink"
 	"github.com/streamscale/streamscale/internal/generate"
-	"github.com/streamscale/streamscale/internal/kafkaconn"
-	"github.com/streamscale/streamscale/internal/relay"
 )
 
 const (
@@ -48,29 +45,8 @@ func TestIntegrationRelayHostileInput(t *testing.T) {
 	st := sharedStack(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	conn := kafkaconn.Conn{Brokers: []string{st.Kafka.Bootstrap}}
-	admin, err := conn.NewClient()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	specs := []kafkaconn.TopicSpec{
-		{Name: "hostile-in", Partitions: 2, Configs: kafkaconn.LogAppendTime()},
-		{Name: "hostile-out", Partitions: 2, Configs: kafkaconn.LogAppendTime()},
-		{Name: "hostile-in-dead-letter", Partitions: 1},
-	}
-	if _, err := kafkaconn.EnsureTopics(ctx, admin, specs); err != nil {
-		t.Fatal(err)
-	}
-	fc := sharedFlink(t, st)
-	job, err := relay.Ensure(ctx, fc, relay.Spec{
-		JarPath: filepath.Join(buildDir(t), "jobs", "relay-job.jar"), Brokers: st.Kafka.Bootstrap,
-		InTopic: "hostile-in", OutTopic: "hostile-out", DeadLetterTopic: "hostile-in-dead-letter",
-		Parallelism: 2, CheckpointInterval: 2 * time.Second,
-	}, logWriter{t})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := startRelay(ctx, t, st, "hostile-in", "hostile-out")
+	fc, job := r.fc, r.job
 	t.Cleanup(func() { _ = fc.Cancel(context.Background(), job.JobID) })
 
 	// Valid events from the generator, while the hostile records go in beside them.
@@ -79,13 +55,8 @@ func TestIntegrationRelayHostileInput(t *testing.T) {
 	go func() {
 		gcfg := generate.DefaultConfig()
 		gcfg.Topic, gcfg.Count, gcfg.Rate, gcfg.DuplicateFraction, gcfg.Seed = "hostile-in", 30_000, 3000, 0, 7
-		pcl, err := conn.NewClient(kgo.ProducerLinger(5 * time.Millisecond))
-		if err != nil {
-			genDone <- err
-			return
-		}
-		defer pcl.Close()
-		gen, err = generate.Run(ctx, pcl, gcfg, nil)
+		var err error
+		gen, err = generate.Run(ctx, r.producer, gcfg, nil)
 		genDone <- err
 	}()
 

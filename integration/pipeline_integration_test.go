@@ -16,7 +16,6 @@ import (
 
 	"github.com/streamscale/streamscale/internal/flink"
 	"github.com/streamscale/streamscale/internal/generate"
-	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/relay"
 )
 
@@ -30,30 +29,8 @@ func TestIntegrationPipeline(t *testing.T) {
 	_, st := startStack(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	conn := kafkaconn.Conn{Brokers: []string{st.Kafka.Bootstrap}}
-	cl, err := conn.NewClient()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
-	specs := []kafkaconn.TopicSpec{
-		{Name: "in", Partitions: 2, Configs: kafkaconn.LogAppendTime()},
-		{Name: "out", Partitions: 2, Configs: kafkaconn.LogAppendTime()},
-		{Name: "in-dead-letter", Partitions: 1},
-	}
-	if _, err := kafkaconn.EnsureTopics(ctx, cl, specs); err != nil {
-		t.Fatal(err)
-	}
-	fc := sharedFlink(t, st)
-	spec := relay.Spec{
-		JarPath: filepath.Join(buildDir(t), "jobs", "relay-job.jar"), Brokers: st.Kafka.Bootstrap,
-		InTopic: "in", OutTopic: "out", DeadLetterTopic: "in-dead-letter", Parallelism: 2,
-		CheckpointInterval: 2 * time.Second,
-	}
-	job, err := relay.Ensure(ctx, fc, spec, logWriter{t})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := startRelay(ctx, t, st, "in", "out")
+	fc, spec, job := r.fc, r.spec, r.job
 	again, err := relay.Ensure(ctx, fc, spec, logWriter{t})
 	if err != nil || !again.Reused || again.JobID != job.JobID {
 		t.Fatalf("second Ensure = %+v, %v; want the running job %s reused", again, err, job.JobID)
@@ -70,12 +47,7 @@ func TestIntegrationPipeline(t *testing.T) {
 
 	gcfg := generate.DefaultConfig()
 	gcfg.Count, gcfg.Rate, gcfg.DuplicateFraction, gcfg.Seed = events, 5000, 0, 1
-	pcl, err := conn.NewClient(kgo.ProducerLinger(5 * time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pcl.Close()
-	sum, err := generate.Run(ctx, pcl, gcfg, nil)
+	sum, err := generate.Run(ctx, r.producer, gcfg, nil)
 	if err != nil || sum.Acked != events {
 		t.Fatalf("generate: %+v, %v", sum, err)
 	}

@@ -16,8 +16,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kgo"
+
 	"github.com/streamscale/streamscale/internal/flink"
+	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
+	"github.com/streamscale/streamscale/internal/relay"
 )
 
 // buildDir is the repository's build/ directory, where `make build` puts the runtime
@@ -200,4 +204,43 @@ func sharedFlink(t *testing.T, st local.Status) *flink.Client {
 		t.Fatal(err)
 	}
 	return fc
+}
+
+// runningRelay is a relay job running between two topics of a real stack, with a producer
+// client on the stack's broker.
+type runningRelay struct {
+	spec relay.Spec
+	job  relay.Result
+	fc   *flink.Client
+	// producer has a 5 ms linger, as the generator's.
+	producer *kgo.Client
+}
+
+// startRelay creates in, out (both LogAppendTime) and in-dead-letter with 2 partitions each on
+// st's broker, makes sure the relay job runs between them (parallelism 2, a checkpoint every
+// 2 s) and returns it with a producer client that cleanup closes.
+func startRelay(ctx context.Context, t *testing.T, st local.Status, in, out string) runningRelay {
+	t.Helper()
+	producer, err := kgo.NewClient(kgo.SeedBrokers(st.Kafka.Bootstrap), kgo.ProducerLinger(5*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(producer.Close)
+	dead := in + "-dead-letter"
+	specs := []kafkaconn.TopicSpec{
+		{Name: in, Partitions: 2, Configs: kafkaconn.LogAppendTime()},
+		{Name: out, Partitions: 2, Configs: kafkaconn.LogAppendTime()},
+		{Name: dead, Partitions: 1},
+	}
+	if _, err := kafkaconn.EnsureTopics(ctx, producer, specs); err != nil {
+		t.Fatal(err)
+	}
+	r := runningRelay{fc: sharedFlink(t, st), producer: producer, spec: relay.Spec{
+		JarPath: filepath.Join(buildDir(t), "jobs", "relay-job.jar"), Brokers: st.Kafka.Bootstrap,
+		InTopic: in, OutTopic: out, DeadLetterTopic: dead, Parallelism: 2, CheckpointInterval: 2 * time.Second,
+	}}
+	if r.job, err = relay.Ensure(ctx, r.fc, r.spec, logWriter{t}); err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
