@@ -41,6 +41,7 @@ func (t Topics) Specs() []kafkaconn.TopicSpec {
 type Config struct {
 	Topics Topics
 	// Job builds the job's spec for the target's Kafka; the target completes it (JobSpec).
+	// Required.
 	Job func(kafka kafkaconn.Conn, partitions int32) relay.Spec
 	// Load is the generator's configuration; its Topic is set to Topics.In.
 	Load generate.Config
@@ -123,6 +124,9 @@ func Run(ctx context.Context, t Target, cfg Config) (*Result, error) {
 	}
 	started := time.Now()
 	cfg.Load.Topic = cfg.Topics.In
+	if cfg.Job == nil {
+		return nil, errors.New("pipeline: the config has no job")
+	}
 	draft := cfg.Job(kafkaconn.Conn{}, cfg.Topics.Partitions)
 	if draft.Job.OrDefault() == relay.JobComplex { // until verify recomputes the tags (issue 9)
 		return nil, &Refusal{ErrComplexJob}
