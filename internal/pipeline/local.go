@@ -30,7 +30,9 @@ var _ Target = (*Local)(nil)
 
 // Size is cfg with enough task slots for a job of parallelism: a stack that starts afresh
 // gets them. More slots per TaskManager, unless the user chose --slots and not
-// --taskmanagers: then more TaskManagers.
+// --taskmanagers: then more TaskManagers. The rate does not size it: one slot relays far more
+// than the tiers' rates on this kind of machine (docs/benchmarks.md), so the parallelism,
+// which follows the tier's partitions, is what the stack must hold.
 func Size(cfg local.Config, parallelism int, slotsSet, taskManagersSet bool) local.Config {
 	if parallelism <= 0 || cfg.TaskManagers*cfg.Slots >= parallelism {
 		return cfg
