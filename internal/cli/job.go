@@ -101,7 +101,7 @@ func (j *jobFlags) addTuning(fs *pflag.FlagSet) {
 	j.fs = fs
 	fs.DurationVar(&j.bufferTimeout, "buffer-timeout", 5*time.Millisecond, "how long a network buffer between two of the job's tasks waits to fill before it is sent "+
 		"(Flink's execution.buffer-timeout.interval, 100ms by default; 0: every record at once); only --dedup's keyBy has such an exchange, the plain relay is one chain")
-	fs.DurationVar(&j.linger, "job-linger", 5*time.Millisecond, "the relay's Kafka sink linger.ms: how long a batch waits for more records (lower: less latency, more produce requests)")
+	fs.DurationVar(&j.linger, "job-linger", 0, "the relay's Kafka sink linger.ms: how long a batch waits for more records before it is sent (higher: fewer, larger produce requests, more latency)")
 }
 
 // addJob adds --job, which picks the job to run: the relay or the complex event processing.

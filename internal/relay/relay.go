@@ -89,7 +89,7 @@ type Spec struct {
 	// before it is sent (Flink's execution.buffer-timeout.interval; 0 sends every record at
 	// once); nil: the job's default, 5 ms. Only the de-duplication's keyBy has such an exchange.
 	BufferTimeout *time.Duration
-	// Linger is the sink producer's linger.ms; nil: the job's default, 5 ms.
+	// Linger is the sink producer's linger.ms; nil: the job's default, 0.
 	Linger *time.Duration
 	// SavepointPath, when set, starts the job from this savepoint or retained checkpoint
 	// (state that no operator of the job claims is refused, not dropped).

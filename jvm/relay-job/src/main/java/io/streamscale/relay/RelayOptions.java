@@ -83,8 +83,12 @@ public final class RelayOptions {
     static final int EVENT_HUBS_MAX_REQUEST_BYTES = 1_000_000;
     /** The default --buffer-timeout-ms: low latency across the dedup keyBy at a small CPU cost. */
     static final long DEFAULT_BUFFER_TIMEOUT_MS = 5;
-    /** The default --linger-ms of the sink producer. */
-    static final long DEFAULT_LINGER_MS = 5;
+    /**
+     * The default --linger-ms of the sink producer: 0, as the Kafka client's default before 4.0
+     * (now 5). Measured at 10k events/s: p50 pipeline latency 7 → 2 ms, the job's CPU per event
+     * unchanged, the broker's ~15% higher (more, smaller produce requests).
+     */
+    static final long DEFAULT_LINGER_MS = 0;
     /** The smallest --max-record-bytes: room for a dead letter's own headers. */
     static final int MIN_MAX_RECORD_BYTES = 4096;
 

@@ -35,7 +35,7 @@ class RelayOptionsTest {
         assertThat(o.dedupWindow).isZero();
         assertThat(o.maxRecordBytes).isEqualTo(1_048_000);
         assertThat(o.bufferTimeoutMs).isEqualTo(5);
-        assertThat(o.lingerMs).isEqualTo(5);
+        assertThat(o.lingerMs).isZero();
         assertThat(parse("--bootstrap-servers b --kafka-properties-file /s/k.properties").kafkaPropertiesFile).isEqualTo("/s/k.properties");
     }
 
