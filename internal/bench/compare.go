@@ -88,6 +88,9 @@ type CompareConfig struct {
 	Refine      int
 	// MaxSearchSteps bounds the search's doubling steps (default 6; quick 3).
 	MaxSearchSteps int
+	// NoSearch skips the max-rate search: only the fixed rates are measured (for comparing
+	// settings at given loads; the max rate is then the highest sustainable fixed rate).
+	NoSearch bool
 	// MaxP99 is the highest p99 pipeline latency a sustainable step may have (default 1s).
 	MaxP99 time.Duration
 	// CeilingRecords is the backlog the broker-ceiling run writes and reads (default
@@ -402,14 +405,21 @@ func (h *harness) relayContender(ctx context.Context, name string) ContenderResu
 	defer run.stop()
 
 	// Warm-up: the contender must be reading and writing, and its JIT warm, before anything
-	// is measured.
-	warmRate, warmFor := 5000.0, 15*time.Second
+	// is measured. A JVM's compiler threads still took ~0.1 core 25 s into a run at 10k/s
+	// (thread CPU from /proc), so the full run warms up at 5k and then at 10k events/s.
+	warmups := []struct {
+		rate float64
+		d    time.Duration
+	}{{5000, 15 * time.Second}, {10000, 15 * time.Second}}
 	if h.cfg.Quick {
-		warmRate, warmFor = 1000, 3*time.Second
+		warmups = warmups[:1]
+		warmups[0].rate, warmups[0].d = 1000, 3*time.Second
 	}
-	if _, err := h.step(ctx, name, t, run, warmRate, warmFor, "warmup", 2*time.Minute); err != nil {
-		res.Error = fmt.Sprintf("warm-up: %v", err)
-		return res
+	for _, w := range warmups {
+		if _, err := h.step(ctx, name, t, run, w.rate, w.d, "warmup", 2*time.Minute); err != nil {
+			res.Error = fmt.Sprintf("warm-up: %v", err)
+			return res
+		}
 	}
 	var fixed []Step
 	known := map[float64]bool{} // rate: sustainable, from the fixed steps
@@ -446,8 +456,10 @@ func (h *harness) relayContender(ctx context.Context, name string) ContenderResu
 		}
 		return s.Sustainable, nil
 	}
-	if err := maxRateSearch(h.cfg.SearchStart, 0, h.cfg.MaxSearchSteps, h.cfg.Refine, search); err != nil {
-		res.Error = err.Error()
+	if !h.cfg.NoSearch {
+		if err := maxRateSearch(h.cfg.SearchStart, 0, h.cfg.MaxSearchSteps, h.cfg.Refine, search); err != nil {
+			res.Error = err.Error()
+		}
 	}
 	res.CPUSecondsPerMillion, res.BrokerCPUSecondsPerMillion = cpuPerMillion(fixed)
 	for _, s := range res.Steps {

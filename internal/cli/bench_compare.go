@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -76,6 +77,7 @@ fresh topics, deleted afterwards. --quick runs a short version (a few minutes).`
 	fs.StringVar(&opts.job.jar, "job-jar", opts.job.jar, "the relay job jar built by make build")
 	fs.StringVar(&opts.job.brokers, "job-brokers", "", "bootstrap servers as the Flink jobs see them (default: --brokers)")
 	fs.DurationVar(&opts.job.checkpointInterval, "checkpoint-interval", opts.job.checkpointInterval, "our relay job's checkpoint interval (the sample job's is 500 ms, as in the sample)")
+	opts.job.addTuning(fs)
 	fs.StringVar(&opts.sampleJar, "sample-jar", opts.sampleJar, "the ported sample job jar built by make build")
 	opts.tools.add(fs)
 	fs.Int32Var(&opts.cfg.Partitions, "partitions", 2, "partitions of every topic and every contender's parallelism (needs that many free slots)")
@@ -84,6 +86,7 @@ fresh topics, deleted afterwards. --quick runs a short version (a few minutes).`
 	fs.DurationVar(&opts.cfg.Step, "step", 0, "how long each load step sends (default 20s; --quick 5s)")
 	fs.Float64SliceVar(&opts.rates, "rates", nil, "fixed rates of the latency table, events/s (default 1000,5000,10000,20000; --quick 1000,5000)")
 	fs.Float64Var(&opts.cfg.SearchStart, "search-start", 0, "first rate of the max-rate search, events/s (default 10000; --quick 5000)")
+	fs.BoolVar(&opts.cfg.NoSearch, "no-search", false, "measure the fixed rates only, no max-rate search (to compare settings at given loads)")
 	fs.BoolVar(&opts.asJSON, "json", false, "print the result as JSON")
 	fs.StringVar(&opts.html, "html", "", "also write the result as a self-contained HTML page with charts (offered rate vs p99 latency, max rate, CPU per million events)")
 	fs.StringVar(&opts.png, "png", "", "also render that page to this PNG file with headless Chromium (STREAMSCALE_BROWSER picks the browser)")
@@ -95,6 +98,9 @@ func runBenchCompare(ctx context.Context, f *Factory, opts *benchCompareOptions)
 		if !contains(bench.AllContenders, c) {
 			return flagErrorf(fmt.Errorf("--contenders: %q is not one of %s", c, strings.Join(bench.AllContenders, ", ")))
 		}
+	}
+	if err := opts.job.validate(); err != nil {
+		return err
 	}
 	if opts.cfg.Partitions < 1 {
 		return flagErrorf(fmt.Errorf("--partitions: %d must be at least 1", opts.cfg.Partitions))
@@ -227,6 +233,7 @@ func (p *childProc) Stop() error {
 func newBenchGoRelayCmd(f *Factory) *cobra.Command {
 	conn := newConnFlags(f)
 	cfg := gorelay.Config{}
+	var cpuProfile string
 	cmd := &cobra.Command{
 		Use:    "go-relay",
 		Short:  "The plain Go relay contender of bench compare (runs until interrupted)",
@@ -238,6 +245,13 @@ func newBenchGoRelayCmd(f *Factory) *cobra.Command {
 				return err
 			}
 			cfg.Conn = c
+			if cpuProfile != "" {
+				stop, err := startCPUProfile(cpuProfile)
+				if err != nil {
+					return err
+				}
+				defer stop()
+			}
 			return gorelay.Run(cmd.Context(), cfg)
 		},
 	}
@@ -246,7 +260,25 @@ func newBenchGoRelayCmd(f *Factory) *cobra.Command {
 	fs.StringVar(&cfg.InTopic, "input-topic", "", "topic to read")
 	fs.StringVar(&cfg.OutTopic, "output-topic", "", "topic to write")
 	fs.StringVar(&cfg.Group, "group", "", "consumer group")
+	fs.StringVar(&cpuProfile, "cpu-profile", "", "write a pprof CPU profile of the whole run to this file (go tool pprof reads it)")
 	return cmd
+}
+
+// startCPUProfile starts Go's CPU profiler writing to path and returns what stops it and
+// closes the file.
+func startCPUProfile(path string) (stop func(), err error) {
+	file, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cpu-profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(file); err != nil {
+		file.Close()
+		return nil, fmt.Errorf("--cpu-profile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		_ = file.Close()
+	}, nil
 }
 
 // writeCompareTable prints the comparison as a table.

@@ -51,6 +51,9 @@ type jobFlags struct {
 	restartDelay       time.Duration
 	checkpointDir      string
 	transactionTimeout time.Duration
+	// bufferTimeout and linger are --buffer-timeout and --linger, passed to the job only when
+	// given.
+	bufferTimeout, linger time.Duration
 	// job is --job: relay (default) or complex; only `job submit` and `run` have the flag.
 	job string
 	// fs is the command's flag set, to tell defaults from values given.
@@ -90,7 +93,16 @@ func (j *jobFlags) add(cmd *cobra.Command) {
 	fs.DurationVar(&j.restartDelay, "restart-delay", 0, "with --restart-strategy fixed-delay: the pause before each restart (default 1s)")
 	fs.DurationVar(&j.transactionTimeout, "transaction-timeout", 0, "with exactly-once: the Kafka transaction timeout, above the checkpoint interval plus a restart and at most the broker's transaction.max.timeout.ms (default 10m)")
 	fs.DurationVar(&j.startTimeout, "job-start-timeout", j.startTimeout, "how long to wait for all the job's tasks to run")
+	j.addTuning(fs)
 	fs.StringVar(&j.kafkaProperties, "job-kafka-properties-file", "", "Kafka Java client properties (security.protocol, sasl.*, ssl.*) for the relay job to reach a secured Kafka, by its path on the Flink JobManager (default with TLS/SASL/Event Hubs on the local Flink: written from the connection flags for the submission, then removed)")
+}
+
+// addTuning adds the flags that trade latency against CPU: --buffer-timeout and --job-linger.
+func (j *jobFlags) addTuning(fs *pflag.FlagSet) {
+	j.fs = fs
+	fs.DurationVar(&j.bufferTimeout, "buffer-timeout", 5*time.Millisecond, "how long a network buffer between two of the job's tasks waits to fill before it is sent "+
+		"(Flink's execution.buffer-timeout.interval, 100ms by default; 0: every record at once); only --dedup's keyBy has such an exchange, the plain relay is one chain")
+	fs.DurationVar(&j.linger, "job-linger", 0, "the relay's Kafka sink linger.ms: how long a batch waits for more records before it is sent (higher: fewer, larger produce requests, more latency)")
 }
 
 // addJob adds --job, which picks the job to run: the relay or the complex event processing.
@@ -143,6 +155,10 @@ func (j *jobFlags) validate() error {
 		return flagErrorf(fmt.Errorf("--restart-attempts: %d must be at least 1", j.restartAttempts))
 	case j.restartDelay < 0:
 		return flagErrorf(fmt.Errorf("--restart-delay: %s is negative", j.restartDelay))
+	case j.bufferTimeout < 0 || j.bufferTimeout > time.Minute:
+		return flagErrorf(fmt.Errorf("--buffer-timeout: %s must be between 0 and 1m", j.bufferTimeout))
+	case j.linger < 0 || j.linger > time.Minute:
+		return flagErrorf(fmt.Errorf("--job-linger: %s must be between 0 and 1m", j.linger))
 	}
 	if j.restartStrategy != "" {
 		if _, err := relay.ParseRestartStrategy(j.restartStrategy); err != nil {
@@ -237,6 +253,12 @@ func (j *jobFlags) spec(conn kafkaconn.Conn, topics *topicFlags, partitions int3
 	}
 	if j.dedup {
 		s.DedupWindow = j.dedupWindow
+	}
+	if j.changed("buffer-timeout") {
+		s.BufferTimeout = &j.bufferTimeout
+	}
+	if j.changed("job-linger") {
+		s.Linger = &j.linger
 	}
 	s.CheckpointDir, _ = checkpointURI(j.checkpointDir) // validate has refused a bad one
 	if conn.EventHubs {

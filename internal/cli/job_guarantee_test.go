@@ -33,6 +33,26 @@ func parseJobFlags(t *testing.T, args ...string) (*jobFlags, error) {
 	return j, execute(cmd, args...)
 }
 
+// TestJobFlagsTuning: --buffer-timeout and --job-linger reach the job only when given, zero
+// included, so that a job jar that predates them still runs.
+func TestJobFlagsTuning(t *testing.T) {
+	j, err := parseJobFlags(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := j.spec(kafkaconn.Conn{Brokers: []string{"b:9092"}}, newTopicFlags(), 2); s.BufferTimeout != nil || s.Linger != nil {
+		t.Fatalf("defaults passed: buffer timeout %v, linger %v", s.BufferTimeout, s.Linger)
+	}
+	j, err = parseJobFlags(t, "--buffer-timeout", "0s", "--job-linger", "20ms")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := j.spec(kafkaconn.Conn{Brokers: []string{"b:9092"}}, newTopicFlags(), 2)
+	if s.BufferTimeout == nil || *s.BufferTimeout != 0 || s.Linger == nil || *s.Linger != 20*time.Millisecond {
+		t.Fatalf("buffer timeout %v, linger %v; want 0 and 20ms", s.BufferTimeout, s.Linger)
+	}
+}
+
 // TestJobFlagsValidate: every bad value or combination is a usage error (exit 2) of one line
 // that names the flag.
 func TestJobFlagsValidate(t *testing.T) {
@@ -71,6 +91,9 @@ func TestJobFlagsValidate(t *testing.T) {
 		{args: []string{"--job", "complex", "--dedup"}, wantErr: "--dedup is for the relay"},
 		{args: []string{"--job", "complex", "--dedup-window", "5"}, wantErr: "--dedup is for the relay"},
 		{args: []string{"--checkpoint-dir", "relative/dir"}, wantErr: "--checkpoint-dir: \"relative/dir\" is neither an absolute path nor a URI"},
+		{args: []string{"--buffer-timeout", "0s", "--job-linger", "0s"}},
+		{args: []string{"--buffer-timeout", "-1ms"}, wantErr: "--buffer-timeout: -1ms must be between 0 and 1m"},
+		{args: []string{"--job-linger", "2m"}, wantErr: "--job-linger: 2m0s must be between 0 and 1m"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

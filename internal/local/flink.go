@@ -46,16 +46,21 @@ func flinkConfigYAML(c Config, l layout) string {
 		"taskmanager.host":                       "127.0.0.1",
 		"taskmanager.numberOfTaskSlots":          fmt.Sprint(c.Slots),
 		"taskmanager.memory.process.size":        fmt.Sprintf("%dm", c.TaskManagerMemoryMB),
-		"rest.address":                           "127.0.0.1",
-		"rest.bind-address":                      "127.0.0.1",
-		"rest.port":                              fmt.Sprint(c.FlinkRESTPort),
-		"blob.server.port":                       "0",
-		"parallelism.default":                    "1",
-		"io.tmp.dirs":                            quoteYAML(l.flinkTmp()),
-		"web.upload.dir":                         quoteYAML(l.flinkUploads()),
-		"execution.checkpointing.dir":            quoteYAML("file://" + l.checkpoints()),
-		"execution.checkpointing.savepoint-dir":  quoteYAML("file://" + l.savepoints()),
-		"execution.checkpointing.num-retained":   "2",
+		// Managed memory serves RocksDB, batch sorting and Python; the jobs here keep their
+		// state on the heap, so Flink's default 40% of the TaskManager's memory would sit idle
+		// while the heap collects garbage twice as often: 10% leaves the heap ~740 MB of the
+		// default 1,536 MB instead of 416 MB.
+		"taskmanager.memory.managed.fraction":   "0.1",
+		"rest.address":                          "127.0.0.1",
+		"rest.bind-address":                     "127.0.0.1",
+		"rest.port":                             fmt.Sprint(c.FlinkRESTPort),
+		"blob.server.port":                      "0",
+		"parallelism.default":                   "1",
+		"io.tmp.dirs":                           quoteYAML(l.flinkTmp()),
+		"web.upload.dir":                        quoteYAML(l.flinkUploads()),
+		"execution.checkpointing.dir":           quoteYAML("file://" + l.checkpoints()),
+		"execution.checkpointing.savepoint-dir": quoteYAML("file://" + l.savepoints()),
+		"execution.checkpointing.num-retained":  "2",
 		// A cancelled or failed job keeps its last checkpoints, for `job resume` (the relay job
 		// asks for this too; here it holds for any job on the stack).
 		"execution.checkpointing.externalized-checkpoint-retention": "RETAIN_ON_CANCELLATION",

@@ -131,6 +131,12 @@ func (s Spec) guaranteeArgs() []string {
 	if s.MaxRecordBytes > 0 {
 		args = append(args, "--max-record-bytes", strconv.Itoa(s.MaxRecordBytes))
 	}
+	if s.BufferTimeout != nil {
+		args = append(args, "--"+paramBufferTimeout, strconv.FormatInt(s.BufferTimeout.Milliseconds(), 10))
+	}
+	if s.Linger != nil {
+		args = append(args, "--"+paramLinger, strconv.FormatInt(s.Linger.Milliseconds(), 10))
+	}
 	return args
 }
 
@@ -139,6 +145,9 @@ const (
 	paramGuarantee   = "guarantee"
 	paramDedupWindow = "dedup-window"
 	paramJob         = "job"
+	// paramBufferTimeout and paramLinger are also the job's argument names.
+	paramBufferTimeout = "buffer-timeout-ms"
+	paramLinger        = "linger-ms"
 )
 
 // settingsDiffer says why a running relay job with these global job parameters does not run
@@ -162,6 +171,23 @@ func settingsDiffer(params map[string]string, s Spec) string {
 	}
 	if window != s.DedupWindow {
 		return fmt.Sprintf("it runs %s and %s was asked for", describeDedup(window), describeDedup(s.DedupWindow))
+	}
+	// Asked for explicitly only: a job that does not show them runs its defaults.
+	for _, d := range []struct {
+		param string
+		want  *time.Duration
+	}{{paramBufferTimeout, s.BufferTimeout}, {paramLinger, s.Linger}} {
+		if d.want == nil {
+			continue
+		}
+		want := strconv.FormatInt(d.want.Milliseconds(), 10)
+		theirs, ok := params[d.param]
+		if !ok {
+			return fmt.Sprintf("it does not show its %s (an older job jar) and %s was asked for", d.param, want)
+		}
+		if theirs != want {
+			return fmt.Sprintf("it runs with %s %s and %s was asked for", d.param, theirs, want)
+		}
 	}
 	return ""
 }

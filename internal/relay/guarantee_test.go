@@ -35,6 +35,10 @@ func TestProgramArgs_Guarantees(t *testing.T) {
 			s.Restart = Restart{Strategy: RestartFixedDelay, Attempts: 3, Delay: 2 * time.Second}
 			s.MaxRecordBytes = EventHubsMaxRecordBytes
 		}, want: base + " --checkpoint-dir file:///var/ckpt --restart-strategy fixed-delay --restart-attempts 3 --restart-delay-ms 2000 --max-record-bytes 999000"},
+		{name: "buffer timeout and linger, zero included", set: func(s *Spec) {
+			zero, linger := time.Duration(0), 20*time.Millisecond
+			s.BufferTimeout, s.Linger = &zero, &linger
+		}, want: base + " --buffer-timeout-ms 0 --linger-ms 20"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -94,6 +98,7 @@ func TestEnsureStub_ReplacesJobWithOtherSettings(t *testing.T) {
 		params      map[string]string // the running job's global job parameters
 		guarantee   Guarantee
 		dedup       int
+		linger      *time.Duration
 		wantReplace bool
 		wantWhy     string
 	}{
@@ -107,12 +112,16 @@ func TestEnsureStub_ReplacesJobWithOtherSettings(t *testing.T) {
 		{name: "same window", params: map[string]string{"dedup-window": "100"}, dedup: 100},
 		{name: "the relay asked, the complex job found", params: map[string]string{"job": "complex"}, wantReplace: true, wantWhy: "it is the complex job and the relay job was asked for"},
 		{name: "the relay asked, the relay found", params: map[string]string{"job": "relay"}},
+		{name: "linger not asked, job with another", params: map[string]string{"linger-ms": "0"}},
+		{name: "linger asked, job with the same", params: map[string]string{"linger-ms": "0"}, linger: new(time.Duration)},
+		{name: "linger asked, job with another", params: map[string]string{"linger-ms": "5"}, linger: new(time.Duration), wantReplace: true, wantWhy: "it runs with linger-ms 5 and 0 was asked for"},
+		{name: "linger asked, old jar", params: nil, linger: new(time.Duration), wantReplace: true, wantWhy: "it does not show its linger-ms (an older job jar) and 0 was asked for"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			st, c := newStubFlink(t)
 			s := stubSpec(t)
-			s.Guarantee, s.DedupWindow = tt.guarantee, tt.dedup
+			s.Guarantee, s.DedupWindow, s.Linger = tt.guarantee, tt.dedup, tt.linger
 			st.add("old", s.JobName(), "", flink.StateRunning)
 			st.jobs["old"].params = tt.params
 			st.next = []flink.JobState{flink.StateRunning}

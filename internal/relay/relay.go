@@ -85,6 +85,12 @@ type Spec struct {
 	// MaxRecordBytes bounds an output record; larger ones go to the dead-letter topic (0: the
 	// job's default, 1,048,000; EventHubsMaxRecordBytes against Event Hubs).
 	MaxRecordBytes int
+	// BufferTimeout is how long a network buffer between two of the job's tasks waits to fill
+	// before it is sent (Flink's execution.buffer-timeout.interval; 0 sends every record at
+	// once); nil: the job's default, 5 ms. Only the de-duplication's keyBy has such an exchange.
+	BufferTimeout *time.Duration
+	// Linger is the sink producer's linger.ms; nil: the job's default, 0.
+	Linger *time.Duration
 	// SavepointPath, when set, starts the job from this savepoint or retained checkpoint
 	// (state that no operator of the job claims is refused, not dropped).
 	SavepointPath string

@@ -45,6 +45,9 @@ func Run(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("go relay: %w", err)
 	}
 	defer cl.Close()
+	// With BlockRebalanceOnPoll, Close waits for a rebalance that a poll blocked: allow it
+	// first, or an interrupted relay never exits.
+	defer cl.AllowRebalance()
 	for {
 		fetches := cl.PollFetches(ctx)
 		if ctx.Err() != nil {

@@ -45,8 +45,12 @@ class RelayJobConfigurationMiniClusterTest {
     @Test
     void publishesItsSettingsAsJobParameters() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        RelayJob.configure(env, RelayOptions.parse("--bootstrap-servers b:9092 --guarantee exactly-once --dedup-window 100 --input-topic i --output-topic o".split(" ")));
+        RelayJob.configure(env, RelayOptions.parse(("--bootstrap-servers b:9092 --guarantee exactly-once --dedup-window 100 --input-topic i --output-topic o"
+                + " --buffer-timeout-ms 0 --linger-ms 2").split(" ")));
+        assertThat(env.getBufferTimeout()).isZero();
         assertThat(env.getConfig().getGlobalJobParameters().toMap())
+                .containsEntry("buffer-timeout-ms", "0")
+                .containsEntry("linger-ms", "2")
                 .containsEntry("bootstrap-servers", "b:9092")
                 .containsEntry("input-topic", "i")
                 .containsEntry("output-topic", "o")
@@ -58,6 +62,15 @@ class RelayJobConfigurationMiniClusterTest {
         StreamExecutionEnvironment none = StreamExecutionEnvironment.getExecutionEnvironment();
         RelayJob.configure(none, RelayOptions.parse("--bootstrap-servers b:9092 --guarantee none".split(" ")));
         assertThat(none.getCheckpointConfig().isCheckpointingEnabled()).isFalse();
+        assertThat(none.getBufferTimeout()).isEqualTo(RelayOptions.DEFAULT_BUFFER_TIMEOUT_MS);
+    }
+
+    @Test
+    void theRelayReusesObjectsAndEmitsNoWatermarks() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        RelayJob.define(env, RelayOptions.parse("--bootstrap-servers b:9092".split(" ")));
+        assertThat(env.getConfig().isObjectReuseEnabled()).isTrue();
+        assertThat(env.getConfig().getAutoWatermarkInterval()).isZero();
     }
 
     /** Opens (counting the attempt) and fails on its first record. */

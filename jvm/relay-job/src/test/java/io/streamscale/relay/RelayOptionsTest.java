@@ -34,6 +34,8 @@ class RelayOptionsTest {
         assertThat(o.restartDelayMs).isEqualTo(1000);
         assertThat(o.dedupWindow).isZero();
         assertThat(o.maxRecordBytes).isEqualTo(1_048_000);
+        assertThat(o.bufferTimeoutMs).isEqualTo(5);
+        assertThat(o.lingerMs).isZero();
         assertThat(parse("--bootstrap-servers b --kafka-properties-file /s/k.properties").kafkaPropertiesFile).isEqualTo("/s/k.properties");
     }
 
@@ -42,7 +44,7 @@ class RelayOptionsTest {
         RelayOptions o = parse("--bootstrap-servers b --input-topic a --output-topic z --guarantee exactly-once"
                 + " --transactional-id-prefix p.1_x --transaction-timeout-ms 120000 --checkpoint-interval-ms 1000"
                 + " --checkpoint-dir file:///tmp/cp --restart-strategy fixed-delay --restart-attempts 3 --restart-delay-ms 0"
-                + " --dedup-window 100 --max-record-bytes 2000000 --job-name j");
+                + " --dedup-window 100 --max-record-bytes 2000000 --job-name j --buffer-timeout-ms 0 --linger-ms 20");
         assertThat(o.guarantee).isEqualTo(RelayOptions.Guarantee.EXACTLY_ONCE);
         assertThat(o.transactionalIdPrefix).isEqualTo("p.1_x");
         assertThat(o.transactionTimeoutMs).isEqualTo(120_000);
@@ -52,6 +54,8 @@ class RelayOptionsTest {
         assertThat(o.restartDelayMs).isZero();
         assertThat(o.dedupWindow).isEqualTo(100);
         assertThat(o.maxRecordBytes).isEqualTo(2_000_000);
+        assertThat(o.bufferTimeoutMs).isZero();
+        assertThat(o.lingerMs).isEqualTo(20);
         assertThat(parse("--bootstrap-servers b --guarantee none").guarantee).isEqualTo(RelayOptions.Guarantee.NONE);
         assertThat(parse("--bootstrap-servers b --job-name my/job:1").transactionalIdPrefix).isEqualTo("my-job-1");
     }
@@ -103,6 +107,8 @@ class RelayOptionsTest {
         "--bootstrap-servers b --restart-delay-ms -1|--restart-delay-ms must be between 0 and",
         "--bootstrap-servers b --dedup-window -1|--dedup-window must be between 0 and 1000000",
         "--bootstrap-servers b --max-record-bytes 100|--max-record-bytes must be at least 4096",
+        "--bootstrap-servers b --buffer-timeout-ms -1|--buffer-timeout-ms must be between 0 and 60000",
+        "--bootstrap-servers b --linger-ms 60001|--linger-ms must be between 0 and 60000",
         "--bootstrap-servers ns.servicebus.windows.net:9093 --max-record-bytes 1048000|is above what Event Hubs takes (1000000 bytes per request)",
     })
     void badArgumentsNameTheFlag(String args, String message) {
