@@ -19,6 +19,9 @@ func TestAzureUpDryRunTier10(t *testing.T) {
 		"high availability kubernetes",
 		"Flink UI: ClusterIP only, never exposed",
 		"4 × Standard_D4s_v3",
+		"kind: FlinkDeployment",
+		"parallelism: 8",
+		"high-availability.type: kubernetes",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("dry run lacks %q", want)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/streamscale/streamscale/internal/azure/manifest"
 	"github.com/streamscale/streamscale/internal/azure/plan"
 	"github.com/streamscale/streamscale/internal/relay"
 )
@@ -117,5 +118,10 @@ func azureUpRun(ctx context.Context, f *Factory, opts *azureUpOptions) error {
 func writeDryRun(f *Factory, p *plan.Plan) error {
 	fmt.Fprintln(f.IO.Out, "dry run: nothing is created and no Azure credentials are used")
 	fmt.Fprintln(f.IO.Out)
-	return p.Write(f.IO.Out)
+	if err := p.Write(f.IO.Out); err != nil {
+		return err
+	}
+	fmt.Fprintln(f.IO.Out)
+	fmt.Fprintln(f.IO.Out, "# Kubernetes manifests applied to namespace "+plan.K8sNamespace+" (secret values are never printed)")
+	return manifest.Build(p, manifest.Inputs{}).Write(f.IO.Out)
 }

@@ -77,7 +77,7 @@ type Config struct {
 
 // Defaults the plan takes when the Config leaves them unset.
 const (
-	DefaultFlinkBaseImage  = "flink:2.2-java17"
+	DefaultFlinkBaseImage  = "flink:2.2.1-java17"
 	DefaultOperatorVersion = "1.15.0"
 	DefaultImageTag        = "latest"
 	// OperatorChartRepo is the operator's Helm chart repository for a version: the Apache
