@@ -149,15 +149,15 @@ func flinkDeployment(p *plan.Plan, in Inputs, labels map[string]string) *FlinkDe
 		"kubernetes.rest-service.exposed.type": "ClusterIP",
 		// ABFS with the node's managed identity (the kubelet identity has Storage Blob Data
 		// Contributor on the account): no storage key anywhere.
-		"fs.azure.account.auth.type." + account:          "OAuth",
+		"fs.azure.account.auth.type." + account:           "OAuth",
 		"fs.azure.account.oauth.provider.type." + account: "org.apache.hadoop.fs.azurebfs.oauth2.MsiTokenProvider",
 		"fs.azure.account.oauth2.client.id." + account:    in.KubeletClientID,
 		// Kafka 3.8+ clients use only the config providers this property allows.
-		"env.java.opts.all":                     "-Dorg.apache.kafka.automatic.config.providers=" + envProvider,
-		"metrics.reporter.prom.factory.class":   "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
-		"metrics.reporter.prom.port":            fmt.Sprint(PrometheusPort),
-		"kubernetes.jobmanager.annotations":     "prometheus.io/scrape:true,prometheus.io/port:" + fmt.Sprint(PrometheusPort),
-		"kubernetes.taskmanager.annotations":    "prometheus.io/scrape:true,prometheus.io/port:" + fmt.Sprint(PrometheusPort),
+		"env.java.opts.all":                   "-Dorg.apache.kafka.automatic.config.providers=" + envProvider,
+		"metrics.reporter.prom.factory.class": "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+		"metrics.reporter.prom.port":          fmt.Sprint(PrometheusPort),
+		"kubernetes.jobmanager.annotations":   "prometheus.io/scrape:true,prometheus.io/port:" + fmt.Sprint(PrometheusPort),
+		"kubernetes.taskmanager.annotations":  "prometheus.io/scrape:true,prometheus.io/port:" + fmt.Sprint(PrometheusPort),
 	}
 	secretEnv := func(name, key string) corev1.EnvVar {
 		return corev1.EnvVar{Name: name, ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
