@@ -60,6 +60,8 @@ type Names struct {
 	Cluster         string
 	ClusterDNS      string
 	GeneratorGroups []string
+	// GeneratorIdentity is the user-assigned identity the container groups pull images with.
+	GeneratorIdentity string
 }
 
 // suffix is six hex digits of SHA-256(prefix, resource group): deterministic, and short
@@ -80,6 +82,8 @@ func NewNames(prefix, rg string, generators int) Names {
 		Registry:       prefix + s + "acr",
 		Cluster:        prefix + "-aks",
 		ClusterDNS:     prefix + "-" + s,
+		// 3-128 letters, digits, '-' and '_'.
+		GeneratorIdentity: prefix + "-generators",
 	}
 	for i := 0; i < generators; i++ {
 		n.GeneratorGroups = append(n.GeneratorGroups, prefix+"-gen-"+strconv.Itoa(i))

@@ -3,6 +3,7 @@ package plan
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -73,6 +74,8 @@ type Config struct {
 	RetentionDays int
 	// CheckpointInterval of the job (default 10s).
 	CheckpointInterval time.Duration
+	// LoadDuration is how long the generators send (default DefaultLoadDuration).
+	LoadDuration time.Duration
 }
 
 // Defaults the plan takes when the Config leaves them unset.
@@ -80,6 +83,7 @@ const (
 	DefaultFlinkBaseImage  = "flink:2.2.1-java17"
 	DefaultOperatorVersion = "1.15.0"
 	DefaultImageTag        = "latest"
+	DefaultLoadDuration    = 10 * time.Minute
 	// OperatorChartRepo is the operator's Helm chart repository for a version: the Apache
 	// download area, one directory per release.
 	OperatorChartRepo = "https://downloads.apache.org/flink/flink-kubernetes-operator-%s/"
@@ -120,6 +124,9 @@ func New(c Config) (*Plan, error) {
 	}
 	if c.RetentionDays == 0 {
 		c.RetentionDays = 1
+	}
+	if c.LoadDuration == 0 {
+		c.LoadDuration = DefaultLoadDuration
 	}
 	if c.CheckpointInterval == 0 {
 		c.CheckpointInterval = 10 * time.Second
@@ -187,4 +194,20 @@ func (p *Plan) JobImage() string {
 // GeneratorRate is each generator's events per second, the tier's rate shared evenly.
 func (p *Plan) GeneratorRate() float64 {
 	return float64(p.Tier.EventsPerSecond()) / float64(p.Tier.Generators)
+}
+
+// GeneratorBinary is the streamscale binary's path in the generator image.
+const GeneratorBinary = "/streamscale"
+
+// GeneratorCommand is generator i's command line (of Tier.Generators): its share of the
+// tier's rate, for Config.LoadDuration. The connection string reaches it as the secure
+// environment variable kafkaconn.EnvConnectionString, never on this line.
+func (p *Plan) GeneratorCommand(i int) []string {
+	return []string{GeneratorBinary, "generate",
+		"--topic", HubIn,
+		"--rate", strconv.FormatFloat(p.GeneratorRate(), 'f', -1, 64),
+		"--instance", strconv.Itoa(i),
+		"--instances", strconv.Itoa(p.Tier.Generators),
+		"--duration", p.Config.LoadDuration.String(),
+	}
 }

@@ -115,6 +115,7 @@ func (p *Plan) steps() []Step {
 		}},
 		{Kind: KindRoleAssignment, Name: n.Cluster + " kubelet identity", Details: []string{
 			"AcrPull on " + n.Registry,
+			"generators identity " + n.GeneratorIdentity + ": AcrPull on " + n.Registry + " (Container Instances pull with it)",
 			"Storage Blob Data Contributor on " + n.StorageAccount,
 		}},
 		{Kind: KindOperator, Name: OperatorChart + " " + c.OperatorVersion, Details: []string{
@@ -129,7 +130,7 @@ func (p *Plan) steps() []Step {
 		{Kind: KindDeployment, Name: K8sNamespace + "/" + DeploymentName, Details: p.deploymentDetails()},
 		{Kind: KindGenerators, Name: strings.Join(gens, ", "), Details: []string{
 			fmt.Sprintf("%d container group(s) on Azure Container Instances, 1 vCPU, 1.5 GiB each", t.Generators),
-			fmt.Sprintf("each: generate --topic %s --rate %s --instance i --instances %d", HubIn, strconv.FormatFloat(p.GeneratorRate(), 'f', -1, 64), t.Generators),
+			fmt.Sprintf("each: generate --topic %s --rate %s --instance i --instances %d --duration %s", HubIn, strconv.FormatFloat(p.GeneratorRate(), 'f', -1, 64), t.Generators, c.LoadDuration),
 			"connection string (" + RuleGeneratorsSend + " on #1) as a secure environment variable",
 		}},
 	}
