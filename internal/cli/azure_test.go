@@ -4,11 +4,13 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 )
 
 func TestAzureUpDryRunTier10(t *testing.T) {
 	f, out, _ := testFactory()
-	err := execute(newAzureUpCmd(f, nil), "--tier", "10", "--resource-group", "RG", "--location", "westeurope", "--dry-run")
+	err := execute(newAzureUpCmd(f, defaultAzureDeps(), nil), "--tier", "10", "--resource-group", "RG", "--location", "westeurope", "--dry-run")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,10 +42,38 @@ func TestAzureUpFlagErrors(t *testing.T) {
 		{[]string{"--resource-group", "rg", "--location", "westeurope"}, "no subscription"},
 	} {
 		f, _, _ := testFactory()
-		err := execute(newAzureUpCmd(f, nil), tc.args...)
+		err := execute(newAzureUpCmd(f, defaultAzureDeps(), nil), tc.args...)
 		var fe *FlagError
 		if err == nil || !errors.As(err, &fe) || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: err %v, want a flag error with %q", tc.args, err, tc.want)
 		}
+	}
+}
+
+func TestAzureDownAsksFirst(t *testing.T) {
+	reached := errors.New("credentials reached")
+	deps := &azureDeps{credential: func() (azcore.TokenCredential, error) { return nil, reached }}
+	for _, tc := range []struct {
+		in   string
+		args []string
+		want error
+		msg  string
+	}{
+		{"other-rg\n", nil, nil, "not confirmed, nothing deleted"},
+		{"", nil, nil, "not confirmed"},
+		{"my-rg\n", nil, reached, ""},
+		{"", []string{"--yes"}, reached, ""},
+	} {
+		f, _, _ := testFactory()
+		f.IO.In = strings.NewReader(tc.in)
+		f.Getenv = func(string) string { return "sub" }
+		err := execute(newAzureDownCmd(f, deps, nil), append([]string{"--resource-group", "my-rg"}, tc.args...)...)
+		if tc.want != nil && !errors.Is(err, tc.want) || tc.msg != "" && (err == nil || !strings.Contains(err.Error(), tc.msg)) {
+			t.Errorf("input %q %v: err %v", tc.in, tc.args, err)
+		}
+	}
+	f, _, _ := testFactory()
+	if err := execute(newAzureDownCmd(f, deps, nil), "--yes"); err == nil || !strings.Contains(err.Error(), "--resource-group is required") {
+		t.Errorf("no group: %v", err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/streamscale/streamscale/internal/azure/manifest"
 	"github.com/streamscale/streamscale/internal/azure/plan"
+	"github.com/streamscale/streamscale/internal/azure/provision"
 	"github.com/streamscale/streamscale/internal/relay"
 )
 
@@ -22,7 +23,7 @@ type azureUpOptions struct {
 	dryRun    bool
 }
 
-func newAzureUpCmd(f *Factory, runF func(context.Context, *azureUpOptions) error) *cobra.Command {
+func newAzureUpCmd(f *Factory, deps *azureDeps, runF func(context.Context, *azureUpOptions) error) *cobra.Command {
 	opts := &azureUpOptions{sku: string(plan.Standard), guarantee: string(relay.AtLeastOnce)}
 	cmd := &cobra.Command{
 		Use:   "up",
@@ -50,7 +51,7 @@ same flags always name the same resources.`,
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return azureUpRun(cmd.Context(), f, opts)
+			return azureUpRun(cmd.Context(), f, deps, opts)
 		},
 	}
 	fs := cmd.Flags()
@@ -99,7 +100,7 @@ func azurePlan(f *Factory, opts *azureUpOptions) (*plan.Plan, error) {
 	return p, nil
 }
 
-func azureUpRun(ctx context.Context, f *Factory, opts *azureUpOptions) error {
+func azureUpRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureUpOptions) error {
 	p, err := azurePlan(f, opts)
 	if err != nil {
 		return err
@@ -110,8 +111,16 @@ func azureUpRun(ctx context.Context, f *Factory, opts *azureUpOptions) error {
 	if p.Config.Subscription == "" {
 		return flagErrorf(errors.New("no subscription: pass --subscription or set " + EnvAzureSubscription + " (`az account show --query id -o tsv`)"))
 	}
-	_ = ctx
-	return errors.New("azure up: provisioning is not built yet; use --dry-run to print the plan")
+	clients, err := deps.clients(p.Config.Subscription)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(f.IO.Out, "azure up: tier %d into resource group %s (%s)\n", p.Tier.Number, p.Config.ResourceGroup, p.Config.Location)
+	r := &provision.Runner{Plan: p, Clients: clients, Out: f.IO.Out}
+	if _, err := r.Up(ctx); err != nil {
+		return fmt.Errorf("azure up: %w", err)
+	}
+	return nil
 }
 
 // writeDryRun prints the plan.

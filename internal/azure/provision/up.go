@@ -138,10 +138,10 @@ func (r *Runner) Read(ctx context.Context) (*Deployment, error) {
 	return d, nil
 }
 
-// Down deletes the resource group and everything in it, waiting until Azure is done. A group
-// that does not exist is not an error: there is nothing to delete.
-func (r *Runner) Down(ctx context.Context) (deleted bool, err error) {
-	rg := r.Plan.Names.ResourceGroup
+// Down deletes the resource group rg and everything in it, waiting until Azure is done. A
+// group that does not exist is not an error: there is nothing to delete. It needs only
+// r.Clients (no plan).
+func (r *Runner) Down(ctx context.Context, rg string) (deleted bool, err error) {
 	if _, err := r.Clients.Groups.Get(ctx, rg, nil); err != nil {
 		var re *azcore.ResponseError
 		if errors.As(err, &re) && re.StatusCode == http.StatusNotFound {

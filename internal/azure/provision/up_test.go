@@ -207,14 +207,14 @@ func TestReadAndDown_FakeAzure(t *testing.T) {
 	if d.VerifierListen.Reveal() != connString(r.Plan.Names.NamespaceOut, plan.RuleVerifierListen) {
 		t.Errorf("verifier connection string not read")
 	}
-	deleted, err := r.Down(context.Background())
+	deleted, err := r.Down(context.Background(), "rg")
 	if err != nil || !deleted {
 		t.Fatalf("down: %v %v", deleted, err)
 	}
 	if len(f.deletes) != 1 || f.has("group:rg") {
 		t.Errorf("deletes %v", f.deletes)
 	}
-	deleted, err = r.Down(context.Background())
+	deleted, err = r.Down(context.Background(), "rg")
 	if err != nil || deleted || !strings.Contains(out.String(), "nothing to delete") {
 		t.Errorf("second down: %v %v", deleted, err)
 	}
