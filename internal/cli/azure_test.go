@@ -1,11 +1,20 @@
 package cli
 
 import (
+	"context"
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
+	azfake "github.com/Azure/azure-sdk-for-go/sdk/azcore/fake"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor"
+	monitorfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor/fake"
 )
 
 func TestAzureUpDryRunTier10(t *testing.T) {
@@ -74,6 +83,39 @@ func TestAzureDownAsksFirst(t *testing.T) {
 	}
 	f, _, _ := testFactory()
 	if err := execute(newAzureDownCmd(f, deps, nil), "--yes"); err == nil || !strings.Contains(err.Error(), "--resource-group is required") {
+		t.Errorf("no group: %v", err)
+	}
+}
+
+func TestAzureReport_FakeMonitor(t *testing.T) {
+	var uris []string
+	srv := &monitorfake.MetricsServer{List: func(_ context.Context, uri string, o *armmonitor.MetricsClientListOptions) (resp azfake.Responder[armmonitor.MetricsClientListResponse], e azfake.ErrorResponder) {
+		uris = append(uris, uri)
+		at := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+		resp.SetResponse(http.StatusOK, armmonitor.MetricsClientListResponse{Response: armmonitor.Response{Value: []*armmonitor.Metric{{
+			Name:       &armmonitor.LocalizableString{Value: to.Ptr("IncomingMessages")},
+			Timeseries: []*armmonitor.TimeSeriesElement{{Data: []*armmonitor.MetricValue{{TimeStamp: &at, Total: to.Ptr(1234.0)}}}},
+		}}}}, nil)
+		return
+	}}
+	deps := &azureDeps{
+		credential: func() (azcore.TokenCredential, error) { return &azfake.TokenCredential{}, nil },
+		options:    &arm.ClientOptions{ClientOptions: policy.ClientOptions{Transport: monitorfake.NewMetricsServerTransport(srv)}},
+	}
+	f, out, _ := testFactory()
+	err := execute(newAzureReportCmd(f, deps), "--resource-group", "RG", "--subscription", "sub", "--from", "2026-11-29T10:00:00Z", "--to", "2026-11-29T10:01:00Z", "--throughput-units", "2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(uris) != 2 || !strings.HasSuffix(uris[0], "-in") || !strings.HasSuffix(uris[1], "-out") {
+		t.Errorf("queried %v", uris)
+	}
+	for _, want := range []string{"1234", "MAX VALUE", "120000"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %s:\n%s", want, out.String())
+		}
+	}
+	if err := execute(newAzureReportCmd(f, deps), "--subscription", "sub"); err == nil || !strings.Contains(err.Error(), "--resource-group is required") {
 		t.Errorf("no group: %v", err)
 	}
 }

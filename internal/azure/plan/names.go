@@ -144,3 +144,20 @@ var (
 	// 1-63: lowercase letters, digits, single hyphens; no hyphen at either end.
 	containerGroup = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 )
+
+// NamesFor validates a prefix and resource group and derives the names, for the commands
+// that find an existing deployment (report, verify, ui) and need no tier or location.
+func NamesFor(prefix, rg string) (Names, error) {
+	if prefix == "" {
+		prefix = DefaultPrefix
+	}
+	switch {
+	case rg == "":
+		return Names{}, fmt.Errorf("--resource-group is required: name the group `azure up` created")
+	case !rgPattern.MatchString(rg):
+		return Names{}, fmt.Errorf("--resource-group %q: use 1-90 letters, digits, '-', '_', '.', '(' or ')'", rg)
+	case !prefixPattern.MatchString(prefix):
+		return Names{}, fmt.Errorf("--prefix %q: use 3-11 lowercase letters and digits, starting with a letter, as with `azure up`", prefix)
+	}
+	return NewNames(prefix, rg, 0), nil
+}
