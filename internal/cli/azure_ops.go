@@ -32,8 +32,8 @@ type azureTarget struct {
 }
 
 func (a *azureTarget) add(fs *pflag.FlagSet) {
-	fs.StringVar(&a.resourceGroup, "resource-group", "", "resource group `azure up` created (required)")
-	fs.StringVar(&a.prefix, "prefix", plan.DefaultPrefix, "the --prefix `azure up` was given")
+	fs.StringVar(&a.resourceGroup, "resource-group", "", "resource group azure up created (required)")
+	fs.StringVar(&a.prefix, "prefix", plan.DefaultPrefix, "the --prefix azure up was given")
 	fs.StringVar(&a.subscription, "subscription", "", "Azure subscription ID (env "+EnvAzureSubscription+")")
 }
 

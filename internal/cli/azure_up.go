@@ -4,12 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"runtime"
 
 	"github.com/spf13/cobra"
 
+	"github.com/streamscale/streamscale/internal/azure/deploy"
 	"github.com/streamscale/streamscale/internal/azure/manifest"
 	"github.com/streamscale/streamscale/internal/azure/plan"
 	"github.com/streamscale/streamscale/internal/azure/provision"
+	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/relay"
 )
 
@@ -18,6 +22,9 @@ const EnvAzureSubscription = "AZURE_SUBSCRIPTION_ID"
 
 type azureUpOptions struct {
 	cfg       plan.Config
+	genBinary string
+	caBundle  string
+	jobJar    string
 	sku       string
 	guarantee string
 	dryRun    bool
@@ -75,6 +82,10 @@ same flags always name the same resources.`,
 	fs.StringVar(&c.ImageTag, "image-tag", plan.DefaultImageTag, "tag of the generator and job images")
 	fs.StringVar(&c.FlinkBaseImage, "flink-base-image", plan.DefaultFlinkBaseImage, "base of the job image: the official Flink 2.2 Java 17 image")
 	fs.StringVar(&c.OperatorVersion, "operator-version", plan.DefaultOperatorVersion, "Flink Kubernetes Operator chart version (1.15.x supports Flink 2.2)")
+	fs.DurationVar(&c.LoadDuration, "load-duration", plan.DefaultLoadDuration, "how long the generators send")
+	fs.StringVar(&opts.genBinary, "generator-binary", "", "linux/amd64 streamscale binary for the generator image (default: this one, when it is linux/amd64)")
+	fs.StringVar(&opts.caBundle, "ca-bundle", "/etc/ssl/certs/ca-certificates.crt", "PEM CA roots the generator image trusts (for TLS to Event Hubs)")
+	fs.StringVar(&opts.jobJar, "job-jar", relay.DefaultJarPath(local.BuildDir()), "relay job jar for the job image")
 	return cmd
 }
 
@@ -116,7 +127,21 @@ func azureUpRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureUpO
 		return err
 	}
 	fmt.Fprintf(f.IO.Out, "azure up: tier %d into resource group %s (%s)\n", p.Tier.Number, p.Config.ResourceGroup, p.Config.Location)
-	r := &provision.Runner{Plan: p, Clients: clients, Out: f.IO.Out}
+	cred, err := deps.credential()
+	if err != nil {
+		return err
+	}
+	bin := opts.genBinary
+	if bin == "" && runtime.GOOS == "linux" && runtime.GOARCH == "amd64" {
+		if bin, err = os.Executable(); err != nil {
+			return fmt.Errorf("find this binary for the generator image: %w (pass --generator-binary)", err)
+		}
+	}
+	if bin == "" {
+		return flagErrorf(errors.New("--generator-binary is required off linux/amd64: build one with GOOS=linux GOARCH=amd64 make build-go"))
+	}
+	side := &deploy.ClusterSide{Credential: cred, GeneratorBinary: bin, CABundle: opts.caBundle, JobJar: opts.jobJar}
+	r := &provision.Runner{Plan: p, Clients: clients, Out: f.IO.Out, Cluster: side}
 	if _, err := r.Up(ctx); err != nil {
 		return fmt.Errorf("azure up: %w", err)
 	}
