@@ -146,7 +146,7 @@ func setStatus(t *testing.T, dyn *dynamicfake.FakeDynamicClient, s manifest.Flin
 	u := &unstructured.Unstructured{Object: map[string]any{"apiVersion": manifest.FlinkAPIVersion, "kind": manifest.FlinkKind,
 		"metadata": map[string]any{"name": "fd", "namespace": "ns"}, "status": m}}
 	tr := dyn.Tracker()
-	if _, err := tr.Get(FlinkDeployments, "ns", "fd"); err != nil {
+	if _, gerr := tr.Get(FlinkDeployments, "ns", "fd"); gerr != nil {
 		err = tr.Create(FlinkDeployments, u, "ns")
 	} else {
 		err = tr.Update(FlinkDeployments, u, "ns")
