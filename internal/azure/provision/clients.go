@@ -28,6 +28,7 @@ type Clients struct {
 	Clusters        *armcontainerservice.ManagedClustersClient
 	RoleAssignments *armauthorization.RoleAssignmentsClient
 	ContainerGroups *armcontainerinstance.ContainerGroupsClient
+	GeneratorLogs   *armcontainerinstance.ContainersClient
 }
 
 // NewClients makes the clients for a subscription. opts may be nil; tests set its Transport
@@ -61,6 +62,8 @@ func NewClients(subscription string, cred azcore.TokenCredential, opts *arm.Clie
 	wrap("role assignments", e)
 	c.ContainerGroups, e = armcontainerinstance.NewContainerGroupsClient(subscription, cred, opts)
 	wrap("container groups", e)
+	c.GeneratorLogs, e = armcontainerinstance.NewContainersClient(subscription, cred, opts)
+	wrap("containers", e)
 	if err != nil {
 		return nil, err
 	}

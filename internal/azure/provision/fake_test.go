@@ -40,10 +40,14 @@ type fakeAzure struct {
 	failOn   string         // the create of this key fails once, with HTTP 400
 	throttle map[string]int // a PUT to a path ending so answers HTTP 429 this many times first
 	polls    int            // non-terminal responses each long-running create gives first
+	// aciReads counts the reads of each container group: a generator runs for its first two
+	// and has terminated (exit code aciExit) from the third on.
+	aciReads map[string]int
+	aciExit  int32
 }
 
 func newFakeAzure() *fakeAzure {
-	return &fakeAzure{exists: map[string]bool{}, throttle: map[string]int{}}
+	return &fakeAzure{exists: map[string]bool{}, throttle: map[string]int{}, aciReads: map[string]int{}}
 }
 
 func (f *fakeAzure) has(key string) bool {
@@ -241,12 +245,30 @@ func (f *fakeAzure) options() *arm.ClientOptions {
 		}})},
 		{"/providers/microsoft.containerinstance/", acifake.NewServerFactoryTransport(&acifake.ServerFactory{ContainerGroupsServer: acifake.ContainerGroupsServer{
 			Get: func(_ context.Context, _, name string, _ *armcontainerinstance.ContainerGroupsClientGetOptions) (azfake.Responder[armcontainerinstance.ContainerGroupsClientGetResponse], azfake.ErrorResponder) {
-				return fget(f, "aci:"+name, armcontainerinstance.ContainerGroupsClientGetResponse{})
+				f.mu.Lock()
+				f.aciReads[name]++
+				state := &armcontainerinstance.ContainerState{State: to.Ptr("Running")}
+				if f.aciReads[name] > 2 {
+					state = &armcontainerinstance.ContainerState{State: to.Ptr("Terminated"), ExitCode: to.Ptr(f.aciExit)}
+				}
+				f.mu.Unlock()
+				return fget(f, "aci:"+name, armcontainerinstance.ContainerGroupsClientGetResponse{ContainerGroup: armcontainerinstance.ContainerGroup{
+					Properties: &armcontainerinstance.ContainerGroupPropertiesProperties{Containers: []*armcontainerinstance.Container{{
+						Name:       to.Ptr("generator"),
+						Properties: &armcontainerinstance.ContainerProperties{InstanceView: &armcontainerinstance.ContainerPropertiesInstanceView{CurrentState: state}},
+					}}}}})
 			},
 			BeginCreateOrUpdate: func(_ context.Context, _, name string, _ armcontainerinstance.ContainerGroup, _ *armcontainerinstance.ContainerGroupsClientBeginCreateOrUpdateOptions) (azfake.PollerResponder[armcontainerinstance.ContainerGroupsClientCreateOrUpdateResponse], azfake.ErrorResponder) {
 				return flro(f, "aci:"+name, http.StatusCreated, armcontainerinstance.ContainerGroupsClientCreateOrUpdateResponse{})
 			},
-		}})},
+		},
+			ContainersServer: acifake.ContainersServer{
+				ListLogs: func(_ context.Context, _, group, container string, _ *armcontainerinstance.ContainersClientListLogsOptions) (azfake.Responder[armcontainerinstance.ContainersClientListLogsResponse], azfake.ErrorResponder) {
+					return fget(f, "aci:"+group, armcontainerinstance.ContainersClientListLogsResponse{Logs: armcontainerinstance.Logs{
+						Content: to.Ptr("generator " + group + "/" + container + ": sent 600000 events\n")}})
+				},
+			},
+		})},
 		{"", rgfake.NewServerFactoryTransport(&rgfake.ServerFactory{ResourceGroupsServer: rgfake.ResourceGroupsServer{
 			Get: func(_ context.Context, name string, _ *armresources.ResourceGroupsClientGetOptions) (azfake.Responder[armresources.ResourceGroupsClientGetResponse], azfake.ErrorResponder) {
 				return fget(f, "group:"+name, armresources.ResourceGroupsClientGetResponse{})

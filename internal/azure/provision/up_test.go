@@ -238,3 +238,37 @@ func TestSecretNeverFormats(t *testing.T) {
 		}
 	}
 }
+
+func TestWaitGenerators_FakeAzure(t *testing.T) {
+	f := newFakeAzure()
+	r, out := testRunner(t, f, &stubCluster{})
+	if _, err := r.Up(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	f.aciExit = 0
+	res, err := r.WaitGenerators(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 3 {
+		t.Fatalf("results %+v", res)
+	}
+	for i, g := range res {
+		if g.Group != r.Plan.Names.GeneratorGroups[i] || g.ExitCode != 0 || !strings.Contains(g.Log, "sent 600000 events") {
+			t.Errorf("generator %d: %+v", i, g)
+		}
+	}
+	if !strings.Contains(out.String(), "ended, exit code 0") {
+		t.Errorf("out:\n%s", out.String())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	f2 := newFakeAzure()
+	r2, _ := testRunner(t, f2, &stubCluster{})
+	if _, err := r2.Up(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r2.WaitGenerators(ctx); err == nil {
+		t.Error("a cancelled wait returned no error")
+	}
+}
