@@ -63,6 +63,8 @@ type azureReportOptions struct {
 	units    int
 	asJSON   bool
 	asCSV    bool
+	html     string
+	png      string
 }
 
 func newAzureReportCmd(f *Factory, deps *azureDeps) *cobra.Command {
@@ -74,7 +76,8 @@ func newAzureReportCmd(f *Factory, deps *azureDeps) *cobra.Command {
 OutgoingMessages, OutgoingBytes and ThrottledRequests, Total per minute, per hub — and print the
 sample's table, with a MAX VALUE line per minute when --throughput-units is given
 (TU × 60,000 messages / 60 MB in, TU × 245,760 messages / 120 MB out). Azure counts messages
-once each way: they show as both records and batches; throttled requests are in FAILED.`,
+once each way: they show as both records and batches; throttled requests are in FAILED.
+--html and --png draw the same page as ` + "`streamscale report`" + `.`,
 		Example: `  streamscale azure report --resource-group RG --from 30m --throughput-units 12
   streamscale azure report --resource-group RG --from 2026-11-29T10:00:00Z --to 2026-11-29T10:10:00Z --csv`,
 		Args: cobra.NoArgs,
@@ -86,6 +89,8 @@ once each way: they show as both records and batches; throttled requests are in 
 	cmd.Flags().IntVar(&opts.units, "throughput-units", 0, "each namespace's throughput units, for the MAX VALUE line (the tier's 2/6/12)")
 	cmd.Flags().BoolVar(&opts.asJSON, "json", false, "print the rows as JSON")
 	cmd.Flags().BoolVar(&opts.asCSV, "csv", false, "print the rows as CSV")
+	cmd.Flags().StringVar(&opts.html, "html", "", "also write the table and a chart per hub as a self-contained HTML page to this file")
+	cmd.Flags().StringVar(&opts.png, "png", "", "also render the HTML page to this PNG file with headless Chromium (STREAMSCALE_BROWSER picks the browser)")
 	return cmd
 }
 
@@ -119,6 +124,9 @@ func azureReportRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azur
 	}}
 	rec, err := h.Rows(ctx, from, to)
 	if err != nil {
+		return err
+	}
+	if err := writeReportFiles(ctx, f, &hubReportOptions{html: opts.html, png: opts.png}, rec); err != nil {
 		return err
 	}
 	switch {

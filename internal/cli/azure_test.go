@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -117,5 +119,29 @@ func TestAzureReport_FakeMonitor(t *testing.T) {
 	}
 	if err := execute(newAzureReportCmd(f, deps), "--subscription", "sub"); err == nil || !strings.Contains(err.Error(), "--resource-group is required") {
 		t.Errorf("no group: %v", err)
+	}
+}
+
+func TestAzureReportHTML_FakeMonitor(t *testing.T) {
+	srv := &monitorfake.MetricsServer{List: func(_ context.Context, _ string, _ *armmonitor.MetricsClientListOptions) (resp azfake.Responder[armmonitor.MetricsClientListResponse], e azfake.ErrorResponder) {
+		at := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+		resp.SetResponse(http.StatusOK, armmonitor.MetricsClientListResponse{Response: armmonitor.Response{Value: []*armmonitor.Metric{{
+			Name:       &armmonitor.LocalizableString{Value: to.Ptr("IncomingMessages")},
+			Timeseries: []*armmonitor.TimeSeriesElement{{Data: []*armmonitor.MetricValue{{TimeStamp: &at, Total: to.Ptr(1.0)}}}},
+		}}}}, nil)
+		return
+	}}
+	deps := &azureDeps{
+		credential: func() (azcore.TokenCredential, error) { return &azfake.TokenCredential{}, nil },
+		options:    &arm.ClientOptions{ClientOptions: policy.ClientOptions{Transport: monitorfake.NewMetricsServerTransport(srv)}},
+	}
+	f, _, _ := testFactory()
+	page := filepath.Join(t.TempDir(), "azure.html")
+	if err := execute(newAzureReportCmd(f, deps), "--resource-group", "RG", "--subscription", "sub", "--from", "2026-11-29T10:00:00Z", "--to", "2026-11-29T10:01:00Z", "--html", page); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(page)
+	if err != nil || !strings.Contains(string(b), "<html") {
+		t.Errorf("page: %v", err)
 	}
 }
