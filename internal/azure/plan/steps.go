@@ -19,9 +19,10 @@ const (
 	KindRules          StepKind = "authorization-rules"
 	KindStorage        StepKind = "storage-account"
 	KindRegistry       StepKind = "container-registry"
-	KindImages         StepKind = "images"
+	KindIdentity       StepKind = "managed-identity"
 	KindCluster        StepKind = "aks-cluster"
 	KindRoleAssignment StepKind = "role-assignments"
+	KindImages         StepKind = "images"
 	KindOperator       StepKind = "flink-operator"
 	KindSecrets        StepKind = "kubernetes-secrets"
 	KindDeployment     StepKind = "flink-deployment"
@@ -101,10 +102,8 @@ func (p *Plan) steps() []Step {
 			"sku Basic, admin user off",
 			"login server " + n.RegistryHost(),
 		}},
-		{Kind: KindImages, Name: GeneratorImageRepo + ", " + JobImageRepo, Details: []string{
-			"generator " + p.GeneratorImage() + ": the streamscale binary, linux/amd64",
-			"job " + p.JobImage() + ": " + c.FlinkBaseImage + " + relay-job.jar at " + JobJarPath,
-			"built without Docker (go-containerregistry); an unchanged image is not pushed again",
+		{Kind: KindIdentity, Name: n.GeneratorIdentity, Details: []string{
+			"user-assigned managed identity: the generators' container groups pull their image with it",
 		}},
 		{Kind: KindCluster, Name: n.Cluster, Details: []string{
 			fmt.Sprintf("node pool system: %d × %s", t.NodeCount, t.NodeVMSize),
@@ -115,8 +114,13 @@ func (p *Plan) steps() []Step {
 		}},
 		{Kind: KindRoleAssignment, Name: n.Cluster + " kubelet identity", Details: []string{
 			"AcrPull on " + n.Registry,
-			"generators identity " + n.GeneratorIdentity + ": AcrPull on " + n.Registry + " (Container Instances pull with it)",
 			"Storage Blob Data Contributor on " + n.StorageAccount,
+			"generators identity " + n.GeneratorIdentity + ": AcrPull on " + n.Registry + " (Container Instances pull with it)",
+		}},
+		{Kind: KindImages, Name: GeneratorImageRepo + ", " + JobImageRepo, Details: []string{
+			"generator " + p.GeneratorImage() + ": the streamscale binary, linux/amd64",
+			"job " + p.JobImage() + ": " + c.FlinkBaseImage + " + relay-job.jar at " + JobJarPath,
+			"built without Docker (go-containerregistry); an unchanged image is not pushed again",
 		}},
 		{Kind: KindOperator, Name: OperatorChart + " " + c.OperatorVersion, Details: []string{
 			"chart " + fmt.Sprintf(OperatorChartRepo, c.OperatorVersion),

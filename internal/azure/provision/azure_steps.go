@@ -203,7 +203,7 @@ func (r *Runner) registry(ctx context.Context) (StepResult, error) {
 func (r *Runner) generatorIdentity(ctx context.Context, d *Deployment) (StepResult, error) {
 	p, c, rg := r.Plan, r.Clients, r.Plan.Names.ResourceGroup
 	name := p.Names.GeneratorIdentity
-	res, err := r.converge(ctx, plan.KindRoleAssignment, "identity "+name,
+	res, err := r.converge(ctx, plan.KindIdentity, name,
 		func(ctx context.Context) error {
 			_, err := c.Identities.Get(ctx, rg, name, nil)
 			return err
