@@ -37,6 +37,7 @@ your own cluster to use it instead.`,
 		newPeekCmd(f),
 		newHubReportCmd(f),
 		newDashboardCmd(f, nil),
+		newAzureCmd(f),
 	)
 	argErrorsAreUsage(root)
 	return root

@@ -60,6 +60,9 @@ type Spec struct {
 	// Brokers is the bootstrap list the job itself uses (it may differ from the CLI's when
 	// Flink runs elsewhere).
 	Brokers string
+	// OutputBrokers, when set, is where the output and dead-letter topics are (another
+	// cluster, e.g. Azure's second Event Hubs namespace); default Brokers.
+	OutputBrokers string
 	// InTopic, OutTopic and DeadLetterTopic are the topics the job reads and writes.
 	InTopic, OutTopic, DeadLetterTopic string
 	// Parallelism of the job (default: the input topic's partition count, set by the caller).
@@ -104,6 +107,9 @@ type Spec struct {
 	// security settings, by its path where the Flink JobManager runs (the job reads it when it
 	// is submitted); passed as --kafka-properties-file.
 	KafkaPropertiesFile string
+	// OutputKafkaPropertiesFile is the output cluster's properties file, with OutputBrokers
+	// (default KafkaPropertiesFile); passed as --output-kafka-properties-file.
+	OutputKafkaPropertiesFile string
 	// ClientConfig, for a Secured spec without KafkaPropertiesFile, writes the connection's
 	// settings into a file the JobManager can read (the local stack shares this machine's
 	// files) and returns its path and a function that removes it; Ensure removes it once the
@@ -151,6 +157,12 @@ func (s Spec) ProgramArgs() []string {
 	args = append(args, s.guaranteeArgs()...)
 	if s.KafkaPropertiesFile != "" {
 		args = append(args, "--kafka-properties-file", s.KafkaPropertiesFile)
+	}
+	if s.OutputBrokers != "" {
+		args = append(args, "--output-bootstrap-servers", s.OutputBrokers)
+	}
+	if s.OutputKafkaPropertiesFile != "" {
+		args = append(args, "--output-kafka-properties-file", s.OutputKafkaPropertiesFile)
 	}
 	return args
 }

@@ -310,3 +310,15 @@ func TestFindStubMatchesBrokers(t *testing.T) {
 		t.Fatal("Find without brokers found nothing: the name should decide")
 	}
 }
+
+func TestProgramArgsOutputCluster(t *testing.T) {
+	s := Spec{Brokers: "a:9093", InTopic: "in", OutTopic: "out", DeadLetterTopic: "dl", KafkaPropertiesFile: "/in.properties"}
+	if got := strings.Join(s.ProgramArgs(), " "); strings.Contains(got, "--output-bootstrap") || strings.Contains(got, "--output-kafka") {
+		t.Errorf("one cluster: %s", got)
+	}
+	s.OutputBrokers, s.OutputKafkaPropertiesFile = "b:9093", "/out.properties"
+	got := strings.Join(s.ProgramArgs(), " ")
+	if !strings.Contains(got, "--output-bootstrap-servers b:9093") || !strings.Contains(got, "--output-kafka-properties-file /out.properties") {
+		t.Errorf("two clusters: %s", got)
+	}
+}

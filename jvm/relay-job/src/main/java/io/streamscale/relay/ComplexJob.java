@@ -48,7 +48,7 @@ public final class ComplexJob {
     static void define(StreamExecutionEnvironment env, RelayOptions o) {
         RelayJob.configure(env, o, JOB_KIND);
         Properties client = KafkaClientProperties.load(o.kafkaPropertiesFile);
-        RelayJob.output(ComplexPipeline.build(RelayJob.input(env, o, client, watermarks()), o.maxRecordBytes, System::currentTimeMillis), o, client);
+        RelayJob.output(ComplexPipeline.build(RelayJob.input(env, o, client, watermarks()), o.maxRecordBytes, System::currentTimeMillis), o, RelayJob.outputClient(o, client));
     }
 
     /**

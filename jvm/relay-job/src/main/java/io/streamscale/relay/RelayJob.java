@@ -71,7 +71,7 @@ public final class RelayJob {
         Properties client = KafkaClientProperties.load(o.kafkaPropertiesFile);
         DataStream<KafkaInput> input = input(env, o, client, WatermarkStrategy.noWatermarks());
         RelayFunction relay = new RelayFunction(System::currentTimeMillis, o.maxRecordBytes, o.dedupWindow > 0);
-        output(RelayPipeline.build(input, relay, o.dedupWindow), o, client);
+        output(RelayPipeline.build(input, relay, o.dedupWindow), o, outputClient(o, client));
     }
 
     /** The Kafka source (uid {@code kafka-source}) with {@code watermarks}: what every job reads. */
@@ -86,6 +86,17 @@ public final class RelayJob {
      */
     static void output(DataStream<Relayed> out, RelayOptions o, Properties client) {
         out.sinkTo(sink(o, client)).name("kafka: " + o.outputTopic + " / " + o.deadLetterTopic).uid("kafka-sink");
+    }
+
+    /**
+     * The sink's client properties: {@code client} (the input's) unless the output cluster has
+     * a properties file of its own.
+     */
+    static Properties outputClient(RelayOptions o, Properties client) {
+        if (o.outputKafkaPropertiesFile == null || o.outputKafkaPropertiesFile.equals(o.kafkaPropertiesFile)) {
+            return client;
+        }
+        return KafkaClientProperties.load(o.outputKafkaPropertiesFile);
     }
 
     /** {@link #configure(StreamExecutionEnvironment, RelayOptions, String)} for the relay. */
@@ -168,10 +179,10 @@ public final class RelayJob {
     static KafkaSink<Relayed> sink(RelayOptions o, Properties client) {
         KafkaSinkBuilder<Relayed> b = KafkaSink.<Relayed>builder()
                 .setKafkaProducerConfig(withEventHubsDefaults(o, client, true))
-                .setBootstrapServers(o.bootstrapServers)
+                .setBootstrapServers(o.outputBootstrapServers)
                 .setRecordSerializer(new RelaySerializer(o.outputTopic, o.deadLetterTopic))
                 .setProperty("linger.ms", String.valueOf(o.lingerMs));
-        if (o.eventHubs) {
+        if (o.outputEventHubs) {
             // Microsoft's limit: no request above 1,000,000 bytes (it drops the connection above
             // 1,046,528), so no batch above it either.
             b.setProperty("batch.size", String.valueOf(RelayOptions.EVENT_HUBS_MAX_REQUEST_BYTES))
@@ -204,7 +215,7 @@ public final class RelayJob {
      */
     static Properties withEventHubsDefaults(RelayOptions o, Properties client, boolean producer) {
         Properties p = new Properties();
-        if (o.eventHubs) {
+        if (producer ? o.outputEventHubs : o.eventHubs) {
             // Azure closes connections idle for 240 s: stay below, as for metadata refreshes.
             p.setProperty("metadata.max.age.ms", "180000");
             p.setProperty("connections.max.idle.ms", "180000");

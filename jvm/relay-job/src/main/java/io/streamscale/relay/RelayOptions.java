@@ -24,6 +24,11 @@ import java.util.regex.Pattern;
  *       settings for both the source and the sink, e.g. {@code security.protocol},
  *       {@code sasl.mechanism}, {@code sasl.jaas.config}, {@code ssl.truststore.location}: how
  *       secrets reach the job without appearing in its arguments (which Flink shows)
+ *   <li>{@code --output-bootstrap-servers} (default {@code --bootstrap-servers}) where the output
+ *       and dead-letter topics are, when they are on another cluster (on Azure: the second Event
+ *       Hubs namespace)
+ *   <li>{@code --output-kafka-properties-file} (default {@code --kafka-properties-file}) the
+ *       output cluster's client settings, for the sink only
  *   <li>{@code --guarantee} {@code at-least-once} (default), {@code exactly-once} (transactional
  *       sink, exactly-once checkpoints; consumers of the output must read with
  *       {@code isolation.level=read_committed}, and see records only once a checkpoint has
@@ -106,6 +111,12 @@ public final class RelayOptions {
     final String kafkaPropertiesFile;
     /** Whether the brokers are Azure Event Hubs (from the bootstrap servers). */
     final boolean eventHubs;
+    /** Where the output and dead-letter topics are: the bootstrap servers unless given. */
+    final String outputBootstrapServers;
+    /** The output cluster's Kafka client properties file: the input's unless given; or null. */
+    final String outputKafkaPropertiesFile;
+    /** Whether the output brokers are Azure Event Hubs. */
+    final boolean outputEventHubs;
     final Guarantee guarantee;
     final String transactionalIdPrefix;
     final long transactionTimeoutMs;
@@ -131,6 +142,12 @@ public final class RelayOptions {
         startingOffsets = oneOf(a, "starting-offsets", "committed", "committed", "earliest", "latest");
         jobName = a.getOrDefault("job-name", defaultName + " " + inputTopic + "->" + outputTopic);
         kafkaPropertiesFile = a.get("kafka-properties-file");
+        outputBootstrapServers = a.getOrDefault("output-bootstrap-servers", bootstrapServers);
+        if (outputBootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("--output-bootstrap-servers is empty: leave it out to write to --bootstrap-servers");
+        }
+        outputEventHubs = isEventHubs(outputBootstrapServers);
+        outputKafkaPropertiesFile = a.getOrDefault("output-kafka-properties-file", kafkaPropertiesFile);
         if (outputTopic.equals(inputTopic)) {
             throw new IllegalArgumentException("--output-topic must differ from --input-topic (" + inputTopic + ")");
         }
@@ -140,7 +157,7 @@ public final class RelayOptions {
 
         String g = oneOf(a, "guarantee", "at-least-once", "at-least-once", "exactly-once", "none");
         guarantee = g.equals("exactly-once") ? Guarantee.EXACTLY_ONCE : g.equals("none") ? Guarantee.NONE : Guarantee.AT_LEAST_ONCE;
-        if (guarantee == Guarantee.EXACTLY_ONCE && eventHubs) {
+        if (guarantee == Guarantee.EXACTLY_ONCE && (eventHubs || outputEventHubs)) {
             throw new IllegalArgumentException("--guarantee exactly-once: Event Hubs has no Kafka transactions (Standard tier);"
                     + " use --guarantee at-least-once (a record may then be written twice after a failure)");
         }
@@ -161,9 +178,9 @@ public final class RelayOptions {
         restartAttempts = (int) positiveLong(a, "restart-attempts", 10, Integer.MAX_VALUE);
         restartDelayMs = nonNegativeLong(a, "restart-delay-ms", 1000, Long.MAX_VALUE);
         dedupWindow = (int) nonNegativeLong(a, "dedup-window", 0, 1_000_000);
-        int maxDefault = eventHubs ? EVENT_HUBS_MAX_RECORD_BYTES : KAFKA_MAX_RECORD_BYTES;
+        int maxDefault = outputEventHubs ? EVENT_HUBS_MAX_RECORD_BYTES : KAFKA_MAX_RECORD_BYTES;
         maxRecordBytes = (int) positiveLong(a, "max-record-bytes", maxDefault, Integer.MAX_VALUE - 1);
-        if (eventHubs && maxRecordBytes > EVENT_HUBS_MAX_REQUEST_BYTES) {
+        if (outputEventHubs && maxRecordBytes > EVENT_HUBS_MAX_REQUEST_BYTES) {
             throw new IllegalArgumentException("--max-record-bytes " + maxRecordBytes + " is above what Event Hubs takes ("
                     + EVENT_HUBS_MAX_REQUEST_BYTES + " bytes per request); use at most that, or leave the default " + maxDefault);
         }
@@ -209,7 +226,7 @@ public final class RelayOptions {
             "checkpoint-interval-ms", "starting-offsets", "job-name", "kafka-properties-file", "guarantee",
             "transactional-id-prefix", "transaction-timeout-ms", "checkpoint-dir", "restart-strategy",
             "restart-attempts", "restart-delay-ms", "dedup-window", "max-record-bytes", "buffer-timeout-ms",
-            "linger-ms");
+            "linger-ms", "output-bootstrap-servers", "output-kafka-properties-file");
 
     /** Whether any bootstrap server is an Azure Event Hubs namespace. */
     static boolean isEventHubs(String bootstrapServers) {

@@ -87,8 +87,32 @@ class RelayOptionsTest {
         assertThat(RelayJob.withEventHubsDefaults(parse("--bootstrap-servers k:9092"), file, true)).isEqualTo(file);
     }
 
+    @Test
+    void outputOnAnotherClusterGetsItsOwnSettings() {
+        RelayOptions same = parse("--bootstrap-servers k:9092 --kafka-properties-file /s/in.properties");
+        assertThat(same.outputBootstrapServers).isEqualTo("k:9092");
+        assertThat(same.outputKafkaPropertiesFile).isEqualTo("/s/in.properties");
+        assertThat(same.outputEventHubs).isFalse();
+
+        RelayOptions two = parse("--bootstrap-servers a.servicebus.windows.net:9093 --kafka-properties-file /s/in.properties"
+                + " --output-bootstrap-servers b.servicebus.windows.net:9093 --output-kafka-properties-file /s/out.properties");
+        assertThat(two.outputBootstrapServers).isEqualTo("b.servicebus.windows.net:9093");
+        assertThat(two.outputKafkaPropertiesFile).isEqualTo("/s/out.properties");
+        assertThat(two.outputEventHubs).isTrue();
+        assertThat(two.maxRecordBytes).isEqualTo(999_000);
+
+        // Kafka in, Event Hubs out: the sink takes Microsoft's settings, the source does not.
+        RelayOptions mixed = parse("--bootstrap-servers k:9092 --output-bootstrap-servers b.servicebus.windows.net:9093");
+        Properties none = new Properties();
+        assertThat(RelayJob.withEventHubsDefaults(mixed, none, true)).containsEntry("enable.idempotence", "false");
+        assertThat(RelayJob.withEventHubsDefaults(mixed, none, false)).isEmpty();
+        assertThat(mixed.maxRecordBytes).isEqualTo(999_000);
+        assertThat(RelayJob.outputClient(same, none)).isSameAs(none);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
+        "--bootstrap-servers k:9092 --output-bootstrap-servers ns.servicebus.windows.net:9093 --guarantee exactly-once|Event Hubs has no Kafka transactions",
         "--input-topic in|--bootstrap-servers is required",
         "--bootstrap-servers|flag --bootstrap-servers needs a value",
         "--bootstrap-servers b --nope x|unknown flag --nope",

@@ -1,0 +1,147 @@
+// Package deploy is `azure up`'s Kubernetes side (a provision.ClusterSide): it builds and
+// pushes the two images, installs the Flink Kubernetes Operator, and applies the manifests
+// (server-side dry run first, then for real), then waits until the job runs. Each part is its
+// own package, tested on its own; this one only joins them.
+package deploy
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"helm.sh/helm/v3/pkg/action"
+	"helm.sh/helm/v3/pkg/cli"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/streamscale/streamscale/internal/azure/images"
+	"github.com/streamscale/streamscale/internal/azure/kube"
+	"github.com/streamscale/streamscale/internal/azure/manifest"
+	"github.com/streamscale/streamscale/internal/azure/operator"
+	"github.com/streamscale/streamscale/internal/azure/plan"
+	"github.com/streamscale/streamscale/internal/azure/provision"
+)
+
+// ClusterSide implements provision.ClusterSide.
+type ClusterSide struct {
+	// Credential signs in to the registry (token exchange; no admin user).
+	Credential azcore.TokenCredential
+	// GeneratorBinary is a linux/amd64 streamscale; CABundle the PEM roots it trusts; JobJar
+	// the relay job jar (build/jobs/relay-job.jar).
+	GeneratorBinary, CABundle, JobJar string
+	// ReadyTimeout bounds the wait for the job to run (default 10m).
+	ReadyTimeout time.Duration
+}
+
+// Converge implements provision.ClusterSide.
+func (c *ClusterSide) Converge(ctx context.Context, d *provision.Deployment, kubeconfig []byte, out io.Writer) error {
+	p := d.Plan
+	if err := c.images(ctx, p, out); err != nil {
+		return err
+	}
+	getter := kubeconfigGetter{raw: kubeconfig}
+	cfg := new(action.Configuration)
+	if err := cfg.Init(getter, plan.OperatorNamespace, "secret", func(string, ...any) {}); err != nil {
+		return fmt.Errorf("helm: %w", err)
+	}
+	spec := operator.Spec{Chart: plan.OperatorChart, RepoURL: fmt.Sprintf(plan.OperatorChartRepo, p.Config.OperatorVersion),
+		Version: p.Config.OperatorVersion, Namespace: plan.OperatorNamespace, WatchNamespaces: []string{plan.K8sNamespace}}
+	if _, err := operator.Ensure(ctx, cfg, cli.New(), spec, out); err != nil {
+		return err
+	}
+	rc, err := clientcmd.RESTConfigFromKubeConfig(kubeconfig)
+	if err != nil {
+		return fmt.Errorf("AKS kubeconfig: %w", err)
+	}
+	dyn, err := dynamic.NewForConfig(rc)
+	if err != nil {
+		return fmt.Errorf("kubernetes client: %w", err)
+	}
+	set := manifest.Build(p, manifest.Inputs{KubeletClientID: d.KubeletClientID,
+		InConnectionString: d.JobListen.Reveal(), OutConnectionString: d.JobSend.Reveal()})
+	objs, err := kube.Unstructured(set.Objects())
+	if err != nil {
+		return err
+	}
+	// The namespace must exist before a dry run of the objects in it can pass.
+	if err := kube.Apply(ctx, dyn, objs[:1], false, out); err != nil {
+		return err
+	}
+	if err := kube.Apply(ctx, dyn, objs[1:], true, out); err != nil {
+		return err
+	}
+	if err := kube.Apply(ctx, dyn, objs[1:], false, out); err != nil {
+		return err
+	}
+	timeout := c.ReadyTimeout
+	if timeout == 0 {
+		timeout = 10 * time.Minute
+	}
+	wctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	_, err = kube.WaitReady(wctx, dyn, plan.K8sNamespace, plan.DeploymentName, 10*time.Second, out)
+	return err
+}
+
+func (c *ClusterSide) images(ctx context.Context, p *plan.Plan, out io.Writer) error {
+	read := func(what, path string) ([]byte, error) {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		return b, nil
+	}
+	bin, err := read("generator binary (--generator-binary)", c.GeneratorBinary)
+	if err != nil {
+		return err
+	}
+	ca, err := read("CA bundle (--ca-bundle)", c.CABundle)
+	if err != nil {
+		return err
+	}
+	jar, err := read("job jar (--job-jar; run `make build`)", c.JobJar)
+	if err != nil {
+		return err
+	}
+	auth, err := images.ACRAuth(ctx, nil, "https", p.Names.RegistryHost(), c.Credential)
+	if err != nil {
+		return err
+	}
+	gen, err := images.Generator(bin, ca)
+	if err != nil {
+		return err
+	}
+	base, err := images.Pull(ctx, p.Config.FlinkBaseImage)
+	if err != nil {
+		return err
+	}
+	job, err := images.Job(base, jar, plan.JobJarPath)
+	if err != nil {
+		return err
+	}
+	for _, im := range []struct {
+		what, ref string
+		img       v1.Image
+	}{{"generator image", p.GeneratorImage(), gen}, {"job image", p.JobImage(), job}} {
+		start := time.Now()
+		pushed, err := images.Push(ctx, im.ref, im.img, remote.WithAuth(auth))
+		if err != nil {
+			return err
+		}
+		report(out, im.what, im.ref, pushed, time.Since(start))
+	}
+	return nil
+}
+
+func report(out io.Writer, what, ref string, pushed bool, took time.Duration) {
+	if pushed {
+		fmt.Fprintf(out, "  created  %-20s %s in %s\n", what, ref, took.Round(time.Second))
+		return
+	}
+	fmt.Fprintf(out, "  exists   %-20s %s (same digest)\n", what, ref)
+}

@@ -1,0 +1,152 @@
+package manifest
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/streamscale/streamscale/internal/azure/plan"
+)
+
+// operatorSpec is the Flink Kubernetes Operator 1.15.0 custom-resource reference
+// (docs/content/docs/custom-resource/reference.md at the release-1.15.0 tag): the parameters
+// of each spec type, and the values of each enum. Only names are kept, to check ours against.
+var operatorSpec = map[string][]string{
+	"FlinkDeploymentSpec": {"job", "restartNonce", "flinkConfiguration", "image", "imagePullPolicy", "serviceAccount",
+		"flinkVersion", "ingress", "podTemplate", "jobManager", "taskManager", "logConfiguration", "mode"},
+	"JobSpec": {"jarURI", "parallelism", "entryClass", "args", "state", "savepointTriggerNonce", "initialSavepointPath",
+		"checkpointTriggerNonce", "upgradeMode", "allowNonRestoredState", "savepointRedeployNonce", "autoscalerResetNonce"},
+	"JobManagerSpec":  {"resource", "replicas", "podTemplate"},
+	"TaskManagerSpec": {"resource", "replicas", "podTemplate"},
+	"Resource":        {"cpu", "memory", "ephemeralStorage"},
+}
+
+var operatorEnums = map[string][]string{
+	"FlinkVersion":             {"v1_17", "v1_18", "v1_19", "v1_20", "v2_0", "v2_1", "v2_2", "v2_3", "v2_4"},
+	"KubernetesDeploymentMode": {"native", "standalone"},
+	"UpgradeMode":              {"savepoint", "last-state", "stateless"},
+	"JobState":                 {"running", "suspended"},
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// keysDocumented fails for every key of obj that the operator's type does not document.
+func keysDocumented(t *testing.T, typ string, obj map[string]any) {
+	t.Helper()
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if !contains(operatorSpec[typ], k) {
+			t.Errorf("%s.%s is not in the operator 1.15 reference", typ, k)
+		}
+	}
+}
+
+func TestFlinkDeploymentMatchesOperator115Reference(t *testing.T) {
+	for _, tier := range []int{1, 5, 10} {
+		p := testPlan(t, tier)
+		b, err := json.Marshal(Build(p, Inputs{}).FlinkDeployment)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fd struct {
+			APIVersion string         `json:"apiVersion"`
+			Kind       string         `json:"kind"`
+			Spec       map[string]any `json:"spec"`
+		}
+		if err := json.Unmarshal(b, &fd); err != nil {
+			t.Fatal(err)
+		}
+		if fd.APIVersion != "flink.apache.org/v1beta1" || fd.Kind != "FlinkDeployment" {
+			t.Errorf("apiVersion/kind %s/%s", fd.APIVersion, fd.Kind)
+		}
+		spec := fd.Spec
+		keysDocumented(t, "FlinkDeploymentSpec", spec)
+		job := spec["job"].(map[string]any)
+		keysDocumented(t, "JobSpec", job)
+		for _, m := range []string{"jobManager", "taskManager"} {
+			keysDocumented(t, strings.ToUpper(m[:1])+m[1:]+"Spec", spec[m].(map[string]any))
+			keysDocumented(t, "Resource", spec[m].(map[string]any)["resource"].(map[string]any))
+		}
+		enums := map[string]string{
+			"FlinkVersion":             spec["flinkVersion"].(string),
+			"KubernetesDeploymentMode": spec["mode"].(string),
+			"UpgradeMode":              job["upgradeMode"].(string),
+			"JobState":                 job["state"].(string),
+		}
+		for e, v := range enums {
+			if !contains(operatorEnums[e], v) {
+				t.Errorf("%s %q is not a documented value", e, v)
+			}
+		}
+		conf := spec["flinkConfiguration"].(map[string]any)
+		for k, want := range map[string]any{
+			"high-availability.type":               "kubernetes",
+			"kubernetes.rest-service.exposed.type": "ClusterIP",
+		} {
+			if conf[k] != want {
+				t.Errorf("tier %d: flinkConfiguration %s = %v, want %v", tier, k, conf[k], want)
+			}
+		}
+		for _, k := range []string{"high-availability.storageDir", "execution.checkpointing.dir", "execution.checkpointing.savepoint-dir"} {
+			if v, _ := conf[k].(string); !strings.HasPrefix(v, "abfss://flink@"+p.Names.StorageAccount+".dfs.core.windows.net/") {
+				t.Errorf("tier %d: %s = %q, want the storage account over abfss", tier, k, v)
+			}
+		}
+		if spec["flinkVersion"] != "v2_2" || spec["mode"] != "native" || job["upgradeMode"] != "savepoint" {
+			t.Errorf("tier %d: flinkVersion %v mode %v upgradeMode %v", tier, spec["flinkVersion"], spec["mode"], job["upgradeMode"])
+		}
+		if jar, _ := job["jarURI"].(string); jar != "local:///opt/flink/usrlib/relay-job.jar" {
+			t.Errorf("jarURI %q", jar)
+		}
+		if got := int(job["parallelism"].(float64)); got != p.Tier.Partitions {
+			t.Errorf("tier %d: parallelism %d, want partitions %d", tier, got, p.Tier.Partitions)
+		}
+	}
+}
+
+func TestJobArgsReadBothNamespacesWithoutSecrets(t *testing.T) {
+	p := testPlan(t, 10)
+	args := Build(p, Inputs{InConnectionString: "SECRET", OutConnectionString: "SECRET"}).FlinkDeployment.Spec.Job.Args
+	get := func(name string) string {
+		for i := 0; i+1 < len(args); i++ {
+			if args[i] == name {
+				return args[i+1]
+			}
+		}
+		return ""
+	}
+	for name, want := range map[string]string{
+		"--bootstrap-servers":            plan.Bootstrap(p.Names.NamespaceIn),
+		"--output-bootstrap-servers":     plan.Bootstrap(p.Names.NamespaceOut),
+		"--input-topic":                  "in",
+		"--output-topic":                 "out",
+		"--kafka-properties-file":        KafkaConfigDir + "/" + InProperties,
+		"--output-kafka-properties-file": KafkaConfigDir + "/" + OutProperties,
+		"--max-record-bytes":             "999000",
+	} {
+		if got := get(name); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+	if strings.Contains(strings.Join(args, " "), "SECRET") {
+		t.Errorf("job args hold a secret: %v", args)
+	}
+	env := Build(p, Inputs{}).FlinkDeployment.Spec.PodTemplate.Spec.Containers[0].Env
+	for _, e := range env[1:] {
+		if e.Value != "" || e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil || e.ValueFrom.SecretKeyRef.Name != plan.SecretName {
+			t.Errorf("env %s is not a reference to the secret", e.Name)
+		}
+	}
+}

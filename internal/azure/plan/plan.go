@@ -1,0 +1,213 @@
+package plan
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/streamscale/streamscale/internal/relay"
+)
+
+// SKU is the Event Hubs namespaces' tier.
+type SKU string
+
+// The Event Hubs SKUs the plan supports.
+const (
+	// Standard is the sample's: capacity in throughput units, no Kafka transactions.
+	Standard SKU = "standard"
+	// Premium has Kafka transactions as a preview; capacity in processing units.
+	Premium SKU = "premium"
+)
+
+// ParseSKU accepts standard or premium.
+func ParseSKU(s string) (SKU, error) {
+	switch k := SKU(strings.ToLower(s)); k {
+	case Standard, Premium:
+		return k, nil
+	}
+	return "", fmt.Errorf("--sku %q: use standard or premium", s)
+}
+
+// AzureName is the SKU's name in the Event Hubs API.
+func (s SKU) AzureName() string {
+	if s == Premium {
+		return "Premium"
+	}
+	return "Standard"
+}
+
+// premiumUnits are the processing units Event Hubs Premium takes.
+var premiumUnits = map[int]bool{1: true, 2: true, 4: true, 8: true, 16: true}
+
+// ErrExactlyOnceStandard refuses exactly-once on Event Hubs Standard.
+var ErrExactlyOnceStandard = errors.New("--guarantee exactly-once: Event Hubs Standard has no Kafka transactions; use --guarantee at-least-once, or --sku premium where transactions are a preview")
+
+// Config is what `azure up` was asked for.
+type Config struct {
+	// Tier is 1, 5 or 10.
+	Tier int
+	// Overrides replace the tier's sizes.
+	Overrides Overrides
+	// ResourceGroup and Location say where everything goes.
+	ResourceGroup, Location string
+	// Prefix starts every name (default DefaultPrefix): 3-11 lowercase letters and digits,
+	// starting with a letter, so that every derived name fits Azure's rules.
+	Prefix string
+	// Subscription is the Azure subscription ID; empty in a dry run is fine.
+	Subscription string
+	// SKU of both namespaces (default Standard).
+	SKU SKU
+	// ProcessingUnits is each Premium namespace's capacity (default: 1, 2 or 4 by tier).
+	ProcessingUnits int
+	// Guarantee is the job's delivery guarantee (default at-least-once).
+	Guarantee relay.Guarantee
+	// ImageTag tags both images (default "latest").
+	ImageTag string
+	// FlinkBaseImage is the job image's base (default DefaultFlinkBaseImage).
+	FlinkBaseImage string
+	// OperatorVersion is the Flink Kubernetes Operator chart's version (default
+	// DefaultOperatorVersion).
+	OperatorVersion string
+	// RetentionDays of the hubs (default 1).
+	RetentionDays int
+	// CheckpointInterval of the job (default 10s).
+	CheckpointInterval time.Duration
+	// LoadDuration is how long the generators send (default DefaultLoadDuration).
+	LoadDuration time.Duration
+}
+
+// Defaults the plan takes when the Config leaves them unset.
+const (
+	DefaultFlinkBaseImage  = "flink:2.2.1-java17"
+	DefaultOperatorVersion = "1.15.0"
+	DefaultImageTag        = "latest"
+	DefaultLoadDuration    = 10 * time.Minute
+	// OperatorChartRepo is the operator's Helm chart repository for a version: the Apache
+	// download area, one directory per release.
+	OperatorChartRepo = "https://downloads.apache.org/flink/flink-kubernetes-operator-%s/"
+	// OperatorChart is the chart's name in that repository.
+	OperatorChart = "flink-kubernetes-operator"
+)
+
+// Plan is the deployment `azure up` converges to.
+type Plan struct {
+	Config Config
+	Tier   Tier
+	Names  Names
+	// Capacity is each namespace's capacity: throughput units on Standard, processing units
+	// on Premium.
+	Capacity int
+	Steps    []Step
+}
+
+// New validates c and builds its plan.
+func New(c Config) (*Plan, error) {
+	if c.Prefix == "" {
+		c.Prefix = DefaultPrefix
+	}
+	if c.SKU == "" {
+		c.SKU = Standard
+	}
+	if c.Guarantee == "" {
+		c.Guarantee = relay.AtLeastOnce
+	}
+	if c.ImageTag == "" {
+		c.ImageTag = DefaultImageTag
+	}
+	if c.FlinkBaseImage == "" {
+		c.FlinkBaseImage = DefaultFlinkBaseImage
+	}
+	if c.OperatorVersion == "" {
+		c.OperatorVersion = DefaultOperatorVersion
+	}
+	if c.RetentionDays == 0 {
+		c.RetentionDays = 1
+	}
+	if c.LoadDuration == 0 {
+		c.LoadDuration = DefaultLoadDuration
+	}
+	if c.CheckpointInterval == 0 {
+		c.CheckpointInterval = 10 * time.Second
+	}
+	t, err := LookupTier(c.Tier)
+	if err != nil {
+		return nil, err
+	}
+	t = c.Overrides.Apply(t)
+	if err := c.validate(t); err != nil {
+		return nil, err
+	}
+	p := &Plan{Config: c, Tier: t, Names: NewNames(c.Prefix, c.ResourceGroup, t.Generators), Capacity: t.ThroughputUnits}
+	if c.SKU == Premium {
+		p.Capacity = c.ProcessingUnits
+		if p.Capacity == 0 {
+			p.Capacity = map[int]int{1: 1, 5: 2, 10: 4}[c.Tier]
+		}
+		if !premiumUnits[p.Capacity] {
+			return nil, fmt.Errorf("--processing-units %d: Event Hubs Premium takes 1, 2, 4, 8 or 16", p.Capacity)
+		}
+	}
+	if err := p.Names.check(); err != nil {
+		return nil, err
+	}
+	p.Steps = p.steps()
+	return p, nil
+}
+
+func (c Config) validate(t Tier) error {
+	switch {
+	case c.ResourceGroup == "":
+		return errors.New("--resource-group is required: name the resource group to create or reuse")
+	case !rgPattern.MatchString(c.ResourceGroup) || strings.HasSuffix(c.ResourceGroup, "."):
+		return fmt.Errorf("--resource-group %q: use 1-90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'", c.ResourceGroup)
+	case c.Location == "":
+		return errors.New("--location is required: an Azure region such as westeurope (`az account list-locations -o table`)")
+	case !locPattern.MatchString(c.Location):
+		return fmt.Errorf("--location %q: give a region's name such as westeurope, lowercase without spaces", c.Location)
+	case !prefixPattern.MatchString(c.Prefix):
+		return fmt.Errorf("--prefix %q: use 3-11 lowercase letters and digits, starting with a letter (it starts storage account and registry names)", c.Prefix)
+	case c.Guarantee == relay.ExactlyOnce && c.SKU == Standard:
+		return ErrExactlyOnceStandard
+	case c.RetentionDays < 1 || c.RetentionDays > 7:
+		return fmt.Errorf("--retention-days %d: Event Hubs Standard keeps events 1 to 7 days", c.RetentionDays)
+	case c.ProcessingUnits != 0 && c.SKU != Premium:
+		return errors.New("--processing-units is for --sku premium; Standard namespaces take --throughput-units")
+	}
+	if _, err := relay.ParseGuarantee(string(c.Guarantee)); err != nil {
+		return fmt.Errorf("--guarantee: %w", err)
+	}
+	return t.validate(c.SKU)
+}
+
+// GeneratorImage and JobImage are the images' references in the registry.
+func (p *Plan) GeneratorImage() string {
+	return p.Names.RegistryHost() + "/" + GeneratorImageRepo + ":" + p.Config.ImageTag
+}
+
+// JobImage is the job image's reference in the registry.
+func (p *Plan) JobImage() string {
+	return p.Names.RegistryHost() + "/" + JobImageRepo + ":" + p.Config.ImageTag
+}
+
+// GeneratorRate is each generator's events per second, the tier's rate shared evenly.
+func (p *Plan) GeneratorRate() float64 {
+	return float64(p.Tier.EventsPerSecond()) / float64(p.Tier.Generators)
+}
+
+// GeneratorBinary is the streamscale binary's path in the generator image.
+const GeneratorBinary = "/streamscale"
+
+// GeneratorCommand is generator i's command line (of Tier.Generators): its share of the
+// tier's rate, for Config.LoadDuration. The connection string reaches it as the secure
+// environment variable kafkaconn.EnvConnectionString, never on this line.
+func (p *Plan) GeneratorCommand(i int) []string {
+	return []string{GeneratorBinary, "generate",
+		"--topic", HubIn,
+		"--rate", strconv.FormatFloat(p.GeneratorRate(), 'f', -1, 64),
+		"--instance", strconv.Itoa(i),
+		"--instances", strconv.Itoa(p.Tier.Generators),
+		"--duration", p.Config.LoadDuration.String(),
+	}
+}

@@ -1,0 +1,181 @@
+package plan
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/streamscale/streamscale/internal/relay"
+)
+
+// StepKind names what a step converges; the provisioner has one function per kind.
+type StepKind string
+
+// The step kinds, in the order `up` runs them.
+const (
+	KindResourceGroup  StepKind = "resource-group"
+	KindNamespace      StepKind = "eventhubs-namespace"
+	KindHub            StepKind = "event-hub"
+	KindRules          StepKind = "authorization-rules"
+	KindStorage        StepKind = "storage-account"
+	KindRegistry       StepKind = "container-registry"
+	KindIdentity       StepKind = "managed-identity"
+	KindCluster        StepKind = "aks-cluster"
+	KindRoleAssignment StepKind = "role-assignments"
+	KindImages         StepKind = "images"
+	KindOperator       StepKind = "flink-operator"
+	KindSecrets        StepKind = "kubernetes-secrets"
+	KindDeployment     StepKind = "flink-deployment"
+	KindGenerators     StepKind = "generators"
+)
+
+// Step is one thing `up` makes exist, with what it creates.
+type Step struct {
+	Kind StepKind
+	// Name is the resource's name (or names, for a step that converges several).
+	Name string
+	// Details are "key value" lines a reviewer checks against the tier: SKU, capacity,
+	// partitions, node pool, rules. They never hold a secret.
+	Details []string
+}
+
+// Rule is a shared access authorization rule on a namespace.
+type Rule struct {
+	Name   string
+	Rights []string // Send, Listen
+}
+
+// RulesIn are namespace #1's rules: the generators send, the job listens.
+var RulesIn = []Rule{{RuleGeneratorsSend, []string{"Send"}}, {RuleJobListen, []string{"Listen"}}}
+
+// RulesOut are namespace #2's rules: the job sends, the verifier listens.
+var RulesOut = []Rule{{RuleJobSend, []string{"Send"}}, {RuleVerifierListen, []string{"Listen"}}}
+
+func rulesText(rules []Rule) string {
+	s := make([]string, len(rules))
+	for i, r := range rules {
+		s[i] = r.Name + " [" + strings.Join(r.Rights, ",") + "]"
+	}
+	return strings.Join(s, ", ")
+}
+
+// steps lists the plan's steps in creation order.
+func (p *Plan) steps() []Step {
+	c, t, n := p.Config, p.Tier, p.Names
+	capacity := fmt.Sprintf("capacity %d throughput units (auto-inflate off)", p.Capacity)
+	if c.SKU == Premium {
+		capacity = fmt.Sprintf("capacity %d processing units", p.Capacity)
+	}
+	ns := func(name, role string) Step {
+		return Step{Kind: KindNamespace, Name: name, Details: []string{
+			"role " + role,
+			"sku " + c.SKU.AzureName(),
+			capacity,
+			"kafka endpoint " + Bootstrap(name) + " (SASL_SSL)",
+			"public network access on, TLS 1.2 minimum, local (SAS) auth on",
+		}}
+	}
+	hub := func(name, namespace string, partitions int) Step {
+		return Step{Kind: KindHub, Name: name, Details: []string{
+			"namespace " + namespace,
+			"partitions " + strconv.Itoa(partitions),
+			"retention " + strconv.Itoa(c.RetentionDays) + " day(s)",
+		}}
+	}
+	gens := make([]string, len(n.GeneratorGroups))
+	copy(gens, n.GeneratorGroups)
+	steps := []Step{
+		{Kind: KindResourceGroup, Name: n.ResourceGroup, Details: []string{"location " + c.Location}},
+		ns(n.NamespaceIn, "#1, input: the generators write, the job reads"),
+		hub(HubIn, n.NamespaceIn, t.Partitions),
+		{Kind: KindRules, Name: n.NamespaceIn, Details: []string{"rules " + rulesText(RulesIn)}},
+		ns(n.NamespaceOut, "#2, output: the job writes, the verifier reads"),
+		hub(HubOut, n.NamespaceOut, t.Partitions),
+		hub(HubDeadLetter, n.NamespaceOut, 1),
+		{Kind: KindRules, Name: n.NamespaceOut, Details: []string{"rules " + rulesText(RulesOut)}},
+		{Kind: KindStorage, Name: n.StorageAccount, Details: []string{
+			"sku Standard_LRS, kind StorageV2, hierarchical namespace on (abfss://)",
+			"container " + CheckpointContainer + ": checkpoints, savepoints, high-availability metadata",
+			"shared key access off: Flink reaches it with the cluster's kubelet identity",
+		}},
+		{Kind: KindRegistry, Name: n.Registry, Details: []string{
+			"sku Basic, admin user off",
+			"login server " + n.RegistryHost(),
+		}},
+		{Kind: KindIdentity, Name: n.GeneratorIdentity, Details: []string{
+			"user-assigned managed identity: the generators' container groups pull their image with it",
+		}},
+		{Kind: KindCluster, Name: n.Cluster, Details: []string{
+			fmt.Sprintf("node pool system: %d × %s", t.NodeCount, t.NodeVMSize),
+			"dns prefix " + n.ClusterDNS,
+			"identity system-assigned; kubelet identity pulls images and writes Flink state",
+			"Azure Monitor managed Prometheus on (azureMonitorProfile.metrics)",
+			"no public load balancer service: the Flink UI stays ClusterIP (see `azure ui`)",
+		}},
+		{Kind: KindRoleAssignment, Name: n.Cluster + " kubelet identity", Details: []string{
+			"AcrPull on " + n.Registry,
+			"Storage Blob Data Contributor on " + n.StorageAccount,
+			"generators identity " + n.GeneratorIdentity + ": AcrPull on " + n.Registry + " (Container Instances pull with it)",
+		}},
+		{Kind: KindImages, Name: GeneratorImageRepo + ", " + JobImageRepo, Details: []string{
+			"generator " + p.GeneratorImage() + ": the streamscale binary, linux/amd64",
+			"job " + p.JobImage() + ": " + c.FlinkBaseImage + " + relay-job.jar at " + JobJarPath,
+			"built without Docker (go-containerregistry); an unchanged image is not pushed again",
+		}},
+		{Kind: KindOperator, Name: OperatorChart + " " + c.OperatorVersion, Details: []string{
+			"chart " + fmt.Sprintf(OperatorChartRepo, c.OperatorVersion),
+			"namespace " + OperatorNamespace + ", watching " + K8sNamespace,
+			"webhook off (no cert-manager needed)",
+		}},
+		{Kind: KindSecrets, Name: K8sNamespace + "/" + SecretName, Details: []string{
+			"keys " + SecretKeyIn + " (" + RuleJobListen + " on #1), " + SecretKeyOut + " (" + RuleJobSend + " on #2)",
+			"configmap " + KafkaConfigMapName + ": Kafka client properties reading the keys from the environment",
+		}},
+		{Kind: KindDeployment, Name: K8sNamespace + "/" + DeploymentName, Details: p.deploymentDetails()},
+		{Kind: KindGenerators, Name: strings.Join(gens, ", "), Details: []string{
+			fmt.Sprintf("%d container group(s) on Azure Container Instances, 1 vCPU, 1.5 GiB each", t.Generators),
+			fmt.Sprintf("each: generate --topic %s --rate %s --instance i --instances %d --duration %s", HubIn, strconv.FormatFloat(p.GeneratorRate(), 'f', -1, 64), t.Generators, c.LoadDuration),
+			"connection string (" + RuleGeneratorsSend + " on #1) as a secure environment variable",
+		}},
+	}
+	return steps
+}
+
+func (p *Plan) deploymentDetails() []string {
+	t := p.Tier
+	d := []string{
+		"flink " + FlinkVersion + ", mode native, application mode, image " + p.JobImage(),
+		"job " + JobJarURI() + " (" + relay.EntryClass + ")",
+		fmt.Sprintf("parallelism %d (= partitions), %d TaskManager(s) × %d slots, %g CPU / %s each",
+			t.Parallelism, t.TaskManagers(), t.SlotsPerTaskManager, t.TaskManager.CPU, t.TaskManager.Memory),
+		fmt.Sprintf("JobManager 1 × %g CPU / %s", JobManagerSize.CPU, JobManagerSize.Memory),
+		"guarantee " + string(p.Config.Guarantee),
+		"upgradeMode savepoint",
+		"high availability kubernetes, storage " + p.Names.StorageURI("ha"),
+		"checkpoints " + p.Names.StorageURI("checkpoints") + ", savepoints " + p.Names.StorageURI("savepoints"),
+		"Flink UI: ClusterIP only, never exposed (`streamscale azure ui` port-forwards it)",
+	}
+	if p.Config.SKU == Premium && p.Config.Guarantee == relay.ExactlyOnce {
+		d = append(d, "exactly-once relies on Kafka transactions on Event Hubs Premium, a preview feature")
+	}
+	return d
+}
+
+// Names in the cluster and the job image that the plan and the manifests share.
+const (
+	// FlinkVersion is the FlinkDeployment's flinkVersion.
+	FlinkVersion = "v2_2"
+	// JobJarPath is where the job image holds the relay jar.
+	JobJarPath = "/opt/flink/usrlib/relay-job.jar"
+	// SecretName holds the job's Event Hubs connection strings.
+	SecretName = "streamscale-eventhubs"
+	// SecretKeyIn and SecretKeyOut are its keys: the job's listen rule on #1 and send rule on
+	// #2.
+	SecretKeyIn  = "in-connection-string"
+	SecretKeyOut = "out-connection-string"
+	// KafkaConfigMapName holds the job's Kafka client properties, with no secret in them.
+	KafkaConfigMapName = "streamscale-kafka"
+)
+
+// JobJarURI is the FlinkDeployment's job.jarURI.
+func JobJarURI() string { return "local://" + JobJarPath }

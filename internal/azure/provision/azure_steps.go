@@ -1,0 +1,387 @@
+package provision
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/authorization/armauthorization/v2"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerinstance/armcontainerinstance/v2"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerregistry/armcontainerregistry"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/eventhub/armeventhub"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/msi/armmsi"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/storage/armstorage"
+
+	"github.com/streamscale/streamscale/internal/azure/plan"
+	"github.com/streamscale/streamscale/internal/kafkaconn"
+)
+
+// Built-in role definitions (learn.microsoft.com, "Azure built-in roles").
+const (
+	roleAcrPull                    = "7f951dda-4ed3-4680-a7ca-43fe172d538d"
+	roleStorageBlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
+)
+
+// tags mark everything `up` creates.
+func tags() map[string]*string { return map[string]*string{"created-by": to.Ptr("streamscale")} }
+
+func (r *Runner) resourceGroup(ctx context.Context) (StepResult, error) {
+	p, c := r.Plan, r.Clients
+	return r.converge(ctx, plan.KindResourceGroup, p.Names.ResourceGroup,
+		func(ctx context.Context) error {
+			_, err := c.Groups.Get(ctx, p.Names.ResourceGroup, nil)
+			return err
+		},
+		func(ctx context.Context) error {
+			_, err := c.Groups.CreateOrUpdate(ctx, p.Names.ResourceGroup,
+				armresources.ResourceGroup{Location: to.Ptr(p.Config.Location), Tags: tags()}, nil)
+			return err
+		})
+}
+
+func (r *Runner) namespace(ctx context.Context, name string) (StepResult, error) {
+	p, c, rg := r.Plan, r.Clients, r.Plan.Names.ResourceGroup
+	sku := armeventhub.SKUNameStandard
+	tier := armeventhub.SKUTierStandard
+	if p.Config.SKU == plan.Premium {
+		sku, tier = armeventhub.SKUNamePremium, armeventhub.SKUTierPremium
+	}
+	return r.converge(ctx, plan.KindNamespace, name,
+		func(ctx context.Context) error {
+			_, err := c.Namespaces.Get(ctx, rg, name, nil)
+			return err
+		},
+		func(ctx context.Context) error {
+			poller, err := c.Namespaces.BeginCreateOrUpdate(ctx, rg, name, armeventhub.EHNamespace{
+				Location: to.Ptr(p.Config.Location),
+				Tags:     tags(),
+				SKU:      &armeventhub.SKU{Name: to.Ptr(sku), Tier: to.Ptr(tier), Capacity: to.Ptr(int32(p.Capacity))},
+				Properties: &armeventhub.EHNamespaceProperties{
+					KafkaEnabled:         to.Ptr(true),
+					IsAutoInflateEnabled: to.Ptr(false),
+					MinimumTLSVersion:    to.Ptr(armeventhub.TLSVersionOne2),
+					PublicNetworkAccess:  to.Ptr(armeventhub.PublicNetworkAccessEnabled),
+				},
+			}, nil)
+			if err != nil {
+				return err
+			}
+			_, err = wait(ctx, r, "namespace "+name, poller)
+			return err
+		})
+}
+
+func (r *Runner) hub(ctx context.Context, namespace, name string, partitions int) (StepResult, error) {
+	p, c, rg := r.Plan, r.Clients, r.Plan.Names.ResourceGroup
+	return r.converge(ctx, plan.KindHub, namespace+"/"+name,
+		func(ctx context.Context) error {
+			got, err := c.Hubs.Get(ctx, rg, namespace, name, nil)
+			if err == nil && got.Properties != nil && got.Properties.PartitionCount != nil && int(*got.Properties.PartitionCount) != partitions {
+				return fmt.Errorf("hub %s has %d partitions, the plan %d: a Standard hub's partitions cannot change; delete it or pass --partitions %d",
+					name, *got.Properties.PartitionCount, partitions, *got.Properties.PartitionCount)
+			}
+			return err
+		},
+		func(ctx context.Context) error {
+			_, err := c.Hubs.CreateOrUpdate(ctx, rg, namespace, name, armeventhub.Eventhub{Properties: &armeventhub.Properties{
+				PartitionCount:         to.Ptr(int64(partitions)),
+				MessageRetentionInDays: to.Ptr(int64(p.Config.RetentionDays)),
+			}}, nil)
+			return err
+		})
+}
+
+// rules converges a namespace's rules and returns their primary connection strings by name.
+func (r *Runner) rules(ctx context.Context, namespace string, rules []plan.Rule) ([]StepResult, map[string]Secret, error) {
+	c, rg := r.Clients, r.Plan.Names.ResourceGroup
+	var results []StepResult
+	keys := map[string]Secret{}
+	for _, rule := range rules {
+		rights := make([]*armeventhub.AccessRights, len(rule.Rights))
+		for i, right := range rule.Rights {
+			rights[i] = to.Ptr(armeventhub.AccessRights(right))
+		}
+		res, err := r.converge(ctx, plan.KindRules, namespace+"/"+rule.Name,
+			func(ctx context.Context) error {
+				_, err := c.Namespaces.GetAuthorizationRule(ctx, rg, namespace, rule.Name, nil)
+				return err
+			},
+			func(ctx context.Context) error {
+				_, err := c.Namespaces.CreateOrUpdateAuthorizationRule(ctx, rg, namespace, rule.Name,
+					armeventhub.AuthorizationRule{Properties: &armeventhub.AuthorizationRuleProperties{Rights: rights}}, nil)
+				return err
+			})
+		results = append(results, res)
+		if err != nil {
+			return results, nil, err
+		}
+		k, err := c.Namespaces.ListKeys(ctx, rg, namespace, rule.Name, nil)
+		if err != nil {
+			return results, nil, fmt.Errorf("read the keys of rule %s on %s: %w", rule.Name, namespace, err)
+		}
+		if k.PrimaryConnectionString == nil || *k.PrimaryConnectionString == "" {
+			return results, nil, fmt.Errorf("rule %s on %s has no connection string yet: run `azure up` again", rule.Name, namespace)
+		}
+		if _, err := kafkaconn.ParseEventHubsConnectionString(*k.PrimaryConnectionString); err != nil {
+			return results, nil, fmt.Errorf("rule %s on %s: %w", rule.Name, namespace, err)
+		}
+		keys[rule.Name] = NewSecret(*k.PrimaryConnectionString)
+	}
+	return results, keys, nil
+}
+
+func (r *Runner) storage(ctx context.Context) ([]StepResult, error) {
+	p, c, rg := r.Plan, r.Clients, r.Plan.Names.ResourceGroup
+	account := p.Names.StorageAccount
+	acc, err := r.converge(ctx, plan.KindStorage, account,
+		func(ctx context.Context) error {
+			_, err := c.Accounts.GetProperties(ctx, rg, account, nil)
+			return err
+		},
+		func(ctx context.Context) error {
+			poller, err := c.Accounts.BeginCreate(ctx, rg, account, armstorage.AccountCreateParameters{
+				Location: to.Ptr(p.Config.Location),
+				Tags:     tags(),
+				Kind:     to.Ptr(armstorage.KindStorageV2),
+				SKU:      &armstorage.SKU{Name: to.Ptr(armstorage.SKUNameStandardLRS)},
+				Properties: &armstorage.AccountPropertiesCreateParameters{
+					IsHnsEnabled:           to.Ptr(true),
+					AllowSharedKeyAccess:   to.Ptr(false),
+					AllowBlobPublicAccess:  to.Ptr(false),
+					MinimumTLSVersion:      to.Ptr(armstorage.MinimumTLSVersionTLS12),
+					EnableHTTPSTrafficOnly: to.Ptr(true),
+				},
+			}, nil)
+			if err != nil {
+				return err
+			}
+			_, err = wait(ctx, r, "storage account "+account, poller)
+			return err
+		})
+	if err != nil {
+		return []StepResult{acc}, err
+	}
+	cont, err := r.converge(ctx, plan.KindStorage, account+"/"+plan.CheckpointContainer,
+		func(ctx context.Context) error {
+			_, err := c.Containers.Get(ctx, rg, account, plan.CheckpointContainer, nil)
+			return err
+		},
+		func(ctx context.Context) error {
+			_, err := c.Containers.Create(ctx, rg, account, plan.CheckpointContainer, armstorage.BlobContainer{}, nil)
+			return err
+		})
+	return []StepResult{acc, cont}, err
+}
+
+func (r *Runner) registry(ctx context.Context) (StepResult, error) {
+	p, c, rg := r.Plan, r.Clients, r.Plan.Names.ResourceGroup
+	return r.converge(ctx, plan.KindRegistry, p.Names.Registry,
+		func(ctx context.Context) error {
+			_, err := c.Registries.Get(ctx, rg, p.Names.Registry, nil)
+			return err
+		},
+		func(ctx context.Context) error {
+			poller, err := c.Registries.BeginCreate(ctx, rg, p.Names.Registry, armcontainerregistry.Registry{
+				Location:   to.Ptr(p.Config.Location),
+				Tags:       tags(),
+				SKU:        &armcontainerregistry.SKU{Name: to.Ptr(armcontainerregistry.SKUNameBasic)},
+				Properties: &armcontainerregistry.RegistryProperties{AdminUserEnabled: to.Ptr(false)},
+			}, nil)
+			if err != nil {
+				return err
+			}
+			_, err = wait(ctx, r, "registry "+p.Names.Registry, poller)
+			return err
+		})
+}
+
+// generatorIdentity converges the container groups' pull identity into d.
+func (r *Runner) generatorIdentity(ctx context.Context, d *Deployment) (StepResult, error) {
+	p, c, rg := r.Plan, r.Clients, r.Plan.Names.ResourceGroup
+	name := p.Names.GeneratorIdentity
+	res, err := r.converge(ctx, plan.KindIdentity, name,
+		func(ctx context.Context) error {
+			_, err := c.Identities.Get(ctx, rg, name, nil)
+			return err
+		},
+		func(ctx context.Context) error {
+			_, err := c.Identities.CreateOrUpdate(ctx, rg, name, armmsi.Identity{Location: to.Ptr(p.Config.Location), Tags: tags()}, nil)
+			return err
+		})
+	if err != nil {
+		return res, err
+	}
+	got, err := c.Identities.Get(ctx, rg, name, nil)
+	if err != nil {
+		return res, fmt.Errorf("read identity %s: %w", name, err)
+	}
+	if got.ID == nil || got.Properties == nil || got.Properties.PrincipalID == nil {
+		return res, fmt.Errorf("identity %s has no principal yet: run `azure up` again", name)
+	}
+	d.GeneratorIdentityID, d.GeneratorIdentityPrincipal = *got.ID, *got.Properties.PrincipalID
+	return res, nil
+}
+
+// cluster converges the AKS cluster and records its kubelet identity in d.
+func (r *Runner) cluster(ctx context.Context, d *Deployment) (StepResult, error) {
+	p, c, rg := r.Plan, r.Clients, r.Plan.Names.ResourceGroup
+	name := p.Names.Cluster
+	res, err := r.converge(ctx, plan.KindCluster, name,
+		func(ctx context.Context) error {
+			_, err := c.Clusters.Get(ctx, rg, name, nil)
+			return err
+		},
+		func(ctx context.Context) error {
+			poller, err := c.Clusters.BeginCreateOrUpdate(ctx, rg, name, armcontainerservice.ManagedCluster{
+				Location: to.Ptr(p.Config.Location),
+				Tags:     tags(),
+				Identity: &armcontainerservice.ManagedClusterIdentity{Type: to.Ptr(armcontainerservice.ResourceIdentityTypeSystemAssigned)},
+				Properties: &armcontainerservice.ManagedClusterProperties{
+					DNSPrefix: to.Ptr(p.Names.ClusterDNS),
+					AgentPoolProfiles: []*armcontainerservice.ManagedClusterAgentPoolProfile{{
+						Name:   to.Ptr("system"),
+						Count:  to.Ptr(int32(p.Tier.NodeCount)),
+						VMSize: to.Ptr(p.Tier.NodeVMSize),
+						Mode:   to.Ptr(armcontainerservice.AgentPoolModeSystem),
+						OSType: to.Ptr(armcontainerservice.OSTypeLinux),
+						Type:   to.Ptr(armcontainerservice.AgentPoolTypeVirtualMachineScaleSets),
+					}},
+					AzureMonitorProfile: &armcontainerservice.ManagedClusterAzureMonitorProfile{
+						Metrics: &armcontainerservice.ManagedClusterAzureMonitorProfileMetrics{Enabled: to.Ptr(true)},
+					},
+				},
+			}, nil)
+			if err != nil {
+				return err
+			}
+			_, err = wait(ctx, r, "AKS cluster "+name, poller)
+			return err
+		})
+	if err != nil {
+		return res, err
+	}
+	got, err := c.Clusters.Get(ctx, rg, name, nil)
+	if err != nil {
+		return res, fmt.Errorf("read AKS cluster %s: %w", name, err)
+	}
+	var kubelet *armcontainerservice.UserAssignedIdentity
+	if got.Properties != nil {
+		kubelet = got.Properties.IdentityProfile["kubeletidentity"]
+	}
+	if kubelet == nil || kubelet.ClientID == nil || kubelet.ObjectID == nil {
+		return res, fmt.Errorf("AKS cluster %s has no kubelet identity yet: run `azure up` again", name)
+	}
+	d.KubeletClientID, d.KubeletObjectID = *kubelet.ClientID, *kubelet.ObjectID
+	return res, nil
+}
+
+// roleAssignmentName is a stable GUID for (scope, role, principal), so a second `up` finds
+// the assignment the first made.
+func roleAssignmentName(scope, role, principal string) string {
+	h := sha256.Sum256([]byte(scope + "\x00" + role + "\x00" + principal))
+	h[6] = (h[6] & 0x0f) | 0x50 // version 5 style
+	h[8] = (h[8] & 0x3f) | 0x80 // RFC 4122 variant
+	return fmt.Sprintf("%x-%x-%x-%x-%x", h[0:4], h[4:6], h[6:8], h[8:10], h[10:16])
+}
+
+func (r *Runner) roleAssignment(ctx context.Context, what, scope, role, principal string) (StepResult, error) {
+	c := r.Clients
+	name := roleAssignmentName(scope, role, principal)
+	roleID := "/subscriptions/" + c.Subscription + "/providers/Microsoft.Authorization/roleDefinitions/" + role
+	return r.converge(ctx, plan.KindRoleAssignment, what,
+		func(ctx context.Context) error {
+			_, err := c.RoleAssignments.Get(ctx, scope, name, nil)
+			return err
+		},
+		func(ctx context.Context) error {
+			_, err := c.RoleAssignments.Create(ctx, scope, name, armauthorization.RoleAssignmentCreateParameters{
+				Properties: &armauthorization.RoleAssignmentProperties{
+					RoleDefinitionID: to.Ptr(roleID),
+					PrincipalID:      to.Ptr(principal),
+					PrincipalType:    to.Ptr(armauthorization.PrincipalTypeServicePrincipal),
+				},
+			}, nil)
+			return err
+		})
+}
+
+func (r *Runner) resourceID(provider, typ, name string) string {
+	return "/subscriptions/" + r.Clients.Subscription + "/resourceGroups/" + r.Plan.Names.ResourceGroup +
+		"/providers/" + provider + "/" + typ + "/" + name
+}
+
+func (r *Runner) roleAssignments(ctx context.Context, d *Deployment) ([]StepResult, error) {
+	n := r.Plan.Names
+	acr := r.resourceID("Microsoft.ContainerRegistry", "registries", n.Registry)
+	st := r.resourceID("Microsoft.Storage", "storageAccounts", n.StorageAccount)
+	var out []StepResult
+	for _, a := range []struct{ what, scope, role, principal string }{
+		{"kubelet AcrPull on " + n.Registry, acr, roleAcrPull, d.KubeletObjectID},
+		{"kubelet Storage Blob Data Contributor on " + n.StorageAccount, st, roleStorageBlobDataContributor, d.KubeletObjectID},
+		{"generators AcrPull on " + n.Registry, acr, roleAcrPull, d.GeneratorIdentityPrincipal},
+	} {
+		res, err := r.roleAssignment(ctx, a.what, a.scope, a.role, a.principal)
+		out = append(out, res)
+		if err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// generators converges the container groups; each starts sending when created.
+func (r *Runner) generators(ctx context.Context, d *Deployment) ([]StepResult, error) {
+	p, c, rg := r.Plan, r.Clients, r.Plan.Names.ResourceGroup
+	if d.GeneratorsSend.IsZero() || d.GeneratorIdentityID == "" {
+		return nil, errors.New("generators: no send rule or pull identity yet")
+	}
+	var out []StepResult
+	for i, name := range p.Names.GeneratorGroups {
+		cmd := p.GeneratorCommand(i)
+		res, err := r.converge(ctx, plan.KindGenerators, name,
+			func(ctx context.Context) error {
+				_, err := c.ContainerGroups.Get(ctx, rg, name, nil)
+				return err
+			},
+			func(ctx context.Context) error {
+				poller, err := c.ContainerGroups.BeginCreateOrUpdate(ctx, rg, name, armcontainerinstance.ContainerGroup{
+					Location: to.Ptr(p.Config.Location),
+					Tags:     tags(),
+					Identity: &armcontainerinstance.ContainerGroupIdentity{
+						Type:                   to.Ptr(armcontainerinstance.ResourceIdentityTypeUserAssigned),
+						UserAssignedIdentities: map[string]*armcontainerinstance.UserAssignedIdentities{d.GeneratorIdentityID: {}},
+					},
+					Properties: &armcontainerinstance.ContainerGroupPropertiesProperties{
+						OSType:                   to.Ptr(armcontainerinstance.OperatingSystemTypesLinux),
+						RestartPolicy:            to.Ptr(armcontainerinstance.ContainerGroupRestartPolicyNever),
+						ImageRegistryCredentials: []*armcontainerinstance.ImageRegistryCredential{{Server: to.Ptr(p.Names.RegistryHost()), Identity: to.Ptr(d.GeneratorIdentityID)}},
+						Containers: []*armcontainerinstance.Container{{
+							Name: to.Ptr("generator"),
+							Properties: &armcontainerinstance.ContainerProperties{
+								Image:   to.Ptr(p.GeneratorImage()),
+								Command: to.SliceOfPtrs(cmd...),
+								Resources: &armcontainerinstance.ResourceRequirements{Requests: &armcontainerinstance.ResourceRequests{
+									CPU: to.Ptr(1.0), MemoryInGB: to.Ptr(1.5)}},
+								EnvironmentVariables: []*armcontainerinstance.EnvironmentVariable{{
+									Name: to.Ptr(kafkaconn.EnvConnectionString), SecureValue: to.Ptr(d.GeneratorsSend.Reveal())}},
+							},
+						}},
+					},
+				}, nil)
+				if err != nil {
+					return err
+				}
+				_, err = wait(ctx, r, "container group "+name, poller)
+				return err
+			})
+		out = append(out, res)
+		if err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}

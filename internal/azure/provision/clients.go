@@ -1,0 +1,71 @@
+package provision
+
+import (
+	"fmt"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/authorization/armauthorization/v2"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerinstance/armcontainerinstance/v2"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerregistry/armcontainerregistry"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/eventhub/armeventhub"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/msi/armmsi"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/storage/armstorage"
+)
+
+// Clients are the Azure Resource Manager clients `up` and `down` use.
+type Clients struct {
+	Subscription    string
+	Groups          *armresources.ResourceGroupsClient
+	Namespaces      *armeventhub.NamespacesClient
+	Hubs            *armeventhub.EventHubsClient
+	Accounts        *armstorage.AccountsClient
+	Containers      *armstorage.BlobContainersClient
+	Registries      *armcontainerregistry.RegistriesClient
+	Identities      *armmsi.UserAssignedIdentitiesClient
+	Clusters        *armcontainerservice.ManagedClustersClient
+	RoleAssignments *armauthorization.RoleAssignmentsClient
+	ContainerGroups *armcontainerinstance.ContainerGroupsClient
+	GeneratorLogs   *armcontainerinstance.ContainersClient
+}
+
+// NewClients makes the clients for a subscription. opts may be nil; tests set its Transport
+// to the SDK's fake servers.
+func NewClients(subscription string, cred azcore.TokenCredential, opts *arm.ClientOptions) (*Clients, error) {
+	c := &Clients{Subscription: subscription}
+	var err error
+	wrap := func(what string, e error) {
+		if err == nil && e != nil {
+			err = fmt.Errorf("azure %s client: %w", what, e)
+		}
+	}
+	var e error
+	c.Groups, e = armresources.NewResourceGroupsClient(subscription, cred, opts)
+	wrap("resource groups", e)
+	c.Namespaces, e = armeventhub.NewNamespacesClient(subscription, cred, opts)
+	wrap("event hubs namespaces", e)
+	c.Hubs, e = armeventhub.NewEventHubsClient(subscription, cred, opts)
+	wrap("event hubs", e)
+	c.Accounts, e = armstorage.NewAccountsClient(subscription, cred, opts)
+	wrap("storage accounts", e)
+	c.Containers, e = armstorage.NewBlobContainersClient(subscription, cred, opts)
+	wrap("blob containers", e)
+	c.Registries, e = armcontainerregistry.NewRegistriesClient(subscription, cred, opts)
+	wrap("container registries", e)
+	c.Identities, e = armmsi.NewUserAssignedIdentitiesClient(subscription, cred, opts)
+	wrap("managed identities", e)
+	c.Clusters, e = armcontainerservice.NewManagedClustersClient(subscription, cred, opts)
+	wrap("AKS clusters", e)
+	c.RoleAssignments, e = armauthorization.NewRoleAssignmentsClient(subscription, cred, opts)
+	wrap("role assignments", e)
+	c.ContainerGroups, e = armcontainerinstance.NewContainerGroupsClient(subscription, cred, opts)
+	wrap("container groups", e)
+	c.GeneratorLogs, e = armcontainerinstance.NewContainersClient(subscription, cred, opts)
+	wrap("containers", e)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}

@@ -1,0 +1,297 @@
+package provision
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
+	azfake "github.com/Azure/azure-sdk-for-go/sdk/azcore/fake"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/authorization/armauthorization/v2"
+	authfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/authorization/armauthorization/v2/fake"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerinstance/armcontainerinstance/v2"
+	acifake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerinstance/armcontainerinstance/v2/fake"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerregistry/armcontainerregistry"
+	acrfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerregistry/armcontainerregistry/fake"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
+	aksfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6/fake"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/eventhub/armeventhub"
+	ehfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/eventhub/armeventhub/fake"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/msi/armmsi"
+	msifake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/msi/armmsi/fake"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources"
+	rgfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/fake"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/storage/armstorage"
+	stfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/storage/armstorage/fake"
+)
+
+// fakeAzure is an in-memory subscription behind the Azure SDK's own fake servers (each
+// module's fake package): it keeps which resources exist, logs every create in order, and
+// can fail or throttle (HTTP 429) the create of a chosen resource.
+type fakeAzure struct {
+	mu       sync.Mutex
+	exists   map[string]bool
+	creates  []string
+	deletes  []string
+	failOn   string         // the create of this key fails once, with HTTP 400
+	throttle map[string]int // a PUT to a path ending so answers HTTP 429 this many times first
+	polls    int            // non-terminal responses each long-running create gives first
+	// aciReads counts the reads of each container group: a generator runs for its first two
+	// and has terminated (exit code aciExit) from the third on.
+	aciReads map[string]int
+	aciExit  int32
+}
+
+func newFakeAzure() *fakeAzure {
+	return &fakeAzure{exists: map[string]bool{}, throttle: map[string]int{}, aciReads: map[string]int{}}
+}
+
+func (f *fakeAzure) has(key string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.exists[key]
+}
+
+// createOK decides a create: an injected failure or throttle, or success (recorded).
+func (f *fakeAzure) createOK(key string) (status int, code string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.failOn == key {
+		f.failOn = ""
+		return http.StatusBadRequest, "InjectedFailure"
+	}
+	f.exists[key] = true
+	f.creates = append(f.creates, key)
+	return 0, ""
+}
+
+func fget[T any](f *fakeAzure, key string, v T) (r azfake.Responder[T], e azfake.ErrorResponder) {
+	if !f.has(key) {
+		e.SetResponseError(http.StatusNotFound, "ResourceNotFound")
+		return
+	}
+	r.SetResponse(http.StatusOK, v, nil)
+	return
+}
+
+func fcreate[T any](f *fakeAzure, key string, v T) (r azfake.Responder[T], e azfake.ErrorResponder) {
+	if status, code := f.createOK(key); status != 0 {
+		e.SetResponseError(status, code)
+		return
+	}
+	r.SetResponse(http.StatusOK, v, nil)
+	return
+}
+
+// flro answers a long-running create with f.polls non-terminal responses of status running
+// (one the operation documents as accepted), then v.
+func flro[T any](f *fakeAzure, key string, running int, v T) (r azfake.PollerResponder[T], e azfake.ErrorResponder) {
+	if status, code := f.createOK(key); status != 0 {
+		e.SetResponseError(status, code)
+		return
+	}
+	for i := 0; i < f.polls; i++ {
+		r.AddNonTerminalResponse(running, nil)
+	}
+	r.SetTerminalResponse(http.StatusOK, v, nil)
+	return
+}
+
+const (
+	kubeletClient   = "11111111-1111-1111-1111-111111111111"
+	kubeletObject   = "22222222-2222-2222-2222-222222222222"
+	fakeSharedKey   = "c2VjcmV0LWtleS1mb3ItdGVzdHM="
+	fakeIdentityPID = "33333333-3333-3333-3333-333333333333"
+)
+
+func connString(ns, rule string) string {
+	return "Endpoint=sb://" + ns + ".servicebus.windows.net/;SharedAccessKeyName=" + rule + ";SharedAccessKey=" + fakeSharedKey
+}
+
+// transport routes each request to its module's fake server by the resource provider in
+// its path.
+type transport struct {
+	f      *fakeAzure
+	routes []route
+}
+
+type route struct {
+	provider string // lower-case "/providers/microsoft.x/" or "" for resource groups
+	t        policy.Transporter
+}
+
+func (t *transport) Do(req *http.Request) (*http.Response, error) {
+	if req.Method == http.MethodPut && t.f.throttled(req.URL.Path) {
+		// What Azure Resource Manager answers over a subscription's request limit; the SDK's
+		// retry policy must wait Retry-After and send it again.
+		return &http.Response{StatusCode: http.StatusTooManyRequests, Status: "429 Too Many Requests",
+			Header: http.Header{"Retry-After": {"0"}}, Body: http.NoBody, Request: req}, nil
+	}
+	path := strings.ToLower(req.URL.Path)
+	for _, r := range t.routes {
+		if r.provider == "" || strings.Contains(path, r.provider) {
+			return r.t.Do(req)
+		}
+	}
+	return nil, fmt.Errorf("no fake for %s", req.URL.Path)
+}
+
+// throttled says whether a PUT to path is answered 429 this time.
+func (f *fakeAzure) throttled(path string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for suffix, n := range f.throttle {
+		if n > 0 && strings.HasSuffix(path, suffix) {
+			f.throttle[suffix]--
+			return true
+		}
+	}
+	return false
+}
+
+// options wires the fakes; the retry delays are short so a throttled call retries at once.
+func (f *fakeAzure) options() *arm.ClientOptions {
+	t := &transport{f: f, routes: []route{
+		{"/providers/microsoft.authorization/", authfake.NewServerFactoryTransport(&authfake.ServerFactory{RoleAssignmentsServer: authfake.RoleAssignmentsServer{
+			Get: func(_ context.Context, scope, name string, _ *armauthorization.RoleAssignmentsClientGetOptions) (azfake.Responder[armauthorization.RoleAssignmentsClientGetResponse], azfake.ErrorResponder) {
+				return fget(f, "role:"+scope+"/"+name, armauthorization.RoleAssignmentsClientGetResponse{})
+			},
+			Create: func(_ context.Context, scope, name string, _ armauthorization.RoleAssignmentCreateParameters, _ *armauthorization.RoleAssignmentsClientCreateOptions) (azfake.Responder[armauthorization.RoleAssignmentsClientCreateResponse], azfake.ErrorResponder) {
+				return fcreate(f, "role:"+scope+"/"+name, armauthorization.RoleAssignmentsClientCreateResponse{})
+			},
+		}})},
+		{"/providers/microsoft.eventhub/", ehfake.NewServerFactoryTransport(&ehfake.ServerFactory{
+			NamespacesServer: ehfake.NamespacesServer{
+				Get: func(_ context.Context, _, ns string, _ *armeventhub.NamespacesClientGetOptions) (azfake.Responder[armeventhub.NamespacesClientGetResponse], azfake.ErrorResponder) {
+					return fget(f, "namespace:"+ns, armeventhub.NamespacesClientGetResponse{})
+				},
+				BeginCreateOrUpdate: func(_ context.Context, _, ns string, _ armeventhub.EHNamespace, _ *armeventhub.NamespacesClientBeginCreateOrUpdateOptions) (azfake.PollerResponder[armeventhub.NamespacesClientCreateOrUpdateResponse], azfake.ErrorResponder) {
+					return flro(f, "namespace:"+ns, http.StatusCreated, armeventhub.NamespacesClientCreateOrUpdateResponse{})
+				},
+				GetAuthorizationRule: func(_ context.Context, _, ns, rule string, _ *armeventhub.NamespacesClientGetAuthorizationRuleOptions) (azfake.Responder[armeventhub.NamespacesClientGetAuthorizationRuleResponse], azfake.ErrorResponder) {
+					return fget(f, "rule:"+ns+"/"+rule, armeventhub.NamespacesClientGetAuthorizationRuleResponse{})
+				},
+				CreateOrUpdateAuthorizationRule: func(_ context.Context, _, ns, rule string, _ armeventhub.AuthorizationRule, _ *armeventhub.NamespacesClientCreateOrUpdateAuthorizationRuleOptions) (azfake.Responder[armeventhub.NamespacesClientCreateOrUpdateAuthorizationRuleResponse], azfake.ErrorResponder) {
+					return fcreate(f, "rule:"+ns+"/"+rule, armeventhub.NamespacesClientCreateOrUpdateAuthorizationRuleResponse{})
+				},
+				ListKeys: func(_ context.Context, _, ns, rule string, _ *armeventhub.NamespacesClientListKeysOptions) (azfake.Responder[armeventhub.NamespacesClientListKeysResponse], azfake.ErrorResponder) {
+					return fget(f, "rule:"+ns+"/"+rule, armeventhub.NamespacesClientListKeysResponse{AccessKeys: armeventhub.AccessKeys{
+						PrimaryConnectionString: to.Ptr(connString(ns, rule))}})
+				},
+			},
+			EventHubsServer: ehfake.EventHubsServer{
+				Get: func(_ context.Context, _, ns, hub string, _ *armeventhub.EventHubsClientGetOptions) (azfake.Responder[armeventhub.EventHubsClientGetResponse], azfake.ErrorResponder) {
+					return fget(f, "hub:"+ns+"/"+hub, armeventhub.EventHubsClientGetResponse{})
+				},
+				CreateOrUpdate: func(_ context.Context, _, ns, hub string, _ armeventhub.Eventhub, _ *armeventhub.EventHubsClientCreateOrUpdateOptions) (azfake.Responder[armeventhub.EventHubsClientCreateOrUpdateResponse], azfake.ErrorResponder) {
+					return fcreate(f, "hub:"+ns+"/"+hub, armeventhub.EventHubsClientCreateOrUpdateResponse{})
+				},
+			},
+		})},
+		{"/providers/microsoft.storage/", stfake.NewServerFactoryTransport(&stfake.ServerFactory{
+			AccountsServer: stfake.AccountsServer{
+				GetProperties: func(_ context.Context, _, name string, _ *armstorage.AccountsClientGetPropertiesOptions) (azfake.Responder[armstorage.AccountsClientGetPropertiesResponse], azfake.ErrorResponder) {
+					return fget(f, "storage:"+name, armstorage.AccountsClientGetPropertiesResponse{})
+				},
+				BeginCreate: func(_ context.Context, _, name string, _ armstorage.AccountCreateParameters, _ *armstorage.AccountsClientBeginCreateOptions) (azfake.PollerResponder[armstorage.AccountsClientCreateResponse], azfake.ErrorResponder) {
+					return flro(f, "storage:"+name, http.StatusAccepted, armstorage.AccountsClientCreateResponse{})
+				},
+			},
+			BlobContainersServer: stfake.BlobContainersServer{
+				Get: func(_ context.Context, _, account, name string, _ *armstorage.BlobContainersClientGetOptions) (azfake.Responder[armstorage.BlobContainersClientGetResponse], azfake.ErrorResponder) {
+					return fget(f, "container:"+account+"/"+name, armstorage.BlobContainersClientGetResponse{})
+				},
+				Create: func(_ context.Context, _, account, name string, _ armstorage.BlobContainer, _ *armstorage.BlobContainersClientCreateOptions) (azfake.Responder[armstorage.BlobContainersClientCreateResponse], azfake.ErrorResponder) {
+					return fcreate(f, "container:"+account+"/"+name, armstorage.BlobContainersClientCreateResponse{})
+				},
+			},
+		})},
+		{"/providers/microsoft.containerregistry/", acrfake.NewServerFactoryTransport(&acrfake.ServerFactory{RegistriesServer: acrfake.RegistriesServer{
+			Get: func(_ context.Context, _, name string, _ *armcontainerregistry.RegistriesClientGetOptions) (azfake.Responder[armcontainerregistry.RegistriesClientGetResponse], azfake.ErrorResponder) {
+				return fget(f, "registry:"+name, armcontainerregistry.RegistriesClientGetResponse{})
+			},
+			BeginCreate: func(_ context.Context, _, name string, _ armcontainerregistry.Registry, _ *armcontainerregistry.RegistriesClientBeginCreateOptions) (azfake.PollerResponder[armcontainerregistry.RegistriesClientCreateResponse], azfake.ErrorResponder) {
+				return flro(f, "registry:"+name, http.StatusCreated, armcontainerregistry.RegistriesClientCreateResponse{})
+			},
+		}})},
+		{"/providers/microsoft.managedidentity/", msifake.NewServerFactoryTransport(&msifake.ServerFactory{UserAssignedIdentitiesServer: msifake.UserAssignedIdentitiesServer{
+			Get: func(_ context.Context, rg, name string, _ *armmsi.UserAssignedIdentitiesClientGetOptions) (azfake.Responder[armmsi.UserAssignedIdentitiesClientGetResponse], azfake.ErrorResponder) {
+				return fget(f, "identity:"+name, armmsi.UserAssignedIdentitiesClientGetResponse{Identity: armmsi.Identity{
+					ID:         to.Ptr("/subscriptions/sub/resourceGroups/" + rg + "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/" + name),
+					Properties: &armmsi.UserAssignedIdentityProperties{PrincipalID: to.Ptr(fakeIdentityPID)},
+				}})
+			},
+			CreateOrUpdate: func(_ context.Context, _, name string, _ armmsi.Identity, _ *armmsi.UserAssignedIdentitiesClientCreateOrUpdateOptions) (azfake.Responder[armmsi.UserAssignedIdentitiesClientCreateOrUpdateResponse], azfake.ErrorResponder) {
+				return fcreate(f, "identity:"+name, armmsi.UserAssignedIdentitiesClientCreateOrUpdateResponse{})
+			},
+		}})},
+		{"/providers/microsoft.containerservice/", aksfake.NewServerFactoryTransport(&aksfake.ServerFactory{ManagedClustersServer: aksfake.ManagedClustersServer{
+			Get: func(_ context.Context, _, name string, _ *armcontainerservice.ManagedClustersClientGetOptions) (azfake.Responder[armcontainerservice.ManagedClustersClientGetResponse], azfake.ErrorResponder) {
+				return fget(f, "aks:"+name, armcontainerservice.ManagedClustersClientGetResponse{ManagedCluster: armcontainerservice.ManagedCluster{
+					Properties: &armcontainerservice.ManagedClusterProperties{IdentityProfile: map[string]*armcontainerservice.UserAssignedIdentity{
+						"kubeletidentity": {ClientID: to.Ptr(kubeletClient), ObjectID: to.Ptr(kubeletObject)}}}}})
+			},
+			BeginCreateOrUpdate: func(_ context.Context, _, name string, _ armcontainerservice.ManagedCluster, _ *armcontainerservice.ManagedClustersClientBeginCreateOrUpdateOptions) (azfake.PollerResponder[armcontainerservice.ManagedClustersClientCreateOrUpdateResponse], azfake.ErrorResponder) {
+				return flro(f, "aks:"+name, http.StatusCreated, armcontainerservice.ManagedClustersClientCreateOrUpdateResponse{})
+			},
+			ListClusterUserCredentials: func(_ context.Context, _, name string, _ *armcontainerservice.ManagedClustersClientListClusterUserCredentialsOptions) (azfake.Responder[armcontainerservice.ManagedClustersClientListClusterUserCredentialsResponse], azfake.ErrorResponder) {
+				return fget(f, "aks:"+name, armcontainerservice.ManagedClustersClientListClusterUserCredentialsResponse{CredentialResults: armcontainerservice.CredentialResults{
+					Kubeconfigs: []*armcontainerservice.CredentialResult{{Name: to.Ptr("clusterUser"), Value: []byte("apiVersion: v1\nkind: Config\n")}}}})
+			},
+		}})},
+		{"/providers/microsoft.containerinstance/", acifake.NewServerFactoryTransport(&acifake.ServerFactory{ContainerGroupsServer: acifake.ContainerGroupsServer{
+			Get: func(_ context.Context, _, name string, _ *armcontainerinstance.ContainerGroupsClientGetOptions) (azfake.Responder[armcontainerinstance.ContainerGroupsClientGetResponse], azfake.ErrorResponder) {
+				f.mu.Lock()
+				f.aciReads[name]++
+				state := &armcontainerinstance.ContainerState{State: to.Ptr("Running")}
+				if f.aciReads[name] > 2 {
+					state = &armcontainerinstance.ContainerState{State: to.Ptr("Terminated"), ExitCode: to.Ptr(f.aciExit)}
+				}
+				f.mu.Unlock()
+				return fget(f, "aci:"+name, armcontainerinstance.ContainerGroupsClientGetResponse{ContainerGroup: armcontainerinstance.ContainerGroup{
+					Properties: &armcontainerinstance.ContainerGroupPropertiesProperties{Containers: []*armcontainerinstance.Container{{
+						Name:       to.Ptr("generator"),
+						Properties: &armcontainerinstance.ContainerProperties{InstanceView: &armcontainerinstance.ContainerPropertiesInstanceView{CurrentState: state}},
+					}}}}})
+			},
+			BeginCreateOrUpdate: func(_ context.Context, _, name string, _ armcontainerinstance.ContainerGroup, _ *armcontainerinstance.ContainerGroupsClientBeginCreateOrUpdateOptions) (azfake.PollerResponder[armcontainerinstance.ContainerGroupsClientCreateOrUpdateResponse], azfake.ErrorResponder) {
+				return flro(f, "aci:"+name, http.StatusCreated, armcontainerinstance.ContainerGroupsClientCreateOrUpdateResponse{})
+			},
+		},
+			ContainersServer: acifake.ContainersServer{
+				ListLogs: func(_ context.Context, _, group, container string, _ *armcontainerinstance.ContainersClientListLogsOptions) (azfake.Responder[armcontainerinstance.ContainersClientListLogsResponse], azfake.ErrorResponder) {
+					return fget(f, "aci:"+group, armcontainerinstance.ContainersClientListLogsResponse{Logs: armcontainerinstance.Logs{
+						Content: to.Ptr("generator " + group + "/" + container + ": sent 600000 events\n")}})
+				},
+			},
+		})},
+		{"", rgfake.NewServerFactoryTransport(&rgfake.ServerFactory{ResourceGroupsServer: rgfake.ResourceGroupsServer{
+			Get: func(_ context.Context, name string, _ *armresources.ResourceGroupsClientGetOptions) (azfake.Responder[armresources.ResourceGroupsClientGetResponse], azfake.ErrorResponder) {
+				return fget(f, "group:"+name, armresources.ResourceGroupsClientGetResponse{})
+			},
+			CreateOrUpdate: func(_ context.Context, name string, _ armresources.ResourceGroup, _ *armresources.ResourceGroupsClientCreateOrUpdateOptions) (azfake.Responder[armresources.ResourceGroupsClientCreateOrUpdateResponse], azfake.ErrorResponder) {
+				return fcreate(f, "group:"+name, armresources.ResourceGroupsClientCreateOrUpdateResponse{})
+			},
+			BeginDelete: func(_ context.Context, name string, _ *armresources.ResourceGroupsClientBeginDeleteOptions) (azfake.PollerResponder[armresources.ResourceGroupsClientDeleteResponse], azfake.ErrorResponder) {
+				var r azfake.PollerResponder[armresources.ResourceGroupsClientDeleteResponse]
+				f.mu.Lock()
+				for k := range f.exists {
+					delete(f.exists, k)
+				}
+				f.deletes = append(f.deletes, "group:"+name)
+				f.mu.Unlock()
+				r.AddNonTerminalResponse(http.StatusAccepted, nil)
+				r.SetTerminalResponse(http.StatusOK, armresources.ResourceGroupsClientDeleteResponse{}, nil)
+				return r, azfake.ErrorResponder{}
+			},
+		}})},
+	}}
+	return &arm.ClientOptions{ClientOptions: policy.ClientOptions{
+		Transport: t,
+		Retry:     policy.RetryOptions{MaxRetries: 3, RetryDelay: 1, MaxRetryDelay: 1},
+	}}
+}

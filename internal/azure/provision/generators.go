@@ -1,0 +1,93 @@
+package provision
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerinstance/armcontainerinstance/v2"
+)
+
+// GeneratorResult is one generator container's end.
+type GeneratorResult struct {
+	Group    string
+	ExitCode int
+	// Log is the end of the container's output: the generator's summary.
+	Log string
+}
+
+// generatorContainer is the container's name in each group.
+const generatorContainer = "generator"
+
+// logTail is how many lines of a generator's output WaitGenerators keeps.
+const logTail = 40
+
+// WaitGenerators polls the generator container groups until every generator has ended (the
+// groups never restart), then returns each one's exit code and the end of its output, the
+// generator's own summary. It prints a line when a generator ends.
+func (r *Runner) WaitGenerators(ctx context.Context) ([]GeneratorResult, error) {
+	every := r.PollEvery
+	if every <= 0 {
+		every = DefaultPollEvery
+	}
+	p, c, rg := r.Plan, r.Clients, r.Plan.Names.ResourceGroup
+	done := map[string]*GeneratorResult{}
+	for {
+		for _, g := range p.Names.GeneratorGroups {
+			if done[g] != nil {
+				continue
+			}
+			got, err := c.ContainerGroups.Get(ctx, rg, g, nil)
+			if err != nil {
+				return nil, fmt.Errorf("read generator %s: %w", g, err)
+			}
+			code, ended := exitCode(got.ContainerGroup)
+			if !ended {
+				continue
+			}
+			res := &GeneratorResult{Group: g, ExitCode: code}
+			logs, err := c.GeneratorLogs.ListLogs(ctx, rg, g, generatorContainer, &armcontainerinstance.ContainersClientListLogsOptions{Tail: to.Ptr(int32(logTail))})
+			if err != nil {
+				return nil, fmt.Errorf("logs of generator %s: %w", g, err)
+			}
+			if logs.Content != nil {
+				res.Log = strings.TrimRight(*logs.Content, "\n")
+			}
+			done[g] = res
+			fmt.Fprintf(r.out(), "  generator %s ended, exit code %d\n", g, code)
+		}
+		if len(done) == len(p.Names.GeneratorGroups) {
+			out := make([]GeneratorResult, 0, len(done))
+			for _, g := range p.Names.GeneratorGroups {
+				out = append(out, *done[g])
+			}
+			return out, nil
+		}
+		t := time.NewTimer(every)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, fmt.Errorf("wait for the generators (%d of %d ended): %w", len(done), len(p.Names.GeneratorGroups), ctx.Err())
+		case <-t.C:
+		}
+	}
+}
+
+// exitCode is the generator container's exit code once it has terminated.
+func exitCode(g armcontainerinstance.ContainerGroup) (int, bool) {
+	if g.Properties == nil {
+		return 0, false
+	}
+	for _, ct := range g.Properties.Containers {
+		if ct == nil || ct.Name == nil || *ct.Name != generatorContainer || ct.Properties == nil || ct.Properties.InstanceView == nil {
+			continue
+		}
+		st := ct.Properties.InstanceView.CurrentState
+		if st != nil && st.State != nil && *st.State == "Terminated" && st.ExitCode != nil {
+			return int(*st.ExitCode), true
+		}
+	}
+	return 0, false
+}

@@ -1,0 +1,136 @@
+package provision
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+
+	"github.com/streamscale/streamscale/internal/azure/plan"
+)
+
+// DefaultPollEvery is how often a long-running operation is polled, and a progress line
+// printed, when Runner.PollEvery is zero.
+const DefaultPollEvery = 15 * time.Second
+
+// Runner converges Azure to a plan.
+type Runner struct {
+	Plan    *plan.Plan
+	Clients *Clients
+	// Out receives one line per step and the progress lines (nil: discarded).
+	Out io.Writer
+	// PollEvery is how often long-running operations are polled (default DefaultPollEvery).
+	PollEvery time.Duration
+	// Cluster, when set, does the Kubernetes side once the AKS cluster exists: the images, the
+	// operator, the secrets and the FlinkDeployment. Without it `Up` stops after the Azure
+	// resources and says so.
+	Cluster ClusterSide
+	// now is the clock for the elapsed times printed (time.Now by default).
+	now func() time.Time
+}
+
+// ClusterSide is the work after the Azure resources: what the images, operator and
+// Kubernetes packages do.
+type ClusterSide interface {
+	// Converge pushes the images, installs the operator and applies the manifests for d,
+	// printing its steps to out. kubeconfig is the AKS cluster's user credentials.
+	Converge(ctx context.Context, d *Deployment, kubeconfig []byte, out io.Writer) error
+}
+
+// Outcome is what a step did.
+type Outcome string
+
+// The outcomes.
+const (
+	Created Outcome = "created"
+	Exists  Outcome = "exists"
+)
+
+// StepResult is one converged resource.
+type StepResult struct {
+	Kind    plan.StepKind
+	Name    string
+	Outcome Outcome
+	Took    time.Duration
+}
+
+// errNotFound marks a Get that found nothing (HTTP 404).
+var errNotFound = errors.New("not found")
+
+// notFound maps an SDK 404 to errNotFound and wraps other errors.
+func notFound(err error) error {
+	var re *azcore.ResponseError
+	if errors.As(err, &re) && re.StatusCode == http.StatusNotFound {
+		return errNotFound
+	}
+	return err
+}
+
+func (r *Runner) out() io.Writer {
+	if r.Out == nil {
+		return io.Discard
+	}
+	return r.Out
+}
+
+func (r *Runner) clock() time.Time {
+	if r.now != nil {
+		return r.now()
+	}
+	return time.Now()
+}
+
+// converge runs one resource's step: get reports whether it exists (nil), is missing
+// (errNotFound) or cannot be told (another error); create makes it.
+func (r *Runner) converge(ctx context.Context, kind plan.StepKind, name string, get, create func(context.Context) error) (StepResult, error) {
+	res := StepResult{Kind: kind, Name: name}
+	err := notFound(get(ctx))
+	switch {
+	case err == nil:
+		res.Outcome = Exists
+		fmt.Fprintf(r.out(), "  exists   %-20s %s\n", kind, name)
+		return res, nil
+	case !errors.Is(err, errNotFound):
+		return res, fmt.Errorf("read %s %s: %w", kind, name, err)
+	}
+	fmt.Fprintf(r.out(), "  creating %-20s %s\n", kind, name)
+	start := r.clock()
+	if err := create(ctx); err != nil {
+		return res, fmt.Errorf("create %s %s: %w (run `azure up` again to resume)", kind, name, err)
+	}
+	res.Outcome, res.Took = Created, r.clock().Sub(start)
+	fmt.Fprintf(r.out(), "  created  %-20s %s in %s\n", kind, name, res.Took.Round(time.Second))
+	return res, nil
+}
+
+// wait polls a long-running operation until it is done, printing a progress line each time.
+func wait[T any](ctx context.Context, r *Runner, what string, p *runtime.Poller[T]) (T, error) {
+	every := r.PollEvery
+	if every <= 0 {
+		every = DefaultPollEvery
+	}
+	start := r.clock()
+	for !p.Done() {
+		t := time.NewTimer(every)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			var zero T
+			return zero, ctx.Err()
+		case <-t.C:
+		}
+		if _, err := p.Poll(ctx); err != nil {
+			var zero T
+			return zero, err
+		}
+		if !p.Done() {
+			fmt.Fprintf(r.out(), "           … %s: Azure is still working (%s)\n", what, r.clock().Sub(start).Round(time.Second))
+		}
+	}
+	return p.Result(ctx)
+}

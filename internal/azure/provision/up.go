@@ -1,0 +1,164 @@
+package provision
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+
+	"github.com/streamscale/streamscale/internal/azure/plan"
+)
+
+// ErrNoClusterSide says `Up` converged the Azure resources but had no ClusterSide for the
+// images, the operator and the FlinkDeployment, so it did not start the generators either.
+var ErrNoClusterSide = errors.New("the Azure resources are there; the images, the Flink operator and the FlinkDeployment are not deployed by this build, so the generators were not started")
+
+// Up converges everything in the plan's order and returns the deployment. It is safe to run
+// again: a resource that exists is left alone, so a failed run resumes at the step that
+// failed.
+func (r *Runner) Up(ctx context.Context) (*Deployment, error) {
+	p := r.Plan
+	d := &Deployment{Plan: p, InBootstrap: plan.Bootstrap(p.Names.NamespaceIn), OutBootstrap: plan.Bootstrap(p.Names.NamespaceOut)}
+	start := r.clock()
+	one := func(res StepResult, err error) error {
+		d.Steps = append(d.Steps, res)
+		return err
+	}
+	many := func(res []StepResult, err error) error {
+		d.Steps = append(d.Steps, res...)
+		return err
+	}
+	rules := func(namespace string, rs []plan.Rule) error {
+		res, keys, err := r.rules(ctx, namespace, rs)
+		d.Steps = append(d.Steps, res...)
+		if err != nil {
+			return err
+		}
+		for name, k := range keys {
+			switch name {
+			case plan.RuleGeneratorsSend:
+				d.GeneratorsSend = k
+			case plan.RuleJobListen:
+				d.JobListen = k
+			case plan.RuleJobSend:
+				d.JobSend = k
+			case plan.RuleVerifierListen:
+				d.VerifierListen = k
+			}
+		}
+		return nil
+	}
+	steps := []func() error{
+		func() error { return one(r.resourceGroup(ctx)) },
+		func() error { return one(r.namespace(ctx, p.Names.NamespaceIn)) },
+		func() error { return one(r.hub(ctx, p.Names.NamespaceIn, plan.HubIn, p.Tier.Partitions)) },
+		func() error { return rules(p.Names.NamespaceIn, plan.RulesIn) },
+		func() error { return one(r.namespace(ctx, p.Names.NamespaceOut)) },
+		func() error { return one(r.hub(ctx, p.Names.NamespaceOut, plan.HubOut, p.Tier.Partitions)) },
+		func() error { return one(r.hub(ctx, p.Names.NamespaceOut, plan.HubDeadLetter, 1)) },
+		func() error { return rules(p.Names.NamespaceOut, plan.RulesOut) },
+		func() error { return many(r.storage(ctx)) },
+		func() error { return one(r.registry(ctx)) },
+		func() error { return one(r.generatorIdentity(ctx, d)) },
+		func() error { return one(r.cluster(ctx, d)) },
+		func() error { return many(r.roleAssignments(ctx, d)) },
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return d, err
+		}
+	}
+	if r.Cluster == nil {
+		fmt.Fprintf(r.out(), "converged the Azure resources in %s (%d created)\n", r.clock().Sub(start).Round(time.Second), len(d.Created()))
+		return d, ErrNoClusterSide
+	}
+	kubeconfig, err := r.Kubeconfig(ctx)
+	if err != nil {
+		return d, err
+	}
+	if err := r.Cluster.Converge(ctx, d, kubeconfig, r.out()); err != nil {
+		return d, fmt.Errorf("kubernetes side: %w (run `azure up` again to resume)", err)
+	}
+	if err := many(r.generators(ctx, d)); err != nil {
+		return d, err
+	}
+	fmt.Fprintf(r.out(), "up in %s: %d created\n", r.clock().Sub(start).Round(time.Second), len(d.Created()))
+	return d, nil
+}
+
+// StartGenerators creates the generator container groups that are missing; each sends its
+// share of the tier's rate for the plan's LoadDuration, then stops (restart policy Never).
+// d needs GeneratorsSend and GeneratorIdentityID (from Up or Read).
+func (r *Runner) StartGenerators(ctx context.Context, d *Deployment) ([]StepResult, error) {
+	return r.generators(ctx, d)
+}
+
+// Kubeconfig is the AKS cluster's user kubeconfig (Azure RBAC decides what it may do).
+func (r *Runner) Kubeconfig(ctx context.Context) ([]byte, error) {
+	n := r.Plan.Names
+	creds, err := r.Clients.Clusters.ListClusterUserCredentials(ctx, n.ResourceGroup, n.Cluster, nil)
+	if err != nil {
+		return nil, fmt.Errorf("kubeconfig of AKS cluster %s: %w", n.Cluster, err)
+	}
+	if len(creds.Kubeconfigs) == 0 || creds.Kubeconfigs[0] == nil || len(creds.Kubeconfigs[0].Value) == 0 {
+		return nil, fmt.Errorf("AKS cluster %s returned no kubeconfig", n.Cluster)
+	}
+	return creds.Kubeconfigs[0].Value, nil
+}
+
+// Read returns the deployment `up` made, creating nothing: the hubs' endpoints and the
+// rules' connection strings (for `run`, `verify` and `report`).
+func (r *Runner) Read(ctx context.Context) (*Deployment, error) {
+	p, c, rg := r.Plan, r.Clients, r.Plan.Names.ResourceGroup
+	d := &Deployment{Plan: p, InBootstrap: plan.Bootstrap(p.Names.NamespaceIn), OutBootstrap: plan.Bootstrap(p.Names.NamespaceOut)}
+	for _, k := range []struct {
+		namespace, rule string
+		into            *Secret
+	}{
+		{p.Names.NamespaceIn, plan.RuleGeneratorsSend, &d.GeneratorsSend},
+		{p.Names.NamespaceIn, plan.RuleJobListen, &d.JobListen},
+		{p.Names.NamespaceOut, plan.RuleJobSend, &d.JobSend},
+		{p.Names.NamespaceOut, plan.RuleVerifierListen, &d.VerifierListen},
+	} {
+		keys, err := c.Namespaces.ListKeys(ctx, rg, k.namespace, k.rule, nil)
+		if err != nil {
+			if errors.Is(notFound(err), errNotFound) {
+				return nil, fmt.Errorf("rule %s on %s does not exist: run `streamscale azure up` first", k.rule, k.namespace)
+			}
+			return nil, fmt.Errorf("read the keys of rule %s on %s: %w", k.rule, k.namespace, err)
+		}
+		if keys.PrimaryConnectionString == nil {
+			return nil, fmt.Errorf("rule %s on %s has no connection string", k.rule, k.namespace)
+		}
+		*k.into = NewSecret(*keys.PrimaryConnectionString)
+	}
+	return d, nil
+}
+
+// Down deletes the resource group rg and everything in it, waiting until Azure is done. A
+// group that does not exist is not an error: there is nothing to delete. It needs only
+// r.Clients (no plan).
+func (r *Runner) Down(ctx context.Context, rg string) (deleted bool, err error) {
+	if _, err := r.Clients.Groups.Get(ctx, rg, nil); err != nil {
+		var re *azcore.ResponseError
+		if errors.As(err, &re) && re.StatusCode == http.StatusNotFound {
+			fmt.Fprintf(r.out(), "resource group %s does not exist: nothing to delete\n", rg)
+			return false, nil
+		}
+		return false, fmt.Errorf("read resource group %s: %w", rg, err)
+	}
+	fmt.Fprintf(r.out(), "  deleting resource group %s and everything in it\n", rg)
+	start := r.clock()
+	poller, err := r.Clients.Groups.BeginDelete(ctx, rg, nil)
+	if err != nil {
+		return false, fmt.Errorf("delete resource group %s: %w", rg, err)
+	}
+	if _, err := wait(ctx, r, "resource group "+rg, poller); err != nil {
+		return false, fmt.Errorf("delete resource group %s: %w", rg, err)
+	}
+	fmt.Fprintf(r.out(), "  deleted  resource group %s in %s\n", rg, r.clock().Sub(start).Round(time.Second))
+	return true, nil
+}

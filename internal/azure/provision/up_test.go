@@ -1,0 +1,274 @@
+package provision
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/fake"
+
+	"github.com/streamscale/streamscale/internal/azure/plan"
+)
+
+// stubCluster is a ClusterSide that records what it was given.
+type stubCluster struct {
+	calls      int
+	kubeconfig string
+	kubelet    string
+	jobListen  Secret
+	fail       error
+}
+
+func (s *stubCluster) Converge(_ context.Context, d *Deployment, kubeconfig []byte, _ io.Writer) error {
+	s.calls++
+	s.kubeconfig, s.kubelet, s.jobListen = string(kubeconfig), d.KubeletClientID, d.JobListen
+	return s.fail
+}
+
+func testRunner(t *testing.T, f *fakeAzure, cluster ClusterSide) (*Runner, *bytes.Buffer) {
+	t.Helper()
+	p, err := plan.New(plan.Config{Tier: 5, ResourceGroup: "rg", Location: "westeurope", Subscription: "sub"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := NewClients("sub", &fake.TokenCredential{}, f.options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	return &Runner{Plan: p, Clients: c, Out: &out, PollEvery: time.Millisecond, Cluster: cluster}, &out
+}
+
+// wantOrder is every create of a tier 5 `up`, in order.
+func wantOrder(p *plan.Plan) []string {
+	n := p.Names
+	acr := "subscriptions/sub/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/" + n.Registry
+	st := "subscriptions/sub/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/" + n.StorageAccount
+	o := []string{
+		"group:rg",
+		"namespace:" + n.NamespaceIn, "hub:" + n.NamespaceIn + "/in",
+		"rule:" + n.NamespaceIn + "/generators-send", "rule:" + n.NamespaceIn + "/job-listen",
+		"namespace:" + n.NamespaceOut, "hub:" + n.NamespaceOut + "/out", "hub:" + n.NamespaceOut + "/in-dead-letter",
+		"rule:" + n.NamespaceOut + "/job-send", "rule:" + n.NamespaceOut + "/verifier-listen",
+		"storage:" + n.StorageAccount, "container:" + n.StorageAccount + "/flink",
+		"registry:" + n.Registry,
+		"identity:" + n.GeneratorIdentity,
+		"aks:" + n.Cluster,
+		"role:" + acr + "/" + roleAssignmentName("/"+acr, roleAcrPull, kubeletObject),
+		"role:" + st + "/" + roleAssignmentName("/"+st, roleStorageBlobDataContributor, kubeletObject),
+		"role:" + acr + "/" + roleAssignmentName("/"+acr, roleAcrPull, fakeIdentityPID),
+	}
+	for _, g := range n.GeneratorGroups {
+		o = append(o, "aci:"+g)
+	}
+	return o
+}
+
+func TestUpCreatesInOrder_FakeAzure(t *testing.T) {
+	f := newFakeAzure()
+	f.polls = 2
+	cluster := &stubCluster{}
+	r, out := testRunner(t, f, cluster)
+	d, err := r.Up(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := wantOrder(r.Plan)
+	if got := strings.Join(f.creates, "\n"); got != strings.Join(want, "\n") {
+		t.Errorf("creates:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+	if len(d.Created()) != len(want) {
+		t.Errorf("%d steps created, want %d", len(d.Created()), len(want))
+	}
+	if cluster.calls != 1 || cluster.kubelet != kubeletClient || !strings.Contains(cluster.kubeconfig, "kind: Config") ||
+		cluster.jobListen.Reveal() != connString(r.Plan.Names.NamespaceIn, plan.RuleJobListen) {
+		t.Errorf("cluster side got calls %d kubelet %q kubeconfig %q", cluster.calls, cluster.kubelet, cluster.kubeconfig)
+	}
+	if !strings.Contains(out.String(), "Azure is still working") {
+		t.Errorf("no progress line while polling:\n%s", out.String())
+	}
+	if strings.Contains(out.String(), fakeSharedKey) || strings.Contains(fmt.Sprintf("%v %+v %#v", d, d, d), fakeSharedKey) {
+		t.Errorf("a connection string reached the output")
+	}
+}
+
+func TestSecondUpCreatesNothing_FakeAzure(t *testing.T) {
+	f := newFakeAzure()
+	r, _ := testRunner(t, f, &stubCluster{})
+	if _, err := r.Up(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	before := len(f.creates)
+	d, err := r.Up(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.creates) != before || len(d.Created()) != 0 {
+		t.Errorf("second up created %v", f.creates[before:])
+	}
+	for _, s := range d.Steps {
+		if s.Outcome != Exists {
+			t.Errorf("step %s %s: %s", s.Kind, s.Name, s.Outcome)
+		}
+	}
+}
+
+func TestUpResumesAfterAFailureAtEachStep_FakeAzure(t *testing.T) {
+	p, _ := plan.New(plan.Config{Tier: 5, ResourceGroup: "rg", Location: "westeurope"})
+	for i, key := range wantOrder(p) {
+		t.Run(key, func(t *testing.T) {
+			f := newFakeAzure()
+			f.failOn = key
+			r, _ := testRunner(t, f, &stubCluster{})
+			_, err := r.Up(context.Background())
+			if err == nil || !strings.Contains(err.Error(), "InjectedFailure") || !strings.Contains(err.Error(), "run `azure up` again") {
+				t.Fatalf("first up: %v", err)
+			}
+			if len(f.creates) != i {
+				t.Fatalf("first up created %d resources before failing at #%d", len(f.creates), i+1)
+			}
+			if _, err := r.Up(context.Background()); err != nil {
+				t.Fatalf("second up: %v", err)
+			}
+			want := wantOrder(r.Plan)
+			if strings.Join(f.creates, "\n") != strings.Join(want, "\n") {
+				t.Errorf("after resuming, creates:\n%s", strings.Join(f.creates, "\n"))
+			}
+		})
+	}
+}
+
+func TestUpRetriesThrottling_FakeAzure(t *testing.T) {
+	f := newFakeAzure()
+	r, _ := testRunner(t, f, &stubCluster{})
+	nsPath := "/namespaces/" + r.Plan.Names.NamespaceIn
+	hubPath := "/namespaces/" + r.Plan.Names.NamespaceOut + "/eventhubs/out"
+	f.throttle[nsPath] = 2
+	f.throttle[hubPath] = 1
+	if _, err := r.Up(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if f.throttle[nsPath] != 0 || f.throttle[hubPath] != 0 {
+		t.Errorf("the 429s were not all served: %v", f.throttle)
+	}
+	if len(f.creates) != len(wantOrder(r.Plan)) {
+		t.Errorf("creates %v", f.creates)
+	}
+}
+
+func TestUpWithoutClusterSideStopsBeforeGenerators_FakeAzure(t *testing.T) {
+	f := newFakeAzure()
+	r, _ := testRunner(t, f, nil)
+	_, err := r.Up(context.Background())
+	if !errors.Is(err, ErrNoClusterSide) {
+		t.Fatalf("err %v", err)
+	}
+	for _, c := range f.creates {
+		if strings.HasPrefix(c, "aci:") {
+			t.Errorf("generator started without its image: %s", c)
+		}
+	}
+}
+
+func TestClusterSideFailureResumes_FakeAzure(t *testing.T) {
+	f := newFakeAzure()
+	cluster := &stubCluster{fail: errors.New("operator not ready")}
+	r, _ := testRunner(t, f, cluster)
+	if _, err := r.Up(context.Background()); err == nil || !strings.Contains(err.Error(), "run `azure up` again") {
+		t.Fatalf("err %v", err)
+	}
+	cluster.fail = nil
+	if _, err := r.Up(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if cluster.calls != 2 {
+		t.Errorf("cluster side ran %d times", cluster.calls)
+	}
+}
+
+func TestReadAndDown_FakeAzure(t *testing.T) {
+	f := newFakeAzure()
+	r, out := testRunner(t, f, &stubCluster{})
+	if _, err := r.Read(context.Background()); err == nil || !strings.Contains(err.Error(), "azure up") {
+		t.Errorf("read before up: %v", err)
+	}
+	if _, err := r.Up(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	d, err := r.Read(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.VerifierListen.Reveal() != connString(r.Plan.Names.NamespaceOut, plan.RuleVerifierListen) {
+		t.Errorf("verifier connection string not read")
+	}
+	deleted, err := r.Down(context.Background(), "rg")
+	if err != nil || !deleted {
+		t.Fatalf("down: %v %v", deleted, err)
+	}
+	if len(f.deletes) != 1 || f.has("group:rg") {
+		t.Errorf("deletes %v", f.deletes)
+	}
+	deleted, err = r.Down(context.Background(), "rg")
+	if err != nil || deleted || !strings.Contains(out.String(), "nothing to delete") {
+		t.Errorf("second down: %v %v", deleted, err)
+	}
+}
+
+func TestRoleAssignmentNameIsAStableGUID(t *testing.T) {
+	a := roleAssignmentName("/s", roleAcrPull, "p")
+	if a != roleAssignmentName("/s", roleAcrPull, "p") || a == roleAssignmentName("/s", roleAcrPull, "q") {
+		t.Errorf("not stable/distinct: %s", a)
+	}
+	if len(a) != 36 || strings.Count(a, "-") != 4 {
+		t.Errorf("%s is not a GUID", a)
+	}
+}
+
+func TestSecretNeverFormats(t *testing.T) {
+	s := NewSecret("Endpoint=sb://x/;SharedAccessKey=k")
+	for _, got := range []string{fmt.Sprint(s), fmt.Sprintf("%v %+v %#v %s %q", s, s, s, s, s), fmt.Sprintf("%v", struct{ S Secret }{s})} {
+		if strings.Contains(got, "SharedAccessKey") {
+			t.Errorf("secret printed: %s", got)
+		}
+	}
+}
+
+func TestWaitGenerators_FakeAzure(t *testing.T) {
+	f := newFakeAzure()
+	r, out := testRunner(t, f, &stubCluster{})
+	if _, err := r.Up(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	f.aciExit = 0
+	res, err := r.WaitGenerators(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 3 {
+		t.Fatalf("results %+v", res)
+	}
+	for i, g := range res {
+		if g.Group != r.Plan.Names.GeneratorGroups[i] || g.ExitCode != 0 || !strings.Contains(g.Log, "sent 600000 events") {
+			t.Errorf("generator %d: %+v", i, g)
+		}
+	}
+	if !strings.Contains(out.String(), "ended, exit code 0") {
+		t.Errorf("out:\n%s", out.String())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	f2 := newFakeAzure()
+	r2, _ := testRunner(t, f2, &stubCluster{})
+	if _, err := r2.Up(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r2.WaitGenerators(ctx); err == nil {
+		t.Error("a cancelled wait returned no error")
+	}
+}

@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+	"github.com/spf13/cobra"
+
+	"github.com/streamscale/streamscale/internal/azure/provision"
+)
+
+// azureDeps are the Azure commands' dependencies; tests replace them with the SDK's fakes.
+type azureDeps struct {
+	// credential is azidentity's DefaultAzureCredential: environment, workload identity,
+	// managed identity, then the Azure CLI's login.
+	credential func() (azcore.TokenCredential, error)
+	// options are the ARM clients' options (nil: the SDK's defaults).
+	options *arm.ClientOptions
+}
+
+func defaultAzureDeps() *azureDeps {
+	return &azureDeps{credential: func() (azcore.TokenCredential, error) {
+		c, err := azidentity.NewDefaultAzureCredential(nil)
+		if err != nil {
+			return nil, fmt.Errorf("azure credentials: %w (sign in with `az login`, or set AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET)", err)
+		}
+		return c, nil
+	}}
+}
+
+// clients makes the ARM clients for a subscription.
+func (d *azureDeps) clients(subscription string) (*provision.Clients, error) {
+	cred, err := d.credential()
+	if err != nil {
+		return nil, err
+	}
+	return provision.NewClients(subscription, cred, d.options)
+}
+
+// newAzureCmd is the `azure` group: the sample's own target, Event Hubs + Flink on AKS +
+// generators on Container Instances (docs/azure.md).
+func newAzureCmd(f *Factory) *cobra.Command {
+	deps := defaultAzureDeps()
+	cmd := &cobra.Command{
+		Use:   "azure",
+		Short: "Deploy the pipeline to Azure: two Event Hubs namespaces, Flink on AKS, generators on Container Instances",
+		Long: `Deploy and measure the pipeline on Azure, as the "Streaming at Scale" sample does, with the
+Azure SDK for Go: ` + "`azure up --dry-run`" + ` prints the plan and the manifests without touching
+anything. See docs/azure.md for the walkthrough and what each tier costs.`,
+	}
+	cmd.AddCommand(newAzureUpCmd(f, deps, nil), newAzureReportCmd(f, deps), newAzureVerifyCmd(f, deps), newAzureUICmd(f, deps), newAzureDownCmd(f, deps, nil))
+	return cmd
+}

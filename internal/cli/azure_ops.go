@@ -1,0 +1,257 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/streamscale/streamscale/internal/azure/kube"
+	"github.com/streamscale/streamscale/internal/azure/monitor"
+	"github.com/streamscale/streamscale/internal/azure/plan"
+	"github.com/streamscale/streamscale/internal/azure/provision"
+	"github.com/streamscale/streamscale/internal/hubmetrics"
+	"github.com/streamscale/streamscale/internal/kafkaconn"
+	"github.com/streamscale/streamscale/internal/verify"
+)
+
+// azureTarget names an existing deployment: the flags report, verify and ui share.
+type azureTarget struct {
+	resourceGroup, prefix, subscription string
+}
+
+func (a *azureTarget) add(fs *pflag.FlagSet) {
+	fs.StringVar(&a.resourceGroup, "resource-group", "", "resource group azure up created (required)")
+	fs.StringVar(&a.prefix, "prefix", plan.DefaultPrefix, "the --prefix azure up was given")
+	fs.StringVar(&a.subscription, "subscription", "", "Azure subscription ID (env "+EnvAzureSubscription+")")
+}
+
+// resolve validates the flags and returns the names and the subscription.
+func (a *azureTarget) resolve(f *Factory) (plan.Names, string, error) {
+	n, err := plan.NamesFor(a.prefix, a.resourceGroup)
+	if err != nil {
+		return plan.Names{}, "", flagErrorf(err)
+	}
+	sub := a.subscription
+	if sub == "" && f.Getenv != nil {
+		sub = f.Getenv(EnvAzureSubscription)
+	}
+	if sub == "" {
+		return plan.Names{}, "", flagErrorf(errors.New("no subscription: pass --subscription or set " + EnvAzureSubscription))
+	}
+	return n, sub, nil
+}
+
+func namespaceID(sub string, n plan.Names, namespace string) string {
+	return "/subscriptions/" + sub + "/resourceGroups/" + n.ResourceGroup + "/providers/Microsoft.EventHub/namespaces/" + namespace
+}
+
+type azureReportOptions struct {
+	target   azureTarget
+	from, to string
+	units    int
+	asJSON   bool
+	asCSV    bool
+	html     string
+	png      string
+}
+
+func newAzureReportCmd(f *Factory, deps *azureDeps) *cobra.Command {
+	opts := &azureReportOptions{from: "1h"}
+	cmd := &cobra.Command{
+		Use:   "report",
+		Short: "The sample's per-minute Event Hubs table from Azure Monitor, with the MAX VALUE line",
+		Long: `Read the two namespaces' metrics from Azure Monitor — IncomingMessages, IncomingBytes,
+OutgoingMessages, OutgoingBytes and ThrottledRequests, Total per minute, per hub — and print the
+sample's table, with a MAX VALUE line per minute when --throughput-units is given
+(TU × 60,000 messages / 60 MB in, TU × 245,760 messages / 120 MB out). Azure counts messages
+once each way: they show as both records and batches; throttled requests are in FAILED.
+--html and --png draw the same page as ` + "`streamscale report`" + `.`,
+		Example: `  streamscale azure report --resource-group RG --from 30m --throughput-units 12
+  streamscale azure report --resource-group RG --from 2026-11-29T10:00:00Z --to 2026-11-29T10:10:00Z --csv`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return azureReportRun(cmd.Context(), f, deps, opts) },
+	}
+	opts.target.add(cmd.Flags())
+	cmd.Flags().StringVar(&opts.from, "from", opts.from, "start: RFC 3339 or a duration ago (30m)")
+	cmd.Flags().StringVar(&opts.to, "to", "", "end (default: now)")
+	cmd.Flags().IntVar(&opts.units, "throughput-units", 0, "each namespace's throughput units, for the MAX VALUE line (the tier's 2/6/12)")
+	cmd.Flags().BoolVar(&opts.asJSON, "json", false, "print the rows as JSON")
+	cmd.Flags().BoolVar(&opts.asCSV, "csv", false, "print the rows as CSV")
+	cmd.Flags().StringVar(&opts.html, "html", "", "also write the table and a chart per hub as a self-contained HTML page to this file")
+	cmd.Flags().StringVar(&opts.png, "png", "", "also render the HTML page to this PNG file with headless Chromium (STREAMSCALE_BROWSER picks the browser)")
+	return cmd
+}
+
+func azureReportRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureReportOptions) error {
+	n, sub, err := opts.target.resolve(f)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	from, err := parseWhen(opts.from, now)
+	if err != nil {
+		return flagErrorf(fmt.Errorf("--from: %w", err))
+	}
+	to := now
+	if opts.to != "" {
+		if to, err = parseWhen(opts.to, now); err != nil {
+			return flagErrorf(fmt.Errorf("--to: %w", err))
+		}
+	}
+	cred, err := deps.credential()
+	if err != nil {
+		return err
+	}
+	mc, err := armmonitor.NewMetricsClient(sub, cred, deps.options)
+	if err != nil {
+		return fmt.Errorf("azure monitor client: %w", err)
+	}
+	h := monitor.History{Client: mc, ThroughputUnits: opts.units, Hubs: []monitor.Hub{
+		{Name: plan.HubIn, NamespaceID: namespaceID(sub, n, n.NamespaceIn)},
+		{Name: plan.HubOut, NamespaceID: namespaceID(sub, n, n.NamespaceOut)},
+	}}
+	rec, err := h.Rows(ctx, from, to)
+	if err != nil {
+		return err
+	}
+	if err := writeReportFiles(ctx, f, &hubReportOptions{html: opts.html, png: opts.png}, rec); err != nil {
+		return err
+	}
+	switch {
+	case opts.asJSON:
+		enc := json.NewEncoder(f.IO.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rec)
+	case opts.asCSV:
+		return hubmetrics.WriteCSV(f.IO.Out, rec.Rows)
+	}
+	return hubmetrics.WriteTable(f.IO.Out, rec.Rows, hubmetrics.Capacity{ThroughputUnits: opts.units})
+}
+
+type azureVerifyOptions struct {
+	target azureTarget
+	idle   time.Duration
+	asJSON bool
+}
+
+func newAzureVerifyCmd(f *Factory, deps *azureDeps) *cobra.Command {
+	opts := &azureVerifyOptions{idle: 30 * time.Second}
+	cmd := &cobra.Command{
+		Use:   "verify",
+		Short: "Check the output hub with the verifier's listen-only rule: every event once, latency percentiles",
+		Long: `Read the hub "out" of namespace #2 with the verifier-listen rule (its connection string comes
+from Azure, never from a flag or a file) until it is idle for --idle-timeout, and run the
+verifier's checks: gaps and repeats per device, both timestamps present, latency percentiles.
+The rule can only listen on #2, so it checks the output alone (as ` + "`verify --from-beginning`" + `).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return azureVerifyRun(cmd.Context(), f, deps, opts) },
+	}
+	opts.target.add(cmd.Flags())
+	cmd.Flags().DurationVar(&opts.idle, "idle-timeout", opts.idle, "stop after this long without a new record")
+	cmd.Flags().BoolVar(&opts.asJSON, "json", false, "print the result as JSON")
+	return cmd
+}
+
+func azureVerifyRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureVerifyOptions) error {
+	n, sub, err := opts.target.resolve(f)
+	if err != nil {
+		return err
+	}
+	clients, err := deps.clients(sub)
+	if err != nil {
+		return err
+	}
+	d, err := (&provision.Runner{Plan: &plan.Plan{Names: n}, Clients: clients}).Read(ctx)
+	if err != nil {
+		return err
+	}
+	listen := d.VerifierListen
+	// The verifier's own connection resolution, with the listen rule in place of the
+	// environment variable: the same Event Hubs client settings as `verify`.
+	vf := *f
+	vf.Getenv = func(k string) string {
+		if k == kafkaconn.EnvConnectionString {
+			return listen.Reveal()
+		}
+		return f.Getenv(k)
+	}
+	vo := &verifyOptions{conn: newConnFlags(&vf), topic: plan.HubOut, inputTopic: plan.HubIn, fromBeginning: true,
+		idle: opts.idle, asJSON: opts.asJSON, interval: 10 * time.Second, grace: time.Minute, checks: verify.DefaultChecks()}
+	return verifyRun(ctx, &vf, vo)
+}
+
+type azureUIOptions struct {
+	target azureTarget
+	port   int
+}
+
+func newAzureUICmd(f *Factory, deps *azureDeps) *cobra.Command {
+	opts := &azureUIOptions{port: kube.UIPort}
+	cmd := &cobra.Command{
+		Use:   "ui",
+		Short: "Open the Flink UI of the AKS deployment on 127.0.0.1 through a Kubernetes port-forward",
+		Long: `Forward 127.0.0.1:--port to the JobManager's UI port (8081) in the AKS cluster until Ctrl-C.
+The UI is never exposed outside the cluster (its service is ClusterIP; the sample put it on a
+public IP without authentication); this forward is the only way in, with your Azure identity.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return azureUIRun(cmd.Context(), f, deps, opts) },
+	}
+	opts.target.add(cmd.Flags())
+	cmd.Flags().IntVar(&opts.port, "port", opts.port, "local port on 127.0.0.1")
+	return cmd
+}
+
+func azureUIRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureUIOptions) error {
+	n, sub, err := opts.target.resolve(f)
+	if err != nil {
+		return err
+	}
+	if opts.port < 1 || opts.port > 65535 {
+		return flagErrorf(fmt.Errorf("--port %d: give 1-65535", opts.port))
+	}
+	clients, err := deps.clients(sub)
+	if err != nil {
+		return err
+	}
+	kc, err := (&provision.Runner{Plan: &plan.Plan{Names: n}, Clients: clients}).Kubeconfig(ctx)
+	if err != nil {
+		return err
+	}
+	cfg, err := clientcmd.RESTConfigFromKubeConfig(kc)
+	if err != nil {
+		return fmt.Errorf("AKS kubeconfig: %w", err)
+	}
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return fmt.Errorf("kubernetes client: %w", err)
+	}
+	pod, err := kube.JobManagerPod(ctx, cs, plan.K8sNamespace, plan.DeploymentName)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+	ready := make(chan struct{})
+	go func() {
+		select {
+		case <-ready:
+			fmt.Fprintf(f.IO.Out, "Flink UI of %s: http://127.0.0.1:%d (Ctrl-C to stop)\n", strings.TrimSpace(pod), opts.port)
+		case <-ctx.Done():
+		}
+	}()
+	fw := &kube.Forwarder{Config: cfg, Namespace: plan.K8sNamespace, Pod: pod, Local: opts.port, Remote: kube.UIPort,
+		Out: io.Discard, ErrOut: f.IO.ErrOut, Ready: ready}
+	return fw.Run(ctx)
+}

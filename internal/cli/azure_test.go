@@ -1,0 +1,147 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
+	azfake "github.com/Azure/azure-sdk-for-go/sdk/azcore/fake"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor"
+	monitorfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor/fake"
+)
+
+func TestAzureUpDryRunTier10(t *testing.T) {
+	f, out, _ := testFactory()
+	err := execute(newAzureUpCmd(f, defaultAzureDeps(), nil), "--tier", "10", "--resource-group", "RG", "--location", "westeurope", "--dry-run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"2 namespaces, Standard, 12 TU each; hubs in and out with 8 partitions",
+		"parallelism 8 (= partitions)",
+		"5 on Container Instances",
+		"high availability kubernetes",
+		"Flink UI: ClusterIP only, never exposed",
+		"4 × Standard_D4s_v3",
+		"kind: FlinkDeployment",
+		"parallelism: 8",
+		"high-availability.type: kubernetes",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("dry run lacks %q", want)
+		}
+	}
+}
+
+func TestAzureUpFlagErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--location", "westeurope", "--dry-run"}, "--resource-group is required"},
+		{[]string{"--resource-group", "rg", "--location", "westeurope", "--guarantee", "exactly-once", "--dry-run"}, "Event Hubs Standard has no Kafka transactions"},
+		{[]string{"--resource-group", "rg", "--location", "westeurope", "--sku", "basic", "--dry-run"}, "--sku"},
+		{[]string{"--resource-group", "rg", "--location", "westeurope"}, "no subscription"},
+	} {
+		f, _, _ := testFactory()
+		err := execute(newAzureUpCmd(f, defaultAzureDeps(), nil), tc.args...)
+		var fe *FlagError
+		if err == nil || !errors.As(err, &fe) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: err %v, want a flag error with %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+func TestAzureDownAsksFirst(t *testing.T) {
+	reached := errors.New("credentials reached")
+	deps := &azureDeps{credential: func() (azcore.TokenCredential, error) { return nil, reached }}
+	for _, tc := range []struct {
+		in   string
+		args []string
+		want error
+		msg  string
+	}{
+		{"other-rg\n", nil, nil, "not confirmed, nothing deleted"},
+		{"", nil, nil, "not confirmed"},
+		{"my-rg\n", nil, reached, ""},
+		{"", []string{"--yes"}, reached, ""},
+	} {
+		f, _, _ := testFactory()
+		f.IO.In = strings.NewReader(tc.in)
+		f.Getenv = func(string) string { return "sub" }
+		err := execute(newAzureDownCmd(f, deps, nil), append([]string{"--resource-group", "my-rg"}, tc.args...)...)
+		if tc.want != nil && !errors.Is(err, tc.want) || tc.msg != "" && (err == nil || !strings.Contains(err.Error(), tc.msg)) {
+			t.Errorf("input %q %v: err %v", tc.in, tc.args, err)
+		}
+	}
+	f, _, _ := testFactory()
+	if err := execute(newAzureDownCmd(f, deps, nil), "--yes"); err == nil || !strings.Contains(err.Error(), "--resource-group is required") {
+		t.Errorf("no group: %v", err)
+	}
+}
+
+func TestAzureReport_FakeMonitor(t *testing.T) {
+	var uris []string
+	srv := &monitorfake.MetricsServer{List: func(_ context.Context, uri string, o *armmonitor.MetricsClientListOptions) (resp azfake.Responder[armmonitor.MetricsClientListResponse], e azfake.ErrorResponder) {
+		uris = append(uris, uri)
+		at := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+		resp.SetResponse(http.StatusOK, armmonitor.MetricsClientListResponse{Response: armmonitor.Response{Value: []*armmonitor.Metric{{
+			Name:       &armmonitor.LocalizableString{Value: to.Ptr("IncomingMessages")},
+			Timeseries: []*armmonitor.TimeSeriesElement{{Data: []*armmonitor.MetricValue{{TimeStamp: &at, Total: to.Ptr(1234.0)}}}},
+		}}}}, nil)
+		return
+	}}
+	deps := &azureDeps{
+		credential: func() (azcore.TokenCredential, error) { return &azfake.TokenCredential{}, nil },
+		options:    &arm.ClientOptions{ClientOptions: policy.ClientOptions{Transport: monitorfake.NewMetricsServerTransport(srv)}},
+	}
+	f, out, _ := testFactory()
+	err := execute(newAzureReportCmd(f, deps), "--resource-group", "RG", "--subscription", "sub", "--from", "2026-11-29T10:00:00Z", "--to", "2026-11-29T10:01:00Z", "--throughput-units", "2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(uris) != 2 || !strings.HasSuffix(uris[0], "-in") || !strings.HasSuffix(uris[1], "-out") {
+		t.Errorf("queried %v", uris)
+	}
+	for _, want := range []string{"1234", "MAX VALUE", "120000"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %s:\n%s", want, out.String())
+		}
+	}
+	if err := execute(newAzureReportCmd(f, deps), "--subscription", "sub"); err == nil || !strings.Contains(err.Error(), "--resource-group is required") {
+		t.Errorf("no group: %v", err)
+	}
+}
+
+func TestAzureReportHTML_FakeMonitor(t *testing.T) {
+	srv := &monitorfake.MetricsServer{List: func(_ context.Context, _ string, _ *armmonitor.MetricsClientListOptions) (resp azfake.Responder[armmonitor.MetricsClientListResponse], e azfake.ErrorResponder) {
+		at := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+		resp.SetResponse(http.StatusOK, armmonitor.MetricsClientListResponse{Response: armmonitor.Response{Value: []*armmonitor.Metric{{
+			Name:       &armmonitor.LocalizableString{Value: to.Ptr("IncomingMessages")},
+			Timeseries: []*armmonitor.TimeSeriesElement{{Data: []*armmonitor.MetricValue{{TimeStamp: &at, Total: to.Ptr(1.0)}}}},
+		}}}}, nil)
+		return
+	}}
+	deps := &azureDeps{
+		credential: func() (azcore.TokenCredential, error) { return &azfake.TokenCredential{}, nil },
+		options:    &arm.ClientOptions{ClientOptions: policy.ClientOptions{Transport: monitorfake.NewMetricsServerTransport(srv)}},
+	}
+	f, _, _ := testFactory()
+	page := filepath.Join(t.TempDir(), "azure.html")
+	if err := execute(newAzureReportCmd(f, deps), "--resource-group", "RG", "--subscription", "sub", "--from", "2026-11-29T10:00:00Z", "--to", "2026-11-29T10:01:00Z", "--html", page); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(page)
+	if err != nil || !strings.Contains(string(b), "<html") {
+		t.Errorf("page: %v", err)
+	}
+}

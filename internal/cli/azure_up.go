@@ -1,0 +1,161 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+
+	"github.com/spf13/cobra"
+
+	"github.com/streamscale/streamscale/internal/azure/deploy"
+	"github.com/streamscale/streamscale/internal/azure/manifest"
+	"github.com/streamscale/streamscale/internal/azure/plan"
+	"github.com/streamscale/streamscale/internal/azure/provision"
+	"github.com/streamscale/streamscale/internal/local"
+	"github.com/streamscale/streamscale/internal/relay"
+)
+
+// EnvAzureSubscription names the subscription when --subscription is not given.
+const EnvAzureSubscription = "AZURE_SUBSCRIPTION_ID"
+
+type azureUpOptions struct {
+	cfg       plan.Config
+	genBinary string
+	caBundle  string
+	jobJar    string
+	sku       string
+	guarantee string
+	dryRun    bool
+}
+
+func newAzureUpCmd(f *Factory, deps *azureDeps, runF func(context.Context, *azureUpOptions) error) *cobra.Command {
+	opts := &azureUpOptions{sku: string(plan.Standard), guarantee: string(relay.AtLeastOnce)}
+	cmd := &cobra.Command{
+		Use:   "up",
+		Short: "Create (or converge) the tier's Azure deployment; --dry-run prints the plan",
+		Long: `Create what the tier needs, in order: the resource group, two Event Hubs namespaces (hub "in"
+in #1, "out" in #2) with least-privilege rules, a storage account for Flink's state, a container
+registry and the two images, an AKS cluster with managed Prometheus, the Flink Kubernetes
+Operator, the relay as a FlinkDeployment (Kubernetes HA, checkpoints in the storage account,
+parallelism = partitions) and the generators on Container Instances.
+
+Tiers (the sample's; every size has a flag):
+  tier  TU  partitions  parallelism  generators  AKS
+  1      2  2           2            1           3 × Standard_D2s_v3
+  5      6  4           4            3           5 × Standard_D2s_v3
+  10    12  8           8            5           4 × Standard_D4s_v3
+
+--dry-run prints every resource with its name, SKU, capacity, partitions, node pool,
+parallelism and rules, and the Kubernetes manifests, touching nothing: it needs no
+credentials or subscription. Resource names derive from --prefix and --resource-group, so the
+same flags always name the same resources.`,
+		Example: `  streamscale azure up --tier 10 --resource-group RG --location westeurope --dry-run
+  streamscale azure up --tier 1 --resource-group streamscale-rg --location westeurope --prefix ssdemo`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return azureUpRun(cmd.Context(), f, deps, opts)
+		},
+	}
+	fs := cmd.Flags()
+	c := &opts.cfg
+	fs.IntVar(&c.Tier, "tier", 1, "the sample's tier: 1, 5 or 10 (thousand events per second)")
+	fs.StringVar(&c.ResourceGroup, "resource-group", "", "resource group to create or reuse (required)")
+	fs.StringVar(&c.Location, "location", "", "Azure region, e.g. westeurope (required)")
+	fs.StringVar(&c.Prefix, "prefix", plan.DefaultPrefix, "start of every resource name: 3-11 lowercase letters and digits")
+	fs.StringVar(&c.Subscription, "subscription", "", "Azure subscription ID (env "+EnvAzureSubscription+")")
+	fs.BoolVar(&opts.dryRun, "dry-run", false, "print the plan and the manifests; create nothing, need no credentials")
+	fs.StringVar(&opts.sku, "sku", opts.sku, "Event Hubs tier: standard (the sample's) or premium")
+	fs.StringVar(&opts.guarantee, "guarantee", opts.guarantee, "the job's delivery guarantee: at-least-once, none, or exactly-once (premium only, a preview)")
+	fs.IntVar(&c.Overrides.ThroughputUnits, "throughput-units", 0, "each Standard namespace's throughput units (default: the tier's 2/6/12)")
+	fs.IntVar(&c.ProcessingUnits, "processing-units", 0, "each Premium namespace's processing units: 1, 2, 4, 8 or 16 (default: 1/2/4 by tier)")
+	fs.IntVar(&c.Overrides.Partitions, "partitions", 0, "partitions of the hubs in and out (default: the tier's 2/4/8)")
+	fs.IntVar(&c.Overrides.Parallelism, "parallelism", 0, "the job's parallelism (default: --partitions)")
+	fs.IntVar(&c.Overrides.Generators, "generators", 0, "generator container groups (default: the tier's 1/3/5)")
+	fs.IntVar(&c.Overrides.NodeCount, "node-count", 0, "AKS nodes (default: the tier's 3/5/4)")
+	fs.StringVar(&c.Overrides.NodeVMSize, "node-vm-size", "", "AKS node size (default: the tier's Standard_D2s_v3/Standard_D2s_v3/Standard_D4s_v3)")
+	fs.IntVar(&c.RetentionDays, "retention-days", 1, "how long the hubs keep events, 1-7 days")
+	fs.StringVar(&c.ImageTag, "image-tag", plan.DefaultImageTag, "tag of the generator and job images")
+	fs.StringVar(&c.FlinkBaseImage, "flink-base-image", plan.DefaultFlinkBaseImage, "base of the job image: the official Flink 2.2 Java 17 image")
+	fs.StringVar(&c.OperatorVersion, "operator-version", plan.DefaultOperatorVersion, "Flink Kubernetes Operator chart version (1.15.x supports Flink 2.2)")
+	fs.DurationVar(&c.LoadDuration, "load-duration", plan.DefaultLoadDuration, "how long the generators send")
+	fs.StringVar(&opts.genBinary, "generator-binary", "", "linux/amd64 streamscale binary for the generator image (default: this one, when it is linux/amd64)")
+	fs.StringVar(&opts.caBundle, "ca-bundle", "/etc/ssl/certs/ca-certificates.crt", "PEM CA roots the generator image trusts (for TLS to Event Hubs)")
+	fs.StringVar(&opts.jobJar, "job-jar", relay.DefaultJarPath(local.BuildDir()), "relay job jar for the job image")
+	return cmd
+}
+
+// azurePlan parses the flags into a plan; every error is a flag error.
+func azurePlan(f *Factory, opts *azureUpOptions) (*plan.Plan, error) {
+	c := opts.cfg
+	sku, err := plan.ParseSKU(opts.sku)
+	if err != nil {
+		return nil, flagErrorf(err)
+	}
+	g, err := relay.ParseGuarantee(opts.guarantee)
+	if err != nil {
+		return nil, flagErrorf(fmt.Errorf("--guarantee: %w", err))
+	}
+	c.SKU, c.Guarantee = sku, g
+	if c.Subscription == "" && f.Getenv != nil {
+		c.Subscription = f.Getenv(EnvAzureSubscription)
+	}
+	p, err := plan.New(c)
+	if err != nil {
+		return nil, flagErrorf(err)
+	}
+	return p, nil
+}
+
+func azureUpRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureUpOptions) error {
+	p, err := azurePlan(f, opts)
+	if err != nil {
+		return err
+	}
+	if opts.dryRun {
+		return writeDryRun(f, p)
+	}
+	if p.Config.Subscription == "" {
+		return flagErrorf(errors.New("no subscription: pass --subscription or set " + EnvAzureSubscription + " (`az account show --query id -o tsv`)"))
+	}
+	clients, err := deps.clients(p.Config.Subscription)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(f.IO.Out, "azure up: tier %d into resource group %s (%s)\n", p.Tier.Number, p.Config.ResourceGroup, p.Config.Location)
+	cred, err := deps.credential()
+	if err != nil {
+		return err
+	}
+	bin := opts.genBinary
+	if bin == "" && runtime.GOOS == "linux" && runtime.GOARCH == "amd64" {
+		if bin, err = os.Executable(); err != nil {
+			return fmt.Errorf("find this binary for the generator image: %w (pass --generator-binary)", err)
+		}
+	}
+	if bin == "" {
+		return flagErrorf(errors.New("--generator-binary is required off linux/amd64: build one with GOOS=linux GOARCH=amd64 make build-go"))
+	}
+	side := &deploy.ClusterSide{Credential: cred, GeneratorBinary: bin, CABundle: opts.caBundle, JobJar: opts.jobJar}
+	r := &provision.Runner{Plan: p, Clients: clients, Out: f.IO.Out, Cluster: side}
+	if _, err := r.Up(ctx); err != nil {
+		return fmt.Errorf("azure up: %w", err)
+	}
+	return nil
+}
+
+// writeDryRun prints the plan.
+func writeDryRun(f *Factory, p *plan.Plan) error {
+	fmt.Fprintln(f.IO.Out, "dry run: nothing is created and no Azure credentials are used")
+	fmt.Fprintln(f.IO.Out)
+	if err := p.Write(f.IO.Out); err != nil {
+		return err
+	}
+	fmt.Fprintln(f.IO.Out)
+	fmt.Fprintln(f.IO.Out, "# Kubernetes manifests applied to namespace "+plan.K8sNamespace+" (secret values are never printed)")
+	return manifest.Build(p, manifest.Inputs{}).Write(f.IO.Out)
+}
