@@ -114,3 +114,17 @@ func TestRun_Kfake_TagsNeedAnInputWindow(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestWriteTagRows(t *testing.T) {
+	var b bytes.Buffer
+	Result{}.WriteTagRows(&b)
+	if b.Len() != 0 {
+		t.Fatalf("relay rows: %q", b.String())
+	}
+	Result{Tags: &TagResult{Expected: 7, Missing: 1, PendingWritten: 2, PendingOpen: 3, ByKind: map[string]int{"FirstTagForThisKey": 4}}}.WriteTagRows(&b)
+	for _, want := range []string{"tags expected                     7", "missing tags                      1", "NoNews pending                  2/5", "  FirstTagForThisKey                          4", "  HighCO2WithSeveralTemperaturesIn70s         0"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("rows lack %q:\n%s", want, b.String())
+		}
+	}
+}

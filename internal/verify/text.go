@@ -120,3 +120,24 @@ func (r Result) writeTags(tw io.Writer) {
 		fmt.Fprintf(tw, "records with producer timestamps (CreateTime topic)\t%d\n", r.CreateTimeRecords)
 	}
 }
+
+// WriteTagRows writes the complex job's tag rows for the run summary (name left in 22
+// columns, value right in 12, as the summary's other rows): expected, written, missing,
+// unexpected, duplicated and pending tags, then the count per kind (wider names). Nothing for the relay.
+func (r Result) WriteTagRows(w io.Writer) {
+	t := r.Tags
+	if t == nil {
+		return
+	}
+	row := func(name string, v any) { fmt.Fprintf(w, "%-22s %12v\n", name, v) }
+	row("tags expected", t.Expected)
+	row("tags written", t.Written)
+	row("missing tags", t.Missing)
+	row("unexpected tags", t.Unexpected)
+	row("duplicated tags", t.Duplicated)
+	row("NoNews pending", fmt.Sprintf("%d/%d", t.PendingWritten, t.PendingWritten+t.PendingOpen))
+	fmt.Fprintln(w, "tags by kind")
+	for _, kind := range TagKinds {
+		fmt.Fprintf(w, "  %-36s %8d\n", kind, t.ByKind[kind])
+	}
+}
