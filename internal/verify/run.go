@@ -67,6 +67,11 @@ type Config struct {
 	// (its tags are left out). nil: the input topic's log start, for a job that has read the
 	// topic from its beginning (a job started fresh reads from the earliest offset).
 	StateStart map[int32]int64
+	// DevicePrefix, for JobComplex, reconciles only the tags of devices whose id starts with
+	// it; other tags read count as OutsideWindow, and the tags the input makes for other
+	// devices are not expected (a benchmark step's own devices, apart from the earlier steps'
+	// late NoNews tags). "": every device.
+	DevicePrefix string
 
 	// drained, when set (tests), is called after each fetch of a drain with the number of
 	// input events still awaited.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
@@ -133,8 +134,18 @@ func runTags(ctx context.Context, client *kgo.Client, cfg Config, progress io.Wr
 		return Result{}, err
 	}
 	exp := x.Expected()
+	if cfg.DevicePrefix != "" {
+		for _, set := range []map[tags.Key]bool{exp.Must, exp.Pending} {
+			for k := range set {
+				if !strings.HasPrefix(k.DeviceID, cfg.DevicePrefix) {
+					delete(set, k)
+				}
+			}
+		}
+	}
 
 	v := newTagVerifier(exp, cfg.Interval)
+	v.prefix = cfg.DevicePrefix
 	out := readSpec{topic: cfg.Topic, bounds: cfg.Bounds, idle: cfg.IdleTimeout}
 	if cfg.Drain {
 		out.drain, out.drained = func() int64 { return int64(v.outstanding) }, cfg.drained
@@ -147,6 +158,8 @@ func runTags(ctx context.Context, client *kgo.Client, cfg Config, progress io.Wr
 	res := v.result(tr)
 	res.OutputWindow, res.InputRecords, res.InputEvents, res.InputNotEvents = read, inputRecords, inputEvents, inputRecords-inputEvents
 	if cfg.Drain && v.outstanding > 0 {
+		// Per input partition is not known here: partition -1 ("unknown") holds them all.
+		res.Awaited, res.AwaitedExamples = map[int32]int64{-1: int64(v.outstanding)}, res.Tags.MissingExamples
 		fmt.Fprintf(progress, "no more of the window's tags came out of %q for %s: still waiting for %d (e.g. %v); verifying what arrived\n",
 			cfg.Topic, cfg.IdleTimeout, v.outstanding, res.Tags.MissingExamples)
 	}
@@ -156,7 +169,8 @@ func runTags(ctx context.Context, client *kgo.Client, cfg Config, progress io.Wr
 // tagVerifier checks the output records against the expected tags as they are read.
 type tagVerifier struct {
 	exp         tags.Expected
-	outstanding int // expected tags not read yet
+	prefix      string // Config.DevicePrefix
+	outstanding int    // expected tags not read yet
 	seen        map[tags.Key]bool
 	written     []tags.Key
 	devices     map[string]bool
@@ -166,6 +180,7 @@ type tagVerifier struct {
 	records     int64
 	malformed   int64
 	createTime  int64
+	outside     int64
 	first, last time.Time
 }
 
@@ -177,6 +192,12 @@ func newTagVerifier(exp tags.Expected, interval time.Duration) *tagVerifier {
 }
 
 func (v *tagVerifier) add(r *kgo.Record) {
+	var t tagRecord
+	err := json.Unmarshal(r.Value, &t)
+	if err == nil && v.prefix != "" && t.DeviceID != "" && !strings.HasPrefix(t.DeviceID, v.prefix) {
+		v.outside++
+		return
+	}
 	v.records++
 	if r.Attrs.TimestampType() != logAppendTime {
 		v.createTime++
@@ -187,8 +208,7 @@ func (v *tagVerifier) add(r *kgo.Record) {
 	if r.Timestamp.After(v.last) {
 		v.last = r.Timestamp
 	}
-	var t tagRecord
-	if err := json.Unmarshal(r.Value, &t); err != nil || t.DeviceID == "" || t.Tag == "" || t.TriggerEventID == "" {
+	if err != nil || t.DeviceID == "" || t.Tag == "" || t.TriggerEventID == "" {
 		v.malformed++
 		return
 	}
@@ -260,7 +280,7 @@ func (v *tagVerifier) result(tr *TagResult) Result {
 		Missing: int64(tr.Missing), Unexpected: int64(tr.Unexpected), Duplicates: extra,
 		FirstTimestamp: v.first.UTC(), LastTimestamp: v.last.UTC(), CreateTimeRecords: v.createTime,
 		LatencyMs: v.lat.result(), NegativeLatencies: v.lat.negative, NegativeByLatency: v.lat.negativeBy, LatenciesOverADay: v.lat.overDay,
-		Intervals: v.series.series(v.first, v.last),
+		Intervals: v.series.series(v.first, v.last), OutsideWindow: v.outside,
 	}
 	if span := v.last.Sub(v.first).Seconds(); span > 0 {
 		res.RatePerSec = float64(v.records) / span
