@@ -54,7 +54,7 @@ func TestIntegrationBenchCompareQuick(t *testing.T) {
 		t.Fatalf("bench --json printed no JSON result: %v\n%s", err, out)
 	}
 	want := []string{"broker-ceiling", "go-relay", "sample-job", "streamscale-relay",
-		"streamscale-relay-exactly-once", "streamscale-relay-dedup", "streamscale-relay-none"}
+		"streamscale-relay-exactly-once", "streamscale-relay-dedup", "streamscale-relay-none", "streamscale-complex"}
 	if len(res.Contenders) != len(want) {
 		t.Fatalf("contenders = %d, want %v", len(res.Contenders), want)
 	}

@@ -146,6 +146,7 @@ func TestIntegrationCLIRun(t *testing.T) {
 	checkRecordedTraffic(ctx, t, c)
 	checkTimeWindowVerify(ctx, t, c)
 	checkInterruptedRunVerifies(ctx, t, c)
+	checkRunComplex(ctx, t, c)
 
 	// Bad input: a port in use in another home is a one-line error naming the flag.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -281,5 +282,32 @@ func checkInterruptedRunVerifies(ctx context.Context, t *testing.T, c *cli) {
 	}
 	if !strings.Contains(errOut.String(), "interrupted: verifying what was sent") || !strings.Contains(stdout.String(), "verification: PASS (0 missing)") {
 		t.Fatalf("interrupted run did not verify what it sent\nstdout:\n%s\nstderr:\n%s", stdout.String(), errOut.String())
+	}
+}
+
+// checkRunComplex runs the complex job through `run --job complex` on the same topics (it
+// replaces the relay there): the summary reconciles its tags, 0 missing, unexpected or
+// duplicated, with the count per kind, and the recorded run verifies again as complex.
+func checkRunComplex(ctx context.Context, t *testing.T, c *cli) {
+	t.Helper()
+	out, errOut, code := c.run(ctx, "run", "--job", "complex", "--count", "3000", "--rate", "1500", "--devices", "300")
+	if code != 0 || !strings.Contains(out, "verification: PASS (0 missing)") || !strings.Contains(out, "tags by kind") {
+		t.Fatalf("run --job complex exited %d, want a pass with tag counts\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	for _, row := range []string{`missing tags +0\n`, `unexpected tags +0\n`, `duplicated tags +0\n`, `FirstTagForThisKey +[1-9]`, `[2-9]RecordsForThisKey +[1-9]`} {
+		if !regexp.MustCompile(row).MatchString(out) {
+			t.Fatalf("run --job complex: no row matching %q in the summary:\n%s", row, out)
+		}
+	}
+	vout, verr, code := c.run(ctx, "verify", "--json")
+	var res struct {
+		Tags *struct {
+			Expected int64          `json:"expected"`
+			Missing  int64          `json:"missing"`
+			ByKind   map[string]int `json:"byKind"`
+		} `json:"tags"`
+	}
+	if code != 0 || json.Unmarshal([]byte(vout), &res) != nil || res.Tags == nil || res.Tags.Expected == 0 || res.Tags.Missing != 0 || res.Tags.ByKind["FirstTagForThisKey"] == 0 {
+		t.Fatalf("verify of the complex run exited %d: %+v\n%s\n%s", code, res.Tags, vout, verr)
 	}
 }

@@ -32,10 +32,13 @@ const (
 	OurRelayDedup = "streamscale-relay-dedup"
 	// OurRelayNone is our relay with --guarantee none (no checkpoints).
 	OurRelayNone = "streamscale-relay-none"
+	// OurComplex is the complex job (--job complex), at-least-once: its output is tags, so
+	// its steps reconcile tags and its latency is the tag latency (see step).
+	OurComplex = "streamscale-complex"
 )
 
 // AllContenders lists every contender Compare knows, in the order it runs them.
-var AllContenders = []string{BrokerCeiling, GoRelay, SampleJob, OurRelay, OurRelayExactlyOnce, OurRelayDedup, OurRelayNone}
+var AllContenders = []string{BrokerCeiling, GoRelay, SampleJob, OurRelay, OurRelayExactlyOnce, OurRelayDedup, OurRelayNone, OurComplex}
 
 // ourRelayVariant is how a variant of our relay differs from the at-least-once one.
 func ourRelayVariant(name string, spec relay.Spec) (relay.Spec, bool) {
@@ -47,6 +50,8 @@ func ourRelayVariant(name string, spec relay.Spec) (relay.Spec, bool) {
 		spec.DedupWindow = 100
 	case OurRelayNone:
 		spec.Guarantee = relay.None
+	case OurComplex:
+		spec.Job = relay.JobComplex
 	default:
 		return spec, false
 	}
@@ -260,7 +265,7 @@ func Compare(ctx context.Context, cfg CompareConfig, progress io.Writer) (Compar
 		switch name {
 		case BrokerCeiling:
 			c = h.brokerCeiling(ctx)
-		case GoRelay, SampleJob, OurRelay, OurRelayExactlyOnce, OurRelayDedup, OurRelayNone:
+		case GoRelay, SampleJob, OurRelay, OurRelayExactlyOnce, OurRelayDedup, OurRelayNone, OurComplex:
 			c = h.relayContender(ctx, name)
 		default:
 			return res, fmt.Errorf("unknown contender %q (known: %v)", name, AllContenders)
@@ -542,6 +547,12 @@ func cpuPerMillion(steps []Step) (own, broker float64) {
 // step offers rate for d, waits for the output to catch up (drainLimit: how long it may take
 // after sending ended; 0: max(10 s, d)), verifies the output window against the input window
 // and judges whether the rate was sustainable.
+//
+// The complex job's output is tags, not the events: its step reconciles the tags the step's
+// input makes (missing and behind count tags), its pipeline latency is the tag latency
+// (append time − the trigger event's enqueuedAt, which grows with the job's input lag), and
+// its catch-up is its last tag's append after the last send. The same judge then applies:
+// a job that falls behind its input shows in the tag latency and in late tags.
 func (h *harness) step(ctx context.Context, name string, t topics, run *running, rate float64, d time.Duration, label string, drainLimit time.Duration) (Step, error) {
 	s := Step{OfferedRate: rate}
 	inStart, err := kafkaconn.EndOffsets(ctx, h.adm, t.in)
@@ -589,6 +600,11 @@ func (h *harness) step(ctx context.Context, name string, t topics, run *running,
 	vcfg.Topic, vcfg.Bounds, vcfg.SequencesStartAtZero = t.out, boundsOf(outStart, outStart), true
 	vcfg.InputTopic, vcfg.InputBounds = t.in, boundsOf(inStart, inEnd)
 	vcfg.Drain, vcfg.IdleTimeout = true, drainLimit
+	if name == OurComplex {
+		// Tags, recomputed from the step's input window: the step's devices are new (their
+		// state starts in the window), and the earlier steps' late NoNews tags are left out.
+		vcfg.Job, vcfg.StateStart, vcfg.DevicePrefix = verify.JobComplex, inStart, g.DeviceIDPrefix
+	}
 	vres, err := verify.Run(ctx, h.admin, vcfg, nil)
 	if err != nil {
 		return s, fmt.Errorf("verify %q: %w", t.out, err)

@@ -54,7 +54,13 @@ same record size, partitions and parallelism:
   sample-job         the sample's job ported to Flink 2.2: event time, Jackson parse into a
                      POJO, keyBy deviceId, drop eventIds seen among the device's last 100,
                      checkpoints every 500 ms (build/jobs/sample-job.jar)
-  streamscale-relay  our relay job, at-least-once
+  streamscale-relay  our relay job, at-least-once (and its -exactly-once, -dedup and -none
+                     variants)
+  streamscale-complex
+                     the complex job (job submit --job complex), at-least-once: its output
+                     is tags, so each step reconciles the tags its input makes, its latency
+                     is the tag latency (append time − the trigger event's enqueuedAt) and it
+                     is judged by that latency and its last tag's catch-up
 
 For each relay: the latency at fixed rates (pipeline and end-to-end percentiles from the
 verifier), the max sustainable rate (doubling from --search-start, then bisecting: the highest

@@ -396,3 +396,20 @@ func TestVerifyWindowFlagsExcludeEachOther(t *testing.T) {
 		}
 	}
 }
+
+func TestVerifyJobFlag(t *testing.T) {
+	for _, tt := range []struct {
+		args    []string
+		wantErr string
+	}{
+		{args: []string{"--job", "cep"}, wantErr: `--job: unknown job "cep": use relay or complex`},
+		{args: []string{"--job", "complex", "--from", "5m"}, wantErr: "--job complex: the tags carry no enqueuedAt"},
+	} {
+		f, _, _ := testFactory()
+		var fe *FlagError
+		err := execute(newVerifyCmd(f, nil), append([]string{"--home", t.TempDir()}, tt.args...)...)
+		if !errors.As(err, &fe) || !strings.Contains(err.Error(), tt.wantErr) {
+			t.Errorf("verify %v = %v, want a usage error %q", tt.args, err, tt.wantErr)
+		}
+	}
+}

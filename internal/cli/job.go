@@ -54,7 +54,8 @@ type jobFlags struct {
 	// bufferTimeout and linger are --buffer-timeout and --linger, passed to the job only when
 	// given.
 	bufferTimeout, linger time.Duration
-	// job is --job: relay (default) or complex; only `job submit` and `run` have the flag.
+	// job is --job: relay (default) or complex; `job submit`, `job resume` and `run` have the
+	// flag.
 	job string
 	// fs is the command's flag set, to tell defaults from values given.
 	fs *pflag.FlagSet
@@ -441,9 +442,10 @@ func newJobListCmd(f *Factory) *cobra.Command {
 
 func newJobCancelCmd(f *Factory) *cobra.Command {
 	conn, topics := newConnFlags(f), newTopicFlags()
+	var kind string
 	cmd := &cobra.Command{
 		Use:   "cancel [JOB-ID]",
-		Short: "Cancel a job (default: the relay job for --in-topic/--out-topic, running or starting)",
+		Short: "Cancel a job (default: the relay or complex job for --in-topic/--out-topic, running or starting)",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -455,13 +457,9 @@ func newJobCancelCmd(f *Factory) *cobra.Command {
 			if len(args) == 1 {
 				id = args[0]
 			} else {
-				spec := relay.Spec{InTopic: topics.in, OutTopic: topics.out}
-				found, ok, err := relay.Find(ctx, fc, spec)
+				found, _, err := topicsJob(ctx, fc, topics, kind)
 				if err != nil {
 					return err
-				}
-				if !ok {
-					return fmt.Errorf("no job named %q runs or is starting: give a job id (see `streamscale job list`)", spec.JobName())
 				}
 				id = found.ID
 			}
@@ -475,6 +473,7 @@ func newJobCancelCmd(f *Factory) *cobra.Command {
 	conn.addFlink(cmd.Flags())
 	cmd.Flags().StringVar(&conn.home, "home", conn.home, "state directory of the local stack (env STREAMSCALE_HOME)")
 	topics.addNames(cmd.Flags())
+	addJobKind(cmd, &kind)
 	return cmd
 }
 

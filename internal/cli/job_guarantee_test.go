@@ -199,18 +199,24 @@ type lifecycleStub struct {
 	fail     bool // the savepoint fails
 	// noCheckpoints answers GET /jobs/abc/checkpoints with 404 (checkpointing off).
 	noCheckpoints bool
+	// name is the job's name ("": the relay's, streamscale-relay in->out).
+	name string
 }
 
 func (s *lifecycleStub) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	name := s.name
+	if name == "" {
+		name = "streamscale-relay in->out"
+	}
 	switch {
 	case r.URL.Path == "/overview":
 		io.WriteString(w, `{"taskmanagers":1,"slots-total":4,"slots-available":4,"jobs-running":0,"flink-version":"2.2.1"}`)
 	case r.URL.Path == "/jobs/overview":
-		io.WriteString(w, `{"jobs":[{"jid":"abc","name":"streamscale-relay in->out","state":"`+s.state+`","start-time":1}]}`)
+		io.WriteString(w, `{"jobs":[{"jid":"abc","name":"`+name+`","state":"`+s.state+`","start-time":1}]}`)
 	case r.URL.Path == "/jobs/abc" && r.Method == http.MethodGet:
-		io.WriteString(w, `{"jid":"abc","name":"streamscale-relay in->out","state":"`+s.state+`","vertices":[]}`)
+		io.WriteString(w, `{"jid":"abc","name":"`+name+`","state":"`+s.state+`","vertices":[]}`)
 	case r.URL.Path == "/jobs/abc/config":
 		io.WriteString(w, `{"jid":"abc","execution-config":{"user-config":{}}}`)
 	case r.URL.Path == "/jobs/abc/stop" && r.Method == http.MethodPost:
@@ -275,6 +281,39 @@ func TestJobStopStub(t *testing.T) {
 	err = execute(NewRootCmd(f, "test"), "job", "stop", "--home", home)
 	if err == nil || !strings.Contains(err.Error(), "CheckpointException: Task has failed.") || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("failed savepoint: %v; want Flink's root cause in one line", err)
+	}
+}
+
+// TestJobStopComplexStub: job stop finds the complex job for the topics when it is the one
+// that runs, and records its kind; --job relay then finds none; the recorded savepoint is
+// refused to the relay (its state is the complex job's).
+func TestJobStopComplexStub(t *testing.T) {
+	st := &lifecycleStub{state: "RUNNING", name: "streamscale-complex in->out"}
+	srv := httptest.NewServer(http.HandlerFunc(st.serve))
+	t.Cleanup(srv.Close)
+	home := t.TempDir()
+	writeEndpoints(t, home, srv.URL)
+	f, _, _ := testFactory()
+	err := execute(NewRootCmd(f, "test"), "job", "stop", "--home", home, "--job", "relay")
+	if err == nil || !strings.Contains(err.Error(), `no job named "streamscale-relay in->out" runs`) {
+		t.Fatalf("job stop --job relay = %v, want no relay found", err)
+	}
+	if err := execute(NewRootCmd(f, "test"), "job", "stop", "--home", home); err != nil {
+		t.Fatal(err)
+	}
+	rec, ok, err := relay.LoadStopped(local.JobsDir(home), "streamscale-complex in->out")
+	if err != nil || !ok || rec.Job != relay.JobComplex || rec.Kind() != relay.JobComplex {
+		t.Fatalf("record = %+v, %v, %v; want the complex job's", rec, ok, err)
+	}
+	conn := newConnFlags(f)
+	conn.home = home
+	_, err = resolveSavepoint(t.Context(), f, nil, conn, relay.Spec{InTopic: "in", OutTopic: "out"}, rec.Savepoint)
+	var fe *FlagError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "add --job complex") {
+		t.Fatalf("the relay from the complex job's savepoint: %v, want a usage error asking for --job complex", err)
+	}
+	if p, err := resolveSavepoint(t.Context(), f, nil, conn, relay.Spec{Job: relay.JobComplex, InTopic: "in", OutTopic: "out"}, rec.Savepoint); err != nil || p != rec.Savepoint {
+		t.Fatalf("the complex job from its savepoint: %q, %v", p, err)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -19,7 +20,7 @@ const lastSavepoint = "last"
 
 func newJobStopCmd(f *Factory) *cobra.Command {
 	conn, topics := newConnFlags(f), newTopicFlags()
-	var savepointDir string
+	var savepointDir, kind string
 	timeout := 5 * time.Minute
 	cmd := &cobra.Command{
 		Use:   "stop [JOB-ID]",
@@ -45,7 +46,7 @@ Flink's root cause. Ctrl-C stops waiting, not the savepoint: Flink may still fin
 			if err != nil {
 				return err
 			}
-			job, err := jobToStop(ctx, fc, topics, args)
+			job, jobKind, err := jobToStop(ctx, fc, topics, kind, args)
 			if err != nil {
 				return err
 			}
@@ -67,7 +68,7 @@ Flink's root cause. Ctrl-C stops waiting, not the savepoint: Flink may still fin
 			case err != nil:
 				return err
 			}
-			rec := relay.Stopped{JobName: job.Name, JobID: job.ID, Savepoint: loc, Time: time.Now().UTC()}
+			rec := relay.Stopped{JobName: job.Name, JobID: job.ID, Job: jobKind, Savepoint: loc, Time: time.Now().UTC()}
 			if err := relay.SaveStopped(local.JobsDir(conn.home), rec); err != nil {
 				fmt.Fprintf(f.IO.ErrOut, "the savepoint is at %s but could not be recorded for `job resume` (give it to --from-savepoint): %v\n", loc, err)
 			}
@@ -80,27 +81,68 @@ Flink's root cause. Ctrl-C stops waiting, not the savepoint: Flink may still fin
 	topics.addNames(cmd.Flags())
 	cmd.Flags().StringVar(&savepointDir, "savepoint-dir", "", "where the savepoint goes, a URI or an absolute path (default on the local stack: <home>/flink/savepoints; elsewhere the cluster's execution.checkpointing.savepoint-dir)")
 	cmd.Flags().DurationVar(&timeout, "timeout", timeout, "how long to wait for the savepoint")
+	addJobKind(cmd, &kind)
 	return cmd
 }
 
-// jobToStop is the job named by args, else the relay for the topics that runs or is starting.
-func jobToStop(ctx context.Context, fc *flink.Client, topics *topicFlags, args []string) (flink.JobSummary, error) {
+// addJobKind adds --job to a command that finds the job for the topics (stop, cancel).
+func addJobKind(cmd *cobra.Command, kind *string) {
+	cmd.Flags().StringVar(kind, "job", "", "which job for --in-topic/--out-topic: relay or complex (default: the one that runs)")
+}
+
+// jobToStop is the job named by args, else the relay or complex job for the topics that runs
+// or is starting (kind, when not "", says which), with its kind.
+func jobToStop(ctx context.Context, fc *flink.Client, topics *topicFlags, kind string, args []string) (flink.JobSummary, relay.Job, error) {
 	if len(args) == 1 {
 		d, err := fc.Job(ctx, args[0])
 		if err != nil {
-			return flink.JobSummary{}, err
+			return flink.JobSummary{}, "", err
 		}
-		return flink.JobSummary{ID: d.ID, Name: d.Name, State: d.State}, nil
+		j := relay.JobOfName(d.Name)
+		if params, err := fc.JobUserConfig(ctx, d.ID); err == nil && params["job"] != "" {
+			j = relay.Job(params["job"])
+		}
+		return flink.JobSummary{ID: d.ID, Name: d.Name, State: d.State}, j, nil
 	}
-	spec := relay.Spec{InTopic: topics.in, OutTopic: topics.out}
-	found, ok, err := relay.Find(ctx, fc, spec)
-	if err != nil {
-		return flink.JobSummary{}, err
+	return topicsJob(ctx, fc, topics, kind)
+}
+
+// topicsJob is the relay or complex job for the topics that runs or is starting: the kind
+// named (relay or complex), or with kind "" the one that runs (both running is an error that
+// asks for --job).
+func topicsJob(ctx context.Context, fc *flink.Client, topics *topicFlags, kind string) (flink.JobSummary, relay.Job, error) {
+	kinds := []relay.Job{relay.JobRelay, relay.JobComplex}
+	if kind != "" {
+		k, err := relay.ParseJob(kind)
+		if err != nil {
+			return flink.JobSummary{}, "", flagErrorf(fmt.Errorf("--job: %w", err))
+		}
+		kinds = []relay.Job{k}
 	}
-	if !ok {
-		return flink.JobSummary{}, fmt.Errorf("no job named %q runs or is starting: give a job id (see `streamscale job list`)", spec.JobName())
+	var (
+		found     flink.JobSummary
+		foundKind relay.Job
+		names     []string
+	)
+	for _, k := range kinds {
+		spec := relay.Spec{Job: k, InTopic: topics.in, OutTopic: topics.out}
+		names = append(names, fmt.Sprintf("%q", spec.JobName()))
+		j, ok, err := relay.Find(ctx, fc, spec)
+		if err != nil {
+			return flink.JobSummary{}, "", err
+		}
+		if !ok {
+			continue
+		}
+		if foundKind != "" {
+			return flink.JobSummary{}, "", flagErrorf(fmt.Errorf("both the relay (%s) and the complex job (%s) run for these topics: pick one with --job", found.ID, j.ID))
+		}
+		found, foundKind = j, k
 	}
-	return found, nil
+	if foundKind == "" {
+		return flink.JobSummary{}, "", fmt.Errorf("no job named %s runs or is starting: give a job id (see `streamscale job list`)", strings.Join(names, " or "))
+	}
+	return found, foundKind, nil
 }
 
 // defaultSavepointDir is <home>/flink/savepoints on the local stack; elsewhere "" (the
@@ -130,17 +172,30 @@ func newJobResumeCmd(f *Factory) *cobra.Command {
 	conn, topics, job := newConnFlags(f), newTopicFlags(), newJobFlags()
 	cmd := &cobra.Command{
 		Use:   "resume",
-		Short: "Start the relay job from its last savepoint or retained checkpoint",
-		Long: `Submit the relay job for --in-topic/--out-topic starting from the newest of: the savepoint
+		Short: "Start the relay or complex job from its last savepoint or retained checkpoint",
+		Long: `Submit the job for --in-topic/--out-topic starting from the newest of: the savepoint
 ` + "`job stop`" + ` recorded, the savepoints and retained checkpoints Flink still lists for ended relay
 jobs of that name, and (on the local stack) the checkpoints in the relay's checkpoint
 directory, which outlive a restarted JobManager. Same flags as job submit; its state must fit
 the job (state no operator claims is refused, not dropped). Without any of them it fails and
-says so: start fresh with job submit.`,
+says so: start fresh with job submit.
+
+--job relay|complex picks the job; without it, resume starts the job whose savepoint or
+checkpoint is the newest of both (each kind resumes only from its own state).`,
 		Example: `  streamscale job stop && streamscale job resume
-  streamscale job resume --guarantee exactly-once`,
+  streamscale job resume --guarantee exactly-once
+  streamscale job resume --job complex`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !job.changed("job") {
+				// The flags first: nothing is asked of Flink for flags that cannot run.
+				if _, err := job.checkedConn(conn); err != nil {
+					return err
+				}
+				if err := resumeKind(cmd.Context(), f, conn, topics, job); err != nil {
+					return err
+				}
+			}
 			return submitRelay(cmd.Context(), f, conn, topics, job, func(ctx context.Context, fc *flink.Client, s relay.Spec) (string, error) {
 				return resolveSavepoint(ctx, f, fc, conn, s, lastSavepoint)
 			})
@@ -150,13 +205,47 @@ says so: start fresh with job submit.`,
 	conn.addFlink(cmd.Flags())
 	topics.addNames(cmd.Flags())
 	job.add(cmd)
+	job.addJob(cmd)
 	return cmd
+}
+
+// resumeKind sets job.job, for a resume without --job, to the kind of job (relay or complex)
+// whose resume point for the topics is the newest; without any it leaves the default (the
+// relay), for which resolveSavepoint then says what to do.
+func resumeKind(ctx context.Context, f *Factory, conn *connFlags, topics *topicFlags, job *jobFlags) error {
+	fc, err := newFlinkClient(conn)
+	if err != nil {
+		return err
+	}
+	var newest time.Time
+	for _, k := range []relay.Job{relay.JobRelay, relay.JobComplex} {
+		s := relay.Spec{Job: k, InTopic: topics.in, OutTopic: topics.out}
+		localDir := ""
+		if conn.localFlink() {
+			localDir = pipeline.LocalCheckpoints(conn.home, s)
+		}
+		p, ok, err := relay.LatestResumePoint(ctx, fc, s, local.JobsDir(conn.home), localDir)
+		if err != nil {
+			return err
+		}
+		if ok && p.Time.After(newest) {
+			newest, job.job = p.Time, string(k)
+		}
+	}
+	if job.job == string(relay.JobComplex) {
+		fmt.Fprintln(f.IO.ErrOut, "the newest savepoint or checkpoint for these topics is the complex job's: resuming it (--job relay picks the relay)")
+	}
+	return nil
 }
 
 // resolveSavepoint turns --from-savepoint into the path the job starts from: "" none, "last"
 // the newest savepoint or retained checkpoint of the relay, anything else as given.
 func resolveSavepoint(ctx context.Context, f *Factory, fc *flink.Client, conn *connFlags, s relay.Spec, from string) (string, error) {
 	if from != lastSavepoint {
+		// A savepoint `job stop` recorded knows its job: the other job could not claim its state.
+		if rec, ok, err := relay.StoppedWith(local.JobsDir(conn.home), from); err == nil && ok && rec.Kind() != s.Job.OrDefault() {
+			return "", flagErrorf(fmt.Errorf("--from-savepoint: %s is a savepoint of the %s job (%s): add --job %s", from, rec.Kind(), rec.JobName, rec.Kind()))
+		}
 		return from, nil
 	}
 	localDir := ""

@@ -242,6 +242,7 @@ func writeRunSummary(w io.Writer, rec runlog.Run, gen generate.Summary, res veri
 	if !pass {
 		verdict = "FAIL"
 	}
+	res.WriteTagRows(w) // the complex job's tags; nothing for the relay
 	fmt.Fprintf(w, "verification: %s (%d missing)\n", verdict, res.Missing)
 	if rec.DeadLetter != nil && rec.DeadLetter.Records() > 0 {
 		fmt.Fprintf(w, "the relay set %d input records aside as not JSON objects: streamscale peek %s --from-beginning\n", rec.DeadLetter.Records(), rec.DeadLetter.Topic)

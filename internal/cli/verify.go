@@ -29,6 +29,8 @@ type verifyOptions struct {
 	asJSON        bool
 	interval      time.Duration
 	checks        verify.Checks
+	// job is --job: which Flink job wrote the output ("": the recorded run's, else the relay).
+	job string
 }
 
 func newVerifyCmd(f *Factory, runF func(context.Context, *verifyOptions) error) *cobra.Command {
@@ -48,12 +50,21 @@ reconciles it exactly with that run's input window: missing (in but never out), 
 duplicates apart. --from/--to reconcile a time window instead: the input records the broker
 appended in [from, to) against the output records made from them (by their enqueuedAt),
 read up to --grace past --to. --from-beginning reads the whole output topic until it is idle
-and counts gaps per device instead. Exits 1 when a check fails, with one line per failed check.`,
+and counts gaps per device instead. Exits 1 when a check fails, with one line per failed check.
+
+The complex job (--job complex, or a run recorded with it) writes tags, not events: verify
+recomputes from the input window every tag the job must write (rebuilding the devices' state
+from the input topic's start up to the window) and reconciles the output exactly: missing,
+unexpected and duplicated tags by (deviceId, tag, triggerEventId), NoNews tags the watermark
+did not certainly reach still "pending", the tag counts per kind, and the tag latency (output
+append time − the trigger event's enqueuedAt). --from-beginning then checks the whole input
+topic's tags; --from/--to are refused.`,
 		Example: `  streamscale verify
   streamscale verify --json | jq .latencyMs.pipeline
   streamscale verify --from 2026-11-25T04:00:00Z --to 2026-11-25T04:10:00Z
   streamscale verify --from 15m --to 5m --max-p99-ms 500
-  streamscale verify --from-beginning --topic out --brokers kafka:9092`,
+  streamscale verify --from-beginning --topic out --brokers kafka:9092
+  streamscale verify --job complex --json | jq .tags.byKind`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -73,6 +84,7 @@ and counts gaps per device instead. Exits 1 when a check fails, with one line pe
 	cmd.Flags().DurationVar(&opts.idle, "idle-timeout", opts.idle, "with --from-beginning: stop after this long without new records; with a recorded run: stop waiting for its events after this long without one more")
 	cmd.Flags().BoolVar(&opts.asJSON, "json", false, "print the result as JSON")
 	cmd.Flags().DurationVar(&opts.interval, "interval", 10*time.Second, "width of the per-interval rate and latency series")
+	cmd.Flags().StringVar(&opts.job, "job", "", "which Flink job wrote the output: relay or complex, whose tags are recomputed from the input window and reconciled (default: the one the recorded run used, else relay)")
 	addCheckFlags(cmd.Flags(), &opts.checks)
 	return cmd
 }
@@ -106,6 +118,15 @@ func verifyRun(ctx context.Context, f *Factory, opts *verifyOptions) error {
 	if (timed && (opts.fromBeginning || opts.run != "")) || (opts.fromBeginning && opts.run != "") {
 		return flagErrorf(errors.New("--from/--to, --run and --from-beginning each choose the window: give one"))
 	}
+	if opts.job != "" {
+		if opts.job != verify.JobRelay && opts.job != verify.JobComplex {
+			return flagErrorf(fmt.Errorf("--job: unknown job %q: use relay or complex", opts.job))
+		}
+		if opts.job == verify.JobComplex && timed {
+			return flagErrorf(errors.New("--job complex: the tags carry no enqueuedAt to cut a time window by; verify a recorded run (the default, or --run) or --from-beginning"))
+		}
+	}
+	cfg.Job = opts.job
 	var (
 		conn kafkaconn.Conn
 		err  error
@@ -117,6 +138,10 @@ func verifyRun(ctx context.Context, f *Factory, opts *verifyOptions) error {
 	}
 	if timed {
 		if err := timeWindow(ctx, conn, opts, &cfg, time.Now(), f); err != nil {
+			return err
+		}
+	} else if opts.fromBeginning && cfg.Job == verify.JobComplex {
+		if err := wholeTopicsWindow(ctx, conn, opts, &cfg, f); err != nil {
 			return err
 		}
 	} else if !opts.fromBeginning {
@@ -133,12 +158,19 @@ func verifyRun(ctx context.Context, f *Factory, opts *verifyOptions) error {
 		// The output is read from the run's start as far as its events go (not only to the end
 		// the run recorded), so a run recorded before its last events came out verifies later.
 		pipeline.RecordedWindow(&cfg, r)
+		if cfg.Job == "" {
+			cfg.Job = r.Job // a run recorded before runs recorded their job: the relay
+		}
 		// The run's own brokers, unless the user named others; TLS/SASL flags apply either way.
 		if conn, err = opts.conn.connOr(r.Brokers); err != nil {
 			return err
 		}
-		fmt.Fprintf(f.IO.ErrOut, "verifying run %s: the events of its input window (%d records of %q) in %q from the run's start, read_committed\n",
-			r.ID, r.In.Records(), r.In.Topic, r.Out.Topic)
+		what := "the events"
+		if cfg.Job == verify.JobComplex {
+			what = "the complex job's tags recomputed from"
+		}
+		fmt.Fprintf(f.IO.ErrOut, "verifying run %s: %s its input window (%d records of %q) in %q from the run's start, read_committed\n",
+			r.ID, what, r.In.Records(), r.In.Topic, r.Out.Topic)
 	}
 	res, err := runVerify(ctx, conn, cfg, f)
 	if err != nil {
@@ -150,6 +182,53 @@ func verifyRun(ctx context.Context, f *Factory, opts *verifyOptions) error {
 		return err
 	}
 	return reportChecks(f, res, opts.checks)
+}
+
+// wholeTopicsWindow sets cfg to reconcile the complex job's tags for the whole input topic
+// (from its log start to its last stable offset) with the whole output topic, read from its
+// start until every expected tag is there or --idle-timeout passes without one more.
+func wholeTopicsWindow(ctx context.Context, conn kafkaconn.Conn, opts *verifyOptions, cfg *verify.Config, f *Factory) error {
+	cl, err := conn.NewClient()
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	adm := kadm.NewClient(cl)
+	starts := func(topic string) (map[int32]int64, error) {
+		lo, err := adm.ListStartOffsets(ctx, topic)
+		if err == nil {
+			err = lo.Error()
+		}
+		if err != nil {
+			return nil, fmt.Errorf("list the start offsets of %q: %w", topic, err)
+		}
+		m := map[int32]int64{}
+		lo.Each(func(o kadm.ListedOffset) { m[o.Partition] = o.Offset })
+		return m, nil
+	}
+	inStart, err := starts(opts.inputTopic)
+	if err != nil {
+		return err
+	}
+	inEnd, err := kafkaconn.StableEnds(ctx, adm, opts.inputTopic)
+	if err != nil {
+		return err
+	}
+	outStart, err := starts(opts.topic)
+	if err != nil {
+		return err
+	}
+	cfg.InputTopic, cfg.InputBounds, cfg.Bounds, cfg.Drain = opts.inputTopic, map[int32]verify.OffsetRange{}, map[int32]verify.OffsetRange{}, true
+	var n int64
+	for p, end := range inEnd {
+		cfg.InputBounds[p] = verify.OffsetRange{Start: inStart[p], End: end}
+		n += end - inStart[p]
+	}
+	for p, start := range outStart {
+		cfg.Bounds[p] = verify.OffsetRange{Start: start}
+	}
+	fmt.Fprintf(f.IO.ErrOut, "verifying the complex job's tags in %q against the whole of %q (%d records), read_committed\n", opts.topic, opts.inputTopic, n)
+	return nil
 }
 
 // timeWindow sets cfg to reconcile the input appended in [--from, --to) with its output: the

@@ -52,6 +52,20 @@ td:first-child,th:first-child{text-align:left}.pass{color:#186a3b}.fail{color:#a
 <tr><td>source duplicates</td><td>{{.SourceDuplicates}}</td></tr>
 <tr><td>out of order</td><td>{{.OutOfOrder}}</td></tr>
 </table>
+{{with .Tags}}
+<h2>Tags (complex job)</h2>
+<table id="tags">
+<tr><td>tags expected</td><td>{{.Expected}}</td></tr>
+<tr><td>tag records / distinct</td><td>{{.Written}} / {{.Distinct}}</td></tr>
+<tr><td>missing tags</td><td>{{.Missing}}</td></tr>
+<tr><td>unexpected tags</td><td>{{.Unexpected}}</td></tr>
+<tr><td>duplicated tags</td><td>{{.Duplicated}}</td></tr>
+<tr><td>NoNews pending: written / not yet</td><td>{{.PendingWritten}} / {{.PendingOpen}}</td></tr>
+</table>
+<table id="tag-kinds"><tr><th>tag kind</th><th>records</th></tr>
+{{range $.TagKinds}}<tr><td>{{.Kind}}</td><td>{{.Count}}</td></tr>{{end}}
+</table>
+{{end}}
 <table><tr><th>latency ms</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th></tr>
 {{range $.Latencies}}<tr><td>{{.Name}}</td><td>{{printf "%.1f" .P.P50}}</td><td>{{printf "%.1f" .P.P90}}</td><td>{{printf "%.1f" .P.P99}}</td><td>{{printf "%.1f" .P.P999}}</td><td>{{printf "%.1f" .P.Max}}</td></tr>{{end}}
 </table>
@@ -85,6 +99,11 @@ type latencyRow struct {
 	P    verify.Percentiles
 }
 
+type tagKindRow struct {
+	Kind  string
+	Count int
+}
+
 type trafficRow struct {
 	When     string
 	Hub      hubmetrics.HubRow
@@ -111,9 +130,17 @@ func Write(w io.Writer, r Report) error {
 		TrafficRows []trafficRow
 		HubCharts   []template.HTML
 		OverTime    []template.HTML
+		TagKinds    []tagKindRow
 	}{Report: r, TrafficRows: trafficRows(r), HubCharts: hubCharts(r)}
 	if v := r.Verified; v != nil {
 		data.Latencies = []latencyRow{{"pipeline", v.LatencyMs.Pipeline}, {"end-to-end", v.LatencyMs.EndToEnd}, {"in-job", v.LatencyMs.InJob}}
+		if v.Tags != nil {
+			data.Latencies[0].Name = "tag"
+			data.Latencies = append(data.Latencies, latencyRow{"NoNews (timer)", v.Tags.TimerLatencyMs})
+			for _, k := range verify.TagKinds {
+				data.TagKinds = append(data.TagKinds, tagKindRow{k, v.Tags.ByKind[k]})
+			}
+		}
 		data.OverTime = overTimeCharts(r)
 	}
 	if err := page.Execute(w, data); err != nil {

@@ -181,3 +181,28 @@ func TestHubRatesAreFlatForASteadyLoad(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteTagsOfTheComplexJob: a complex run's page counts its tags per kind and calls the
+// latency the tag latency; a relay run's page has no tag tables.
+func TestWriteTagsOfTheComplexJob(t *testing.T) {
+	r := sampleRun()
+	var b bytes.Buffer
+	if err := Write(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), `id="tag-kinds"`) {
+		t.Fatal("a relay run's page shows tag kinds")
+	}
+	r.Verified.Tags = &verify.TagResult{Expected: 12, Written: 12, Distinct: 12, ByKind: map[string]int{"FirstTagForThisKey": 3, "SeveralTemperaturesIn70s": 9}}
+	b.Reset()
+	if err := Write(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	for _, want := range []string{`id="tag-kinds"`, `<td>FirstTagForThisKey</td><td>3</td>`, `<td>SeveralTemperaturesIn70s</td><td>9</td>`,
+		`<td>HighCO2WithSeveralTemperaturesIn70s</td><td>0</td>`, `<td>tag</td>`, `<td>NoNews (timer)</td>`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+}

@@ -107,9 +107,6 @@ func (e *LoadError) Error() string { return e.Err.Error() }
 // Unwrap returns the load's error.
 func (e *LoadError) Unwrap() error { return e.Err }
 
-// ErrComplexJob refuses the complex job, whose output verify cannot check yet.
-var ErrComplexJob = errors.New("--job complex: run cannot verify the complex job's tags yet; start it with `streamscale job submit --job complex` and send events with `streamscale generate`")
-
 // ErrExactlyOnceEventHubs refuses exactly-once against Event Hubs.
 var ErrExactlyOnceEventHubs = errors.New("--guarantee exactly-once: Event Hubs Standard has no Kafka transactions, which exactly-once needs; " +
 	"use --guarantee at-least-once (the default; a failure may repeat records, which verify counts) and --dedup to drop the generator's duplicates")
@@ -128,9 +125,6 @@ func Run(ctx context.Context, t Target, cfg Config) (*Result, error) {
 		return nil, errors.New("pipeline: the config has no job")
 	}
 	draft := cfg.Job(kafkaconn.Conn{}, cfg.Topics.Partitions)
-	if draft.Job.OrDefault() == relay.JobComplex { // until verify recomputes the tags (issue 9)
-		return nil, &Refusal{ErrComplexJob}
-	}
 	need := Need{Parallelism: draft.Parallelism, Rate: cfg.Load.Rate * float64(max(cfg.Load.Instances, 1))}
 	if need.Parallelism <= 0 {
 		need.Parallelism = int(cfg.Topics.Partitions)
@@ -332,6 +326,7 @@ func stopTraffic(ctx context.Context, t Traffic, progress io.Writer) []hubmetric
 func drain(ctx context.Context, k *kafkaClients, rec *runlog.Run, idle time.Duration, progress io.Writer) (verify.Result, error) {
 	vcfg := verify.DefaultConfig()
 	RecordedWindow(&vcfg, *rec)
+	vcfg.Job = rec.Job // the complex job's output is tags, reconciled against the recomputed ones
 	vcfg.IdleTimeout = idle
 	out, err := k.ep.Out().NewClient(verify.ClientOpts()...)
 	if err != nil {
@@ -403,6 +398,9 @@ func verifyDespite(err error) bool {
 // missingOf is how many generated events never reached the output: the verifier finds gaps
 // inside each device's sequence, and the generator's count also reveals lost tails.
 func missingOf(gen generate.Summary, res verify.Result) int64 {
+	if res.Tags != nil { // the complex job writes tags, not events: only the reconciliation counts
+		return res.Missing
+	}
 	lost := gen.Events - res.Events
 	if res.Missing > lost {
 		return res.Missing

@@ -244,8 +244,6 @@ func TestRunFakeTargetRefusals(t *testing.T) {
 		wantText  string
 		wantSteps []string
 	}{
-		{name: "complex job", job: func(s relay.Spec) relay.Spec { s.Job = relay.JobComplex; return s },
-			want: ErrComplexJob, wantSteps: nil},
 		{name: "exactly-once on Event Hubs", ep: Endpoints{Kafka: kafkaconn.Conn{Brokers: []string{"ns:9093"}, EventHubs: true}},
 			job:  func(s relay.Spec) relay.Spec { s.Guarantee = relay.ExactlyOnce; return s },
 			want: ErrExactlyOnceEventHubs, wantSteps: []string{"prepare"}},

@@ -288,3 +288,24 @@ func TestJobKinds(t *testing.T) {
 		t.Error("an empty Job is not the relay")
 	}
 }
+
+// TestEnsureStub_ReplacesTheOtherJob: the complex job asked for while the relay runs for the
+// same topics cancels the relay (both would write the output topic), and says so.
+func TestEnsureStub_ReplacesTheOtherJob(t *testing.T) {
+	st, c := newStubFlink(t)
+	s := stubSpec(t)
+	st.add("relay", s.JobName(), "", flink.StateRunning)
+	s.Job = JobComplex
+	st.next = []flink.JobState{flink.StateRunning}
+	var progress strings.Builder
+	res, err := Ensure(context.Background(), c, s, &progress)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.JobID == "relay" || st.stateOf("relay") != flink.StateCanceled {
+		t.Fatalf("Ensure = %+v, the relay %s; want a new job and the relay CANCELED", res, st.stateOf("relay"))
+	}
+	if !strings.Contains(progress.String(), "the relay job relay (streamscale-relay") {
+		t.Errorf("progress does not say the relay was cancelled:\n%s", progress.String())
+	}
+}

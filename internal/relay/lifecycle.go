@@ -18,10 +18,50 @@ import (
 // Stopped records a relay job stopped with a savepoint, in <home>/jobs/<file>.json, so that
 // `job resume` and `job submit --from-savepoint last` find where it stopped.
 type Stopped struct {
-	JobName   string    `json:"jobName"`
-	JobID     string    `json:"jobId"`
+	JobName string `json:"jobName"`
+	JobID   string `json:"jobId"`
+	// Job is the kind of job stopped (relay or complex); absent in records written before it
+	// was (the relay). Its savepoint holds that job's state: only that job resumes from it.
+	Job       Job       `json:"job,omitempty"`
 	Savepoint string    `json:"savepoint"`
 	Time      time.Time `json:"time"`
+}
+
+// JobOfName is the kind of job a streamscale job name says (Spec.JobName): complex for
+// "streamscale-complex …", else the relay.
+func JobOfName(name string) Job {
+	if strings.HasPrefix(name, "streamscale-complex ") {
+		return JobComplex
+	}
+	return JobRelay
+}
+
+// StoppedWith finds the record under dir whose savepoint is path; ok is false when none is.
+func StoppedWith(dir, path string) (rec Stopped, ok bool, err error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		return Stopped{}, false, fmt.Errorf("list savepoint records: %w", err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		var r Stopped
+		if json.Unmarshal(b, &r) == nil && r.Savepoint != "" && strings.TrimSuffix(r.Savepoint, "/") == strings.TrimSuffix(path, "/") {
+			return r, true, nil
+		}
+	}
+	return Stopped{}, false, nil
+}
+
+// Kind is the kind of job the record's savepoint belongs to (the relay for old records
+// without one, unless its job name says otherwise).
+func (r Stopped) Kind() Job {
+	if r.Job != "" {
+		return r.Job
+	}
+	return JobOfName(r.JobName)
 }
 
 // RecordFile is the file that records the relay named jobName under dir (<home>/jobs): the

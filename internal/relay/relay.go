@@ -205,6 +205,9 @@ const cancelTimeout = 30 * time.Second
 // (it resumes from the consumer group's committed offsets); if the wait times out or ctx
 // ends, Ensure cancels it and returns the error, submitting nothing.
 //
+// The other kind of job for the same topics (the complex job for a relay, and the other way
+// round) is cancelled first: one job writes an output topic.
+//
 // A found job that runs another guarantee or de-duplication than s asks for (its global job
 // parameters say) is not reused: Ensure cancels it, says why on progress, and submits a fresh
 // one, which resumes from the consumer group's committed offsets. With s.SavepointPath set a
@@ -223,6 +226,9 @@ func Ensure(ctx context.Context, c *flink.Client, s Spec, progress io.Writer) (R
 		progress = io.Discard
 	}
 	if err := s.CheckConnection(); err != nil {
+		return Result{}, err
+	}
+	if err := replaceOther(ctx, c, s, progress); err != nil {
 		return Result{}, err
 	}
 	found, ok, err := Find(ctx, c, s)
@@ -383,6 +389,26 @@ func Find(ctx context.Context, c *flink.Client, s Spec) (job flink.JobSummary, o
 		}
 	}
 	return job, ok, nil
+}
+
+// replaceOther cancels the other kind of job (the complex job when s is the relay, and the
+// other way round) that runs for s's topics and brokers: both would write the output topic,
+// and neither verification could tell their records apart.
+func replaceOther(ctx context.Context, c *flink.Client, s Spec, progress io.Writer) error {
+	other := s
+	other.Job = JobComplex
+	if s.Job.OrDefault() == JobComplex {
+		other.Job = JobRelay
+	}
+	found, ok, err := Find(ctx, c, other)
+	if err != nil || !ok {
+		return err
+	}
+	fmt.Fprintf(progress, "the %s job %s (%s) writes the same output topic: cancelling it, as one job runs per topic pair\n", other.Job, found.ID, other.JobName())
+	if _, err := cancelJob(ctx, c, found.ID); err != nil {
+		return fmt.Errorf("cancel the %s job %s: %w", other.Job, found.ID, err)
+	}
+	return nil
 }
 
 // paramBootstrapServers is the relay job's global job parameter with its brokers

@@ -37,6 +37,9 @@ type Record struct {
 	Partition int32
 	Offset    int64
 	Value     []byte
+	// EnqueuedAt is the record's Kafka timestamp in µs since the epoch (the job's enqueuedAt
+	// for a relayed event), 0 when unknown.
+	EnqueuedAt int64
 }
 
 // Event is the part of an input event the tags depend on.
@@ -45,6 +48,10 @@ type Event struct {
 	Value                              float64
 	// CreatedAtMillis is CreatedAt in Unix milliseconds, sub-millisecond digits dropped.
 	CreatedAtMillis int64
+	// EnqueuedAt is its record's Record.EnqueuedAt.
+	EnqueuedAt int64
+	// before says the event came before the window (Expecter.AddBefore).
+	before bool
 }
 
 // Key identifies a tag: the job never writes the same key twice.
@@ -61,6 +68,12 @@ func (k Key) String() string { return k.DeviceID + " " + k.Tag + " " + k.Trigger
 type Expected struct {
 	Must    map[Key]bool
 	Pending map[Key]bool
+	// Before holds the tags (must or pending) triggered by events before the window
+	// (Expecter.AddBefore): the job may have written them before the output window or in it.
+	Before map[Key]bool
+	// EnqueuedAt is the trigger event's Record.EnqueuedAt for the keys of Must and Pending
+	// whose record had one.
+	EnqueuedAt map[Key]int64
 }
 
 // ParseEvent returns the event in a record's value, or false when the job would dead-letter
@@ -123,77 +136,134 @@ func recordTime(value []byte) (int64, bool) {
 // Expect recomputes the tags for records, the input window: each partition's records in
 // offset order (the order the job reads them; a device's events are all in one partition).
 // The window must start where the devices' state starts (a fresh job, or every device's
-// first event inside it); events before it are not known here.
+// first event inside it); events before it are not known here (see Expecter for a window
+// with the records before it).
 func Expect(records []Record) Expected {
-	byPartition := map[int32][]Record{}
-	for _, r := range records {
-		byPartition[r.Partition] = append(byPartition[r.Partition], r)
+	rs := append([]Record(nil), records...)
+	sort.SliceStable(rs, func(i, j int) bool {
+		if rs[i].Partition != rs[j].Partition {
+			return rs[i].Partition < rs[j].Partition
+		}
+		return rs[i].Offset < rs[j].Offset
+	})
+	x := NewExpecter()
+	for _, r := range rs {
+		x.Add(r)
 	}
-	exp := Expected{Must: map[Key]bool{}, Pending: map[Key]bool{}}
-	devices := map[string]*device{}
-	finalMax := map[int32]int64{} // per partition: max event time in the window
-	partitions := make([]int32, 0, len(byPartition))
-	for p := range byPartition {
-		partitions = append(partitions, p)
+	return x.Expected()
+}
+
+// Expecter recomputes the tags record by record, for an input window too large to hold:
+// Add each partition's records in offset order (partitions may interleave, as a Kafka
+// consumer delivers them), then call Expected once.
+//
+// Records given to AddBefore come before the window: they rebuild the devices' state (the job
+// read them too) and move the watermark, and the tags they trigger land in Expected.Before,
+// neither expected nor unexpected in the window's output.
+type Expecter struct {
+	exp     Expected
+	devices map[string]*device
+	// maxSeen is each partition's largest event time so far.
+	maxSeen    map[int32]int64
+	partitions map[int32]bool
+}
+
+// NewExpecter starts a recomputation with no device state.
+func NewExpecter() *Expecter {
+	return &Expecter{
+		exp:     Expected{Must: map[Key]bool{}, Pending: map[Key]bool{}, Before: map[Key]bool{}, EnqueuedAt: map[Key]int64{}},
+		devices: map[string]*device{}, maxSeen: map[int32]int64{}, partitions: map[int32]bool{},
 	}
-	sort.Slice(partitions, func(i, j int) bool { return partitions[i] < partitions[j] })
-	for _, p := range partitions {
-		rs := byPartition[p]
-		sort.Slice(rs, func(i, j int) bool { return rs[i].Offset < rs[j].Offset })
-		maxSeen, seen := int64(0), false
-		for _, r := range rs {
-			if e, ok := ParseEvent(r.Value); ok {
-				d := devices[e.DeviceID]
-				if d == nil {
-					d = &device{}
-					devices[e.DeviceID] = d
-				}
-				if !d.has(e.EventID) {
-					if d.last != nil {
-						// The previous event's timer: certainly not fired yet while this
-						// partition's watermark is below its deadline.
-						// Past it, the timer may have fired before this event came: pending.
-						prev := *d.last
-						if seen && maxSeen-OutOfOrdernessMillis-1 >= prev.CreatedAtMillis+NoNewsMillis {
-							exp.Pending[Key{prev.DeviceID, NoNews, prev.EventID}] = true
-						}
-					}
-					for _, t := range d.add(e) {
-						exp.Must[Key{e.DeviceID, t, e.EventID}] = true
-					}
-					ev := e
-					d.last = &ev
+}
+
+// Partitions names every partition of the input topic: one without any record holds the
+// job's watermark back, so no NoNews tag is then certain.
+func (x *Expecter) Partitions(ps ...int32) {
+	for _, p := range ps {
+		x.partitions[p] = true
+	}
+}
+
+// Add is the next record of the window in its partition.
+func (x *Expecter) Add(r Record) { x.add(r, false) }
+
+// AddBefore is the next record before the window in its partition (all of a partition's
+// records before the window come before its first Add).
+func (x *Expecter) AddBefore(r Record) { x.add(r, true) }
+
+func (x *Expecter) add(r Record, before bool) {
+	x.partitions[r.Partition] = true
+	maxSeen, seen := x.maxSeen[r.Partition]
+	if e, ok := ParseEvent(r.Value); ok {
+		e.EnqueuedAt, e.before = r.EnqueuedAt, before
+		d := x.devices[e.DeviceID]
+		if d == nil {
+			d = &device{}
+			x.devices[e.DeviceID] = d
+		}
+		if !d.has(e.EventID) {
+			if d.last != nil {
+				// The previous event's timer: certainly not fired yet while this partition's
+				// watermark is below its deadline. Past it, the timer may have fired before
+				// this event came: pending.
+				prev := *d.last
+				if seen && maxSeen-OutOfOrdernessMillis-1 >= prev.CreatedAtMillis+NoNewsMillis {
+					x.expect(Key{prev.DeviceID, NoNews, prev.EventID}, prev, x.exp.Pending)
 				}
 			}
-			if t, ok := recordTime(r.Value); ok && (!seen || t > maxSeen) {
-				maxSeen, seen = t, true
+			for _, t := range d.add(e) {
+				x.expect(Key{e.DeviceID, t, e.EventID}, e, x.exp.Must)
 			}
-		}
-		if seen {
-			finalMax[p] = maxSeen
+			ev := e
+			d.last = &ev
 		}
 	}
-	// The watermark at the end, at least: the minimum over the partitions of their last
-	// watermark (a partition without event time holds it back).
-	watermark, known := int64(0), len(finalMax) == len(partitions) && len(partitions) > 0
+	if t, ok := recordTime(r.Value); ok && (!seen || t > maxSeen) {
+		x.maxSeen[r.Partition] = t
+	}
+}
+
+// expect puts k, triggered by e, into set, or into Before when e came before the window.
+func (x *Expecter) expect(k Key, e Event, set map[Key]bool) {
+	if e.before {
+		x.exp.Before[k] = true
+		return
+	}
+	set[k] = true
+	if e.EnqueuedAt != 0 {
+		x.exp.EnqueuedAt[k] = e.EnqueuedAt
+	}
+}
+
+// Expected finishes the recomputation: each device's last event's NoNews tag is a must when
+// the watermark at the end (the minimum over the partitions of their last event time − the
+// out-of-orderness − 1 ms; a partition without event time holds it back) reached its
+// deadline, pending otherwise.
+func (x *Expecter) Expected() Expected {
+	watermark, known := int64(0), len(x.partitions) > 0
 	first := true
-	for _, m := range finalMax {
+	for p := range x.partitions {
+		m, ok := x.maxSeen[p]
+		if !ok {
+			known = false
+			break
+		}
 		if w := m - OutOfOrdernessMillis - 1; first || w < watermark {
 			watermark, first = w, false
 		}
 	}
-	for _, d := range devices {
+	for _, d := range x.devices {
 		if d.last == nil {
 			continue
 		}
 		k := Key{d.last.DeviceID, NoNews, d.last.EventID}
 		if known && watermark >= d.last.CreatedAtMillis+NoNewsMillis {
-			exp.Must[k] = true
+			x.expect(k, *d.last, x.exp.Must)
 		} else {
-			exp.Pending[k] = true
+			x.expect(k, *d.last, x.exp.Pending)
 		}
 	}
-	return exp
+	return x.exp
 }
 
 // device is one device's state as the job keeps it.
@@ -253,6 +323,9 @@ type Result struct {
 	Duplicated          map[Key]int
 	// PendingWritten and PendingOpen count the pending NoNews tags written and not written.
 	PendingWritten, PendingOpen int
+	// BeforeWindow counts the distinct tags written that events before the window triggered
+	// (Expected.Before): left out, neither expected nor unexpected.
+	BeforeWindow int
 	// ByTag counts the tags written per tag name (records, not distinct keys).
 	ByTag map[string]int
 }
@@ -271,7 +344,8 @@ func TagName(tag string) string {
 }
 
 // Reconcile compares written, the keys of the tag records read from the output window, with
-// exp.
+// exp. A tag of exp.Before is neither unexpected nor a duplicate (a copy may have been written
+// before the output window).
 func Reconcile(exp Expected, written []Key) Result {
 	res := Result{Expected: len(exp.Must), Written: len(written), Duplicated: map[Key]int{}, ByTag: map[string]int{}}
 	count := map[Key]int{}
@@ -280,6 +354,10 @@ func Reconcile(exp Expected, written []Key) Result {
 		res.ByTag[TagName(k.Tag)]++
 	}
 	for k, n := range count {
+		if exp.Before[k] && !exp.Must[k] && !exp.Pending[k] {
+			res.BeforeWindow++
+			continue // one copy may have come before the output window
+		}
 		if n > 1 {
 			res.Duplicated[k] = n
 		}

@@ -139,7 +139,8 @@ func TestExpectSkipsWhatTheJobDeadLetters(t *testing.T) {
 
 func TestReconcile(t *testing.T) {
 	a, b, c := Key{"d", First, "a"}, Key{"d", "2" + RecordsSuffix, "b"}, Key{"d", NoNews, "b"}
-	exp := Expected{Must: map[Key]bool{a: true, b: true}, Pending: map[Key]bool{c: true}}
+	before := Key{"d", "3" + RecordsSuffix, "z"}
+	exp := Expected{Must: map[Key]bool{a: true, b: true}, Pending: map[Key]bool{c: true}, Before: map[Key]bool{before: true}}
 	tests := []struct {
 		name                    string
 		written                 []Key
@@ -152,6 +153,7 @@ func TestReconcile(t *testing.T) {
 		{name: "one missing", written: []Key{a}, missing: 1, pendingOpen: 1},
 		{name: "one unexpected", written: []Key{a, b, {"d", NoNews, "a"}}, unexpected: 1, pendingOpen: 1},
 		{name: "one twice", written: []Key{a, b, b}, duplicated: 1, pendingOpen: 1},
+		{name: "a tag from before the window, twice: left out", written: []Key{a, b, before, before}, pendingOpen: 1, ok: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -163,5 +165,57 @@ func TestReconcile(t *testing.T) {
 	}
 	if r := Reconcile(exp, []Key{a, b, c}); r.ByTag[First] != 1 || r.ByTag["<n>"+RecordsSuffix] != 1 || r.ByTag[NoNews] != 1 {
 		t.Fatalf("ByTag = %v", r.ByTag)
+	}
+}
+
+// TestExpecterBefore: records before the window rebuild the devices' state and move the
+// watermark; their tags are Before, the window's tags carry their trigger's enqueuedAt.
+func TestExpecterBefore(t *testing.T) {
+	rs := seq(t, "0 d TEMP 75 0 a", "0 d TEMP 75 1 b", "0 d TEMP 1 2 c", "0 d TEMP 1 110 e")
+	x := NewExpecter()
+	for i, r := range rs {
+		r.EnqueuedAt = int64(1000 + i)
+		if i < 2 {
+			x.AddBefore(r)
+		} else {
+			x.Add(r)
+		}
+	}
+	exp := x.Expected()
+	wantMust := []string{"d 3RecordsForThisKey c", "d 4RecordsForThisKey e"}
+	wantBefore := []string{"d 2RecordsForThisKey b", "d FirstTagForThisKey a", "d SeveralTemperaturesIn70s b"}
+	if got := keys(exp.Must); !slices.Equal(got, wantMust) {
+		t.Errorf("must = %v, want %v", got, wantMust)
+	}
+	if got := keys(exp.Before); !slices.Equal(got, wantBefore) {
+		t.Errorf("before = %v, want %v", got, wantBefore)
+	}
+	// c's timer could not fire before e came (the watermark was still below it): none.
+	if got := keys(exp.Pending); !slices.Equal(got, []string{"d NoNewsForAtLeast45000ms e"}) {
+		t.Errorf("pending = %v", got)
+	}
+	if got := exp.EnqueuedAt[Key{"d", "3" + RecordsSuffix, "c"}]; got != 1002 {
+		t.Errorf("enqueuedAt of c's tag = %d, want 1002", got)
+	}
+}
+
+// TestExpecterPartitionWithoutRecords: a partition of the topic without records holds the
+// watermark back, so a NoNews tag is pending, not a must.
+func TestExpecterPartitionWithoutRecords(t *testing.T) {
+	for _, tt := range []struct {
+		name       string
+		partitions []int32
+		want       bool
+	}{{"every partition has records", []int32{0}, true}, {"partition 1 empty", []int32{0, 1}, false}} {
+		t.Run(tt.name, func(t *testing.T) {
+			x := NewExpecter()
+			x.Partitions(tt.partitions...)
+			for _, r := range seq(t, "0 d CO2 1 0 a", "0 clock CO2 1 200 c") {
+				x.Add(r)
+			}
+			if got := x.Expected().Must[Key{"d", NoNews, "a"}]; got != tt.want {
+				t.Fatalf("NoNews of a a must: %v, want %v", got, tt.want)
+			}
+		})
 	}
 }

@@ -11,7 +11,8 @@ type Checks struct {
 	// MaxP99Ms is the highest acceptable pipeline latency p99 in ms.
 	MaxP99Ms float64
 	// MaxDuplicateFraction is the highest acceptable share of duplicates among output events
-	// (pipeline duplicates when reconciled); 0 demands none, negative is off.
+	// (pipeline duplicates when reconciled; extra copies of tags among the distinct tags for
+	// the complex job); 0 demands none, negative is off.
 	MaxDuplicateFraction float64
 	// MaxOutOfOrderFraction is the highest acceptable share of out-of-order records; negative
 	// is off.
@@ -45,14 +46,22 @@ func (r Result) Check(c Checks) []Failure {
 	fail := func(name string, measured, threshold float64) {
 		fs = append(fs, Failure{Check: name, Measured: measured, Threshold: threshold})
 	}
+	what, latencyName := "events", "pipeline"
+	if r.Tags != nil {
+		what, latencyName = "tags", "tag"
+	}
 	if !c.AllowMissing && r.Missing > 0 {
-		fail("missing events", float64(r.Missing), 0)
+		fail("missing "+what, float64(r.Missing), 0)
 	}
 	if r.MissingFields > 0 {
 		fail("records without enqueuedAt/processedAt", float64(r.MissingFields), 0)
 	}
 	if r.Unexpected > 0 {
-		fail("unexpected events (never in the input)", float64(r.Unexpected), 0)
+		if r.Tags != nil {
+			fail("unexpected tags (the input window does not make them)", float64(r.Unexpected), 0)
+		} else {
+			fail("unexpected events (never in the input)", float64(r.Unexpected), 0)
+		}
 	}
 	if !c.AllowCreateTime && r.CreateTimeRecords > 0 {
 		fail("records stamped by the producer (CreateTime), not the broker: give the output topic message.timestamp.type=LogAppendTime", float64(r.CreateTimeRecords), 0)
@@ -61,7 +70,7 @@ func (r Result) Check(c Checks) []Failure {
 		fail("min steady rate (records/s, slowest inner interval)", r.SteadyRatePerSec, c.MinRate)
 	}
 	if c.MaxP99Ms > 0 && r.LatencyMs.Pipeline.P99 > c.MaxP99Ms {
-		fail("max pipeline p99 (ms)", r.LatencyMs.Pipeline.P99, c.MaxP99Ms)
+		fail("max "+latencyName+" p99 (ms)", r.LatencyMs.Pipeline.P99, c.MaxP99Ms)
 	}
 	if c.MaxDuplicateFraction >= 0 && r.Events > 0 {
 		if frac := float64(r.Duplicates) / float64(r.Events); frac > c.MaxDuplicateFraction {

@@ -60,6 +60,23 @@ type Config struct {
 	// read with some slack past its end, without the neighbours' records.
 	EnqueuedFrom, EnqueuedTo time.Time
 
+	// Job is the Flink job that wrote the output: JobRelay (or "") or JobComplex. For
+	// JobComplex the output is tags: with InputBounds (required) Run recomputes from the input
+	// window every tag the job must write and reconciles the output with them (Result.Tags);
+	// Drain then waits for those tags. Bounds, Drain and Interval apply as for the relay;
+	// EnqueuedFrom/To and SequencesStartAtZero do not.
+	Job string
+	// StateStart, for JobComplex, is where the job's keyed state starts per input partition:
+	// the input from there to InputBounds' starts is read first to rebuild the devices' state
+	// (its tags are left out). nil: the input topic's log start, for a job that has read the
+	// topic from its beginning (a job started fresh reads from the earliest offset).
+	StateStart map[int32]int64
+	// DevicePrefix, for JobComplex, reconciles only the tags of devices whose id starts with
+	// it; other tags read count as OutsideWindow, and the tags the input makes for other
+	// devices are not expected (a benchmark step's own devices, apart from the earlier steps'
+	// late NoNews tags). "": every device.
+	DevicePrefix string
+
 	// drained, when set (tests), is called after each fetch of a drain with the number of
 	// input events still awaited.
 	drained func(awaited int64)
@@ -132,6 +149,13 @@ type Result struct {
 	// message.timestamp.type=CreateTime) rather than the broker on append: their pipeline and
 	// end-to-end latencies read the relay's clock, not the broker's, and understate the truth.
 	CreateTimeRecords int64 `json:"createTimeRecords"`
+	// Tags, for the complex job (Config.Job), is the tags' reconciliation. Then Missing,
+	// Unexpected and Duplicates (extra copies) count tags, Events the distinct tags read,
+	// Records the tag records, and LatencyMs is the tags' latency: pipeline = output append
+	// time − the trigger event's enqueuedAt, end-to-end = − its createdAt, in-job = the tag's
+	// processedAt − enqueuedAt, for the tags an event triggers (NoNews apart:
+	// Tags.TimerLatencyMs).
+	Tags *TagResult `json:"tags,omitempty"`
 }
 
 // ClientOpts are the consumer settings Run needs of its client: read_committed, so that a
@@ -147,7 +171,8 @@ const readCommitted int8 = 1
 
 // Run reads cfg.Topic with client (made with ClientOpts; Run adds the partitions to consume)
 // and checks every record; with cfg.InputBounds it first reads the input window and
-// reconciles. progress (nil for none) gets a line every few seconds and notes.
+// reconciles. For the complex job (cfg.Job) it reconciles the tags instead (Result.Tags).
+// progress (nil for none) gets a line every few seconds and notes.
 func Run(ctx context.Context, client *kgo.Client, cfg Config, progress io.Writer) (Result, error) {
 	if cfg.Topic == "" {
 		return Result{}, errors.New("topic: must not be empty")
@@ -165,6 +190,13 @@ func Run(ctx context.Context, client *kgo.Client, cfg Config, progress io.Writer
 	}
 	if progress == nil {
 		progress = io.Discard
+	}
+	switch cfg.Job {
+	case "", JobRelay:
+	case JobComplex:
+		return runTags(ctx, client, cfg, progress)
+	default:
+		return Result{}, fmt.Errorf("job %q: use %s or %s", cfg.Job, JobRelay, JobComplex)
 	}
 	v := &verifier{cfg: cfg, keys: newKeyer(), tracker: newTracker(), lat: newLatencyRecorder(), series: newIntervalRecorder(cfg.Interval)}
 	if cfg.InputBounds != nil {
