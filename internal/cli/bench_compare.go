@@ -84,6 +84,7 @@ fresh topics, deleted afterwards. --quick runs a short version (a few minutes).`
 	fs.StringVar(&opts.job.brokers, "job-brokers", "", "bootstrap servers as the Flink jobs see them (default: --brokers)")
 	fs.DurationVar(&opts.job.checkpointInterval, "checkpoint-interval", opts.job.checkpointInterval, "our relay job's checkpoint interval (the sample job's is 500 ms, as in the sample)")
 	opts.job.addTuning(fs)
+	fs.StringVar(&opts.job.kafkaProperties, "job-kafka-properties-file", "", "Kafka Java client properties for our relay's source and sink (e.g. fetch.min.bytes, to compare client settings), by its path on the Flink JobManager")
 	fs.StringVar(&opts.sampleJar, "sample-jar", opts.sampleJar, "the ported sample job jar built by make build")
 	opts.tools.add(fs)
 	fs.Int32Var(&opts.cfg.Partitions, "partitions", 2, "partitions of every topic and every contender's parallelism (needs that many free slots)")
