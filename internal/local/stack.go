@@ -103,7 +103,8 @@ func (s *Stack) Up(ctx context.Context, progress io.Writer) (Status, error) {
 		}
 	}
 	if s.cfg.FlinkOn == "" {
-		s.cfg.FlinkOn = FlinkStandalone
+		// Not asked: the host this home last ran Flink on, else standalone.
+		s.cfg.FlinkOn = st.Config.flinkOn()
 	}
 	onYarn := s.cfg.FlinkOn == FlinkOnYarn
 	if err := s.checkPorts(kafkaUp, jmUp || onYarn); err != nil {
