@@ -175,7 +175,8 @@ func (s *Stack) statusOf(ctx context.Context, st *state) Status {
 // JobManager is the application's first container, the TaskManagers the others.
 func (s *Stack) yarnFlinkStatus(ctx context.Context, st *state, out *Status) {
 	out.Yarn = s.yarnStatusOf(ctx, st)
-	out.Flink.REST, out.Flink.RPCPort, out.Flink.JobManagerLog = "", 0, ""
+	// YARN picks the JobManager's ports; its metrics port is the first free one of a range.
+	out.Flink.REST, out.Flink.RPCPort, out.Flink.JobManagerLog, out.Flink.JobManagerMetrics = "", 0, "", ""
 	if st.YarnSession == nil {
 		return
 	}
