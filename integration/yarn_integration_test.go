@@ -189,6 +189,40 @@ func TestIntegrationYarn(t *testing.T) {
 		t.Logf("relay on YARN: %d events, 0 missing, pipeline p99 %.1f ms", res.InputEvents, res.LatencyMs.Pipeline.P99)
 	})
 
+	// `yarn session` against the running YARN as an existing cluster: its configuration
+	// directory is all it gets. A small session beside the stack's, then stopped.
+	t.Run("yarn-session-existing-cluster", func(t *testing.T) {
+		conf := filepath.Join(s.c.home, "yarn", "conf")
+		name := []string{"--yarn-conf", conf, "--name", "it-session"}
+		stdout, stderr, code := s.c.run(ctx, append([]string{"yarn", "session", "start", "--json", "--jobmanager-memory-mb", "768", "--taskmanager-memory-mb", "1024"}, name...)...)
+		var started yarn.Result
+		if err := json.Unmarshal([]byte(stdout), &started); code != 0 || err != nil || started.State != "RUNNING" || started.RESTURL == "" {
+			t.Fatalf("yarn session start exited %d (%v): %s\n%s", code, err, stdout, stderr)
+		}
+		var ov struct {
+			FlinkVersion string `json:"flink-version"`
+		}
+		getJSON(ctx, t, strings.TrimRight(started.RESTURL, "/")+"/overview", &ov)
+		if !strings.HasPrefix(ov.FlinkVersion, "2.2") {
+			t.Fatalf("session at %s runs Flink %q", started.RESTURL, ov.FlinkVersion)
+		}
+		stdout, _, code = s.c.run(ctx, append([]string{"yarn", "session", "status"}, name...)...)
+		if code != 0 || !strings.Contains(stdout, started.ApplicationID) || !strings.Contains(stdout, "--flink-url "+started.RESTURL) {
+			t.Fatalf("yarn session status exited %d:\n%s", code, stdout)
+		}
+		stdout, stderr, code = s.c.run(ctx, append([]string{"yarn", "session", "stop"}, name...)...)
+		if code != 0 || !strings.Contains(stdout, "KILLED") {
+			t.Fatalf("yarn session stop exited %d:\n%s\n%s", code, stdout, stderr)
+		}
+		if _, _, code = s.c.run(ctx, append([]string{"yarn", "session", "status"}, name...)...); code != 1 {
+			t.Fatalf("yarn session status of a killed session exited %d, want 1", code)
+		}
+		after := s.yarnStatus(ctx)
+		if len(after.Yarn.Applications) != 1 || after.Yarn.Applications[0].ID != app.ID {
+			t.Fatalf("applications after the stop: %+v; want only the stack's %s", after.Yarn.Applications, app.ID)
+		}
+	})
+
 	t.Run("taskmanager-container-kill", func(t *testing.T) {
 		killTM := func(ctx context.Context, s *faultStack, _, _ string) {
 			st := s.yarnStatus(ctx)
