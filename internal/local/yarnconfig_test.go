@@ -1,9 +1,12 @@
 package local
 
 import (
+	"context"
 	"encoding/xml"
+	"os/exec"
 	"strings"
 	"testing"
+	"time"
 )
 
 // parseHadoopXML reads a Hadoop *-site.xml back into name → value, failing on bad XML.
@@ -175,5 +178,73 @@ func TestIsAMContainer(t *testing.T) {
 		if isAMContainer(id) != want {
 			t.Errorf("isAMContainer(%s) != %v", id, want)
 		}
+	}
+}
+
+// yarnTestConfig is testConfig on YARN, with every YARN port free.
+func yarnTestConfig(t *testing.T) Config {
+	t.Helper()
+	c := testConfig(t)
+	c.FlinkOn = FlinkOnYarn
+	ports, err := FreePorts(7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := &c.Yarn
+	y.RMPort, y.RMSchedulerPort, y.RMTrackerPort, y.RMAdminPort, y.RMWebPort, y.NMWebPort, y.NMLocalizerPort =
+		ports[0], ports[1], ports[2], ports[3], ports[4], ports[5], ports[6]
+	return c
+}
+
+func TestUpOnYarnWithoutTheYarnRuntime(t *testing.T) {
+	c := yarnTestConfig(t)
+	s, err := New(c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Up(context.Background(), nil)
+	if err == nil || !strings.Contains(err.Error(), "no yarn jars") || !strings.Contains(err.Error(), "make build") {
+		t.Fatalf("Up on YARN without build/runtime/yarn = %v, want a hint to run make build", err)
+	}
+}
+
+func TestUpRefusesTheOtherFlinkHostWhileFlinkRuns(t *testing.T) {
+	c := yarnTestConfig(t)
+	// A stand-in for a running standalone JobManager: a process carrying the home's marker.
+	cmd := exec.Command("sh", "-c", "sleep 60", homeMarker(c.Home))
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	deadline := time.Now().Add(5 * time.Second)
+	for !processAlive(cmd.Process.Pid, homeMarker(c.Home)) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	standalone := c
+	standalone.FlinkOn = ""
+	st := &state{Version: stateVersion, ClusterID: "x", Config: saved(standalone), JobManager: &procRecord{PID: cmd.Process.Pid}}
+	if err := st.save(layout{home: c.Home}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Up(context.Background(), nil)
+	if err == nil || !strings.Contains(err.Error(), "runs Flink standalone") || !strings.Contains(err.Error(), "local down") {
+		t.Fatalf("Up --flink-on yarn over a standalone Flink = %v, want a refusal naming local down", err)
+	}
+}
+
+func TestReadEndpointsOfAYarnStack(t *testing.T) {
+	c := yarnTestConfig(t)
+	st := &state{Version: stateVersion, ClusterID: "x", Config: saved(c),
+		YarnSession: &yarnSession{ApplicationID: "application_1_0001", RESTURL: "http://localhost:42997"}}
+	if err := st.save(layout{home: c.Home}); err != nil {
+		t.Fatal(err)
+	}
+	ep, err := ReadEndpoints(c.Home)
+	if err != nil || ep.FlinkURL != "http://localhost:42997" || ep.KafkaBootstrap != c.KafkaBootstrap() || len(ep.FlinkMetricsURLs) != 0 {
+		t.Fatalf("ReadEndpoints = %+v, %v; want the YARN session's REST URL", ep, err)
 	}
 }
