@@ -21,7 +21,9 @@ func newLocalDownCmd(f *Factory, runF func(context.Context, *localDownOptions) e
 		Use:   "down",
 		Short: "Stop every process of the local stack by its recorded pid",
 		Long: `Stop the local stack's TaskManagers, JobManager and broker by their recorded pids: SIGTERM,
-then SIGKILL after --stop-timeout. Data and logs stay in the state directory unless --purge.`,
+then SIGKILL after --stop-timeout. With Flink on YARN, the Flink session's YARN application is
+killed through YARN first, then the NodeManager and the ResourceManager are stopped. Data and
+logs stay in the state directory unless --purge.`,
 		Example: `  streamscale local down
   streamscale local down --purge   # also delete data, logs and config`,
 		Args: cobra.NoArgs,

@@ -69,11 +69,18 @@ func writeStatusTable(w io.Writer, s local.Status) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "PROCESS\tPID\tSTATE\tADDRESS\tLOG")
 	fmt.Fprintf(tw, "kafka\t%s\t%s\t%s\t%s\n", pidText(s.Kafka.PID), stateText(s.Kafka.Running, s.Kafka.Healthy), s.Kafka.Bootstrap, s.Kafka.Log)
+	if y := s.Yarn; y != nil {
+		fmt.Fprintf(tw, "yarn-resourcemanager\t%s\t%s\t%s\t%s\n", pidText(y.ResourceManagerPID), stateText(y.ResourceManagerRunning, y.Healthy), y.ResourceManagerURL, y.ResourceManagerLog)
+		fmt.Fprintf(tw, "yarn-nodemanager\t%s\t%s\t%s\t%s\n", pidText(y.NodeManagerPID), stateText(y.NodeManagerRunning, y.Healthy && y.NodesRunning > 0), y.NodeManagerURL, y.NodeManagerLog)
+	}
 	fmt.Fprintf(tw, "flink-jobmanager\t%s\t%s\t%s\t%s\n", pidText(s.Flink.JobManagerPID), stateText(s.Flink.JobManagerRunning, s.Flink.Healthy), s.Flink.REST, s.Flink.JobManagerLog)
 	for i, pid := range s.Flink.TaskManagerPIDs {
 		fmt.Fprintf(tw, "flink-taskmanager-%d\t%d\t%s\t-\t%s\n", i, pid, stateText(true, s.Flink.Healthy), s.Flink.TaskManagerLogs[i])
 	}
 	tw.Flush()
+	if y := s.Yarn; y != nil && y.ResourceManagerRunning {
+		writeYarnApps(w, y)
+	}
 	if s.Flink.JobManagerRunning {
 		fmt.Fprintf(w, "Flink: %d TaskManagers registered, %d/%d slots free\n", s.Flink.TaskManagersRegistered, s.Flink.SlotsAvailable, s.Flink.SlotsTotal)
 	}
@@ -90,6 +97,23 @@ func writeStatusTable(w io.Writer, s local.Status) {
 	if !s.Running() {
 		fmt.Fprintf(w, "The local stack in %s is not running: start it with `streamscale local up`.\n", s.Home)
 	}
+}
+
+// writeYarnApps lists the YARN applications that have not ended, with their containers.
+func writeYarnApps(w io.Writer, y *local.YarnStatus) {
+	if len(y.Applications) == 0 {
+		fmt.Fprintln(w, "YARN: no application running")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "YARN APPLICATION / CONTAINER\tSTATE\tMEMORY\tPID\tADDRESS / LOGS")
+	for _, a := range y.Applications {
+		fmt.Fprintf(tw, "%s (%s)\t%s\t-\t-\t%s\n", a.ID, a.Name, a.State, a.TrackingURL)
+		for _, c := range a.Containers {
+			fmt.Fprintf(tw, "  %s\t%s\t%d MB\t%s\t%s\n", c.ID, c.State, c.MemoryMB, pidText(c.PID), c.Log)
+		}
+	}
+	tw.Flush()
 }
 
 func pidText(pid int) string {

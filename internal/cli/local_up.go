@@ -23,10 +23,15 @@ func newLocalUpCmd(f *Factory, runF func(context.Context, *localUpOptions) error
 		Short: "Start whatever part of the local stack is not running and wait until it is healthy",
 		Long: `Start the local Kafka broker and Flink session cluster, or the parts of it that are not
 running (a crashed TaskManager, say), and wait until the broker answers metadata requests and
-Flink reports its TaskManagers and slots. Running it again is safe.`,
+Flink reports its TaskManagers and slots. Running it again is safe.
+
+With --flink-on yarn the Flink session runs as a YARN application on a single-node YARN
+cluster (a ResourceManager and a NodeManager from Apache Hadoop's jars) instead of in JVMs of
+its own; every other command finds its REST address in the state directory.`,
 		Example: `  streamscale local up
   streamscale local up --taskmanagers 2 --slots 4
-  streamscale local up --home /tmp/ss --kafka-port 19092 --flink-rest-port 18081`,
+  streamscale local up --home /tmp/ss --kafka-port 19092 --flink-rest-port 18081
+  streamscale local up --flink-on yarn`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -58,6 +63,12 @@ func localUpRun(ctx context.Context, opts *localUpOptions) error {
 func printAddresses(w io.Writer, s local.Status) {
 	fmt.Fprintf(w, "Kafka bootstrap   %s\n", s.Kafka.Bootstrap)
 	fmt.Fprintf(w, "Flink REST / UI   %s\n", s.Flink.REST)
+	if y := s.Yarn; y != nil {
+		fmt.Fprintf(w, "YARN RM / UI      %s\n", y.ResourceManagerURL)
+		for _, a := range y.Applications {
+			fmt.Fprintf(w, "YARN application  %s (%s, %d containers)\n", a.ID, a.State, len(a.Containers))
+		}
+	}
 	if s.Flink.JobManagerMetrics != "" {
 		fmt.Fprintf(w, "Flink metrics     %s (JobManager), %s (TaskManagers)\n", s.Flink.JobManagerMetrics, strings.Join(s.Flink.TaskManagerMetrics, ", "))
 	}

@@ -28,6 +28,7 @@ your own cluster to use it instead.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagErrorf(err) })
 	root.AddCommand(
 		newLocalCmd(f),
+		newYarnCmd(f),
 		newTopicsCmd(f),
 		newJobCmd(f),
 		newGenerateCmd(f, nil),

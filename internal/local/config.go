@@ -44,6 +44,13 @@ type Config struct {
 	// TaskManagerMemoryMB is each TaskManager's total process memory (default 1536).
 	TaskManagerMemoryMB int
 
+	// FlinkOn is where the Flink session runs: FlinkStandalone (its own JVMs) or FlinkOnYarn (a
+	// YARN application on a local single-node YARN cluster). Empty means what the running stack
+	// uses, else standalone.
+	FlinkOn string
+	// Yarn is the local YARN cluster's settings (FlinkOnYarn only).
+	Yarn YarnConfig
+
 	// StartTimeout bounds how long Up waits for the stack to become healthy (default 2m).
 	StartTimeout time.Duration
 	// StopTimeout is how long Down waits after SIGTERM before SIGKILL (default 20s).
@@ -66,6 +73,7 @@ func DefaultConfig() Config {
 		KafkaHeapMB:         512,
 		JobManagerMemoryMB:  1024,
 		TaskManagerMemoryMB: 1536,
+		Yarn:                DefaultYarnConfig(),
 		StartTimeout:        2 * time.Minute,
 		StopTimeout:         20 * time.Second,
 	}
@@ -124,6 +132,22 @@ func (c Config) Validate() error {
 			v    int
 		}{"flink-metrics-port", c.FlinkMetricsPort + i})
 	}
+	switch c.FlinkOn {
+	case "", FlinkStandalone, FlinkOnYarn:
+	default:
+		return fmt.Errorf("flink-on: %q is not a Flink host: use %s or %s", c.FlinkOn, FlinkStandalone, FlinkOnYarn)
+	}
+	if c.FlinkOn == FlinkOnYarn {
+		for _, p := range c.Yarn.ports() {
+			ports = append(ports, struct {
+				name string
+				v    int
+			}{p.flag, p.port})
+		}
+		if err := c.validateYarn(); err != nil {
+			return err
+		}
+	}
 	seen := map[int]string{}
 	for _, p := range ports {
 		if p.v < 1 || p.v > 65535 {
@@ -149,6 +173,20 @@ func (c Config) Validate() error {
 		return fmt.Errorf("start-timeout: %s must be positive", c.StartTimeout)
 	case c.StopTimeout <= 0:
 		return fmt.Errorf("stop-timeout: %s must be positive", c.StopTimeout)
+	}
+	return nil
+}
+
+// validateYarn checks the YARN cluster's sizes against what the Flink session asks of it.
+func (c Config) validateYarn() error {
+	need := c.JobManagerMemoryMB + c.TaskManagers*c.TaskManagerMemoryMB
+	switch {
+	case c.Yarn.RMHeapMB < 128 || c.Yarn.NMHeapMB < 128:
+		return fmt.Errorf("yarn-rm-heap-mb/yarn-nm-heap-mb: %d/%d MB is below the minimum of 128 MB", c.Yarn.RMHeapMB, c.Yarn.NMHeapMB)
+	case c.Yarn.NMVcores < 1:
+		return fmt.Errorf("yarn-nm-vcores: %d must be at least 1", c.Yarn.NMVcores)
+	case c.Yarn.NMMemoryMB < need:
+		return fmt.Errorf("yarn-nm-memory-mb: %d MB cannot hold the JobManager (%d MB) and %d TaskManager(s) of %d MB: raise --yarn-nm-memory-mb to at least %d", c.Yarn.NMMemoryMB, c.JobManagerMemoryMB, c.TaskManagers, c.TaskManagerMemoryMB, need)
 	}
 	return nil
 }

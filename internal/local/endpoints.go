@@ -30,6 +30,13 @@ func ReadEndpoints(home string) (Endpoints, error) {
 	}
 	st.Config.apply(&cfg)
 	ep = Endpoints{KafkaBootstrap: cfg.KafkaBootstrap(), FlinkURL: cfg.FlinkURL(), MetricsURL: cfg.MetricsURL()}
+	if st.Config.flinkOn() == FlinkOnYarn {
+		// The session's REST address is YARN's choice, recorded when it was deployed.
+		if st.YarnSession != nil {
+			ep.FlinkURL = st.YarnSession.RESTURL
+		}
+		return ep, nil
+	}
 	if st.Config.FlinkMetricsPort != 0 {
 		cfg.TaskManagers = max(len(st.TaskManagers), 1)
 		ep.FlinkMetricsURLs = cfg.FlinkMetricsURLs()

@@ -64,3 +64,7 @@ func firstLine(s string) string {
 	}
 	return s
 }
+
+// JavaModuleFlags are the --add-opens/--add-exports every Flink (and Hadoop) JVM needs on
+// Java 17+, the same list as Flink's distribution.
+func JavaModuleFlags() []string { return append([]string(nil), javaModuleFlags...) }

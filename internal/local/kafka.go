@@ -162,6 +162,20 @@ func classpath(runtimeDir, name string) string {
 	return filepath.Join(runtimeDir, name, "*")
 }
 
+// checkYarnRuntime fails with a build hint when the YARN classpath or the launcher is missing.
+func checkYarnRuntime(runtimeDir string) error {
+	for _, name := range []string{"yarn", "flink-yarn"} {
+		jars, _ := filepath.Glob(filepath.Join(runtimeDir, name, "*.jar"))
+		if len(jars) == 0 {
+			return fmt.Errorf("no %s jars in %s: run `make build` first (or point --runtime-dir / STREAMSCALE_RUNTIME_DIR at a built runtime)", name, filepath.Join(runtimeDir, name))
+		}
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(runtimeDir), "yarn", "yarn-launcher.jar")); err != nil {
+		return fmt.Errorf("%s is missing: run `make build` first", filepath.Join(filepath.Dir(runtimeDir), "yarn", "yarn-launcher.jar"))
+	}
+	return nil
+}
+
 // checkRuntime fails with a build hint when the Maven-built classpath directories are missing.
 func checkRuntime(runtimeDir string) error {
 	for _, name := range []string{"kafka", "flink"} {
@@ -172,3 +186,7 @@ func checkRuntime(runtimeDir string) error {
 	}
 	return nil
 }
+
+// Log4jProperties is the log4j2 configuration every streamscale-started Flink JVM uses: one
+// rolling file named by the log.file system property.
+func Log4jProperties() string { return log4jProperties() }

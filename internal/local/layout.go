@@ -61,3 +61,16 @@ func itoa(i int) string {
 	}
 	return string(b[n:])
 }
+
+func (l layout) yarnDir() string           { return filepath.Join(l.home, "yarn") }
+func (l layout) yarnConf() string          { return filepath.Join(l.yarnDir(), "conf") }
+func (l layout) yarnTmp() string           { return filepath.Join(l.yarnDir(), "tmp") }
+func (l layout) yarnNMLocal() string       { return filepath.Join(l.yarnDir(), "nm-local") }
+func (l layout) yarnStaging() string       { return filepath.Join(l.yarnDir(), "staging") }
+func (l layout) yarnContainerLogs() string { return filepath.Join(l.logDir(), "yarn-containers") }
+func (l layout) flinkYarnConf() string     { return filepath.Join(l.flinkDir(), "yarn-conf") }
+func (l layout) rmLog() string             { return filepath.Join(l.logDir(), "yarn-resourcemanager.log") }
+func (l layout) rmOut() string             { return filepath.Join(l.logDir(), "yarn-resourcemanager.out") }
+func (l layout) nmLog() string             { return filepath.Join(l.logDir(), "yarn-nodemanager.log") }
+func (l layout) nmOut() string             { return filepath.Join(l.logDir(), "yarn-nodemanager.out") }
+func (l layout) yarnLauncherLog() string   { return filepath.Join(l.logDir(), "yarn-launcher.log") }

@@ -31,6 +31,7 @@ func startDetached(argv []string, env []string, dir, outPath, marker string) (in
 		return 0, fmt.Errorf("open %s: %w", outPath, err)
 	}
 	defer out.Close()
+	closeInheritedOnExec()
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = dir
 	cmd.Env = env
@@ -51,6 +52,22 @@ func startDetached(argv []string, env []string, dir, outPath, marker string) (in
 		}
 	}
 	return pid, nil
+}
+
+// closeInheritedOnExec marks every descriptor above stderr close-on-exec, so that a stack's
+// JVMs, which outlive this process, do not inherit what it inherited: a lock file held by the
+// command that ran streamscale (flock(1)) would otherwise stay locked for as long as the stack
+// runs. Go's own descriptors are close-on-exec already; this only catches inherited ones.
+func closeInheritedOnExec() {
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return // no /proc: nothing to do portably
+	}
+	for _, e := range entries {
+		if fd, err := strconv.Atoi(e.Name()); err == nil && fd > 2 {
+			syscall.CloseOnExec(fd)
+		}
+	}
 }
 
 // processAlive reports whether pid runs, is not a zombie, and carries marker in its command

@@ -111,3 +111,29 @@ func TestStartDetachedReturnsOnceExeced(t *testing.T) {
 // killGroup kills the session a test's shell leads (startDetached makes each child a session
 // leader), so that the shell's own children (sleep) do not outlive the test.
 func killGroup(pid int) { _ = syscall.Kill(-pid, syscall.SIGKILL) }
+
+func TestCloseInheritedOnExec(t *testing.T) {
+	if _, err := os.Stat("/proc/self/fd"); err != nil {
+		t.Skip("no /proc")
+	}
+	// A descriptor as flock(1) hands one down: open without close-on-exec.
+	fd, err := syscall.Open(filepath.Join(t.TempDir(), "lock"), syscall.O_CREAT|syscall.O_RDWR, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Close(fd)
+	flags := func() uintptr {
+		r, _, errno := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_GETFD, 0)
+		if errno != 0 {
+			t.Fatal(errno)
+		}
+		return r
+	}
+	if flags()&syscall.FD_CLOEXEC != 0 {
+		t.Fatal("the test descriptor is close-on-exec from the start")
+	}
+	closeInheritedOnExec()
+	if flags()&syscall.FD_CLOEXEC == 0 {
+		t.Fatal("an inherited descriptor would reach the stack's JVMs")
+	}
+}

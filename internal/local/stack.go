@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 )
@@ -87,20 +88,48 @@ func (s *Stack) Up(ctx context.Context, progress io.Writer) (Status, error) {
 			liveTMs = append(liveTMs, tm)
 		}
 	}
-	if kafkaUp || jmUp || len(liveTMs) > 0 {
-		// Part of the stack runs: keep the ports it was started with, and the slots of the
-		// Flink cluster if that runs (one started afresh gets the slots asked for).
-		slots := s.cfg.Slots
+	rmUp := st.ResourceManager != nil && processAlive(st.ResourceManager.PID, marker)
+	nmUp := st.NodeManager != nil && processAlive(st.NodeManager.PID, marker)
+	if kafkaUp || jmUp || len(liveTMs) > 0 || rmUp || nmUp {
+		// Part of the stack runs: keep the ports (and the Flink host) it was started with, and
+		// the slots of the Flink cluster if that runs (one started afresh gets the slots asked
+		// for).
+		flinkRuns := jmUp || len(liveTMs) > 0 || rmUp || nmUp
+		if want := s.cfg.FlinkOn; flinkRuns && want != "" && want != st.Config.flinkOn() {
+			return Status{}, fmt.Errorf("the local stack in %s runs Flink %s: stop it with `streamscale local down` before starting it with --flink-on %s", s.cfg.Home, hostWords(st.Config.flinkOn()), want)
+		}
+		wanted, slots := s.cfg.FlinkOn, s.cfg.Slots
 		st.Config.apply(&s.cfg)
-		if !jmUp && len(liveTMs) == 0 {
+		if !flinkRuns {
 			s.cfg.Slots = slots
+			if wanted != "" {
+				s.cfg.FlinkOn = wanted
+			}
 		}
 	}
-	if err := s.checkPorts(kafkaUp, jmUp); err != nil {
+	if s.cfg.FlinkOn == "" {
+		// Not asked: the host this home last ran Flink on, else standalone.
+		s.cfg.FlinkOn = st.Config.flinkOn()
+	}
+	onYarn := s.cfg.FlinkOn == FlinkOnYarn
+	if err := s.checkPorts(kafkaUp, jmUp || onYarn); err != nil {
 		return Status{}, err
+	}
+	if onYarn {
+		if err := s.checkYarnPorts(rmUp, nmUp); err != nil {
+			return Status{}, err
+		}
+		if err := checkYarnRuntime(s.cfg.RuntimeDir); err != nil {
+			return Status{}, err
+		}
 	}
 	if err := s.writeConfigs(); err != nil {
 		return Status{}, err
+	}
+	if onYarn {
+		if err := s.writeYarnConfigs(); err != nil {
+			return Status{}, err
+		}
 	}
 	st.Config = saved(s.cfg)
 
@@ -113,6 +142,13 @@ func (s *Stack) Up(ctx context.Context, progress io.Writer) (Status, error) {
 		}
 		// Forget what was stopped so that status does not report it.
 		st.Kafka, st.JobManager, st.TaskManagers = keepAlive(st.Kafka, marker), keepAlive(st.JobManager, marker), liveOnly(st.TaskManagers, marker)
+		st.ResourceManager, st.NodeManager = keepAlive(st.ResourceManager, marker), keepAlive(st.NodeManager, marker)
+		if st.ResourceManager == nil || st.NodeManager == nil {
+			// Without YARN its session is gone: stop whatever daemon and container remain.
+			stopCtx2, cancel2 := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.StopTimeout+15*time.Second)
+			_ = s.stopYarn(stopCtx2, st, io.Discard)
+			cancel2()
+		}
 		_ = st.save(s.layout)
 		return Status{}, err
 	}
@@ -131,6 +167,19 @@ func (s *Stack) Up(ctx context.Context, progress io.Writer) (Status, error) {
 		started = append(started, pid)
 		st.Kafka = &procRecord{PID: pid, Log: s.layout.kafkaLog(), Out: s.layout.kafkaOut()}
 		fmt.Fprintf(progress, "started Kafka broker (pid %d, log %s)\n", pid, s.layout.kafkaLog())
+	}
+	if onYarn {
+		if err := s.startYarn(ctx, java, st, progress, &started); err != nil {
+			return fail(err)
+		}
+		if err := st.save(s.layout); err != nil {
+			return fail(err)
+		}
+		status, err := s.waitHealthy(ctx, st, progress)
+		if err != nil {
+			return fail(err)
+		}
+		return status, nil
 	}
 	// Forget TaskManagers that died, also when none is to be started in their place (more
 	// were running than --taskmanagers asks for); otherwise waitHealthy takes them for ones
@@ -221,6 +270,28 @@ func (s *Stack) startFlink(ctx context.Context, java string, st *state, startJM 
 	return started, nil
 }
 
+// checkYarnPorts fails early, naming the flag, when a YARN port is taken.
+func (s *Stack) checkYarnPorts(rmUp, nmUp bool) error {
+	for _, p := range s.cfg.Yarn.ports() {
+		isNM := strings.HasPrefix(p.flag, "yarn-nm-")
+		if (isNM && nmUp) || (!isNM && rmUp) {
+			continue
+		}
+		if err := checkPortFree(p.port, p.what, "--"+p.flag); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// hostWords names a Flink host in a sentence.
+func hostWords(flinkOn string) string {
+	if flinkOn == FlinkOnYarn {
+		return "on YARN"
+	}
+	return "standalone"
+}
+
 // checkPorts fails early, naming the flag, when a port the stack is about to bind is taken.
 func (s *Stack) checkPorts(kafkaUp, jmUp bool) error {
 	if !kafkaUp {
@@ -280,10 +351,14 @@ func (s *Stack) waitHealthy(ctx context.Context, st *state, progress io.Writer) 
 			}
 		}
 		status := s.statusOf(ctx, st)
+		tms, slots := len(st.TaskManagers), st.slots()
+		if st.Config.flinkOn() == FlinkOnYarn {
+			tms, slots = s.cfg.TaskManagers, s.cfg.TaskManagers*s.cfg.Slots
+		}
 		line.set(fmt.Sprintf("waiting for the stack: kafka %s, flink %d/%d taskmanagers, %d/%d slots",
-			healthWord(status.Kafka.Healthy), status.Flink.TaskManagersRegistered, len(st.TaskManagers),
-			status.Flink.SlotsTotal, st.slots()))
-		if status.Kafka.Healthy && status.Flink.Healthy {
+			healthWord(status.Kafka.Healthy), status.Flink.TaskManagersRegistered, tms,
+			status.Flink.SlotsTotal, slots))
+		if status.Healthy() {
 			return status, nil
 		}
 		select {
@@ -325,6 +400,12 @@ func allProcs(st *state) []namedProc {
 	var ps []namedProc
 	if st.Kafka != nil {
 		ps = append(ps, namedProc{"Kafka broker", *st.Kafka})
+	}
+	if st.ResourceManager != nil {
+		ps = append(ps, namedProc{"YARN ResourceManager", *st.ResourceManager})
+	}
+	if st.NodeManager != nil {
+		ps = append(ps, namedProc{"YARN NodeManager", *st.NodeManager})
 	}
 	if st.JobManager != nil {
 		ps = append(ps, namedProc{"Flink JobManager", *st.JobManager})

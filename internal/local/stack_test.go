@@ -22,11 +22,13 @@ func testConfig(t *testing.T) Config {
 			t.Fatal(err)
 		}
 	}
-	ports, err := FreePorts(5)
+	ports, err := FreePorts(6)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c.KafkaPort, c.ControllerPort, c.FlinkRESTPort, c.FlinkRPCPort, c.MetricsPort = ports[0], ports[1], ports[2], ports[3], ports[4]
+	// Not the default 9249, which another stack on the machine may hold.
+	c.FlinkMetricsPort = ports[5]
 	return c
 }
 

@@ -21,6 +21,17 @@ type state struct {
 	Kafka        *procRecord  `json:"kafka,omitempty"`
 	JobManager   *procRecord  `json:"jobmanager,omitempty"`
 	TaskManagers []procRecord `json:"taskmanagers,omitempty"`
+	// ResourceManager and NodeManager are the local YARN cluster's daemons (Flink on YARN).
+	ResourceManager *procRecord `json:"resourcemanager,omitempty"`
+	NodeManager     *procRecord `json:"nodemanager,omitempty"`
+	// YarnSession is the Flink session running as a YARN application.
+	YarnSession *yarnSession `json:"yarnSession,omitempty"`
+}
+
+// yarnSession is the Flink session deployed to the local YARN cluster.
+type yarnSession struct {
+	ApplicationID string `json:"applicationId"`
+	RESTURL       string `json:"restUrl"`
 }
 
 // savedConfig is the part of Config that must stay fixed while any process of the stack runs.
@@ -33,6 +44,29 @@ type savedConfig struct {
 	// FlinkMetricsPort is absent in stacks started before Flink's Prometheus reporter.
 	FlinkMetricsPort int `json:"flinkMetricsPort,omitempty"`
 	Slots            int `json:"slots"`
+	// FlinkOn is where Flink runs (absent: standalone); Yarn the YARN cluster's ports.
+	FlinkOn string     `json:"flinkOn,omitempty"`
+	Yarn    *savedYarn `json:"yarn,omitempty"`
+}
+
+// savedYarn is the part of YarnConfig fixed while the YARN cluster runs.
+type savedYarn struct {
+	RMPort          int `json:"rmPort"`
+	RMSchedulerPort int `json:"rmSchedulerPort"`
+	RMTrackerPort   int `json:"rmTrackerPort"`
+	RMAdminPort     int `json:"rmAdminPort"`
+	RMWebPort       int `json:"rmWebPort"`
+	NMWebPort       int `json:"nmWebPort"`
+	NMLocalizerPort int `json:"nmLocalizerPort"`
+	TaskManagers    int `json:"taskmanagers"`
+}
+
+// flinkOn is where the recorded stack runs Flink.
+func (s savedConfig) flinkOn() string {
+	if s.FlinkOn == "" {
+		return FlinkStandalone
+	}
+	return s.FlinkOn
 }
 
 // procRecord identifies one JVM the stack started.
@@ -46,10 +80,17 @@ type procRecord struct {
 func (s *state) slots() int { return len(s.TaskManagers) * max(s.Config.Slots, 1) }
 
 func saved(c Config) savedConfig {
-	return savedConfig{
+	sc := savedConfig{
 		KafkaPort: c.KafkaPort, ControllerPort: c.ControllerPort, MetricsPort: c.MetricsPort,
 		FlinkRESTPort: c.FlinkRESTPort, FlinkRPCPort: c.FlinkRPCPort, FlinkMetricsPort: c.FlinkMetricsPort, Slots: c.Slots,
 	}
+	if c.FlinkOn == FlinkOnYarn {
+		y := c.Yarn
+		sc.FlinkOn = FlinkOnYarn
+		sc.Yarn = &savedYarn{RMPort: y.RMPort, RMSchedulerPort: y.RMSchedulerPort, RMTrackerPort: y.RMTrackerPort, RMAdminPort: y.RMAdminPort,
+			RMWebPort: y.RMWebPort, NMWebPort: y.NMWebPort, NMLocalizerPort: y.NMLocalizerPort, TaskManagers: c.TaskManagers}
+	}
+	return sc
 }
 
 func (s savedConfig) apply(c *Config) {
@@ -60,6 +101,14 @@ func (s savedConfig) apply(c *Config) {
 	c.FlinkRESTPort, c.FlinkRPCPort, c.Slots = s.FlinkRESTPort, s.FlinkRPCPort, s.Slots
 	if s.FlinkMetricsPort != 0 {
 		c.FlinkMetricsPort = s.FlinkMetricsPort
+	}
+	c.FlinkOn = s.flinkOn()
+	if y := s.Yarn; y != nil {
+		c.Yarn.RMPort, c.Yarn.RMSchedulerPort, c.Yarn.RMTrackerPort, c.Yarn.RMAdminPort = y.RMPort, y.RMSchedulerPort, y.RMTrackerPort, y.RMAdminPort
+		c.Yarn.RMWebPort, c.Yarn.NMWebPort, c.Yarn.NMLocalizerPort = y.RMWebPort, y.NMWebPort, y.NMLocalizerPort
+		if y.TaskManagers > 0 {
+			c.TaskManagers = y.TaskManagers
+		}
 	}
 }
 

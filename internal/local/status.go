@@ -5,15 +5,56 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 )
 
 // Status is what `streamscale local status` reports; its JSON shape is part of the CLI's
 // contract.
 type Status struct {
-	Home  string      `json:"home"`
-	Kafka KafkaStatus `json:"kafka"`
-	Flink FlinkStatus `json:"flink"`
+	Home string `json:"home"`
+	// FlinkOn is where Flink runs: standalone or yarn.
+	FlinkOn string      `json:"flinkOn"`
+	Kafka   KafkaStatus `json:"kafka"`
+	Flink   FlinkStatus `json:"flink"`
+	// Yarn describes the local YARN cluster (Flink on YARN only).
+	Yarn *YarnStatus `json:"yarn,omitempty"`
+}
+
+// YarnStatus describes the local YARN cluster, its applications and their containers.
+type YarnStatus struct {
+	ResourceManagerURL     string            `json:"resourcemanager"`
+	NodeManagerURL         string            `json:"nodemanager"`
+	ResourceManagerPID     int               `json:"resourcemanagerPid"`
+	ResourceManagerRunning bool              `json:"resourcemanagerRunning"`
+	NodeManagerPID         int               `json:"nodemanagerPid"`
+	NodeManagerRunning     bool              `json:"nodemanagerRunning"`
+	NodesRunning           int               `json:"nodesRunning"`
+	Healthy                bool              `json:"healthy"`
+	ResourceManagerLog     string            `json:"resourcemanagerLog"`
+	NodeManagerLog         string            `json:"nodemanagerLog"`
+	Applications           []YarnApplication `json:"applications"`
+	Error                  string            `json:"error,omitempty"`
+}
+
+// YarnApplication is one YARN application that has not ended.
+type YarnApplication struct {
+	ID          string          `json:"id"`
+	Name        string          `json:"name"`
+	State       string          `json:"state"`
+	FinalStatus string          `json:"finalStatus"`
+	TrackingURL string          `json:"trackingUrl"`
+	FlinkREST   string          `json:"flinkRest,omitempty"`
+	Containers  []YarnContainer `json:"containers"`
+}
+
+// YarnContainer is one container of an application on the local NodeManager.
+type YarnContainer struct {
+	ID       string `json:"id"`
+	State    string `json:"state"`
+	MemoryMB int64  `json:"memoryMB"`
+	PID      int    `json:"pid"`
+	Log      string `json:"logDir"`
 }
 
 // KafkaStatus describes the broker process.
@@ -51,11 +92,14 @@ type FlinkStatus struct {
 
 // Running reports whether any process of the stack runs.
 func (s Status) Running() bool {
-	return s.Kafka.Running || s.Flink.JobManagerRunning || s.Flink.TaskManagersRunning > 0
+	yarnUp := s.Yarn != nil && (s.Yarn.ResourceManagerRunning || s.Yarn.NodeManagerRunning)
+	return s.Kafka.Running || s.Flink.JobManagerRunning || s.Flink.TaskManagersRunning > 0 || yarnUp
 }
 
-// Healthy reports whether the broker and the Flink cluster both answer.
-func (s Status) Healthy() bool { return s.Kafka.Healthy && s.Flink.Healthy }
+// Healthy reports whether the broker and the Flink cluster both answer (and YARN, under it).
+func (s Status) Healthy() bool {
+	return s.Kafka.Healthy && s.Flink.Healthy && (s.Yarn == nil || s.Yarn.Healthy)
+}
 
 // Status reads the recorded state and probes each part. A home without a stack yields a Status
 // with nothing running.
@@ -74,7 +118,7 @@ func (s *Stack) Status(ctx context.Context) (Status, error) {
 func (s *Stack) statusOf(ctx context.Context, st *state) Status {
 	marker := homeMarker(s.cfg.Home)
 	out := Status{
-		Home: s.cfg.Home,
+		Home: s.cfg.Home, FlinkOn: st.Config.flinkOn(),
 		Kafka: KafkaStatus{
 			Bootstrap: s.cfg.KafkaBootstrap(), ControllerPort: s.cfg.ControllerPort, MetricsURL: s.cfg.MetricsURL(), Log: s.layout.kafkaLog(),
 		},
@@ -95,6 +139,10 @@ func (s *Stack) statusOf(ctx context.Context, st *state) Status {
 			out.Kafka.Healthy = true
 		}
 		cancel()
+	}
+	if st.Config.flinkOn() == FlinkOnYarn {
+		s.yarnFlinkStatus(ctx, st, &out)
+		return out
 	}
 	for _, tm := range st.TaskManagers {
 		if processAlive(tm.PID, marker) {
@@ -121,6 +169,55 @@ func (s *Stack) statusOf(ctx context.Context, st *state) Status {
 		}
 	}
 	return out
+}
+
+// yarnFlinkStatus fills in the YARN cluster and the Flink session running on it: the
+// JobManager is the application's first container, the TaskManagers the others.
+func (s *Stack) yarnFlinkStatus(ctx context.Context, st *state, out *Status) {
+	out.Yarn = s.yarnStatusOf(ctx, st)
+	// YARN picks the JobManager's ports; its metrics port is the first free one of a range.
+	out.Flink.REST, out.Flink.RPCPort, out.Flink.JobManagerLog, out.Flink.JobManagerMetrics = "", 0, "", ""
+	if st.YarnSession == nil {
+		return
+	}
+	out.Flink.REST = st.YarnSession.RESTURL
+	var app *YarnApplication
+	for i := range out.Yarn.Applications {
+		if out.Yarn.Applications[i].ID == st.YarnSession.ApplicationID {
+			app = &out.Yarn.Applications[i]
+		}
+	}
+	if app == nil || app.State != "RUNNING" {
+		out.Flink.Error = "YARN application " + st.YarnSession.ApplicationID + " is not running"
+		return
+	}
+	if app.FlinkREST != "" {
+		out.Flink.REST = app.FlinkREST
+	}
+	out.Flink.JobManagerRunning = true
+	for _, c := range app.Containers {
+		if c.State != "RUNNING" {
+			continue
+		}
+		if isAMContainer(c.ID) {
+			out.Flink.JobManagerPID, out.Flink.JobManagerLog = c.PID, filepath.Join(c.Log, "jobmanager.log")
+			continue
+		}
+		out.Flink.TaskManagerPIDs = append(out.Flink.TaskManagerPIDs, c.PID)
+		out.Flink.TaskManagerLogs = append(out.Flink.TaskManagerLogs, filepath.Join(c.Log, "taskmanager.log"))
+	}
+	out.Flink.TaskManagersRunning = len(out.Flink.TaskManagerPIDs)
+	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	h, err := s.probe.Flink(pctx, out.Flink.REST)
+	cancel()
+	if err != nil {
+		out.Flink.Error = err.Error()
+		return
+	}
+	out.Flink.TaskManagersRegistered = h.TaskManagers
+	out.Flink.SlotsTotal, out.Flink.SlotsAvailable = h.SlotsTotal, h.SlotsAvailable
+	want := s.cfg.TaskManagers
+	out.Flink.Healthy = h.TaskManagers >= want && h.SlotsTotal >= want*max(s.cfg.Slots, 1)
 }
 
 // flinkHealthy reports whether every recorded TaskManager runs, has registered (a dead one's
@@ -151,6 +248,11 @@ func (s *Stack) Down(ctx context.Context, purge bool, progress io.Writer) error 
 	}
 	if st != nil {
 		marker := homeMarker(s.cfg.Home)
+		st.Config.apply(&s.cfg)
+		// The Flink session through YARN first, then YARN itself.
+		if err := s.stopYarn(ctx, st, progress); err != nil {
+			return err
+		}
 		// TaskManagers first, then the JobManager, then the broker the job reads from.
 		procs := allProcs(st)
 		for i := len(procs) - 1; i >= 0; i-- {
@@ -164,6 +266,7 @@ func (s *Stack) Down(ctx context.Context, purge bool, progress io.Writer) error 
 			}
 		}
 		st.Kafka, st.JobManager, st.TaskManagers = nil, nil, nil
+		st.ResourceManager, st.NodeManager, st.YarnSession = nil, nil, nil
 		if !purge {
 			if err := st.save(s.layout); err != nil {
 				return err

@@ -1,0 +1,283 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/streamscale/streamscale/internal/local"
+	"github.com/streamscale/streamscale/internal/yarn"
+)
+
+// yarnSessionOptions are the flags of `streamscale yarn session start|stop|status`.
+type yarnSessionOptions struct {
+	IO            IOStreams
+	Home          string
+	RuntimeDir    string
+	JavaHome      string
+	YarnConf      string
+	ApplicationID string
+	JSON          bool
+	Session       yarn.SessionConfig
+}
+
+func newYarnCmd(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "yarn",
+		Short: "Run the Flink session on an existing YARN cluster (HDInsight, EMR, Dataproc, on-premises Hadoop)",
+	}
+	session := &cobra.Command{
+		Use:   "session",
+		Short: "Start, stop or show a Flink session cluster running as a YARN application",
+		Long: `A Flink session cluster deployed to an existing YARN cluster with Flink's own YARN deployment
+code, as the sample's yarn-session.sh --jobManagerMemory 1024m --taskManagerMemory 4096m
+--detached does. --yarn-conf is the cluster's configuration directory (HADOOP_CONF_DIR: what
+/etc/hadoop/conf holds on an HDInsight head node or an EMR master). start prints the session's
+REST URL; pass it to job submit, run, verify and the other commands as --flink-url.`,
+	}
+	session.AddCommand(newYarnSessionStartCmd(f), newYarnSessionStopCmd(f), newYarnSessionStatusCmd(f))
+	cmd.AddCommand(session)
+	return cmd
+}
+
+func newYarnSessionOptions(f *Factory) *yarnSessionOptions {
+	cfg := local.DefaultConfig()
+	return &yarnSessionOptions{IO: f.IO, Home: cfg.Home, RuntimeDir: cfg.RuntimeDir, YarnConf: os.Getenv("HADOOP_CONF_DIR"),
+		Session: yarn.SessionConfig{Name: "streamscale-flink-session", JobManagerMemoryMB: 1024, TaskManagerMemoryMB: 4096, Slots: 1}}
+}
+
+func (o *yarnSessionOptions) addCommon(fs *pflag.FlagSet) {
+	fs.StringVar(&o.Home, "home", o.Home, "state directory: the session's Flink configuration, record and launcher log (env STREAMSCALE_HOME)")
+	fs.StringVar(&o.RuntimeDir, "runtime-dir", o.RuntimeDir, "directory with the Maven-built flink/, flink-yarn/ and yarn/ classpaths (env STREAMSCALE_RUNTIME_DIR)")
+	fs.StringVar(&o.JavaHome, "java-home", "", "JDK 17+ to run the launcher with (default $JAVA_HOME, then java on PATH)")
+	fs.StringVar(&o.YarnConf, "yarn-conf", o.YarnConf, "the YARN cluster's configuration directory with yarn-site.xml and core-site.xml (env HADOOP_CONF_DIR)")
+	fs.StringVar(&o.Session.Name, "name", o.Session.Name, "YARN application name of the session")
+	fs.BoolVar(&o.JSON, "json", false, "print the application report as JSON")
+}
+
+func newYarnSessionStartCmd(f *Factory) *cobra.Command {
+	o := newYarnSessionOptions(f)
+	cmd := &cobra.Command{
+		Use:   "start",
+		Short: "Deploy the Flink session to YARN, detached, and print its REST URL",
+		Example: `  streamscale yarn session start --yarn-conf ./hdinsight-conf --checkpoint-dir abfs://flink@acct.dfs.core.windows.net/streamscale
+  streamscale yarn session start --yarn-conf /etc/hadoop/conf --taskmanager-memory-mb 2048 --slots 2`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return yarnSessionStart(cmd.Context(), o) },
+	}
+	fs := cmd.Flags()
+	o.addCommon(fs)
+	fs.IntVar(&o.Session.JobManagerMemoryMB, "jobmanager-memory-mb", o.Session.JobManagerMemoryMB, "JobManager container memory in MiB (the sample: 1024m)")
+	fs.IntVar(&o.Session.TaskManagerMemoryMB, "taskmanager-memory-mb", o.Session.TaskManagerMemoryMB, "memory of each TaskManager container in MiB (the sample: 4096m)")
+	fs.IntVar(&o.Session.Slots, "slots", o.Session.Slots, "task slots per TaskManager; TaskManagers are added as jobs need slots")
+	fs.StringVar(&o.Session.Queue, "queue", "", "YARN queue (default: the cluster's default queue)")
+	fs.StringVar(&o.Session.CheckpointDir, "checkpoint-dir", "", "directory every node reaches, for checkpoints/ and savepoints/ (hdfs://…, abfs://…, wasbs://…)")
+	fs.StringVar(&o.Session.ClusterJavaHome, "cluster-java-home", "", "JDK 17+ on the cluster's nodes when their default Java is older (Flink 2 needs 11+; HDInsight 5.1 runs 8)")
+	return cmd
+}
+
+func newYarnSessionStopCmd(f *Factory) *cobra.Command {
+	o := newYarnSessionOptions(f)
+	cmd := &cobra.Command{
+		Use:   "stop",
+		Short: "Kill the Flink session's YARN application",
+		Args:  cobra.NoArgs,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return yarnSessionStop(cmd.Context(), o) },
+	}
+	o.addCommon(cmd.Flags())
+	cmd.Flags().StringVar(&o.ApplicationID, "application-id", "", "the application to stop (default: the one start recorded for --name)")
+	return cmd
+}
+
+func newYarnSessionStatusCmd(f *Factory) *cobra.Command {
+	o := newYarnSessionOptions(f)
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show the Flink session's YARN application report; exits 1 unless it runs",
+		Args:  cobra.NoArgs,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return yarnSessionStatus(cmd.Context(), o) },
+	}
+	o.addCommon(cmd.Flags())
+	cmd.Flags().StringVar(&o.ApplicationID, "application-id", "", "the application to show (default: the one start recorded for --name)")
+	return cmd
+}
+
+func (o *yarnSessionOptions) dir() string {
+	return filepath.Join(o.Home, "yarn-sessions", o.Session.Name)
+}
+
+func (o *yarnSessionOptions) recordPath() string { return filepath.Join(o.dir(), "session.json") }
+
+func (o *yarnSessionOptions) launcher() (yarn.Launcher, error) {
+	java, _, err := local.FindJava(o.JavaHome)
+	if err != nil {
+		return yarn.Launcher{}, err
+	}
+	rt, err := filepath.Abs(o.RuntimeDir)
+	if err != nil {
+		return yarn.Launcher{}, err
+	}
+	conf, err := filepath.Abs(o.YarnConf)
+	if err != nil {
+		return yarn.Launcher{}, err
+	}
+	return yarn.Launcher{Java: java, BuildDir: filepath.Dir(rt), RuntimeDir: rt, YarnConfDir: conf,
+		FlinkConfDir: filepath.Join(o.dir(), "conf"), LogFile: filepath.Join(o.Home, "logs", "yarn-session-launcher.log")}, nil
+}
+
+// resolveID fills in the application id and the configuration directory from start's record.
+func (o *yarnSessionOptions) resolveID() error {
+	rec, err := yarn.LoadRecord(o.recordPath())
+	if err != nil {
+		return err
+	}
+	if o.ApplicationID == "" {
+		if rec == nil {
+			return flagErrorf(fmt.Errorf("no session %q recorded in %s: pass --application-id", o.Session.Name, o.Home))
+		}
+		o.ApplicationID = rec.ApplicationID
+	}
+	if o.YarnConf == "" && rec != nil {
+		o.YarnConf = rec.YarnConfDir
+	}
+	return nil
+}
+
+func yarnSessionStart(ctx context.Context, o *yarnSessionOptions) error {
+	o.Session.JavaOpts = local.JavaModuleFlags()
+	if err := o.Session.Validate(); err != nil {
+		return flagErrorf(err)
+	}
+	if err := yarn.CheckConfDir(o.YarnConf); err != nil {
+		return flagErrorf(err)
+	}
+	l, err := o.launcher()
+	if err != nil {
+		return err
+	}
+	if err := l.Check(); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(l.FlinkConfDir, 0o755); err != nil {
+		return fmt.Errorf("yarn session start: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(l.LogFile), 0o755); err != nil {
+		return fmt.Errorf("yarn session start: %w", err)
+	}
+	for name, content := range map[string]string{
+		"config.yaml": o.Session.FlinkConfigYAML(), "log4j.properties": local.Log4jProperties(), "log4j-cli.properties": local.Log4jProperties(),
+	} {
+		if err := os.WriteFile(filepath.Join(l.FlinkConfDir, name), []byte(content), 0o644); err != nil {
+			return fmt.Errorf("yarn session start: %w", err)
+		}
+	}
+	fmt.Fprintf(o.IO.ErrOut, "deploying the Flink session %q to YARN (%s; log %s)\n", o.Session.Name, l.YarnConfDir, l.LogFile)
+	r, err := l.Start(ctx, yarn.Session{Name: o.Session.Name, JobManagerMemoryMB: o.Session.JobManagerMemoryMB,
+		TaskManagerMemoryMB: o.Session.TaskManagerMemoryMB, Slots: o.Session.Slots, Queue: o.Session.Queue})
+	if err != nil {
+		return fmt.Errorf("yarn session start: %w", err)
+	}
+	if err := yarn.SaveRecord(o.recordPath(), yarn.Record{ApplicationID: r.ApplicationID, RESTURL: r.RESTURL, YarnConfDir: l.YarnConfDir, Name: o.Session.Name}); err != nil {
+		return err
+	}
+	return o.print(r, true)
+}
+
+func yarnSessionStop(ctx context.Context, o *yarnSessionOptions) error {
+	if err := o.resolveID(); err != nil {
+		return err
+	}
+	if err := yarn.CheckConfDir(o.YarnConf); err != nil {
+		return flagErrorf(err)
+	}
+	l, err := o.launcher()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(l.FlinkConfDir, 0o755); err != nil {
+		return fmt.Errorf("yarn session stop: %w", err)
+	}
+	for _, name := range []string{"config.yaml", "log4j-cli.properties"} {
+		p := filepath.Join(l.FlinkConfDir, name)
+		if _, err := os.Stat(p); err != nil {
+			content := "# Written by streamscale yarn session stop.\n"
+			if name != "config.yaml" {
+				content = local.Log4jProperties()
+			}
+			if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+				return fmt.Errorf("yarn session stop: %w", err)
+			}
+		}
+	}
+	r, err := l.Stop(ctx, o.ApplicationID)
+	if err != nil {
+		return fmt.Errorf("yarn session stop: %w", err)
+	}
+	return o.print(r, false)
+}
+
+func yarnSessionStatus(ctx context.Context, o *yarnSessionOptions) error {
+	if err := o.resolveID(); err != nil {
+		return err
+	}
+	if err := yarn.CheckConfDir(o.YarnConf); err != nil {
+		return flagErrorf(err)
+	}
+	l, err := o.launcher()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(l.LogFile), 0o755); err != nil {
+		return fmt.Errorf("yarn session status: %w", err)
+	}
+	l.FlinkConfDir = filepath.Join(o.dir(), "conf")
+	r, err := l.Status(ctx, o.ApplicationID)
+	if err != nil {
+		return fmt.Errorf("yarn session status: %w", err)
+	}
+	if rec, _ := yarn.LoadRecord(o.recordPath()); rec != nil && rec.ApplicationID == r.ApplicationID && r.State == "RUNNING" {
+		r.RESTURL = rec.RESTURL
+	}
+	if err := o.print(r, r.State == "RUNNING"); err != nil {
+		return err
+	}
+	if r.State != "RUNNING" {
+		return ErrSilent
+	}
+	return nil
+}
+
+func (o *yarnSessionOptions) print(r yarn.Result, withURL bool) error {
+	if o.JSON {
+		enc := json.NewEncoder(o.IO.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	fmt.Fprintf(o.IO.Out, "YARN application  %s (%s)\n", r.ApplicationID, r.Name)
+	fmt.Fprintf(o.IO.Out, "State             %s (final status %s)\n", r.State, r.FinalStatus)
+	if r.TrackingURL != "" {
+		fmt.Fprintf(o.IO.Out, "YARN tracking UI  %s\n", r.TrackingURL)
+	}
+	if withURL && r.RESTURL != "" {
+		fmt.Fprintf(o.IO.Out, "Flink REST / UI   %s\n", r.RESTURL)
+		fmt.Fprintf(o.IO.Out, "Use it with        --flink-url %s\n", r.RESTURL)
+	}
+	if r.Diagnostics != "" && r.State != "RUNNING" {
+		fmt.Fprintf(o.IO.Out, "Diagnostics       %s\n", firstLineOf(r.Diagnostics))
+	}
+	return nil
+}
+
+func firstLineOf(s string) string {
+	for i, c := range s {
+		if c == '\n' {
+			return s[:i]
+		}
+	}
+	return s
+}
