@@ -69,7 +69,9 @@ func (l *Local) Prepare(ctx context.Context, need Need, progress io.Writer) (End
 	if err != nil {
 		return Endpoints{}, err
 	}
-	ep.Capacity = Capacity{Slots: status.Flink.SlotsTotal, FixedSlots: true}
+	// A YARN session asks YARN for more TaskManagers when a job needs them; a standalone
+	// cluster has the slots it started with.
+	ep.Capacity = Capacity{Slots: status.Flink.SlotsTotal, FixedSlots: stack.Config().FlinkOn != local.FlinkOnYarn}
 	return ep, nil
 }
 
