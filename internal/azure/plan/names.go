@@ -23,7 +23,9 @@ const (
 	RuleJobListen = "job-listen"
 	// RuleJobSend lets the job write namespace #2 (the output and the dead letters).
 	RuleJobSend = "job-send"
-	// RuleVerifierListen lets the verifier read namespace #2, nothing else.
+	// RuleVerifierListen lets the verifier read, nothing else: on namespace #2 the output, on
+	// #1 the input (`azure run` reads the run's input window there to check every event came
+	// out).
 	RuleVerifierListen = "verifier-listen"
 	// JobConsumerGroup is the job's consumer group (a Kafka group on Event Hubs' endpoint).
 	JobConsumerGroup = "streamscale-relay"

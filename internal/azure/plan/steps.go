@@ -45,8 +45,10 @@ type Rule struct {
 	Rights []string // Send, Listen
 }
 
-// RulesIn are namespace #1's rules: the generators send, the job listens.
-var RulesIn = []Rule{{RuleGeneratorsSend, []string{"Send"}}, {RuleJobListen, []string{"Listen"}}}
+// RulesIn are namespace #1's rules: the generators send, the job listens, and the verifier
+// listens with a rule of its own (`azure run` reads the input window with it), so no
+// credential serves two parties.
+var RulesIn = []Rule{{RuleGeneratorsSend, []string{"Send"}}, {RuleJobListen, []string{"Listen"}}, {RuleVerifierListen, []string{"Listen"}}}
 
 // RulesOut are namespace #2's rules: the job sends, the verifier listens.
 var RulesOut = []Rule{{RuleJobSend, []string{"Send"}}, {RuleVerifierListen, []string{"Listen"}}}
@@ -86,7 +88,7 @@ func (p *Plan) steps() []Step {
 	copy(gens, n.GeneratorGroups)
 	steps := []Step{
 		{Kind: KindResourceGroup, Name: n.ResourceGroup, Details: []string{"location " + c.Location}},
-		ns(n.NamespaceIn, "#1, input: the generators write, the job reads"),
+		ns(n.NamespaceIn, "#1, input: the generators write, the job and the verifier read"),
 		hub(HubIn, n.NamespaceIn, t.Partitions),
 		{Kind: KindRules, Name: n.NamespaceIn, Details: []string{"rules " + rulesText(RulesIn)}},
 		ns(n.NamespaceOut, "#2, output: the job writes, the verifier reads"),

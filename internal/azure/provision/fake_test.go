@@ -261,6 +261,20 @@ func (f *fakeAzure) options() *arm.ClientOptions {
 			BeginCreateOrUpdate: func(_ context.Context, _, name string, _ armcontainerinstance.ContainerGroup, _ *armcontainerinstance.ContainerGroupsClientBeginCreateOrUpdateOptions) (azfake.PollerResponder[armcontainerinstance.ContainerGroupsClientCreateOrUpdateResponse], azfake.ErrorResponder) {
 				return flro(f, "aci:"+name, http.StatusCreated, armcontainerinstance.ContainerGroupsClientCreateOrUpdateResponse{})
 			},
+			BeginDelete: func(_ context.Context, _, name string, _ *armcontainerinstance.ContainerGroupsClientBeginDeleteOptions) (r azfake.PollerResponder[armcontainerinstance.ContainerGroupsClientDeleteResponse], e azfake.ErrorResponder) {
+				f.mu.Lock()
+				defer f.mu.Unlock()
+				if !f.exists["aci:"+name] {
+					e.SetResponseError(http.StatusNotFound, "ResourceNotFound")
+					return
+				}
+				delete(f.exists, "aci:"+name)
+				f.aciReads[name] = 0
+				f.deletes = append(f.deletes, "aci:"+name)
+				r.AddNonTerminalResponse(http.StatusAccepted, nil)
+				r.SetTerminalResponse(http.StatusOK, armcontainerinstance.ContainerGroupsClientDeleteResponse{}, nil)
+				return
+			},
 		},
 			ContainersServer: acifake.ContainersServer{
 				ListLogs: func(_ context.Context, _, group, container string, _ *armcontainerinstance.ContainersClientListLogsOptions) (azfake.Responder[armcontainerinstance.ContainersClientListLogsResponse], azfake.ErrorResponder) {
