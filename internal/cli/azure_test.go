@@ -17,6 +17,8 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor"
 	monitorfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor/fake"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources"
+	rgfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/fake"
 )
 
 func TestAzureUpDryRunTier10(t *testing.T) {
@@ -143,5 +145,38 @@ func TestAzureReportHTML_FakeMonitor(t *testing.T) {
 	b, err := os.ReadFile(page)
 	if err != nil || !strings.Contains(string(b), "<html") {
 		t.Errorf("page: %v", err)
+	}
+}
+
+// TestAzureRunFlagsAndMissingGroup_FakeAzure: bad flags are flag errors before Azure is asked;
+// a resource group that does not exist says to run `azure up` (armresources' fake server).
+func TestAzureRunFlagsAndMissingGroup_FakeAzure(t *testing.T) {
+	srv := &rgfake.ResourceGroupsServer{Get: func(_ context.Context, _ string, _ *armresources.ResourceGroupsClientGetOptions) (r azfake.Responder[armresources.ResourceGroupsClientGetResponse], e azfake.ErrorResponder) {
+		e.SetResponseError(http.StatusNotFound, "ResourceGroupNotFound")
+		return
+	}}
+	deps := &azureDeps{
+		credential: func() (azcore.TokenCredential, error) { return &azfake.TokenCredential{}, nil },
+		options:    &arm.ClientOptions{ClientOptions: policy.ClientOptions{Transport: rgfake.NewResourceGroupsServerTransport(srv)}},
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+		flag bool
+	}{
+		{[]string{"--subscription", "sub"}, "--resource-group is required", true},
+		{[]string{"--resource-group", "rg"}, "no subscription", true},
+		{[]string{"--resource-group", "rg", "--subscription", "sub", "--tier", "7"}, "--tier 7", true},
+		{[]string{"--resource-group", "rg", "--subscription", "sub", "--guarantee", "exactly-once"}, "Event Hubs Standard has no Kafka transactions", true},
+		{[]string{"--resource-group", "rg", "--subscription", "sub", "--rate", "-5"}, "rate", true},
+		{[]string{"--resource-group", "rg", "--subscription", "sub"}, "resource group rg does not exist: run `streamscale azure up --resource-group rg` first", false},
+	} {
+		f, _, _ := testFactory()
+		f.Getenv = func(string) string { return "" }
+		err := execute(newAzureRunCmd(f, deps), tc.args...)
+		var fe *FlagError
+		if err == nil || !strings.Contains(err.Error(), tc.want) || errors.As(err, &fe) != tc.flag || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%v: err %v, want %q (flag error %v)", tc.args, err, tc.want, tc.flag)
+		}
 	}
 }
