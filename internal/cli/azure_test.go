@@ -3,7 +3,9 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -177,6 +179,34 @@ func TestAzureRunFlagsAndMissingGroup_FakeAzure(t *testing.T) {
 		var fe *FlagError
 		if err == nil || !strings.Contains(err.Error(), tc.want) || errors.As(err, &fe) != tc.flag || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%v: err %v, want %q (flag error %v)", tc.args, err, tc.want, tc.flag)
+		}
+	}
+}
+
+// TestAzureReportFlinkMetrics_FakeMonitorAndPrometheus: --prometheus-endpoint adds the job's
+// Flink table, read from the workspace's query endpoint (an httptest server).
+func TestAzureReportFlinkMetrics_FakeMonitorAndPrometheus(t *testing.T) {
+	at := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	prom := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprintf(w, `{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[%d,"4321"]]}]}}`, at.Unix())
+	}))
+	defer prom.Close()
+	srv := &monitorfake.MetricsServer{List: func(_ context.Context, _ string, _ *armmonitor.MetricsClientListOptions) (resp azfake.Responder[armmonitor.MetricsClientListResponse], e azfake.ErrorResponder) {
+		resp.SetResponse(http.StatusOK, armmonitor.MetricsClientListResponse{}, nil)
+		return
+	}}
+	deps := &azureDeps{
+		credential: func() (azcore.TokenCredential, error) { return &azfake.TokenCredential{}, nil },
+		options:    &arm.ClientOptions{ClientOptions: policy.ClientOptions{Transport: monitorfake.NewMetricsServerTransport(srv)}},
+	}
+	f, out, _ := testFactory()
+	err := execute(newAzureReportCmd(f, deps), "--resource-group", "RG", "--subscription", "sub", "--from", "2026-11-29T10:00:00Z", "--to", "2026-11-29T10:01:00Z", "--prometheus-endpoint", prom.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Flink metrics", "records out/s", "4321.0", "2026-11-29 10:00"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
 	}
 }
