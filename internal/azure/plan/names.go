@@ -64,6 +64,9 @@ type Names struct {
 	GeneratorGroups []string
 	// GeneratorIdentity is the user-assigned identity the container groups pull images with.
 	GeneratorIdentity string
+	// MonitorWorkspace is the Azure Monitor workspace managed Prometheus writes to;
+	// PrometheusEndpoint and PrometheusRule its data collection endpoint and rule.
+	MonitorWorkspace, PrometheusEndpoint, PrometheusRule string
 }
 
 // suffix is six hex digits of SHA-256(prefix, resource group): deterministic, and short
@@ -86,6 +89,11 @@ func NewNames(prefix, rg string, generators int) Names {
 		ClusterDNS:     prefix + "-" + s,
 		// 3-128 letters, digits, '-' and '_'.
 		GeneratorIdentity: prefix + "-generators",
+		// Workspaces: 4-44 letters, digits, '-'; endpoints and rules: 3-44 letters, digits,
+		// '-', '_', '.'.
+		MonitorWorkspace:   prefix + "-" + s + "-prom",
+		PrometheusEndpoint: prefix + "-" + s + "-prom-dce",
+		PrometheusRule:     prefix + "-" + s + "-prom-dcr",
 	}
 	for i := 0; i < generators; i++ {
 		n.GeneratorGroups = append(n.GeneratorGroups, prefix+"-gen-"+strconv.Itoa(i))

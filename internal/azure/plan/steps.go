@@ -22,6 +22,7 @@ const (
 	KindIdentity       StepKind = "managed-identity"
 	KindCluster        StepKind = "aks-cluster"
 	KindRoleAssignment StepKind = "role-assignments"
+	KindPrometheus     StepKind = "managed-prometheus"
 	KindImages         StepKind = "images"
 	KindOperator       StepKind = "flink-operator"
 	KindSecrets        StepKind = "kubernetes-secrets"
@@ -118,6 +119,11 @@ func (p *Plan) steps() []Step {
 			"AcrPull on " + n.Registry,
 			"Storage Blob Data Contributor on " + n.StorageAccount,
 			"generators identity " + n.GeneratorIdentity + ": AcrPull on " + n.Registry + " (Container Instances pull with it)",
+		}},
+		{Kind: KindPrometheus, Name: n.MonitorWorkspace, Details: []string{
+			"Azure Monitor workspace " + n.MonitorWorkspace + ": managed Prometheus' store; `azure report --prometheus-endpoint` queries it",
+			"data collection endpoint " + n.PrometheusEndpoint + " and rule " + n.PrometheusRule + ": the cluster's Prometheus metrics into the workspace",
+			"associated with " + n.Cluster + " (as `az aks update --enable-azure-monitor-metrics` does)",
 		}},
 		{Kind: KindImages, Name: GeneratorImageRepo + ", " + JobImageRepo, Details: []string{
 			"generator " + p.GeneratorImage() + ": the streamscale binary, linux/amd64",

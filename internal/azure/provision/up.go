@@ -69,6 +69,7 @@ func (r *Runner) Up(ctx context.Context) (*Deployment, error) {
 		func() error { return one(r.generatorIdentity(ctx, d)) },
 		func() error { return one(r.cluster(ctx, d)) },
 		func() error { return many(r.roleAssignments(ctx, d)) },
+		func() error { return many(r.prometheus(ctx)) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

@@ -62,6 +62,8 @@ func wantOrder(p *plan.Plan) []string {
 		"role:" + acr + "/" + roleAssignmentName("/"+acr, roleAcrPull, kubeletObject),
 		"role:" + st + "/" + roleAssignmentName("/"+st, roleStorageBlobDataContributor, kubeletObject),
 		"role:" + acr + "/" + roleAssignmentName("/"+acr, roleAcrPull, fakeIdentityPID),
+		"workspace:" + n.MonitorWorkspace, "dce:" + n.PrometheusEndpoint, "dcr:" + n.PrometheusRule,
+		"dcra:" + n.Cluster + "/" + ruleAssociation, "dcra:" + n.Cluster + "/" + endpointAssociation,
 	}
 	for _, g := range n.GeneratorGroups {
 		o = append(o, "aci:"+g)
@@ -88,6 +90,13 @@ func TestUpCreatesInOrder_FakeAzure(t *testing.T) {
 	if cluster.calls != 1 || cluster.kubelet != kubeletClient || !strings.Contains(cluster.kubeconfig, "kind: Config") ||
 		cluster.jobListen.Reveal() != connString(r.Plan.Names.NamespaceIn, plan.RuleJobListen) {
 		t.Errorf("cluster side got calls %d kubelet %q kubeconfig %q", cluster.calls, cluster.kubelet, cluster.kubeconfig)
+	}
+	// Managed Prometheus: the rule forwards the add-on's stream into the workspace.
+	dcr := f.dcr.Properties
+	if dcr == nil || len(dcr.DataFlows) != 1 || *dcr.DataFlows[0].Streams[0] != "Microsoft-PrometheusMetrics" ||
+		!strings.HasSuffix(*dcr.Destinations.MonitoringAccounts[0].AccountResourceID, "/Microsoft.Monitor/accounts/"+r.Plan.Names.MonitorWorkspace) ||
+		!strings.HasSuffix(*dcr.DataCollectionEndpointID, "/dataCollectionEndpoints/"+r.Plan.Names.PrometheusEndpoint) {
+		t.Errorf("data collection rule %+v", dcr)
 	}
 	if !strings.Contains(out.String(), "Azure is still working") {
 		t.Errorf("no progress line while polling:\n%s", out.String())
