@@ -21,6 +21,8 @@ import (
 	monitorfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor/fake"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources"
 	rgfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/fake"
+
+	"github.com/streamscale/streamscale/internal/azure/plan"
 )
 
 func TestAzureUpDryRunTier10(t *testing.T) {
@@ -208,5 +210,46 @@ func TestAzureReportFlinkMetrics_FakeMonitorAndPrometheus(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
+	}
+}
+
+type routeFunc func(*http.Request) (*http.Response, error)
+
+func (f routeFunc) Do(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestAzureReportFlinkFromWorkspace_FakeAzure: --flink finds the query endpoint in the
+// workspace `up` made (armresources' generic fake), then queries it.
+func TestAzureReportFlinkFromWorkspace_FakeAzure(t *testing.T) {
+	prom := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprint(w, `{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1795946400,"77"]]}]}}`)
+	}))
+	defer prom.Close()
+	var asked string
+	ws := rgfake.NewServerTransport(&rgfake.Server{GetByID: func(_ context.Context, id, _ string, _ *armresources.ClientGetByIDOptions) (r azfake.Responder[armresources.ClientGetByIDResponse], e azfake.ErrorResponder) {
+		asked = id
+		r.SetResponse(http.StatusOK, armresources.ClientGetByIDResponse{GenericResource: armresources.GenericResource{
+			Properties: map[string]any{"metrics": map[string]any{"prometheusQueryEndpoint": prom.URL}}}}, nil)
+		return
+	}})
+	mon := monitorfake.NewMetricsServerTransport(&monitorfake.MetricsServer{List: func(_ context.Context, _ string, _ *armmonitor.MetricsClientListOptions) (resp azfake.Responder[armmonitor.MetricsClientListResponse], e azfake.ErrorResponder) {
+		resp.SetResponse(http.StatusOK, armmonitor.MetricsClientListResponse{}, nil)
+		return
+	}})
+	deps := &azureDeps{
+		credential: func() (azcore.TokenCredential, error) { return &azfake.TokenCredential{}, nil },
+		options: &arm.ClientOptions{ClientOptions: policy.ClientOptions{Transport: routeFunc(func(r *http.Request) (*http.Response, error) {
+			if strings.Contains(strings.ToLower(r.URL.Path), "/microsoft.monitor/accounts/") {
+				return ws.Do(r)
+			}
+			return mon.Do(r)
+		})}},
+	}
+	f, out, _ := testFactory()
+	if err := execute(newAzureReportCmd(f, deps), "--resource-group", "RG", "--subscription", "sub", "--from", "2026-11-29T10:00:00Z", "--to", "2026-11-29T10:01:00Z", "--flink"); err != nil {
+		t.Fatal(err)
+	}
+	n, _ := plan.NamesFor("", "RG")
+	if !strings.HasSuffix(asked, "Microsoft.Monitor/accounts/"+n.MonitorWorkspace) || !strings.Contains(out.String(), "77.0") {
+		t.Errorf("asked %q; out:\n%s", asked, out.String())
 	}
 }

@@ -17,8 +17,8 @@ import (
 // two associations of the cluster with them. The cluster's metrics add-on
 // (azureMonitorProfile.metrics) then scrapes what the PodMonitor selects.
 const (
-	// monitorAccountsAPIVersion is Microsoft.Monitor/accounts' API version.
-	monitorAccountsAPIVersion = "2023-04-03"
+	// MonitorAccountsAPIVersion is Microsoft.Monitor/accounts' API version.
+	MonitorAccountsAPIVersion = "2023-04-03"
 	// prometheusStream is the stream the metrics add-on sends.
 	prometheusStream = "Microsoft-PrometheusMetrics"
 	// The associations' names the az CLI gives them, which the add-on looks for.
@@ -40,11 +40,11 @@ func (r *Runner) prometheus(ctx context.Context) ([]StepResult, error) {
 	}{
 		{n.MonitorWorkspace,
 			func(ctx context.Context) error {
-				_, err := c.Resources.GetByID(ctx, workspace, monitorAccountsAPIVersion, nil)
+				_, err := c.Resources.GetByID(ctx, workspace, MonitorAccountsAPIVersion, nil)
 				return err
 			},
 			func(ctx context.Context) error {
-				poller, err := c.Resources.BeginCreateOrUpdateByID(ctx, workspace, monitorAccountsAPIVersion, armresources.GenericResource{Location: loc, Tags: tags()}, nil)
+				poller, err := c.Resources.BeginCreateOrUpdateByID(ctx, workspace, MonitorAccountsAPIVersion, armresources.GenericResource{Location: loc, Tags: tags()}, nil)
 				if err != nil {
 					return err
 				}
