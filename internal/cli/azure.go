@@ -50,6 +50,6 @@ func newAzureCmd(f *Factory) *cobra.Command {
 Azure SDK for Go: ` + "`azure up --dry-run`" + ` prints the plan and the manifests without touching
 anything. See docs/azure.md for the walkthrough and what each tier costs.`,
 	}
-	cmd.AddCommand(newAzureUpCmd(f, deps, nil), newAzureReportCmd(f, deps), newAzureVerifyCmd(f, deps), newAzureUICmd(f, deps), newAzureDownCmd(f, deps, nil))
+	cmd.AddCommand(newAzureUpCmd(f, deps, nil), newAzureRunCmd(f, deps), newAzureReportCmd(f, deps), newAzureVerifyCmd(f, deps), newAzureUICmd(f, deps), newAzureDownCmd(f, deps, nil))
 	return cmd
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/streamscale/streamscale/internal/azure/flinkmetrics"
 	"github.com/streamscale/streamscale/internal/azure/kube"
 	"github.com/streamscale/streamscale/internal/azure/monitor"
 	"github.com/streamscale/streamscale/internal/azure/plan"
@@ -65,6 +67,10 @@ type azureReportOptions struct {
 	asCSV    bool
 	html     string
 	png      string
+	// prometheus is the Azure Monitor workspace's query endpoint for the job's Flink metrics;
+	// flink reads it from the workspace `up` made.
+	prometheus string
+	flink      bool
 }
 
 func newAzureReportCmd(f *Factory, deps *azureDeps) *cobra.Command {
@@ -91,6 +97,8 @@ once each way: they show as both records and batches; throttled requests are in 
 	cmd.Flags().BoolVar(&opts.asCSV, "csv", false, "print the rows as CSV")
 	cmd.Flags().StringVar(&opts.html, "html", "", "also write the table and a chart per hub as a self-contained HTML page to this file")
 	cmd.Flags().StringVar(&opts.png, "png", "", "also render the HTML page to this PNG file with headless Chromium (STREAMSCALE_BROWSER picks the browser)")
+	cmd.Flags().BoolVar(&opts.flink, "flink", false, "also the job's Flink metrics per minute from the Azure Monitor workspace azure up made (managed Prometheus)")
+	cmd.Flags().StringVar(&opts.prometheus, "prometheus-endpoint", "", "also the job's Flink metrics per minute from this Azure Monitor workspace's Prometheus query endpoint (https://…prometheus.monitor.azure.com)")
 	return cmd
 }
 
@@ -129,15 +137,75 @@ func azureReportRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azur
 	if err := writeReportFiles(ctx, f, &hubReportOptions{html: opts.html, png: opts.png}, rec); err != nil {
 		return err
 	}
+	if opts.flink && opts.prometheus == "" {
+		if opts.prometheus, err = workspaceQueryEndpoint(ctx, deps, sub, n); err != nil {
+			return err
+		}
+	}
+	var job []flinkmetrics.Row
+	if opts.prometheus != "" {
+		pc := &flinkmetrics.Client{Endpoint: opts.prometheus, Credential: cred}
+		if job, err = pc.Rows(ctx, from, to); err != nil {
+			return fmt.Errorf("flink metrics: %w", err)
+		}
+	}
 	switch {
 	case opts.asJSON:
 		enc := json.NewEncoder(f.IO.Out)
 		enc.SetIndent("", "  ")
-		return enc.Encode(rec)
+		if opts.prometheus == "" {
+			return enc.Encode(rec)
+		}
+		return enc.Encode(struct {
+			Hubs  hubmetrics.Recording `json:"hubs"`
+			Flink []flinkmetrics.Row   `json:"flink"`
+		}{rec, withoutNaN(job)})
 	case opts.asCSV:
 		return hubmetrics.WriteCSV(f.IO.Out, rec.Rows)
 	}
-	return hubmetrics.WriteTable(f.IO.Out, rec.Rows, hubmetrics.Capacity{ThroughputUnits: opts.units})
+	if err := hubmetrics.WriteTable(f.IO.Out, rec.Rows, hubmetrics.Capacity{ThroughputUnits: opts.units}); err != nil {
+		return err
+	}
+	if opts.prometheus == "" {
+		return nil
+	}
+	fmt.Fprintln(f.IO.Out, "\nthe job's Flink metrics (managed Prometheus, per minute):")
+	return flinkmetrics.WriteTable(f.IO.Out, job)
+}
+
+// workspaceQueryEndpoint is the Prometheus query endpoint of the Azure Monitor workspace
+// `up` made (its properties.metrics.prometheusQueryEndpoint).
+func workspaceQueryEndpoint(ctx context.Context, deps *azureDeps, sub string, n plan.Names) (string, error) {
+	clients, err := deps.clients(sub)
+	if err != nil {
+		return "", err
+	}
+	id := "/subscriptions/" + sub + "/resourceGroups/" + n.ResourceGroup + "/providers/Microsoft.Monitor/accounts/" + n.MonitorWorkspace
+	got, err := clients.Resources.GetByID(ctx, id, provision.MonitorAccountsAPIVersion, nil)
+	if err != nil {
+		return "", fmt.Errorf("azure monitor workspace %s: %w (made by `azure up`; or pass --prometheus-endpoint)", n.MonitorWorkspace, err)
+	}
+	props, _ := got.Properties.(map[string]any)
+	metrics, _ := props["metrics"].(map[string]any)
+	ep, _ := metrics["prometheusQueryEndpoint"].(string)
+	if ep == "" {
+		return "", fmt.Errorf("azure monitor workspace %s has no Prometheus query endpoint yet: pass --prometheus-endpoint", n.MonitorWorkspace)
+	}
+	return ep, nil
+}
+
+// withoutNaN drops the minutes' missing values, which JSON cannot hold.
+func withoutNaN(rows []flinkmetrics.Row) []flinkmetrics.Row {
+	out := make([]flinkmetrics.Row, len(rows))
+	for i, r := range rows {
+		out[i] = flinkmetrics.Row{Start: r.Start, Values: map[string]float64{}}
+		for k, v := range r.Values {
+			if !math.IsNaN(v) {
+				out[i].Values[k] = v
+			}
+		}
+	}
+	return out
 }
 
 type azureVerifyOptions struct {

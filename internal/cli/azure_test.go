@@ -3,7 +3,9 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +19,10 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor"
 	monitorfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor/fake"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources"
+	rgfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/fake"
+
+	"github.com/streamscale/streamscale/internal/azure/plan"
 )
 
 func TestAzureUpDryRunTier10(t *testing.T) {
@@ -143,5 +149,107 @@ func TestAzureReportHTML_FakeMonitor(t *testing.T) {
 	b, err := os.ReadFile(page)
 	if err != nil || !strings.Contains(string(b), "<html") {
 		t.Errorf("page: %v", err)
+	}
+}
+
+// TestAzureRunFlagsAndMissingGroup_FakeAzure: bad flags are flag errors before Azure is asked;
+// a resource group that does not exist says to run `azure up` (armresources' fake server).
+func TestAzureRunFlagsAndMissingGroup_FakeAzure(t *testing.T) {
+	srv := &rgfake.ResourceGroupsServer{Get: func(_ context.Context, _ string, _ *armresources.ResourceGroupsClientGetOptions) (r azfake.Responder[armresources.ResourceGroupsClientGetResponse], e azfake.ErrorResponder) {
+		e.SetResponseError(http.StatusNotFound, "ResourceGroupNotFound")
+		return
+	}}
+	deps := &azureDeps{
+		credential: func() (azcore.TokenCredential, error) { return &azfake.TokenCredential{}, nil },
+		options:    &arm.ClientOptions{ClientOptions: policy.ClientOptions{Transport: rgfake.NewResourceGroupsServerTransport(srv)}},
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+		flag bool
+	}{
+		{[]string{"--subscription", "sub"}, "--resource-group is required", true},
+		{[]string{"--resource-group", "rg"}, "no subscription", true},
+		{[]string{"--resource-group", "rg", "--subscription", "sub", "--tier", "7"}, "--tier 7", true},
+		{[]string{"--resource-group", "rg", "--subscription", "sub", "--guarantee", "exactly-once"}, "Event Hubs Standard has no Kafka transactions", true},
+		{[]string{"--resource-group", "rg", "--subscription", "sub", "--rate", "-5"}, "rate", true},
+		{[]string{"--resource-group", "rg", "--subscription", "sub"}, "resource group rg does not exist: run `streamscale azure up --resource-group rg` first", false},
+	} {
+		f, _, _ := testFactory()
+		f.Getenv = func(string) string { return "" }
+		err := execute(newAzureRunCmd(f, deps), tc.args...)
+		var fe *FlagError
+		if err == nil || !strings.Contains(err.Error(), tc.want) || errors.As(err, &fe) != tc.flag || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%v: err %v, want %q (flag error %v)", tc.args, err, tc.want, tc.flag)
+		}
+	}
+}
+
+// TestAzureReportFlinkMetrics_FakeMonitorAndPrometheus: --prometheus-endpoint adds the job's
+// Flink table, read from the workspace's query endpoint (an httptest server).
+func TestAzureReportFlinkMetrics_FakeMonitorAndPrometheus(t *testing.T) {
+	at := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	prom := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprintf(w, `{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[%d,"4321"]]}]}}`, at.Unix())
+	}))
+	defer prom.Close()
+	srv := &monitorfake.MetricsServer{List: func(_ context.Context, _ string, _ *armmonitor.MetricsClientListOptions) (resp azfake.Responder[armmonitor.MetricsClientListResponse], e azfake.ErrorResponder) {
+		resp.SetResponse(http.StatusOK, armmonitor.MetricsClientListResponse{}, nil)
+		return
+	}}
+	deps := &azureDeps{
+		credential: func() (azcore.TokenCredential, error) { return &azfake.TokenCredential{}, nil },
+		options:    &arm.ClientOptions{ClientOptions: policy.ClientOptions{Transport: monitorfake.NewMetricsServerTransport(srv)}},
+	}
+	f, out, _ := testFactory()
+	err := execute(newAzureReportCmd(f, deps), "--resource-group", "RG", "--subscription", "sub", "--from", "2026-11-29T10:00:00Z", "--to", "2026-11-29T10:01:00Z", "--prometheus-endpoint", prom.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Flink metrics", "records out/s", "4321.0", "2026-11-29 10:00"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+type routeFunc func(*http.Request) (*http.Response, error)
+
+func (f routeFunc) Do(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestAzureReportFlinkFromWorkspace_FakeAzure: --flink finds the query endpoint in the
+// workspace `up` made (armresources' generic fake), then queries it.
+func TestAzureReportFlinkFromWorkspace_FakeAzure(t *testing.T) {
+	prom := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprint(w, `{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1795946400,"77"]]}]}}`)
+	}))
+	defer prom.Close()
+	var asked string
+	ws := rgfake.NewServerTransport(&rgfake.Server{GetByID: func(_ context.Context, id, _ string, _ *armresources.ClientGetByIDOptions) (r azfake.Responder[armresources.ClientGetByIDResponse], e azfake.ErrorResponder) {
+		asked = id
+		r.SetResponse(http.StatusOK, armresources.ClientGetByIDResponse{GenericResource: armresources.GenericResource{
+			Properties: map[string]any{"metrics": map[string]any{"prometheusQueryEndpoint": prom.URL}}}}, nil)
+		return
+	}})
+	mon := monitorfake.NewMetricsServerTransport(&monitorfake.MetricsServer{List: func(_ context.Context, _ string, _ *armmonitor.MetricsClientListOptions) (resp azfake.Responder[armmonitor.MetricsClientListResponse], e azfake.ErrorResponder) {
+		resp.SetResponse(http.StatusOK, armmonitor.MetricsClientListResponse{}, nil)
+		return
+	}})
+	deps := &azureDeps{
+		credential: func() (azcore.TokenCredential, error) { return &azfake.TokenCredential{}, nil },
+		options: &arm.ClientOptions{ClientOptions: policy.ClientOptions{Transport: routeFunc(func(r *http.Request) (*http.Response, error) {
+			if strings.Contains(strings.ToLower(r.URL.Path), "/microsoft.monitor/accounts/") {
+				return ws.Do(r)
+			}
+			return mon.Do(r)
+		})}},
+	}
+	f, out, _ := testFactory()
+	if err := execute(newAzureReportCmd(f, deps), "--resource-group", "RG", "--subscription", "sub", "--from", "2026-11-29T10:00:00Z", "--to", "2026-11-29T10:01:00Z", "--flink"); err != nil {
+		t.Fatal(err)
+	}
+	n, _ := plan.NamesFor("", "RG")
+	if !strings.HasSuffix(asked, "Microsoft.Monitor/accounts/"+n.MonitorWorkspace) || !strings.Contains(out.String(), "77.0") {
+		t.Errorf("asked %q; out:\n%s", asked, out.String())
 	}
 }

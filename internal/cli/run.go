@@ -161,6 +161,13 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 		}
 	}
 	res, err := pipeline.Run(ctx, target, cfg)
+	return writeRunResult(f, res, err, opts.asJSON, opts.checks)
+}
+
+// writeRunResult prints a pipeline run's outcome (the hub table, the summary or JSON, the
+// checks) and returns the error the command ends with: a refusal as a flag error, the load's
+// error, a failed check.
+func writeRunResult(f *Factory, res *pipeline.Result, err error, asJSON bool, checks verify.Checks) error {
 	var refusal *pipeline.Refusal
 	var loadErr *pipeline.LoadError
 	switch {
@@ -172,18 +179,18 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 	case err != nil:
 		return err
 	}
-	if res.Traffic != nil && !opts.asJSON {
+	if res.Traffic != nil && !asJSON {
 		fmt.Fprintln(f.IO.Out, "\nbroker counters during the run (hub #1 = input, hub #2 = output):")
 		_ = hubmetrics.WriteTable(f.IO.Out, res.Traffic.Rows, hubmetrics.Capacity{ThroughputUnits: res.Traffic.ThroughputUnits})
 		fmt.Fprintln(f.IO.Out)
 	}
-	if opts.asJSON {
+	if asJSON {
 		writeJSON(f.IO.Out, res.Run)
 	} else {
 		writeRunSummary(f.IO.Out, res.Run, res.Generated, res.Verified, len(res.Failures) == 0)
 		fmt.Fprintf(f.IO.Out, "results: %s (report.html, run.json)\n", res.Dir)
 	}
-	checkErr := reportChecks(f, res.Verified, opts.checks)
+	checkErr := reportChecks(f, res.Verified, checks)
 	if res.LoadErr != nil {
 		return res.LoadErr // the run fails for the load too (or was interrupted), after verifying what it did send
 	}

@@ -179,7 +179,8 @@ func Run(ctx context.Context, t Target, cfg Config) (*Result, error) {
 	if rec.Out, err = windowStart(ctx, k.outAdm, cfg.Topics.Out); err != nil {
 		return nil, fmt.Errorf("output window: %w", err)
 	}
-	if dl, err := windowStart(ctx, k.inAdm, cfg.Topics.DeadLetter); err == nil {
+	// The relay writes its dead letters beside its output (on Azure: namespace #2).
+	if dl, err := windowStart(ctx, k.outAdm, cfg.Topics.DeadLetter); err == nil {
 		rec.DeadLetter = &dl // counted, so that nothing the relay sets aside goes unseen
 	}
 
@@ -225,7 +226,7 @@ func Run(ctx context.Context, t Target, cfg Config) (*Result, error) {
 		return nil, fmt.Errorf("verify: %w", err)
 	}
 	if rec.DeadLetter != nil {
-		if rec.DeadLetter.End, err = kafkaconn.EndOffsets(context.WithoutCancel(ctx), k.inAdm, rec.DeadLetter.Topic); err != nil {
+		if rec.DeadLetter.End, err = kafkaconn.EndOffsets(context.WithoutCancel(ctx), k.outAdm, rec.DeadLetter.Topic); err != nil {
 			rec.DeadLetter = nil
 		}
 	}

@@ -62,30 +62,37 @@ func (c *ClusterSide) Converge(ctx context.Context, d *provision.Deployment, kub
 	if err != nil {
 		return fmt.Errorf("kubernetes client: %w", err)
 	}
-	set := manifest.Build(p, manifest.Inputs{KubeletClientID: d.KubeletClientID,
+	_, err = Job(ctx, dyn, d, c.ReadyTimeout, 10*time.Second, out)
+	return err
+}
+
+// Job applies d's manifests (the namespace, then a server-side dry run of the rest, then the
+// rest) and waits until the FlinkDeployment is stable with its job running, polling every
+// `every` for up to timeout (0: 10 minutes). An unchanged manifest changes nothing, so the
+// operator leaves a running job alone. It returns the deployment's status.
+func Job(ctx context.Context, dyn dynamic.Interface, d *provision.Deployment, timeout, every time.Duration, out io.Writer) (kube.Status, error) {
+	set := manifest.Build(d.Plan, manifest.Inputs{KubeletClientID: d.KubeletClientID,
 		InConnectionString: d.JobListen.Reveal(), OutConnectionString: d.JobSend.Reveal()})
 	objs, err := kube.Unstructured(set.Objects())
 	if err != nil {
-		return err
+		return kube.Status{}, err
 	}
 	// The namespace must exist before a dry run of the objects in it can pass.
 	if err := kube.Apply(ctx, dyn, objs[:1], false, out); err != nil {
-		return err
+		return kube.Status{}, err
 	}
 	if err := kube.Apply(ctx, dyn, objs[1:], true, out); err != nil {
-		return err
+		return kube.Status{}, err
 	}
 	if err := kube.Apply(ctx, dyn, objs[1:], false, out); err != nil {
-		return err
+		return kube.Status{}, err
 	}
-	timeout := c.ReadyTimeout
 	if timeout == 0 {
 		timeout = 10 * time.Minute
 	}
 	wctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	_, err = kube.WaitReady(wctx, dyn, plan.K8sNamespace, plan.DeploymentName, 10*time.Second, out)
-	return err
+	return kube.WaitReady(wctx, dyn, plan.K8sNamespace, plan.DeploymentName, every, out)
 }
 
 func (c *ClusterSide) images(ctx context.Context, p *plan.Plan, out io.Writer) error {

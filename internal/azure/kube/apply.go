@@ -26,11 +26,15 @@ var FlinkDeployments = schema.GroupVersionResource{Group: manifest.FlinkGroup, V
 
 // resources maps the kinds the manifests hold to their resources.
 var resources = map[string]schema.GroupVersionResource{
-	"Namespace":        {Version: "v1", Resource: "namespaces"},
-	"ConfigMap":        {Version: "v1", Resource: "configmaps"},
-	"Secret":           {Version: "v1", Resource: "secrets"},
-	manifest.FlinkKind: FlinkDeployments,
+	"Namespace":             {Version: "v1", Resource: "namespaces"},
+	"ConfigMap":             {Version: "v1", Resource: "configmaps"},
+	"Secret":                {Version: "v1", Resource: "secrets"},
+	manifest.FlinkKind:      FlinkDeployments,
+	manifest.PodMonitorKind: PodMonitors,
 }
+
+// PodMonitors is managed Prometheus' pod monitor resource.
+var PodMonitors = schema.GroupVersionResource{Group: manifest.PodMonitorGroup, Version: "v1", Resource: manifest.PodMonitorResource}
 
 // Unstructured converts typed objects (what manifest.Set.Objects returns) for the dynamic
 // client.

@@ -34,6 +34,7 @@ func fakeDynamic() *dynamicfake.FakeDynamicClient {
 		{Version: "v1", Resource: "configmaps"}: "ConfigMapList",
 		{Version: "v1", Resource: "secrets"}:    "SecretList",
 		FlinkDeployments:                        "FlinkDeploymentList",
+		PodMonitors:                             "PodMonitorList",
 	}
 	dyn := dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), listKinds)
 	dyn.PrependReactor("patch", "*", func(a k8stesting.Action) (bool, runtime.Object, error) {
@@ -94,6 +95,7 @@ func TestApplyIsServerSideInOrder_FakeDynamic(t *testing.T) {
 		"application/apply-patch+yaml configmaps streamscale-kafka",
 		"application/apply-patch+yaml secrets streamscale-eventhubs",
 		"application/apply-patch+yaml flinkdeployments streamscale-relay",
+		"application/apply-patch+yaml podmonitors streamscale-flink",
 	}
 	if got := applyActions(dyn); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("actions:\n%s", strings.Join(got, "\n"))
@@ -125,7 +127,7 @@ func TestApplyDryRunSendsDryRunAll_FakeDynamic(t *testing.T) {
 	if err := Apply(context.Background(), dyn, testSet(t), true, &bytes.Buffer{}); err != nil {
 		t.Fatal(err)
 	}
-	if len(seen) != 4 {
+	if len(seen) != 5 {
 		t.Fatalf("seen %v", seen)
 	}
 	for _, s := range seen {

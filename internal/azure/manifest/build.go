@@ -27,7 +27,7 @@ const (
 	// the rights native mode needs (pods, config maps for high availability).
 	ServiceAccount = "flink"
 	// PrometheusPort is the Flink Prometheus reporter's port on every pod, which managed
-	// Prometheus scrapes by the pods' annotations.
+	// Prometheus scrapes through the PodMonitor (podmonitor.go).
 	PrometheusPort = 9249
 	// Redacted replaces every Secret value when the manifests are printed.
 	Redacted = "<redacted: set by azure up from the namespace's rule>"
@@ -57,11 +57,13 @@ type Set struct {
 	KafkaConfig     *corev1.ConfigMap
 	Secret          *corev1.Secret
 	FlinkDeployment *FlinkDeployment
+	// PodMonitor has managed Prometheus scrape the Flink pods' reporter.
+	PodMonitor *PodMonitor
 }
 
 // Objects are the set's objects in apply order.
 func (s *Set) Objects() []any {
-	return []any{s.Namespace, s.KafkaConfig, s.Secret, s.FlinkDeployment}
+	return []any{s.Namespace, s.KafkaConfig, s.Secret, s.FlinkDeployment, s.PodMonitor}
 }
 
 // Build makes the manifests of p's deployment.
@@ -97,6 +99,7 @@ func Build(p *plan.Plan, in Inputs) *Set {
 			},
 		},
 		FlinkDeployment: flinkDeployment(p, in, labels),
+		PodMonitor:      podMonitor(labels),
 	}
 }
 

@@ -150,3 +150,36 @@ func TestJobArgsReadBothNamespacesWithoutSecrets(t *testing.T) {
 		}
 	}
 }
+
+// TestPodMonitorScrapesTheFlinkPods: managed Prometheus' PodMonitor selects the
+// FlinkDeployment's pods (native mode labels them app=<deployment>) and scrapes the
+// reporter's port, which the Flink configuration opens.
+func TestPodMonitorScrapesTheFlinkPods(t *testing.T) {
+	p, err := plan.New(plan.Config{Tier: 5, ResourceGroup: "rg", Location: "westeurope"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := Build(p, Inputs{})
+	pm := set.PodMonitor
+	if pm.APIVersion != "azmonitoring.coreos.com/v1" || pm.Kind != "PodMonitor" || pm.Namespace != plan.K8sNamespace {
+		t.Fatalf("PodMonitor %s %s in %s", pm.APIVersion, pm.Kind, pm.Namespace)
+	}
+	if pm.Spec.Selector.MatchLabels["app"] != set.FlinkDeployment.Name {
+		t.Errorf("selector %v does not select %s's pods", pm.Spec.Selector.MatchLabels, set.FlinkDeployment.Name)
+	}
+	if len(pm.Spec.PodMetricsEndpoints) != 1 {
+		t.Fatalf("endpoints %+v", pm.Spec.PodMetricsEndpoints)
+	}
+	ep := pm.Spec.PodMetricsEndpoints[0]
+	addr := ep.Relabelings[0]
+	if addr.TargetLabel != "__address__" || addr.Replacement != "$1:9249" || ep.Path != "/metrics" {
+		t.Errorf("scrape %+v", ep)
+	}
+	conf := set.FlinkDeployment.Spec.FlinkConfiguration
+	if conf["metrics.reporter.prom.port"] != "9249" || conf["metrics.reporter.prom.factory.class"] != "org.apache.flink.metrics.prometheus.PrometheusReporterFactory" {
+		t.Errorf("the reporter is not on 9249: %v", conf)
+	}
+	if objs := set.Objects(); objs[len(objs)-1] != any(pm) {
+		t.Error("the PodMonitor is not applied last")
+	}
+}

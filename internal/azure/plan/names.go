@@ -23,7 +23,9 @@ const (
 	RuleJobListen = "job-listen"
 	// RuleJobSend lets the job write namespace #2 (the output and the dead letters).
 	RuleJobSend = "job-send"
-	// RuleVerifierListen lets the verifier read namespace #2, nothing else.
+	// RuleVerifierListen lets the verifier read, nothing else: on namespace #2 the output, on
+	// #1 the input (`azure run` reads the run's input window there to check every event came
+	// out).
 	RuleVerifierListen = "verifier-listen"
 	// JobConsumerGroup is the job's consumer group (a Kafka group on Event Hubs' endpoint).
 	JobConsumerGroup = "streamscale-relay"
@@ -62,6 +64,9 @@ type Names struct {
 	GeneratorGroups []string
 	// GeneratorIdentity is the user-assigned identity the container groups pull images with.
 	GeneratorIdentity string
+	// MonitorWorkspace is the Azure Monitor workspace managed Prometheus writes to;
+	// PrometheusEndpoint and PrometheusRule its data collection endpoint and rule.
+	MonitorWorkspace, PrometheusEndpoint, PrometheusRule string
 }
 
 // suffix is six hex digits of SHA-256(prefix, resource group): deterministic, and short
@@ -84,6 +89,11 @@ func NewNames(prefix, rg string, generators int) Names {
 		ClusterDNS:     prefix + "-" + s,
 		// 3-128 letters, digits, '-' and '_'.
 		GeneratorIdentity: prefix + "-generators",
+		// Workspaces: 4-44 letters, digits, '-'; endpoints and rules: 3-44 letters, digits,
+		// '-', '_', '.'.
+		MonitorWorkspace:   prefix + "-" + s + "-prom",
+		PrometheusEndpoint: prefix + "-" + s + "-prom-dce",
+		PrometheusRule:     prefix + "-" + s + "-prom-dcr",
 	}
 	for i := 0; i < generators; i++ {
 		n.GeneratorGroups = append(n.GeneratorGroups, prefix+"-gen-"+strconv.Itoa(i))

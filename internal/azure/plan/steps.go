@@ -22,6 +22,7 @@ const (
 	KindIdentity       StepKind = "managed-identity"
 	KindCluster        StepKind = "aks-cluster"
 	KindRoleAssignment StepKind = "role-assignments"
+	KindPrometheus     StepKind = "managed-prometheus"
 	KindImages         StepKind = "images"
 	KindOperator       StepKind = "flink-operator"
 	KindSecrets        StepKind = "kubernetes-secrets"
@@ -45,8 +46,10 @@ type Rule struct {
 	Rights []string // Send, Listen
 }
 
-// RulesIn are namespace #1's rules: the generators send, the job listens.
-var RulesIn = []Rule{{RuleGeneratorsSend, []string{"Send"}}, {RuleJobListen, []string{"Listen"}}}
+// RulesIn are namespace #1's rules: the generators send, the job listens, and the verifier
+// listens with a rule of its own (`azure run` reads the input window with it), so no
+// credential serves two parties.
+var RulesIn = []Rule{{RuleGeneratorsSend, []string{"Send"}}, {RuleJobListen, []string{"Listen"}}, {RuleVerifierListen, []string{"Listen"}}}
 
 // RulesOut are namespace #2's rules: the job sends, the verifier listens.
 var RulesOut = []Rule{{RuleJobSend, []string{"Send"}}, {RuleVerifierListen, []string{"Listen"}}}
@@ -86,7 +89,7 @@ func (p *Plan) steps() []Step {
 	copy(gens, n.GeneratorGroups)
 	steps := []Step{
 		{Kind: KindResourceGroup, Name: n.ResourceGroup, Details: []string{"location " + c.Location}},
-		ns(n.NamespaceIn, "#1, input: the generators write, the job reads"),
+		ns(n.NamespaceIn, "#1, input: the generators write, the job and the verifier read"),
 		hub(HubIn, n.NamespaceIn, t.Partitions),
 		{Kind: KindRules, Name: n.NamespaceIn, Details: []string{"rules " + rulesText(RulesIn)}},
 		ns(n.NamespaceOut, "#2, output: the job writes, the verifier reads"),
@@ -116,6 +119,11 @@ func (p *Plan) steps() []Step {
 			"AcrPull on " + n.Registry,
 			"Storage Blob Data Contributor on " + n.StorageAccount,
 			"generators identity " + n.GeneratorIdentity + ": AcrPull on " + n.Registry + " (Container Instances pull with it)",
+		}},
+		{Kind: KindPrometheus, Name: n.MonitorWorkspace, Details: []string{
+			"Azure Monitor workspace " + n.MonitorWorkspace + ": managed Prometheus' store; `azure report --prometheus-endpoint` queries it",
+			"data collection endpoint " + n.PrometheusEndpoint + " and rule " + n.PrometheusRule + ": the cluster's Prometheus metrics into the workspace",
+			"associated with " + n.Cluster + " (as `az aks update --enable-azure-monitor-metrics` does)",
 		}},
 		{Kind: KindImages, Name: GeneratorImageRepo + ", " + JobImageRepo, Details: []string{
 			"generator " + p.GeneratorImage() + ": the streamscale binary, linux/amd64",

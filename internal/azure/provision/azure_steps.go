@@ -335,6 +335,12 @@ func (r *Runner) roleAssignments(ctx context.Context, d *Deployment) ([]StepResu
 
 // generators converges the container groups; each starts sending when created.
 func (r *Runner) generators(ctx context.Context, d *Deployment) ([]StepResult, error) {
+	return r.generatorsWith(ctx, d, nil)
+}
+
+// generatorsWith converges the container groups with command(i) as generator i's command
+// line (nil: the plan's).
+func (r *Runner) generatorsWith(ctx context.Context, d *Deployment, command func(i int) []string) ([]StepResult, error) {
 	p, c, rg := r.Plan, r.Clients, r.Plan.Names.ResourceGroup
 	if d.GeneratorsSend.IsZero() || d.GeneratorIdentityID == "" {
 		return nil, errors.New("generators: no send rule or pull identity yet")
@@ -342,6 +348,9 @@ func (r *Runner) generators(ctx context.Context, d *Deployment) ([]StepResult, e
 	var out []StepResult
 	for i, name := range p.Names.GeneratorGroups {
 		cmd := p.GeneratorCommand(i)
+		if command != nil {
+			cmd = command(i)
+		}
 		res, err := r.converge(ctx, plan.KindGenerators, name,
 			func(ctx context.Context) error {
 				_, err := c.ContainerGroups.Get(ctx, rg, name, nil)

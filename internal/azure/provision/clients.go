@@ -10,6 +10,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerregistry/armcontainerregistry"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/eventhub/armeventhub"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/msi/armmsi"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/storage/armstorage"
@@ -29,6 +30,13 @@ type Clients struct {
 	RoleAssignments *armauthorization.RoleAssignmentsClient
 	ContainerGroups *armcontainerinstance.ContainerGroupsClient
 	GeneratorLogs   *armcontainerinstance.ContainersClient
+	// Resources is the generic client (the Azure Monitor workspace has no typed one).
+	Resources *armresources.Client
+	// CollectionEndpoints, CollectionRules and CollectionAssociations are managed
+	// Prometheus' data collection resources.
+	CollectionEndpoints    *armmonitor.DataCollectionEndpointsClient
+	CollectionRules        *armmonitor.DataCollectionRulesClient
+	CollectionAssociations *armmonitor.DataCollectionRuleAssociationsClient
 }
 
 // NewClients makes the clients for a subscription. opts may be nil; tests set its Transport
@@ -64,6 +72,14 @@ func NewClients(subscription string, cred azcore.TokenCredential, opts *arm.Clie
 	wrap("container groups", e)
 	c.GeneratorLogs, e = armcontainerinstance.NewContainersClient(subscription, cred, opts)
 	wrap("containers", e)
+	c.Resources, e = armresources.NewClient(subscription, cred, opts)
+	wrap("resources", e)
+	c.CollectionEndpoints, e = armmonitor.NewDataCollectionEndpointsClient(subscription, cred, opts)
+	wrap("data collection endpoints", e)
+	c.CollectionRules, e = armmonitor.NewDataCollectionRulesClient(subscription, cred, opts)
+	wrap("data collection rules", e)
+	c.CollectionAssociations, e = armmonitor.NewDataCollectionRuleAssociationsClient(subscription, cred, opts)
+	wrap("data collection rule associations", e)
 	if err != nil {
 		return nil, err
 	}

@@ -11,9 +11,9 @@ type Deployment struct {
 	Plan *plan.Plan
 	// InBootstrap and OutBootstrap are the two namespaces' Kafka endpoints (host:9093).
 	InBootstrap, OutBootstrap string
-	// The rules' primary connection strings: generators-send and job-listen on #1, job-send
-	// and verifier-listen on #2.
-	GeneratorsSend, JobListen, JobSend, VerifierListen Secret
+	// The rules' primary connection strings: generators-send, job-listen and verifier-listen
+	// (VerifierListenIn) on #1, job-send and verifier-listen on #2.
+	GeneratorsSend, JobListen, VerifierListenIn, JobSend, VerifierListen Secret
 	// KubeletClientID and KubeletObjectID are the AKS kubelet identity's: Flink reaches the
 	// storage account as it, the nodes pull images as it.
 	KubeletClientID, KubeletObjectID string

@@ -21,6 +21,8 @@ import (
 	aksfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6/fake"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/eventhub/armeventhub"
 	ehfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/eventhub/armeventhub/fake"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor"
+	monitorfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor/fake"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/msi/armmsi"
 	msifake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/msi/armmsi/fake"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources"
@@ -44,6 +46,8 @@ type fakeAzure struct {
 	// and has terminated (exit code aciExit) from the third on.
 	aciReads map[string]int
 	aciExit  int32
+	// dcr is the data collection rule created last.
+	dcr armmonitor.DataCollectionRuleResource
 }
 
 func newFakeAzure() *fakeAzure {
@@ -155,7 +159,67 @@ func (f *fakeAzure) throttled(path string) bool {
 
 // options wires the fakes; the retry delays are short so a throttled call retries at once.
 func (f *fakeAzure) options() *arm.ClientOptions {
+	rgServer := rgfake.NewServerFactoryTransport(&rgfake.ServerFactory{
+		Server: rgfake.Server{
+			GetByID: func(_ context.Context, id, _ string, _ *armresources.ClientGetByIDOptions) (azfake.Responder[armresources.ClientGetByIDResponse], azfake.ErrorResponder) {
+				return fget(f, "workspace:"+id[strings.LastIndex(id, "/")+1:], armresources.ClientGetByIDResponse{})
+			},
+			BeginCreateOrUpdateByID: func(_ context.Context, id, _ string, _ armresources.GenericResource, _ *armresources.ClientBeginCreateOrUpdateByIDOptions) (azfake.PollerResponder[armresources.ClientCreateOrUpdateByIDResponse], azfake.ErrorResponder) {
+				return flro(f, "workspace:"+id[strings.LastIndex(id, "/")+1:], http.StatusCreated, armresources.ClientCreateOrUpdateByIDResponse{})
+			},
+		},
+		ResourceGroupsServer: rgfake.ResourceGroupsServer{
+			Get: func(_ context.Context, name string, _ *armresources.ResourceGroupsClientGetOptions) (azfake.Responder[armresources.ResourceGroupsClientGetResponse], azfake.ErrorResponder) {
+				return fget(f, "group:"+name, armresources.ResourceGroupsClientGetResponse{})
+			},
+			CreateOrUpdate: func(_ context.Context, name string, _ armresources.ResourceGroup, _ *armresources.ResourceGroupsClientCreateOrUpdateOptions) (azfake.Responder[armresources.ResourceGroupsClientCreateOrUpdateResponse], azfake.ErrorResponder) {
+				return fcreate(f, "group:"+name, armresources.ResourceGroupsClientCreateOrUpdateResponse{})
+			},
+			BeginDelete: func(_ context.Context, name string, _ *armresources.ResourceGroupsClientBeginDeleteOptions) (azfake.PollerResponder[armresources.ResourceGroupsClientDeleteResponse], azfake.ErrorResponder) {
+				var r azfake.PollerResponder[armresources.ResourceGroupsClientDeleteResponse]
+				f.mu.Lock()
+				for k := range f.exists {
+					delete(f.exists, k)
+				}
+				f.deletes = append(f.deletes, "group:"+name)
+				f.mu.Unlock()
+				r.AddNonTerminalResponse(http.StatusAccepted, nil)
+				r.SetTerminalResponse(http.StatusOK, armresources.ResourceGroupsClientDeleteResponse{}, nil)
+				return r, azfake.ErrorResponder{}
+			},
+		}})
 	t := &transport{f: f, routes: []route{
+		// Before the cluster's provider: an association's path is under the cluster's.
+		{"/providers/microsoft.insights/", monitorfake.NewServerFactoryTransport(&monitorfake.ServerFactory{
+			DataCollectionEndpointsServer: monitorfake.DataCollectionEndpointsServer{
+				Get: func(_ context.Context, _, name string, _ *armmonitor.DataCollectionEndpointsClientGetOptions) (azfake.Responder[armmonitor.DataCollectionEndpointsClientGetResponse], azfake.ErrorResponder) {
+					return fget(f, "dce:"+name, armmonitor.DataCollectionEndpointsClientGetResponse{})
+				},
+				Create: func(_ context.Context, _, name string, _ armmonitor.DataCollectionEndpointResource, _ *armmonitor.DataCollectionEndpointsClientCreateOptions) (azfake.Responder[armmonitor.DataCollectionEndpointsClientCreateResponse], azfake.ErrorResponder) {
+					return fcreate(f, "dce:"+name, armmonitor.DataCollectionEndpointsClientCreateResponse{})
+				},
+			},
+			DataCollectionRulesServer: monitorfake.DataCollectionRulesServer{
+				Get: func(_ context.Context, _, name string, _ *armmonitor.DataCollectionRulesClientGetOptions) (azfake.Responder[armmonitor.DataCollectionRulesClientGetResponse], azfake.ErrorResponder) {
+					return fget(f, "dcr:"+name, armmonitor.DataCollectionRulesClientGetResponse{})
+				},
+				Create: func(_ context.Context, _, name string, body armmonitor.DataCollectionRuleResource, _ *armmonitor.DataCollectionRulesClientCreateOptions) (azfake.Responder[armmonitor.DataCollectionRulesClientCreateResponse], azfake.ErrorResponder) {
+					f.mu.Lock()
+					f.dcr = body
+					f.mu.Unlock()
+					return fcreate(f, "dcr:"+name, armmonitor.DataCollectionRulesClientCreateResponse{})
+				},
+			},
+			DataCollectionRuleAssociationsServer: monitorfake.DataCollectionRuleAssociationsServer{
+				Get: func(_ context.Context, uri, name string, _ *armmonitor.DataCollectionRuleAssociationsClientGetOptions) (azfake.Responder[armmonitor.DataCollectionRuleAssociationsClientGetResponse], azfake.ErrorResponder) {
+					return fget(f, "dcra:"+uri[strings.LastIndex(uri, "/")+1:]+"/"+name, armmonitor.DataCollectionRuleAssociationsClientGetResponse{})
+				},
+				Create: func(_ context.Context, uri, name string, _ armmonitor.DataCollectionRuleAssociationProxyOnlyResource, _ *armmonitor.DataCollectionRuleAssociationsClientCreateOptions) (azfake.Responder[armmonitor.DataCollectionRuleAssociationsClientCreateResponse], azfake.ErrorResponder) {
+					return fcreate(f, "dcra:"+uri[strings.LastIndex(uri, "/")+1:]+"/"+name, armmonitor.DataCollectionRuleAssociationsClientCreateResponse{})
+				},
+			},
+		})},
+		{"/providers/microsoft.monitor/", rgServer},
 		{"/providers/microsoft.authorization/", authfake.NewServerFactoryTransport(&authfake.ServerFactory{RoleAssignmentsServer: authfake.RoleAssignmentsServer{
 			Get: func(_ context.Context, scope, name string, _ *armauthorization.RoleAssignmentsClientGetOptions) (azfake.Responder[armauthorization.RoleAssignmentsClientGetResponse], azfake.ErrorResponder) {
 				return fget(f, "role:"+scope+"/"+name, armauthorization.RoleAssignmentsClientGetResponse{})
@@ -261,6 +325,20 @@ func (f *fakeAzure) options() *arm.ClientOptions {
 			BeginCreateOrUpdate: func(_ context.Context, _, name string, _ armcontainerinstance.ContainerGroup, _ *armcontainerinstance.ContainerGroupsClientBeginCreateOrUpdateOptions) (azfake.PollerResponder[armcontainerinstance.ContainerGroupsClientCreateOrUpdateResponse], azfake.ErrorResponder) {
 				return flro(f, "aci:"+name, http.StatusCreated, armcontainerinstance.ContainerGroupsClientCreateOrUpdateResponse{})
 			},
+			BeginDelete: func(_ context.Context, _, name string, _ *armcontainerinstance.ContainerGroupsClientBeginDeleteOptions) (r azfake.PollerResponder[armcontainerinstance.ContainerGroupsClientDeleteResponse], e azfake.ErrorResponder) {
+				f.mu.Lock()
+				defer f.mu.Unlock()
+				if !f.exists["aci:"+name] {
+					e.SetResponseError(http.StatusNotFound, "ResourceNotFound")
+					return
+				}
+				delete(f.exists, "aci:"+name)
+				f.aciReads[name] = 0
+				f.deletes = append(f.deletes, "aci:"+name)
+				r.AddNonTerminalResponse(http.StatusAccepted, nil)
+				r.SetTerminalResponse(http.StatusOK, armcontainerinstance.ContainerGroupsClientDeleteResponse{}, nil)
+				return
+			},
 		},
 			ContainersServer: acifake.ContainersServer{
 				ListLogs: func(_ context.Context, _, group, container string, _ *armcontainerinstance.ContainersClientListLogsOptions) (azfake.Responder[armcontainerinstance.ContainersClientListLogsResponse], azfake.ErrorResponder) {
@@ -269,26 +347,7 @@ func (f *fakeAzure) options() *arm.ClientOptions {
 				},
 			},
 		})},
-		{"", rgfake.NewServerFactoryTransport(&rgfake.ServerFactory{ResourceGroupsServer: rgfake.ResourceGroupsServer{
-			Get: func(_ context.Context, name string, _ *armresources.ResourceGroupsClientGetOptions) (azfake.Responder[armresources.ResourceGroupsClientGetResponse], azfake.ErrorResponder) {
-				return fget(f, "group:"+name, armresources.ResourceGroupsClientGetResponse{})
-			},
-			CreateOrUpdate: func(_ context.Context, name string, _ armresources.ResourceGroup, _ *armresources.ResourceGroupsClientCreateOrUpdateOptions) (azfake.Responder[armresources.ResourceGroupsClientCreateOrUpdateResponse], azfake.ErrorResponder) {
-				return fcreate(f, "group:"+name, armresources.ResourceGroupsClientCreateOrUpdateResponse{})
-			},
-			BeginDelete: func(_ context.Context, name string, _ *armresources.ResourceGroupsClientBeginDeleteOptions) (azfake.PollerResponder[armresources.ResourceGroupsClientDeleteResponse], azfake.ErrorResponder) {
-				var r azfake.PollerResponder[armresources.ResourceGroupsClientDeleteResponse]
-				f.mu.Lock()
-				for k := range f.exists {
-					delete(f.exists, k)
-				}
-				f.deletes = append(f.deletes, "group:"+name)
-				f.mu.Unlock()
-				r.AddNonTerminalResponse(http.StatusAccepted, nil)
-				r.SetTerminalResponse(http.StatusOK, armresources.ResourceGroupsClientDeleteResponse{}, nil)
-				return r, azfake.ErrorResponder{}
-			},
-		}})},
+		{"", rgServer},
 	}}
 	return &arm.ClientOptions{ClientOptions: policy.ClientOptions{
 		Transport: t,

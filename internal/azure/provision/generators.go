@@ -22,7 +22,7 @@ type GeneratorResult struct {
 const generatorContainer = "generator"
 
 // logTail is how many lines of a generator's output WaitGenerators keeps.
-const logTail = 40
+const logTail = 80
 
 // WaitGenerators polls the generator container groups until every generator has ended (the
 // groups never restart), then returns each one's exit code and the end of its output, the

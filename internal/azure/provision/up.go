@@ -46,7 +46,11 @@ func (r *Runner) Up(ctx context.Context) (*Deployment, error) {
 			case plan.RuleJobSend:
 				d.JobSend = k
 			case plan.RuleVerifierListen:
-				d.VerifierListen = k
+				if namespace == p.Names.NamespaceIn {
+					d.VerifierListenIn = k
+				} else {
+					d.VerifierListen = k
+				}
 			}
 		}
 		return nil
@@ -65,6 +69,7 @@ func (r *Runner) Up(ctx context.Context) (*Deployment, error) {
 		func() error { return one(r.generatorIdentity(ctx, d)) },
 		func() error { return one(r.cluster(ctx, d)) },
 		func() error { return many(r.roleAssignments(ctx, d)) },
+		func() error { return many(r.prometheus(ctx)) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -91,9 +96,11 @@ func (r *Runner) Up(ctx context.Context) (*Deployment, error) {
 
 // StartGenerators creates the generator container groups that are missing; each sends its
 // share of the tier's rate for the plan's LoadDuration, then stops (restart policy Never).
-// d needs GeneratorsSend and GeneratorIdentityID (from Up or Read).
-func (r *Runner) StartGenerators(ctx context.Context, d *Deployment) ([]StepResult, error) {
-	return r.generators(ctx, d)
+// d needs GeneratorsSend and GeneratorIdentityID (from Up or Read). command, when not nil,
+// replaces the plan's command line of generator i (Plan.GeneratorCommand): `azure run` sends
+// the run's load.
+func (r *Runner) StartGenerators(ctx context.Context, d *Deployment, command func(i int) []string) ([]StepResult, error) {
+	return r.generatorsWith(ctx, d, command)
 }
 
 // Kubeconfig is the AKS cluster's user kubeconfig (Azure RBAC decides what it may do).
@@ -120,6 +127,7 @@ func (r *Runner) Read(ctx context.Context) (*Deployment, error) {
 	}{
 		{p.Names.NamespaceIn, plan.RuleGeneratorsSend, &d.GeneratorsSend},
 		{p.Names.NamespaceIn, plan.RuleJobListen, &d.JobListen},
+		{p.Names.NamespaceIn, plan.RuleVerifierListen, &d.VerifierListenIn},
 		{p.Names.NamespaceOut, plan.RuleJobSend, &d.JobSend},
 		{p.Names.NamespaceOut, plan.RuleVerifierListen, &d.VerifierListen},
 	} {
@@ -135,7 +143,75 @@ func (r *Runner) Read(ctx context.Context) (*Deployment, error) {
 		}
 		*k.into = NewSecret(*keys.PrimaryConnectionString)
 	}
+	n := p.Names
+	if n.GeneratorIdentity != "" {
+		id, err := c.Identities.Get(ctx, rg, n.GeneratorIdentity, nil)
+		if err != nil {
+			return nil, readErr("managed identity", n.GeneratorIdentity, err)
+		}
+		if id.ID != nil {
+			d.GeneratorIdentityID = *id.ID
+		}
+		if id.Properties != nil && id.Properties.PrincipalID != nil {
+			d.GeneratorIdentityPrincipal = *id.Properties.PrincipalID
+		}
+	}
+	if n.Cluster != "" {
+		cl, err := c.Clusters.Get(ctx, rg, n.Cluster, nil)
+		if err != nil {
+			return nil, readErr("AKS cluster", n.Cluster, err)
+		}
+		if cl.Properties != nil {
+			if k := cl.Properties.IdentityProfile["kubeletidentity"]; k != nil && k.ClientID != nil && k.ObjectID != nil {
+				d.KubeletClientID, d.KubeletObjectID = *k.ClientID, *k.ObjectID
+			}
+		}
+	}
 	return d, nil
+}
+
+// readErr says a resource `up` makes is missing (run `azure up`), or could not be read.
+func readErr(kind, name string, err error) error {
+	if errors.Is(notFound(err), errNotFound) {
+		return fmt.Errorf("%s %s does not exist: run `streamscale azure up` first", kind, name)
+	}
+	return fmt.Errorf("read %s %s: %w", kind, name, err)
+}
+
+// ErrGeneratorRunning is a generator container group that still runs when a new load is
+// to start: its events would fall into the new run's window.
+var ErrGeneratorRunning = errors.New("a generator is still sending")
+
+// DeleteGenerators deletes the plan's generator container groups that have ended (a
+// group's name is fixed, so a second load needs the first one's gone), waiting until Azure is
+// done, and returns how many it deleted. A group that still runs is not touched: that is
+// ErrGeneratorRunning, naming it.
+func (r *Runner) DeleteGenerators(ctx context.Context) (int, error) {
+	c, rg := r.Clients, r.Plan.Names.ResourceGroup
+	deleted := 0
+	for _, g := range r.Plan.Names.GeneratorGroups {
+		got, err := c.ContainerGroups.Get(ctx, rg, g, nil)
+		if errors.Is(notFound(err), errNotFound) {
+			continue
+		}
+		if err != nil {
+			return deleted, fmt.Errorf("read generator %s: %w", g, err)
+		}
+		if _, ended := exitCode(got.ContainerGroup); !ended {
+			return deleted, fmt.Errorf("%w: container group %s (from `azure up` or another run) has not ended; wait until it has (`az container show -g %s -n %s --query instanceView.state`) and run again", ErrGeneratorRunning, g, rg, g)
+		}
+		start := r.clock()
+		poller, err := c.ContainerGroups.BeginDelete(ctx, rg, g, nil)
+		if err != nil {
+			return deleted, fmt.Errorf("delete generator %s: %w", g, err)
+		}
+		if _, err := wait(ctx, r, "container group "+g, poller); err != nil {
+			return deleted, fmt.Errorf("delete generator %s: %w", g, err)
+		}
+		deleted++
+		fmt.Fprintf(r.out(), "  deleted  %-20s %s (ended) in %s\n", plan.KindGenerators, g, r.clock().Sub(start).Round(time.Second))
+	}
+	return deleted, nil
 }
 
 // Down deletes the resource group rg and everything in it, waiting until Azure is done. A

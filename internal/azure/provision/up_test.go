@@ -52,7 +52,7 @@ func wantOrder(p *plan.Plan) []string {
 	o := []string{
 		"group:rg",
 		"namespace:" + n.NamespaceIn, "hub:" + n.NamespaceIn + "/in",
-		"rule:" + n.NamespaceIn + "/generators-send", "rule:" + n.NamespaceIn + "/job-listen",
+		"rule:" + n.NamespaceIn + "/generators-send", "rule:" + n.NamespaceIn + "/job-listen", "rule:" + n.NamespaceIn + "/verifier-listen",
 		"namespace:" + n.NamespaceOut, "hub:" + n.NamespaceOut + "/out", "hub:" + n.NamespaceOut + "/in-dead-letter",
 		"rule:" + n.NamespaceOut + "/job-send", "rule:" + n.NamespaceOut + "/verifier-listen",
 		"storage:" + n.StorageAccount, "container:" + n.StorageAccount + "/flink",
@@ -62,6 +62,8 @@ func wantOrder(p *plan.Plan) []string {
 		"role:" + acr + "/" + roleAssignmentName("/"+acr, roleAcrPull, kubeletObject),
 		"role:" + st + "/" + roleAssignmentName("/"+st, roleStorageBlobDataContributor, kubeletObject),
 		"role:" + acr + "/" + roleAssignmentName("/"+acr, roleAcrPull, fakeIdentityPID),
+		"workspace:" + n.MonitorWorkspace, "dce:" + n.PrometheusEndpoint, "dcr:" + n.PrometheusRule,
+		"dcra:" + n.Cluster + "/" + ruleAssociation, "dcra:" + n.Cluster + "/" + endpointAssociation,
 	}
 	for _, g := range n.GeneratorGroups {
 		o = append(o, "aci:"+g)
@@ -88,6 +90,13 @@ func TestUpCreatesInOrder_FakeAzure(t *testing.T) {
 	if cluster.calls != 1 || cluster.kubelet != kubeletClient || !strings.Contains(cluster.kubeconfig, "kind: Config") ||
 		cluster.jobListen.Reveal() != connString(r.Plan.Names.NamespaceIn, plan.RuleJobListen) {
 		t.Errorf("cluster side got calls %d kubelet %q kubeconfig %q", cluster.calls, cluster.kubelet, cluster.kubeconfig)
+	}
+	// Managed Prometheus: the rule forwards the add-on's stream into the workspace.
+	dcr := f.dcr.Properties
+	if dcr == nil || len(dcr.DataFlows) != 1 || *dcr.DataFlows[0].Streams[0] != "Microsoft-PrometheusMetrics" ||
+		!strings.HasSuffix(*dcr.Destinations.MonitoringAccounts[0].AccountResourceID, "/Microsoft.Monitor/accounts/"+r.Plan.Names.MonitorWorkspace) ||
+		!strings.HasSuffix(*dcr.DataCollectionEndpointID, "/dataCollectionEndpoints/"+r.Plan.Names.PrometheusEndpoint) {
+		t.Errorf("data collection rule %+v", dcr)
 	}
 	if !strings.Contains(out.String(), "Azure is still working") {
 		t.Errorf("no progress line while polling:\n%s", out.String())
@@ -204,8 +213,12 @@ func TestReadAndDown_FakeAzure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.VerifierListen.Reveal() != connString(r.Plan.Names.NamespaceOut, plan.RuleVerifierListen) {
-		t.Errorf("verifier connection string not read")
+	if d.VerifierListen.Reveal() != connString(r.Plan.Names.NamespaceOut, plan.RuleVerifierListen) ||
+		d.VerifierListenIn.Reveal() != connString(r.Plan.Names.NamespaceIn, plan.RuleVerifierListen) {
+		t.Errorf("verifier connection strings not read")
+	}
+	if d.KubeletClientID != kubeletClient || d.GeneratorIdentityPrincipal != fakeIdentityPID || !strings.HasSuffix(d.GeneratorIdentityID, "/"+r.Plan.Names.GeneratorIdentity) {
+		t.Errorf("identities not read: kubelet %q, generators %q %q", d.KubeletClientID, d.GeneratorIdentityID, d.GeneratorIdentityPrincipal)
 	}
 	deleted, err := r.Down(context.Background(), "rg")
 	if err != nil || !deleted {
@@ -270,5 +283,48 @@ func TestWaitGenerators_FakeAzure(t *testing.T) {
 	}
 	if _, err := r2.WaitGenerators(ctx); err == nil {
 		t.Error("a cancelled wait returned no error")
+	}
+}
+
+// TestDeleteGeneratorsThenStartAgain_FakeAzure: a second load deletes the ended generator
+// groups and creates them again with its own command lines; a generator still running is
+// left alone and named.
+func TestDeleteGeneratorsThenStartAgain_FakeAzure(t *testing.T) {
+	f := newFakeAzure()
+	r, out := testRunner(t, f, &stubCluster{})
+	if _, err := r.Up(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// The fake's groups run for their first two reads: the first delete finds gen-0 running.
+	if _, err := r.DeleteGenerators(context.Background()); !errors.Is(err, ErrGeneratorRunning) || !strings.Contains(err.Error(), r.Plan.Names.GeneratorGroups[0]) {
+		t.Fatalf("delete while running: %v", err)
+	}
+	if len(f.deletes) != 0 {
+		t.Fatalf("deleted a running generator: %v", f.deletes)
+	}
+	if _, err := r.WaitGenerators(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	n, err := r.DeleteGenerators(context.Background())
+	if err != nil || n != 3 || len(f.deletes) != 3 {
+		t.Fatalf("delete ended generators: %d, %v, deletes %v", n, err, f.deletes)
+	}
+	if !strings.Contains(out.String(), "deleted  generators") {
+		t.Errorf("no delete line:\n%s", out.String())
+	}
+	d, err := r.Read(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := len(f.creates)
+	res, err := r.StartGenerators(context.Background(), d, func(i int) []string { return []string{"/streamscale", "generate", "--instance", fmt.Sprint(i)} })
+	if err != nil || len(res) != 3 || len(f.creates) != before+3 {
+		t.Fatalf("start again: %+v, %v, creates %v", res, err, f.creates[before:])
+	}
+	// Nothing left to delete twice: a second delete of missing groups does nothing.
+	f2 := newFakeAzure()
+	r2, _ := testRunner(t, f2, &stubCluster{})
+	if n, err := r2.DeleteGenerators(context.Background()); err != nil || n != 0 {
+		t.Errorf("delete without groups: %d, %v", n, err)
 	}
 }
