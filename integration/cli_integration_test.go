@@ -290,7 +290,7 @@ func checkInterruptedRunVerifies(ctx context.Context, t *testing.T, c *cli) {
 // duplicated, with the count per kind, and the recorded run verifies again as complex.
 func checkRunComplex(ctx context.Context, t *testing.T, c *cli) {
 	t.Helper()
-	out, errOut, code := c.run(ctx, "run", "--job", "complex", "--count", "3000", "--rate", "1500", "--devices", "300")
+	out, errOut, code := c.run(ctx, "run", "--job", "complex", "--count", "3000", "--rate", "1500", "--devices", "300", "--mixed-types")
 	if code != 0 || !strings.Contains(out, "verification: PASS (0 missing)") || !strings.Contains(out, "tags by kind") {
 		t.Fatalf("run --job complex exited %d, want a pass with tag counts\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}

@@ -21,6 +21,7 @@ type Encoder struct {
 	prefix string
 	run    RunID
 	n      uint64 // events appended so far: the next event's number in the run
+	mixed  bool   // SetMixedTypes: a device's type alternates with its sequence number
 }
 
 // NewEncoder returns an encoder whose content is determined by seed, with deviceIds
@@ -34,6 +35,12 @@ func (e *Encoder) AppendKey(buf []byte, device int) []byte {
 	buf = append(buf, e.prefix...)
 	return strconv.AppendInt(buf, int64(device), 10)
 }
+
+// SetMixedTypes makes every device alternate TEMP and CO2 event by event (by the parity of
+// device + sequence number) instead of keeping one type. The sample's devices keep one type;
+// mixed devices let the complex job's HighCO2WithSeveralTemperaturesIn70s fire, which needs
+// temperatures and a CO2 reading of one device.
+func (e *Encoder) SetMixedTypes(on bool) { e.mixed = on }
 
 // Type is the sensor type of a device: even devices measure TEMP, odd ones CO2, so that a
 // device's type is stable across events as in the sample's simulator.
@@ -71,7 +78,11 @@ func (e *Encoder) Append(buf []byte, device int, seq int64, createdAtMicros int6
 	buf = append(buf, `","deviceSequenceNumber":`...)
 	buf = strconv.AppendInt(buf, seq, 10)
 	buf = append(buf, `,"type":"`...)
-	buf = append(buf, Type(device)...)
+	if e.mixed {
+		buf = append(buf, Type(device+int(seq&1))...)
+	} else {
+		buf = append(buf, Type(device)...)
+	}
 	buf = append(buf, `","createdAt":"`...)
 	buf = AppendTimestampMicros(buf, createdAtMicros)
 	return append(buf, `"}`...)

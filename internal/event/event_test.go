@@ -123,3 +123,33 @@ func BenchmarkAppend(b *testing.B) {
 	b.SetBytes(int64(len(buf)))
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }
+
+// TestTypesPerDevice: a device keeps its type by default, as in the sample; with mixed types
+// it alternates TEMP and CO2 with its sequence number.
+func TestTypesPerDevice(t *testing.T) {
+	tests := []struct {
+		name  string
+		mixed bool
+		want  []string // device 4's types for seq 0..3
+	}{
+		{"one type per device", false, []string{"TEMP", "TEMP", "TEMP", "TEMP"}},
+		{"mixed", true, []string{"TEMP", "CO2", "TEMP", "CO2"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := NewEncoder(1, DefaultDevicePrefix, NewRunID())
+			e.SetMixedTypes(tt.mixed)
+			for seq, want := range tt.want {
+				var ev struct {
+					Type string `json:"type"`
+				}
+				if err := json.Unmarshal(e.Append(nil, 4, int64(seq), 0), &ev); err != nil {
+					t.Fatal(err)
+				}
+				if ev.Type != want {
+					t.Errorf("seq %d: type %q, want %q", seq, ev.Type, want)
+				}
+			}
+		})
+	}
+}

@@ -32,6 +32,9 @@ type Config struct {
 	Seed int64
 	// DuplicateFraction of events is sent a second time, byte-identical (default 0.001).
 	DuplicateFraction float64
+	// MixedTypes makes each device alternate TEMP and CO2 readings event by event instead of
+	// keeping one type as the sample's devices do (for the complex job's HighCO2 tag).
+	MixedTypes bool
 	// DeviceIDPrefix precedes the device number in deviceId (default contoso://device-id-).
 	DeviceIDPrefix string
 	// Instance and Instances shard the device space: instance i of n owns the devices d with

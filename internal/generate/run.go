@@ -65,6 +65,7 @@ func newGenerator(client *kgo.Client, cfg Config) *generator {
 		devices: cfg.ownedDevices(),
 		space:   make(chan struct{}, 1),
 	}
+	g.enc.SetMixedTypes(cfg.MixedTypes)
 	g.recs.New = g.newOutRec
 	g.maxBuffered, _ = client.OptValue(kgo.MaxBufferedRecords).(int64)
 	g.maxBufferedBytes, _ = client.OptValue(kgo.MaxBufferedBytes).(int64)
