@@ -42,7 +42,7 @@ test-unit: ## Go unit tests (no network; fakes are named as such)
 # -p 1: one package's stacks at a time, so that the rate and latency the tests measure are not
 # those of two stacks' JVMs fighting over the 2 cores of a CI machine.
 test-integration: build ## Go integration tests against a real Kafka broker and Flink cluster
-	$(GO) test -tags integration -count=1 -timeout 30m -p 1 -run Integration -v ./...
+	$(GO) test -tags integration -count=1 -timeout 60m -p 1 -run Integration -v ./...
 
 lint: ## gofmt, go vet, staticcheck
 	@out=$$(gofmt -l cmd internal integration); if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
