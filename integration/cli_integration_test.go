@@ -146,7 +146,7 @@ func TestIntegrationCLIRun(t *testing.T) {
 	checkRecordedTraffic(ctx, t, c)
 	checkTimeWindowVerify(ctx, t, c)
 	checkInterruptedRunVerifies(ctx, t, c)
-	checkRunComplex(ctx, t, c)
+	checkRunComplex(ctx, t, c, portFlags[len(portFlags)-1])
 
 	// Bad input: a port in use in another home is a one-line error naming the flag.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -288,9 +288,9 @@ func checkInterruptedRunVerifies(ctx context.Context, t *testing.T, c *cli) {
 // checkRunComplex runs the complex job through `run --job complex` on the same topics (it
 // replaces the relay there): the summary reconciles its tags, 0 missing, unexpected or
 // duplicated, with the count per kind, and the recorded run verifies again as complex.
-func checkRunComplex(ctx context.Context, t *testing.T, c *cli) {
+func checkRunComplex(ctx context.Context, t *testing.T, c *cli, jar string) {
 	t.Helper()
-	out, errOut, code := c.run(ctx, "run", "--job", "complex", "--count", "3000", "--rate", "1500", "--devices", "300", "--mixed-types")
+	out, errOut, code := c.run(ctx, "run", "--job", "complex", "--count", "3000", "--rate", "1500", "--devices", "300", "--mixed-types", "--job-jar", jar)
 	if code != 0 || !strings.Contains(out, "verification: PASS (0 missing)") || !strings.Contains(out, "tags by kind") {
 		t.Fatalf("run --job complex exited %d, want a pass with tag counts\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}

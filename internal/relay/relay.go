@@ -265,8 +265,8 @@ func Ensure(ctx context.Context, c *flink.Client, s Spec, progress io.Writer) (R
 		fmt.Fprintf(progress, "relay job %s %s (%s): cancelled it, submitting a fresh one\n", found.ID, failed.State, orNone(failed.Cause))
 	}
 
-	if _, err := os.Stat(s.JarPath); err != nil {
-		return Result{}, fmt.Errorf("relay job jar %s not found: run `make build` or pass --job-jar", s.JarPath)
+	if err := s.checkJar(); err != nil {
+		return Result{}, err
 	}
 	if err := CheckSlots(ctx, c, s, progress); err != nil {
 		return Result{}, err
@@ -404,6 +404,10 @@ func replaceOther(ctx context.Context, c *flink.Client, s Spec, progress io.Writ
 	if err != nil || !ok {
 		return err
 	}
+	// s is then submitted: without its jar, leave the other job running.
+	if err := s.checkJar(); err != nil {
+		return err
+	}
 	fmt.Fprintf(progress, "the %s job %s (%s) writes the same output topic: cancelling it, as one job runs per topic pair\n", other.Job, found.ID, other.JobName())
 	if _, err := cancelJob(ctx, c, found.ID); err != nil {
 		return fmt.Errorf("cancel the %s job %s: %w", other.Job, found.ID, err)
@@ -451,4 +455,12 @@ func better(a, b flink.JobSummary) bool {
 		return a.State == flink.StateRunning
 	}
 	return a.StartTime > b.StartTime
+}
+
+// checkJar says the job's jar is missing before anything is submitted or cancelled for it.
+func (s Spec) checkJar() error {
+	if _, err := os.Stat(s.JarPath); err != nil {
+		return fmt.Errorf("relay job jar %s not found: run `make build` or pass --job-jar", s.JarPath)
+	}
+	return nil
 }
