@@ -218,9 +218,9 @@ func (p *Plan) CreateParameters(identityID, password string) armhdinsight.Cluste
 }
 
 // GeneratePassword makes a 24-character password meeting HDInsight's rules (at least 10
-// characters with an upper- and a lowercase letter, a digit and a special character).
+// characters with an upper- and a lowercase letter, a digit and one of !#%*+-_).
 func GeneratePassword() (string, error) {
-	classes := []string{"ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz", "23456789", "!#%*+-=?@^_"}
+	classes := []string{"ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz", "23456789", "!#%*+-_"}
 	all := classes[0] + classes[1] + classes[2] + classes[3]
 	pick := func(set string) (byte, error) {
 		i, err := rand.Int(rand.Reader, big.NewInt(int64(len(set))))
