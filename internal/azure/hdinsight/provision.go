@@ -13,17 +13,24 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/authorization/armauthorization/v2"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/hdinsight/armhdinsight"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/msi/armmsi"
 
 	"github.com/streamscale/streamscale/internal/azure/plan"
+	"github.com/streamscale/streamscale/internal/azure/provision"
 )
 
 // Clients are the Azure clients the HDInsight steps use.
 type Clients struct {
-	Clusters   *armhdinsight.ClustersClient
-	Identities *armmsi.UserAssignedIdentitiesClient
+	Clusters        *armhdinsight.ClustersClient
+	Identities      *armmsi.UserAssignedIdentitiesClient
+	RoleAssignments *armauthorization.RoleAssignmentsClient
 }
+
+// RoleStorageBlobDataOwner is the built-in role HDInsight needs its identity to hold on
+// its ADLS Gen2 account.
+const RoleStorageBlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b"
 
 // Runner converges the HDInsight steps of a plan (after the shared ones, which
 // provision.Runner.UpShared converges).
@@ -94,11 +101,19 @@ func (r *Runner) converge(ctx context.Context, kind plan.StepKind, name string, 
 	return res, nil
 }
 
-// Up converges the storage identity, then the cluster (whose script action starts the YARN
-// session), in the plan's order.
+// Up converges the storage identity, its role on the storage account, then the cluster
+// (whose script action starts the YARN session), in the plan's order.
 func (r *Runner) Up(ctx context.Context) ([]Result, error) {
+	if r.Plan.Base.Config.Subscription == "" {
+		return nil, errors.New("no subscription in the plan: pass --subscription or set AZURE_SUBSCRIPTION_ID")
+	}
 	var done []Result
-	res, identityID, err := r.identity(ctx)
+	res, identityID, principal, err := r.identity(ctx)
+	done = append(done, res)
+	if err != nil {
+		return done, err
+	}
+	res, err = r.storageRole(ctx, principal)
 	done = append(done, res)
 	if err != nil {
 		return done, err
@@ -108,7 +123,34 @@ func (r *Runner) Up(ctx context.Context) ([]Result, error) {
 	return done, err
 }
 
-func (r *Runner) identity(ctx context.Context) (Result, string, error) {
+// StorageAccountID is the storage account's resource ID.
+func (p *Plan) StorageAccountID() string {
+	b := p.Base
+	return fmt.Sprintf("/subscriptions/%s/resourceGroups/%s/providers/Microsoft.Storage/storageAccounts/%s",
+		b.Config.Subscription, b.Names.ResourceGroup, b.Names.StorageAccount)
+}
+
+// storageRole gives the identity Storage Blob Data Owner on the storage account.
+func (r *Runner) storageRole(ctx context.Context, principal string) (Result, error) {
+	scope := r.Plan.StorageAccountID()
+	name := provision.RoleAssignmentName(scope, RoleStorageBlobDataOwner, principal)
+	roleID := "/subscriptions/" + r.Plan.Base.Config.Subscription + "/providers/Microsoft.Authorization/roleDefinitions/" + RoleStorageBlobDataOwner
+	c := r.Clients.RoleAssignments
+	return r.converge(ctx, KindRoleAssignment, r.Plan.Names.Identity+" Storage Blob Data Owner",
+		func(ctx context.Context) error { _, err := c.Get(ctx, scope, name, nil); return err },
+		func(ctx context.Context) error {
+			_, err := c.Create(ctx, scope, name, armauthorization.RoleAssignmentCreateParameters{
+				Properties: &armauthorization.RoleAssignmentProperties{
+					RoleDefinitionID: to.Ptr(roleID),
+					PrincipalID:      to.Ptr(principal),
+					PrincipalType:    to.Ptr(armauthorization.PrincipalTypeServicePrincipal),
+				},
+			}, nil)
+			return err
+		})
+}
+
+func (r *Runner) identity(ctx context.Context) (Result, string, string, error) {
 	b, rg, name := r.Plan.Base, r.Plan.Base.Names.ResourceGroup, r.Plan.Names.Identity
 	c := r.Clients.Identities
 	res, err := r.converge(ctx, KindIdentity, name,
@@ -118,16 +160,16 @@ func (r *Runner) identity(ctx context.Context) (Result, string, error) {
 			return err
 		})
 	if err != nil {
-		return res, "", err
+		return res, "", "", err
 	}
 	got, err := c.Get(ctx, rg, name, nil)
 	if err != nil {
-		return res, "", fmt.Errorf("read identity %s: %w", name, err)
+		return res, "", "", fmt.Errorf("read identity %s: %w", name, err)
 	}
-	if got.ID == nil {
-		return res, "", fmt.Errorf("identity %s has no resource ID yet: run `azure up --platform hdinsight` again", name)
+	if got.ID == nil || got.Properties == nil || got.Properties.PrincipalID == nil {
+		return res, "", "", fmt.Errorf("identity %s has no principal yet: run `azure up --platform hdinsight` again", name)
 	}
-	return res, *got.ID, nil
+	return res, *got.ID, *got.Properties.PrincipalID, nil
 }
 
 func (r *Runner) cluster(ctx context.Context, identityID string) (Result, error) {
@@ -179,8 +221,7 @@ func (p *Plan) CreateParameters(identityID, password string) armhdinsight.Cluste
 		}
 	}
 	script := []*armhdinsight.ScriptAction{{Name: to.Ptr(ScriptName), URI: to.Ptr(p.ScriptURI()), Parameters: to.Ptr("")}}
-	storageID := fmt.Sprintf("/subscriptions/%s/resourceGroups/%s/providers/Microsoft.Storage/storageAccounts/%s",
-		b.Config.Subscription, b.Names.ResourceGroup, b.Names.StorageAccount)
+	storageID := p.StorageAccountID()
 	return armhdinsight.ClusterCreateParametersExtended{
 		Location: to.Ptr(b.Config.Location),
 		Tags:     tags(),

@@ -13,6 +13,8 @@ import (
 	azfake "github.com/Azure/azure-sdk-for-go/sdk/azcore/fake"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/authorization/armauthorization/v2"
+	authfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/authorization/armauthorization/v2/fake"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/hdinsight/armhdinsight"
 	hdifake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/hdinsight/armhdinsight/fake"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/msi/armmsi"
@@ -80,7 +82,8 @@ func (f *fakeAzure) clients(t *testing.T) Clients {
 				return
 			}
 			id := "/subscriptions/sub/resourceGroups/" + rg + "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/" + name
-			resp.SetResponse(http.StatusOK, armmsi.UserAssignedIdentitiesClientGetResponse{Identity: armmsi.Identity{ID: to.Ptr(id)}}, nil)
+			resp.SetResponse(http.StatusOK, armmsi.UserAssignedIdentitiesClientGetResponse{Identity: armmsi.Identity{ID: to.Ptr(id),
+				Properties: &armmsi.UserAssignedIdentityProperties{PrincipalID: to.Ptr("principal-" + name)}}}, nil)
 			return
 		},
 		CreateOrUpdate: func(_ context.Context, _, name string, _ armmsi.Identity, _ *armmsi.UserAssignedIdentitiesClientCreateOrUpdateOptions) (resp azfake.Responder[armmsi.UserAssignedIdentitiesClientCreateOrUpdateResponse], errResp azfake.ErrorResponder) {
@@ -89,6 +92,24 @@ func (f *fakeAzure) clients(t *testing.T) Clients {
 				return
 			}
 			resp.SetResponse(http.StatusCreated, armmsi.UserAssignedIdentitiesClientCreateOrUpdateResponse{}, nil)
+			return
+		},
+	}
+	roles := authfake.RoleAssignmentsServer{
+		Get: func(_ context.Context, scope, name string, _ *armauthorization.RoleAssignmentsClientGetOptions) (resp azfake.Responder[armauthorization.RoleAssignmentsClientGetResponse], errResp azfake.ErrorResponder) {
+			if !f.has("role/" + scope + "/" + name) {
+				errResp.SetResponseError(http.StatusNotFound, "RoleAssignmentNotFound")
+				return
+			}
+			resp.SetResponse(http.StatusOK, armauthorization.RoleAssignmentsClientGetResponse{}, nil)
+			return
+		},
+		Create: func(_ context.Context, scope, name string, p armauthorization.RoleAssignmentCreateParameters, _ *armauthorization.RoleAssignmentsClientCreateOptions) (resp azfake.Responder[armauthorization.RoleAssignmentsClientCreateResponse], errResp azfake.ErrorResponder) {
+			if !strings.HasSuffix(*p.Properties.RoleDefinitionID, "/"+RoleStorageBlobDataOwner) || !f.create("role/"+scope+"/"+name) {
+				errResp.SetResponseError(http.StatusBadRequest, "InvalidRequest")
+				return
+			}
+			resp.SetResponse(http.StatusCreated, armauthorization.RoleAssignmentsClientCreateResponse{}, nil)
 			return
 		},
 	}
@@ -105,13 +126,19 @@ func (f *fakeAzure) clients(t *testing.T) Clients {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Clients{Clusters: clusters, Identities: identities}
+	assignments, err := armauthorization.NewRoleAssignmentsClient("sub", &azfake.TokenCredential{}, opts(authfake.NewRoleAssignmentsServerTransport(&roles)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Clients{Clusters: clusters, Identities: identities, RoleAssignments: assignments}
 }
 
 const testPassword = "Fake-Passw0rd-Never-Printed"
 
 func newRunner(t *testing.T, f *fakeAzure, out *bytes.Buffer) *Runner {
-	return &Runner{Plan: newPlan(t, 5, Spec{}), Clients: f.clients(t), Out: out, PollEvery: time.Millisecond,
+	p := newPlan(t, 5, Spec{})
+	p.Base.Config.Subscription = "sub"
+	return &Runner{Plan: p, Clients: f.clients(t), Out: out, PollEvery: time.Millisecond,
 		NewPassword: func() (string, error) { return testPassword, nil }}
 }
 
@@ -131,18 +158,18 @@ func TestUpCreatesInOrderThenNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"identity/" + r.Plan.Names.Identity, "cluster/" + r.Plan.Names.Cluster}
-	if strings.Join(f.creates, " ") != strings.Join(want, " ") {
-		t.Errorf("creates %v, want %v", f.creates, want)
+	if len(f.creates) != 3 || f.creates[0] != "identity/"+r.Plan.Names.Identity ||
+		!strings.HasPrefix(f.creates[1], "role/"+strings.TrimPrefix(r.Plan.StorageAccountID(), "/")+"/") || f.creates[2] != "cluster/"+r.Plan.Names.Cluster {
+		t.Errorf("creates %v, want the identity, its role on the storage account, the cluster", f.creates)
 	}
-	if got := outcomes(res); got != "managed-identity created, hdinsight-cluster created" {
+	if got := outcomes(res); got != "managed-identity created, role-assignments created, hdinsight-cluster created" {
 		t.Errorf("first up: %s", got)
 	}
 	res, err = r.Up(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := outcomes(res); got != "managed-identity exists, hdinsight-cluster exists" || len(f.creates) != 2 {
+	if got := outcomes(res); got != "managed-identity exists, role-assignments exists, hdinsight-cluster exists" || len(f.creates) != 3 {
 		t.Errorf("second up: %s, %d creates: it must create nothing", got, len(f.creates))
 	}
 	if strings.Contains(out.String(), testPassword) {
@@ -162,14 +189,14 @@ func TestUpResumesAfterFailure(t *testing.T) {
 	if strings.Contains(err.Error(), testPassword) || strings.Contains(out.String(), testPassword) {
 		t.Error("the error or output holds the password")
 	}
-	if got := outcomes(res); got != "managed-identity created, hdinsight-cluster " {
+	if got := outcomes(res); got != "managed-identity created, role-assignments created, hdinsight-cluster " {
 		t.Errorf("failed up: %s", got)
 	}
 	res, err = r.Up(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := outcomes(res); got != "managed-identity exists, hdinsight-cluster created" {
+	if got := outcomes(res); got != "managed-identity exists, role-assignments exists, hdinsight-cluster created" {
 		t.Errorf("resumed up: %s", got)
 	}
 }
@@ -180,6 +207,7 @@ func TestCreateRequest(t *testing.T) {
 	f := &fakeAzure{exists: map[string]bool{}}
 	r := newRunner(t, f, &bytes.Buffer{})
 	r.Plan = newPlan(t, 10, Spec{Workers: 4})
+	r.Plan.Base.Config.Subscription = "sub"
 	if _, err := r.Up(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -201,6 +229,15 @@ func TestCreateRequest(t *testing.T) {
 	st := p.StorageProfile.Storageaccounts[0]
 	if !*st.IsDefault || *st.FileSystem != FileSystem || !strings.HasSuffix(*st.MsiResourceID, "/"+r.Plan.Names.Identity) {
 		t.Errorf("storage %+v", st)
+	}
+}
+
+func TestUpNeedsSubscription(t *testing.T) {
+	f := &fakeAzure{exists: map[string]bool{}}
+	r := newRunner(t, f, &bytes.Buffer{})
+	r.Plan.Base.Config.Subscription = ""
+	if _, err := r.Up(context.Background()); err == nil || !strings.Contains(err.Error(), "subscription") || len(f.creates) != 0 {
+		t.Errorf("err %v, %d creates: want a refusal naming the subscription, nothing created", err, len(f.creates))
 	}
 }
 
