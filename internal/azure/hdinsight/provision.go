@@ -16,6 +16,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/authorization/armauthorization/v2"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/hdinsight/armhdinsight"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/msi/armmsi"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/storage/armstorage"
 
 	"github.com/streamscale/streamscale/internal/azure/plan"
 	"github.com/streamscale/streamscale/internal/azure/provision"
@@ -26,6 +27,7 @@ type Clients struct {
 	Clusters        *armhdinsight.ClustersClient
 	Identities      *armmsi.UserAssignedIdentitiesClient
 	RoleAssignments *armauthorization.RoleAssignmentsClient
+	Containers      *armstorage.BlobContainersClient
 }
 
 // RoleStorageBlobDataOwner is the built-in role HDInsight needs its identity to hold on
@@ -101,7 +103,8 @@ func (r *Runner) converge(ctx context.Context, kind plan.StepKind, name string, 
 	return res, nil
 }
 
-// Up converges the storage identity, its role on the storage account, then the cluster
+// Up converges the storage identity, its role on the storage account, the default file
+// system, then the cluster
 // (whose script action starts the YARN session), in the plan's order.
 func (r *Runner) Up(ctx context.Context) ([]Result, error) {
 	if r.Plan.Base.Config.Subscription == "" {
@@ -118,6 +121,11 @@ func (r *Runner) Up(ctx context.Context) ([]Result, error) {
 	if err != nil {
 		return done, err
 	}
+	res, err = r.fileSystem(ctx)
+	done = append(done, res)
+	if err != nil {
+		return done, err
+	}
 	res, err = r.cluster(ctx, identityID)
 	done = append(done, res)
 	return done, err
@@ -128,6 +136,18 @@ func (p *Plan) StorageAccountID() string {
 	b := p.Base
 	return fmt.Sprintf("/subscriptions/%s/resourceGroups/%s/providers/Microsoft.Storage/storageAccounts/%s",
 		b.Config.Subscription, b.Names.ResourceGroup, b.Names.StorageAccount)
+}
+
+// fileSystem makes the cluster's default file system (a blob container, with the
+// hierarchical namespace on) in the storage account.
+func (r *Runner) fileSystem(ctx context.Context) (Result, error) {
+	rg, account, c := r.Plan.Base.Names.ResourceGroup, r.Plan.Base.Names.StorageAccount, r.Clients.Containers
+	return r.converge(ctx, plan.KindStorage, account+"/"+FileSystem,
+		func(ctx context.Context) error { _, err := c.Get(ctx, rg, account, FileSystem, nil); return err },
+		func(ctx context.Context) error {
+			_, err := c.Create(ctx, rg, account, FileSystem, armstorage.BlobContainer{}, nil)
+			return err
+		})
 }
 
 // storageRole gives the identity Storage Blob Data Owner on the storage account.

@@ -19,6 +19,8 @@ import (
 	hdifake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/hdinsight/armhdinsight/fake"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/msi/armmsi"
 	msifake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/msi/armmsi/fake"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/storage/armstorage"
+	stfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/storage/armstorage/fake"
 )
 
 // fakeAzure is an in-memory resource group behind the SDK's own fake servers (armhdinsight
@@ -113,6 +115,24 @@ func (f *fakeAzure) clients(t *testing.T) Clients {
 			return
 		},
 	}
+	containers := stfake.BlobContainersServer{
+		Get: func(_ context.Context, _, account, name string, _ *armstorage.BlobContainersClientGetOptions) (resp azfake.Responder[armstorage.BlobContainersClientGetResponse], errResp azfake.ErrorResponder) {
+			if !f.has("container/" + account + "/" + name) {
+				errResp.SetResponseError(http.StatusNotFound, "ContainerNotFound")
+				return
+			}
+			resp.SetResponse(http.StatusOK, armstorage.BlobContainersClientGetResponse{}, nil)
+			return
+		},
+		Create: func(_ context.Context, _, account, name string, _ armstorage.BlobContainer, _ *armstorage.BlobContainersClientCreateOptions) (resp azfake.Responder[armstorage.BlobContainersClientCreateResponse], errResp azfake.ErrorResponder) {
+			if !f.create("container/" + account + "/" + name) {
+				errResp.SetResponseError(http.StatusBadRequest, "InvalidRequest")
+				return
+			}
+			resp.SetResponse(http.StatusCreated, armstorage.BlobContainersClientCreateResponse{}, nil)
+			return
+		},
+	}
 	opts := func(tr policy.Transporter) *arm.ClientOptions {
 		o := &arm.ClientOptions{}
 		o.Transport = tr
@@ -130,7 +150,11 @@ func (f *fakeAzure) clients(t *testing.T) Clients {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Clients{Clusters: clusters, Identities: identities, RoleAssignments: assignments}
+	cont, err := armstorage.NewBlobContainersClient("sub", &azfake.TokenCredential{}, opts(stfake.NewBlobContainersServerTransport(&containers)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Clients{Clusters: clusters, Identities: identities, RoleAssignments: assignments, Containers: cont}
 }
 
 const testPassword = "Fake-Passw0rd-Never-Printed"
@@ -158,18 +182,19 @@ func TestUpCreatesInOrderThenNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(f.creates) != 3 || f.creates[0] != "identity/"+r.Plan.Names.Identity ||
-		!strings.HasPrefix(f.creates[1], "role/"+strings.TrimPrefix(r.Plan.StorageAccountID(), "/")+"/") || f.creates[2] != "cluster/"+r.Plan.Names.Cluster {
-		t.Errorf("creates %v, want the identity, its role on the storage account, the cluster", f.creates)
+	if len(f.creates) != 4 || f.creates[0] != "identity/"+r.Plan.Names.Identity ||
+		!strings.HasPrefix(f.creates[1], "role/"+strings.TrimPrefix(r.Plan.StorageAccountID(), "/")+"/") ||
+		f.creates[2] != "container/"+r.Plan.Base.Names.StorageAccount+"/"+FileSystem || f.creates[3] != "cluster/"+r.Plan.Names.Cluster {
+		t.Errorf("creates %v, want the identity, its role on the storage account, the file system, the cluster", f.creates)
 	}
-	if got := outcomes(res); got != "managed-identity created, role-assignments created, hdinsight-cluster created" {
+	if got := outcomes(res); got != "managed-identity created, role-assignments created, storage-account created, hdinsight-cluster created" {
 		t.Errorf("first up: %s", got)
 	}
 	res, err = r.Up(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := outcomes(res); got != "managed-identity exists, role-assignments exists, hdinsight-cluster exists" || len(f.creates) != 3 {
+	if got := outcomes(res); got != "managed-identity exists, role-assignments exists, storage-account exists, hdinsight-cluster exists" || len(f.creates) != 4 {
 		t.Errorf("second up: %s, %d creates: it must create nothing", got, len(f.creates))
 	}
 	if strings.Contains(out.String(), testPassword) {
@@ -189,14 +214,14 @@ func TestUpResumesAfterFailure(t *testing.T) {
 	if strings.Contains(err.Error(), testPassword) || strings.Contains(out.String(), testPassword) {
 		t.Error("the error or output holds the password")
 	}
-	if got := outcomes(res); got != "managed-identity created, role-assignments created, hdinsight-cluster " {
+	if got := outcomes(res); got != "managed-identity created, role-assignments created, storage-account created, hdinsight-cluster " {
 		t.Errorf("failed up: %s", got)
 	}
 	res, err = r.Up(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := outcomes(res); got != "managed-identity exists, role-assignments exists, hdinsight-cluster created" {
+	if got := outcomes(res); got != "managed-identity exists, role-assignments exists, storage-account exists, hdinsight-cluster created" {
 		t.Errorf("resumed up: %s", got)
 	}
 }
