@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamscale/streamscale/internal/azure/deploy"
+	"github.com/streamscale/streamscale/internal/azure/hdinsight"
 	"github.com/streamscale/streamscale/internal/azure/manifest"
 	"github.com/streamscale/streamscale/internal/azure/plan"
 	"github.com/streamscale/streamscale/internal/azure/provision"
@@ -28,10 +29,20 @@ type azureUpOptions struct {
 	sku       string
 	guarantee string
 	dryRun    bool
+	// platform is --platform: aks (default) or hdinsight.
+	platform string
+	// hdi sizes the HDInsight cluster (--platform hdinsight).
+	hdi hdinsight.Spec
 }
 
+// The platforms `azure up` builds.
+const (
+	platformAKS       = "aks"
+	platformHDInsight = "hdinsight"
+)
+
 func newAzureUpCmd(f *Factory, deps *azureDeps, runF func(context.Context, *azureUpOptions) error) *cobra.Command {
-	opts := &azureUpOptions{sku: string(plan.Standard), guarantee: string(relay.AtLeastOnce)}
+	opts := &azureUpOptions{sku: string(plan.Standard), guarantee: string(relay.AtLeastOnce), platform: platformAKS}
 	cmd := &cobra.Command{
 		Use:   "up",
 		Short: "Create (or converge) the tier's Azure deployment; --dry-run prints the plan",
@@ -46,6 +57,12 @@ Tiers (the sample's; every size has a flag):
   1      2  2           2            1           3 × Standard_D2s_v3
   5      6  4           4            3           5 × Standard_D2s_v3
   10    12  8           8            5           4 × Standard_D4s_v3
+
+--platform hdinsight builds the sample's other home instead: the same resource group, Event
+Hubs namespaces and storage account, then an HDInsight 5.1 Hadoop cluster (3 × Standard_D3_V2
+workers on every tier, --hdi-workers/--hdi-worker-size) whose script action installs Java 17
+and Flink 2.2 on the head node and starts a detached Flink YARN session; the job is then
+submitted with ` + "`streamscale job submit --flink-url`" + ` through an SSH tunnel (docs/azure.md).
 
 --dry-run prints every resource with its name, SKU, capacity, partitions, node pool,
 parallelism and rules, and the Kubernetes manifests, touching nothing: it needs no
@@ -68,6 +85,10 @@ same flags always name the same resources.`,
 	fs.StringVar(&c.Location, "location", "", "Azure region, e.g. westeurope (required)")
 	fs.StringVar(&c.Prefix, "prefix", plan.DefaultPrefix, "start of every resource name: 3-11 lowercase letters and digits")
 	fs.StringVar(&c.Subscription, "subscription", "", "Azure subscription ID (env "+EnvAzureSubscription+")")
+	fs.StringVar(&opts.platform, "platform", opts.platform, "where Flink runs: aks (Flink Kubernetes Operator) or hdinsight (a YARN session on HDInsight 5.1 Hadoop)")
+	fs.IntVar(&opts.hdi.Workers, "hdi-workers", hdinsight.DefaultWorkers, "with --platform hdinsight: worker nodes")
+	fs.StringVar(&opts.hdi.WorkerSize, "hdi-worker-size", hdinsight.DefaultWorkerSize, "with --platform hdinsight: worker node size")
+	fs.IntVar(&opts.hdi.Slots, "hdi-slots", 2, "with --platform hdinsight: slots per TaskManager of the YARN session")
 	fs.BoolVar(&opts.dryRun, "dry-run", false, "print the plan and the manifests; create nothing, need no credentials")
 	fs.StringVar(&opts.sku, "sku", opts.sku, "Event Hubs tier: standard (the sample's) or premium")
 	fs.StringVar(&opts.guarantee, "guarantee", opts.guarantee, "the job's delivery guarantee: at-least-once, none, or exactly-once (premium only, a preview)")
@@ -115,6 +136,13 @@ func azureUpRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureUpO
 	p, err := azurePlan(f, opts)
 	if err != nil {
 		return err
+	}
+	switch opts.platform {
+	case platformAKS:
+	case platformHDInsight:
+		return azureUpHDInsight(ctx, f, deps, opts, p)
+	default:
+		return flagErrorf(fmt.Errorf("--platform %q: use aks or hdinsight", opts.platform))
 	}
 	if opts.dryRun {
 		return writeDryRun(f, p)

@@ -394,3 +394,9 @@ func (r *Runner) generatorsWith(ctx context.Context, d *Deployment, command func
 	}
 	return out, nil
 }
+
+// RoleAssignmentName is the stable GUID `up` names the assignment of role to principal at
+// scope with, so a second run (of this or another platform's steps) finds it.
+func RoleAssignmentName(scope, role, principal string) string {
+	return roleAssignmentName(scope, role, principal)
+}

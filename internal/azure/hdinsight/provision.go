@@ -1,0 +1,309 @@
+package hdinsight
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"net/http"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/authorization/armauthorization/v2"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/hdinsight/armhdinsight"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/msi/armmsi"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/storage/armstorage"
+
+	"github.com/streamscale/streamscale/internal/azure/plan"
+	"github.com/streamscale/streamscale/internal/azure/provision"
+)
+
+// Clients are the Azure clients the HDInsight steps use.
+type Clients struct {
+	Clusters        *armhdinsight.ClustersClient
+	Identities      *armmsi.UserAssignedIdentitiesClient
+	RoleAssignments *armauthorization.RoleAssignmentsClient
+	Containers      *armstorage.BlobContainersClient
+}
+
+// RoleStorageBlobDataOwner is the built-in role HDInsight needs its identity to hold on
+// its ADLS Gen2 account.
+const RoleStorageBlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b"
+
+// Runner converges the HDInsight steps of a plan (after the shared ones, which
+// provision.Runner.UpShared converges).
+type Runner struct {
+	Plan    *Plan
+	Clients Clients
+	// Out receives one line per step (nil: discarded).
+	Out io.Writer
+	// PollEvery is how often the cluster's creation is polled (default 30s).
+	PollEvery time.Duration
+	// NewPassword makes the cluster's login password (default GeneratePassword). It is
+	// called only when the cluster is created, handed to Azure, and never kept or printed.
+	NewPassword func() (string, error)
+}
+
+// Outcome is what a step did.
+type Outcome string
+
+// The outcomes.
+const (
+	Created Outcome = "created"
+	Exists  Outcome = "exists"
+)
+
+// Result is one converged resource.
+type Result struct {
+	Kind    plan.StepKind
+	Name    string
+	Outcome Outcome
+}
+
+var errNotFound = errors.New("not found")
+
+func notFound(err error) error {
+	var re *azcore.ResponseError
+	if errors.As(err, &re) && re.StatusCode == http.StatusNotFound {
+		return errNotFound
+	}
+	return err
+}
+
+func (r *Runner) out() io.Writer {
+	if r.Out == nil {
+		return io.Discard
+	}
+	return r.Out
+}
+
+// converge reads first and creates only what is missing, so a second run creates nothing and
+// a failed run resumes at the step that failed.
+func (r *Runner) converge(ctx context.Context, kind plan.StepKind, name string, get, create func(context.Context) error) (Result, error) {
+	res := Result{Kind: kind, Name: name}
+	err := notFound(get(ctx))
+	switch {
+	case err == nil:
+		res.Outcome = Exists
+		fmt.Fprintf(r.out(), "  exists   %-20s %s\n", kind, name)
+		return res, nil
+	case !errors.Is(err, errNotFound):
+		return res, fmt.Errorf("read %s %s: %w", kind, name, err)
+	}
+	fmt.Fprintf(r.out(), "  creating %-20s %s\n", kind, name)
+	if err := create(ctx); err != nil {
+		return res, fmt.Errorf("create %s %s: %w (run `azure up --platform hdinsight` again to resume)", kind, name, err)
+	}
+	res.Outcome = Created
+	fmt.Fprintf(r.out(), "  created  %-20s %s\n", kind, name)
+	return res, nil
+}
+
+// Up converges the storage identity, its role on the storage account, the default file
+// system, then the cluster
+// (whose script action starts the YARN session), in the plan's order.
+func (r *Runner) Up(ctx context.Context) ([]Result, error) {
+	if r.Plan.Base.Config.Subscription == "" {
+		return nil, errors.New("no subscription in the plan: pass --subscription or set AZURE_SUBSCRIPTION_ID")
+	}
+	var done []Result
+	res, identityID, principal, err := r.identity(ctx)
+	done = append(done, res)
+	if err != nil {
+		return done, err
+	}
+	res, err = r.storageRole(ctx, principal)
+	done = append(done, res)
+	if err != nil {
+		return done, err
+	}
+	res, err = r.fileSystem(ctx)
+	done = append(done, res)
+	if err != nil {
+		return done, err
+	}
+	res, err = r.cluster(ctx, identityID)
+	done = append(done, res)
+	return done, err
+}
+
+// StorageAccountID is the storage account's resource ID.
+func (p *Plan) StorageAccountID() string {
+	b := p.Base
+	return fmt.Sprintf("/subscriptions/%s/resourceGroups/%s/providers/Microsoft.Storage/storageAccounts/%s",
+		b.Config.Subscription, b.Names.ResourceGroup, b.Names.StorageAccount)
+}
+
+// fileSystem makes the cluster's default file system (a blob container, with the
+// hierarchical namespace on) in the storage account.
+func (r *Runner) fileSystem(ctx context.Context) (Result, error) {
+	rg, account, c := r.Plan.Base.Names.ResourceGroup, r.Plan.Base.Names.StorageAccount, r.Clients.Containers
+	return r.converge(ctx, plan.KindStorage, account+"/"+FileSystem,
+		func(ctx context.Context) error { _, err := c.Get(ctx, rg, account, FileSystem, nil); return err },
+		func(ctx context.Context) error {
+			_, err := c.Create(ctx, rg, account, FileSystem, armstorage.BlobContainer{}, nil)
+			return err
+		})
+}
+
+// storageRole gives the identity Storage Blob Data Owner on the storage account.
+func (r *Runner) storageRole(ctx context.Context, principal string) (Result, error) {
+	scope := r.Plan.StorageAccountID()
+	name := provision.RoleAssignmentName(scope, RoleStorageBlobDataOwner, principal)
+	roleID := "/subscriptions/" + r.Plan.Base.Config.Subscription + "/providers/Microsoft.Authorization/roleDefinitions/" + RoleStorageBlobDataOwner
+	c := r.Clients.RoleAssignments
+	return r.converge(ctx, KindRoleAssignment, r.Plan.Names.Identity+" Storage Blob Data Owner",
+		func(ctx context.Context) error { _, err := c.Get(ctx, scope, name, nil); return err },
+		func(ctx context.Context) error {
+			_, err := c.Create(ctx, scope, name, armauthorization.RoleAssignmentCreateParameters{
+				Properties: &armauthorization.RoleAssignmentProperties{
+					RoleDefinitionID: to.Ptr(roleID),
+					PrincipalID:      to.Ptr(principal),
+					PrincipalType:    to.Ptr(armauthorization.PrincipalTypeServicePrincipal),
+				},
+			}, nil)
+			return err
+		})
+}
+
+func (r *Runner) identity(ctx context.Context) (Result, string, string, error) {
+	b, rg, name := r.Plan.Base, r.Plan.Base.Names.ResourceGroup, r.Plan.Names.Identity
+	c := r.Clients.Identities
+	res, err := r.converge(ctx, KindIdentity, name,
+		func(ctx context.Context) error { _, err := c.Get(ctx, rg, name, nil); return err },
+		func(ctx context.Context) error {
+			_, err := c.CreateOrUpdate(ctx, rg, name, armmsi.Identity{Location: to.Ptr(b.Config.Location), Tags: tags()}, nil)
+			return err
+		})
+	if err != nil {
+		return res, "", "", err
+	}
+	got, err := c.Get(ctx, rg, name, nil)
+	if err != nil {
+		return res, "", "", fmt.Errorf("read identity %s: %w", name, err)
+	}
+	if got.ID == nil || got.Properties == nil || got.Properties.PrincipalID == nil {
+		return res, "", "", fmt.Errorf("identity %s has no principal yet: run `azure up --platform hdinsight` again", name)
+	}
+	return res, *got.ID, *got.Properties.PrincipalID, nil
+}
+
+func (r *Runner) cluster(ctx context.Context, identityID string) (Result, error) {
+	rg, name, c := r.Plan.Base.Names.ResourceGroup, r.Plan.Names.Cluster, r.Clients.Clusters
+	return r.converge(ctx, KindCluster, name,
+		func(ctx context.Context) error { _, err := c.Get(ctx, rg, name, nil); return err },
+		func(ctx context.Context) error {
+			gen := r.NewPassword
+			if gen == nil {
+				gen = GeneratePassword
+			}
+			pw, err := gen()
+			if err != nil {
+				return fmt.Errorf("generate the login password: %w", err)
+			}
+			poller, err := c.BeginCreate(ctx, rg, name, r.Plan.CreateParameters(identityID, pw), nil)
+			if err != nil {
+				return err
+			}
+			_, err = wait(ctx, r, poller)
+			return err
+		})
+}
+
+func wait[T any](ctx context.Context, r *Runner, p *runtime.Poller[T]) (T, error) {
+	every := r.PollEvery
+	if every <= 0 {
+		every = 30 * time.Second
+	}
+	return p.PollUntilDone(ctx, &runtime.PollUntilDoneOptions{Frequency: every})
+}
+
+func tags() map[string]*string { return map[string]*string{"created-by": to.Ptr("streamscale")} }
+
+// CreateParameters is the cluster's create request: password goes into the gateway and SSH
+// credentials only.
+func (p *Plan) CreateParameters(identityID, password string) armhdinsight.ClusterCreateParametersExtended {
+	b, s := p.Base, p.Spec
+	os := &armhdinsight.OsProfile{LinuxOperatingSystemProfile: &armhdinsight.LinuxOperatingSystemProfile{
+		Username: to.Ptr(SSHUser), Password: to.Ptr(password),
+	}}
+	role := func(name, size string, count int32, scripts []*armhdinsight.ScriptAction) *armhdinsight.Role {
+		return &armhdinsight.Role{
+			Name:                to.Ptr(name),
+			TargetInstanceCount: to.Ptr(count),
+			HardwareProfile:     &armhdinsight.HardwareProfile{VMSize: to.Ptr(size)},
+			OSProfile:           os,
+			ScriptActions:       scripts,
+		}
+	}
+	script := []*armhdinsight.ScriptAction{{Name: to.Ptr(ScriptName), URI: to.Ptr(p.ScriptURI()), Parameters: to.Ptr("")}}
+	storageID := p.StorageAccountID()
+	return armhdinsight.ClusterCreateParametersExtended{
+		Location: to.Ptr(b.Config.Location),
+		Tags:     tags(),
+		Identity: &armhdinsight.ClusterIdentity{
+			Type:                   to.Ptr(armhdinsight.ResourceIdentityTypeUserAssigned),
+			UserAssignedIdentities: map[string]*armhdinsight.UserAssignedIdentity{identityID: {}},
+		},
+		Properties: &armhdinsight.ClusterCreateProperties{
+			ClusterVersion:         to.Ptr(ClusterVersion),
+			OSType:                 to.Ptr(armhdinsight.OSTypeLinux),
+			Tier:                   to.Ptr(armhdinsight.TierStandard),
+			MinSupportedTLSVersion: to.Ptr("1.2"),
+			ClusterDefinition: &armhdinsight.ClusterDefinition{
+				Kind: to.Ptr(ClusterKind),
+				Configurations: map[string]any{"gateway": map[string]any{
+					"restAuthCredential.isEnabled": true,
+					"restAuthCredential.username":  LoginUser,
+					"restAuthCredential.password":  password,
+				}},
+			},
+			ComputeProfile: &armhdinsight.ComputeProfile{Roles: []*armhdinsight.Role{
+				role("headnode", HeadNodeSize, HeadNodes, script),
+				role("workernode", s.WorkerSize, int32(s.Workers), nil),
+				role("zookeepernode", ZookeeperNodeSize, ZookeeperNodes, nil),
+			}},
+			StorageProfile: &armhdinsight.StorageProfile{Storageaccounts: []*armhdinsight.StorageAccount{{
+				Name:          to.Ptr(b.Names.StorageAccount + ".dfs.core.windows.net"),
+				IsDefault:     to.Ptr(true),
+				FileSystem:    to.Ptr(FileSystem),
+				ResourceID:    to.Ptr(storageID),
+				MsiResourceID: to.Ptr(identityID),
+			}}},
+		},
+	}
+}
+
+// GeneratePassword makes a 24-character password meeting HDInsight's rules (at least 10
+// characters with an upper- and a lowercase letter, a digit and one of !#%*+-_).
+func GeneratePassword() (string, error) {
+	classes := []string{"ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz", "23456789", "!#%*+-_"}
+	all := classes[0] + classes[1] + classes[2] + classes[3]
+	pick := func(set string) (byte, error) {
+		i, err := rand.Int(rand.Reader, big.NewInt(int64(len(set))))
+		if err != nil {
+			return 0, err
+		}
+		return set[i.Int64()], nil
+	}
+	b := make([]byte, 0, 24)
+	for _, set := range classes {
+		c, err := pick(set)
+		if err != nil {
+			return "", err
+		}
+		b = append(b, c)
+	}
+	for len(b) < 24 {
+		c, err := pick(all)
+		if err != nil {
+			return "", err
+		}
+		b = append(b, c)
+	}
+	return string(b), nil
+}
