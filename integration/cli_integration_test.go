@@ -294,7 +294,7 @@ func checkRunComplex(ctx context.Context, t *testing.T, c *cli, jar string) {
 	if code != 0 || !strings.Contains(out, "verification: PASS (0 missing)") || !strings.Contains(out, "tags by kind") {
 		t.Fatalf("run --job complex exited %d, want a pass with tag counts\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
-	for _, row := range []string{`missing tags +0\n`, `unexpected tags +0\n`, `duplicated tags +0\n`, `FirstTagForThisKey +[1-9]`, `[2-9]RecordsForThisKey +[1-9]`} {
+	for _, row := range []string{`missing tags +0\n`, `unexpected tags +0\n`, `duplicated tags +0\n`, `FirstTagForThisKey +[1-9]`, `<n>RecordsForThisKey +[1-9]`, `HighCO2WithSeveralTemperaturesIn70s +[1-9]`} {
 		if !regexp.MustCompile(row).MatchString(out) {
 			t.Fatalf("run --job complex: no row matching %q in the summary:\n%s", row, out)
 		}

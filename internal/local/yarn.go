@@ -332,10 +332,13 @@ func (s *Stack) stopYarn(ctx context.Context, st *state, progress io.Writer) err
 	// Container JVMs carry the stack's marker (env.java.opts.all): note them before the
 	// NodeManager goes, which stops them.
 	daemons := map[int]bool{}
-	for _, p := range []*procRecord{st.ResourceManager, st.NodeManager, st.Kafka} {
+	for _, p := range []*procRecord{st.ResourceManager, st.NodeManager, st.Kafka, st.JobManager} {
 		if p != nil {
 			daemons[p.PID] = true
 		}
+	}
+	for _, tm := range st.TaskManagers { // a standalone Flink's: Down stops them in order
+		daemons[tm.PID] = true
 	}
 	for _, p := range []struct {
 		name string
