@@ -40,6 +40,8 @@ type runOptions struct {
 	// dashboard serves the live page beside the run (dashboard.go).
 	dashboard bool
 	dash      dashFlags
+	// targetName is --target: local, cluster, azure, or "" (chosen from the connection flags).
+	targetName string
 }
 
 func newRunCmd(f *Factory, runF func(context.Context, *runOptions) error) *cobra.Command {
@@ -76,6 +78,15 @@ to one checkpoint interval and that the verifier reads read_committed.`,
 			return runRun(cmd.Context(), f, opts, cmd.Flags().Changed("rate"))
 		},
 	}
+	// `run --target azure --resource-group RG …` fails on the Azure flags before RunE: say
+	// which command takes them rather than that the flag is unknown.
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		if opts.targetName == targetAzure {
+			_, err = selectTarget(targetAzure, false)
+			return err
+		}
+		return flagErrorf(err)
+	})
 	fs := cmd.Flags()
 	opts.stack.addStart(fs)
 	fs.StringVar(&opts.conn.brokers, "brokers", "", "use this Kafka instead of the local stack (env STREAMSCALE_BROKERS)")
@@ -90,6 +101,7 @@ to one checkpoint interval and that the verifier reads read_committed.`,
 	fs.DurationVar(&opts.reportInterval, "report-interval", opts.reportInterval, "row width of the broker's hub table sampled during the run (report --run can regroup it, e.g. per minute)")
 	fs.IntVar(&opts.units, "throughput-units", 0, "Event Hubs throughput units for the hub table's MAX VALUE line (default: the sample's for the tier, 2/6/12; 0: no line)")
 	fs.StringSliceVar(&opts.metricsURLs, "metrics-url", nil, "with --brokers: the brokers' metrics endpoints (Prometheus format, one per broker) for the hub table")
+	fs.StringVar(&opts.targetName, "target", "", "where the run happens: local or cluster (default: local, or cluster with --brokers/--flink-url); azure: use the azure run command")
 	fs.BoolVar(&opts.down, "down", false, "stop the local stack when the run ends")
 	fs.BoolVar(&opts.asJSON, "json", false, "print the run record (generator and verifier results) as JSON")
 	addCheckFlags(fs, &opts.checks)
@@ -115,6 +127,9 @@ func (o *runOptions) applyTier(rateSet bool) {
 }
 
 func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) error {
+	if _, err := selectTarget(opts.targetName, opts.conn.external()); err != nil {
+		return err
+	}
 	if err := opts.job.validate(); err != nil {
 		return err
 	}
@@ -197,11 +212,50 @@ func writeRunResult(f *Factory, res *pipeline.Result, err error, asJSON bool, ch
 	return checkErr
 }
 
-// target is where the run happens: the local stack, unless --brokers/--flink-url (or their
-// environment variables, or an Event Hubs connection string) name a Kafka or Flink of the
-// user's own.
+// The targets --target names.
+const (
+	targetLocal   = "local"
+	targetCluster = "cluster"
+	targetAzure   = "azure"
+)
+
+// selectTarget is --target checked against the connection flags (external: --brokers or
+// --flink-url, their environment variables, or an Event Hubs connection string): "" is local,
+// or cluster when they name a Kafka or Flink of the user's own. azure is refused with the
+// command that runs there: `azure run` takes the deployment's flags (tier, resource group,
+// prefix, sizes), none of the local or cluster connection flags.
+func selectTarget(name string, external bool) (string, error) {
+	switch name {
+	case "":
+		if external {
+			return targetCluster, nil
+		}
+		return targetLocal, nil
+	case targetLocal:
+		if external {
+			return "", flagErrorf(errors.New("--target local runs on the local stack: leave out --brokers/--flink-url (and STREAMSCALE_BROKERS, STREAMSCALE_FLINK_URL, EVENTHUB_CONNECTION_STRING), or use --target cluster"))
+		}
+		return targetLocal, nil
+	case targetCluster:
+		if !external {
+			return "", flagErrorf(errors.New("--target cluster needs the cluster: pass --brokers and/or --flink-url (or STREAMSCALE_BROKERS, STREAMSCALE_FLINK_URL)"))
+		}
+		return targetCluster, nil
+	case targetAzure:
+		return "", flagErrorf(errors.New("--target azure: use `streamscale azure run --resource-group RG` with the flags `azure up` was given (see `streamscale azure run --help`)"))
+	}
+	return "", flagErrorf(fmt.Errorf("--target %q: use local or cluster (or `streamscale azure run` for Azure)", name))
+}
+
+// target is where the run happens (selectTarget): the local stack, unless --brokers/--flink-url
+// (or their environment variables, or an Event Hubs connection string) name a Kafka or Flink
+// of the user's own.
 func (o *runOptions) target() (pipeline.Target, error) {
-	if !o.conn.external() {
+	name, err := selectTarget(o.targetName, o.conn.external())
+	if err != nil {
+		return nil, err
+	}
+	if name == targetLocal {
 		return &pipeline.Local{Config: o.stack.cfg, SlotsSet: o.slotsSet, TaskManagersSet: o.taskManagersSet, MetricsURLs: o.metricsURLs}, nil
 	}
 	conn, err := o.conn.conn()

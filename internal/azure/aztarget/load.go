@@ -18,12 +18,45 @@ type aciLoad struct{ r *provision.Runner }
 // Wait waits until every generator has ended and adds up their summaries (each prints its
 // own as JSON at its end). A generator that exited non-zero, or printed no summary, is an
 // error naming it with its last line of output; the summary is then the others'.
+//
+// When ctx is cancelled (Ctrl-C) it stops the generator container groups instead of leaving
+// them sending until their --duration ends, and still adds up what each one printed, so the
+// run verifies and records what was sent; the error then wraps ctx's.
 func (l *aciLoad) Wait(ctx context.Context) (*generate.Summary, error) {
 	res, err := l.r.WaitGenerators(ctx)
-	if err != nil {
+	if err == nil {
+		return Summarize(res)
+	}
+	if ctx.Err() == nil {
 		return nil, err
 	}
-	return Summarize(res)
+	return l.stop(context.WithoutCancel(ctx), ctx.Err())
+}
+
+// stop stops the generators after cause interrupted the wait and adds up the summaries they
+// printed; a stopped generator's exit code is its signal's, not a failure.
+func (l *aciLoad) stop(ctx context.Context, cause error) (*generate.Summary, error) {
+	if l.r.Out != nil {
+		fmt.Fprintln(l.r.Out, "interrupted: stopping the generators")
+	}
+	res, stopErr := l.r.StopGenerators(ctx)
+	var sums []generate.Summary
+	errs := []error{fmt.Errorf("generators stopped: %w", cause)}
+	if stopErr != nil {
+		errs = append(errs, stopErr)
+	}
+	for _, g := range res {
+		if s, ok := summaryOf(g.Log); ok {
+			sums = append(sums, s)
+		} else {
+			errs = append(errs, fmt.Errorf("generator %s printed no summary when stopped: %s", g.Group, lastLine(g.Log)))
+		}
+	}
+	if len(sums) == 0 {
+		return nil, errors.Join(errs...)
+	}
+	total := merge(sums)
+	return &total, errors.Join(errs...)
 }
 
 // Summarize adds up the generators' summaries (nil when none printed one) and returns an

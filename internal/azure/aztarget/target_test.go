@@ -64,14 +64,19 @@ type fakeAzure struct {
 	failGroup string
 	steps     []string
 	deletes   int
+	// hold keeps the generators running (Get says so, calling onRunning) until stopped.
+	hold      bool
+	onRunning func()
+	stops     []string
 	copied    map[int32]int64 // the fake relay's position in the input, per partition
 }
 
 type fakeGroup struct {
-	cmd  []string
-	env  map[string]string
-	exit int32
-	log  string
+	cmd     []string
+	env     map[string]string
+	exit    int32
+	log     string
+	stopped bool
 }
 
 func (f *fakeAzure) step(s string) {
@@ -164,6 +169,15 @@ func (f *fakeAzure) options() *arm.ClientOptions {
 						return notFound[armcontainerinstance.ContainerGroupsClientGetResponse]()
 					}
 					state := &armcontainerinstance.ContainerState{State: to.Ptr("Terminated"), ExitCode: to.Ptr(g.exit)}
+					f.mu.Lock()
+					running, onRunning := f.hold && !g.stopped, f.onRunning
+					f.mu.Unlock()
+					if running {
+						state = &armcontainerinstance.ContainerState{State: to.Ptr("Running")}
+						if onRunning != nil {
+							onRunning()
+						}
+					}
 					r.SetResponse(http.StatusOK, armcontainerinstance.ContainerGroupsClientGetResponse{ContainerGroup: armcontainerinstance.ContainerGroup{
 						Properties: &armcontainerinstance.ContainerGroupPropertiesProperties{Containers: []*armcontainerinstance.Container{{
 							Name: to.Ptr("generator"), Properties: &armcontainerinstance.ContainerProperties{InstanceView: &armcontainerinstance.ContainerPropertiesInstanceView{CurrentState: state}},
@@ -174,6 +188,19 @@ func (f *fakeAzure) options() *arm.ClientOptions {
 					f.step("start generators")
 					f.runGenerator(ctx, name, cg)
 					r.SetTerminalResponse(http.StatusOK, armcontainerinstance.ContainerGroupsClientCreateOrUpdateResponse{}, nil)
+					return
+				},
+				Stop: func(_ context.Context, _, name string, _ *armcontainerinstance.ContainerGroupsClientStopOptions) (r azfake.Responder[armcontainerinstance.ContainerGroupsClientStopResponse], e azfake.ErrorResponder) {
+					f.step("stop generators")
+					f.mu.Lock()
+					defer f.mu.Unlock()
+					g := f.groups[name]
+					if g == nil {
+						return notFound[armcontainerinstance.ContainerGroupsClientStopResponse]()
+					}
+					g.stopped, g.exit = true, 130
+					f.stops = append(f.stops, name)
+					r.SetResponse(http.StatusNoContent, armcontainerinstance.ContainerGroupsClientStopResponse{}, nil)
 					return
 				},
 				BeginDelete: func(_ context.Context, _, name string, _ *armcontainerinstance.ContainerGroupsClientBeginDeleteOptions) (r azfake.PollerResponder[armcontainerinstance.ContainerGroupsClientDeleteResponse], e azfake.ErrorResponder) {
@@ -467,6 +494,58 @@ func TestRunFakeAzure(t *testing.T) {
 	}
 	if res.Verified.InputEvents != 300 || res.Verified.Missing != 0 || len(res.Failures) != 0 {
 		t.Errorf("second run: %d input events, %d missing, failures %v", res.Verified.InputEvents, res.Verified.Missing, res.Failures)
+	}
+}
+
+// TestRunFakeAzureInterrupted: Ctrl-C while the generators run stops each container group
+// (instead of leaving them sending), and the run still verifies and records what they
+// printed they sent, its load error saying it was interrupted.
+func TestRunFakeAzureInterrupted(t *testing.T) {
+	f, a := newFake(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f.hold, f.onRunning = true, cancel
+	var progress bytes.Buffer
+	cfg := runConfig(t)
+	cfg.Progress = &progress
+	res, err := pipeline.Run(ctx, a, cfg)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, progress.String())
+	}
+	if want := a.Runner.Plan.Names.GeneratorGroups; !slices.Equal(f.stops, want) {
+		t.Errorf("stopped %v, want every generator group %v", f.stops, want)
+	}
+	if !errors.Is(res.LoadErr, context.Canceled) {
+		t.Errorf("load error %v, want it to say the run was interrupted", res.LoadErr)
+	}
+	if res.Generated.Events != 300 || res.Verified.InputEvents != 300 || res.Verified.Missing != 0 {
+		t.Errorf("result: generated %d, %d input events, %d missing; want the 300 sent verified", res.Generated.Events, res.Verified.InputEvents, res.Verified.Missing)
+	}
+	if !strings.Contains(progress.String(), "stopping the generators") {
+		t.Errorf("progress does not say the generators are stopped:\n%s", progress.String())
+	}
+}
+
+// TestStopGeneratorsNoSummary: a generator that printed nothing by the time it was stopped is
+// named; the others' summaries are still added up.
+func TestStopGeneratorsNoSummary(t *testing.T) {
+	f, a := newFake(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f.hold, f.onRunning = true, cancel
+	a.d = &provision.Deployment{}
+	f.mu.Lock()
+	for _, g := range a.Runner.Plan.Names.GeneratorGroups {
+		f.groups[g] = &fakeGroup{log: "generating 100 events/s"}
+	}
+	f.mu.Unlock()
+	l := &aciLoad{r: a.Runner}
+	sum, err := l.Wait(ctx)
+	if sum != nil || err == nil || !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "printed no summary when stopped: generating 100 events/s") {
+		t.Fatalf("Wait = %v, %v", sum, err)
+	}
+	if len(f.stops) != 3 {
+		t.Errorf("stopped %v, want 3 groups", f.stops)
 	}
 }
 

@@ -75,11 +75,26 @@ func (r *Runner) WaitGenerators(ctx context.Context) ([]GeneratorResult, error) 
 	}
 }
 
-// exitCode is the generator container's exit code once it has terminated.
+// StoppedExitCode is the exit code of a generator whose container group was stopped
+// (StopGenerators) before its container reported one.
+const StoppedExitCode = -1
+
+// exitCode is the generator container's exit code once it has terminated; a group that was
+// stopped has ended too (StoppedExitCode when its container reports no code).
 func exitCode(g armcontainerinstance.ContainerGroup) (int, bool) {
 	if g.Properties == nil {
 		return 0, false
 	}
+	if code, ok := containerExitCode(g); ok {
+		return code, true
+	}
+	if iv := g.Properties.InstanceView; iv != nil && iv.State != nil && *iv.State == "Stopped" {
+		return StoppedExitCode, true
+	}
+	return 0, false
+}
+
+func containerExitCode(g armcontainerinstance.ContainerGroup) (int, bool) {
 	for _, ct := range g.Properties.Containers {
 		if ct == nil || ct.Name == nil || *ct.Name != generatorContainer || ct.Properties == nil || ct.Properties.InstanceView == nil {
 			continue
