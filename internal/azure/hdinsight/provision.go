@@ -7,10 +7,8 @@ import (
 	"fmt"
 	"io"
 	"math/big"
-	"net/http"
 	"time"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/authorization/armauthorization/v2"
@@ -64,16 +62,6 @@ type Result struct {
 	Outcome Outcome
 }
 
-var errNotFound = errors.New("not found")
-
-func notFound(err error) error {
-	var re *azcore.ResponseError
-	if errors.As(err, &re) && re.StatusCode == http.StatusNotFound {
-		return errNotFound
-	}
-	return err
-}
-
 func (r *Runner) out() io.Writer {
 	if r.Out == nil {
 		return io.Discard
@@ -85,13 +73,13 @@ func (r *Runner) out() io.Writer {
 // a failed run resumes at the step that failed.
 func (r *Runner) converge(ctx context.Context, kind plan.StepKind, name string, get, create func(context.Context) error) (Result, error) {
 	res := Result{Kind: kind, Name: name}
-	err := notFound(get(ctx))
+	err := get(ctx)
 	switch {
 	case err == nil:
 		res.Outcome = Exists
 		fmt.Fprintf(r.out(), "  exists   %-20s %s\n", kind, name)
 		return res, nil
-	case !errors.Is(err, errNotFound):
+	case !provision.IsNotFound(err):
 		return res, fmt.Errorf("read %s %s: %w", kind, name, err)
 	}
 	fmt.Fprintf(r.out(), "  creating %-20s %s\n", kind, name)

@@ -71,6 +71,10 @@ func notFound(err error) error {
 	return err
 }
 
+// IsNotFound reports whether err is the SDK's answer to a Get of a resource that does not
+// exist (HTTP 404): what a read-first step then creates.
+func IsNotFound(err error) bool { return errors.Is(notFound(err), errNotFound) }
+
 func (r *Runner) out() io.Writer {
 	if r.Out == nil {
 		return io.Discard

@@ -133,7 +133,7 @@ func (r *Runner) Read(ctx context.Context) (*Deployment, error) {
 	} {
 		keys, err := c.Namespaces.ListKeys(ctx, rg, k.namespace, k.rule, nil)
 		if err != nil {
-			if errors.Is(notFound(err), errNotFound) {
+			if IsNotFound(err) {
 				return nil, fmt.Errorf("rule %s on %s does not exist: run `streamscale azure up` first", k.rule, k.namespace)
 			}
 			return nil, fmt.Errorf("read the keys of rule %s on %s: %w", k.rule, k.namespace, err)
@@ -172,7 +172,7 @@ func (r *Runner) Read(ctx context.Context) (*Deployment, error) {
 
 // readErr says a resource `up` makes is missing (run `azure up`), or could not be read.
 func readErr(kind, name string, err error) error {
-	if errors.Is(notFound(err), errNotFound) {
+	if IsNotFound(err) {
 		return fmt.Errorf("%s %s does not exist: run `streamscale azure up` first", kind, name)
 	}
 	return fmt.Errorf("read %s %s: %w", kind, name, err)
@@ -191,7 +191,7 @@ func (r *Runner) DeleteGenerators(ctx context.Context) (int, error) {
 	deleted := 0
 	for _, g := range r.Plan.Names.GeneratorGroups {
 		got, err := c.ContainerGroups.Get(ctx, rg, g, nil)
-		if errors.Is(notFound(err), errNotFound) {
+		if IsNotFound(err) {
 			continue
 		}
 		if err != nil {
