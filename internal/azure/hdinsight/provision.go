@@ -17,6 +17,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/hdinsight/armhdinsight"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/msi/armmsi"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/storage/armstorage"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
 
 	"github.com/streamscale/streamscale/internal/azure/plan"
 	"github.com/streamscale/streamscale/internal/azure/provision"
@@ -28,6 +29,8 @@ type Clients struct {
 	Identities      *armmsi.UserAssignedIdentitiesClient
 	RoleAssignments *armauthorization.RoleAssignmentsClient
 	Containers      *armstorage.BlobContainersClient
+	// Blobs is the storage account's data-plane client (NewBlobClient), for the uploads.
+	Blobs *azblob.Client
 }
 
 // RoleStorageBlobDataOwner is the built-in role HDInsight needs its identity to hold on
@@ -46,6 +49,8 @@ type Runner struct {
 	// NewPassword makes the cluster's login password (default GeneratePassword). It is
 	// called only when the cluster is created, handed to Azure, and never kept or printed.
 	NewPassword func() (string, error)
+	// RelayJar is the relay job jar uploaded next to the script action.
+	RelayJar string
 }
 
 // Outcome is what a step did.
@@ -104,7 +109,7 @@ func (r *Runner) converge(ctx context.Context, kind plan.StepKind, name string, 
 }
 
 // Up converges the storage identity, its role on the storage account, the default file
-// system, then the cluster
+// system, the uploads of the script action and the relay jar into it, then the cluster
 // (whose script action starts the YARN session), in the plan's order.
 func (r *Runner) Up(ctx context.Context) ([]Result, error) {
 	if r.Plan.Base.Config.Subscription == "" {
@@ -123,6 +128,11 @@ func (r *Runner) Up(ctx context.Context) ([]Result, error) {
 	}
 	res, err = r.fileSystem(ctx)
 	done = append(done, res)
+	if err != nil {
+		return done, err
+	}
+	ups, err := r.uploads(ctx)
+	done = append(done, ups...)
 	if err != nil {
 		return done, err
 	}
