@@ -14,6 +14,8 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blob"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blockblob"
+
+	"github.com/streamscale/streamscale/internal/azure/provision"
 )
 
 // RoleStorageBlobDataContributor is the built-in role the principal running `up` needs on the
@@ -68,7 +70,7 @@ func (r *Runner) uploadOne(ctx context.Context, u upload) (Result, error) {
 			r.printf("  exists   %-20s %s\n", KindUpload, res.Name)
 			return res, nil
 		}
-	case !errors.Is(notFound(err), errNotFound):
+	case !provision.IsNotFound(err):
 		return res, r.blobErr("read", res.Name, err)
 	}
 	r.printf("  uploading %-19s %s (%d bytes)\n", KindUpload, res.Name, len(u.data))
