@@ -6,6 +6,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
 	"github.com/spf13/cobra"
 
 	"github.com/streamscale/streamscale/internal/azure/provision"
@@ -18,6 +19,8 @@ type azureDeps struct {
 	credential func() (azcore.TokenCredential, error)
 	// options are the ARM clients' options (nil: the SDK's defaults).
 	options *arm.ClientOptions
+	// blobOptions are the storage data-plane client's options (nil: the SDK's defaults).
+	blobOptions *azblob.ClientOptions
 }
 
 func defaultAzureDeps() *azureDeps {

@@ -60,8 +60,10 @@ Tiers (the sample's; every size has a flag):
 
 --platform hdinsight builds the sample's other home instead: the same resource group, Event
 Hubs namespaces and storage account, then an HDInsight 5.1 Hadoop cluster (3 × Standard_D3_V2
-workers on every tier, --hdi-workers/--hdi-worker-size) whose script action installs Java 17
-and Flink 2.2 on the head node and starts a detached Flink YARN session; the job is then
+workers on every tier, --hdi-workers/--hdi-worker-size) whose script action (uploaded with the
+--job-jar to the storage account first, which needs you to hold Storage Blob Data Contributor
+on it) installs Java 17 and Flink 2.2 on the head node and starts a detached Flink YARN
+session; the job is then
 submitted with ` + "`streamscale job submit --flink-url`" + ` through an SSH tunnel (docs/azure.md).
 
 --dry-run prints every resource with its name, SKU, capacity, partitions, node pool,
@@ -106,7 +108,7 @@ same flags always name the same resources.`,
 	fs.DurationVar(&c.LoadDuration, "load-duration", plan.DefaultLoadDuration, "how long the generators send")
 	fs.StringVar(&opts.genBinary, "generator-binary", "", "linux/amd64 streamscale binary for the generator image (default: this one, when it is linux/amd64)")
 	fs.StringVar(&opts.caBundle, "ca-bundle", "/etc/ssl/certs/ca-certificates.crt", "PEM CA roots the generator image trusts (for TLS to Event Hubs)")
-	fs.StringVar(&opts.jobJar, "job-jar", relay.DefaultJarPath(local.BuildDir()), "relay job jar for the job image")
+	fs.StringVar(&opts.jobJar, "job-jar", relay.DefaultJarPath(local.BuildDir()), "relay job jar for the job image (with --platform hdinsight: uploaded to the storage account)")
 	return cmd
 }
 

@@ -4,13 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/streamscale/streamscale/internal/azure/hdinsight"
 	"github.com/streamscale/streamscale/internal/azure/plan"
+	"github.com/streamscale/streamscale/internal/azure/provision"
 )
 
-// azureUpHDInsight is `azure up --platform hdinsight`.
-func azureUpHDInsight(_ context.Context, f *Factory, _ *azureDeps, opts *azureUpOptions, base *plan.Plan) error {
+// azureUpHDInsight is `azure up --platform hdinsight`: the shared steps
+// (provision.Runner.UpShared), then the HDInsight ones (hdinsight.UpAll).
+func azureUpHDInsight(ctx context.Context, f *Factory, deps *azureDeps, opts *azureUpOptions, base *plan.Plan) error {
 	if opts.hdi.Workers < 1 {
 		return flagErrorf(fmt.Errorf("--hdi-workers %d: give 1 to 100 worker nodes", opts.hdi.Workers))
 	}
@@ -23,5 +26,29 @@ func azureUpHDInsight(_ context.Context, f *Factory, _ *azureDeps, opts *azureUp
 		fmt.Fprintln(f.IO.Out)
 		return p.Write(f.IO.Out)
 	}
-	return flagErrorf(errors.New("--platform hdinsight: this build plans the HDInsight cluster (--dry-run) but does not create it yet; use --dry-run, or --platform aks"))
+	if base.Config.Subscription == "" {
+		return flagErrorf(errors.New("no subscription: pass --subscription or set " + EnvAzureSubscription + " (`az account show --query id -o tsv`)"))
+	}
+	if _, err := os.Stat(opts.jobJar); err != nil {
+		return flagErrorf(fmt.Errorf("--job-jar %s: %w (build it with `make build`)", opts.jobJar, err))
+	}
+	clients, err := deps.clients(base.Config.Subscription)
+	if err != nil {
+		return err
+	}
+	cred, err := deps.credential()
+	if err != nil {
+		return err
+	}
+	hc, err := hdinsight.NewClients(p, cred, deps.options, deps.blobOptions)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(f.IO.Out, "azure up --platform hdinsight: tier %d into resource group %s (%s)\n", base.Tier.Number, base.Config.ResourceGroup, base.Config.Location)
+	shared := &provision.Runner{Plan: base, Clients: clients, Out: f.IO.Out}
+	r := &hdinsight.Runner{Plan: p, Clients: hc, Out: f.IO.Out, RelayJar: opts.jobJar}
+	if _, _, err := hdinsight.UpAll(ctx, shared, r); err != nil {
+		return fmt.Errorf("azure up --platform hdinsight: %w", err)
+	}
+	return nil
 }

@@ -36,6 +36,8 @@ func TestAzureUpPlatformErrors(t *testing.T) {
 		{[]string{"--platform", "yarn", "--dry-run"}, "--platform \"yarn\""},
 		{[]string{"--platform", "hdinsight", "--hdi-workers", "0", "--dry-run"}, "--hdi-workers"},
 		{[]string{"--platform", "hdinsight", "--hdi-worker-size", "big", "--dry-run"}, "--hdi-worker-size"},
+		{[]string{"--platform", "hdinsight"}, "no subscription"},
+		{[]string{"--platform", "hdinsight", "--subscription", "sub", "--job-jar", "/nonexistent/relay-job.jar"}, "--job-jar /nonexistent/relay-job.jar"},
 	} {
 		f, _, _ := testFactory()
 		args := append([]string{"--resource-group", "rg", "--location", "westeurope"}, tc.args...)

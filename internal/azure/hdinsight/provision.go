@@ -15,6 +15,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/hdinsight/armhdinsight"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/msi/armmsi"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/storage/armstorage"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
 
 	"github.com/streamscale/streamscale/internal/azure/plan"
 	"github.com/streamscale/streamscale/internal/azure/provision"
@@ -26,6 +27,8 @@ type Clients struct {
 	Identities      *armmsi.UserAssignedIdentitiesClient
 	RoleAssignments *armauthorization.RoleAssignmentsClient
 	Containers      *armstorage.BlobContainersClient
+	// Blobs is the storage account's data-plane client (NewBlobClient), for the uploads.
+	Blobs *azblob.Client
 }
 
 // RoleStorageBlobDataOwner is the built-in role HDInsight needs its identity to hold on
@@ -44,6 +47,8 @@ type Runner struct {
 	// NewPassword makes the cluster's login password (default GeneratePassword). It is
 	// called only when the cluster is created, handed to Azure, and never kept or printed.
 	NewPassword func() (string, error)
+	// RelayJar is the relay job jar uploaded next to the script action.
+	RelayJar string
 }
 
 // Outcome is what a step did.
@@ -92,7 +97,7 @@ func (r *Runner) converge(ctx context.Context, kind plan.StepKind, name string, 
 }
 
 // Up converges the storage identity, its role on the storage account, the default file
-// system, then the cluster
+// system, the uploads of the script action and the relay jar into it, then the cluster
 // (whose script action starts the YARN session), in the plan's order.
 func (r *Runner) Up(ctx context.Context) ([]Result, error) {
 	if r.Plan.Base.Config.Subscription == "" {
@@ -111,6 +116,11 @@ func (r *Runner) Up(ctx context.Context) ([]Result, error) {
 	}
 	res, err = r.fileSystem(ctx)
 	done = append(done, res)
+	if err != nil {
+		return done, err
+	}
+	ups, err := r.uploads(ctx)
+	done = append(done, ups...)
 	if err != nil {
 		return done, err
 	}

@@ -31,6 +31,8 @@ type fakeAzure struct {
 	exists  map[string]bool
 	creates []string
 	failOn  string
+	// blobs is the storage account's data plane (newRunner starts it).
+	blobs *fakeBlobs
 	// cluster is the last create request of the cluster.
 	cluster armhdinsight.ClusterCreateParametersExtended
 }
@@ -162,7 +164,10 @@ const testPassword = "Fake-Passw0rd-Never-Printed"
 func newRunner(t *testing.T, f *fakeAzure, out *bytes.Buffer) *Runner {
 	p := newPlan(t, 5, Spec{})
 	p.Base.Config.Subscription = "sub"
-	return &Runner{Plan: p, Clients: f.clients(t), Out: out, PollEvery: time.Millisecond,
+	c := f.clients(t)
+	f.blobs = &fakeBlobs{}
+	c.Blobs = startFakeBlobs(t, f.blobs)
+	return &Runner{Plan: p, Clients: c, Out: out, PollEvery: time.Millisecond, RelayJar: testJar(t, "relay jar"),
 		NewPassword: func() (string, error) { return testPassword, nil }}
 }
 
@@ -187,15 +192,18 @@ func TestUpCreatesInOrderThenNothing(t *testing.T) {
 		f.creates[2] != "container/"+r.Plan.Base.Names.StorageAccount+"/"+FileSystem || f.creates[3] != "cluster/"+r.Plan.Names.Cluster {
 		t.Errorf("creates %v, want the identity, its role on the storage account, the file system, the cluster", f.creates)
 	}
-	if got := outcomes(res); got != "managed-identity created, role-assignments created, storage-account created, hdinsight-cluster created" {
+	if got := outcomes(res); got != "managed-identity created, role-assignments created, storage-account created, uploads created, uploads created, hdinsight-cluster created" {
 		t.Errorf("first up: %s", got)
 	}
 	res, err = r.Up(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := outcomes(res); got != "managed-identity exists, role-assignments exists, storage-account exists, hdinsight-cluster exists" || len(f.creates) != 4 {
+	if got := outcomes(res); got != "managed-identity exists, role-assignments exists, storage-account exists, uploads exists, uploads exists, hdinsight-cluster exists" || len(f.creates) != 4 {
 		t.Errorf("second up: %s, %d creates: it must create nothing", got, len(f.creates))
+	}
+	if len(f.blobs.puts) != 2 {
+		t.Errorf("%d uploads over two ups, want 2 (the script and the jar, once)", len(f.blobs.puts))
 	}
 	if strings.Contains(out.String(), testPassword) {
 		t.Error("the output holds the password")
@@ -214,14 +222,14 @@ func TestUpResumesAfterFailure(t *testing.T) {
 	if strings.Contains(err.Error(), testPassword) || strings.Contains(out.String(), testPassword) {
 		t.Error("the error or output holds the password")
 	}
-	if got := outcomes(res); got != "managed-identity created, role-assignments created, storage-account created, hdinsight-cluster " {
+	if got := outcomes(res); got != "managed-identity created, role-assignments created, storage-account created, uploads created, uploads created, hdinsight-cluster " {
 		t.Errorf("failed up: %s", got)
 	}
 	res, err = r.Up(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := outcomes(res); got != "managed-identity exists, role-assignments exists, storage-account exists, hdinsight-cluster created" {
+	if got := outcomes(res); got != "managed-identity exists, role-assignments exists, storage-account exists, uploads exists, uploads exists, hdinsight-cluster created" {
 		t.Errorf("resumed up: %s", got)
 	}
 }

@@ -20,9 +20,11 @@ var ErrNoClusterSide = errors.New("the Azure resources are there; the images, th
 // again: a resource that exists is left alone, so a failed run resumes at the step that
 // failed.
 func (r *Runner) Up(ctx context.Context) (*Deployment, error) {
-	p := r.Plan
-	d := &Deployment{Plan: p, InBootstrap: plan.Bootstrap(p.Names.NamespaceIn), OutBootstrap: plan.Bootstrap(p.Names.NamespaceOut)}
 	start := r.clock()
+	d, err := r.UpShared(ctx)
+	if err != nil {
+		return d, err
+	}
 	one := func(res StepResult, err error) error {
 		d.Steps = append(d.Steps, res)
 		return err
@@ -31,40 +33,7 @@ func (r *Runner) Up(ctx context.Context) (*Deployment, error) {
 		d.Steps = append(d.Steps, res...)
 		return err
 	}
-	rules := func(namespace string, rs []plan.Rule) error {
-		res, keys, err := r.rules(ctx, namespace, rs)
-		d.Steps = append(d.Steps, res...)
-		if err != nil {
-			return err
-		}
-		for name, k := range keys {
-			switch name {
-			case plan.RuleGeneratorsSend:
-				d.GeneratorsSend = k
-			case plan.RuleJobListen:
-				d.JobListen = k
-			case plan.RuleJobSend:
-				d.JobSend = k
-			case plan.RuleVerifierListen:
-				if namespace == p.Names.NamespaceIn {
-					d.VerifierListenIn = k
-				} else {
-					d.VerifierListen = k
-				}
-			}
-		}
-		return nil
-	}
 	steps := []func() error{
-		func() error { return one(r.resourceGroup(ctx)) },
-		func() error { return one(r.namespace(ctx, p.Names.NamespaceIn)) },
-		func() error { return one(r.hub(ctx, p.Names.NamespaceIn, plan.HubIn, p.Tier.Partitions)) },
-		func() error { return rules(p.Names.NamespaceIn, plan.RulesIn) },
-		func() error { return one(r.namespace(ctx, p.Names.NamespaceOut)) },
-		func() error { return one(r.hub(ctx, p.Names.NamespaceOut, plan.HubOut, p.Tier.Partitions)) },
-		func() error { return one(r.hub(ctx, p.Names.NamespaceOut, plan.HubDeadLetter, 1)) },
-		func() error { return rules(p.Names.NamespaceOut, plan.RulesOut) },
-		func() error { return many(r.storage(ctx)) },
 		func() error { return one(r.registry(ctx)) },
 		func() error { return one(r.generatorIdentity(ctx, d)) },
 		func() error { return one(r.cluster(ctx, d)) },
@@ -237,4 +206,62 @@ func (r *Runner) Down(ctx context.Context, rg string) (deleted bool, err error) 
 	}
 	fmt.Fprintf(r.out(), "  deleted  resource group %s in %s\n", rg, r.clock().Sub(start).Round(time.Second))
 	return true, nil
+}
+
+// UpShared converges the steps every platform shares, in the plan's order: the resource
+// group, the two Event Hubs namespaces with their hubs and rules, and the storage account
+// with its containers. The deployment it returns has the rules' connection strings. It is
+// safe to run again, like Up.
+func (r *Runner) UpShared(ctx context.Context) (*Deployment, error) {
+	p := r.Plan
+	d := &Deployment{Plan: p, InBootstrap: plan.Bootstrap(p.Names.NamespaceIn), OutBootstrap: plan.Bootstrap(p.Names.NamespaceOut)}
+	one := func(res StepResult, err error) error {
+		d.Steps = append(d.Steps, res)
+		return err
+	}
+	many := func(res []StepResult, err error) error {
+		d.Steps = append(d.Steps, res...)
+		return err
+	}
+	rules := func(namespace string, rs []plan.Rule) error {
+		res, keys, err := r.rules(ctx, namespace, rs)
+		d.Steps = append(d.Steps, res...)
+		if err != nil {
+			return err
+		}
+		for name, k := range keys {
+			switch name {
+			case plan.RuleGeneratorsSend:
+				d.GeneratorsSend = k
+			case plan.RuleJobListen:
+				d.JobListen = k
+			case plan.RuleJobSend:
+				d.JobSend = k
+			case plan.RuleVerifierListen:
+				if namespace == p.Names.NamespaceIn {
+					d.VerifierListenIn = k
+				} else {
+					d.VerifierListen = k
+				}
+			}
+		}
+		return nil
+	}
+	steps := []func() error{
+		func() error { return one(r.resourceGroup(ctx)) },
+		func() error { return one(r.namespace(ctx, p.Names.NamespaceIn)) },
+		func() error { return one(r.hub(ctx, p.Names.NamespaceIn, plan.HubIn, p.Tier.Partitions)) },
+		func() error { return rules(p.Names.NamespaceIn, plan.RulesIn) },
+		func() error { return one(r.namespace(ctx, p.Names.NamespaceOut)) },
+		func() error { return one(r.hub(ctx, p.Names.NamespaceOut, plan.HubOut, p.Tier.Partitions)) },
+		func() error { return one(r.hub(ctx, p.Names.NamespaceOut, plan.HubDeadLetter, 1)) },
+		func() error { return rules(p.Names.NamespaceOut, plan.RulesOut) },
+		func() error { return many(r.storage(ctx)) },
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return d, err
+		}
+	}
+	return d, nil
 }

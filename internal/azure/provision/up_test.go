@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -326,5 +327,26 @@ func TestDeleteGeneratorsThenStartAgain_FakeAzure(t *testing.T) {
 	r2, _ := testRunner(t, f2, &stubCluster{})
 	if n, err := r2.DeleteGenerators(context.Background()); err != nil || n != 0 {
 		t.Errorf("delete without groups: %d, %v", n, err)
+	}
+}
+
+func TestUpSharedCreatesOnlyTheSharedSteps_FakeAzure(t *testing.T) {
+	f := newFakeAzure()
+	r, _ := testRunner(t, f, nil)
+	d, err := r.UpShared(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := wantOrder(r.Plan)
+	want = want[:slices.Index(want, "registry:"+r.Plan.Names.Registry)]
+	if got := strings.Join(f.creates, "\n"); got != strings.Join(want, "\n") {
+		t.Errorf("creates:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+	if d.JobListen.Reveal() != connString(r.Plan.Names.NamespaceIn, plan.RuleJobListen) || d.JobSend.Reveal() == "" {
+		t.Error("UpShared did not return the rules' connection strings")
+	}
+	before := len(f.creates)
+	if _, err := r.UpShared(context.Background()); err != nil || len(f.creates) != before {
+		t.Errorf("second UpShared: err %v, created %v", err, f.creates[before:])
 	}
 }
