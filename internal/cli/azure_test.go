@@ -48,6 +48,17 @@ func TestAzureUpDryRunTier10(t *testing.T) {
 	}
 }
 
+func TestAzureUpDryRunWithoutLoad(t *testing.T) {
+	f, out, _ := testFactory()
+	err := execute(newAzureUpCmd(f, defaultAzureDeps(), nil), "--resource-group", "RG", "--location", "westeurope", "--load-duration", "0", "--dry-run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "generate --topic in") || !strings.Contains(out.String(), "kind: FlinkDeployment") {
+		t.Errorf("--load-duration 0 dry run: want the deployment and no generator command:\n%s", out.String())
+	}
+}
+
 func TestAzureUpFlagErrors(t *testing.T) {
 	for _, tc := range []struct {
 		args []string
@@ -57,6 +68,7 @@ func TestAzureUpFlagErrors(t *testing.T) {
 		{[]string{"--resource-group", "rg", "--location", "westeurope", "--guarantee", "exactly-once", "--dry-run"}, "Event Hubs Standard has no Kafka transactions"},
 		{[]string{"--resource-group", "rg", "--location", "westeurope", "--sku", "basic", "--dry-run"}, "--sku"},
 		{[]string{"--resource-group", "rg", "--location", "westeurope"}, "no subscription"},
+		{[]string{"--resource-group", "rg", "--location", "westeurope", "--load-duration", "-1m", "--dry-run"}, "--load-duration -1m0s: want 0"},
 	} {
 		f, _, _ := testFactory()
 		err := execute(newAzureUpCmd(f, defaultAzureDeps(), nil), tc.args...)

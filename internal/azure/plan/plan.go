@@ -74,8 +74,11 @@ type Config struct {
 	RetentionDays int
 	// CheckpointInterval of the job (default 10s).
 	CheckpointInterval time.Duration
-	// LoadDuration is how long the generators send (default DefaultLoadDuration).
+	// LoadDuration is how long the generators `up` starts send (default DefaultLoadDuration).
 	LoadDuration time.Duration
+	// NoLoad makes `up` start no generator: the image, the identity and the connection string
+	// are there for `azure run`, which starts its own.
+	NoLoad bool
 }
 
 // Defaults the plan takes when the Config leaves them unset.

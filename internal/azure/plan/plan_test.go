@@ -178,3 +178,19 @@ func TestRulesAreLeastPrivilege(t *testing.T) {
 		t.Errorf("rules %v, want exactly %v", rights, want)
 	}
 }
+
+func TestNoLoadPlansNoGenerators(t *testing.T) {
+	for _, noLoad := range []bool{false, true} {
+		p, err := New(Config{Tier: 1, ResourceGroup: "RG", Location: "westeurope", NoLoad: noLoad})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := p.Write(&b); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(b.String(), "generate --topic in"); got == noLoad {
+			t.Errorf("NoLoad %v: the plan has a generator command %v, want %v:\n%s", noLoad, got, !noLoad, b.String())
+		}
+	}
+}

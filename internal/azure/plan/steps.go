@@ -140,13 +140,15 @@ func (p *Plan) steps() []Step {
 			"configmap " + KafkaConfigMapName + ": Kafka client properties reading the keys from the environment",
 		}},
 		{Kind: KindDeployment, Name: K8sNamespace + "/" + DeploymentName, Details: p.deploymentDetails()},
-		{Kind: KindGenerators, Name: strings.Join(gens, ", "), Details: []string{
-			fmt.Sprintf("%d container group(s) on Azure Container Instances, 1 vCPU, 1.5 GiB each", t.Generators),
-			fmt.Sprintf("each: generate --topic %s --rate %s --instance i --instances %d --duration %s", HubIn, strconv.FormatFloat(p.GeneratorRate(), 'f', -1, 64), t.Generators, c.LoadDuration),
-			"connection string (" + RuleGeneratorsSend + " on #1) as a secure environment variable",
-		}},
 	}
-	return steps
+	if c.NoLoad {
+		return steps
+	}
+	return append(steps, Step{Kind: KindGenerators, Name: strings.Join(gens, ", "), Details: []string{
+		fmt.Sprintf("%d container group(s) on Azure Container Instances, 1 vCPU, 1.5 GiB each", t.Generators),
+		fmt.Sprintf("each: generate --topic %s --rate %s --instance i --instances %d --duration %s", HubIn, strconv.FormatFloat(p.GeneratorRate(), 'f', -1, 64), t.Generators, c.LoadDuration),
+		"connection string (" + RuleGeneratorsSend + " on #1) as a secure environment variable",
+	}})
 }
 
 func (p *Plan) deploymentDetails() []string {

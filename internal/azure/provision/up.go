@@ -56,7 +56,9 @@ func (r *Runner) Up(ctx context.Context) (*Deployment, error) {
 	if err := r.Cluster.Converge(ctx, d, kubeconfig, r.out()); err != nil {
 		return d, fmt.Errorf("kubernetes side: %w (run `azure up` again to resume)", err)
 	}
-	if err := many(r.generators(ctx, d)); err != nil {
+	if r.Plan.Config.NoLoad {
+		fmt.Fprintf(r.out(), "  no generators started (--load-duration 0): `azure run` starts its own\n")
+	} else if err := many(r.generators(ctx, d)); err != nil {
 		return d, err
 	}
 	fmt.Fprintf(r.out(), "up in %s: %d created\n", r.clock().Sub(start).Round(time.Second), len(d.Created()))

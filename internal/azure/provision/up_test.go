@@ -350,3 +350,20 @@ func TestUpSharedCreatesOnlyTheSharedSteps_FakeAzure(t *testing.T) {
 		t.Errorf("second UpShared: err %v, created %v", err, f.creates[before:])
 	}
 }
+
+func TestUpWithNoLoadStartsNoGenerator_FakeAzure(t *testing.T) {
+	f := newFakeAzure()
+	r, out := testRunner(t, f, &stubCluster{})
+	r.Plan.Config.NoLoad = true
+	if _, err := r.Up(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	want := wantOrder(r.Plan)
+	want = want[:len(want)-len(r.Plan.Names.GeneratorGroups)]
+	if got := strings.Join(f.creates, "\n"); got != strings.Join(want, "\n") {
+		t.Errorf("creates:\n%s\nwant (no container group):\n%s", got, strings.Join(want, "\n"))
+	}
+	if !strings.Contains(out.String(), "no generators started (--load-duration 0)") {
+		t.Errorf("up does not say it started no generator:\n%s", out.String())
+	}
+}
