@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/streamscale/streamscale/internal/dashboard"
 	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/yarn"
 )
@@ -184,6 +185,15 @@ func TestIntegrationYarn(t *testing.T) {
 		}
 		if !found {
 			t.Fatalf("job %s not running in the YARN session: %+v", rec.JobID, jobs.Jobs)
+		}
+		// The dashboard finds the reporters inside the containers by probing the port range.
+		ep, err := local.ReadEndpoints(s.c.home)
+		if err != nil || !ep.FlinkMetricsProbe {
+			t.Fatalf("endpoints of the YARN stack: %+v, %v; want the reporters' port range to probe", ep, err)
+		}
+		counters, err := (&dashboard.FlinkPrometheus{URLs: ep.FlinkMetricsURLs, SkipRefused: true}).Sample(ctx, rec.JobID)
+		if err != nil || !counters.RelayedPresent || counters.Relayed < events {
+			t.Fatalf("the relay's counter from the reporters in the YARN containers: %+v, %v; want at least %d relayed", counters, err, events)
 		}
 		s.c.run(context.Background(), append([]string{"job", "cancel"}, s.jobFlags(in, out)[:4]...)...)
 		t.Logf("relay on YARN: %d events, 0 missing, pipeline p99 %.1f ms", res.InputEvents, res.LatencyMs.Pipeline.P99)

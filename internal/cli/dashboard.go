@@ -143,7 +143,7 @@ func dashboardRun(ctx context.Context, f *Factory, opts *dashboardOptions) error
 			setup.metricsURLs = []string{ep.MetricsURL}
 		}
 		if len(setup.flinkMetricsURLs) == 0 && opts.conn.localFlink() {
-			setup.flinkMetricsURLs = ep.FlinkMetricsURLs
+			setup.flinkMetricsURLs, setup.flinkMetricsProbe = ep.FlinkMetricsURLs, ep.FlinkMetricsProbe
 		}
 	}
 	srv, err := startDashboard(ctx, f.IO.ErrOut, &opts.dash, setup)
@@ -161,7 +161,9 @@ type dashSetup struct {
 	flinkURL         string
 	metricsURLs      []string
 	flinkMetricsURLs []string
-	info             dashboard.Info
+	// flinkMetricsProbe: flinkMetricsURLs are candidates; the ones that refuse are left out.
+	flinkMetricsProbe bool
+	info              dashboard.Info
 }
 
 // runningDashboard is a dashboard serving in the background.
@@ -205,7 +207,7 @@ func startDashboard(ctx context.Context, errOut io.Writer, d *dashFlags, s dashS
 		src.Flink = &dashboard.FlinkREST{Base: s.flinkURL, JobID: s.info.JobID, JobName: s.info.JobName}
 	}
 	if len(s.flinkMetricsURLs) > 0 {
-		src.FlinkProm = &dashboard.FlinkPrometheus{URLs: s.flinkMetricsURLs}
+		src.FlinkProm = &dashboard.FlinkPrometheus{URLs: s.flinkMetricsURLs, SkipRefused: s.flinkMetricsProbe}
 	}
 	srv := dashboard.New(s.info, src, dashboard.WithInterval(d.interval))
 	url := "http://" + ln.Addr().String() + "/"
@@ -267,7 +269,7 @@ func startRunDashboard(ctx context.Context, f *Factory, opts *runOptions, conn k
 			s.metricsURLs = []string{ep.MetricsURL}
 		}
 		if opts.conn.localFlink() {
-			s.flinkMetricsURLs = ep.FlinkMetricsURLs
+			s.flinkMetricsURLs, s.flinkMetricsProbe = ep.FlinkMetricsURLs, ep.FlinkMetricsProbe
 		}
 	}
 	dctx, cancel := context.WithCancel(context.WithoutCancel(ctx))

@@ -3,10 +3,12 @@ package dashboard
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/streamscale/streamscale/internal/promscrape"
@@ -19,6 +21,10 @@ import (
 type FlinkPrometheus struct {
 	URLs   []string
 	Client *http.Client
+	// SkipRefused makes URLs candidates rather than endpoints: one that refuses the
+	// connection is left out of the sum (on YARN each container takes the first free port of
+	// a range, so which ports answer is not known ahead). At least one must answer.
+	SkipRefused bool
 
 	mu   sync.Mutex
 	prev *counterSample
@@ -55,12 +61,17 @@ func (p *FlinkPrometheus) Sample(ctx context.Context, jobID string) (CounterValu
 	var out CounterValues
 	var errs []error
 	in, outRecs := map[string]float64{}, map[string]float64{}
+	answered := 0
 	for _, u := range p.URLs {
 		samples, err := promscrape.Fetch(ctx, p.Client, u, "Flink metrics")
+		if p.SkipRefused && errors.Is(err, syscall.ECONNREFUSED) {
+			continue
+		}
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
+		answered++
 		for _, s := range samples {
 			if jobID != "" && s.Label("job_id") != "" && s.Label("job_id") != jobID {
 				continue
@@ -81,6 +92,9 @@ func (p *FlinkPrometheus) Sample(ctx context.Context, jobID string) (CounterValu
 	}
 	if err := errors.Join(errs...); err != nil {
 		return CounterValues{}, err
+	}
+	if answered == 0 && len(p.URLs) > 0 {
+		return CounterValues{}, fmt.Errorf("no Flink metrics endpoint answers among the %d tried, %s … %s", len(p.URLs), p.URLs[0], p.URLs[len(p.URLs)-1])
 	}
 	now := time.Now()
 	p.mu.Lock()

@@ -2,6 +2,8 @@ package dashboard
 
 import (
 	"context"
+	"net"
+	"strings"
 	"testing"
 	"time"
 )
@@ -83,5 +85,40 @@ flink_taskmanager_job_task_operator_numRecordsOut{job_id="a1b2",operator_name="a
 	stub.set(sprintf(text, 1, 1, 2, 2)) // a restart resets the counters
 	if c, err := p.Sample(ctx, "a1b2"); err != nil || len(c.Operators) != 0 {
 		t.Fatalf("after a counter reset: %+v, %v; want no rates", c.Operators, err)
+	}
+}
+
+// closedURL is a metrics URL on a loopback port nobody listens on.
+func closedURL(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	if err := ln.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return "http://" + addr + "/metrics"
+}
+
+func TestFlinkPrometheusSkipRefused_StubServer(t *testing.T) {
+	tm := &stubPrometheus{}
+	tm.set(sprintf(flinkText, 900))
+	urls := []string{closedURL(t), tm.serve(t).URL, closedURL(t)}
+	ctx := context.Background()
+	if _, err := (&FlinkPrometheus{URLs: urls}).Sample(ctx, "a1b2"); err == nil {
+		t.Fatal("without SkipRefused a refused endpoint must fail the sample")
+	}
+	c, err := (&FlinkPrometheus{URLs: urls, SkipRefused: true}).Sample(ctx, "a1b2")
+	if err != nil || c.Relayed != 1000 {
+		t.Fatalf("SkipRefused: %+v, %v; want the answering endpoint's 1000 relayed", c, err)
+	}
+	tm.setDown(true)
+	if _, err := (&FlinkPrometheus{URLs: urls, SkipRefused: true}).Sample(ctx, "a1b2"); err == nil {
+		t.Fatal("SkipRefused: an endpoint that answers with an error must still fail the sample")
+	}
+	if _, err := (&FlinkPrometheus{URLs: []string{closedURL(t)}, SkipRefused: true}).Sample(ctx, ""); err == nil || !strings.Contains(err.Error(), "no Flink metrics endpoint answers") {
+		t.Fatalf("SkipRefused with nothing answering: %v, want an error saying so", err)
 	}
 }

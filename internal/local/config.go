@@ -201,6 +201,19 @@ func (c Config) FlinkMetricsURLs() []string {
 	return urls
 }
 
+// FlinkMetricsPortRangeSize is how many ports from FlinkMetricsPort the reporters of a Flink
+// on YARN may take (the first free one each): its `metrics.reporter.prom.port` range.
+const FlinkMetricsPortRangeSize = 17
+
+// FlinkMetricsPortRange is every endpoint a reporter of Flink on YARN may listen on.
+func (c Config) FlinkMetricsPortRange() []string {
+	urls := make([]string, 0, FlinkMetricsPortRangeSize)
+	for i := 0; i < FlinkMetricsPortRangeSize; i++ {
+		urls = append(urls, fmt.Sprintf("http://127.0.0.1:%d/metrics", c.FlinkMetricsPort+i))
+	}
+	return urls
+}
+
 // KafkaBootstrap is the broker address clients use.
 func (c Config) KafkaBootstrap() string { return fmt.Sprintf("127.0.0.1:%d", c.KafkaPort) }
 

@@ -10,6 +10,10 @@ type Endpoints struct {
 	// FlinkMetricsURLs are Flink's Prometheus reporter endpoints, the JobManager's first and
 	// then each TaskManager's (none for a stack started before the reporter was configured).
 	FlinkMetricsURLs []string
+	// FlinkMetricsProbe says FlinkMetricsURLs are candidates, not endpoints: with Flink on
+	// YARN each container's reporter takes the first free port of a range, so a scraper
+	// leaves out the ones that refuse the connection.
+	FlinkMetricsProbe bool
 }
 
 // ReadEndpoints returns the addresses a stack in home was started with, or the defaults when
@@ -34,6 +38,9 @@ func ReadEndpoints(home string) (Endpoints, error) {
 		// The session's REST address is YARN's choice, recorded when it was deployed.
 		if st.YarnSession != nil {
 			ep.FlinkURL = st.YarnSession.RESTURL
+		}
+		if st.Config.FlinkMetricsPort != 0 {
+			ep.FlinkMetricsURLs, ep.FlinkMetricsProbe = cfg.FlinkMetricsPortRange(), true
 		}
 		return ep, nil
 	}

@@ -219,7 +219,7 @@ func flinkYarnConfigYAML(c Config, l layout) string {
 		"resourcemanager.taskmanager-timeout": "30s",
 		// Flink's Prometheus reporter; on YARN each JVM takes the first free port of the range.
 		"metrics.reporter.prom.factory.class": "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
-		"metrics.reporter.prom.port":          fmt.Sprintf("%d-%d", c.FlinkMetricsPort, c.FlinkMetricsPort+16),
+		"metrics.reporter.prom.port":          fmt.Sprintf("%d-%d", c.FlinkMetricsPort, c.FlinkMetricsPort+FlinkMetricsPortRangeSize-1),
 	}
 	return renderFlinkYAML(kv, "local up")
 }

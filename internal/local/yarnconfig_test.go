@@ -3,6 +3,7 @@ package local
 import (
 	"context"
 	"encoding/xml"
+	"fmt"
 	"os/exec"
 	"strings"
 	"testing"
@@ -244,7 +245,13 @@ func TestReadEndpointsOfAYarnStack(t *testing.T) {
 		t.Fatal(err)
 	}
 	ep, err := ReadEndpoints(c.Home)
-	if err != nil || ep.FlinkURL != "http://localhost:42997" || ep.KafkaBootstrap != c.KafkaBootstrap() || len(ep.FlinkMetricsURLs) != 0 {
+	if err != nil || ep.FlinkURL != "http://localhost:42997" || ep.KafkaBootstrap != c.KafkaBootstrap() {
 		t.Fatalf("ReadEndpoints = %+v, %v; want the YARN session's REST URL", ep, err)
+	}
+	// The reporters' ports are the containers' first free ones of the range: all are
+	// candidates, probed.
+	want := fmt.Sprintf("http://127.0.0.1:%d/metrics", c.FlinkMetricsPort+FlinkMetricsPortRangeSize-1)
+	if !ep.FlinkMetricsProbe || len(ep.FlinkMetricsURLs) != FlinkMetricsPortRangeSize || ep.FlinkMetricsURLs[FlinkMetricsPortRangeSize-1] != want {
+		t.Fatalf("ReadEndpoints on YARN: metrics %v probe %v; want the %d ports up to %s, probed", ep.FlinkMetricsURLs, ep.FlinkMetricsProbe, FlinkMetricsPortRangeSize, want)
 	}
 }
