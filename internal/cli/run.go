@@ -42,6 +42,8 @@ type runOptions struct {
 	dash      dashFlags
 	// targetName is --target: local, cluster, azure, or "" (chosen from the connection flags).
 	targetName string
+	// loadSet says which load flags were given (run --job complex fills in the others).
+	loadSet loadSet
 }
 
 func newRunCmd(f *Factory, runF func(context.Context, *runOptions) error) *cobra.Command {
@@ -62,14 +64,21 @@ unless --down.
 --guarantee (at-least-once, exactly-once or none), --dedup and the checkpoint and restart flags
 set up the relay as for job submit; a running relay with another guarantee or dedup is
 replaced. The summary names them, and under exactly-once says that output latency includes up
-to one checkpoint interval and that the verifier reads read_committed.`,
+to one checkpoint interval and that the verifier reads read_committed.
+
+--job complex runs the sample's complex event processing instead and reconciles its tags. Its
+load then defaults to one where every tag kind fires: --mixed-types, --devices of 50 s of the
+rate (each device sends every 50 s, past the job's 45 s NoNews timer) and --duration 3m (the
+watermark trails the newest event by 60 s); any of those flags given keeps its value.`,
 		Example: `  streamscale run
   streamscale run --tier 5 --duration 2m
   streamscale run --guarantee exactly-once
+  streamscale run --job complex
   streamscale run --rate 20000 --count 1000000 --down`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.gen.markSet(cmd.Flags())
+			opts.loadSet = loadFlagsSet(cmd.Flags())
 			opts.unitsSet = cmd.Flags().Changed("throughput-units")
 			opts.slotsSet, opts.taskManagersSet = cmd.Flags().Changed("slots"), cmd.Flags().Changed("taskmanagers")
 			if runF != nil {
@@ -138,6 +147,9 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 		return err
 	}
 	opts.applyTier(rateSet)
+	if relay.Job(opts.job.job).OrDefault() == relay.JobComplex {
+		applyComplexLoad(&opts.gen.cfg, opts.loadSet, f.IO.ErrOut)
+	}
 	opts.gen.cfg.Topic = opts.topics.in
 	if err := opts.gen.cfg.Validate(); err != nil {
 		return flagErrorf(err)
