@@ -71,7 +71,7 @@ func (c *cli) run(ctx context.Context, args ...string) (string, string, int) {
 // no process.
 func TestIntegrationCLIRun(t *testing.T) {
 	c := newCLI(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 11*time.Minute)
 	defer cancel()
 	ports, err := local.FreePorts(5)
 	if err != nil {
@@ -286,22 +286,32 @@ func checkInterruptedRunVerifies(ctx context.Context, t *testing.T, c *cli) {
 }
 
 // checkRunComplex runs the complex job through `run --job complex` on the same topics (it
-// replaces the relay there): the summary reconciles its tags, 0 missing, unexpected or
-// duplicated, with the count per kind, and the recorded run verifies again as complex.
-// Its devices carry a prefix of their own: the job reads "in" from the earliest offset, so
-// the earlier runs' devices already have full buffers and their first tags, and would make
-// no FirstTagForThisKey or <n>RecordsForThisKey in this window (CI saw exactly that).
+// replaces the relay there) long enough that every tag kind fires, with the load `run` picks
+// for the complex job (mixed types, a device every 50 s so that NoNews timers fire) at a rate
+// that keeps it short: 400 events/s over 20,000 devices for 200 s gives each device four
+// events (HighCO2… needs two temperatures in [70, 80) and then a CO2 reading above 80, so a
+// device whose first reading is a temperature: about 20 expected, none with odds of 2e-9) and
+// the job's watermark passes the NoNews deadlines of the first 95 s.
+// The summary reconciles the tags, 0 missing, unexpected or duplicated, with the count per
+// kind, and the recorded run verifies again as complex. Its devices carry a prefix of their
+// own: the job reads "in" from the earliest offset, so the earlier runs' devices already have
+// full buffers and their first tags (CI saw 0 FirstTagForThisKey with the default devices).
 func checkRunComplex(ctx context.Context, t *testing.T, c *cli, jar string) {
 	t.Helper()
-	out, errOut, code := c.run(ctx, "run", "--job", "complex", "--count", "3000", "--rate", "1500", "--devices", "300", "--device-prefix", "complex-run-device-", "--mixed-types", "--job-jar", jar)
+	out, errOut, code := c.run(ctx, "run", "--job", "complex", "--rate", "400", "--duration", "200s", "--device-prefix", "complex-run-device-", "--job-jar", jar)
 	if code != 0 || !strings.Contains(out, "verification: PASS (0 missing)") || !strings.Contains(out, "tags by kind") {
 		t.Fatalf("run --job complex exited %d, want a pass with tag counts\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
-	for _, row := range []string{`missing tags +0\n`, `unexpected tags +0\n`, `duplicated tags +0\n`, `FirstTagForThisKey +[1-9]`, `<n>RecordsForThisKey +[1-9]`, `HighCO2WithSeveralTemperaturesIn70s +[1-9]`} {
+	if !strings.Contains(errOut, "complex job: a load where every tag kind fires: --mixed-types, --devices 20000 (a device every 50s)") {
+		t.Fatalf("run --job complex did not say which load it chose:\n%s", errOut)
+	}
+	for _, row := range []string{`missing tags +0\n`, `unexpected tags +0\n`, `duplicated tags +0\n`, `FirstTagForThisKey +[1-9]`, `<n>RecordsForThisKey +[1-9]`,
+		`SeveralTemperaturesIn70s +[1-9]`, `HighCO2WithSeveralTemperaturesIn70s +[1-9]`, `NoNewsForAtLeast45000ms +[1-9]`} {
 		if !regexp.MustCompile(row).MatchString(out) {
 			t.Fatalf("run --job complex: no row matching %q in the summary:\n%s", row, out)
 		}
 	}
+	t.Logf("run --job complex summary:\n%s", out)
 	vout, verr, code := c.run(ctx, "verify", "--json")
 	var res struct {
 		Tags *struct {
