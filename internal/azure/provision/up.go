@@ -12,6 +12,20 @@ import (
 	"github.com/streamscale/streamscale/internal/azure/plan"
 )
 
+// record returns two adapters that append a step's results to d.Steps and pass its error
+// on: one for a step with one result, many for a step with several.
+func (d *Deployment) record() (one func(StepResult, error) error, many func([]StepResult, error) error) {
+	one = func(res StepResult, err error) error {
+		d.Steps = append(d.Steps, res)
+		return err
+	}
+	many = func(res []StepResult, err error) error {
+		d.Steps = append(d.Steps, res...)
+		return err
+	}
+	return one, many
+}
+
 // ErrNoClusterSide says `Up` converged the Azure resources but had no ClusterSide for the
 // images, the operator and the FlinkDeployment, so it did not start the generators either.
 var ErrNoClusterSide = errors.New("the Azure resources are there; the images, the Flink operator and the FlinkDeployment are not deployed by this build, so the generators were not started")
@@ -25,14 +39,7 @@ func (r *Runner) Up(ctx context.Context) (*Deployment, error) {
 	if err != nil {
 		return d, err
 	}
-	one := func(res StepResult, err error) error {
-		d.Steps = append(d.Steps, res)
-		return err
-	}
-	many := func(res []StepResult, err error) error {
-		d.Steps = append(d.Steps, res...)
-		return err
-	}
+	one, many := d.record()
 	steps := []func() error{
 		func() error { return one(r.registry(ctx)) },
 		func() error { return one(r.generatorIdentity(ctx, d)) },
@@ -217,14 +224,7 @@ func (r *Runner) Down(ctx context.Context, rg string) (deleted bool, err error) 
 func (r *Runner) UpShared(ctx context.Context) (*Deployment, error) {
 	p := r.Plan
 	d := &Deployment{Plan: p, InBootstrap: plan.Bootstrap(p.Names.NamespaceIn), OutBootstrap: plan.Bootstrap(p.Names.NamespaceOut)}
-	one := func(res StepResult, err error) error {
-		d.Steps = append(d.Steps, res)
-		return err
-	}
-	many := func(res []StepResult, err error) error {
-		d.Steps = append(d.Steps, res...)
-		return err
-	}
+	one, many := d.record()
 	rules := func(namespace string, rs []plan.Rule) error {
 		res, keys, err := r.rules(ctx, namespace, rs)
 		d.Steps = append(d.Steps, res...)
