@@ -246,8 +246,8 @@ func screenshotFile(page context.Context, t *testing.T, name string) string {
 	return path
 }
 
-// linePixelsAboveZero screenshots a chart's plot canvas and counts pixels of the first four
-// series' colours in the upper 92% of the plot: a line drawn above zero.
+// linePixelsAboveZero screenshots the hub chart's plot canvas and counts pixels of the two
+// append lines' colours in the upper 92% of the plot: a line drawn above zero.
 func linePixelsAboveZero(t *testing.T, page context.Context, chart string) int {
 	t.Helper()
 	b, err := chromedp.Run(page, chromedp.Screenshot(chromedp.CSS(chart+" .u-over")))
@@ -258,10 +258,12 @@ func linePixelsAboveZero(t *testing.T, page context.Context, chart string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Any of the four hub series: in steady state they carry equal rates and the later ones
-	// are drawn over the first (CI saw the input line hidden under the others, 8 pixels).
+	// The two append lines, "in in" (blue) and "out in" (red): a relay keeps them equal and
+	// the later one is drawn over the first (CI saw the input line hidden, 8 pixels). The
+	// "read" lines follow the relay's committed offsets, which a checkpoint moves after the
+	// stream stopped (CI saw 17 such pixels on a dashboard started after the stop): left out.
 	n := 0
-	for _, c := range [][3]int{{0x25, 0x63, 0xeb}, {0x16, 0xa3, 0x4a}, {0xdc, 0x26, 0x26}, {0x93, 0x33, 0xea}} {
+	for _, c := range [][3]int{{0x25, 0x63, 0xeb}, {0xdc, 0x26, 0x26}} {
 		n += countColour(img, c[0], c[1], c[2], 0.92)
 	}
 	return n
