@@ -48,6 +48,7 @@ func (g *genFlags) add(fs *pflag.FlagSet, withTopic bool) {
 	fs.Int64Var(&g.cfg.Seed, "seed", 0, "seed for reproducible event content (0: random)")
 	fs.Float64Var(&g.cfg.DuplicateFraction, "duplicate-fraction", g.cfg.DuplicateFraction, "share of events sent a second time, byte-identical (the sample's every 1,000th)")
 	fs.BoolVar(&g.cfg.MixedTypes, "mixed-types", false, "each device alternates TEMP and CO2 readings (the sample's devices keep one type; lets the complex job's HighCO2 tag fire)")
+	fs.Float64Var(&g.cfg.QuietDevices, "quiet-devices", 0, "share of the devices, in [0, 1), that stop sending after the first quarter of the run's events while the others go on (lets the complex job's NoNews tag fire)")
 	fs.StringVar(&g.cfg.DeviceIDPrefix, "device-prefix", g.cfg.DeviceIDPrefix, "deviceId prefix; the device number follows it")
 	fs.DurationVar(&g.linger, "linger", g.linger, "producer linger: how long a batch may wait to fill")
 	fs.StringVar(&g.compression, "compression", "none", "producer batch compression: none, gzip, snappy, lz4 or zstd (Event Hubs takes none or gzip)")

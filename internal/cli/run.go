@@ -67,9 +67,10 @@ replaced. The summary names them, and under exactly-once says that output latenc
 to one checkpoint interval and that the verifier reads read_committed.
 
 --job complex runs the sample's complex event processing instead and reconciles its tags. Its
-load then defaults to one where every tag kind fires: --mixed-types, --devices of 50 s of the
-rate (each device sends every 50 s, past the job's 45 s NoNews timer) and --duration 3m (the
-watermark trails the newest event by 60 s); any of those flags given keeps its value.`,
+load then defaults to one where every tag kind fires: --mixed-types, --devices of 10 s of the
+rate (about 18 events each), --quiet-devices 0.1 (a tenth of the devices stop after the first
+quarter, so the job's NoNews timers fire for them) and --duration 3m; any of those flags given
+keeps its value.`,
 		Example: `  streamscale run
   streamscale run --tier 5 --duration 2m
   streamscale run --guarantee exactly-once

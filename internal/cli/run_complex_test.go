@@ -10,36 +10,44 @@ import (
 )
 
 func TestApplyComplexLoad(t *testing.T) {
+	all := loadSet{devices: true, mixedTypes: true, quietDevices: true, duration: true}
 	for _, tc := range []struct {
 		name      string
 		rate      float64
 		instances int
 		set       loadSet
 		count     int64
-		want      generate.Config // the fields checked: MixedTypes, Devices, Duration
-		wantLine  string
+		// The fields checked.
+		mixed    bool
+		devices  int
+		quiet    float64
+		duration time.Duration
+		wantLine string
 	}{
-		{name: "nothing given", rate: 1000, want: generate.Config{MixedTypes: true, Devices: 50_000, Duration: 3 * time.Minute},
-			wantLine: "--mixed-types, --devices 50000 (a device every 50s), --duration 3m0s"},
-		{name: "tier 10 over 5 instances", rate: 2000, instances: 5, want: generate.Config{MixedTypes: true, Devices: 500_000, Duration: 3 * time.Minute}},
+		{name: "nothing given", rate: 1000, mixed: true, devices: 10_000, quiet: 0.1, duration: 3 * time.Minute,
+			wantLine: "--mixed-types, --devices 10000 (a device every 10s), --quiet-devices 0.1 (quiet after the first quarter: their NoNews tags fire), --duration 3m0s"},
+		{name: "tier 10 over 5 instances", rate: 2000, instances: 5, mixed: true, devices: 100_000, quiet: 0.1, duration: 3 * time.Minute},
 		{name: "devices and count given", rate: 1000, set: loadSet{devices: true, count: true}, count: 3000,
-			want: generate.Config{MixedTypes: true, Devices: 1000, Duration: time.Minute}, wantLine: "fires: --mixed-types (give"},
-		{name: "all given", rate: 1000, set: loadSet{devices: true, mixedTypes: true, duration: true},
-			want: generate.Config{Devices: 1000, Duration: time.Minute}},
+			mixed: true, devices: 1000, quiet: 0.1, duration: time.Minute, wantLine: "fires: --mixed-types, --quiet-devices 0.1"},
+		{name: "all given", rate: 1000, set: all, devices: 1000, duration: time.Minute},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := generate.DefaultConfig()
-			cfg.Rate, cfg.Instances, cfg.Count = tc.rate, tc.instances, tc.count
+			cfg.Rate, cfg.Instances, cfg.Count = tc.rate, max(tc.instances, 1), tc.count
 			var w bytes.Buffer
 			applyComplexLoad(&cfg, tc.set, &w)
-			if cfg.MixedTypes != tc.want.MixedTypes || cfg.Devices != tc.want.Devices || cfg.Duration != tc.want.Duration {
-				t.Errorf("mixed %v devices %d duration %s; want %v %d %s", cfg.MixedTypes, cfg.Devices, cfg.Duration, tc.want.MixedTypes, tc.want.Devices, tc.want.Duration)
+			if cfg.MixedTypes != tc.mixed || cfg.Devices != tc.devices || cfg.QuietDevices != tc.quiet || cfg.Duration != tc.duration {
+				t.Errorf("mixed %v devices %d quiet %g duration %s; want %v %d %g %s", cfg.MixedTypes, cfg.Devices, cfg.QuietDevices, cfg.Duration,
+					tc.mixed, tc.devices, tc.quiet, tc.duration)
 			}
 			if tc.wantLine != "" && !strings.Contains(w.String(), tc.wantLine) {
 				t.Errorf("line %q lacks %q", w.String(), tc.wantLine)
 			}
-			if tc.set == (loadSet{devices: true, mixedTypes: true, duration: true}) && w.Len() != 0 {
+			if tc.set == all && w.Len() != 0 {
 				t.Errorf("with every load flag given it still says %q", w.String())
+			}
+			if err := cfg.Validate(); err != nil {
+				t.Errorf("the chosen load does not validate: %v", err)
 			}
 		})
 	}

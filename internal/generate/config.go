@@ -35,6 +35,12 @@ type Config struct {
 	// MixedTypes makes each device alternate TEMP and CO2 readings event by event instead of
 	// keeping one type as the sample's devices do (for the complex job's HighCO2 tag).
 	MixedTypes bool
+	// QuietDevices is the share of this instance's devices, in [0, 1), that go quiet: they
+	// send during the first quarter of the run's events (Count, or Rate × Duration less half
+	// the Ramp) only, then the others carry the whole rate. No event follows a quiet device's
+	// last one, so the complex job's NoNews timer fires for it once the events' time is 105 s
+	// further on (45 s of quiet plus the job's 60 s of out-of-orderness). Default 0.
+	QuietDevices float64
 	// DeviceIDPrefix precedes the device number in deviceId (default contoso://device-id-).
 	DeviceIDPrefix string
 	// Instance and Instances shard the device space: instance i of n owns the devices d with
@@ -78,6 +84,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("instances: %d must be at least 1", c.Instances)
 	case c.Instance < 0 || c.Instance >= c.Instances:
 		return fmt.Errorf("instance: %d is out of range 0-%d", c.Instance, c.Instances-1)
+	case c.QuietDevices < 0 || c.QuietDevices >= 1:
+		return fmt.Errorf("quiet-devices: %g is out of range [0, 1)", c.QuietDevices)
+	case c.QuietDevices > 0 && c.Unlimited && c.Count == 0:
+		return errors.New("quiet-devices: needs a known number of events: set count, or a rate instead of unlimited")
 	case c.Instances > c.Devices:
 		return fmt.Errorf("instances: %d is more than the %d devices to share", c.Instances, c.Devices)
 	case c.Count == 0 && c.Ramp >= c.Duration && c.Ramp > 0:
@@ -88,6 +98,20 @@ func (c Config) Validate() error {
 		return fmt.Errorf("flush-timeout: %s must be positive", c.FlushTimeout)
 	}
 	return nil
+}
+
+// quietPlan returns how many of this instance's devices (the first of ownedDevices) go quiet
+// and the index of the first event they no longer send (0: none go quiet).
+func (c Config) quietPlan(owned int) (quiet int, from int64) {
+	quiet = int(c.QuietDevices * float64(owned)) // < owned, as QuietDevices < 1
+	if quiet == 0 {
+		return 0, 0
+	}
+	total := c.Count
+	if total == 0 {
+		total = int64(c.Rate * (c.Duration - c.Ramp/2).Seconds())
+	}
+	return quiet, max(total/4, 1)
 }
 
 // ownedDevices lists the devices this instance sends for.

@@ -70,6 +70,7 @@ func newGenerator(client *kgo.Client, cfg Config) *generator {
 	g.maxBuffered, _ = client.OptValue(kgo.MaxBufferedRecords).(int64)
 	g.maxBufferedBytes, _ = client.OptValue(kgo.MaxBufferedBytes).(int64)
 	g.seqs = make([]int64, len(g.devices))
+	g.quiet, g.quietFrom = cfg.quietPlan(len(g.devices))
 	return g
 }
 
@@ -109,17 +110,21 @@ func seedBrokers(client *kgo.Client) []string {
 }
 
 type generator struct {
-	cfg      Config
-	client   *kgo.Client
-	enc      *event.Encoder
-	runID    event.RunID
-	dupRNG   *rand.Rand
-	stats    *stats
-	devices  []int
-	seqs     []int64
-	recs     sync.Pool // of *outRec
-	lastSend time.Time
-	prog     *progress
+	cfg     Config
+	client  *kgo.Client
+	enc     *event.Encoder
+	runID   event.RunID
+	dupRNG  *rand.Rand
+	stats   *stats
+	devices []int
+	seqs    []int64
+	// quiet devices (the first of devices) send no event from event index quietFrom on
+	// (Config.QuietDevices; quietFrom 0: none).
+	quiet     int
+	quietFrom int64
+	recs      sync.Pool // of *outRec
+	lastSend  time.Time
+	prog      *progress
 	// recCtx is the context records are produced with: ctx without its cancellation, so that
 	// on Ctrl-C what was handed to the client is still delivered (Run flushes it) rather than
 	// failed with "context canceled".
@@ -337,11 +342,20 @@ func (e *DeliveryError) Error() string {
 // Unwrap returns the first failure.
 func (e *DeliveryError) Unwrap() error { return e.Err }
 
+// deviceIndex is the position in devices of event k's device: round robin over all devices,
+// and from quietFrom on over the devices that are not quiet.
+func (g *generator) deviceIndex(k int64) int {
+	if g.quietFrom == 0 || k < g.quietFrom {
+		return int(k % int64(len(g.devices)))
+	}
+	return g.quiet + int((k-g.quietFrom)%int64(len(g.devices)-g.quiet))
+}
+
 // send encodes and produces event k (and, by chance, its byte-identical duplicate). It returns
 // false, having sent nothing more, when ctx ends or deadline (when not zero) passes while it
 // waits for room in the client's buffer.
 func (g *generator) send(ctx context.Context, k int64, intended, deadline time.Time) bool {
-	i := int(k % int64(len(g.devices)))
+	i := g.deviceIndex(k)
 	device := g.devices[i]
 	o := g.recs.Get().(*outRec)
 	o.key = g.enc.AppendKey(o.key[:0], device)

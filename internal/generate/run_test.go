@@ -122,6 +122,48 @@ func TestRun_Kfake_ExactCountAndSequences(t *testing.T) {
 	}
 }
 
+// TestRun_Kfake_QuietDevicesStopAfterAQuarter: 2 of 20 devices send during the first quarter
+// of 4,000 events only (their round-robin share: 50 each), the 18 others carry the rest, every
+// device's sequence still gap-free, and nothing else changes.
+func TestRun_Kfake_QuietDevicesStopAfterAQuarter(t *testing.T) {
+	cl := newKfake(t, 1)
+	cfg := DefaultConfig()
+	cfg.Count, cfg.Rate, cfg.Devices, cfg.DuplicateFraction, cfg.QuietDevices = 4000, 100000, 20, 0, 0.1
+	if _, err := Run(context.Background(), cl, cfg, nil); err != nil {
+		t.Fatal(err)
+	}
+	recs := consumeAll(t, cl, 4000)
+	seqs, lastAt := map[string][]int64{}, map[string]int{}
+	for i, r := range recs {
+		var e struct {
+			Seq int64 `json:"deviceSequenceNumber"`
+		}
+		if err := json.Unmarshal(r.value, &e); err != nil {
+			t.Fatal(err)
+		}
+		seqs[r.key] = append(seqs[r.key], e.Seq)
+		lastAt[r.key] = i
+	}
+	prefix := cfg.DeviceIDPrefix
+	for dev, s := range seqs {
+		for i, v := range s {
+			if v != int64(i) {
+				t.Fatalf("device %s: sequences are not one gap-free run: %v", dev, s)
+			}
+		}
+		quiet := dev == prefix+"0" || dev == prefix+"1"
+		switch {
+		case quiet && (len(s) != 50 || lastAt[dev] >= 1000):
+			t.Errorf("quiet device %s: %d events, the last at %d; want 50, all in the first 1000", dev, len(s), lastAt[dev])
+		case !quiet && len(s) != 50+3000/18 && len(s) != 50+3000/18+1:
+			t.Errorf("device %s: %d events, want %d or one more", dev, len(s), 50+3000/18)
+		}
+	}
+	if len(seqs) != 20 {
+		t.Fatalf("%d devices, want 20", len(seqs))
+	}
+}
+
 func TestRun_Kfake_InstancesShareTheDeviceSpace(t *testing.T) {
 	cl := newKfake(t, 1)
 	for i := range 3 {
@@ -296,6 +338,10 @@ func TestConfigValidate(t *testing.T) {
 		{"fraction above one", func(c *Config) { c.DuplicateFraction = 2 }, "duplicate-fraction"},
 		{"instance out of range", func(c *Config) { c.Instance, c.Instances = 3, 3 }, "instance"},
 		{"more instances than devices", func(c *Config) { c.Devices, c.Instances = 2, 3 }, "instances"},
+		{"quiet devices", func(c *Config) { c.QuietDevices = 0.1 }, ""},
+		{"all devices quiet", func(c *Config) { c.QuietDevices = 1 }, "quiet-devices"},
+		{"negative quiet devices", func(c *Config) { c.QuietDevices = -0.1 }, "quiet-devices"},
+		{"quiet devices unlimited without count", func(c *Config) { c.QuietDevices, c.Unlimited = 0.1, true }, "quiet-devices: needs a known number"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -326,7 +326,8 @@ type Result struct {
 	// BeforeWindow counts the distinct tags written that events before the window triggered
 	// (Expected.Before): left out, neither expected nor unexpected.
 	BeforeWindow int
-	// ByTag counts the tags written per tag name (records, not distinct keys).
+	// ByTag counts the tag records written per tag name (records, not distinct keys), of the
+	// window's tags: the ones BeforeWindow counts are left out.
 	ByTag map[string]int
 }
 
@@ -351,13 +352,13 @@ func Reconcile(exp Expected, written []Key) Result {
 	count := map[Key]int{}
 	for _, k := range written {
 		count[k]++
-		res.ByTag[TagName(k.Tag)]++
 	}
 	for k, n := range count {
 		if exp.Before[k] && !exp.Must[k] && !exp.Pending[k] {
 			res.BeforeWindow++
 			continue // one copy may have come before the output window
 		}
+		res.ByTag[TagName(k.Tag)] += n
 		if n > 1 {
 			res.Duplicated[k] = n
 		}

@@ -136,6 +136,9 @@ func (r Result) WriteTagRows(w io.Writer) {
 	row("unexpected tags", t.Unexpected)
 	row("duplicated tags", t.Duplicated)
 	row("NoNews pending", fmt.Sprintf("%d/%d", t.PendingWritten, t.PendingWritten+t.PendingOpen))
+	if t.BeforeWindow > 0 {
+		row("tags before window", t.BeforeWindow)
+	}
 	fmt.Fprintln(w, "tags by kind")
 	for _, kind := range TagKinds {
 		fmt.Fprintf(w, "  %-36s %8d\n", kind, t.ByKind[kind])
