@@ -300,9 +300,9 @@ func Ensure(ctx context.Context, c *flink.Client, s Spec, progress io.Writer) (R
 		SavepointPath:   s.SavepointPath,
 	})
 	if err != nil {
-		return Result{}, fmt.Errorf("start relay job: %w", err)
+		return Result{}, fmt.Errorf("start %s job: %w", s.Job.OrDefault(), err)
 	}
-	fmt.Fprintf(progress, "submitted relay job %s (parallelism %d), waiting for its tasks\n", jobID, s.Parallelism)
+	fmt.Fprintf(progress, "submitted %s job %s (parallelism %d), waiting for its tasks\n", s.Job.OrDefault(), jobID, s.Parallelism)
 	if err := waitStarted(ctx, c, s, jobID); err != nil {
 		cancelled, cerr := cancelJob(ctx, c, jobID)
 		return Result{}, cancelNote(err, cancelled, cerr, jobID)
