@@ -305,7 +305,7 @@ func azureUIRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureUIO
 	if err != nil {
 		return fmt.Errorf("kubernetes client: %w", err)
 	}
-	pod, err := kube.JobManagerPod(ctx, cs, plan.K8sNamespace, plan.DeploymentName)
+	pod, err := kube.JobManagerPod(ctx, cs, plan.K8sNamespace, plan.DeploymentName, plan.ComplexDeploymentName)
 	if err != nil {
 		return err
 	}

@@ -48,6 +48,7 @@ import (
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/pipeline"
 	"github.com/streamscale/streamscale/internal/relay"
+	"github.com/streamscale/streamscale/internal/tags"
 	"github.com/streamscale/streamscale/internal/verify"
 )
 
@@ -75,6 +76,10 @@ type fakeAzure struct {
 	copied    map[int32]int64 // the fake relay's position in the input, per partition
 	// dyn is the AKS cluster's Kubernetes API.
 	dyn *dynamicfake.FakeDynamicClient
+	// complex makes the fake job the complex job: it writes the tags the input makes
+	// (tagged: those written) instead of copies.
+	complex bool
+	tagged  map[tags.Key]bool
 }
 
 type fakeGroup struct {
@@ -268,6 +273,8 @@ func (f *fakeAzure) runGenerator(ctx context.Context, name string, cg armcontain
 	fs.Int64Var(&cfg.Count, "count", 0, "")
 	fs.IntVar(&cfg.Devices, "devices", 0, "")
 	fs.Int64Var(&cfg.Seed, "seed", 0, "")
+	fs.BoolVar(&cfg.MixedTypes, "mixed-types", false, "")
+	fs.Float64Var(&cfg.QuietDevices, "quiet-devices", 0, "")
 	fs.Float64Var(&cfg.DuplicateFraction, "duplicate-fraction", 0, "")
 	fs.StringVar(&cfg.DeviceIDPrefix, "device-prefix", cfg.DeviceIDPrefix, "")
 	fs.DurationVar(&cfg.Ramp, "ramp", 0, "")
@@ -301,6 +308,10 @@ func (f *fakeAzure) runGenerator(ctx context.Context, name string, cg armcontain
 func (f *fakeAzure) relay(ctx context.Context) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.complex {
+		f.complexJob(ctx)
+		return
+	}
 	in, err := f.in.NewClient()
 	if err != nil {
 		f.t.Fatal(err)
@@ -342,6 +353,60 @@ func (f *fakeAzure) relay(ctx context.Context) {
 			f.copied[r.Partition] = r.Offset + 1
 			n++
 		}
+	}
+}
+
+// complexJob writes the tags the whole input so far makes, each once, as the complex job
+// would (recomputed with tags.Expect, the verifier's own rules: this fake checks the Azure
+// plumbing, not the job). The caller holds f.mu.
+func (f *fakeAzure) complexJob(ctx context.Context) {
+	in, err := f.in.NewClient()
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer in.Close()
+	ends, err := kafkaconn.EndOffsets(ctx, kadm.NewClient(in), plan.HubIn)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	offsets := map[string]map[int32]kgo.Offset{plan.HubIn: {}}
+	want := int64(0)
+	for p, end := range ends {
+		offsets[plan.HubIn][p] = kgo.NewOffset().AtStart()
+		want += end
+	}
+	rd, err := f.in.NewClient(kgo.ConsumePartitions(offsets))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer rd.Close()
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	var records []tags.Record
+	for int64(len(records)) < want {
+		fs := rd.PollFetches(ctx)
+		if ctx.Err() != nil {
+			f.t.Fatalf("fake complex job: %d of %d records", len(records), want)
+		}
+		for _, r := range fs.Records() {
+			records = append(records, tags.Record{Partition: r.Partition, Offset: r.Offset, Value: r.Value, EnqueuedAt: r.Timestamp.UnixMicro()})
+		}
+	}
+	out, err := f.out.NewClient(kgo.RecordPartitioner(kgo.ManualPartitioner()))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer out.Close()
+	now := time.Now().UTC().Format("2006-01-02T15:04:05.000Z")
+	for k := range tags.Expect(records).Must {
+		if f.tagged[k] {
+			continue
+		}
+		v, _ := json.Marshal(map[string]string{"deviceId": k.DeviceID, "tag": k.Tag, "triggerEventId": k.TriggerEventID, "processedAt": now})
+		if err := out.ProduceSync(ctx, &kgo.Record{Topic: plan.HubOut, Key: []byte(k.DeviceID), Value: v}).FirstErr(); err != nil {
+			f.t.Fatal(err)
+		}
+		f.tagged[k] = true
 	}
 }
 
@@ -417,7 +482,7 @@ func newFakeJob(t *testing.T, job relay.Job) (*fakeAzure, *Azure) {
 		t.Fatal(err)
 	}
 	n := p.Names
-	f := &fakeAzure{t: t, groups: map[string]*fakeGroup{}, copied: map[int32]int64{},
+	f := &fakeAzure{t: t, groups: map[string]*fakeGroup{}, copied: map[int32]int64{}, complex: job == relay.JobComplex, tagged: map[tags.Key]bool{},
 		partitions: map[string]int64{n.NamespaceIn + "/in": 4, n.NamespaceOut + "/out": 4, n.NamespaceOut + "/in-dead-letter": 1},
 		in:         kfakeConn(t, map[string]int32{"in": 4}),
 		out:        kfakeConn(t, map[string]int32{"out": 4, "in-dead-letter": 1}),
@@ -760,5 +825,43 @@ func TestSummarize(t *testing.T) {
 	}
 	if _, err := Summarize(nil); err == nil {
 		t.Error("no generators: no error")
+	}
+}
+
+// TestRunFakeAzureComplex: a complex run on the Azure target: the complex job's
+// FlinkDeployment is applied (the relay's is not), the generators send mixed types, the run
+// record says complex, and the verifier rebuilds the devices' state from namespace #1's input
+// and reconciles the tags the (fake) complex job wrote to namespace #2.
+func TestRunFakeAzureComplex(t *testing.T) {
+	f, a := newFakeJob(t, relay.JobComplex)
+	cfg := runConfig(t)
+	cfg.Load.MixedTypes = true
+	base := cfg.Job
+	cfg.Job = func(conn kafkaconn.Conn, p int32) relay.Spec { s := base(conn, p); s.Job = relay.JobComplex; return s }
+	var progress bytes.Buffer
+	cfg.Progress = &progress
+	res, err := pipeline.Run(context.Background(), a, cfg)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, progress.String())
+	}
+	if res.Run.Job != string(relay.JobComplex) || res.Run.JobID != "aks-job" {
+		t.Errorf("run record job %q (id %q), want complex", res.Run.Job, res.Run.JobID)
+	}
+	if res.Verified.InputEvents != 300 || res.Verified.Tags == nil || len(res.Failures) != 0 {
+		t.Fatalf("result: %d input events, tags %+v, failures %v\n%s", res.Verified.InputEvents, res.Verified.Tags, res.Failures, progress.String())
+	}
+	if n := res.Verified.Tags.ByKind[tags.First]; n != 12 {
+		t.Errorf("%d %s tags, want one per device (12)", n, tags.First)
+	}
+	if ok, _ := kube.FlinkDeploymentExists(context.Background(), f.dyn, plan.K8sNamespace, plan.ComplexDeploymentName); !ok {
+		t.Error("the complex job's FlinkDeployment was not applied")
+	}
+	if ok, _ := kube.FlinkDeploymentExists(context.Background(), f.dyn, plan.K8sNamespace, plan.DeploymentName); ok {
+		t.Error("the relay's FlinkDeployment was applied")
+	}
+	for _, g := range a.Runner.Plan.Names.GeneratorGroups {
+		if cmd := strings.Join(f.groups[g].cmd, " "); !strings.Contains(cmd, "--mixed-types") {
+			t.Errorf("generator %s: %s", g, cmd)
+		}
 	}
 }
