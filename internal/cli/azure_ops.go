@@ -25,6 +25,7 @@ import (
 	"github.com/streamscale/streamscale/internal/azure/provision"
 	"github.com/streamscale/streamscale/internal/hubmetrics"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
+	"github.com/streamscale/streamscale/internal/relay"
 	"github.com/streamscale/streamscale/internal/verify"
 )
 
@@ -212,27 +213,39 @@ type azureVerifyOptions struct {
 	target azureTarget
 	idle   time.Duration
 	asJSON bool
+	// job is --job: the job the deployment runs (relay or complex).
+	job string
 }
 
 func newAzureVerifyCmd(f *Factory, deps *azureDeps) *cobra.Command {
-	opts := &azureVerifyOptions{idle: 30 * time.Second}
+	opts := &azureVerifyOptions{idle: 30 * time.Second, job: string(relay.JobRelay)}
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Check the output hub with the verifier's listen-only rule: every event once, latency percentiles",
 		Long: `Read the hub "out" of namespace #2 with the verifier-listen rule (its connection string comes
 from Azure, never from a flag or a file) until it is idle for --idle-timeout, and run the
 verifier's checks: gaps and repeats per device, both timestamps present, latency percentiles.
-The rule can only listen on #2, so it checks the output alone (as ` + "`verify --from-beginning`" + `).`,
+The rule can only listen on #2, so it checks the output alone (as ` + "`verify --from-beginning`" + `).
+
+With --job complex (a deployment ` + "`azure up --job complex`" + ` made) it reconciles the complex job's
+tags instead: it also reads the whole of hub "in" with namespace #1's verifier-listen rule,
+recomputes the tags every device's events make, and checks each came out once (as
+` + "`verify --from-beginning --job complex`" + `).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return azureVerifyRun(cmd.Context(), f, deps, opts) },
 	}
 	opts.target.add(cmd.Flags())
 	cmd.Flags().DurationVar(&opts.idle, "idle-timeout", opts.idle, "stop after this long without a new record")
+	cmd.Flags().StringVar(&opts.job, "job", opts.job, "the job the deployment runs (azure up --job): relay (check every event once) or complex (reconcile the tags against those the whole input makes)")
 	cmd.Flags().BoolVar(&opts.asJSON, "json", false, "print the result as JSON")
 	return cmd
 }
 
 func azureVerifyRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureVerifyOptions) error {
+	job, err := relay.ParseJob(relay.Job(opts.job).OrDefault().String())
+	if err != nil {
+		return flagErrorf(fmt.Errorf("--job: %w", err))
+	}
 	n, sub, err := opts.target.resolve(f)
 	if err != nil {
 		return err
@@ -257,6 +270,13 @@ func azureVerifyRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azur
 	}
 	vo := &verifyOptions{conn: newConnFlags(&vf), topic: plan.HubOut, inputTopic: plan.HubIn, fromBeginning: true,
 		idle: opts.idle, asJSON: opts.asJSON, interval: 10 * time.Second, grace: time.Minute, checks: verify.DefaultChecks()}
+	if job == relay.JobComplex {
+		in, err := kafkaconn.ParseEventHubsConnectionString(d.VerifierListenIn.Reveal())
+		if err != nil {
+			return fmt.Errorf("rule %s on %s: %w", plan.RuleVerifierListen, n.NamespaceIn, err)
+		}
+		vo.job, vo.inputConn = verify.JobComplex, &in
+	}
 	return verifyRun(ctx, &vf, vo)
 }
 
@@ -305,7 +325,7 @@ func azureUIRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureUIO
 	if err != nil {
 		return fmt.Errorf("kubernetes client: %w", err)
 	}
-	pod, err := kube.JobManagerPod(ctx, cs, plan.K8sNamespace, plan.DeploymentName)
+	pod, err := kube.JobManagerPod(ctx, cs, plan.K8sNamespace, plan.DeploymentName, plan.ComplexDeploymentName)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -27,6 +28,7 @@ type azureRunOptions struct {
 	cfg       plan.Config
 	sku       string
 	guarantee string
+	job       string
 	home      string
 	rate      float64
 	gen       generate.Config
@@ -36,7 +38,7 @@ type azureRunOptions struct {
 }
 
 func newAzureRunCmd(f *Factory, deps *azureDeps) *cobra.Command {
-	opts := &azureRunOptions{sku: string(plan.Standard), guarantee: string(relay.AtLeastOnce), home: local.DefaultConfig().Home,
+	opts := &azureRunOptions{sku: string(plan.Standard), guarantee: string(relay.AtLeastOnce), job: string(relay.JobRelay), home: local.DefaultConfig().Home,
 		gen: generate.DefaultConfig(), drainIdle: 2 * time.Minute, checks: verify.DefaultChecks()}
 	opts.gen.Duration = 5 * time.Minute
 	cmd := &cobra.Command{
@@ -52,12 +54,18 @@ like a local run, with the hub table from Azure Monitor (its last minutes may co
 
 Give the tier and size flags ` + "`azure up`" + ` was given: they name the resources and say how many
 partitions and generators there are. Creates nothing and deletes nothing but the ended
-generator container groups.`,
+generator container groups.
+
+--job must be the job the deployment runs (` + "`azure up --job`" + `); another is refused. With --job
+complex the load is the one ` + "`run --job complex`" + ` picks where the flags leave it open (mixed
+types, a device every 10 s, a tenth of them quiet, 3 minutes), and the verifier reconciles
+the job's tags against the ones it recomputes from the run's input.`,
 		Example: `  streamscale azure run --tier 10 --resource-group RG
-  streamscale azure run --tier 1 --resource-group RG --duration 2m --rate 1500`,
+  streamscale azure run --tier 1 --resource-group RG --duration 2m --rate 1500
+  streamscale azure run --tier 1 --resource-group RG --job complex`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return azureRunRun(cmd.Context(), f, deps, opts, cmd.Flags().Changed("rate"))
+			return azureRunRun(cmd.Context(), f, deps, opts, cmd.Flags().Changed("rate"), loadFlagsSet(cmd.Flags()))
 		},
 	}
 	fs := cmd.Flags()
@@ -68,6 +76,7 @@ generator container groups.`,
 	fs.StringVar(&c.Subscription, "subscription", "", "Azure subscription ID (env "+EnvAzureSubscription+")")
 	fs.StringVar(&opts.sku, "sku", opts.sku, "the --sku azure up was given")
 	fs.StringVar(&opts.guarantee, "guarantee", opts.guarantee, "the --guarantee azure up was given")
+	addAzureJob(fs, &opts.job)
 	fs.IntVar(&c.Overrides.Partitions, "partitions", 0, "the --partitions azure up was given (default: the tier's)")
 	fs.IntVar(&c.Overrides.Parallelism, "parallelism", 0, "the --parallelism azure up was given (default: --partitions)")
 	fs.IntVar(&c.Overrides.Generators, "generators", 0, "the --generators azure up was given (default: the tier's 1/3/5)")
@@ -87,7 +96,7 @@ generator container groups.`,
 // azureRunPlan is the plan `up` was given, for the names and sizes; the location is read
 // from the resource group (the generators' container groups are created there).
 func azureRunPlan(f *Factory, opts *azureRunOptions) (*plan.Plan, error) {
-	up := &azureUpOptions{cfg: opts.cfg, sku: opts.sku, guarantee: opts.guarantee}
+	up := &azureUpOptions{cfg: opts.cfg, sku: opts.sku, guarantee: opts.guarantee, job: opts.job}
 	up.cfg.Location = "placeholder" // replaced by the group's own before anything is created
 	p, err := azurePlan(f, up)
 	if err != nil {
@@ -99,11 +108,9 @@ func azureRunPlan(f *Factory, opts *azureRunOptions) (*plan.Plan, error) {
 	return p, nil
 }
 
-func azureRunRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureRunOptions, rateSet bool) error {
-	p, err := azureRunPlan(f, opts)
-	if err != nil {
-		return err
-	}
+// azureRunLoad is one generator's load: its share of the rate and, for the complex job, the
+// load `run --job complex` picks where the flags set leave it open (said on progress).
+func azureRunLoad(opts *azureRunOptions, p *plan.Plan, rateSet bool, set loadSet, progress io.Writer) (generate.Config, error) {
 	n := p.Tier.Generators
 	total := float64(p.Tier.EventsPerSecond())
 	if rateSet {
@@ -111,8 +118,30 @@ func azureRunRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureRu
 	}
 	load := opts.gen
 	load.Topic, load.Instances, load.Rate = plan.HubIn, n, instanceRate(total, n)
+	if p.Config.Job == relay.JobComplex {
+		applyComplexLoad(&load, set, progress)
+	}
 	if err := load.Validate(); err != nil {
-		return flagErrorf(err)
+		return generate.Config{}, flagErrorf(err)
+	}
+	return load, nil
+}
+
+// azureJobSpec is the spec of the job the plan's FlinkDeployment runs, which pipeline.Run
+// records (the job kind included, so verify reconciles a complex run's tags).
+func azureJobSpec(p *plan.Plan, conn kafkaconn.Conn) relay.Spec {
+	return relay.Spec{InTopic: plan.HubIn, OutTopic: plan.HubOut, DeadLetterTopic: plan.HubDeadLetter, Parallelism: p.Tier.Parallelism,
+		Job: p.Config.Job, Guarantee: p.Config.Guarantee, CheckpointInterval: p.Config.CheckpointInterval, Secured: conn.TLS, MaxRecordBytes: relay.EventHubsMaxRecordBytes}
+}
+
+func azureRunRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureRunOptions, rateSet bool, set loadSet) error {
+	p, err := azureRunPlan(f, opts)
+	if err != nil {
+		return err
+	}
+	load, err := azureRunLoad(opts, p, rateSet, set, f.IO.ErrOut)
+	if err != nil {
+		return err
 	}
 	clients, err := deps.clients(p.Config.Subscription)
 	if err != nil {
@@ -150,11 +179,8 @@ func azureRunRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureRu
 		}},
 	}
 	cfg := pipeline.Config{
-		Topics: pipeline.Topics{In: plan.HubIn, Out: plan.HubOut, DeadLetter: plan.HubDeadLetter, Partitions: int32(p.Tier.Partitions)},
-		Job: func(conn kafkaconn.Conn, _ int32) relay.Spec {
-			return relay.Spec{InTopic: plan.HubIn, OutTopic: plan.HubOut, DeadLetterTopic: plan.HubDeadLetter, Parallelism: p.Tier.Parallelism,
-				Guarantee: p.Config.Guarantee, CheckpointInterval: p.Config.CheckpointInterval, Secured: conn.TLS, MaxRecordBytes: relay.EventHubsMaxRecordBytes}
-		},
+		Topics:          pipeline.Topics{In: plan.HubIn, Out: plan.HubOut, DeadLetter: plan.HubDeadLetter, Partitions: int32(p.Tier.Partitions)},
+		Job:             func(conn kafkaconn.Conn, _ int32) relay.Spec { return azureJobSpec(p, conn) },
 		Load:            load,
 		DrainIdle:       opts.drainIdle,
 		TrafficInterval: monitor.Interval,

@@ -23,6 +23,9 @@ import (
 	rgfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/fake"
 
 	"github.com/streamscale/streamscale/internal/azure/plan"
+	"github.com/streamscale/streamscale/internal/generate"
+	"github.com/streamscale/streamscale/internal/kafkaconn"
+	"github.com/streamscale/streamscale/internal/relay"
 )
 
 func TestAzureUpDryRunTier10(t *testing.T) {
@@ -59,6 +62,31 @@ func TestAzureUpDryRunWithoutLoad(t *testing.T) {
 	}
 }
 
+// TestAzureUpDryRunComplex: --job complex plans the complex job's own FlinkDeployment with
+// ComplexJob's class and name, and says the relay's goes first.
+func TestAzureUpDryRunComplex(t *testing.T) {
+	f, out, _ := testFactory()
+	err := execute(newAzureUpCmd(f, defaultAzureDeps(), nil), "--resource-group", "RG", "--location", "westeurope", "--job", "complex", "--dry-run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"streamscale/streamscale-complex",
+		"(io.streamscale.relay.ComplexJob), Flink job streamscale-complex in->out",
+		"the relay's FlinkDeployment streamscale/streamscale-relay is deleted first",
+		"name: streamscale-complex",
+		"entryClass: io.streamscale.relay.ComplexJob",
+		"app: streamscale-complex",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("complex dry run lacks %q", want)
+		}
+	}
+	if strings.Contains(out.String(), "RelayJob") {
+		t.Errorf("complex dry run names the relay's class:\n%s", out.String())
+	}
+}
+
 func TestAzureUpFlagErrors(t *testing.T) {
 	for _, tc := range []struct {
 		args []string
@@ -69,6 +97,8 @@ func TestAzureUpFlagErrors(t *testing.T) {
 		{[]string{"--resource-group", "rg", "--location", "westeurope", "--sku", "basic", "--dry-run"}, "--sku"},
 		{[]string{"--resource-group", "rg", "--location", "westeurope"}, "no subscription"},
 		{[]string{"--resource-group", "rg", "--location", "westeurope", "--load-duration", "-1m", "--dry-run"}, "--load-duration -1m0s: want 0"},
+		{[]string{"--resource-group", "rg", "--location", "westeurope", "--job", "batch", "--dry-run"}, "--job: unknown job \"batch\": use relay or complex"},
+		{[]string{"--resource-group", "rg", "--location", "westeurope", "--job", "complex", "--platform", "hdinsight", "--dry-run"}, "--job complex is for --platform aks"},
 	} {
 		f, _, _ := testFactory()
 		err := execute(newAzureUpCmd(f, defaultAzureDeps(), nil), tc.args...)
@@ -185,6 +215,7 @@ func TestAzureRunFlagsAndMissingGroup_FakeAzure(t *testing.T) {
 		{[]string{"--resource-group", "rg", "--subscription", "sub", "--tier", "7"}, "--tier 7", true},
 		{[]string{"--resource-group", "rg", "--subscription", "sub", "--guarantee", "exactly-once"}, "Event Hubs Standard has no Kafka transactions", true},
 		{[]string{"--resource-group", "rg", "--subscription", "sub", "--rate", "-5"}, "rate", true},
+		{[]string{"--resource-group", "rg", "--subscription", "sub", "--job", "batch"}, "--job: unknown job", true},
 		{[]string{"--resource-group", "rg", "--subscription", "sub"}, "resource group rg does not exist: run `streamscale azure up --resource-group rg` first", false},
 	} {
 		f, _, _ := testFactory()
@@ -193,6 +224,48 @@ func TestAzureRunFlagsAndMissingGroup_FakeAzure(t *testing.T) {
 		var fe *FlagError
 		if err == nil || !strings.Contains(err.Error(), tc.want) || errors.As(err, &fe) != tc.flag || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%v: err %v, want %q (flag error %v)", tc.args, err, tc.want, tc.flag)
+		}
+	}
+}
+
+// TestAzureRunComplexJobAndLoad: azure run --job complex asks for the complex job (which the
+// run record then carries) and fills in the complex load where the flags leave it open; the
+// relay's load is left as given.
+func TestAzureRunComplexJobAndLoad(t *testing.T) {
+	for _, tc := range []struct {
+		job          string
+		set          loadSet
+		wantJob      relay.Job
+		mixed        bool
+		quiet        float64
+		duration     time.Duration
+		wantProgress string
+	}{
+		{"relay", loadSet{}, relay.JobRelay, false, 0, 5 * time.Minute, ""},
+		{"complex", loadSet{}, relay.JobComplex, true, 0.1, 3 * time.Minute, "complex job: a load where every tag kind fires: --mixed-types, --devices 10000 (a device every 10s)"},
+		{"complex", loadSet{duration: true, devices: true}, relay.JobComplex, true, 0.1, 5 * time.Minute, "complex job: a load where every tag kind fires: --mixed-types, --quiet-devices 0.1"},
+	} {
+		opts := &azureRunOptions{sku: "standard", guarantee: "at-least-once", job: tc.job, gen: generate.DefaultConfig()}
+		opts.gen.Duration = 5 * time.Minute
+		opts.cfg = plan.Config{Tier: 1, ResourceGroup: "rg", Subscription: "sub"}
+		f, _, _ := testFactory()
+		p, err := azureRunPlan(f, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var progress strings.Builder
+		load, err := azureRunLoad(opts, p, false, tc.set, &progress)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if load.MixedTypes != tc.mixed || load.QuietDevices != tc.quiet || load.Duration != tc.duration || !strings.Contains(progress.String(), tc.wantProgress) {
+			t.Errorf("%s %+v: load mixed %v quiet %g duration %s, progress %q", tc.job, tc.set, load.MixedTypes, load.QuietDevices, load.Duration, progress.String())
+		}
+		if tc.wantProgress == "" && progress.Len() > 0 {
+			t.Errorf("relay load said %q", progress.String())
+		}
+		if s := azureJobSpec(p, kafkaconn.Conn{}); s.Job != tc.wantJob || s.MainClass() != (relay.Spec{Job: tc.wantJob}).MainClass() {
+			t.Errorf("%s: spec job %q", tc.job, s.Job)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"runtime"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/streamscale/streamscale/internal/azure/deploy"
 	"github.com/streamscale/streamscale/internal/azure/hdinsight"
@@ -28,7 +29,9 @@ type azureUpOptions struct {
 	jobJar    string
 	sku       string
 	guarantee string
-	dryRun    bool
+	// job is --job: relay (default) or complex.
+	job    string
+	dryRun bool
 	// platform is --platform: aks (default) or hdinsight.
 	platform string
 	// hdi sizes the HDInsight cluster (--platform hdinsight).
@@ -42,7 +45,7 @@ const (
 )
 
 func newAzureUpCmd(f *Factory, deps *azureDeps, runF func(context.Context, *azureUpOptions) error) *cobra.Command {
-	opts := &azureUpOptions{sku: string(plan.Standard), guarantee: string(relay.AtLeastOnce), platform: platformAKS}
+	opts := &azureUpOptions{sku: string(plan.Standard), guarantee: string(relay.AtLeastOnce), job: string(relay.JobRelay), platform: platformAKS}
 	cmd := &cobra.Command{
 		Use:   "up",
 		Short: "Create (or converge) the tier's Azure deployment; --dry-run prints the plan",
@@ -51,6 +54,11 @@ in #1, "out" in #2) with least-privilege rules, a storage account for Flink's st
 registry and the two images, an AKS cluster with managed Prometheus, the Flink Kubernetes
 Operator, the relay as a FlinkDeployment (Kubernetes HA, checkpoints in the storage account,
 parallelism = partitions) and the generators on Container Instances.
+
+--job complex runs the sample's complex event processing instead of the relay, as its own
+FlinkDeployment (streamscale-complex; the relay's is streamscale-relay): it starts fresh,
+never from the relay's savepoint, and the other kind's FlinkDeployment is deleted first when
+it is there, as one job writes "out". --job relay switches back the same way.
 
 Tiers (the sample's; every size has a flag):
   tier  TU  partitions  parallelism  generators  AKS
@@ -71,7 +79,8 @@ parallelism and rules, and the Kubernetes manifests, touching nothing: it needs 
 credentials or subscription. Resource names derive from --prefix and --resource-group, so the
 same flags always name the same resources.`,
 		Example: `  streamscale azure up --tier 10 --resource-group RG --location westeurope --dry-run
-  streamscale azure up --tier 1 --resource-group streamscale-rg --location westeurope --prefix ssdemo`,
+  streamscale azure up --tier 1 --resource-group streamscale-rg --location westeurope --prefix ssdemo
+  streamscale azure up --tier 1 --resource-group streamscale-rg --location westeurope --job complex`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -94,6 +103,7 @@ same flags always name the same resources.`,
 	fs.BoolVar(&opts.dryRun, "dry-run", false, "print the plan and the manifests; create nothing, need no credentials")
 	fs.StringVar(&opts.sku, "sku", opts.sku, "Event Hubs tier: standard (the sample's) or premium")
 	fs.StringVar(&opts.guarantee, "guarantee", opts.guarantee, "the job's delivery guarantee: at-least-once, none, or exactly-once (premium only, a preview)")
+	addAzureJob(fs, &opts.job)
 	fs.IntVar(&c.Overrides.ThroughputUnits, "throughput-units", 0, "each Standard namespace's throughput units (default: the tier's 2/6/12)")
 	fs.IntVar(&c.ProcessingUnits, "processing-units", 0, "each Premium namespace's processing units: 1, 2, 4, 8 or 16 (default: 1/2/4 by tier)")
 	fs.IntVar(&c.Overrides.Partitions, "partitions", 0, "partitions of the hubs in and out (default: the tier's 2/4/8)")
@@ -112,6 +122,12 @@ same flags always name the same resources.`,
 	return cmd
 }
 
+// addAzureJob adds --job to `azure up` and `azure run`: the Flink job the FlinkDeployment runs.
+func addAzureJob(fs *pflag.FlagSet, job *string) {
+	fs.StringVar(job, "job", *job, "which Flink job runs between the hubs: relay (each event copied with enqueuedAt and processedAt) "+
+		"or complex (the sample's complex event processing: per-device tags from keyed state and event-time timers); each has a FlinkDeployment of its own")
+}
+
 // azurePlan parses the flags into a plan; every error is a flag error.
 func azurePlan(f *Factory, opts *azureUpOptions) (*plan.Plan, error) {
 	c := opts.cfg
@@ -123,7 +139,11 @@ func azurePlan(f *Factory, opts *azureUpOptions) (*plan.Plan, error) {
 	if err != nil {
 		return nil, flagErrorf(fmt.Errorf("--guarantee: %w", err))
 	}
-	c.SKU, c.Guarantee = sku, g
+	job, err := relay.ParseJob(relay.Job(opts.job).OrDefault().String())
+	if err != nil {
+		return nil, flagErrorf(fmt.Errorf("--job: %w", err))
+	}
+	c.SKU, c.Guarantee, c.Job = sku, g, job
 	switch {
 	case c.LoadDuration < 0:
 		return nil, flagErrorf(fmt.Errorf("--load-duration %s: want 0 (no generators) or a positive duration", c.LoadDuration))
@@ -148,6 +168,9 @@ func azureUpRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureUpO
 	switch opts.platform {
 	case platformAKS:
 	case platformHDInsight:
+		if p.Config.Job != relay.JobRelay {
+			return flagErrorf(fmt.Errorf("--job %s is for --platform aks: on HDInsight pick the job when submitting it, `streamscale job submit --job %s --flink-url ...`", p.Config.Job, p.Config.Job))
+		}
 		return azureUpHDInsight(ctx, f, deps, opts, p)
 	default:
 		return flagErrorf(fmt.Errorf("--platform %q: use aks or hdinsight", opts.platform))

@@ -31,6 +31,9 @@ type verifyOptions struct {
 	checks        verify.Checks
 	// job is --job: which Flink job wrote the output ("": the recorded run's, else the relay).
 	job string
+	// inputConn, when set, is the input topic's cluster, another than the output's (`azure
+	// verify`: Event Hubs namespace #1); nil: the same cluster.
+	inputConn *kafkaconn.Conn
 }
 
 func newVerifyCmd(f *Factory, runF func(context.Context, *verifyOptions) error) *cobra.Command {
@@ -172,7 +175,7 @@ func verifyRun(ctx context.Context, f *Factory, opts *verifyOptions) error {
 		fmt.Fprintf(f.IO.ErrOut, "verifying run %s: %s its input window (%d records of %q) in %q from the run's start, read_committed\n",
 			r.ID, what, r.In.Records(), r.In.Topic, r.Out.Topic)
 	}
-	res, err := runVerify(ctx, conn, cfg, f)
+	res, err := runVerify(ctx, conn, opts.inputConn, cfg, f)
 	if err != nil {
 		return err
 	}
@@ -193,8 +196,16 @@ func wholeTopicsWindow(ctx context.Context, conn kafkaconn.Conn, opts *verifyOpt
 		return err
 	}
 	defer cl.Close()
-	adm := kadm.NewClient(cl)
-	starts := func(topic string) (map[int32]int64, error) {
+	adm, inAdm := kadm.NewClient(cl), kadm.NewClient(cl)
+	if opts.inputConn != nil {
+		in, err := opts.inputConn.NewClient()
+		if err != nil {
+			return err
+		}
+		defer in.Close()
+		inAdm = kadm.NewClient(in)
+	}
+	starts := func(adm *kadm.Client, topic string) (map[int32]int64, error) {
 		lo, err := adm.ListStartOffsets(ctx, topic)
 		if err == nil {
 			err = lo.Error()
@@ -206,15 +217,15 @@ func wholeTopicsWindow(ctx context.Context, conn kafkaconn.Conn, opts *verifyOpt
 		lo.Each(func(o kadm.ListedOffset) { m[o.Partition] = o.Offset })
 		return m, nil
 	}
-	inStart, err := starts(opts.inputTopic)
+	inStart, err := starts(inAdm, opts.inputTopic)
 	if err != nil {
 		return err
 	}
-	inEnd, err := kafkaconn.StableEnds(ctx, adm, opts.inputTopic)
+	inEnd, err := kafkaconn.StableEnds(ctx, inAdm, opts.inputTopic)
 	if err != nil {
 		return err
 	}
-	outStart, err := starts(opts.topic)
+	outStart, err := starts(adm, opts.topic)
 	if err != nil {
 		return err
 	}
@@ -299,12 +310,22 @@ func timeWindow(ctx context.Context, conn kafkaconn.Conn, opts *verifyOptions, c
 	return nil
 }
 
-func runVerify(ctx context.Context, conn kafkaconn.Conn, cfg verify.Config, f *Factory) (verify.Result, error) {
+// runVerify verifies with a client of conn, and of in for the input topic when it is set (the
+// input on another cluster).
+func runVerify(ctx context.Context, conn kafkaconn.Conn, in *kafkaconn.Conn, cfg verify.Config, f *Factory) (verify.Result, error) {
 	cl, err := conn.NewClient(verify.ClientOpts()...)
 	if err != nil {
 		return verify.Result{}, err
 	}
 	defer cl.Close()
+	if in != nil {
+		icl, err := in.NewClient(verify.ClientOpts()...)
+		if err != nil {
+			return verify.Result{}, err
+		}
+		defer icl.Close()
+		cfg.InputClient = icl
+	}
 	res, err := verify.Run(ctx, cl, cfg, f.IO.ErrOut)
 	if err != nil {
 		return verify.Result{}, fmt.Errorf("verify %q: %w", cfg.Topic, err)

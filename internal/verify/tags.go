@@ -88,9 +88,13 @@ func runTags(ctx context.Context, client *kgo.Client, cfg Config, progress io.Wr
 	if !cfg.EnqueuedFrom.IsZero() || !cfg.EnqueuedTo.IsZero() {
 		return Result{}, errors.New("the complex job's tags carry no enqueuedAt to filter a time window by: verify a recorded run's window")
 	}
+	in := client
+	if cfg.InputClient != nil { // the input on another cluster (Azure's namespace #1)
+		in = cfg.InputClient
+	}
 	stateStart := cfg.StateStart
 	if stateStart == nil {
-		starts, err := kadm.NewClient(client).ListStartOffsets(ctx, cfg.InputTopic)
+		starts, err := kadm.NewClient(in).ListStartOffsets(ctx, cfg.InputTopic)
 		if err == nil {
 			err = starts.Error()
 		}
@@ -114,7 +118,7 @@ func runTags(ctx context.Context, client *kgo.Client, cfg Config, progress io.Wr
 	}
 	if len(before) > 0 {
 		fmt.Fprintf(progress, "rebuilding the devices' state from %q before the window (read_committed)\n", cfg.InputTopic)
-		_, err := readWindow(ctx, client, readSpec{topic: cfg.InputTopic, bounds: before, idle: cfg.IdleTimeout}, progress, func(r *kgo.Record) {
+		_, err := readWindow(ctx, in, readSpec{topic: cfg.InputTopic, bounds: before, idle: cfg.IdleTimeout}, progress, func(r *kgo.Record) {
 			tr.StateRecords++
 			x.AddBefore(record(r))
 		})
@@ -123,7 +127,7 @@ func runTags(ctx context.Context, client *kgo.Client, cfg Config, progress io.Wr
 		}
 	}
 	var inputRecords, inputEvents int64
-	_, err := readWindow(ctx, client, readSpec{topic: cfg.InputTopic, bounds: cfg.InputBounds, idle: cfg.IdleTimeout}, progress, func(r *kgo.Record) {
+	_, err := readWindow(ctx, in, readSpec{topic: cfg.InputTopic, bounds: cfg.InputBounds, idle: cfg.IdleTimeout}, progress, func(r *kgo.Record) {
 		inputRecords++
 		if _, ok := tags.ParseEvent(r.Value); ok {
 			inputEvents++

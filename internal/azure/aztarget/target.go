@@ -20,6 +20,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/streamscale/streamscale/internal/azure/deploy"
+	"github.com/streamscale/streamscale/internal/azure/kube"
 	"github.com/streamscale/streamscale/internal/azure/manifest"
 	"github.com/streamscale/streamscale/internal/azure/plan"
 	"github.com/streamscale/streamscale/internal/azure/provision"
@@ -142,8 +143,9 @@ func (a *Azure) EnsureTopics(ctx context.Context, specs []kafkaconn.TopicSpec) e
 
 // EnsureJob converges the FlinkDeployment (deploy.Job: an unchanged manifest leaves the
 // running job alone) and waits until the operator reports it stable with its job RUNNING.
-// The spec must ask for what the deployment runs (its parallelism and guarantee are the
-// plan's).
+// The spec must ask for what the deployment runs (its parallelism, guarantee and job are the
+// plan's), and a deployment that runs the other kind of job (its FlinkDeployment is there and
+// the asked one's is not) is refused: `azure up --job` switches kinds, `azure run` does not.
 func (a *Azure) EnsureJob(ctx context.Context, s relay.Spec, progress io.Writer) (relay.Result, error) {
 	if a.d == nil {
 		return relay.Result{}, errNotPrepared
@@ -151,6 +153,10 @@ func (a *Azure) EnsureJob(ctx context.Context, s relay.Spec, progress io.Writer)
 	p := a.Runner.Plan
 	if s.Guarantee != "" && s.Guarantee != p.Config.Guarantee {
 		return relay.Result{}, &pipeline.Refusal{Err: fmt.Errorf("--guarantee %s: the deployment runs the job %s; run `azure up --guarantee %s` first", s.Guarantee, p.Config.Guarantee, s.Guarantee)}
+	}
+	asked := s.Job.OrDefault()
+	if asked != p.Config.Job.OrDefault() {
+		return relay.Result{}, &pipeline.Refusal{Err: fmt.Errorf("--job %s: the deployment is planned for the %s job; give `azure run` the --job `azure up` was given", asked, p.Config.Job.OrDefault())}
 	}
 	kc, err := a.Runner.Kubeconfig(ctx)
 	if err != nil {
@@ -164,6 +170,9 @@ func (a *Azure) EnsureJob(ctx context.Context, s relay.Spec, progress io.Writer)
 	if err != nil {
 		return relay.Result{}, err
 	}
+	if err := checkJobKind(ctx, dyn, p, asked); err != nil {
+		return relay.Result{}, err
+	}
 	every := a.PollEvery
 	if every <= 0 {
 		every = 10 * time.Second
@@ -173,6 +182,22 @@ func (a *Azure) EnsureJob(ctx context.Context, s relay.Spec, progress io.Writer)
 		return relay.Result{}, err
 	}
 	return relay.Result{JobID: st.JobStatus.JobID, Reused: true}, nil
+}
+
+// checkJobKind refuses a run of job asked when the cluster runs the other kind: the other
+// kind's FlinkDeployment is there and asked's is not.
+func checkJobKind(ctx context.Context, dyn dynamic.Interface, p *plan.Plan, asked relay.Job) error {
+	other := plan.OtherJob(asked)
+	theirs, err := kube.FlinkDeploymentExists(ctx, dyn, plan.K8sNamespace, plan.DeploymentNameFor(other))
+	if err != nil || !theirs {
+		return err
+	}
+	ours, err := kube.FlinkDeploymentExists(ctx, dyn, plan.K8sNamespace, p.DeploymentName())
+	if err != nil || ours {
+		return err
+	}
+	return &pipeline.Refusal{Err: fmt.Errorf("--job %s: the deployment runs the %s job (FlinkDeployment %s/%s); run `azure up --job %s` first, or pass --job %s",
+		asked, other, plan.K8sNamespace, plan.DeploymentNameFor(other), asked, other)}
 }
 
 func dynamicClient(kubeconfig []byte) (dynamic.Interface, error) {
@@ -224,7 +249,7 @@ func (a *Azure) StartLoad(ctx context.Context, load pipeline.LoadSpec, progress 
 func (a *Azure) Down(context.Context, io.Writer) error { return nil }
 
 // GeneratorCommand is generator i of n's command line for one generator's load cfg: its
-// rate, duration or count, devices and duplicates, `--instance i --instances n`, and --json
+// rate, duration or count, devices, types, quiet devices and duplicates, `--instance i --instances n`, and --json
 // so its summary can be read back from its output. No secret is on it.
 func GeneratorCommand(cfg generate.Config, i, n int) []string {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
@@ -246,6 +271,12 @@ func GeneratorCommand(cfg generate.Config, i, n int) []string {
 	}
 	if cfg.DeviceIDPrefix != "" {
 		cmd = append(cmd, "--device-prefix", cfg.DeviceIDPrefix)
+	}
+	if cfg.MixedTypes {
+		cmd = append(cmd, "--mixed-types")
+	}
+	if cfg.QuietDevices > 0 {
+		cmd = append(cmd, "--quiet-devices", f(cfg.QuietDevices))
 	}
 	return append(cmd, "--duplicate-fraction", f(cfg.DuplicateFraction), "--json")
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -29,6 +30,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -37,13 +39,16 @@ import (
 	dynamicfake "k8s.io/client-go/dynamic/fake"
 	k8stesting "k8s.io/client-go/testing"
 
+	"github.com/streamscale/streamscale/internal/azure/deploy"
 	"github.com/streamscale/streamscale/internal/azure/kube"
+	"github.com/streamscale/streamscale/internal/azure/manifest"
 	"github.com/streamscale/streamscale/internal/azure/plan"
 	"github.com/streamscale/streamscale/internal/azure/provision"
 	"github.com/streamscale/streamscale/internal/generate"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/pipeline"
 	"github.com/streamscale/streamscale/internal/relay"
+	"github.com/streamscale/streamscale/internal/tags"
 	"github.com/streamscale/streamscale/internal/verify"
 )
 
@@ -69,6 +74,12 @@ type fakeAzure struct {
 	onRunning func()
 	stops     []string
 	copied    map[int32]int64 // the fake relay's position in the input, per partition
+	// dyn is the AKS cluster's Kubernetes API.
+	dyn *dynamicfake.FakeDynamicClient
+	// complex makes the fake job the complex job: it writes the tags the input makes
+	// (tagged: those written) instead of copies.
+	complex bool
+	tagged  map[tags.Key]bool
 }
 
 type fakeGroup struct {
@@ -262,6 +273,8 @@ func (f *fakeAzure) runGenerator(ctx context.Context, name string, cg armcontain
 	fs.Int64Var(&cfg.Count, "count", 0, "")
 	fs.IntVar(&cfg.Devices, "devices", 0, "")
 	fs.Int64Var(&cfg.Seed, "seed", 0, "")
+	fs.BoolVar(&cfg.MixedTypes, "mixed-types", false, "")
+	fs.Float64Var(&cfg.QuietDevices, "quiet-devices", 0, "")
 	fs.Float64Var(&cfg.DuplicateFraction, "duplicate-fraction", 0, "")
 	fs.StringVar(&cfg.DeviceIDPrefix, "device-prefix", cfg.DeviceIDPrefix, "")
 	fs.DurationVar(&cfg.Ramp, "ramp", 0, "")
@@ -295,6 +308,10 @@ func (f *fakeAzure) runGenerator(ctx context.Context, name string, cg armcontain
 func (f *fakeAzure) relay(ctx context.Context) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.complex {
+		f.complexJob(ctx)
+		return
+	}
 	in, err := f.in.NewClient()
 	if err != nil {
 		f.t.Fatal(err)
@@ -336,6 +353,60 @@ func (f *fakeAzure) relay(ctx context.Context) {
 			f.copied[r.Partition] = r.Offset + 1
 			n++
 		}
+	}
+}
+
+// complexJob writes the tags the whole input so far makes, each once, as the complex job
+// would (recomputed with tags.Expect, the verifier's own rules: this fake checks the Azure
+// plumbing, not the job). The caller holds f.mu.
+func (f *fakeAzure) complexJob(ctx context.Context) {
+	in, err := f.in.NewClient()
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer in.Close()
+	ends, err := kafkaconn.EndOffsets(ctx, kadm.NewClient(in), plan.HubIn)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	offsets := map[string]map[int32]kgo.Offset{plan.HubIn: {}}
+	want := int64(0)
+	for p, end := range ends {
+		offsets[plan.HubIn][p] = kgo.NewOffset().AtStart()
+		want += end
+	}
+	rd, err := f.in.NewClient(kgo.ConsumePartitions(offsets))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer rd.Close()
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	var records []tags.Record
+	for int64(len(records)) < want {
+		fs := rd.PollFetches(ctx)
+		if ctx.Err() != nil {
+			f.t.Fatalf("fake complex job: %d of %d records", len(records), want)
+		}
+		for _, r := range fs.Records() {
+			records = append(records, tags.Record{Partition: r.Partition, Offset: r.Offset, Value: r.Value, EnqueuedAt: r.Timestamp.UnixMicro()})
+		}
+	}
+	out, err := f.out.NewClient(kgo.RecordPartitioner(kgo.ManualPartitioner()))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	defer out.Close()
+	now := time.Now().UTC().Format("2006-01-02T15:04:05.000Z")
+	for k := range tags.Expect(records).Must {
+		if f.tagged[k] {
+			continue
+		}
+		v, _ := json.Marshal(map[string]string{"deviceId": k.DeviceID, "tag": k.Tag, "triggerEventId": k.TriggerEventID, "processedAt": now})
+		if err := out.ProduceSync(ctx, &kgo.Record{Topic: plan.HubOut, Key: []byte(k.DeviceID), Value: v}).FirstErr(); err != nil {
+			f.t.Fatal(err)
+		}
+		f.tagged[k] = true
 	}
 }
 
@@ -395,15 +466,23 @@ func kfakeConn(t *testing.T, topics map[string]int32) kafkaconn.Conn {
 	return conn
 }
 
-// newFake is a tier 5 deployment (4 partitions, parallelism 4, 3 generators) behind fakes.
+// newFake is a tier 5 deployment (4 partitions, parallelism 4, 3 generators) behind fakes,
+// running the relay.
 func newFake(t *testing.T) (*fakeAzure, *Azure) {
 	t.Helper()
-	p, err := plan.New(plan.Config{Tier: 5, ResourceGroup: "rg", Location: "westeurope", Subscription: "sub"})
+	return newFakeJob(t, relay.JobRelay)
+}
+
+// newFakeJob is newFake planned for job; its Kubernetes cluster (f.dyn) keeps what is applied
+// from one run to the next.
+func newFakeJob(t *testing.T, job relay.Job) (*fakeAzure, *Azure) {
+	t.Helper()
+	p, err := plan.New(plan.Config{Tier: 5, ResourceGroup: "rg", Location: "westeurope", Subscription: "sub", Job: job})
 	if err != nil {
 		t.Fatal(err)
 	}
 	n := p.Names
-	f := &fakeAzure{t: t, groups: map[string]*fakeGroup{}, copied: map[int32]int64{},
+	f := &fakeAzure{t: t, groups: map[string]*fakeGroup{}, copied: map[int32]int64{}, complex: job == relay.JobComplex, tagged: map[tags.Key]bool{},
 		partitions: map[string]int64{n.NamespaceIn + "/in": 4, n.NamespaceOut + "/out": 4, n.NamespaceOut + "/in-dead-letter": 1},
 		in:         kfakeConn(t, map[string]int32{"in": 4}),
 		out:        kfakeConn(t, map[string]int32{"out": 4, "in-dead-letter": 1}),
@@ -412,9 +491,10 @@ func newFake(t *testing.T) (*fakeAzure, *Azure) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	f.dyn = fakeDynamic(f)
 	a := &Azure{
 		Runner:    &provision.Runner{Plan: p, Clients: clients, PollEvery: time.Millisecond},
-		Kube:      func([]byte) (dynamic.Interface, error) { return fakeDynamic(f), nil },
+		Kube:      func([]byte) (dynamic.Interface, error) { return f.dyn, nil },
 		PollEvery: time.Millisecond,
 		kafka: func(in, out kafkaconn.Conn) (kafkaconn.Conn, kafkaconn.Conn) {
 			// The verifier's rules, on the fake clusters.
@@ -617,6 +697,113 @@ func TestGeneratorCommand(t *testing.T) {
 	if got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
+	// The complex job's load: mixed types and quiet devices reach the generators.
+	cfg.MixedTypes, cfg.QuietDevices = true, 0.1
+	got = strings.Join(GeneratorCommand(cfg, 2, 5), " ")
+	want = "/streamscale generate --topic in --rate 2000 --instance 2 --instances 5 --duration 5m0s --devices 1000 --device-prefix contoso://device-id- --mixed-types --quiet-devices 0.1 --duplicate-fraction 0.001 --json"
+	if got != want {
+		t.Errorf("complex: got  %s\nwant %s", got, want)
+	}
+}
+
+// seedDeployment puts job's FlinkDeployment (as `azure up --job job` applies it) into f's
+// cluster.
+func seedDeployment(t *testing.T, f *fakeAzure, job relay.Job) {
+	t.Helper()
+	p, err := plan.New(plan.Config{Tier: 5, ResourceGroup: "rg", Location: "westeurope", Job: job})
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs, err := kube.Unstructured(manifest.Build(p, manifest.Inputs{}).Objects())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := kube.Apply(context.Background(), f.dyn, objs[:4], false, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRunFakeAzureOtherJobRefused: `azure run --job complex` against a deployment that runs
+// the relay (and the other way round) is refused with one line before anything is applied or
+// started, and the running job's FlinkDeployment is left alone.
+func TestRunFakeAzureOtherJobRefused(t *testing.T) {
+	for _, tc := range []struct {
+		asked, runs relay.Job
+		want        string
+	}{
+		{relay.JobComplex, relay.JobRelay, "--job complex: the deployment runs the relay job (FlinkDeployment streamscale/streamscale-relay); run `azure up --job complex` first, or pass --job relay"},
+		{relay.JobRelay, relay.JobComplex, "--job relay: the deployment runs the complex job (FlinkDeployment streamscale/streamscale-complex); run `azure up --job relay` first, or pass --job complex"},
+	} {
+		t.Run(string(tc.asked), func(t *testing.T) {
+			f, a := newFakeJob(t, tc.asked)
+			seedDeployment(t, f, tc.runs)
+			f.steps = nil
+			cfg := runConfig(t)
+			base := cfg.Job
+			cfg.Job = func(conn kafkaconn.Conn, p int32) relay.Spec { s := base(conn, p); s.Job = tc.asked; return s }
+			_, err := pipeline.Run(context.Background(), a, cfg)
+			if err == nil || !strings.HasSuffix(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("err = %v, want one line ending %q", err, tc.want)
+			}
+			if slices.Contains(f.steps, "apply the FlinkDeployment") || slices.Contains(f.steps, "start generators") {
+				t.Errorf("steps %v: something was applied or started", f.steps)
+			}
+			if ok, _ := kube.FlinkDeploymentExists(context.Background(), f.dyn, plan.K8sNamespace, plan.DeploymentNameFor(tc.runs)); !ok {
+				t.Errorf("the running %s job's FlinkDeployment is gone", tc.runs)
+			}
+		})
+	}
+	// A spec that asks for another job than the plan is refused too.
+	_, a := newFakeJob(t, relay.JobRelay)
+	cfg := runConfig(t)
+	base := cfg.Job
+	cfg.Job = func(conn kafkaconn.Conn, p int32) relay.Spec { s := base(conn, p); s.Job = relay.JobComplex; return s }
+	if _, err := pipeline.Run(context.Background(), a, cfg); err == nil || !strings.Contains(err.Error(), "--job complex: the deployment is planned for the relay job") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// TestUpSwitchesJobKind_FakeDynamic: deploy.Job (azure up's Kubernetes step) for the complex
+// job deletes the relay's FlinkDeployment first, saying so in one line, then applies and waits
+// for the complex job's; back to the relay deletes the complex job's. The kept deployment's
+// name never changes kind, so no savepoint crosses from one job to the other.
+func TestUpSwitchesJobKind_FakeDynamic(t *testing.T) {
+	f, _ := newFake(t)
+	seedDeployment(t, f, relay.JobRelay)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		job        relay.Job
+		gone, kept string
+		line       string
+	}{
+		{relay.JobComplex, plan.DeploymentName, plan.ComplexDeploymentName,
+			"  deleted  FlinkDeployment streamscale/streamscale-relay: the complex job replaces the relay job (one job writes out)\n"},
+		{relay.JobRelay, plan.ComplexDeploymentName, plan.DeploymentName,
+			"  deleted  FlinkDeployment streamscale/streamscale-complex: the relay job replaces the complex job (one job writes out)\n"},
+	} {
+		p, err := plan.New(plan.Config{Tier: 5, ResourceGroup: "rg", Location: "westeurope", Job: tc.job})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		st, err := deploy.Job(ctx, f.dyn, &provision.Deployment{Plan: p}, time.Minute, time.Millisecond, &out)
+		if err != nil || st.JobStatus.JobID != "aks-job" {
+			t.Fatalf("%s: status %+v, err %v", tc.job, st, err)
+		}
+		if !strings.HasPrefix(out.String(), tc.line) || strings.Count(out.String(), "deleted") != 1 {
+			t.Errorf("%s: output does not start with %q:\n%s", tc.job, tc.line, out.String())
+		}
+		if ok, _ := kube.FlinkDeploymentExists(ctx, f.dyn, plan.K8sNamespace, tc.gone); ok {
+			t.Errorf("%s: %s is still there", tc.job, tc.gone)
+		}
+		fd, err := f.dyn.Resource(kube.FlinkDeployments).Namespace(plan.K8sNamespace).Get(ctx, tc.kept, metav1.GetOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.job, err)
+		}
+		if class, _, _ := unstructured.NestedString(fd.Object, "spec", "job", "entryClass"); class != (relay.Spec{Job: tc.job}).MainClass() {
+			t.Errorf("%s: %s runs %s", tc.job, tc.kept, class)
+		}
+	}
 }
 
 func TestSummarize(t *testing.T) {
@@ -638,5 +825,43 @@ func TestSummarize(t *testing.T) {
 	}
 	if _, err := Summarize(nil); err == nil {
 		t.Error("no generators: no error")
+	}
+}
+
+// TestRunFakeAzureComplex: a complex run on the Azure target: the complex job's
+// FlinkDeployment is applied (the relay's is not), the generators send mixed types, the run
+// record says complex, and the verifier rebuilds the devices' state from namespace #1's input
+// and reconciles the tags the (fake) complex job wrote to namespace #2.
+func TestRunFakeAzureComplex(t *testing.T) {
+	f, a := newFakeJob(t, relay.JobComplex)
+	cfg := runConfig(t)
+	cfg.Load.MixedTypes = true
+	base := cfg.Job
+	cfg.Job = func(conn kafkaconn.Conn, p int32) relay.Spec { s := base(conn, p); s.Job = relay.JobComplex; return s }
+	var progress bytes.Buffer
+	cfg.Progress = &progress
+	res, err := pipeline.Run(context.Background(), a, cfg)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, progress.String())
+	}
+	if res.Run.Job != string(relay.JobComplex) || res.Run.JobID != "aks-job" {
+		t.Errorf("run record job %q (id %q), want complex", res.Run.Job, res.Run.JobID)
+	}
+	if res.Verified.InputEvents != 300 || res.Verified.Tags == nil || len(res.Failures) != 0 {
+		t.Fatalf("result: %d input events, tags %+v, failures %v\n%s", res.Verified.InputEvents, res.Verified.Tags, res.Failures, progress.String())
+	}
+	if n := res.Verified.Tags.ByKind[tags.First]; n != 12 {
+		t.Errorf("%d %s tags, want one per device (12)", n, tags.First)
+	}
+	if ok, _ := kube.FlinkDeploymentExists(context.Background(), f.dyn, plan.K8sNamespace, plan.ComplexDeploymentName); !ok {
+		t.Error("the complex job's FlinkDeployment was not applied")
+	}
+	if ok, _ := kube.FlinkDeploymentExists(context.Background(), f.dyn, plan.K8sNamespace, plan.DeploymentName); ok {
+		t.Error("the relay's FlinkDeployment was applied")
+	}
+	for _, g := range a.Runner.Plan.Names.GeneratorGroups {
+		if cmd := strings.Join(f.groups[g].cmd, " "); !strings.Contains(cmd, "--mixed-types") {
+			t.Errorf("generator %s: %s", g, cmd)
+		}
 	}
 }

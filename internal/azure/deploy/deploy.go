@@ -70,7 +70,22 @@ func (c *ClusterSide) Converge(ctx context.Context, d *provision.Deployment, kub
 // rest) and waits until the FlinkDeployment is stable with its job running, polling every
 // `every` for up to timeout (0: 10 minutes). An unchanged manifest changes nothing, so the
 // operator leaves a running job alone. It returns the deployment's status.
+//
+// Each kind of job has its own FlinkDeployment (plan.DeploymentNameFor): the other kind's is
+// deleted first when it is there (one line says so), as one job writes the output hub, and
+// waited for until it is gone, within the same timeout. A job of the other kind's name is
+// never upgraded into this one, so the complex job never restores the relay's savepoint.
 func Job(ctx context.Context, dyn dynamic.Interface, d *provision.Deployment, timeout, every time.Duration, out io.Writer) (kube.Status, error) {
+	if timeout == 0 {
+		timeout = 10 * time.Minute
+	}
+	wctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	p := d.Plan
+	why := fmt.Sprintf("the %s job replaces the %s job (one job writes %s)", p.Config.Job.OrDefault(), plan.OtherJob(p.Config.Job), plan.HubOut)
+	if _, err := kube.DeleteFlinkDeployment(wctx, dyn, plan.K8sNamespace, p.OtherDeploymentName(), why, every, out); err != nil {
+		return kube.Status{}, err
+	}
 	set := manifest.Build(d.Plan, manifest.Inputs{KubeletClientID: d.KubeletClientID,
 		InConnectionString: d.JobListen.Reveal(), OutConnectionString: d.JobSend.Reveal()})
 	objs, err := kube.Unstructured(set.Objects())
@@ -87,12 +102,7 @@ func Job(ctx context.Context, dyn dynamic.Interface, d *provision.Deployment, ti
 	if err := kube.Apply(ctx, dyn, objs[1:], false, out); err != nil {
 		return kube.Status{}, err
 	}
-	if timeout == 0 {
-		timeout = 10 * time.Minute
-	}
-	wctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	return kube.WaitReady(wctx, dyn, plan.K8sNamespace, plan.DeploymentName, every, out)
+	return kube.WaitReady(wctx, dyn, plan.K8sNamespace, p.DeploymentName(), every, out)
 }
 
 func (c *ClusterSide) images(ctx context.Context, p *plan.Plan, out io.Writer) error {

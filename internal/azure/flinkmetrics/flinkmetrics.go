@@ -1,4 +1,4 @@
-// Package flinkmetrics reads the relay job's Flink metrics from an Azure Monitor workspace's
+// Package flinkmetrics reads the job's Flink metrics (the relay's or the complex job's) from an Azure Monitor workspace's
 // Prometheus query endpoint (managed Prometheus scrapes the Flink pods' reporter through the
 // PodMonitor `azure up` applies): records in, out and dead-lettered per second, the last
 // checkpoint's duration and size, backpressure and restarts, one row per minute. It is the
@@ -34,10 +34,12 @@ type Series struct {
 	PromQL string
 }
 
-// Columns are the table's columns, in order.
+// Columns are the table's columns, in order. Records in and out hold for either job: the
+// relay counts relayedRecords (in and out) and deadLetteredRecords; the complex job counts
+// parsedEvents and deadLetteredRecords in, emittedTags out.
 var Columns = []Series{
-	{"records in/s", `sum(rate(flink_taskmanager_job_task_operator_relayedRecords[1m])) + sum(rate(flink_taskmanager_job_task_operator_deadLetteredRecords[1m]))`},
-	{"records out/s", `sum(rate(flink_taskmanager_job_task_operator_relayedRecords[1m]))`},
+	{"records in/s", `sum(rate({__name__=~"flink_taskmanager_job_task_operator_(relayedRecords|parsedEvents|deadLetteredRecords)"}[1m]))`},
+	{"records out/s", `sum(rate({__name__=~"flink_taskmanager_job_task_operator_(relayedRecords|emittedTags)"}[1m]))`},
 	{"dead-lettered/s", `sum(rate(flink_taskmanager_job_task_operator_deadLetteredRecords[1m]))`},
 	{"checkpoint ms", `max(flink_jobmanager_job_lastCheckpointDuration)`},
 	{"checkpoint bytes", `max(flink_jobmanager_job_lastCheckpointSize)`},

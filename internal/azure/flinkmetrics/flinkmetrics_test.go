@@ -76,3 +76,15 @@ func TestRowsErrorsFakePrometheus(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestRecordColumnsCoverBothJobs: records in and out count the relay's counters and the
+// complex job's, so the table reads whichever job the deployment runs.
+func TestRecordColumnsCoverBothJobs(t *testing.T) {
+	for i, names := range [][]string{{"relayedRecords", "parsedEvents", "deadLetteredRecords"}, {"relayedRecords", "emittedTags"}} {
+		for _, n := range names {
+			if !strings.Contains(Columns[i].PromQL, n) {
+				t.Errorf("%s: %s lacks %s", Columns[i].Name, Columns[i].PromQL, n)
+			}
+		}
+	}
+}

@@ -217,8 +217,42 @@ func TestJobManagerPodAndPortForwardURL_FakeClientset(t *testing.T) {
 	if _, err := JobManagerPod(context.Background(), kubefake.NewClientset(), "streamscale", "streamscale-relay"); err == nil || !strings.Contains(err.Error(), "azure up") {
 		t.Errorf("no pod: %v", err)
 	}
+	// The complex job's deployment is found among both names.
+	complexJM := pod("cx-jm", corev1.PodRunning, "jobmanager")
+	complexJM.Labels["app"] = plan.ComplexDeploymentName
+	got, err = JobManagerPod(context.Background(), kubefake.NewClientset(complexJM), "streamscale", plan.DeploymentName, plan.ComplexDeploymentName)
+	if err != nil || got != "cx-jm" {
+		t.Errorf("complex pod %q %v", got, err)
+	}
 	u, err := PortForwardURL(&rest.Config{Host: "https://aks.example:443"}, "streamscale", "jm-1")
 	if err != nil || u.String() != "https://aks.example:443/api/v1/namespaces/streamscale/pods/jm-1/portforward" {
 		t.Errorf("url %v %v", u, err)
+	}
+}
+
+// TestDeleteFlinkDeployment_FakeDynamic: the other kind's FlinkDeployment is deleted (one
+// line said) and gone before DeleteFlinkDeployment returns; a missing one is no error and
+// prints nothing.
+func TestDeleteFlinkDeployment_FakeDynamic(t *testing.T) {
+	dyn := fakeDynamic()
+	ctx := context.Background()
+	if err := Apply(ctx, dyn, testSet(t), false, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	deleted, err := DeleteFlinkDeployment(ctx, dyn, plan.K8sNamespace, plan.DeploymentName, "the complex job replaces the relay", time.Millisecond, &out)
+	if err != nil || !deleted {
+		t.Fatalf("deleted %v, err %v", deleted, err)
+	}
+	if want := "  deleted  FlinkDeployment streamscale/streamscale-relay: the complex job replaces the relay\n"; out.String() != want {
+		t.Errorf("out %q, want %q", out.String(), want)
+	}
+	if ok, err := FlinkDeploymentExists(ctx, dyn, plan.K8sNamespace, plan.DeploymentName); ok || err != nil {
+		t.Errorf("still there: %v %v", ok, err)
+	}
+	out.Reset()
+	deleted, err = DeleteFlinkDeployment(ctx, dyn, plan.K8sNamespace, plan.DeploymentName, "again", time.Millisecond, &out)
+	if err != nil || deleted || out.Len() != 0 {
+		t.Errorf("second delete: deleted %v, err %v, out %q", deleted, err, out.String())
 	}
 }

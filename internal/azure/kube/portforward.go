@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -18,19 +19,23 @@ import (
 // UIPort is the JobManager's REST and web UI port.
 const UIPort = 8081
 
-// JobManagerPod finds a running JobManager pod of a native FlinkDeployment: Flink labels them
-// app=<deployment> and component=jobmanager.
-func JobManagerPod(ctx context.Context, cs kubernetes.Interface, namespace, deployment string) (string, error) {
-	pods, err := cs.CoreV1().Pods(namespace).List(ctx, metav1.ListOptions{LabelSelector: "app=" + deployment + ",component=jobmanager"})
+// JobManagerPod finds a running JobManager pod of a native FlinkDeployment, of the first of
+// deployments that has one (the relay's or the complex job's, whichever runs): Flink labels
+// them app=<deployment> and component=jobmanager.
+func JobManagerPod(ctx context.Context, cs kubernetes.Interface, namespace string, deployments ...string) (string, error) {
+	names := strings.Join(deployments, ",")
+	pods, err := cs.CoreV1().Pods(namespace).List(ctx, metav1.ListOptions{LabelSelector: "app in (" + names + "),component=jobmanager"})
 	if err != nil {
-		return "", fmt.Errorf("list JobManager pods of %s/%s: %w", namespace, deployment, err)
+		return "", fmt.Errorf("list JobManager pods of %s in %s: %w", names, namespace, err)
 	}
-	for _, p := range pods.Items {
-		if p.Status.Phase == corev1.PodRunning && p.DeletionTimestamp == nil {
-			return p.Name, nil
+	for _, d := range deployments {
+		for _, p := range pods.Items {
+			if p.Labels["app"] == d && p.Status.Phase == corev1.PodRunning && p.DeletionTimestamp == nil {
+				return p.Name, nil
+			}
 		}
 	}
-	return "", fmt.Errorf("no running JobManager pod for %s/%s: is `azure up` done? (kubectl -n %s get pods)", namespace, deployment, namespace)
+	return "", fmt.Errorf("no running JobManager pod for %s in %s: is `azure up` done? (kubectl -n %s get pods)", names, namespace, namespace)
 }
 
 // PortForwardURL is the API server's port-forward endpoint of a pod.

@@ -99,7 +99,7 @@ func Build(p *plan.Plan, in Inputs) *Set {
 			},
 		},
 		FlinkDeployment: flinkDeployment(p, in, labels),
-		PodMonitor:      podMonitor(labels),
+		PodMonitor:      podMonitor(labels, p.DeploymentName()),
 	}
 }
 
@@ -120,10 +120,12 @@ func KafkaProperties(env string) string {
 
 const envProvider = "org.apache.kafka.common.config.provider.EnvVarConfigProvider"
 
-// RelaySpec is the relay's arguments on Azure: the input from namespace #1, the output and the
-// dead letters to namespace #2, each with its own properties file.
+// RelaySpec is the plan's job (the relay or the complex job) with its arguments on Azure: the
+// input from namespace #1, the output and the dead letters to namespace #2, each with its own
+// properties file.
 func RelaySpec(p *plan.Plan) relay.Spec {
 	return relay.Spec{
+		Job:                       p.Config.Job,
 		Brokers:                   plan.Bootstrap(p.Names.NamespaceIn),
 		OutputBrokers:             plan.Bootstrap(p.Names.NamespaceOut),
 		InTopic:                   plan.HubIn,
@@ -182,7 +184,7 @@ func flinkDeployment(p *plan.Plan, in Inputs, labels map[string]string) *FlinkDe
 	spec := RelaySpec(p)
 	return &FlinkDeployment{
 		TypeMeta:   metav1.TypeMeta{APIVersion: FlinkAPIVersion, Kind: FlinkKind},
-		ObjectMeta: metav1.ObjectMeta{Name: plan.DeploymentName, Namespace: plan.K8sNamespace, Labels: labels},
+		ObjectMeta: metav1.ObjectMeta{Name: p.DeploymentName(), Namespace: plan.K8sNamespace, Labels: labels},
 		Spec: FlinkDeploymentSpec{
 			Image:              p.JobImage(),
 			ImagePullPolicy:    "Always",

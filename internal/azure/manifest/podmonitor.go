@@ -50,16 +50,16 @@ type RelabelConfig struct {
 	Action       string   `json:"action,omitempty"`
 }
 
-// podMonitor scrapes the reporter's port of every pod of the FlinkDeployment (native mode
-// labels its JobManager and TaskManager pods app=<deployment>). Flink's pods declare no
-// container port for the reporter, so the target's address is rewritten to the pod's IP and
-// PrometheusPort.
-func podMonitor(labels map[string]string) *PodMonitor {
+// podMonitor scrapes the reporter's port of every pod of the plan's job's FlinkDeployment
+// (native mode labels its JobManager and TaskManager pods app=<deployment>). Flink's pods
+// declare no container port for the reporter, so the target's address is rewritten to the
+// pod's IP and PrometheusPort.
+func podMonitor(labels map[string]string, deployment string) *PodMonitor {
 	return &PodMonitor{
 		TypeMeta:   metav1.TypeMeta{APIVersion: PodMonitorAPIVersion, Kind: PodMonitorKind},
 		ObjectMeta: metav1.ObjectMeta{Name: PodMonitorName, Namespace: plan.K8sNamespace, Labels: labels},
 		Spec: PodMonitorSpec{
-			Selector: metav1.LabelSelector{MatchLabels: map[string]string{"app": plan.DeploymentName}},
+			Selector: metav1.LabelSelector{MatchLabels: map[string]string{"app": deployment}},
 			PodMetricsEndpoints: []PodMetricsEndpoint{{
 				Path:     "/metrics",
 				Interval: "30s",

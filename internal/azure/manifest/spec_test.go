@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/streamscale/streamscale/internal/azure/plan"
+	"github.com/streamscale/streamscale/internal/relay"
 )
 
 // operatorSpec is the Flink Kubernetes Operator 1.15.0 custom-resource reference
@@ -181,5 +182,43 @@ func TestPodMonitorScrapesTheFlinkPods(t *testing.T) {
 	}
 	if objs := set.Objects(); objs[len(objs)-1] != any(pm) {
 		t.Error("the PodMonitor is not applied last")
+	}
+}
+
+// TestComplexJobManifest: the complex plan's FlinkDeployment has a name of its own, runs
+// ComplexJob with the complex job's name (hence its group and transactional ids), and the
+// PodMonitor follows it; the relay's keeps the relay's.
+func TestComplexJobManifest(t *testing.T) {
+	for _, tc := range []struct {
+		job                 relay.Job
+		name, class, jobArg string
+	}{
+		{relay.JobRelay, plan.DeploymentName, relay.EntryClass, "streamscale-relay in->out"},
+		{relay.JobComplex, plan.ComplexDeploymentName, relay.ComplexEntryClass, "streamscale-complex in->out"},
+	} {
+		t.Run(string(tc.job), func(t *testing.T) {
+			p, err := plan.New(plan.Config{Tier: 5, ResourceGroup: "rg", Location: "westeurope", Job: tc.job})
+			if err != nil {
+				t.Fatal(err)
+			}
+			set := Build(p, Inputs{})
+			fd := set.FlinkDeployment
+			if fd.Name != tc.name || fd.Spec.Job.EntryClass != tc.class {
+				t.Errorf("FlinkDeployment %s runs %s, want %s running %s", fd.Name, fd.Spec.Job.EntryClass, tc.name, tc.class)
+			}
+			args := strings.Join(fd.Spec.Job.Args, " ")
+			if !strings.Contains(args, "--job-name "+tc.jobArg+" ") && !strings.HasSuffix(args, "--job-name "+tc.jobArg) {
+				t.Errorf("args %q lack --job-name %s", args, tc.jobArg)
+			}
+			if strings.Contains(args, "--dedup-window") {
+				t.Errorf("args %q pass --dedup-window", args)
+			}
+			if got := set.PodMonitor.Spec.Selector.MatchLabels["app"]; got != tc.name {
+				t.Errorf("PodMonitor selects app=%s, want %s", got, tc.name)
+			}
+			if s := RelaySpec(p); s.Job != tc.job || s.MainClass() != tc.class {
+				t.Errorf("RelaySpec job %q class %s", s.Job, s.MainClass())
+			}
+		})
 	}
 }

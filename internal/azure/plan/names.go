@@ -27,8 +27,11 @@ const (
 	// #1 the input (`azure run` reads the run's input window there to check every event came
 	// out).
 	RuleVerifierListen = "verifier-listen"
-	// JobConsumerGroup is the job's consumer group (a Kafka group on Event Hubs' endpoint).
+	// JobConsumerGroup is the relay's consumer group (a Kafka group on Event Hubs' endpoint);
+	// the complex job's is ComplexConsumerGroup (each job's default --group-id).
 	JobConsumerGroup = "streamscale-relay"
+	// ComplexConsumerGroup is the complex job's consumer group.
+	ComplexConsumerGroup = "streamscale-complex"
 	// CheckpointContainer is the storage account's blob container for Flink's state.
 	CheckpointContainer = "flink"
 	// GeneratorImageRepo and JobImageRepo are the registry's repositories.
@@ -38,8 +41,10 @@ const (
 	K8sNamespace = "streamscale"
 	// OperatorNamespace is where the Flink Kubernetes Operator runs.
 	OperatorNamespace = "flink-operator"
-	// DeploymentName is the FlinkDeployment's name.
+	// DeploymentName is the relay's FlinkDeployment.
 	DeploymentName = "streamscale-relay"
+	// ComplexDeploymentName is the complex job's FlinkDeployment.
+	ComplexDeploymentName = "streamscale-complex"
 )
 
 var (

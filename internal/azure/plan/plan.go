@@ -63,6 +63,9 @@ type Config struct {
 	ProcessingUnits int
 	// Guarantee is the job's delivery guarantee (default at-least-once).
 	Guarantee relay.Guarantee
+	// Job is which Flink job the FlinkDeployment runs (default relay.JobRelay); each kind has
+	// a FlinkDeployment of its own (DeploymentNameFor).
+	Job relay.Job
 	// ImageTag tags both images (default "latest").
 	ImageTag string
 	// FlinkBaseImage is the job image's base (default DefaultFlinkBaseImage).
@@ -116,6 +119,7 @@ func New(c Config) (*Plan, error) {
 	if c.Guarantee == "" {
 		c.Guarantee = relay.AtLeastOnce
 	}
+	c.Job = c.Job.OrDefault()
 	if c.ImageTag == "" {
 		c.ImageTag = DefaultImageTag
 	}
@@ -181,7 +185,35 @@ func (c Config) validate(t Tier) error {
 	if _, err := relay.ParseGuarantee(string(c.Guarantee)); err != nil {
 		return fmt.Errorf("--guarantee: %w", err)
 	}
+	if _, err := relay.ParseJob(string(c.Job)); err != nil {
+		return fmt.Errorf("--job: %w", err)
+	}
 	return t.validate(c.SKU)
+}
+
+// DeploymentName is the FlinkDeployment of the plan's job (DeploymentNameFor).
+func (p *Plan) DeploymentName() string { return DeploymentNameFor(p.Config.Job) }
+
+// OtherDeploymentName is the FlinkDeployment of the other kind of job, which `up` deletes
+// when it is there: one job writes the output hub.
+func (p *Plan) OtherDeploymentName() string { return DeploymentNameFor(OtherJob(p.Config.Job)) }
+
+// OtherJob is the other kind of job: the complex job for the relay, and the other way round.
+func OtherJob(j relay.Job) relay.Job {
+	if j.OrDefault() == relay.JobComplex {
+		return relay.JobRelay
+	}
+	return relay.JobComplex
+}
+
+// DeploymentNameFor is the FlinkDeployment that runs job j: DeploymentName for the relay,
+// ComplexDeploymentName for the complex job. A name per kind keeps the operator's savepoint
+// upgrade from restoring one job's state into the other: the complex job starts fresh.
+func DeploymentNameFor(j relay.Job) string {
+	if j.OrDefault() == relay.JobComplex {
+		return ComplexDeploymentName
+	}
+	return DeploymentName
 }
 
 // GeneratorImage and JobImage are the images' references in the registry.
@@ -206,11 +238,16 @@ const GeneratorBinary = "/streamscale"
 // tier's rate, for Config.LoadDuration. The connection string reaches it as the secure
 // environment variable kafkaconn.EnvConnectionString, never on this line.
 func (p *Plan) GeneratorCommand(i int) []string {
-	return []string{GeneratorBinary, "generate",
+	cmd := []string{GeneratorBinary, "generate",
 		"--topic", HubIn,
 		"--rate", strconv.FormatFloat(p.GeneratorRate(), 'f', -1, 64),
 		"--instance", strconv.Itoa(i),
 		"--instances", strconv.Itoa(p.Tier.Generators),
 		"--duration", p.Config.LoadDuration.String(),
 	}
+	if p.Config.Job == relay.JobComplex {
+		// Each device alternates TEMP and CO2 readings, so the HighCO2 tags can fire too.
+		cmd = append(cmd, "--mixed-types")
+	}
+	return cmd
 }

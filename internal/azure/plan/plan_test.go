@@ -48,6 +48,51 @@ func TestDryRunGolden(t *testing.T) {
 	}
 }
 
+// TestDryRunComplex: the complex job's plan names its own FlinkDeployment, the ComplexJob
+// class, its Flink job name and consumer group, says the relay's deployment goes, and has the
+// generators send mixed types; the relay's plan (the goldens above) says none of it.
+func TestDryRunComplex(t *testing.T) {
+	p, err := New(Config{Tier: 1, ResourceGroup: "RG", Location: "westeurope", Job: relay.JobComplex})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := p.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "dryrun-tier1-complex.txt", b.Bytes())
+	out := b.String()
+	for _, want := range []string{
+		"streamscale/streamscale-complex",
+		"job complex: local:///opt/flink/usrlib/relay-job.jar (io.streamscale.relay.ComplexJob), Flink job streamscale-complex in->out, consumer group streamscale-complex",
+		"the relay's FlinkDeployment streamscale/streamscale-relay is deleted first when it is there",
+		"--duration 10m0s --mixed-types",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("complex dry run lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, relay.EntryClass) {
+		t.Errorf("complex dry run names the relay's class:\n%s", out)
+	}
+	if got := p.DeploymentName(); got != ComplexDeploymentName {
+		t.Errorf("DeploymentName = %q, want %q", got, ComplexDeploymentName)
+	}
+	if got := p.OtherDeploymentName(); got != DeploymentName {
+		t.Errorf("OtherDeploymentName = %q, want %q", got, DeploymentName)
+	}
+	if cmd := strings.Join(p.GeneratorCommand(0), " "); !strings.HasSuffix(cmd, " --mixed-types") {
+		t.Errorf("complex generator command %q lacks --mixed-types", cmd)
+	}
+	r, err := New(Config{Tier: 1, ResourceGroup: "RG", Location: "westeurope"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Config.Job != relay.JobRelay || r.DeploymentName() != DeploymentName || r.OtherDeploymentName() != ComplexDeploymentName {
+		t.Errorf("default plan: job %q, deployment %q, other %q", r.Config.Job, r.DeploymentName(), r.OtherDeploymentName())
+	}
+}
+
 // TestTiersAreTheSamples checks the table against the sample's tiers line by line.
 func TestTiersAreTheSamples(t *testing.T) {
 	want := map[int]struct {
@@ -113,6 +158,7 @@ func TestBadInputIsOneLineNamingTheFlag(t *testing.T) {
 		{"prefix digit", func(c *Config) { c.Prefix = "1abc" }, "--prefix"},
 		{"exactly-once standard", func(c *Config) { c.Guarantee = relay.ExactlyOnce }, "Event Hubs Standard has no Kafka transactions"},
 		{"guarantee", func(c *Config) { c.Guarantee = "twice" }, "--guarantee"},
+		{"job", func(c *Config) { c.Job = "batch" }, "--job: unknown job \"batch\": use relay or complex"},
 		{"tu", func(c *Config) { c.Overrides.ThroughputUnits = 41 }, "--throughput-units 41"},
 		{"partitions", func(c *Config) { c.Overrides.Partitions = 33 }, "--partitions 33"},
 		{"vm", func(c *Config) { c.Overrides.NodeVMSize = "big" }, "--node-vm-size"},

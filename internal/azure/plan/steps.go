@@ -139,23 +139,31 @@ func (p *Plan) steps() []Step {
 			"keys " + SecretKeyIn + " (" + RuleJobListen + " on #1), " + SecretKeyOut + " (" + RuleJobSend + " on #2)",
 			"configmap " + KafkaConfigMapName + ": Kafka client properties reading the keys from the environment",
 		}},
-		{Kind: KindDeployment, Name: K8sNamespace + "/" + DeploymentName, Details: p.deploymentDetails()},
+		{Kind: KindDeployment, Name: K8sNamespace + "/" + p.DeploymentName(), Details: p.deploymentDetails()},
 	}
 	if c.NoLoad {
 		return steps
 	}
+	each := fmt.Sprintf("each: generate --topic %s --rate %s --instance i --instances %d --duration %s", HubIn, strconv.FormatFloat(p.GeneratorRate(), 'f', -1, 64), t.Generators, c.LoadDuration)
+	if c.Job == relay.JobComplex {
+		each += " --mixed-types"
+	}
 	return append(steps, Step{Kind: KindGenerators, Name: strings.Join(gens, ", "), Details: []string{
 		fmt.Sprintf("%d container group(s) on Azure Container Instances, 1 vCPU, 1.5 GiB each", t.Generators),
-		fmt.Sprintf("each: generate --topic %s --rate %s --instance i --instances %d --duration %s", HubIn, strconv.FormatFloat(p.GeneratorRate(), 'f', -1, 64), t.Generators, c.LoadDuration),
+		each,
 		"connection string (" + RuleGeneratorsSend + " on #1) as a secure environment variable",
 	}})
 }
 
 func (p *Plan) deploymentDetails() []string {
 	t := p.Tier
+	job := "job " + JobJarURI() + " (" + relay.EntryClass + ")"
+	if p.Config.Job == relay.JobComplex {
+		job = "job complex: " + JobJarURI() + " (" + relay.ComplexEntryClass + "), Flink job " + p.jobName() + ", consumer group " + ComplexConsumerGroup
+	}
 	d := []string{
 		"flink " + FlinkVersion + ", mode native, application mode, image " + p.JobImage(),
-		"job " + JobJarURI() + " (" + relay.EntryClass + ")",
+		job,
 		fmt.Sprintf("parallelism %d (= partitions), %d TaskManager(s) × %d slots, %g CPU / %s each",
 			t.Parallelism, t.TaskManagers(), t.SlotsPerTaskManager, t.TaskManager.CPU, t.TaskManager.Memory),
 		fmt.Sprintf("JobManager 1 × %g CPU / %s", JobManagerSize.CPU, JobManagerSize.Memory),
@@ -168,7 +176,16 @@ func (p *Plan) deploymentDetails() []string {
 	if p.Config.SKU == Premium && p.Config.Guarantee == relay.ExactlyOnce {
 		d = append(d, "exactly-once relies on Kafka transactions on Event Hubs Premium, a preview feature")
 	}
+	if p.Config.Job == relay.JobComplex {
+		d = append(d, "a FlinkDeployment of its own, so the complex job starts fresh (no relay savepoint): from its group's committed offsets, else the earliest",
+			"the relay's FlinkDeployment "+K8sNamespace+"/"+DeploymentName+" is deleted first when it is there: one job writes "+HubOut)
+	}
 	return d
+}
+
+// jobName is the Flink job's name (relay.Spec.JobName for the plan's job and hubs).
+func (p *Plan) jobName() string {
+	return relay.Spec{Job: p.Config.Job, InTopic: HubIn, OutTopic: HubOut}.JobName()
 }
 
 // Names in the cluster and the job image that the plan and the manifests share.
