@@ -178,8 +178,14 @@ func TestServeStopsWithContext(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	if name, _ := readEvent(t, bufio.NewReader(resp.Body)); name != "history" {
+	events := bufio.NewReader(resp.Body)
+	if name, _ := readEvent(t, events); name != "history" {
 		t.Fatalf("first event %q", name)
+	}
+	// A frame on the stream, so that the collector has made one before the stop (the history
+	// may come before the first frame: the check below failed once without this wait).
+	if name, _ := readEvent(t, events); name != "frame" {
+		t.Fatalf("second event %q, want a frame", name)
 	}
 	cancel()
 	if err := <-done; err != nil {
