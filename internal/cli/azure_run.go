@@ -85,6 +85,8 @@ the job's tags against the ones it recomputes from the run's input.`,
 	fs.DurationVar(&opts.gen.Duration, "duration", opts.gen.Duration, "how long the generators send")
 	fs.Int64Var(&opts.gen.Count, "count", 0, "each generator sends exactly this many distinct events instead of --duration")
 	fs.IntVar(&opts.gen.Devices, "devices", opts.gen.Devices, "number of simulated devices")
+	fs.BoolVar(&opts.gen.MixedTypes, "mixed-types", false, "each device alternates TEMP and CO2 readings (with --job complex: the default)")
+	fs.Float64Var(&opts.gen.QuietDevices, "quiet-devices", 0, "share of the devices, in [0, 1), that stop after the first quarter of the run (with --job complex: default 0.1, so NoNews tags fire)")
 	fs.Int64Var(&opts.gen.Seed, "seed", 0, "seed for reproducible event content (0: random)")
 	fs.DurationVar(&opts.drainIdle, "drain-timeout", opts.drainIdle, "after the generators end, how long to wait for the next of the run's events in the output before verifying")
 	fs.StringVar(&opts.home, "home", opts.home, "where runs are recorded: <home>/runs/<id>/ (env STREAMSCALE_HOME)")
