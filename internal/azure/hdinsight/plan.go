@@ -158,11 +158,8 @@ func (p *Plan) Write(w io.Writer) error {
 	ew.printf("  flink           %s as a YARN session, JM %s, TM %s × %d slots, parallelism %d, guarantee %s\n",
 		FlinkDistVersion, JobManagerMemory, TaskManagerMemory, s.Slots, b.Tier.Parallelism, b.Config.Guarantee)
 	ew.printf("\n")
-	for i, st := range p.Steps {
-		ew.printf("%2d. %-20s %s\n", i+1, st.Kind, st.Name)
-		for _, d := range st.Details {
-			ew.printf("    %-20s %s\n", "", d)
-		}
+	if ew.err == nil {
+		ew.err = plan.WriteSteps(w, p.Steps)
 	}
 	ew.printf("\n# script action %s (%s)\n", ScriptName, p.ScriptURI())
 	ew.printf("%s", p.Script())

@@ -28,7 +28,17 @@ func (p *Plan) Write(w io.Writer) error {
 	ew.printf("  generators      %d on Container Instances\n", t.Generators)
 	ew.printf("  flink ui        not exposed (ClusterIP; `streamscale azure ui` port-forwards)\n")
 	ew.printf("\n")
-	for i, s := range p.Steps {
+	if ew.err != nil {
+		return ew.err
+	}
+	return WriteSteps(w, p.Steps)
+}
+
+// WriteSteps prints steps as a dry run shows them: one numbered block per step, its details
+// indented below its kind and name.
+func WriteSteps(w io.Writer, steps []Step) error {
+	ew := &errWriter{w: w}
+	for i, s := range steps {
 		ew.printf("%2d. %-20s %s\n", i+1, s.Kind, s.Name)
 		for _, d := range s.Details {
 			ew.printf("    %-20s %s\n", "", d)
