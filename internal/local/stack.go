@@ -172,25 +172,18 @@ func (s *Stack) Up(ctx context.Context, progress io.Writer) (Status, error) {
 		if err := s.startYarn(ctx, java, st, progress, &started); err != nil {
 			return fail(err)
 		}
-		if err := st.save(s.layout); err != nil {
-			return fail(err)
-		}
-		status, err := s.waitHealthy(ctx, st, progress)
-		if err != nil {
-			return fail(err)
-		}
-		return status, nil
-	}
-	// Forget TaskManagers that died, also when none is to be started in their place (more
-	// were running than --taskmanagers asks for); otherwise waitHealthy takes them for ones
-	// that died during this start.
-	st.TaskManagers = liveTMs
-	needTMs := s.cfg.TaskManagers - len(liveTMs)
-	if !jmUp || needTMs > 0 {
-		pids, err := s.startFlink(ctx, java, st, !jmUp, liveTMs, needTMs, progress)
-		started = append(started, pids...)
-		if err != nil {
-			return fail(err)
+	} else {
+		// Forget TaskManagers that died, also when none is to be started in their place (more
+		// were running than --taskmanagers asks for); otherwise waitHealthy takes them for ones
+		// that died during this start.
+		st.TaskManagers = liveTMs
+		needTMs := s.cfg.TaskManagers - len(liveTMs)
+		if !jmUp || needTMs > 0 {
+			pids, err := s.startFlink(ctx, java, st, !jmUp, liveTMs, needTMs, progress)
+			started = append(started, pids...)
+			if err != nil {
+				return fail(err)
+			}
 		}
 	}
 	if err := st.save(s.layout); err != nil {
