@@ -57,7 +57,8 @@ type TagResult struct {
 	// state, from StateStart per partition.
 	StateRecords int64           `json:"stateRecords"`
 	StateStart   map[int32]int64 `json:"stateStart,omitempty"`
-	// ByKind counts the tag records read per kind: FirstTagForThisKey, <n>RecordsForThisKey,
+	// ByKind counts the window's tag records read (not the BeforeWindow ones) per kind:
+	// FirstTagForThisKey, <n>RecordsForThisKey,
 	// SeveralTemperaturesIn70s, HighCO2WithSeveralTemperaturesIn70s, NoNewsForAtLeast45000ms.
 	ByKind map[string]int `json:"byKind"`
 	// TimerLatencyMs is the NoNews tags' latency: output append time − the trigger event's
