@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/streamscale/streamscale/internal/latency"
+	"github.com/streamscale/streamscale/internal/verify"
 )
 
 func TestMaxRateSearch(t *testing.T) {
@@ -40,7 +41,7 @@ func TestMaxRateSearch(t *testing.T) {
 }
 
 func TestJudge(t *testing.T) {
-	ok := Step{Latency: Latency{Pipeline: &latency.Percentiles{P99: 40}}, DrainSeconds: 0.3}
+	ok := Step{Verified: true, Latency: Latency{Pipeline: &latency.Percentiles{P99: 40}}, DrainSeconds: 0.3}
 	for _, tc := range []struct {
 		name   string
 		s      Step
@@ -49,10 +50,11 @@ func TestJudge(t *testing.T) {
 	}{
 		{"sustainable", ok, nil, true},
 		{"generator behind", ok, errors.New("short"), false},
-		{"late events", func() Step { s := ok; s.Behind = 5; return s }(), nil, false},
+		{"behind at the end of the step, caught up", func() Step { s := ok; s.Behind = 500; return s }(), nil, true},
+		{"not verified", func() Step { s := ok; s.Verified = false; return s }(), nil, false},
 		{"slow drain", func() Step { s := ok; s.DrainSeconds = 3; return s }(), nil, false},
 		{"missing", func() Step { s := ok; s.Missing = 1; return s }(), nil, false},
-		{"p99 over", Step{Latency: Latency{Pipeline: &latency.Percentiles{P99: 1500}}}, nil, false},
+		{"p99 over", Step{Verified: true, Latency: Latency{Pipeline: &latency.Percentiles{P99: 1500}}}, nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, why := judge(tc.s, tc.genErr, time.Second)
@@ -80,5 +82,30 @@ func TestRatiosAndCPU(t *testing.T) {
 	own, broker := cpuPerMillion([]Step{{Events: 500_000, CPUSeconds: 2, BrokerCPUSeconds: 1}, {Events: 1_500_000, CPUSeconds: 6, BrokerCPUSeconds: 3}})
 	if own != 4 || broker != 2 {
 		t.Fatalf("cpuPerMillion = %v, %v; want 4, 2", own, broker)
+	}
+}
+
+// TestStepCountsReportsALoss: an event the drain still awaited when it gave up is missing (the
+// old count subtracted it again as "behind", so missing was 0 by construction), and behind
+// is the lag the output had when sending ended.
+func TestStepCountsReportsALoss(t *testing.T) {
+	for _, tc := range []struct {
+		name                  string
+		drained, atEnd        verify.Result
+		verified              bool
+		missing, dups, behind int64
+	}{
+		{"all out", verify.Result{Reconciled: true}, verify.Result{Reconciled: true, Missing: 120}, true, 0, 0, 120},
+		{"lost after the drain", verify.Result{Reconciled: true, Missing: 3, Awaited: map[int32]int64{0: 2, 1: 1}},
+			verify.Result{Reconciled: true, Missing: 400}, true, 3, 0, 400},
+		{"duplicates", verify.Result{Reconciled: true, Duplicates: 7}, verify.Result{Reconciled: true}, true, 0, 7, 0},
+		{"not reconciled", verify.Result{}, verify.Result{Reconciled: true}, false, 0, 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v, m, d, b := stepCounts(tc.drained, tc.atEnd)
+			if v != tc.verified || m != tc.missing || d != tc.dups || b != tc.behind {
+				t.Fatalf("stepCounts = %v %d %d %d, want %v %d %d %d", v, m, d, b, tc.verified, tc.missing, tc.dups, tc.behind)
+			}
+		})
 	}
 }
