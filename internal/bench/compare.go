@@ -75,8 +75,10 @@ type CompareConfig struct {
 	GoRelay func(ctx context.Context, in, out, group string) (Child, error)
 	// BrokerPIDs are the broker's processes (empty: broker CPU not measured).
 	BrokerPIDs []int
-	// TaskManagerPIDs returns the Flink TaskManagers' processes (nil: not measured).
-	TaskManagerPIDs func(ctx context.Context) []int
+	// FlinkPIDs returns the Flink cluster's processes, the JobManager's (0: none) and the
+	// TaskManagers': a Flink contender's CPU is theirs together, as checkpoint coordination
+	// and the job's scheduling run in the JobManager (nil: not measured).
+	FlinkPIDs func(ctx context.Context) (jobManager int, taskManagers []int)
 	// Partitions of every topic, and every contender's parallelism (default 2).
 	Partitions int32
 	// Contenders to run (default AllContenders).
@@ -177,7 +179,8 @@ type Step struct {
 	DrainSeconds float64 `json:"drainSeconds"`
 	Latency      Latency `json:"latencyMs"`
 	SendLagP99Ms float64 `json:"sendLagP99Ms"`
-	// CPUSeconds of the contender's own processes and of the broker during the step.
+	// CPUSeconds of the contender's own processes (a Flink contender's: the JobManager's and
+	// the TaskManagers') and of the broker during the step.
 	CPUSeconds       float64 `json:"cpuSeconds"`
 	BrokerCPUSeconds float64 `json:"brokerCpuSeconds"`
 	RSSBytes         int64   `json:"rssBytes"`
@@ -191,8 +194,9 @@ type ContenderResult struct {
 	Name string `json:"name"`
 	// MaxRate is the highest sustainable offered rate found, events/s.
 	MaxRate float64 `json:"maxRate"`
-	// CPUSecondsPerMillion of the contender's own processes over its fixed-rate steps (the
-	// same loads for every contender); the broker's apart.
+	// CPUSecondsPerMillion of the contender's own processes (for Flink contenders the
+	// JobManager's with the TaskManagers') over its fixed-rate steps (the same loads for every
+	// contender); the broker's apart.
 	CPUSecondsPerMillion       float64 `json:"cpuSecondsPerMillion"`
 	BrokerCPUSecondsPerMillion float64 `json:"brokerCpuSecondsPerMillion"`
 	// CPUSecondsPerMillionByRate is the same per fixed rate (events/s as a string key): the
@@ -348,10 +352,14 @@ type running struct {
 func (h *harness) start(ctx context.Context, name string, t topics) (*running, error) {
 	p := int(h.cfg.Partitions)
 	tms := func(ctx context.Context) []int {
-		if h.cfg.TaskManagerPIDs == nil {
+		if h.cfg.FlinkPIDs == nil {
 			return nil
 		}
-		return h.cfg.TaskManagerPIDs(ctx)
+		jm, tms := h.cfg.FlinkPIDs(ctx)
+		if jm > 0 {
+			return append([]int{jm}, tms...)
+		}
+		return tms
 	}
 	switch name {
 	case GoRelay:

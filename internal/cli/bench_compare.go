@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime/pprof"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -35,6 +36,9 @@ type benchCompareOptions struct {
 	rates      []float64
 	asJSON     bool
 	html, png  string
+	// goRelayDropEvery is the hidden, test-only --test-only-go-relay-drop-every: the Go relay
+	// drops every n-th record, so that a test can see the comparison report a loss.
+	goRelayDropEvery int64
 }
 
 func newBenchCompareCmd(f *Factory) *cobra.Command {
@@ -49,8 +53,13 @@ same record size, partitions and parallelism:
 
   broker-ceiling     Kafka's ProducerPerformance writing one topic while ConsumerPerformance
                      reads another at the same time: the most any relay could reach here
-  go-relay           a minimal franz-go consume, splice, produce loop (at-least-once: offsets
-                     committed after the output is acknowledged), as a child process
+  go-relay           the relay a Go engineer would write with franz-go, as a child process:
+                     the relay job's JSON validation (invalid records to the dead-letter
+                     topic) and stamps, produce asynchronously while the next poll runs
+                     (linger 2 ms, acks=all), a committer that commits each input
+                     partition's offset once every earlier record of it is acknowledged
+                     (at-least-once), at most 20,000 records / 32 MiB in flight (the poll
+                     waits at the bound)
   sample-job         the sample's job ported to Flink 2.2: event time, Jackson parse into a
                      POJO, keyBy deviceId, drop eventIds seen among the device's last 100,
                      checkpoints every 500 ms (build/jobs/sample-job.jar)
@@ -66,7 +75,8 @@ For each relay: the latency at fixed rates (pipeline and end-to-end percentiles 
 verifier), the max sustainable rate (doubling from --search-start, then bisecting: the highest
 rate at which the generator keeps its schedule, the output catches up within 2 s of the last
 send, nothing is missing and p99 pipeline latency is at most 1 s), CPU seconds per million
-events of its own processes (the Go relay's process, the TaskManagers for Flink jobs) and of
+events of its own processes (the Go relay's process; for Flink jobs the JobManager and the
+TaskManagers together) and of
 the broker apart, over the fixed-rate steps, and its resident memory. Every contender gets
 fresh topics, deleted afterwards. --quick runs a short version (a few minutes).`,
 		Example: `  streamscale bench compare --quick
@@ -96,6 +106,8 @@ fresh topics, deleted afterwards. --quick runs a short version (a few minutes).`
 	fs.BoolVar(&opts.cfg.NoSearch, "no-search", false, "measure the fixed rates only, no max-rate search (to compare settings at given loads)")
 	fs.BoolVar(&opts.asJSON, "json", false, "print the result as JSON")
 	fs.StringVar(&opts.html, "html", "", "also write the result as a self-contained HTML page with charts (offered rate vs p99 latency, max rate, CPU per million events)")
+	fs.Int64Var(&opts.goRelayDropEvery, "test-only-go-relay-drop-every", 0, "TEST ONLY: the go-relay contender drops every n-th record (to check that a loss is reported); never for a measurement")
+	_ = fs.MarkHidden("test-only-go-relay-drop-every")
 	fs.StringVar(&opts.png, "png", "", "also render that page to this PNG file with headless Chromium (STREAMSCALE_BROWSER picks the browser)")
 	return cmd
 }
@@ -111,6 +123,9 @@ func runBenchCompare(ctx context.Context, f *Factory, opts *benchCompareOptions)
 	}
 	if opts.cfg.Partitions < 1 {
 		return flagErrorf(fmt.Errorf("--partitions: %d must be at least 1", opts.cfg.Partitions))
+	}
+	if opts.goRelayDropEvery < 0 {
+		return flagErrorf(fmt.Errorf("--test-only-go-relay-drop-every: %d must not be negative", opts.goRelayDropEvery))
 	}
 	for _, r := range opts.rates {
 		if r <= 0 {
@@ -144,7 +159,7 @@ func runBenchCompare(ctx context.Context, f *Factory, opts *benchCompareOptions)
 	if err := cfg.Job.CheckConnection(); err != nil {
 		return err
 	}
-	cfg.GoRelay = goRelayStarter(c, f.IO.ErrOut)
+	cfg.GoRelay = goRelayStarter(c, f.IO.ErrOut, opts.goRelayDropEvery)
 	if !opts.conn.externalKafka() {
 		lcfg := local.DefaultConfig()
 		lcfg.Home = opts.conn.home
@@ -153,12 +168,12 @@ func runBenchCompare(ctx context.Context, f *Factory, opts *benchCompareOptions)
 			if st, err := stack.Status(ctx); err == nil && st.Kafka.Running {
 				cfg.BrokerPIDs = []int{st.Kafka.PID}
 			}
-			cfg.TaskManagerPIDs = func(ctx context.Context) []int {
+			cfg.FlinkPIDs = func(ctx context.Context) (int, []int) {
 				st, err := stack.Status(ctx)
 				if err != nil {
-					return nil
+					return 0, nil
 				}
-				return st.Flink.TaskManagerPIDs
+				return st.Flink.JobManagerPID, st.Flink.TaskManagerPIDs
 			}
 		}
 	}
@@ -198,7 +213,8 @@ func contains(xs []string, x string) bool {
 
 // goRelayStarter starts the Go relay contender as a child process of this binary (the hidden
 // `bench go-relay`), so that its CPU and memory are its own in /proc.
-func goRelayStarter(c kafkaconn.Conn, stderr io.Writer) func(ctx context.Context, in, out, group string) (bench.Child, error) {
+// dropEvery > 0 is the test-only mode that drops every n-th record.
+func goRelayStarter(c kafkaconn.Conn, stderr io.Writer, dropEvery int64) func(ctx context.Context, in, out, group string) (bench.Child, error) {
 	return func(ctx context.Context, in, out, group string) (bench.Child, error) {
 		if secured(c) {
 			return nil, errors.New("the Go relay contender connects in plaintext only")
@@ -209,6 +225,9 @@ func goRelayStarter(c kafkaconn.Conn, stderr io.Writer) func(ctx context.Context
 		}
 		cmd := exec.Command(self, "bench", "go-relay", "--brokers", joinBrokers(c.Brokers),
 			"--input-topic", in, "--output-topic", out, "--group", group)
+		if dropEvery > 0 {
+			cmd.Args = append(cmd.Args, "--test-only-drop-every", strconv.FormatInt(dropEvery, 10))
+		}
 		cmd.Stdout, cmd.Stderr = stderr, stderr
 		dieWithParent(cmd)
 		if err := cmd.Start(); err != nil {
@@ -243,7 +262,7 @@ func newBenchGoRelayCmd(f *Factory) *cobra.Command {
 	var cpuProfile string
 	cmd := &cobra.Command{
 		Use:    "go-relay",
-		Short:  "The plain Go relay contender of bench compare (runs until interrupted)",
+		Short:  "The Go relay contender of bench compare (franz-go, pipelined; runs until interrupted)",
 		Hidden: true,
 		Args:   cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -267,6 +286,9 @@ func newBenchGoRelayCmd(f *Factory) *cobra.Command {
 	fs.StringVar(&cfg.InTopic, "input-topic", "", "topic to read")
 	fs.StringVar(&cfg.OutTopic, "output-topic", "", "topic to write")
 	fs.StringVar(&cfg.Group, "group", "", "consumer group")
+	fs.StringVar(&cfg.DeadLetterTopic, "dead-letter-topic", "", "topic for records that are not one JSON object (default <input-topic>-dead-letter)")
+	fs.Int64Var(&cfg.TestOnlyDropEvery, "test-only-drop-every", 0, "TEST ONLY: drop every n-th record (not produced, offset committed), so that a test sees a loss reported")
+	_ = fs.MarkHidden("test-only-drop-every")
 	fs.StringVar(&cpuProfile, "cpu-profile", "", "write a pprof CPU profile of the whole run to this file (go tool pprof reads it)")
 	return cmd
 }
