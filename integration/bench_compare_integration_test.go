@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -96,4 +97,67 @@ func TestIntegrationBenchCompareQuick(t *testing.T) {
 		t.Logf("ratios (quick run): exactly-once %.2f, dedup %.2f, none %.2f of at-least-once", r.ExactlyOnce, r.Dedup, r.None)
 	}
 	_ = st
+}
+
+// TestIntegrationBenchCompareReportsALoss: the comparison must be able to report a loss. The
+// Go relay in its test-only mode drops one record in 10,000; its quick run (warm-up 3,000
+// events, then 5,000 at 1k/s and 25,000 at 5k/s) loses records 10,000, 20,000 and 30,000, all
+// in the 5k/s step, which must come out verified with them missing and not sustainable, and
+// the contender's max rate must not be 5k/s. About 40 s on an idle machine.
+func TestIntegrationBenchCompareReportsALoss(t *testing.T) {
+	sharedStack(t)
+	c := newCLI(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	out, stderr, code := c.run(ctx, "bench", "compare", "--quick", "--no-search", "--json", "--contenders", "go-relay",
+		"--home", shared.stack.Config().Home, "--job-jar", filepath.Join(buildDir(t), "jobs", "relay-job.jar"),
+		"--test-only-go-relay-drop-every", "10000")
+	if code != 0 {
+		t.Fatalf("bench compare exited %d:\n%s", code, stderr)
+	}
+	var res struct {
+		Contenders []struct {
+			Name    string  `json:"name"`
+			MaxRate float64 `json:"maxRate"`
+			Missing int64   `json:"missing"`
+			Error   string  `json:"error"`
+			Steps   []struct {
+				OfferedRate float64 `json:"offeredRate"`
+				Verified    bool    `json:"verified"`
+				Missing     int64   `json:"missing"`
+				Behind      int64   `json:"behind"`
+				Sustainable bool    `json:"sustainable"`
+				Why         string  `json:"why"`
+			} `json:"steps"`
+		} `json:"contenders"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("bench compare --json printed no JSON result: %v\n%s", err, out)
+	}
+	if len(res.Contenders) != 1 || res.Contenders[0].Name != "go-relay" || res.Contenders[0].Error != "" {
+		t.Fatalf("contenders = %+v, want go-relay without error", res.Contenders)
+	}
+	ct := res.Contenders[0]
+	if ct.Missing <= 0 {
+		t.Errorf("go-relay dropping 1 in 10,000: contender missing = %d, want > 0", ct.Missing)
+	}
+	if ct.MaxRate >= 5000 {
+		t.Errorf("go-relay dropping 1 in 10,000: max rate %g, want below the lossy 5000/s", ct.MaxRate)
+	}
+	var lossy bool
+	for _, s := range ct.Steps {
+		t.Logf("step %.0f/s: verified %v, %d missing, %d behind at the end, sustainable %v (%s)", s.OfferedRate, s.Verified, s.Missing, s.Behind, s.Sustainable, s.Why)
+		if !s.Verified {
+			t.Errorf("step %.0f/s not verified", s.OfferedRate)
+		}
+		if s.OfferedRate == 5000 {
+			lossy = true
+			if s.Missing <= 0 || s.Sustainable || !strings.Contains(s.Why, "missing") {
+				t.Errorf("step 5000/s: %d missing, sustainable %v (%q); want missing > 0 and not sustainable", s.Missing, s.Sustainable, s.Why)
+			}
+		}
+	}
+	if !lossy {
+		t.Errorf("no 5000/s step in %+v", ct.Steps)
+	}
 }
