@@ -23,6 +23,7 @@ import (
 	"github.com/streamscale/streamscale/internal/htmlreport"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
+	"github.com/streamscale/streamscale/internal/pipeline"
 )
 
 // benchCompareOptions are `bench compare`'s flags.
@@ -78,7 +79,8 @@ send, nothing is missing and p99 pipeline latency is at most 1 s), CPU seconds p
 events of its own processes (the Go relay's process; for Flink jobs the JobManager and the
 TaskManagers together) and of
 the broker apart, over the fixed-rate steps, and its resident memory. Every contender gets
-fresh topics, deleted afterwards. --quick runs a short version (a few minutes).`,
+fresh topics, deleted afterwards. --quick runs a short version (a few minutes). Without
+--brokers and --flink-url it starts the local stack where none is up, as run does.`,
 		Example: `  streamscale bench compare --quick
   streamscale bench compare --json > compare.json
   streamscale bench compare --contenders go-relay,streamscale-relay --rates 5000,20000`,
@@ -136,6 +138,15 @@ func runBenchCompare(ctx context.Context, f *Factory, opts *benchCompareOptions)
 		// Before the minutes of measuring: a PNG that cannot be rendered is known now.
 		if _, err := htmlreport.FindBrowser(f.Getenv); err != nil {
 			return flagErrorf(fmt.Errorf("--png: %w", err))
+		}
+	}
+	if !opts.conn.external() {
+		// As for run: the local stack, started where it is not up (idempotent where it is),
+		// with slots for the contenders' parallelism.
+		lcfg := local.DefaultConfig()
+		lcfg.Home, lcfg.RuntimeDir = opts.conn.home, opts.tools.runtimeDir
+		if _, err := (&pipeline.Local{Config: lcfg}).Prepare(ctx, pipeline.Need{Parallelism: int(opts.cfg.Partitions)}, f.IO.ErrOut); err != nil {
+			return fmt.Errorf("bench compare: start the local stack (or name yours with --brokers and --flink-url): %w", err)
 		}
 	}
 	c, err := opts.conn.conn()

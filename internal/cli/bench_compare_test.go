@@ -42,6 +42,21 @@ func TestBenchCompareRejectsUnknownContender(t *testing.T) {
 	}
 }
 
+// TestBenchCompareStartsTheLocalStack: without --brokers/--flink-url, bench compare starts the
+// local stack (here it cannot: no runtime, so the error says so) instead of failing to reach
+// a broker that is not there.
+func TestBenchCompareStartsTheLocalStack(t *testing.T) {
+	f, _, _ := testFactory()
+	opts := &benchCompareOptions{conn: newConnFlags(f), job: newJobFlags(), tools: &perfToolFlags{runtimeDir: t.TempDir()},
+		contenders: []string{bench.GoRelay}}
+	opts.conn.home = t.TempDir()
+	opts.cfg.Partitions = 2
+	err := runBenchCompare(t.Context(), f, opts)
+	if err == nil || !strings.Contains(err.Error(), "start the local stack") {
+		t.Fatalf("err = %v, want the local stack's start to have been tried", err)
+	}
+}
+
 func TestWriteCompareFilesHTML(t *testing.T) {
 	raw, err := os.ReadFile(filepath.Join("..", "..", "docs", "bench", "compare-2026-11-29.json"))
 	if err != nil {
