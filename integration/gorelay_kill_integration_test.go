@@ -145,4 +145,3 @@ func waitForOutput(ctx context.Context, t *testing.T, adm *kadm.Client, topic st
 		}
 	}
 }
-
