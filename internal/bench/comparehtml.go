@@ -5,8 +5,6 @@ import (
 	"html/template"
 	"io"
 	"math"
-	"sort"
-	"strconv"
 
 	"github.com/streamscale/streamscale/internal/htmlreport"
 )
@@ -19,7 +17,7 @@ const CompareHTMLHeight = 1700
 const chartClipMs = 3000
 
 var compareColors = map[string]string{BrokerCeiling: "#555555", GoRelay: "#1f77b4", SampleJob: "#d62728", OurRelay: "#2ca02c",
-	OurRelayExactlyOnce: "#9467bd", OurRelayDedup: "#8c564b", OurRelayNone: "#17becf"}
+	OurRelayExactlyOnce: "#9467bd", OurRelayDedup: "#8c564b", OurRelayNone: "#17becf", OurComplex: "#ff7f0e"}
 
 var comparePage = template.Must(template.New("compare").Parse(`<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>streamscale bench compare</title>
@@ -37,7 +35,7 @@ td:first-child,th:first-child{text-align:left}.note{color:#555;font-size:12px}
 <p>ours vs broker ceiling <b>{{printf "%.2f" .R.Ratios.OursVsBroker}}</b>, ours vs the sample's job <b>{{printf "%.2f" .R.Ratios.OursVsSampleStyle}}</b>, CPU per event ours vs the Go relay <b>{{printf "%.2f" .R.Ratios.CPUOursVsGoRelay}}</b></p>
 {{range .Charts}}{{.}}
 {{end}}
-<p class="note">Latency chart: p99 pipeline latency (output append time − enqueuedAt) of every step, clipped at {{.Clip}} ms; the broker ceiling's line is its producer acknowledgement p99.</p>
+<p class="note">Latency chart: p99 pipeline latency (output append time − enqueuedAt) of every step, clipped at {{.Clip}} ms, against the offered rate, both on log scales; the broker ceiling's line is its producer acknowledgement p99. CPU: utime+stime from /proc over the fixed-rate steps; a Flink contender's own processes are its JobManager and TaskManagers.</p>
 </body></html>
 `))
 
@@ -56,60 +54,53 @@ func WriteCompareHTML(w io.Writer, r CompareResult) error {
 }
 
 func compareCharts(r CompareResult) []template.HTML {
-	rateSet := map[float64]bool{}
+	var latency []htmlreport.XYSeries
 	for _, c := range r.Contenders {
+		byRate := map[float64]float64{}
 		for _, s := range c.Steps {
-			if s.OfferedRate > 0 {
-				rateSet[s.OfferedRate] = true
+			if s.OfferedRate <= 0 {
+				continue
+			}
+			if p := s.Latency.Pipeline; p != nil {
+				byRate[s.OfferedRate] = math.Min(p.P99, chartClipMs)
+			} else if p := s.Latency.ProduceAck; p != nil {
+				byRate[s.OfferedRate] = math.Min(p.P99, chartClipMs)
 			}
 		}
+		pts := make([]htmlreport.Point, 0, len(byRate))
+		for rate, ms := range byRate {
+			pts = append(pts, htmlreport.Point{X: rate, Y: ms})
+		}
+		latency = append(latency, htmlreport.XYSeries{Name: c.Name, Color: colorOf(c.Name), Points: pts})
 	}
-	rates := make([]float64, 0, len(rateSet))
-	for v := range rateSet {
-		rates = append(rates, v)
-	}
-	sort.Float64s(rates)
-	labels := make([]string, len(rates))
-	for i, v := range rates {
-		labels[i] = strconv.FormatFloat(v/1000, 'f', -1, 64) + "k"
-	}
-	var latency []htmlreport.Series
+	var names, relays []string
+	var maxRate, own, broker []float64
 	for _, c := range r.Contenders {
-		vals := make([]float64, len(rates))
-		for i, rate := range rates {
-			vals[i] = math.NaN()
-			for _, s := range c.Steps {
-				if s.OfferedRate != rate {
-					continue
-				}
-				if p := s.Latency.Pipeline; p != nil {
-					vals[i] = math.Min(p.P99, chartClipMs)
-				} else if p := s.Latency.ProduceAck; p != nil {
-					vals[i] = math.Min(p.P99, chartClipMs)
-				}
-			}
+		names, maxRate = append(names, c.Name), append(maxRate, c.MaxRate)
+		if c.Name != BrokerCeiling { // its "own" CPU is the broker's: no relay's to compare
+			relays, own, broker = append(relays, c.Name), append(own, c.CPUSecondsPerMillion), append(broker, c.BrokerCPUSecondsPerMillion)
 		}
-		latency = append(latency, htmlreport.Series{Name: c.Name, Color: compareColors[c.Name], Values: vals})
-	}
-	names := make([]string, len(r.Contenders))
-	maxRate := make([]float64, len(r.Contenders))
-	own := make([]float64, len(r.Contenders))
-	broker := make([]float64, len(r.Contenders))
-	for i, c := range r.Contenders {
-		names[i], maxRate[i], own[i], broker[i] = c.Name, c.MaxRate, c.CPUSecondsPerMillion, c.BrokerCPUSecondsPerMillion
 	}
 	charts := []string{
-		htmlreport.LineChart("p99 latency by offered rate (events/s; a point per step measured)", "ms", labels, latency),
-		htmlreport.LineChart("max sustainable rate", "events/s", names, []htmlreport.Series{{Name: "max rate", Color: "#2ca02c", Values: maxRate}}),
-		htmlreport.LineChart("CPU seconds per million events (fixed-rate steps)", "s", names, []htmlreport.Series{
-			{Name: "own", Color: "#1f77b4", Values: own},
-			{Name: "broker", Color: "#555555", Values: broker, Dash: htmlreport.DashShort}}),
+		htmlreport.XYChart("p99 latency by offered rate (a point per step measured)", "offered rate, events/s", "p99 ms", true, true, latency),
+		htmlreport.BarChart("max sustainable rate", "events/s", names, []htmlreport.Series{{Name: "max rate", Color: "#2ca02c", Values: maxRate}}),
+		htmlreport.BarChart("CPU seconds per million events (fixed-rate steps)", "CPU s per million events", relays, []htmlreport.Series{
+			{Name: "contender's own processes (Flink: JobManager + TaskManagers)", Color: "#1f77b4", Values: own},
+			{Name: "broker", Color: "#999999", Values: broker}}),
 	}
 	out := make([]template.HTML, 0, len(charts))
 	for _, c := range charts {
 		if c != "" {
-			out = append(out, template.HTML(c)) // LineChart escapes its text itself
+			out = append(out, template.HTML(c)) // the charts escape their text themselves
 		}
 	}
 	return out
+}
+
+// colorOf is a contender's color in every chart.
+func colorOf(name string) string {
+	if c, ok := compareColors[name]; ok {
+		return c
+	}
+	return "#e377c2"
 }
