@@ -91,7 +91,12 @@ func TestIntegrationBenchGoRelayKill(t *testing.T) {
 	vcfg.Topic, vcfg.Bounds, vcfg.SequencesStartAtZero = out, map[int32]verify.OffsetRange{0: {}, 1: {}}, true
 	vcfg.InputTopic, vcfg.InputBounds = in, map[int32]verify.OffsetRange{0: {End: inEnd[0]}, 1: {End: inEnd[1]}}
 	vcfg.Drain, vcfg.IdleTimeout = true, 30*time.Second
-	res, err := verify.Run(ctx, cl, vcfg, nil)
+	vcl, err := kafkaconn.Conn{Brokers: []string{st.Kafka.Bootstrap}}.NewClient(verify.ClientOpts()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer vcl.Close()
+	res, err := verify.Run(ctx, vcl, vcfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
