@@ -183,7 +183,9 @@ func (r *relayer) relay(ctx context.Context, in *kgo.Record) {
 			kgo.RecordHeader{Key: "streamscale.source", Value: []byte(in.Topic + "/" + strconv.Itoa(int(in.Partition)) + "/" + strconv.FormatInt(in.Offset, 10))})}
 	}
 	id := r.tr.add(in, len(out.Value))
-	r.cl.Produce(ctx, out, func(_ *kgo.Record, err error) { r.tr.done(id, err) })
+	// Not cancelled with ctx: what was polled before an interrupt is still delivered and
+	// committed by the shutdown's flush.
+	r.cl.Produce(context.WithoutCancel(ctx), out, func(_ *kgo.Record, err error) { r.tr.done(id, err) })
 }
 
 // Transform returns the output value for an input record's value: the JSON object from its
