@@ -97,7 +97,9 @@ func TestAzureCheckRun(t *testing.T) {
 		{"fail exits non-zero", base, failingReport, ErrSilent,
 			[]string{"  FAIL  quota standardDSv3Family: need 16 vCPUs, 4 free; fix: request a quota increase", "1 of 2 checks passed"}, nil},
 		{"hdinsight", append([]string{"--platform", "hdinsight", "--hdi-workers", "4"}, base...), passingReport, nil,
-			[]string{"on hdinsight"}, func(c preflight.Config) bool { return c.HDInsight != nil && c.HDInsight.Spec.Workers == 4 && c.HDInsight.Base == c.Plan }},
+			[]string{"on hdinsight"}, func(c preflight.Config) bool {
+				return c.HDInsight != nil && c.HDInsight.Spec.Workers == 4 && c.HDInsight.Base == c.Plan
+			}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := &checkStub{rep: tc.rep}
