@@ -39,11 +39,16 @@ func (c Config) clusterNodes() (cluster string, typ string, n []nodes) {
 // resources runs the checks that depend on what is already in the resource group: the
 // global names, then the VM sizes and the quota.
 func (r *run) resources(ctx context.Context) []Check {
+	var checks []Check
 	have, listErr := r.existingResources(ctx)
 	if listErr != nil {
+		// Without the list, a resumed `up` may see its own names and cluster as others'.
 		have = existing{}
+		rg := r.Plan.Config.ResourceGroup
+		checks = append(checks, fail("resource group "+rg, "cannot list its resources: "+r.brief(listErr),
+			"you need at least Reader on resource group "+rg+" (`az resource list --resource-group "+rg+" -o table` shows whether you can)"))
 	}
-	checks := r.names(ctx, have, listErr)
+	checks = append(checks, r.names(ctx, have)...)
 	return append(checks, r.compute(ctx, have)...)
 }
 

@@ -77,13 +77,15 @@ type world struct {
 	// groupExists says whether the resource group exists: if not, its permissions and
 	// resources answer 404 ResourceGroupNotFound.
 	groupExists bool
-	inGroup     []string // "type/name" of the resources in it
-	groupPerms  []*armauthorization.Permission
-	assignments []assignment
-	roles       map[string][]*armauthorization.Permission
-	skus        []*armcompute.ResourceSKU
-	usage       []*armcompute.Usage
-	taken       map[string]bool // globally taken names
+	// listForbidden answers the listing of the group's resources 403.
+	listForbidden bool
+	inGroup       []string // "type/name" of the resources in it
+	groupPerms    []*armauthorization.Permission
+	assignments   []assignment
+	roles         map[string][]*armauthorization.Permission
+	skus          []*armcompute.ResourceSKU
+	usage         []*armcompute.Usage
+	taken         map[string]bool // globally taken names
 	// stall makes the reads of these providers' registrations wait for their deadline.
 	stall map[string]bool
 	// calls counts the requests per client operation, to show what was (not) asked.
@@ -182,6 +184,10 @@ func (w *world) options() *arm.ClientOptions {
 				w.count("resources.ListByResourceGroup")
 				if !w.groupExists {
 					r.AddResponseError(http.StatusNotFound, "ResourceGroupNotFound")
+					return
+				}
+				if w.listForbidden {
+					r.AddResponseError(http.StatusForbidden, "AuthorizationFailed")
 					return
 				}
 				var page armresources.ClientListByResourceGroupResponse

@@ -86,7 +86,7 @@ func (c Config) globalNames() []globalName {
 
 // names checks each global name: fine when the resource is already in our resource group
 // (a resumed `up`), else it must be free.
-func (r *run) names(ctx context.Context, have existing, listErr error) []Check {
+func (r *run) names(ctx context.Context, have existing) []Check {
 	var checks []Check
 	for _, g := range r.globalNames() {
 		name := "name " + g.name
@@ -97,11 +97,7 @@ func (r *run) names(ctx context.Context, have existing, listErr error) []Check {
 		available, reason, err := r.available(ctx, g)
 		switch {
 		case err != nil:
-			detail := "cannot check the " + g.what + " name: " + r.brief(err)
-			if listErr != nil {
-				detail += "; nor list resource group " + r.Plan.Config.ResourceGroup + ": " + r.brief(listErr)
-			}
-			checks = append(checks, fail(name, detail, "run the check again, or ask Azure yourself: `"+cliCheck(g)+"`"))
+			checks = append(checks, fail(name, "cannot check the "+g.what+" name: "+r.brief(err), "run the check again, or ask Azure yourself: `"+cliCheck(g)+"`"))
 		case available:
 			checks = append(checks, pass(name, g.what+" name is free"))
 		default:

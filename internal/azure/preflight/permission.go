@@ -109,7 +109,9 @@ func (r *run) subscriptionPermissions(ctx context.Context, who principal) (perms
 			if a == nil || a.Properties == nil || a.Properties.RoleDefinitionID == nil {
 				continue
 			}
-			def, err := r.clients.roleDefinitions.GetByID(cctx, *a.Properties.RoleDefinitionID, nil)
+			dctx, dcancel := r.call(ctx)
+			def, err := r.clients.roleDefinitions.GetByID(dctx, *a.Properties.RoleDefinitionID, nil)
+			dcancel()
 			if err != nil {
 				return nil, false, fmt.Errorf("role definition %s: %w", *a.Properties.RoleDefinitionID, err)
 			}

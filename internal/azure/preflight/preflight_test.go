@@ -117,6 +117,8 @@ func TestRunFakeAKS(t *testing.T) {
 			w.inGroup = []string{"Microsoft.Storage/storageAccounts/" + n.StorageAccount, "Microsoft.ContainerRegistry/registries/" + n.Registry,
 				"Microsoft.EventHub/namespaces/" + n.NamespaceIn, "Microsoft.EventHub/namespaces/" + n.NamespaceOut}
 		}, passes: map[string]string{"name " + n.Registry: "already in resource group streamscale-rg (azure up resumes with it)"}},
+		{name: "the group's resources cannot be listed", world: func(w *world) { w.listForbidden = true },
+			fails: []string{"resource group streamscale-rg"}, want: []string{"cannot list its resources: AuthorizationFailed (HTTP 403)", "at least Reader"}},
 		{name: "our cluster exists: its nodes are counted already", world: func(w *world) {
 			w.usage[1] = usage("standardDSv3Family", "Standard DSv3 Family vCPUs", 16, 16)
 			w.inGroup = []string{"Microsoft.ContainerService/managedClusters/" + n.Cluster}
