@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -9,6 +10,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
 	"github.com/spf13/cobra"
 
+	"github.com/streamscale/streamscale/internal/azure/preflight"
 	"github.com/streamscale/streamscale/internal/azure/provision"
 )
 
@@ -21,6 +23,8 @@ type azureDeps struct {
 	options *arm.ClientOptions
 	// blobOptions are the storage data-plane client's options (nil: the SDK's defaults).
 	blobOptions *azblob.ClientOptions
+	// preflight runs `azure check` (nil: preflight.Run).
+	preflight func(context.Context, preflight.Config) (preflight.Report, error)
 }
 
 func defaultAzureDeps() *azureDeps {
@@ -53,6 +57,6 @@ func newAzureCmd(f *Factory) *cobra.Command {
 Azure SDK for Go: ` + "`azure up --dry-run`" + ` prints the plan and the manifests without touching
 anything. See docs/azure.md for the walkthrough and what each tier costs.`,
 	}
-	cmd.AddCommand(newAzureUpCmd(f, deps, nil), newAzureRunCmd(f, deps), newAzureReportCmd(f, deps), newAzureVerifyCmd(f, deps), newAzureUICmd(f, deps), newAzureDownCmd(f, deps, nil))
+	cmd.AddCommand(newAzureCheckCmd(f, deps, nil), newAzureUpCmd(f, deps, nil), newAzureRunCmd(f, deps), newAzureReportCmd(f, deps), newAzureVerifyCmd(f, deps), newAzureUICmd(f, deps), newAzureDownCmd(f, deps, nil))
 	return cmd
 }

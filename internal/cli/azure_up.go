@@ -14,6 +14,7 @@ import (
 	"github.com/streamscale/streamscale/internal/azure/hdinsight"
 	"github.com/streamscale/streamscale/internal/azure/manifest"
 	"github.com/streamscale/streamscale/internal/azure/plan"
+	"github.com/streamscale/streamscale/internal/azure/preflight"
 	"github.com/streamscale/streamscale/internal/azure/provision"
 	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/relay"
@@ -32,6 +33,8 @@ type azureUpOptions struct {
 	// job is --job: relay (default) or complex.
 	job    string
 	dryRun bool
+	// skipChecks is --skip-checks: no `azure check` first.
+	skipChecks bool
 	// platform is --platform: aks (default) or hdinsight.
 	platform string
 	// hdi sizes the HDInsight cluster (--platform hdinsight).
@@ -101,6 +104,7 @@ same flags always name the same resources.`,
 	fs.StringVar(&opts.hdi.WorkerSize, "hdi-worker-size", hdinsight.DefaultWorkerSize, "with --platform hdinsight: worker node size")
 	fs.IntVar(&opts.hdi.Slots, "hdi-slots", 2, "with --platform hdinsight: slots per TaskManager of the YARN session")
 	fs.BoolVar(&opts.dryRun, "dry-run", false, "print the plan and the manifests; create nothing, need no credentials")
+	fs.BoolVar(&opts.skipChecks, "skip-checks", false, "do not run the azure check first (quota, providers, permissions, VM size, names)")
 	fs.StringVar(&opts.sku, "sku", opts.sku, "Event Hubs tier: standard (the sample's) or premium")
 	fs.StringVar(&opts.guarantee, "guarantee", opts.guarantee, "the job's delivery guarantee: at-least-once, none, or exactly-once (premium only, a preview)")
 	addAzureJob(fs, &opts.job)
@@ -181,6 +185,9 @@ func azureUpRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureUpO
 	if p.Config.Subscription == "" {
 		return flagErrorf(errors.New("no subscription: pass --subscription or set " + EnvAzureSubscription + " (`az account show --query id -o tsv`)"))
 	}
+	if err := azureChecksFirst(ctx, f, deps, opts, p, nil); err != nil {
+		return err
+	}
 	clients, err := deps.clients(p.Config.Subscription)
 	if err != nil {
 		return err
@@ -205,6 +212,18 @@ func azureUpRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureUpO
 		return fmt.Errorf("azure up: %w", err)
 	}
 	return nil
+}
+
+// azureChecksFirst runs `azure check` at the start of `azure up`, unless --skip-checks.
+func azureChecksFirst(ctx context.Context, f *Factory, deps *azureDeps, opts *azureUpOptions, p *plan.Plan, hdi *hdinsight.Plan) error {
+	if opts.skipChecks {
+		return nil
+	}
+	err := azureChecks(ctx, f, deps, p, hdi, 0)
+	if errors.Is(err, preflight.ErrChecksFailed) {
+		return fmt.Errorf("azure up: %w; nothing was created (--skip-checks goes on anyway)", err)
+	}
+	return err
 }
 
 // writeDryRun prints the plan.

@@ -32,6 +32,9 @@ func azureUpHDInsight(ctx context.Context, f *Factory, deps *azureDeps, opts *az
 	if _, err := os.Stat(opts.jobJar); err != nil {
 		return flagErrorf(fmt.Errorf("--job-jar %s: %w (build it with `make build`)", opts.jobJar, err))
 	}
+	if err := azureChecksFirst(ctx, f, deps, opts, base, p); err != nil {
+		return err
+	}
 	clients, err := deps.clients(base.Config.Subscription)
 	if err != nil {
 		return err

@@ -127,7 +127,7 @@ func TestAzureUpHDInsightFlow_FakeAzure(t *testing.T) {
 	}
 	fa := &fakeARM{docs: map[string][]byte{}, blobs: map[string][]byte{}}
 	args := []string{"--platform", "hdinsight", "--tier", "1", "--resource-group", "rg", "--location", "westeurope",
-		"--subscription", "sub", "--job-jar", jar}
+		"--subscription", "sub", "--job-jar", jar, "--skip-checks"} // azure check: azure_check_test.go
 	f, out, _ := testFactory()
 	if err := execute(newAzureUpCmd(f, fa.deps(), nil), args...); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())

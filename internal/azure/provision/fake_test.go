@@ -2,7 +2,6 @@ package provision
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -29,6 +28,8 @@ import (
 	rgfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/fake"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/storage/armstorage"
 	stfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/storage/armstorage/fake"
+
+	"github.com/streamscale/streamscale/internal/azure/aztest"
 )
 
 // fakeAzure is an in-memory subscription behind the Azure SDK's own fake servers (each
@@ -135,13 +136,11 @@ func (t *transport) Do(req *http.Request) (*http.Response, error) {
 		return &http.Response{StatusCode: http.StatusTooManyRequests, Status: "429 Too Many Requests",
 			Header: http.Header{"Retry-After": {"0"}}, Body: http.NoBody, Request: req}, nil
 	}
-	path := strings.ToLower(req.URL.Path)
-	for _, r := range t.routes {
-		if r.provider == "" || strings.Contains(path, r.provider) {
-			return r.t.Do(req)
-		}
+	rt := make(aztest.Router, len(t.routes))
+	for i, r := range t.routes {
+		rt[i] = aztest.Route{Provider: r.provider, Transport: r.t}
 	}
-	return nil, fmt.Errorf("no fake for %s", req.URL.Path)
+	return rt.Do(req)
 }
 
 // throttled says whether a PUT to path is answered 429 this time.
@@ -349,8 +348,5 @@ func (f *fakeAzure) options() *arm.ClientOptions {
 		})},
 		{"", rgServer},
 	}}
-	return &arm.ClientOptions{ClientOptions: policy.ClientOptions{
-		Transport: t,
-		Retry:     policy.RetryOptions{MaxRetries: 3, RetryDelay: 1, MaxRetryDelay: 1},
-	}}
+	return aztest.Options(t)
 }

@@ -1,0 +1,123 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/streamscale/streamscale/internal/azure/hdinsight"
+	"github.com/streamscale/streamscale/internal/azure/plan"
+	"github.com/streamscale/streamscale/internal/azure/preflight"
+)
+
+type azureCheckOptions struct {
+	cfg plan.Config
+	// platform is --platform: aks (default) or hdinsight.
+	platform string
+	// hdi sizes the HDInsight cluster (--platform hdinsight).
+	hdi         hdinsight.Spec
+	callTimeout time.Duration
+}
+
+func newAzureCheckCmd(f *Factory, deps *azureDeps, runF func(context.Context, *azureCheckOptions) error) *cobra.Command {
+	opts := &azureCheckOptions{platform: platformAKS}
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "Check the subscription before azure up: sign-in, providers, role-assignment permission, quota, VM size, names",
+		Long: `Check, reading only, what ` + "`azure up`" + ` with the same flags needs of the subscription, before it
+spends twenty minutes creating things: the signed-in identity and the subscription, the
+resource providers the plan uses, the permission to create role assignments (Owner or User
+Access Administrator), the VM size of the cluster's nodes in the region, the regional vCPU
+quota for them (the size's family and the region's total), and that the globally unique names
+(storage account, registry, Event Hubs namespaces) are free or already ours. One line per
+check; each FAIL names its fix; the exit status is non-zero when any fails. ` + "`azure up`" + ` runs the
+same checks first unless given --skip-checks. See docs/azure.md, "azure check".`,
+		Example: `  streamscale azure check --tier 10 --resource-group streamscale-rg --location westeurope
+  streamscale azure check --tier 1 --resource-group streamscale-rg --location westeurope --platform hdinsight`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return azureCheckRun(cmd.Context(), f, deps, opts)
+		},
+	}
+	fs := cmd.Flags()
+	c := &opts.cfg
+	fs.IntVar(&c.Tier, "tier", 1, "the sample's tier: 1, 5 or 10 (thousand events per second)")
+	fs.StringVar(&c.ResourceGroup, "resource-group", "", "resource group azure up creates or reuses (required)")
+	fs.StringVar(&c.Location, "location", "", "Azure region, e.g. westeurope (required)")
+	fs.StringVar(&c.Prefix, "prefix", plan.DefaultPrefix, "start of every resource name, as given to azure up")
+	fs.StringVar(&c.Subscription, "subscription", "", "Azure subscription ID (env "+EnvAzureSubscription+")")
+	fs.StringVar(&opts.platform, "platform", opts.platform, "where Flink runs: aks or hdinsight")
+	fs.IntVar(&c.Overrides.NodeCount, "node-count", 0, "AKS nodes, as given to azure up (default: the tier's 3/5/4)")
+	fs.StringVar(&c.Overrides.NodeVMSize, "node-vm-size", "", "AKS node size, as given to azure up (default: the tier's)")
+	fs.IntVar(&opts.hdi.Workers, "hdi-workers", hdinsight.DefaultWorkers, "with --platform hdinsight: worker nodes")
+	fs.StringVar(&opts.hdi.WorkerSize, "hdi-worker-size", hdinsight.DefaultWorkerSize, "with --platform hdinsight: worker node size")
+	fs.DurationVar(&opts.callTimeout, "call-timeout", preflight.DefaultCallTimeout, "how long each call to Azure may take")
+	return cmd
+}
+
+func azureCheckRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureCheckOptions) error {
+	c := opts.cfg
+	if c.Subscription == "" && f.Getenv != nil {
+		c.Subscription = f.Getenv(EnvAzureSubscription)
+	}
+	if opts.callTimeout <= 0 {
+		return flagErrorf(fmt.Errorf("--call-timeout %s: give a positive duration", opts.callTimeout))
+	}
+	p, err := plan.New(c)
+	if err != nil {
+		return flagErrorf(err)
+	}
+	var hdi *hdinsight.Plan
+	switch opts.platform {
+	case platformAKS:
+	case platformHDInsight:
+		if hdi, err = hdinsight.New(p, opts.hdi); err != nil {
+			return flagErrorf(err)
+		}
+	default:
+		return flagErrorf(fmt.Errorf("--platform %q: use aks or hdinsight", opts.platform))
+	}
+	if p.Config.Subscription == "" {
+		return flagErrorf(errors.New("no subscription: pass --subscription or set " + EnvAzureSubscription + " (`az account show --query id -o tsv`)"))
+	}
+	if err := azureChecks(ctx, f, deps, p, hdi, opts.callTimeout); err != nil {
+		if errors.Is(err, preflight.ErrChecksFailed) {
+			return ErrSilent
+		}
+		return err
+	}
+	return nil
+}
+
+// azureChecks runs the preflight checks for a plan (hdi: for --platform hdinsight) and
+// prints the report; `azure check` and the start of `azure up` share it. A failed check
+// returns an error wrapping preflight.ErrChecksFailed.
+func azureChecks(ctx context.Context, f *Factory, deps *azureDeps, p *plan.Plan, hdi *hdinsight.Plan, callTimeout time.Duration) error {
+	cred, err := deps.credential()
+	if err != nil {
+		return err
+	}
+	platform := platformAKS
+	if hdi != nil {
+		platform = platformHDInsight
+	}
+	fmt.Fprintf(f.IO.Out, "azure check: tier %d on %s in resource group %s (%s)\n", p.Tier.Number, platform, p.Config.ResourceGroup, p.Config.Location)
+	check := deps.preflight
+	if check == nil {
+		check = preflight.Run
+	}
+	rep, err := check(ctx, preflight.Config{Plan: p, HDInsight: hdi, Credential: cred, Options: deps.options, CallTimeout: callTimeout})
+	if err != nil {
+		return err
+	}
+	if err := rep.Write(f.IO.Out); err != nil {
+		return err
+	}
+	return rep.Err()
+}
