@@ -50,6 +50,10 @@ import java.util.List;
  *       buffer can then repeat a tag of that copy.
  * </ul>
  *
+ * <p>The job's other choices around these rules (no rebalance before keying, event time from
+ * createdAt for watermarks and timers alike, triggerEventCreatedAt copied as written) are in
+ * {@link ComplexJob} and {@link TagEvents}.
+ *
  * <p>A Flink POJO (public fields, no-arg constructor): the keyed state of {@link TagEvents}.
  */
 public class DeviceTags {
