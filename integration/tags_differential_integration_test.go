@@ -33,7 +33,7 @@ import (
 // NoNews deadline, and the job's watermark (the minimum over the partitions of their latest
 // createdAt − 60 s − 1 ms) passed on at random points. Seed 1, or STREAMSCALE_TAGS_SEED.
 // It needs java and `make build`, and fails (never skips) without them. Cost: one JVM, about
-// 3 s of CPU (2–10 s wall on a loaded 2-core machine).
+// 3 s of CPU (measured 2.8 s; 4 s wall on a quiet machine, 13–35 s with load average 25 on 2 cores).
 func TestIntegrationTagsDifferential(t *testing.T) {
 	replay := tagsReplayCommand(t)
 	seed := uint64(1)
