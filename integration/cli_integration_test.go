@@ -290,7 +290,7 @@ func checkInterruptedRunVerifies(ctx context.Context, t *testing.T, c *cli) {
 // for the complex job (mixed types, a device every 10 s, a tenth of the devices quiet after
 // the first quarter) at a rate that keeps it short: 400 events/s over 4,000 devices for 160 s
 // gives each device about 16 events (every <n>RecordsForThisKey, and HighCO2… needs two
-// temperatures in [70, 80) before a CO2 reading above 80), and the quiet devices' last events
+// temperatures in [70, 80) and a CO2 reading above 80 in its buffer), and the quiet devices' last events
 // (by 40 s) are 45 s old in event time once the job's watermark, 60 s behind the newest event,
 // passes 85 s: NoNews for each of the 400. The summary reconciles the tags, 0 missing,
 // unexpected or duplicated, with the count per kind of the window's tags, and the recorded run

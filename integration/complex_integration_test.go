@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -20,8 +21,9 @@ import (
 
 // TestIntegrationJobSubmitComplex drives the built CLI against a real stack: `job submit --job
 // complex` runs the complex job, `generate` sends the generator's events (source duplicates
-// included), a hand-made device sends both TEMP and CO2 readings (the generator gives each
-// device one type, so only such a device makes HighCO2WithSeveralTemperaturesIn70s), and one
+// included), hand-made devices send both TEMP and CO2 readings (the generator gives each
+// device one type unless --mixed-types, so only such a device makes
+// HighCO2WithSeveralTemperaturesIn70s; their value tags must be the hand-worked ones), and one
 // event per partition 200 s ahead moves the job's watermark past every device's NoNews
 // deadline. The output holds exactly the tags internal/tags recomputes from the input: none
 // missing, unexpected or duplicated, every record valid against docs/tag.schema.json, every
@@ -63,6 +65,7 @@ func TestIntegrationJobSubmitComplex(t *testing.T) {
 		t.Fatal(err)
 	}
 	written := readTags(ctx, t, st.Kafka.Bootstrap, exp, schemas)
+	checkMixedExampleTags(t, written)
 	res := tags.Reconcile(exp, written)
 	if !res.OK() {
 		t.Fatalf("%d tags expected, %d written: missing %v, unexpected %v, duplicated %v", res.Expected, res.Written, head(res.Missing), head(res.Unexpected), res.Duplicated)
@@ -129,15 +132,52 @@ func produceTo(ctx context.Context, t *testing.T, bootstrap, topic string, value
 	}
 }
 
-// sendMixedDevice sends a device with both TEMP and CO2 readings to partition 0: two
-// temperatures in [70, 80), then CO2 above 80, which makes HighCO2WithSeveralTemperaturesIn70s.
+// sendMixedDevice sends devices with both TEMP and CO2 readings to partition 0: two
+// temperatures in [70, 80), then CO2 above 80, which makes HighCO2WithSeveralTemperaturesIn70s;
+// and the sample's example the other way round (CO2 95, TEMP 71, TEMP 72, then TEMP 10), where
+// the sample tags TEMP 72 and TEMP 10 (mixedExampleTags).
 func sendMixedDevice(ctx context.Context, t *testing.T, bootstrap, topic string) {
 	now := time.Now()
 	produceTo(ctx, t, bootstrap, topic, map[int32][][]byte{0: {
 		eventAt("mixed://device-1", "mixed-1", "TEMP", 71.5, now),
 		eventAt("mixed://device-1", "mixed-2", "TEMP", 74, now.Add(time.Millisecond)),
 		eventAt("mixed://device-1", "mixed-3", "CO2", 95, now.Add(2*time.Millisecond)),
+		eventAt("mixed://device-2", "mixed-co2-95", "CO2", 95, now),
+		eventAt("mixed://device-2", "mixed-temp-71", "TEMP", 71, now.Add(time.Millisecond)),
+		eventAt("mixed://device-2", "mixed-temp-72", "TEMP", 72, now.Add(2*time.Millisecond)),
+		eventAt("mixed://device-2", "mixed-temp-10", "TEMP", 10, now.Add(3*time.Millisecond)),
 	}})
+}
+
+// mixedExampleTags are the value tags the sample's rules give sendMixedDevice's devices, worked
+// out by hand from the sample's ComplexEventProcessingLogic.
+var mixedExampleTags = []tags.Key{
+	{DeviceID: "mixed://device-1", Tag: tags.SeveralTemperatures, TriggerEventID: "mixed-2"},
+	{DeviceID: "mixed://device-1", Tag: tags.HighCO2, TriggerEventID: "mixed-3"},
+	{DeviceID: "mixed://device-2", Tag: tags.SeveralTemperatures, TriggerEventID: "mixed-temp-72"},
+	{DeviceID: "mixed://device-2", Tag: tags.HighCO2, TriggerEventID: "mixed-temp-72"},
+	{DeviceID: "mixed://device-2", Tag: tags.HighCO2, TriggerEventID: "mixed-temp-10"},
+}
+
+// checkMixedExampleTags fails unless the job wrote exactly mixedExampleTags as the mixed
+// devices' value tags: the hand-worked expectation, independent of internal/tags.
+func checkMixedExampleTags(t *testing.T, written []tags.Key) {
+	t.Helper()
+	var got []string
+	for _, k := range written {
+		if strings.HasPrefix(k.DeviceID, "mixed://") && (k.Tag == tags.SeveralTemperatures || k.Tag == tags.HighCO2) {
+			got = append(got, k.String())
+		}
+	}
+	var want []string
+	for _, k := range mixedExampleTags {
+		want = append(want, k.String())
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("the mixed devices' value tags: the job wrote %v, the sample's rules give %v", got, want)
+	}
 }
 
 // sendClock sends one event per partition created 200 s from now: every partition's watermark

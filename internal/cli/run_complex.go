@@ -14,7 +14,7 @@ import (
 
 // The load the complex job is run with when the flags leave it open, so that every tag kind
 // fires in one run: each device alternates TEMP and CO2 readings (HighCO2…In70s needs both in
-// one device's buffer) and sends every complexDeviceGap (ten or more events each: every
+// one device's buffer: a CO2 reading above 80 and two temperatures in [70, 80)) and sends every complexDeviceGap (ten or more events each: every
 // <n>RecordsForThisKey), and complexQuietDevices of the devices go quiet after the first
 // quarter of the run. The job's NoNews timer fires for a device whose last event is 45 s old
 // in event time while the job's watermark trails the newest event by 60 s: the quiet devices'

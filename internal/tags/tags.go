@@ -1,13 +1,18 @@
 // Package tags recomputes in Go the tags the complex Flink job (jvm/relay-job ComplexJob) must
 // write for a window of input records, and reconciles them with the tags it wrote: missing,
-// unexpected and duplicated tags, each by (deviceId, tag, triggerEventId). The rules and the
-// choices behind them are in docs/architecture.md, "The complex job"; this package must agree
-// with the job's DeviceTags.
+// unexpected and duplicated tags, each by (deviceId, tag, triggerEventId). The rules are the
+// Azure sample's own (ComplexEventProcessingLogic and SampleState in
+// Azure-Samples/streaming-at-scale, components/apache-flink/flink-kafka-consumer, commit
+// 4a2c4b8), written here from the sample, not from the job, with the job's documented
+// deviations (docs/architecture.md, "The complex job"); a differential test
+// (integration/tags_differential_integration_test.go) runs random sequences through both.
 package tags
 
 import (
 	"bytes"
 	"encoding/json"
+	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -71,9 +76,14 @@ type Expected struct {
 	// Before holds the tags (must or pending) triggered by events before the window
 	// (Expecter.AddBefore): the job may have written them before the output window or in it.
 	Before map[Key]bool
-	// EnqueuedAt is the trigger event's Record.EnqueuedAt for the keys of Must and Pending
-	// whose record had one.
+	// EnqueuedAt is, for the keys of Must and Pending whose record had one, the
+	// Record.EnqueuedAt of the event whose processing writes the tag (the trigger event: the
+	// event itself for the tags an event makes, the device's last event for NoNews).
 	EnqueuedAt map[Key]int64
+	// Repeats counts, per key, the times the job writes it again by its rules (an eventId that
+	// comes back after its first copy left the device's buffer makes its tags anew; see
+	// docs/architecture.md): written 1 + Repeats times, it is no duplicate.
+	Repeats map[Key]int
 }
 
 // ParseEvent returns the event in a record's value, or false when the job would dead-letter
@@ -171,7 +181,7 @@ type Expecter struct {
 // NewExpecter starts a recomputation with no device state.
 func NewExpecter() *Expecter {
 	return &Expecter{
-		exp:     Expected{Must: map[Key]bool{}, Pending: map[Key]bool{}, Before: map[Key]bool{}, EnqueuedAt: map[Key]int64{}},
+		exp:     Expected{Must: map[Key]bool{}, Pending: map[Key]bool{}, Before: map[Key]bool{}, EnqueuedAt: map[Key]int64{}, Repeats: map[Key]int{}},
 		devices: map[string]*device{}, maxSeen: map[int32]int64{}, partitions: map[int32]bool{},
 	}
 }
@@ -194,51 +204,66 @@ func (x *Expecter) AddBefore(r Record) { x.add(r, true) }
 func (x *Expecter) add(r Record, before bool) {
 	x.partitions[r.Partition] = true
 	maxSeen, seen := x.maxSeen[r.Partition]
-	if e, ok := ParseEvent(r.Value); ok {
-		e.EnqueuedAt, e.before = r.EnqueuedAt, before
-		d := x.devices[e.DeviceID]
-		if d == nil {
-			d = &device{}
-			x.devices[e.DeviceID] = d
-		}
-		if !d.has(e.EventID) {
-			if d.last != nil {
-				// The previous event's timer: certainly not fired yet while this partition's
-				// watermark is below its deadline. Past it, the timer may have fired before
-				// this event came: pending.
-				prev := *d.last
-				if seen && maxSeen-OutOfOrdernessMillis-1 >= prev.CreatedAtMillis+NoNewsMillis {
-					x.expect(Key{prev.DeviceID, NoNews, prev.EventID}, prev, x.exp.Pending)
-				}
-			}
-			for _, t := range d.add(e) {
-				x.expect(Key{e.DeviceID, t, e.EventID}, e, x.exp.Must)
-			}
-			ev := e
-			d.last = &ev
+	t, timed := recordTime(r.Value)
+	if timed && (!seen || t > maxSeen) {
+		x.maxSeen[r.Partition] = t
+	}
+	e, ok := ParseEvent(r.Value)
+	if !ok {
+		return
+	}
+	e.EnqueuedAt, e.before = r.EnqueuedAt, before
+	d := x.devices[e.DeviceID]
+	if d == nil {
+		d = &device{}
+		x.devices[e.DeviceID] = d
+	}
+	if d.has(e.EventID) {
+		return // the job ignores a duplicate of a buffered event
+	}
+	if d.last != nil {
+		// The previous event's timer: certainly not fired yet while this partition's
+		// watermark is below its deadline. Past it, the timer may have fired before this
+		// event came: pending.
+		prev := *d.last
+		if seen && maxSeen-OutOfOrdernessMillis-1 >= prev.CreatedAtMillis+NoNewsMillis {
+			x.expect(Key{prev.DeviceID, NoNews, prev.EventID}, prev, x.exp.Pending)
 		}
 	}
-	if t, ok := recordTime(r.Value); ok && (!seen || t > maxSeen) {
-		x.maxSeen[r.Partition] = t
+	for _, em := range d.add(e) {
+		// The tag is written when e is processed: e's window and enqueuedAt are the tag's.
+		x.expect(Key{e.DeviceID, em.tag, em.trigger.EventID}, e, x.exp.Must)
+	}
+	ev := e
+	d.last = &ev
+	// The job's watermark when e is processed is at most its partition's bound with e (the
+	// watermarks that reach the job before e cover only records before it in its partition).
+	d.lastBound = math.MinInt64
+	if m, ok := x.maxSeen[r.Partition]; ok {
+		d.lastBound = m - OutOfOrdernessMillis - 1
 	}
 }
 
-// expect puts k, triggered by e, into set, or into Before when e came before the window.
-func (x *Expecter) expect(k Key, e Event, set map[Key]bool) {
-	if e.before {
+// expect puts k, emitted when event cause is processed, into set, or into Before when cause
+// came before the window; a key expected again counts in Repeats.
+func (x *Expecter) expect(k Key, cause Event, set map[Key]bool) {
+	if x.exp.Must[k] || x.exp.Pending[k] || x.exp.Before[k] {
+		x.exp.Repeats[k]++
+	}
+	if cause.before {
 		x.exp.Before[k] = true
 		return
 	}
 	set[k] = true
-	if e.EnqueuedAt != 0 {
-		x.exp.EnqueuedAt[k] = e.EnqueuedAt
+	if _, ok := x.exp.EnqueuedAt[k]; !ok && cause.EnqueuedAt != 0 {
+		x.exp.EnqueuedAt[k] = cause.EnqueuedAt
 	}
 }
 
 // Expected finishes the recomputation: each device's last event's NoNews tag is a must when
 // the watermark at the end (the minimum over the partitions of their last event time − the
 // out-of-orderness − 1 ms; a partition without event time holds it back) reached its
-// deadline, pending otherwise.
+// deadline and is above the watermark the event may have come at, pending otherwise.
 func (x *Expecter) Expected() Expected {
 	watermark, known := int64(0), len(x.partitions) > 0
 	first := true
@@ -257,7 +282,10 @@ func (x *Expecter) Expected() Expected {
 			continue
 		}
 		k := Key{d.last.DeviceID, NoNews, d.last.EventID}
-		if known && watermark >= d.last.CreatedAtMillis+NoNewsMillis {
+		// A timer fires when the watermark advances past it: for a last event that came
+		// when the watermark may already have passed its deadline (a late event), only a
+		// watermark above the one it may have come at is certain to fire it.
+		if known && watermark >= d.last.CreatedAtMillis+NoNewsMillis && watermark > d.lastBound {
 			x.expect(k, *d.last, x.exp.Must)
 		} else {
 			x.expect(k, *d.last, x.exp.Pending)
@@ -266,10 +294,25 @@ func (x *Expecter) Expected() Expected {
 	return x.exp
 }
 
-// device is one device's state as the job keeps it.
+// device is one device's state: the sample's SampleState (its records and its tags), bounded
+// as docs/architecture.md says the job bounds it.
 type device struct {
-	buf  []Event // the last Buffer events, oldest first
-	last *Event  // the device's last event
+	buf []Event // the last Buffer events, oldest first (SampleState.records)
+	// emitted holds, per buffered eventId, the tags emitted with that event as trigger: the
+	// sample's SampleState.tags, forgetting an event's tags when it leaves the buffer.
+	emitted map[string][]string
+	tagged  bool   // the device emitted a tag (the sample's tags.size() > 0)
+	last    *Event // the device's last event
+	// lastBound is the job's watermark bound when the last event arrived: its partition's
+	// largest event time then − the out-of-orderness − 1 ms (the job's watermark cannot have
+	// been above it), or math.MinInt64.
+	lastBound int64
+}
+
+// emission is a tag the job emits: its name and its trigger event.
+type emission struct {
+	tag     string
+	trigger Event
 }
 
 func (d *device) has(eventID string) bool {
@@ -281,37 +324,63 @@ func (d *device) has(eventID string) bool {
 	return false
 }
 
-// add appends e (not a buffered duplicate) and returns the tags it triggers, in the job's
-// order.
-func (d *device) add(e Event) []string {
-	first := len(d.buf) == 0 && d.last == nil
-	d.buf = append(d.buf, e)
-	if len(d.buf) > Buffer {
-		d.buf = d.buf[len(d.buf)-Buffer:]
-	}
-	var tags []string
-	if first {
-		tags = append(tags, First)
-	}
-	if n := len(d.buf); n > 1 && n < Buffer {
-		tags = append(tags, strconv.Itoa(n)+RecordsSuffix)
-	}
-	temps := 0
-	for _, b := range d.buf {
-		if temperatureIn70s(b) {
-			temps++
-		}
-	}
-	if temperatureIn70s(e) && temps >= 2 {
-		tags = append(tags, SeveralTemperatures)
-	}
-	if e.Type == "CO2" && e.Value > 80 && temps >= 2 {
-		tags = append(tags, HighCO2)
-	}
-	return tags
+// equivalentExists is the sample's SampleState.equivalentTagExists: a tag of the same name for
+// the same trigger event was emitted (the device is the same by construction).
+func (d *device) equivalentExists(tag, eventID string) bool {
+	return slices.Contains(d.emitted[eventID], tag)
 }
 
-func temperatureIn70s(e Event) bool { return e.Type == "TEMP" && e.Value >= 70 && e.Value < 80 }
+// emit records the tag as emitted (SampleState.addTag) and appends it to out (collect).
+func (d *device) emit(out []emission, tag string, trigger Event) []emission {
+	if d.emitted == nil {
+		d.emitted = map[string][]string{}
+	}
+	d.emitted[trigger.EventID] = append(d.emitted[trigger.EventID], tag)
+	d.tagged = true
+	return append(out, emission{tag, trigger})
+}
+
+// add is the sample's ComplexEventProcessingLogic.processElement for e (not a buffered
+// duplicate: the job ignores those): it returns the tags emitted, in order.
+func (d *device) add(e Event) []emission {
+	// state.addRecord: drop the oldest record when the buffer is full (and forget its tags).
+	if len(d.buf) >= Buffer {
+		delete(d.emitted, d.buf[0].EventID)
+		d.buf = d.buf[1:]
+	}
+	d.buf = append(d.buf, e)
+
+	var out []emission
+	if !d.tagged {
+		out = d.emit(out, First, e)
+	}
+	if n := len(d.buf); n > 1 && n < Buffer {
+		out = d.emit(out, strconv.Itoa(n)+RecordsSuffix, e)
+	}
+	// The walk over the buffer, oldest first: the count of TEMP readings in [70, 80) and the
+	// flag of a CO2 reading above 80 so far; each tag for the record the walk is at.
+	temps, highCO2 := 0, false
+	for _, r := range d.buf {
+		switch r.Type {
+		case "TEMP":
+			if r.Value >= 70 && r.Value < 80 {
+				temps++
+				if temps > 1 && !d.equivalentExists(SeveralTemperatures, r.EventID) {
+					out = d.emit(out, SeveralTemperatures, r)
+				}
+			}
+		case "CO2":
+			if r.Value > 80 {
+				highCO2 = true
+			}
+		}
+		if highCO2 && temps > 1 && !d.equivalentExists(HighCO2, r.EventID) {
+			out = d.emit(out, HighCO2, r)
+			break // one HighCO2 tag per arriving event
+		}
+	}
+	return out
+}
 
 // Result is the reconciliation of the tags the job wrote with the expected ones.
 type Result struct {
@@ -359,7 +428,7 @@ func Reconcile(exp Expected, written []Key) Result {
 			continue // one copy may have come before the output window
 		}
 		res.ByTag[TagName(k.Tag)] += n
-		if n > 1 {
+		if n > 1+exp.Repeats[k] {
 			res.Duplicated[k] = n
 		}
 		switch {

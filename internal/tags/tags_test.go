@@ -2,7 +2,11 @@ package tags
 
 import (
 	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -98,10 +102,23 @@ func TestExpect(t *testing.T) {
 			pending: []string{"t NoNewsForAtLeast45000ms z"},
 		},
 		{
-			name:    "HighCO2 with two temperatures in [70, 80) buffered (a device with both types)",
-			lines:   []string{"0 m TEMP 71 0 a", "0 m CO2 95 1 b", "0 m TEMP 72 2 c", "0 m CO2 80 3 d", "0 m CO2 80.5 4 e"},
-			must:    []string{"m 2RecordsForThisKey b", "m 3RecordsForThisKey c", "m 4RecordsForThisKey d", "m 5RecordsForThisKey e", "m FirstTagForThisKey a", "m HighCO2WithSeveralTemperaturesIn70s e", "m SeveralTemperaturesIn70s c"},
+			name:  "HighCO2 on every event while the buffer holds a CO2 reading above 80 and two temperatures in [70, 80)",
+			lines: []string{"0 m TEMP 71 0 a", "0 m CO2 95 1 b", "0 m TEMP 72 2 c", "0 m CO2 80 3 d", "0 m CO2 80.5 4 e"},
+			must: []string{"m 2RecordsForThisKey b", "m 3RecordsForThisKey c", "m 4RecordsForThisKey d", "m 5RecordsForThisKey e", "m FirstTagForThisKey a",
+				"m HighCO2WithSeveralTemperaturesIn70s c", "m HighCO2WithSeveralTemperaturesIn70s d", "m HighCO2WithSeveralTemperaturesIn70s e", "m SeveralTemperaturesIn70s c"},
 			pending: []string{"m NoNewsForAtLeast45000ms e"},
+		},
+		{
+			name:    "a late last event: its deadline passed before it came, so only a watermark above the one it may have come at fires its timer",
+			lines:   []string{"0 d CO2 1 200 a", "0 late CO2 1 10 l"},
+			must:    []string{"d FirstTagForThisKey a", "late FirstTagForThisKey l"},
+			pending: []string{"d NoNewsForAtLeast45000ms a", "late NoNewsForAtLeast45000ms l"},
+		},
+		{
+			name:    "a late event, then the watermark moves on: its timer fires",
+			lines:   []string{"0 d CO2 1 200 a", "0 late CO2 1 10 l", "0 clock CO2 1 201 c"},
+			must:    []string{"clock FirstTagForThisKey c", "d FirstTagForThisKey a", "late FirstTagForThisKey l", "late NoNewsForAtLeast45000ms l"},
+			pending: []string{"clock NoNewsForAtLeast45000ms c", "d NoNewsForAtLeast45000ms a"},
 		},
 		{
 			name:    "a duplicate of a buffered event changes nothing",
@@ -217,5 +234,147 @@ func TestExpecterPartitionWithoutRecords(t *testing.T) {
 				t.Fatalf("NoNews of a a must: %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// sampleCase is one case of testdata/sample-cases.txt.
+type sampleCase struct {
+	name   string
+	events []Event
+	// want is, per event, the tags processing it writes, in order, as "tag" (the event is the
+	// trigger) or "tag@triggerEventId".
+	want [][]string
+}
+
+// readSampleCases reads testdata/sample-cases.txt (its format is described at its top).
+func readSampleCases(t *testing.T) []sampleCase {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "sample-cases.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]string{"First": First, "Several": SeveralTemperatures, "HighCO2": HighCO2}
+	var cases []sampleCase
+	var created map[string]string
+	for i, l := range strings.Split(string(b), "\n") {
+		l = strings.TrimSpace(l)
+		switch {
+		case l == "" || strings.HasPrefix(l, "#"):
+			continue
+		case strings.HasPrefix(l, "case "):
+			cases = append(cases, sampleCase{name: strings.TrimPrefix(l, "case ")})
+			created = map[string]string{}
+			continue
+		}
+		head, tagsText, ok := strings.Cut(l, ":")
+		f := strings.Fields(head)
+		if !ok || len(f) != 3 || len(cases) == 0 {
+			t.Fatalf("sample-cases.txt:%d: want \"<eventId> <type> <value> : <tags>\" in a case, got %q", i+1, l)
+		}
+		c := &cases[len(cases)-1]
+		value, err := strconv.ParseFloat(f[2], 64)
+		if err != nil {
+			t.Fatalf("sample-cases.txt:%d: %v", i+1, err)
+		}
+		at, ok := created[f[0]]
+		if !ok {
+			at = t0.Add(time.Duration(len(c.events)) * time.Second).Format(time.RFC3339Nano)
+			created[f[0]] = at
+		}
+		e := Event{DeviceID: "d", EventID: f[0], Type: f[1], Value: value, CreatedAt: at}
+		e.CreatedAtMillis, _ = parseMillis(at)
+		var want []string
+		for _, tag := range strings.Fields(tagsText) {
+			name, trigger, _ := strings.Cut(tag, "@")
+			if full, ok := names[name]; ok {
+				name = full
+			} else if n, ok := strings.CutSuffix(name, "Records"); ok {
+				name = n + RecordsSuffix
+			}
+			if trigger != "" {
+				name += "@" + trigger
+			}
+			want = append(want, name)
+		}
+		c.events, c.want = append(c.events, e), append(c.want, want)
+	}
+	if len(cases) == 0 {
+		t.Fatal("sample-cases.txt has no case")
+	}
+	return cases
+}
+
+// TestSampleCases: the hand-worked cases of testdata/sample-cases.txt, event by event (the
+// tags, their order and trigger), and as a window through Expect (the same keys).
+func TestSampleCases(t *testing.T) {
+	for _, c := range readSampleCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			d := &device{}
+			keys := map[string]bool{}
+			for i, e := range c.events {
+				var got []string
+				if !d.has(e.EventID) {
+					for _, em := range d.add(e) {
+						s := em.tag
+						if em.trigger.EventID != e.EventID {
+							s += "@" + em.trigger.EventID
+						}
+						got = append(got, s)
+						keys[Key{"d", em.tag, em.trigger.EventID}.String()] = true
+					}
+				}
+				if !slices.Equal(got, c.want[i]) {
+					t.Errorf("event %d (%s %s %v): tags %v, want %v", i+1, e.EventID, e.Type, e.Value, got, c.want[i])
+				}
+			}
+			var rs []Record
+			for i, e := range c.events {
+				v := fmt.Sprintf(`{"eventId":%q,"value":%v,"deviceId":%q,"type":%q,"createdAt":%q}`, e.EventID, e.Value, e.DeviceID, e.Type, e.CreatedAt)
+				rs = append(rs, Record{Offset: int64(i), Value: []byte(v)})
+			}
+			if got, want := keysOf(Expect(rs).Must), slices.Sorted(maps.Keys(keys)); !slices.Equal(got, want) {
+				t.Errorf("Expect: must\n got %v\nwant %v", got, want)
+			}
+		})
+	}
+}
+
+// keysOf is the keys of m as strings, sorted, NoNews tags left out.
+func keysOf(m map[Key]bool) []string {
+	var out []string
+	for k := range m {
+		if k.Tag != NoNews {
+			out = append(out, k.String())
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestReconcileRepeats: a key the job writes again by its rules (Expected.Repeats) is no
+// duplicate up to that count.
+func TestReconcileRepeats(t *testing.T) {
+	rs := seq(t, "0 d TEMP 71 0 a", "0 d TEMP 72 1 b")
+	for i := range 10 {
+		rs = append(rs, seq(t, fmt.Sprintf("0 d TEMP 1 %d f%d", 2+i, i))...)
+	}
+	rs = append(rs, seq(t, "0 d TEMP 75 12 l", "0 d TEMP 72 1 b")...)
+	for i := range rs {
+		rs[i].Offset = int64(i)
+	}
+	exp := Expect(rs)
+	k := Key{"d", SeveralTemperatures, "b"}
+	if exp.Repeats[k] != 1 {
+		t.Fatalf("repeats of %s = %d, want 1 (b came back after it left the buffer)", k, exp.Repeats[k])
+	}
+	var written []Key
+	for m := range exp.Must {
+		written = append(written, m)
+	}
+	if r := Reconcile(exp, append(written, k)); !r.OK() {
+		t.Fatalf("written twice as the job does: %+v", r)
+	}
+	if r := Reconcile(exp, append(written, k, k)); len(r.Duplicated) != 1 {
+		t.Fatalf("written three times: duplicated %v, want it", r.Duplicated)
 	}
 }

@@ -1,38 +1,63 @@
 package io.streamscale.relay;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * One device's state in the complex job and the tag rules, free of Flink (ported from the
- * sample's keyed process function; docs/architecture.md, "The complex job", says where a choice
- * had to be made). Events are taken in arrival order, which is the device's order in its input
- * partition (the record key is the deviceId).
+ * One device's state in the complex job and the tag rules, free of Flink: the sample's
+ * {@code ComplexEventProcessingLogic.processElement}/{@code onTimer} and {@code SampleState}
+ * (Azure-Samples/streaming-at-scale, components/apache-flink/flink-kafka-consumer, commit
+ * 4a2c4b8), followed step by step. Events are taken in arrival order, which is the device's order
+ * in its input partition (the record key is the deviceId).
  *
- * <p>On an event whose eventId is already buffered (a source duplicate), nothing happens: no
- * tag, no change of state. Otherwise it is appended to the buffer (the last {@link #BUFFER}
- * events, oldest dropped first) and tags it triggers are, in this order:
+ * <p>On each event (the sample's steps, in its order):
+ *
+ * <ol>
+ *   <li>the event is appended to the buffer of the device's last {@link #BUFFER} events (the
+ *       oldest dropped first);
+ *   <li>{@code FirstTagForThisKey} for the event when the device had no tag yet (its first
+ *       event);
+ *   <li>{@code <n>RecordsForThisKey} for the event when the buffer now holds n events,
+ *       1 &lt; n &lt; 10;
+ *   <li>a walk over the buffer, oldest first, counting {@code TEMP} readings in [70, 80) and
+ *       turning a flag on at the first {@code CO2} reading above 80; at each buffered record:
+ *       if it is such a {@code TEMP} reading and the count is above 1, {@code
+ *       SeveralTemperaturesIn70s} for that record; then, if the flag is on and the count is
+ *       above 1, {@code HighCO2WithSeveralTemperaturesIn70s} for that record, and the walk stops
+ *       once one is emitted. Each is emitted only when no equivalent tag (same tag and trigger
+ *       eventId) was.
+ * </ol>
+ *
+ * <p>{@code NoNewsForAtLeast45000ms} ({@link #onTimer}): an event-time timer at
+ * {@code timestamp} fired, the device's last (arrived) event is at least {@link #NO_NEWS_MS}
+ * older in event time, and no equivalent tag was emitted: the tag, for that event.
+ *
+ * <p>So a buffered record, not only the arriving event, can be a trigger, the CO2 reading may
+ * come before or after the temperatures, and the HighCO2 tag keeps coming on later events while
+ * the buffer holds them. (With the duplicate rule below every record the walk tags is in fact
+ * the arriving one: an older record's conditions only lose records as the buffer moves on, and
+ * it was tagged when it arrived. The walk is kept as the sample wrote it.)
+ *
+ * <p>Deliberate deviations from the sample (docs/architecture.md, "The complex job"):
  *
  * <ul>
- *   <li>{@code FirstTagForThisKey}: the device had no state;
- *   <li>{@code <n>RecordsForThisKey}: the buffer now holds n events, 1 &lt; n &lt; 10;
- *   <li>{@code SeveralTemperaturesIn70s}: the event is a TEMP reading in [70, 80) and the buffer
- *       now holds at least two such readings;
- *   <li>{@code HighCO2WithSeveralTemperaturesIn70s}: the event is a CO2 reading above 80 and the
- *       buffer holds at least two TEMP readings in [70, 80).
+ *   <li>An event whose eventId is already buffered (a source duplicate) changes nothing: no tag,
+ *       no state, no timer. The sample buffered it again, so one reading delivered twice counted
+ *       as two records and as two temperatures.
+ *   <li>The equivalent tags remembered are those whose trigger event is still buffered (a mark
+ *       per buffered event and tag kind); the sample kept every tag the device ever had, a state
+ *       that grows without bound. Only an eventId that comes back after its first copy left the
+ *       buffer can then repeat a tag of that copy.
  * </ul>
  *
- * <p>{@code NoNewsForAtLeast45000ms} ({@link #onTimer}): the event-time timer at an event's
- * createdAt + {@link #NO_NEWS_MS} fires while that event is still the device's last one.
- *
- * <p>A tag already emitted for the same (tag, triggerEventId) of the device is not emitted again;
- * the emitted tags are remembered while their trigger event is buffered.
+ * <p>The job's other choices around these rules (no rebalance before keying, event time from
+ * createdAt for watermarks and timers alike, triggerEventCreatedAt copied as written) are in
+ * {@link ComplexJob} and {@link TagEvents}.
  *
  * <p>A Flink POJO (public fields, no-arg constructor): the keyed state of {@link TagEvents}.
  */
 public class DeviceTags {
-    /** Events buffered per device. */
+    /** Events buffered per device (the sample's {@code SampleState.maxRecords}). */
     public static final int BUFFER = 10;
     /** The quiet time after an event, in event time, that makes a NoNews tag. */
     public static final long NO_NEWS_MS = 45_000;
@@ -43,12 +68,34 @@ public class DeviceTags {
     public static final String HIGH_CO2 = "HighCO2WithSeveralTemperaturesIn70s";
     public static final String NO_NEWS = "NoNewsForAtLeast" + NO_NEWS_MS + "ms";
 
+    /** The marks of {@link #marks}: the tags emitted with a buffered event as their trigger. */
+    private static final byte MARK_SEVERAL = 1, MARK_HIGH_CO2 = 2, MARK_NO_NEWS = 4;
+
     /** The device's last events in arrival order, oldest first; at most {@link #BUFFER}. */
     public DeviceEvent[] events = new DeviceEvent[0];
-    /** Tags emitted for buffered events, each as {@code tag + "\n" + triggerEventId}. */
-    public String[] emitted = new String[0];
+    /**
+     * Per buffered event (same index as {@link #events}), the tags with an equivalence check
+     * emitted for it as trigger: SeveralTemperaturesIn70s (1), HighCO2… (2), NoNews (4).
+     */
+    public byte[] marks = new byte[0];
 
     public DeviceTags() {}
+
+    /** A tag to emit: its name and its trigger event. */
+    public static final class Tag {
+        public final String tag;
+        public final DeviceEvent trigger;
+
+        Tag(String tag, DeviceEvent trigger) {
+            this.tag = tag;
+            this.trigger = trigger;
+        }
+
+        @Override
+        public String toString() {
+            return tag + "@" + trigger.eventId;
+        }
+    }
 
     /** Whether a device with this state has seen no event yet. */
     public boolean isEmpty() {
@@ -56,97 +103,85 @@ public class DeviceTags {
     }
 
     /**
-     * Takes the next event of the device; returns the tags it triggers (each with {@code e} as
-     * its trigger event), or null when {@code e} is a duplicate of a buffered event.
+     * Takes the next event of the device; returns the tags it makes, in the sample's order, or
+     * null when {@code e} is a duplicate of a buffered event.
      */
-    public List<String> onEvent(DeviceEvent e) {
+    public List<Tag> onEvent(DeviceEvent e) {
         for (DeviceEvent b : events) {
             if (b.eventId.equals(e.eventId)) {
                 return null;
             }
         }
+        // The sample's "tags.size() == 0": every device's first event makes a tag.
         boolean first = events.length == 0;
-        DeviceEvent[] next;
-        if (events.length < BUFFER) {
-            next = Arrays.copyOf(events, events.length + 1);
-        } else {
-            next = new DeviceEvent[BUFFER];
-            System.arraycopy(events, 1, next, 0, BUFFER - 1);
-        }
-        next[next.length - 1] = e;
-        events = next;
-        pruneEmitted();
+        add(e);
 
-        List<String> tags = new ArrayList<>(2);
+        List<Tag> out = new ArrayList<>(3);
         if (first) {
-            tags.add(FIRST);
+            out.add(new Tag(FIRST, e));
         }
         int n = events.length;
         if (n > 1 && n < BUFFER) {
-            tags.add(n + RECORDS_SUFFIX);
+            out.add(new Tag(n + RECORDS_SUFFIX, e));
         }
-        int temps70 = 0;
-        for (DeviceEvent b : events) {
-            if (isTemperatureIn70s(b)) {
-                temps70++;
+        int temperaturesIn70s = 0;
+        boolean someCO2Above80 = false;
+        for (int i = 0; i < events.length; i++) {
+            DeviceEvent r = events[i];
+            if ("TEMP".equals(r.type)) {
+                if (r.value >= 70 && r.value < 80) {
+                    temperaturesIn70s++;
+                    if (temperaturesIn70s > 1 && mark(i, MARK_SEVERAL)) {
+                        out.add(new Tag(SEVERAL_TEMPERATURES, r));
+                    }
+                }
+            } else if ("CO2".equals(r.type)) {
+                if (r.value > 80) {
+                    someCO2Above80 = true;
+                }
+            }
+            if (someCO2Above80 && temperaturesIn70s > 1 && mark(i, MARK_HIGH_CO2)) {
+                out.add(new Tag(HIGH_CO2, r));
+                break; // the sample emits at most one HighCO2 tag per arriving event
             }
         }
-        if (isTemperatureIn70s(e) && temps70 >= 2) {
-            tags.add(SEVERAL_TEMPERATURES);
-        }
-        if ("CO2".equals(e.type) && e.value > 80 && temps70 >= 2) {
-            tags.add(HIGH_CO2);
-        }
-        tags.removeIf(t -> !markEmitted(t, e.eventId));
-        return tags;
+        return out;
     }
 
     /**
-     * The timer at {@code timestamp} fired: the device's last event when its createdAt +
-     * {@link #NO_NEWS_MS} is {@code timestamp} and its NoNews tag was not emitted yet (then
-     * emit {@link #NO_NEWS} for it), else null.
+     * The event-time timer at {@code timestamp} fired: the device's last event when it is at
+     * least {@link #NO_NEWS_MS} older than {@code timestamp} and its NoNews tag was not emitted
+     * yet (then emit {@link #NO_NEWS} for it), else null.
      */
     public DeviceEvent onTimer(long timestamp) {
         if (events.length == 0) {
             return null;
         }
-        DeviceEvent last = events[events.length - 1];
-        if (last.createdAtMillis + NO_NEWS_MS != timestamp || !markEmitted(NO_NEWS, last.eventId)) {
+        int last = events.length - 1;
+        if (timestamp - events[last].createdAtMillis < NO_NEWS_MS || !mark(last, MARK_NO_NEWS)) {
             return null;
         }
-        return last;
+        return events[last];
     }
 
-    static boolean isTemperatureIn70s(DeviceEvent e) {
-        return "TEMP".equals(e.type) && e.value >= 70 && e.value < 80;
+    /** Appends e to the buffer, dropping the oldest event (and its marks) when it is full. */
+    private void add(DeviceEvent e) {
+        int keep = Math.min(events.length, BUFFER - 1);
+        DeviceEvent[] next = new DeviceEvent[keep + 1];
+        byte[] nextMarks = new byte[keep + 1];
+        System.arraycopy(events, events.length - keep, next, 0, keep);
+        System.arraycopy(marks, marks.length - keep, nextMarks, 0, keep);
+        next[keep] = e;
+        events = next;
+        marks = nextMarks;
     }
 
-    /** Records (tag, eventId) as emitted; false when it already was. */
-    private boolean markEmitted(String tag, String eventId) {
-        String k = tag + "\n" + eventId;
-        for (String s : emitted) {
-            if (s.equals(k)) {
-                return false;
-            }
+    /** Marks tag {@code m} as emitted for buffered event i; false when it already was. */
+    private boolean mark(int i, byte m) {
+        if ((marks[i] & m) != 0) {
+            return false;
         }
-        emitted = Arrays.copyOf(emitted, emitted.length + 1);
-        emitted[emitted.length - 1] = k;
+        marks[i] |= m;
         return true;
-    }
-
-    /** Forgets emitted tags whose trigger event left the buffer. */
-    private void pruneEmitted() {
-        int kept = 0;
-        String[] out = new String[emitted.length];
-        for (String s : emitted) {
-            String id = s.substring(s.indexOf('\n') + 1);
-            for (DeviceEvent b : events) {
-                if (b.eventId.equals(id)) {
-                    out[kept++] = s;
-                    break;
-                }
-            }
-        }
-        emitted = Arrays.copyOf(out, kept);
     }
 }

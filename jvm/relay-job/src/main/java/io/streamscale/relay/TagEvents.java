@@ -21,8 +21,11 @@ import org.apache.flink.util.Collector;
  * <pre>{"deviceId":…,"processedAt":…,"triggerEventCreatedAt":…,"triggerEventId":…,"tag":…}</pre>
  *
  * <p>{@code processedAt} is when the tag was made (RFC 3339, milliseconds, UTC, as the relay
- * writes it); {@code triggerEventCreatedAt} is the trigger event's createdAt as it was written.
- * Each event registers a timer at its createdAt + 45 s. Counts the metric {@code emittedTags}.
+ * writes it; the sample's {@code Instant.now()} at each tag, written with milliseconds);
+ * {@code triggerEventCreatedAt} is the trigger event's createdAt as it was written (the sample
+ * re-wrote it with milliseconds, the precision its input had, so on its input the two agree; ours
+ * has microseconds, kept). Each event that is not a buffered duplicate registers a timer at its
+ * createdAt + 45 s, as the sample's each event did. Counts the metric {@code emittedTags}.
  */
 public class TagEvents extends KeyedProcessFunction<String, DeviceEvent, Relayed> {
     private static final long serialVersionUID = 1L;
@@ -52,14 +55,14 @@ public class TagEvents extends KeyedProcessFunction<String, DeviceEvent, Relayed
         if (s == null) {
             s = new DeviceTags();
         }
-        List<String> tags = s.onEvent(e);
+        List<DeviceTags.Tag> tags = s.onEvent(e);
         if (tags == null) {
             return; // a duplicate of a buffered event
         }
         state.update(s);
         ctx.timerService().registerEventTimeTimer(e.createdAtMillis + DeviceTags.NO_NEWS_MS);
-        for (String tag : tags) {
-            out.collect(tag(e, tag));
+        for (DeviceTags.Tag t : tags) {
+            out.collect(tag(t.trigger, t.tag));
         }
     }
 

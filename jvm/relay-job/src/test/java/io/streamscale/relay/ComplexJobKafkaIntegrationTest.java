@@ -68,7 +68,9 @@ class ComplexJobKafkaIntegrationTest {
                 }
                 expect(device, "NoNewsForAtLeast45000ms", last);
             }
-            // A device with both types (the generator never makes one): HighCO2WithSeveral...
+            // A device with both types (the generator makes them only with --mixed-types):
+            // HighCO2WithSeveralTemperaturesIn70s on every event while the buffer holds a CO2
+            // reading above 80 and two temperatures in [70, 80).
             String mixed = "mixed";
             expect(mixed, "FirstTagForThisKey", send(producer, mixed, "TEMP", 71, T0, -1));
             String second = send(producer, mixed, "TEMP", 79.9, T0 + 1, -1);
@@ -77,7 +79,20 @@ class ComplexJobKafkaIntegrationTest {
             String co2 = send(producer, mixed, "CO2", 80.01, T0 + 2, -1);
             expect(mixed, "3RecordsForThisKey", co2);
             expect(mixed, "HighCO2WithSeveralTemperaturesIn70s", co2);
-            expect(mixed, "NoNewsForAtLeast45000ms", co2);
+            String after = send(producer, mixed, "TEMP", 10, T0 + 3, -1); // the three still buffered
+            expect(mixed, "4RecordsForThisKey", after);
+            expect(mixed, "HighCO2WithSeveralTemperaturesIn70s", after);
+            expect(mixed, "NoNewsForAtLeast45000ms", after);
+            // The sample's rule with the CO2 reading first (the example): the second
+            // temperature is the trigger.
+            String early = "co2-first";
+            expect(early, "FirstTagForThisKey", send(producer, early, "CO2", 95, T0, -1));
+            expect(early, "2RecordsForThisKey", send(producer, early, "TEMP", 71, T0 + 1, -1));
+            String temp72 = send(producer, early, "TEMP", 72, T0 + 2, -1);
+            expect(early, "3RecordsForThisKey", temp72);
+            expect(early, "SeveralTemperaturesIn70s", temp72);
+            expect(early, "HighCO2WithSeveralTemperaturesIn70s", temp72);
+            expect(early, "NoNewsForAtLeast45000ms", temp72);
             // Not events: dead letters.
             producer.send(new ProducerRecord<>("in", bytes("k"), bytes("not json")));
             producer.send(new ProducerRecord<>("in", bytes("k"), bytes("{\"deviceId\":\"x\"}")));

@@ -2,9 +2,15 @@ package io.streamscale.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
@@ -12,9 +18,14 @@ import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMap
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
-/** {@link TagEvents} in Flink's keyed operator test harness: each tag, the buffer, timers, state. */
+/**
+ * {@link TagEvents} in Flink's keyed operator test harness: each tag, the buffer, timers, state,
+ * and the hand-worked cases from the sample's rules that internal/tags is held to as well.
+ */
 class TagEventsHarnessTest {
     private static final long T0 = 1_700_000_000_000L;
     private static final long NOW = 1_800_000_000_000L;
@@ -77,20 +88,90 @@ class TagEventsHarnessTest {
     }
 
     @Test
-    void highCO2WithTwoTemperaturesIn70sBuffered() throws Exception {
+    void highCO2OnEveryEventWhileTheBufferHoldsACO2Above80AndTwoTemperaturesIn70s() throws Exception {
         try (var h = harness()) {
             h.open();
-            send(h, event("mixed", "CO2", 90, T0)); // no temperatures yet
+            send(h, event("mixed", "CO2", 80, T0)); // not above 80
             send(h, event("mixed", "TEMP", 71, T0 + 1));
-            send(h, event("mixed", "CO2", 95, T0 + 2)); // only one temperature
-            send(h, event("mixed", "TEMP", 72, T0 + 3)); // Several
-            send(h, event("mixed", "CO2", 80, T0 + 4)); // not above 80
-            DeviceEvent high = event("mixed", "CO2", 80.5, T0 + 5);
-            send(h, high);
-            assertThat(tags(h)).containsExactly("FirstTagForThisKey", "2RecordsForThisKey", "3RecordsForThisKey", "4RecordsForThisKey",
-                    "SeveralTemperaturesIn70s", "5RecordsForThisKey", "6RecordsForThisKey", "HighCO2WithSeveralTemperaturesIn70s");
-            assertThat(tagsWithTrigger(h)).last().isEqualTo("HighCO2WithSeveralTemperaturesIn70s@" + high.eventId);
+            send(h, event("mixed", "CO2", 95, T0 + 2)); // only one temperature yet
+            DeviceEvent second = event("mixed", "TEMP", 72, T0 + 3); // the trigger, though no CO2 reading
+            send(h, second);
+            DeviceEvent low = event("mixed", "CO2", 5, T0 + 4); // the three are still buffered
+            send(h, low);
+            assertThat(tagsWithTrigger(h)).containsExactly("FirstTagForThisKey", "2RecordsForThisKey", "3RecordsForThisKey", "4RecordsForThisKey",
+                    "SeveralTemperaturesIn70s@" + second.eventId, "HighCO2WithSeveralTemperaturesIn70s@" + second.eventId,
+                    "5RecordsForThisKey", "HighCO2WithSeveralTemperaturesIn70s@" + low.eventId);
         }
+    }
+
+    /** The hand-worked cases of internal/tags/testdata/sample-cases.txt, read by Go's tests too. */
+    @TestFactory
+    Stream<DynamicTest> sampleCases() throws IOException {
+        Path file = Path.of("..", "..", "internal", "tags", "testdata", "sample-cases.txt");
+        assertThat(file).as("the hand-worked cases shared with internal/tags").exists();
+        List<DynamicTest> tests = new ArrayList<>();
+        String name = null;
+        List<String[]> lines = new ArrayList<>();
+        for (String l : Files.readAllLines(file)) {
+            l = l.strip();
+            if (l.isEmpty() || l.startsWith("#")) {
+                continue;
+            }
+            if (l.startsWith("case ")) {
+                if (name != null) {
+                    tests.add(sampleCase(name, lines));
+                }
+                name = l.substring(5);
+                lines = new ArrayList<>();
+                continue;
+            }
+            int colon = l.indexOf(':');
+            String[] head = l.substring(0, Math.max(colon, 0)).trim().split("\\s+");
+            if (colon < 0 || head.length != 3 || name == null) {
+                throw new IllegalArgumentException("sample-cases.txt: want \"<eventId> <type> <value> : <tags>\" in a case, got " + l);
+            }
+            lines.add(new String[] {head[0], head[1], head[2], l.substring(colon + 1).trim()});
+        }
+        tests.add(sampleCase(name, lines));
+        return tests.stream();
+    }
+
+    private DynamicTest sampleCase(String name, List<String[]> lines) {
+        return DynamicTest.dynamicTest(name, () -> {
+            Map<String, DeviceEvent> byId = new HashMap<>();
+            try (var h = harness()) {
+                h.open();
+                for (int i = 0; i < lines.size(); i++) {
+                    String[] l = lines.get(i);
+                    DeviceEvent e = byId.get(l[0]);
+                    if (e == null) {
+                        long at = T0 + i * 1000L;
+                        e = new DeviceEvent("d", l[0], l[1], Double.parseDouble(l[2]), java.time.Instant.ofEpochMilli(at).toString(), at);
+                        byId.put(l[0], e);
+                    }
+                    send(h, copy(e));
+                    List<String> want = new ArrayList<>();
+                    for (String t : l[3].isEmpty() ? new String[0] : l[3].split("\\s+")) {
+                        String[] nameAndTrigger = t.split("@", 2);
+                        String tag = switch (nameAndTrigger[0]) {
+                            case "First" -> DeviceTags.FIRST;
+                            case "Several" -> DeviceTags.SEVERAL_TEMPERATURES;
+                            case "HighCO2" -> DeviceTags.HIGH_CO2;
+                            default -> nameAndTrigger[0].replace("Records", DeviceTags.RECORDS_SUFFIX);
+                        };
+                        want.add(tag + "@" + (nameAndTrigger.length == 2 ? nameAndTrigger[1] : l[0]));
+                    }
+                    List<String> got = new ArrayList<>();
+                    for (Relayed r : h.extractOutputValues()) {
+                        JsonNode o = JSON.readTree(r.value);
+                        got.add(o.get("tag").textValue() + "@" + o.get("triggerEventId").textValue());
+                        assertThat(o.get("triggerEventCreatedAt").textValue()).isEqualTo(byId.get(o.get("triggerEventId").textValue()).createdAt);
+                    }
+                    h.getOutput().clear();
+                    assertThat(got).as("event %d (%s %s %s)", i + 1, l[0], l[1], l[2]).containsExactlyElementsOf(want);
+                }
+            }
+        });
     }
 
     @Test
