@@ -180,6 +180,7 @@ func (p *Plan) deploymentDetails() []string {
 		"guarantee " + string(p.Config.Guarantee),
 		"upgradeMode savepoint",
 		"high availability kubernetes, storage " + p.Names.StorageURI("ha"),
+		"storage as identity " + p.Names.FlinkIdentity + ": service account " + FlinkServiceAccount + " annotated azure.workload.identity/client-id, pods labelled azure.workload.identity/use with its IMDS proxy sidecar; ABFS MsiTokenProvider for that client ID",
 		"checkpoints " + p.Names.StorageURI("checkpoints") + ", savepoints " + p.Names.StorageURI("savepoints"),
 		"Flink UI: ClusterIP only, never exposed (`streamscale azure ui` port-forwards it)",
 	}
