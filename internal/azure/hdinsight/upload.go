@@ -132,8 +132,12 @@ func (r *Runner) scriptURL(ctx context.Context) (string, error) {
 		Start:  to.Ptr(start.Format(sas.TimeFormat)),
 		Expiry: to.Ptr(expiry.Format(sas.TimeFormat)),
 	}, nil)
+	var re *azcore.ResponseError
+	if errors.As(err, &re) && re.StatusCode == http.StatusForbidden {
+		return "", r.blobErr("get a user delegation key to sign", UploadDir+ScriptBlob, err)
+	}
 	if err != nil {
-		return "", r.blobErr("get a user delegation key for", UploadDir+ScriptBlob, err)
+		return "", fmt.Errorf("get a user delegation key to sign the script action's URL: %w", err)
 	}
 	qp, err := sas.BlobSignatureValues{
 		Protocol:      sas.ProtocolHTTPS,
