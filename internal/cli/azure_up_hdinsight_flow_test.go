@@ -66,6 +66,13 @@ func (f *fakeARM) Do(req *http.Request) (*http.Response, error) {
 			f.blobs[key] = data
 			f.creates = append(f.creates, "blob "+key)
 			return resp(http.StatusCreated, nil, nil)
+		case http.MethodPost:
+			if req.URL.Query().Get("comp") == "userdelegationkey" {
+				return &http.Response{StatusCode: http.StatusOK, Status: "200 OK", Request: req, Header: http.Header{"Content-Type": {"application/xml"}},
+					Body: io.NopCloser(strings.NewReader(`<?xml version="1.0" encoding="utf-8"?><UserDelegationKey><SignedOid>o</SignedOid><SignedTid>t</SignedTid>` +
+						`<SignedStart>2026-12-07T10:00:00Z</SignedStart><SignedExpiry>2026-12-07T13:05:00Z</SignedExpiry><SignedService>b</SignedService>` +
+						`<SignedVersion>2021-08-06</SignedVersion><Value>MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=</Value></UserDelegationKey>`))}, nil
+			}
 		}
 		return resp(http.StatusMethodNotAllowed, nil, nil)
 	}

@@ -16,7 +16,8 @@ func TestAzureUpHDInsightDryRun(t *testing.T) {
 	for _, want := range []string{
 		"hadoop 5.1: 2 × Standard_D3_V2 head, 4 × Standard_D3_V2 workers",
 		"--jobManagerMemory 1024m --taskManagerMemory 4096m",
-		"streamscale job submit --flink-url http://localhost:8081",
+		"bin/flink run --detached --class io.streamscale.relay.RelayJob",
+		"-Dcontainerized.taskmanager.env.JAVA_HOME=",
 		"#!/usr/bin/env bash",
 	} {
 		if !strings.Contains(out.String(), want) {

@@ -414,10 +414,11 @@ func (f *fakeAzure) complexJob(ctx context.Context) {
 // "operator" marks a FlinkDeployment stable with its job running.
 func fakeDynamic(f *fakeAzure) *dynamicfake.FakeDynamicClient {
 	dyn := dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), map[schema.GroupVersionResource]string{
-		{Version: "v1", Resource: "namespaces"}: "NamespaceList",
-		{Version: "v1", Resource: "configmaps"}: "ConfigMapList",
-		{Version: "v1", Resource: "secrets"}:    "SecretList",
-		kube.FlinkDeployments:                   "FlinkDeploymentList",
+		{Version: "v1", Resource: "namespaces"}:      "NamespaceList",
+		{Version: "v1", Resource: "serviceaccounts"}: "ServiceAccountList",
+		{Version: "v1", Resource: "configmaps"}:      "ConfigMapList",
+		{Version: "v1", Resource: "secrets"}:         "SecretList",
+		kube.FlinkDeployments:                        "FlinkDeploymentList",
 	})
 	dyn.PrependReactor("patch", "*", func(a k8stesting.Action) (bool, runtime.Object, error) {
 		p := a.(k8stesting.PatchActionImpl)
@@ -718,7 +719,8 @@ func seedDeployment(t *testing.T, f *fakeAzure, job relay.Job) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := kube.Apply(context.Background(), f.dyn, objs[:4], false, io.Discard); err != nil {
+	// Everything but the PodMonitor (last; the fake knows no such resource).
+	if err := kube.Apply(context.Background(), f.dyn, objs[:len(objs)-1], false, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 }

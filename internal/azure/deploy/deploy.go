@@ -86,7 +86,7 @@ func Job(ctx context.Context, dyn dynamic.Interface, d *provision.Deployment, ti
 	if _, err := kube.DeleteFlinkDeployment(wctx, dyn, plan.K8sNamespace, p.OtherDeploymentName(), why, every, out); err != nil {
 		return kube.Status{}, err
 	}
-	set := manifest.Build(d.Plan, manifest.Inputs{KubeletClientID: d.KubeletClientID,
+	set := manifest.Build(d.Plan, manifest.Inputs{FlinkIdentityClientID: d.FlinkIdentityClientID,
 		InConnectionString: d.JobListen.Reveal(), OutConnectionString: d.JobSend.Reveal()})
 	objs, err := kube.Unstructured(set.Objects())
 	if err != nil {

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"flag"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/streamscale/streamscale/internal/azure/plan"
+	"github.com/streamscale/streamscale/internal/relay"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -99,6 +101,58 @@ func TestSpecErrors(t *testing.T) {
 	} {
 		if _, err := New(base, tc.s); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: err %v, want one naming %s", tc.s, err, tc.want)
+		}
+	}
+}
+
+// words splits line as bash does (quotes, no expansion of what is quoted).
+func words(t *testing.T, line string) []string {
+	t.Helper()
+	out, err := exec.Command("bash", "-c", "set -- "+line+"; printf '%s\\0' \"$@\"").Output()
+	if err != nil {
+		t.Fatalf("bash cannot parse %s: %v", line, err)
+	}
+	return strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
+}
+
+// TestJobCommandSurvivesTwoShells: the printed submit line, parsed by the local shell and
+// then by the head node's (ssh joins its arguments into one remote command line, sudo bash
+// -c runs it), hands Flink's client the job's arguments unchanged, one word each, though
+// some hold spaces and '>' (the job name).
+func TestJobCommandSurvivesTwoShells(t *testing.T) {
+	for _, job := range []relay.Job{relay.JobRelay, relay.JobComplex} {
+		base, err := plan.New(plan.Config{Tier: 5, ResourceGroup: "RG", Location: "westeurope", Job: job})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := New(base, Spec{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		local := words(t, p.JobCommand())
+		if len(local) != 3 || local[0] != "ssh" || local[1] != p.SSHHost() {
+			t.Fatalf("local argv %q", local)
+		}
+		remote := words(t, local[2])
+		if len(remote) != 4 || strings.Join(remote[:3], " ") != "sudo bash -c" {
+			t.Fatalf("remote argv %q", remote)
+		}
+		env, run, ok := strings.Cut(remote[3], " && exec ")
+		if !ok || env != ". /opt/streamscale/flink-2.2.1/conf/streamscale.env" {
+			t.Fatalf("remote script %q", remote[3])
+		}
+		s := p.JobSpec()
+		want := append([]string{"/opt/streamscale/flink-2.2.1/bin/flink", "run", "--detached", "--class", s.MainClass(),
+			"/opt/streamscale/flink-2.2.1/usrlib/relay-job.jar"}, s.ProgramArgs()...)
+		if got := words(t, run); strings.Join(got, "\x00") != strings.Join(want, "\x00") {
+			t.Errorf("flink gets\n%q\nwant\n%q", got, want)
+		}
+		args := strings.Join(s.ProgramArgs(), " ")
+		for _, w := range []string{"--output-bootstrap-servers " + base.Names.NamespaceOut + ".servicebus.windows.net:9093",
+			"--kafka-properties-file " + NodeInProperties, "--output-kafka-properties-file " + NodeOutProperties} {
+			if !strings.Contains(args, w) {
+				t.Errorf("job arguments lack %q: %s", w, args)
+			}
 		}
 	}
 }

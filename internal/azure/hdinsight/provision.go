@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"strings"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
@@ -49,6 +50,11 @@ type Runner struct {
 	NewPassword func() (string, error)
 	// RelayJar is the relay job jar uploaded next to the script action.
 	RelayJar string
+	// JobListen and JobSend are the job's connection strings (rules job-listen on #1 and
+	// job-send on #2, from the shared steps), uploaded as SecretsBlob for the script action.
+	JobListen, JobSend provision.Secret
+	// now is the clock the script's SAS is valid from (time.Now by default).
+	now func() time.Time
 }
 
 // Outcome is what a step did.
@@ -203,13 +209,26 @@ func (r *Runner) cluster(ctx context.Context, identityID string) (Result, error)
 			if err != nil {
 				return fmt.Errorf("generate the login password: %w", err)
 			}
-			poller, err := c.BeginCreate(ctx, rg, name, r.Plan.CreateParameters(identityID, pw), nil)
+			scriptURL, err := r.scriptURL(ctx)
 			if err != nil {
 				return err
 			}
-			_, err = wait(ctx, r, poller)
-			return err
+			poller, err := c.BeginCreate(ctx, rg, name, r.Plan.CreateParameters(identityID, pw, scriptURL), nil)
+			if err == nil {
+				_, err = wait(ctx, r, poller)
+			}
+			return redactSAS(err, scriptURL)
 		})
+}
+
+// redactSAS keeps the script URL's SAS out of err: Azure may quote the script action's URI
+// in a failure. An error without it is returned as it is.
+func redactSAS(err error, scriptURL string) error {
+	i := strings.IndexByte(scriptURL, '?')
+	if err == nil || i < 0 || !strings.Contains(err.Error(), scriptURL[i+1:]) {
+		return err
+	}
+	return errors.New(strings.ReplaceAll(err.Error(), scriptURL[i+1:], "<SAS redacted>"))
 }
 
 func wait[T any](ctx context.Context, r *Runner, p *runtime.Poller[T]) (T, error) {
@@ -223,8 +242,10 @@ func wait[T any](ctx context.Context, r *Runner, p *runtime.Poller[T]) (T, error
 func tags() map[string]*string { return map[string]*string{"created-by": to.Ptr("streamscale")} }
 
 // CreateParameters is the cluster's create request: password goes into the gateway and SSH
-// credentials only.
-func (p *Plan) CreateParameters(identityID, password string) armhdinsight.ClusterCreateParametersExtended {
+// credentials only; scriptURL is the script action's URL with its SAS (Runner.scriptURL),
+// run on the head and the worker nodes (Java 17 and the job's settings on every node that
+// runs a YARN container).
+func (p *Plan) CreateParameters(identityID, password, scriptURL string) armhdinsight.ClusterCreateParametersExtended {
 	b, s := p.Base, p.Spec
 	os := &armhdinsight.OsProfile{LinuxOperatingSystemProfile: &armhdinsight.LinuxOperatingSystemProfile{
 		Username: to.Ptr(SSHUser), Password: to.Ptr(password),
@@ -238,7 +259,7 @@ func (p *Plan) CreateParameters(identityID, password string) armhdinsight.Cluste
 			ScriptActions:       scripts,
 		}
 	}
-	script := []*armhdinsight.ScriptAction{{Name: to.Ptr(ScriptName), URI: to.Ptr(p.ScriptURI()), Parameters: to.Ptr("")}}
+	script := []*armhdinsight.ScriptAction{{Name: to.Ptr(ScriptName), URI: to.Ptr(scriptURL), Parameters: to.Ptr("")}}
 	storageID := p.StorageAccountID()
 	return armhdinsight.ClusterCreateParametersExtended{
 		Location: to.Ptr(b.Config.Location),
@@ -262,7 +283,7 @@ func (p *Plan) CreateParameters(identityID, password string) armhdinsight.Cluste
 			},
 			ComputeProfile: &armhdinsight.ComputeProfile{Roles: []*armhdinsight.Role{
 				role("headnode", HeadNodeSize, HeadNodes, script),
-				role("workernode", s.WorkerSize, int32(s.Workers), nil),
+				role("workernode", s.WorkerSize, int32(s.Workers), script),
 				role("zookeepernode", ZookeeperNodeSize, ZookeeperNodes, nil),
 			}},
 			StorageProfile: &armhdinsight.StorageProfile{Storageaccounts: []*armhdinsight.StorageAccount{{

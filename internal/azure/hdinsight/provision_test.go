@@ -3,7 +3,9 @@ package hdinsight
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -20,7 +22,9 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/msi/armmsi"
 	msifake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/msi/armmsi/fake"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/storage/armstorage"
+
 	stfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/storage/armstorage/fake"
+	"github.com/streamscale/streamscale/internal/azure/provision"
 )
 
 // fakeAzure is an in-memory resource group behind the SDK's own fake servers (armhdinsight
@@ -161,6 +165,9 @@ func (f *fakeAzure) clients(t *testing.T) Clients {
 
 const testPassword = "Fake-Passw0rd-Never-Printed"
 
+// testNow is the tests' clock.
+var testNow = time.Date(2026, 12, 7, 10, 5, 0, 0, time.UTC)
+
 func newRunner(t *testing.T, f *fakeAzure, out *bytes.Buffer) *Runner {
 	p := newPlan(t, 5, Spec{})
 	p.Base.Config.Subscription = "sub"
@@ -168,7 +175,9 @@ func newRunner(t *testing.T, f *fakeAzure, out *bytes.Buffer) *Runner {
 	f.blobs = &fakeBlobs{}
 	c.Blobs = startFakeBlobs(t, f.blobs)
 	return &Runner{Plan: p, Clients: c, Out: out, PollEvery: time.Millisecond, RelayJar: testJar(t, "relay jar"),
-		NewPassword: func() (string, error) { return testPassword, nil }}
+		NewPassword: func() (string, error) { return testPassword, nil },
+		JobListen:   provision.NewSecret(testJobListen), JobSend: provision.NewSecret(testJobSend),
+		now: func() time.Time { return testNow }}
 }
 
 func outcomes(rs []Result) string {
@@ -192,18 +201,18 @@ func TestUpCreatesInOrderThenNothing(t *testing.T) {
 		f.creates[2] != "container/"+r.Plan.Base.Names.StorageAccount+"/"+FileSystem || f.creates[3] != "cluster/"+r.Plan.Names.Cluster {
 		t.Errorf("creates %v, want the identity, its role on the storage account, the file system, the cluster", f.creates)
 	}
-	if got := outcomes(res); got != "managed-identity created, role-assignments created, storage-account created, uploads created, uploads created, hdinsight-cluster created" {
+	if got := outcomes(res); got != "managed-identity created, role-assignments created, storage-account created, uploads created, uploads created, uploads created, hdinsight-cluster created" {
 		t.Errorf("first up: %s", got)
 	}
 	res, err = r.Up(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := outcomes(res); got != "managed-identity exists, role-assignments exists, storage-account exists, uploads exists, uploads exists, hdinsight-cluster exists" || len(f.creates) != 4 {
+	if got := outcomes(res); got != "managed-identity exists, role-assignments exists, storage-account exists, uploads exists, uploads exists, uploads exists, hdinsight-cluster exists" || len(f.creates) != 4 {
 		t.Errorf("second up: %s, %d creates: it must create nothing", got, len(f.creates))
 	}
-	if len(f.blobs.puts) != 2 {
-		t.Errorf("%d uploads over two ups, want 2 (the script and the jar, once)", len(f.blobs.puts))
+	if len(f.blobs.puts) != 3 {
+		t.Errorf("%d uploads over two ups, want 3 (the script, the jar and the connection strings, once)", len(f.blobs.puts))
 	}
 	if strings.Contains(out.String(), testPassword) {
 		t.Error("the output holds the password")
@@ -222,14 +231,14 @@ func TestUpResumesAfterFailure(t *testing.T) {
 	if strings.Contains(err.Error(), testPassword) || strings.Contains(out.String(), testPassword) {
 		t.Error("the error or output holds the password")
 	}
-	if got := outcomes(res); got != "managed-identity created, role-assignments created, storage-account created, uploads created, uploads created, hdinsight-cluster " {
+	if got := outcomes(res); got != "managed-identity created, role-assignments created, storage-account created, uploads created, uploads created, uploads created, hdinsight-cluster " {
 		t.Errorf("failed up: %s", got)
 	}
 	res, err = r.Up(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := outcomes(res); got != "managed-identity exists, role-assignments exists, storage-account exists, uploads exists, uploads exists, hdinsight-cluster created" {
+	if got := outcomes(res); got != "managed-identity exists, role-assignments exists, storage-account exists, uploads exists, uploads exists, uploads exists, hdinsight-cluster created" {
 		t.Errorf("resumed up: %s", got)
 	}
 }
@@ -255,9 +264,30 @@ func TestCreateRequest(t *testing.T) {
 	if w := roles["workernode"]; w == nil || *w.TargetInstanceCount != 4 || *w.HardwareProfile.VMSize != "Standard_D3_V2" {
 		t.Errorf("worker role %+v", w)
 	}
-	h := roles["headnode"]
-	if h == nil || len(h.ScriptActions) != 1 || *h.ScriptActions[0].URI != r.Plan.ScriptURI() {
-		t.Errorf("head node role %+v: want the script action %s", h, r.Plan.ScriptURI())
+	// The script runs on the head and the worker nodes (Java 17 wherever a YARN container
+	// runs), fetched with a read-only https user-delegation SAS valid ScriptSASLifetime.
+	for _, name := range []string{"headnode", "workernode"} {
+		role := roles[name]
+		if role == nil || len(role.ScriptActions) != 1 {
+			t.Fatalf("%s role %+v: want the script action", name, role)
+		}
+		u, err := url.Parse(*role.ScriptActions[0].URI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := u.Query()
+		if base := strings.SplitN(*role.ScriptActions[0].URI, "?", 2)[0]; base != r.Plan.ScriptURI() {
+			t.Errorf("%s script URL %s, want %s with a SAS", name, base, r.Plan.ScriptURI())
+		}
+		st, _ := time.Parse(time.RFC3339, q.Get("st"))
+		se, _ := time.Parse(time.RFC3339, q.Get("se"))
+		if q.Get("sp") != "r" || q.Get("spr") != "https" || q.Get("sr") != "b" || q.Get("sig") == "" ||
+			q.Get("skoid") != "00000000-0000-0000-0000-0000000000aa" || se.Sub(st) != ScriptSASLifetime+5*time.Minute || !st.Before(testNow) {
+			t.Errorf("%s script SAS %v: want a read-only https blob SAS signed with the user delegation key, valid %s from now", name, q, ScriptSASLifetime)
+		}
+	}
+	if len(f.blobs.keyRequests) != 1 || !strings.Contains(f.blobs.keyRequests[0], "<Expiry>2026-12-07T13:05:00Z</Expiry>") {
+		t.Errorf("user delegation key requests %v", f.blobs.keyRequests)
 	}
 	st := p.StorageProfile.Storageaccounts[0]
 	if !*st.IsDefault || *st.FileSystem != FileSystem || !strings.HasSuffix(*st.MsiResourceID, "/"+r.Plan.Names.Identity) {
@@ -286,6 +316,43 @@ func TestGeneratePassword(t *testing.T) {
 	for _, set := range []string{"ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz", "23456789", "!#%*+-_"} {
 		if !strings.ContainsAny(a, set) {
 			t.Errorf("password lacks one of %q", set)
+		}
+	}
+}
+
+// TestScriptSASNeverPrinted: neither up's output nor a failure that quotes the script's URL
+// shows its SAS.
+func TestScriptSASNeverPrinted(t *testing.T) {
+	f := &fakeAzure{exists: map[string]bool{}}
+	var out bytes.Buffer
+	r := newRunner(t, f, &out)
+	if _, err := r.Up(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	sasURL := *f.cluster.Properties.ComputeProfile.Roles[0].ScriptActions[0].URI
+	query := sasURL[strings.IndexByte(sasURL, '?')+1:]
+	if strings.Contains(out.String(), "sig=") || strings.Contains(out.String(), query) {
+		t.Errorf("the output holds the script's SAS:\n%s", out.String())
+	}
+	err := redactSAS(errors.New("script action failed: cannot download "+sasURL), sasURL)
+	if strings.Contains(err.Error(), query) || !strings.Contains(err.Error(), r.Plan.ScriptURI()+"?<SAS redacted>") {
+		t.Errorf("redacted error %q", err)
+	}
+}
+
+// TestScriptRunsYarnContainersOnJava17: Java 17 goes on every node the script runs on (the
+// workers too: they run the YARN containers) and the session tells YARN to start the
+// JobManager and the TaskManagers with it.
+func TestScriptRunsYarnContainersOnJava17(t *testing.T) {
+	script := newPlan(t, 5, Spec{}).Script()
+	java := strings.Index(script, `if [ ! -x "$java_home/bin/java" ]`)
+	headOnly := strings.Index(script, "hn*) ;;")
+	if java < 0 || headOnly < 0 || java > headOnly {
+		t.Errorf("Java 17 is not installed before the script stops on worker nodes")
+	}
+	for _, want := range []string{`-Dcontainerized.master.env.JAVA_HOME="$java_home"`, `-Dcontainerized.taskmanager.env.JAVA_HOME="$java_home"`, `java_home="$dir/java17"`} {
+		if !strings.Contains(script, want) {
+			t.Errorf("script lacks %s", want)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/streamscale/streamscale/internal/azure/plan"
 )
@@ -53,6 +54,26 @@ const (
 	SSHUser   = "sshuser"
 	// FileSystem is the ADLS Gen2 file system holding the cluster's default storage.
 	FileSystem = "hdinsight"
+	// SecretsBlob is the job's Event Hubs connection strings (keys in and out) in the
+	// default file system, under UploadDir: readable only by principals with a data role on
+	// the account (the cluster's identity, and whoever runs `up`).
+	SecretsBlob = "secrets/eventhubs.properties"
+	// NodeConfigDir is where the script action puts the job's Kafka settings on every node.
+	NodeConfigDir = "/etc/streamscale"
+	// NodeSecretsFile is SecretsBlob's copy on every node: owner yarn (who runs the YARN
+	// containers on HDInsight), mode 0600. Kafka's FileConfigProvider reads it where a
+	// client starts, so no connection string is in the job's arguments or Flink's
+	// configuration.
+	NodeSecretsFile = NodeConfigDir + "/eventhubs.properties"
+	// NodeInProperties and NodeOutProperties are the input's (#1) and output's (#2) Kafka
+	// client settings on every node (no secret in them).
+	NodeInProperties  = NodeConfigDir + "/in.properties"
+	NodeOutProperties = NodeConfigDir + "/out.properties"
+	// ScriptSASLifetime is how long the script action's URL (a user-delegation SAS: the
+	// account takes no shared key and no anonymous read) lets HDInsight read the script.
+	// Cluster creation runs it within this; a later scale-out runs it again and needs a new
+	// URL (docs/hdinsight.md).
+	ScriptSASLifetime = 3 * time.Hour
 )
 
 // Spec is the HDInsight cluster's shape on top of a plan.

@@ -29,6 +29,7 @@ func UpAll(ctx context.Context, shared SharedSteps, r *Runner) (*provision.Deplo
 	if err != nil {
 		return d, nil, err
 	}
+	r.JobListen, r.JobSend = d.JobListen, d.JobSend
 	res, err := r.Up(ctx)
 	if err != nil {
 		return d, res, err

@@ -25,7 +25,8 @@ func (s *fakeShared) UpShared(context.Context) (*provision.Deployment, error) {
 	if s.calls > 1 {
 		outcome = provision.Exists
 	}
-	d := &provision.Deployment{Steps: []provision.StepResult{{Kind: "storage-account", Name: "st", Outcome: outcome}}}
+	d := &provision.Deployment{Steps: []provision.StepResult{{Kind: "storage-account", Name: "st", Outcome: outcome}},
+		JobListen: provision.NewSecret(testJobListen), JobSend: provision.NewSecret(testJobSend)}
 	return d, s.fail
 }
 
@@ -33,16 +34,17 @@ func TestUpAllOrderThenNothing_Fake(t *testing.T) {
 	f := &fakeAzure{exists: map[string]bool{}}
 	var out bytes.Buffer
 	r := newRunner(t, f, &out)
+	r.JobListen, r.JobSend = provision.Secret{}, provision.Secret{} // UpAll passes the shared steps' on
 	var log []string
 	shared := &fakeShared{log: &log}
 	if _, _, err := UpAll(context.Background(), shared, r); err != nil {
 		t.Fatal(err)
 	}
 	// The shared steps ran before anything of the HDInsight steps was created.
-	if len(log) != 1 || len(f.creates) != 4 || len(f.blobs.puts) != 2 {
+	if len(log) != 1 || len(f.creates) != 4 || len(f.blobs.puts) != 3 {
 		t.Fatalf("shared %v, creates %v, uploads %v", log, f.creates, f.blobs.puts)
 	}
-	if !strings.Contains(out.String(), "up: 7 created") {
+	if !strings.Contains(out.String(), "up: 8 created") {
 		t.Errorf("output lacks the summary:\n%s", out.String())
 	}
 	// The uploads come before the cluster in the output (the cluster reads the script).
@@ -53,7 +55,7 @@ func TestUpAllOrderThenNothing_Fake(t *testing.T) {
 	if _, _, err := UpAll(context.Background(), shared, r); err != nil {
 		t.Fatal(err)
 	}
-	if len(f.creates) != 4 || len(f.blobs.puts) != 2 || !strings.Contains(out.String(), "up: 0 created") {
+	if len(f.creates) != 4 || len(f.blobs.puts) != 3 || !strings.Contains(out.String(), "up: 0 created") {
 		t.Errorf("second up created %v, uploaded %v:\n%s", f.creates, f.blobs.puts, out.String())
 	}
 	if strings.Contains(out.String(), testPassword) {

@@ -8,12 +8,16 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/streaming"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blob"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blockblob"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/sas"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/service"
 
 	"github.com/streamscale/streamscale/internal/azure/provision"
 )
@@ -36,8 +40,9 @@ type upload struct {
 	data []byte
 }
 
-// uploads puts the script action and the relay jar into the default file system under
-// streamscale/, skipping a blob whose length and Content-MD5 already match.
+// uploads puts the script action, the relay jar and the job's connection strings
+// (SecretsBlob) into the default file system under streamscale/, skipping a blob whose
+// length and Content-MD5 already match.
 func (r *Runner) uploads(ctx context.Context) ([]Result, error) {
 	if r.RelayJar == "" {
 		return nil, errors.New("no relay jar: pass --job-jar (build it with `make build`)")
@@ -46,8 +51,12 @@ func (r *Runner) uploads(ctx context.Context) ([]Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the relay jar: %w (pass --job-jar, or build it with `make build`)", err)
 	}
+	if r.JobListen.IsZero() || r.JobSend.IsZero() {
+		return nil, errors.New("no Event Hubs connection strings for the job: the shared steps (UpAll) give them")
+	}
 	var done []Result
-	for _, u := range []upload{{ScriptBlob, []byte(r.Plan.Script())}, {RelayJarBlob, jar}} {
+	for _, u := range []upload{{ScriptBlob, []byte(r.Plan.Script())}, {RelayJarBlob, jar},
+		{SecretsBlob, secretsFile(r.JobListen.Reveal(), r.JobSend.Reveal())}} {
 		res, err := r.uploadOne(ctx, u)
 		done = append(done, res)
 		if err != nil {
@@ -104,4 +113,42 @@ func NewBlobClient(p *Plan, cred azcore.TokenCredential, opts *azblob.ClientOpti
 		return nil, fmt.Errorf("blob client for storage account %s: %w", p.Base.Names.StorageAccount, err)
 	}
 	return c, nil
+}
+
+// scriptURL is the script action's URL with a user-delegation SAS: read only, https only,
+// valid ScriptSASLifetime from now (with five minutes' slack for clock skew). The account
+// takes no shared key, so the SAS is signed with a user delegation key of the signed-in
+// principal (who needs a data role on the account, as for the uploads). The URL is a
+// credential: it goes into the create request only, never into output or errors.
+func (r *Runner) scriptURL(ctx context.Context) (string, error) {
+	now := time.Now
+	if r.now != nil {
+		now = r.now
+	}
+	start := now().UTC().Add(-5 * time.Minute)
+	expiry := start.Add(ScriptSASLifetime + 5*time.Minute)
+	svc := r.Clients.Blobs.ServiceClient()
+	udc, err := svc.GetUserDelegationCredential(ctx, service.KeyInfo{
+		Start:  to.Ptr(start.Format(sas.TimeFormat)),
+		Expiry: to.Ptr(expiry.Format(sas.TimeFormat)),
+	}, nil)
+	var re *azcore.ResponseError
+	if errors.As(err, &re) && re.StatusCode == http.StatusForbidden {
+		return "", r.blobErr("get a user delegation key to sign", UploadDir+ScriptBlob, err)
+	}
+	if err != nil {
+		return "", fmt.Errorf("get a user delegation key to sign the script action's URL: %w", err)
+	}
+	qp, err := sas.BlobSignatureValues{
+		Protocol:      sas.ProtocolHTTPS,
+		StartTime:     start,
+		ExpiryTime:    expiry,
+		Permissions:   (&sas.BlobPermissions{Read: true}).String(),
+		ContainerName: FileSystem,
+		BlobName:      UploadDir + ScriptBlob,
+	}.SignWithUserDelegation(udc)
+	if err != nil {
+		return "", fmt.Errorf("sign the script action's SAS: %w", err)
+	}
+	return r.Plan.ScriptURI() + "?" + qp.Encode(), nil
 }

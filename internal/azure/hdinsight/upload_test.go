@@ -18,6 +18,14 @@ import (
 	azfake "github.com/Azure/azure-sdk-for-go/sdk/azcore/fake"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
+
+	"github.com/streamscale/streamscale/internal/azure/provision"
+)
+
+// The job's connection strings in the tests.
+const (
+	testJobListen = "Endpoint=sb://in.servicebus.windows.net/;SharedAccessKeyName=job-listen;SharedAccessKey=S3cretIn="
+	testJobSend   = "Endpoint=sb://out.servicebus.windows.net/;SharedAccessKeyName=job-send;SharedAccessKey=S3cretOut="
 )
 
 // fakeBlobs is an httptest server speaking the part of the Blob REST API the uploads use:
@@ -29,7 +37,12 @@ type fakeBlobs struct {
 	md5s   map[string]string
 	puts   []string
 	forbid bool
+	// keyRequests are the bodies of Get User Delegation Key requests.
+	keyRequests []string
 }
+
+// fakeDelegationKey is the user delegation key the fake hands out (base64 of 32 bytes).
+const fakeDelegationKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
 
 func (f *fakeBlobs) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	f.mu.Lock()
@@ -44,6 +57,14 @@ func (f *fakeBlobs) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	key := req.URL.Path
+	if req.Method == http.MethodPost && req.URL.Query().Get("comp") == "userdelegationkey" && req.URL.Query().Get("restype") == "service" {
+		body, _ := io.ReadAll(req.Body)
+		f.keyRequests = append(f.keyRequests, string(body))
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, `<?xml version="1.0" encoding="utf-8"?><UserDelegationKey><SignedOid>00000000-0000-0000-0000-0000000000aa</SignedOid><SignedTid>00000000-0000-0000-0000-0000000000bb</SignedTid><SignedStart>2026-12-07T10:00:00Z</SignedStart><SignedExpiry>2026-12-07T13:10:00Z</SignedExpiry><SignedService>b</SignedService><SignedVersion>2021-08-06</SignedVersion><Value>`+fakeDelegationKey+`</Value></UserDelegationKey>`)
+		return
+	}
 	switch req.Method {
 	case http.MethodHead:
 		data, ok := f.blobs[key]
@@ -110,27 +131,35 @@ func testJar(t *testing.T, content string) string {
 func TestUploadsThenSkipsWhatMatches_FakeBlobs(t *testing.T) {
 	blobs := &fakeBlobs{}
 	var out bytes.Buffer
-	r := &Runner{Plan: newPlan(t, 5, Spec{}), Out: &out, RelayJar: testJar(t, "jar v1")}
+	r := &Runner{Plan: newPlan(t, 5, Spec{}), Out: &out, RelayJar: testJar(t, "jar v1"),
+		JobListen: provision.NewSecret(testJobListen), JobSend: provision.NewSecret(testJobSend)}
 	r.Clients.Blobs = startFakeBlobs(t, blobs)
 	res, err := r.uploads(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	script, jar := "/account/hdinsight/streamscale/"+ScriptBlob, "/account/hdinsight/streamscale/"+RelayJarBlob
-	if got := strings.Join(blobs.puts, ","); got != script+","+jar {
-		t.Errorf("puts %s, want the script then the jar", got)
+	secrets := "/account/hdinsight/streamscale/" + SecretsBlob
+	if got := strings.Join(blobs.puts, ","); got != script+","+jar+","+secrets {
+		t.Errorf("puts %s, want the script, the jar, the connection strings", got)
 	}
 	if string(blobs.blobs[script]) != r.Plan.Script() || string(blobs.blobs[jar]) != "jar v1" {
 		t.Error("the uploaded contents differ from the script and the jar")
 	}
-	if got := outcomes(res); got != "uploads created, uploads created" {
+	if got := string(blobs.blobs[secrets]); got != "in="+testJobListen+"\nout="+testJobSend+"\n" {
+		t.Errorf("connection strings blob %q", got)
+	}
+	if strings.Contains(out.String(), "SharedAccessKey") || strings.Contains(r.Plan.Script(), "SharedAccessKey") {
+		t.Errorf("a connection string reached the output or the script")
+	}
+	if got := outcomes(res); got != "uploads created, uploads created, uploads created" {
 		t.Errorf("first: %s", got)
 	}
 	res, err = r.uploads(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := outcomes(res); got != "uploads exists, uploads exists" || len(blobs.puts) != 2 {
+	if got := outcomes(res); got != "uploads exists, uploads exists, uploads exists" || len(blobs.puts) != 3 {
 		t.Errorf("second: %s, %d puts: a matching blob must not be uploaded again", got, len(blobs.puts))
 	}
 	// A changed jar (same length, other bytes) is uploaded again; the script is not.
@@ -139,7 +168,7 @@ func TestUploadsThenSkipsWhatMatches_FakeBlobs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := outcomes(res); got != "uploads exists, uploads created" || string(blobs.blobs[jar]) != "jar v2" {
+	if got := outcomes(res); got != "uploads exists, uploads created, uploads exists" || string(blobs.blobs[jar]) != "jar v2" {
 		t.Errorf("changed jar: %s, stored %q", got, blobs.blobs[jar])
 	}
 }
@@ -157,7 +186,8 @@ func TestUploadErrors_FakeBlobs(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			blobs := &fakeBlobs{forbid: tc.forbid}
-			r := &Runner{Plan: newPlan(t, 5, Spec{}), RelayJar: tc.jar(t)}
+			r := &Runner{Plan: newPlan(t, 5, Spec{}), RelayJar: tc.jar(t),
+				JobListen: provision.NewSecret(testJobListen), JobSend: provision.NewSecret(testJobSend)}
 			r.Plan.Base.Config.Subscription = "sub"
 			r.Clients.Blobs = startFakeBlobs(t, blobs)
 			_, err := r.uploads(context.Background())

@@ -27,6 +27,7 @@ var FlinkDeployments = schema.GroupVersionResource{Group: manifest.FlinkGroup, V
 // resources maps the kinds the manifests hold to their resources.
 var resources = map[string]schema.GroupVersionResource{
 	"Namespace":             {Version: "v1", Resource: "namespaces"},
+	"ServiceAccount":        {Version: "v1", Resource: "serviceaccounts"},
 	"ConfigMap":             {Version: "v1", Resource: "configmaps"},
 	"Secret":                {Version: "v1", Resource: "secrets"},
 	manifest.FlinkKind:      FlinkDeployments,

@@ -30,11 +30,12 @@ import (
 // the API server's and are not tested here.
 func fakeDynamic() *dynamicfake.FakeDynamicClient {
 	listKinds := map[schema.GroupVersionResource]string{
-		{Version: "v1", Resource: "namespaces"}: "NamespaceList",
-		{Version: "v1", Resource: "configmaps"}: "ConfigMapList",
-		{Version: "v1", Resource: "secrets"}:    "SecretList",
-		FlinkDeployments:                        "FlinkDeploymentList",
-		PodMonitors:                             "PodMonitorList",
+		{Version: "v1", Resource: "namespaces"}:      "NamespaceList",
+		{Version: "v1", Resource: "serviceaccounts"}: "ServiceAccountList",
+		{Version: "v1", Resource: "configmaps"}:      "ConfigMapList",
+		{Version: "v1", Resource: "secrets"}:         "SecretList",
+		FlinkDeployments:                             "FlinkDeploymentList",
+		PodMonitors:                                  "PodMonitorList",
 	}
 	dyn := dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), listKinds)
 	dyn.PrependReactor("patch", "*", func(a k8stesting.Action) (bool, runtime.Object, error) {
@@ -64,7 +65,7 @@ func testSet(t *testing.T) []*unstructured.Unstructured {
 	if err != nil {
 		t.Fatal(err)
 	}
-	objs, err := Unstructured(manifest.Build(p, manifest.Inputs{InConnectionString: "IN-SECRET", OutConnectionString: "OUT-SECRET", KubeletClientID: "cid"}).Objects())
+	objs, err := Unstructured(manifest.Build(p, manifest.Inputs{InConnectionString: "IN-SECRET", OutConnectionString: "OUT-SECRET", FlinkIdentityClientID: "cid"}).Objects())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,6 +93,7 @@ func TestApplyIsServerSideInOrder_FakeDynamic(t *testing.T) {
 	}
 	want := []string{
 		"application/apply-patch+yaml namespaces streamscale",
+		"application/apply-patch+yaml serviceaccounts flink",
 		"application/apply-patch+yaml configmaps streamscale-kafka",
 		"application/apply-patch+yaml secrets streamscale-eventhubs",
 		"application/apply-patch+yaml flinkdeployments streamscale-relay",
@@ -127,7 +129,7 @@ func TestApplyDryRunSendsDryRunAll_FakeDynamic(t *testing.T) {
 	if err := Apply(context.Background(), dyn, testSet(t), true, &bytes.Buffer{}); err != nil {
 		t.Fatal(err)
 	}
-	if len(seen) != 5 {
+	if len(seen) != len(testSet(t)) {
 		t.Fatalf("seen %v", seen)
 	}
 	for _, s := range seen {

@@ -24,8 +24,9 @@ const (
 	EnvInConnectionString  = "EVENTHUBS_IN_CONNECTION_STRING"
 	EnvOutConnectionString = "EVENTHUBS_OUT_CONNECTION_STRING"
 	// ServiceAccount is the one the operator's chart creates in each watched namespace, with
-	// the rights native mode needs (pods, config maps for high availability).
-	ServiceAccount = "flink"
+	// the rights native mode needs (pods, config maps for high availability). The Set
+	// annotates it for workload identity (AnnotationClientID).
+	ServiceAccount = plan.FlinkServiceAccount
 	// PrometheusPort is the Flink Prometheus reporter's port on every pod, which managed
 	// Prometheus scrapes through the PodMonitor (podmonitor.go).
 	PrometheusPort = 9249
@@ -35,11 +36,32 @@ const (
 	flinkMainContainer = "flink-main-container"
 )
 
+// AKS workload identity's names (azure.github.io/azure-workload-identity, "Service Account
+// Labels and Annotations", "Pod Labels", "Pod Annotations"; the webhook of AKS's
+// workload identity add-on reads them).
+const (
+	// AnnotationClientID on the service account names the identity its tokens stand for.
+	AnnotationClientID = "azure.workload.identity/client-id"
+	// LabelUse on a pod has the webhook project the service account token and set
+	// AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE, AZURE_AUTHORITY_HOST.
+	LabelUse = "azure.workload.identity/use"
+	// AnnotationProxySidecar on a pod has the webhook add its IMDS proxy: an init container
+	// redirects 169.254.169.254 to a sidecar that answers managed-identity token requests
+	// with the federated token. Hadoop 3.3.4's MsiTokenProvider, all the Flink plugin
+	// carries (docs/azure.md, "Storage access"), asks IMDS, so this is how it gets the
+	// Flink identity's token and not the node's.
+	AnnotationProxySidecar = "azure.workload.identity/inject-proxy-sidecar"
+	// MsiTokenProvider is the ABFS token provider Flink uses, as the plugin jar names it
+	// (not relocated; pinned by TestPluginJarHasTheTokenProvider).
+	MsiTokenProvider = "org.apache.hadoop.fs.azurebfs.oauth2.MsiTokenProvider"
+)
+
 // Inputs are the values only provisioning knows.
 type Inputs struct {
-	// KubeletClientID is the AKS kubelet identity's client ID, with which Flink reaches the
-	// storage account (a managed identity: no storage key anywhere). Empty in a dry run.
-	KubeletClientID string
+	// FlinkIdentityClientID is the client ID of the identity Flink reaches the storage
+	// account as (plan.Names.FlinkIdentity, federated to the flink service account): no
+	// storage key anywhere. Empty in a dry run.
+	FlinkIdentityClientID string
 	// InConnectionString and OutConnectionString are the job's rules' connection strings
 	// (job-listen on #1, job-send on #2). Empty in a dry run.
 	InConnectionString, OutConnectionString string
@@ -53,7 +75,12 @@ const DefaultAzureFSPlugin = "flink-azure-fs-hadoop-2.2.1.jar"
 
 // Set is the objects `azure up` applies, in order.
 type Set struct {
-	Namespace       *corev1.Namespace
+	Namespace *corev1.Namespace
+	// ServiceAccount is the operator chart's flink service account with the workload
+	// identity annotation: applied after the chart made it (server-side apply adds the
+	// annotation and leaves Helm's fields alone), and before the pods that run as it, as the
+	// webhook reads it when a pod is created.
+	ServiceAccount  *corev1.ServiceAccount
 	KafkaConfig     *corev1.ConfigMap
 	Secret          *corev1.Secret
 	FlinkDeployment *FlinkDeployment
@@ -63,13 +90,13 @@ type Set struct {
 
 // Objects are the set's objects in apply order.
 func (s *Set) Objects() []any {
-	return []any{s.Namespace, s.KafkaConfig, s.Secret, s.FlinkDeployment, s.PodMonitor}
+	return []any{s.Namespace, s.ServiceAccount, s.KafkaConfig, s.Secret, s.FlinkDeployment, s.PodMonitor}
 }
 
 // Build makes the manifests of p's deployment.
 func Build(p *plan.Plan, in Inputs) *Set {
-	if in.KubeletClientID == "" {
-		in.KubeletClientID = "<kubelet identity client id: known once the AKS cluster exists>"
+	if in.FlinkIdentityClientID == "" {
+		in.FlinkIdentityClientID = "<client id of identity " + p.Names.FlinkIdentity + ": known once it exists>"
 	}
 	if in.AzureFSPlugin == "" {
 		in.AzureFSPlugin = DefaultAzureFSPlugin
@@ -80,6 +107,11 @@ func Build(p *plan.Plan, in Inputs) *Set {
 		Namespace: &corev1.Namespace{
 			TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Namespace"},
 			ObjectMeta: metav1.ObjectMeta{Name: ns, Labels: labels},
+		},
+		ServiceAccount: &corev1.ServiceAccount{
+			TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
+			ObjectMeta: metav1.ObjectMeta{Name: ServiceAccount, Namespace: ns,
+				Annotations: map[string]string{AnnotationClientID: in.FlinkIdentityClientID}},
 		},
 		KafkaConfig: &corev1.ConfigMap{
 			TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
@@ -152,11 +184,13 @@ func flinkDeployment(p *plan.Plan, in Inputs, labels map[string]string) *FlinkDe
 		"execution.checkpointing.savepoint-dir": n.StorageURI("savepoints"),
 		// The UI and REST API stay inside the cluster: `azure ui` port-forwards them.
 		"kubernetes.rest-service.exposed.type": "ClusterIP",
-		// ABFS with the node's managed identity (the kubelet identity has Storage Blob Data
-		// Contributor on the account): no storage key anywhere.
+		// ABFS as the Flink identity (Storage Blob Data Contributor on the account): its
+		// token comes from the pod's workload identity proxy (AnnotationProxySidecar), which
+		// answers MsiTokenProvider's IMDS request for this client ID. No storage key, and
+		// not the node's identity.
 		"fs.azure.account.auth.type." + account:           "OAuth",
-		"fs.azure.account.oauth.provider.type." + account: "org.apache.hadoop.fs.azurebfs.oauth2.MsiTokenProvider",
-		"fs.azure.account.oauth2.client.id." + account:    in.KubeletClientID,
+		"fs.azure.account.oauth.provider.type." + account: MsiTokenProvider,
+		"fs.azure.account.oauth2.client.id." + account:    in.FlinkIdentityClientID,
 		// Kafka 3.8+ clients use only the config providers this property allows.
 		"env.java.opts.all":                   "-Dorg.apache.kafka.automatic.config.providers=" + envProvider,
 		"metrics.reporter.prom.factory.class": "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
@@ -168,7 +202,12 @@ func flinkDeployment(p *plan.Plan, in Inputs, labels map[string]string) *FlinkDe
 		return corev1.EnvVar{Name: name, ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
 			LocalObjectReference: corev1.LocalObjectReference{Name: plan.SecretName}, Key: key}}}
 	}
-	pod := &corev1.PodTemplateSpec{Spec: corev1.PodSpec{
+	// The JobManager's and the TaskManagers' pods: labelled for workload identity, with its
+	// IMDS proxy.
+	pod := &corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{
+		Labels:      map[string]string{LabelUse: "true"},
+		Annotations: map[string]string{AnnotationProxySidecar: "true"},
+	}, Spec: corev1.PodSpec{
 		Containers: []corev1.Container{{
 			Name: flinkMainContainer,
 			Env: []corev1.EnvVar{

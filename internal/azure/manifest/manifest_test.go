@@ -49,7 +49,7 @@ func TestManifestsGolden(t *testing.T) {
 
 func TestPrintedManifestsHoldNoSecret(t *testing.T) {
 	const in, out = "Endpoint=sb://x/;SharedAccessKeyName=job-listen;SharedAccessKey=SECRETIN", "SECRETOUT"
-	set := Build(testPlan(t, 5), Inputs{InConnectionString: in, OutConnectionString: out, KubeletClientID: "cid"})
+	set := Build(testPlan(t, 5), Inputs{InConnectionString: in, OutConnectionString: out, FlinkIdentityClientID: "cid"})
 	if set.Secret.StringData[plan.SecretKeyIn] != in || set.Secret.StringData[plan.SecretKeyOut] != out {
 		t.Fatalf("the applied secret lacks the connection strings")
 	}

@@ -222,3 +222,34 @@ func TestComplexJobManifest(t *testing.T) {
 		})
 	}
 }
+
+// TestFlinkUsesTheWorkloadIdentity: the flink service account names the Flink identity, the
+// pods are labelled for workload identity with its IMDS proxy, and ABFS asks for the Flink
+// identity's token (the proxy answers for that client ID only), never the kubelet's.
+func TestFlinkUsesTheWorkloadIdentity(t *testing.T) {
+	p := testPlan(t, 5)
+	set := Build(p, Inputs{FlinkIdentityClientID: "flink-client-id"})
+	sa := set.ServiceAccount
+	if sa.Name != "flink" || sa.Namespace != "streamscale" || sa.Annotations["azure.workload.identity/client-id"] != "flink-client-id" {
+		t.Errorf("service account %s/%s annotations %v", sa.Namespace, sa.Name, sa.Annotations)
+	}
+	fd := set.FlinkDeployment
+	if fd.Spec.ServiceAccount != sa.Name {
+		t.Errorf("the pods run as %q, the annotated service account is %q", fd.Spec.ServiceAccount, sa.Name)
+	}
+	meta := fd.Spec.PodTemplate.ObjectMeta
+	if meta.Labels["azure.workload.identity/use"] != "true" || meta.Annotations["azure.workload.identity/inject-proxy-sidecar"] != "true" {
+		t.Errorf("pod template labels %v annotations %v", meta.Labels, meta.Annotations)
+	}
+	account := p.Names.StorageAccount + ".dfs.core.windows.net"
+	conf := fd.Spec.FlinkConfiguration
+	if conf["fs.azure.account.auth.type."+account] != "OAuth" ||
+		conf["fs.azure.account.oauth.provider.type."+account] != "org.apache.hadoop.fs.azurebfs.oauth2.MsiTokenProvider" ||
+		conf["fs.azure.account.oauth2.client.id."+account] != "flink-client-id" {
+		t.Errorf("ABFS configuration %v", conf)
+	}
+	objs := set.Objects()
+	if objs[0] != any(set.Namespace) || objs[1] != any(sa) {
+		t.Errorf("the service account is not applied right after the namespace (before the pods that run as it)")
+	}
+}

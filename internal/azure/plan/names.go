@@ -39,6 +39,15 @@ const (
 	JobImageRepo       = "streamscale-job"
 	// K8sNamespace is where the FlinkDeployment and its secrets live.
 	K8sNamespace = "streamscale"
+	// FlinkServiceAccount is the Kubernetes service account the Flink pods run as: the
+	// operator's chart creates it in each watched namespace; workload identity federates it
+	// to Names.FlinkIdentity.
+	FlinkServiceAccount = "flink"
+	// FlinkFederatedCredential is the federated identity credential's name on FlinkIdentity.
+	FlinkFederatedCredential = "flink-service-account"
+	// WorkloadIdentityAudience is the audience of the service account tokens AKS workload
+	// identity exchanges with Microsoft Entra ID (the one the webhook projects).
+	WorkloadIdentityAudience = "api://AzureADTokenExchange"
 	// OperatorNamespace is where the Flink Kubernetes Operator runs.
 	OperatorNamespace = "flink-operator"
 	// DeploymentName is the relay's FlinkDeployment.
@@ -69,6 +78,9 @@ type Names struct {
 	GeneratorGroups []string
 	// GeneratorIdentity is the user-assigned identity the container groups pull images with.
 	GeneratorIdentity string
+	// FlinkIdentity is the user-assigned identity Flink reaches the storage account as,
+	// through AKS workload identity (federated to the FlinkServiceAccount).
+	FlinkIdentity string
 	// MonitorWorkspace is the Azure Monitor workspace managed Prometheus writes to;
 	// PrometheusEndpoint and PrometheusRule its data collection endpoint and rule.
 	MonitorWorkspace, PrometheusEndpoint, PrometheusRule string
@@ -94,6 +106,7 @@ func NewNames(prefix, rg string, generators int) Names {
 		ClusterDNS:     prefix + "-" + s,
 		// 3-128 letters, digits, '-' and '_'.
 		GeneratorIdentity: prefix + "-generators",
+		FlinkIdentity:     prefix + "-flink",
 		// Workspaces: 4-44 letters, digits, '-'; endpoints and rules: 3-44 letters, digits,
 		// '-', '_', '.'.
 		MonitorWorkspace:   prefix + "-" + s + "-prom",
@@ -104,6 +117,12 @@ func NewNames(prefix, rg string, generators int) Names {
 		n.GeneratorGroups = append(n.GeneratorGroups, prefix+"-gen-"+strconv.Itoa(i))
 	}
 	return n
+}
+
+// WorkloadIdentitySubject is the subject of the flink service account's tokens, which the
+// federated credential trusts: system:serviceaccount:<namespace>:<name>.
+func WorkloadIdentitySubject() string {
+	return "system:serviceaccount:" + K8sNamespace + ":" + FlinkServiceAccount
 }
 
 // RegistryHost is the registry's login server.

@@ -13,21 +13,23 @@ type StepKind string
 
 // The step kinds, in the order `up` runs them.
 const (
-	KindResourceGroup  StepKind = "resource-group"
-	KindNamespace      StepKind = "eventhubs-namespace"
-	KindHub            StepKind = "event-hub"
-	KindRules          StepKind = "authorization-rules"
-	KindStorage        StepKind = "storage-account"
-	KindRegistry       StepKind = "container-registry"
-	KindIdentity       StepKind = "managed-identity"
-	KindCluster        StepKind = "aks-cluster"
-	KindRoleAssignment StepKind = "role-assignments"
-	KindPrometheus     StepKind = "managed-prometheus"
-	KindImages         StepKind = "images"
-	KindOperator       StepKind = "flink-operator"
-	KindSecrets        StepKind = "kubernetes-secrets"
-	KindDeployment     StepKind = "flink-deployment"
-	KindGenerators     StepKind = "generators"
+	KindResourceGroup StepKind = "resource-group"
+	KindNamespace     StepKind = "eventhubs-namespace"
+	KindHub           StepKind = "event-hub"
+	KindRules         StepKind = "authorization-rules"
+	KindStorage       StepKind = "storage-account"
+	KindRegistry      StepKind = "container-registry"
+	KindIdentity      StepKind = "managed-identity"
+	KindCluster       StepKind = "aks-cluster"
+	// KindFederatedCredential is a federated identity credential on a user-assigned identity.
+	KindFederatedCredential StepKind = "federated-credential"
+	KindRoleAssignment      StepKind = "role-assignments"
+	KindPrometheus          StepKind = "managed-prometheus"
+	KindImages              StepKind = "images"
+	KindOperator            StepKind = "flink-operator"
+	KindSecrets             StepKind = "kubernetes-secrets"
+	KindDeployment          StepKind = "flink-deployment"
+	KindGenerators          StepKind = "generators"
 )
 
 // Step is one thing `up` makes exist, with what it creates.
@@ -99,7 +101,7 @@ func (p *Plan) steps() []Step {
 		{Kind: KindStorage, Name: n.StorageAccount, Details: []string{
 			"sku Standard_LRS, kind StorageV2, hierarchical namespace on (abfss://)",
 			"container " + CheckpointContainer + ": checkpoints, savepoints, high-availability metadata",
-			"shared key access off: Flink reaches it with the cluster's kubelet identity",
+			"shared key access off: Flink reaches it as identity " + n.FlinkIdentity + " (workload identity)",
 		}},
 		{Kind: KindRegistry, Name: n.Registry, Details: []string{
 			"sku Basic, admin user off",
@@ -108,16 +110,24 @@ func (p *Plan) steps() []Step {
 		{Kind: KindIdentity, Name: n.GeneratorIdentity, Details: []string{
 			"user-assigned managed identity: the generators' container groups pull their image with it",
 		}},
+		{Kind: KindIdentity, Name: n.FlinkIdentity, Details: []string{
+			"user-assigned managed identity: Flink's pods reach the storage account as it, through AKS workload identity",
+		}},
 		{Kind: KindCluster, Name: n.Cluster, Details: []string{
 			fmt.Sprintf("node pool system: %d × %s", t.NodeCount, t.NodeVMSize),
 			"dns prefix " + n.ClusterDNS,
-			"identity system-assigned; kubelet identity pulls images and writes Flink state",
+			"identity system-assigned; the kubelet identity pulls images (AcrPull), nothing else",
+			"OIDC issuer on, workload identity on (its webhook projects tokens into pods labelled azure.workload.identity/use)",
 			"Azure Monitor managed Prometheus on (azureMonitorProfile.metrics)",
 			"no public load balancer service: the Flink UI stays ClusterIP (see `azure ui`)",
 		}},
-		{Kind: KindRoleAssignment, Name: n.Cluster + " kubelet identity", Details: []string{
-			"AcrPull on " + n.Registry,
-			"Storage Blob Data Contributor on " + n.StorageAccount,
+		{Kind: KindFederatedCredential, Name: n.FlinkIdentity + "/" + FlinkFederatedCredential, Details: []string{
+			"issuer: the cluster's OIDC issuer URL (read once the cluster exists)",
+			"subject " + WorkloadIdentitySubject() + ", audience " + WorkloadIdentityAudience,
+		}},
+		{Kind: KindRoleAssignment, Name: n.Cluster + " kubelet identity, " + n.FlinkIdentity + ", " + n.GeneratorIdentity, Details: []string{
+			"kubelet identity: AcrPull on " + n.Registry + " (how AKS nodes pull images)",
+			"flink identity " + n.FlinkIdentity + ": Storage Blob Data Contributor on " + n.StorageAccount + " (only pods of service account " + FlinkServiceAccount + " get its tokens)",
 			"generators identity " + n.GeneratorIdentity + ": AcrPull on " + n.Registry + " (Container Instances pull with it)",
 		}},
 		{Kind: KindPrometheus, Name: n.MonitorWorkspace, Details: []string{
@@ -170,6 +180,7 @@ func (p *Plan) deploymentDetails() []string {
 		"guarantee " + string(p.Config.Guarantee),
 		"upgradeMode savepoint",
 		"high availability kubernetes, storage " + p.Names.StorageURI("ha"),
+		"storage as identity " + p.Names.FlinkIdentity + ": service account " + FlinkServiceAccount + " annotated azure.workload.identity/client-id, pods labelled azure.workload.identity/use with its IMDS proxy sidecar; ABFS MsiTokenProvider for that client ID",
 		"checkpoints " + p.Names.StorageURI("checkpoints") + ", savepoints " + p.Names.StorageURI("savepoints"),
 		"Flink UI: ClusterIP only, never exposed (`streamscale azure ui` port-forwards it)",
 	}

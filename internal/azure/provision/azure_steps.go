@@ -201,8 +201,32 @@ func (r *Runner) registry(ctx context.Context) (StepResult, error) {
 
 // generatorIdentity converges the container groups' pull identity into d.
 func (r *Runner) generatorIdentity(ctx context.Context, d *Deployment) (StepResult, error) {
+	res, id, err := r.identity(ctx, r.Plan.Names.GeneratorIdentity)
+	if err != nil {
+		return res, err
+	}
+	d.GeneratorIdentityID, d.GeneratorIdentityPrincipal = *id.ID, *id.Properties.PrincipalID
+	return res, nil
+}
+
+// flinkIdentity converges the identity Flink reaches the storage account as (through AKS
+// workload identity) into d.
+func (r *Runner) flinkIdentity(ctx context.Context, d *Deployment) (StepResult, error) {
+	res, id, err := r.identity(ctx, r.Plan.Names.FlinkIdentity)
+	if err != nil {
+		return res, err
+	}
+	if id.Properties.ClientID == nil {
+		return res, fmt.Errorf("identity %s has no client ID yet: run `azure up` again", r.Plan.Names.FlinkIdentity)
+	}
+	d.FlinkIdentityClientID, d.FlinkIdentityPrincipal = *id.Properties.ClientID, *id.Properties.PrincipalID
+	return res, nil
+}
+
+// identity converges the user-assigned identity name and reads it back: its ID and
+// principal are set when it returns no error.
+func (r *Runner) identity(ctx context.Context, name string) (StepResult, armmsi.Identity, error) {
 	p, c, rg := r.Plan, r.Clients, r.Plan.Names.ResourceGroup
-	name := p.Names.GeneratorIdentity
 	res, err := r.converge(ctx, plan.KindIdentity, name,
 		func(ctx context.Context) error {
 			_, err := c.Identities.Get(ctx, rg, name, nil)
@@ -213,20 +237,58 @@ func (r *Runner) generatorIdentity(ctx context.Context, d *Deployment) (StepResu
 			return err
 		})
 	if err != nil {
-		return res, err
+		return res, armmsi.Identity{}, err
 	}
 	got, err := c.Identities.Get(ctx, rg, name, nil)
 	if err != nil {
-		return res, fmt.Errorf("read identity %s: %w", name, err)
+		return res, armmsi.Identity{}, fmt.Errorf("read identity %s: %w", name, err)
 	}
 	if got.ID == nil || got.Properties == nil || got.Properties.PrincipalID == nil {
-		return res, fmt.Errorf("identity %s has no principal yet: run `azure up` again", name)
+		return res, armmsi.Identity{}, fmt.Errorf("identity %s has no principal yet: run `azure up` again", name)
 	}
-	d.GeneratorIdentityID, d.GeneratorIdentityPrincipal = *got.ID, *got.Properties.PrincipalID
-	return res, nil
+	return res, got.Identity, nil
 }
 
-// cluster converges the AKS cluster and records its kubelet identity in d.
+// federatedCredential converges the credential that lets the flink service account's
+// tokens, issued by the cluster's OIDC issuer (d.OIDCIssuer), stand for the Flink identity.
+// One whose issuer, subject or audience differ (a cluster made again has a new issuer) is
+// written over.
+func (r *Runner) federatedCredential(ctx context.Context, d *Deployment) (StepResult, error) {
+	c, rg, n := r.Clients, r.Plan.Names.ResourceGroup, r.Plan.Names
+	want := armmsi.FederatedIdentityCredentialProperties{
+		Issuer:    to.Ptr(d.OIDCIssuer),
+		Subject:   to.Ptr(plan.WorkloadIdentitySubject()),
+		Audiences: []*string{to.Ptr(plan.WorkloadIdentityAudience)},
+	}
+	return r.converge(ctx, plan.KindFederatedCredential, n.FlinkIdentity+"/"+plan.FlinkFederatedCredential,
+		func(ctx context.Context) error {
+			got, err := c.FederatedCredentials.Get(ctx, rg, n.FlinkIdentity, plan.FlinkFederatedCredential, nil)
+			if err != nil {
+				return err
+			}
+			if !sameFederation(got.Properties, want) {
+				fmt.Fprintf(r.out(), "  outdated %-20s %s: issuer, subject or audience changed\n", plan.KindFederatedCredential, plan.FlinkFederatedCredential)
+				return errNotFound
+			}
+			return nil
+		},
+		func(ctx context.Context) error {
+			_, err := c.FederatedCredentials.CreateOrUpdate(ctx, rg, n.FlinkIdentity, plan.FlinkFederatedCredential,
+				armmsi.FederatedIdentityCredential{Properties: &want}, nil)
+			return err
+		})
+}
+
+func sameFederation(got *armmsi.FederatedIdentityCredentialProperties, want armmsi.FederatedIdentityCredentialProperties) bool {
+	if got == nil || got.Issuer == nil || got.Subject == nil || len(got.Audiences) != 1 || got.Audiences[0] == nil {
+		return false
+	}
+	return *got.Issuer == *want.Issuer && *got.Subject == *want.Subject && *got.Audiences[0] == *want.Audiences[0]
+}
+
+// cluster converges the AKS cluster, with its OIDC issuer and workload identity on, and
+// records its kubelet identity and issuer URL in d. A cluster without them (made by an
+// older streamscale) is refused with the command that turns them on.
 func (r *Runner) cluster(ctx context.Context, d *Deployment) (StepResult, error) {
 	p, c, rg := r.Plan, r.Clients, r.Plan.Names.ResourceGroup
 	name := p.Names.Cluster
@@ -253,6 +315,12 @@ func (r *Runner) cluster(ctx context.Context, d *Deployment) (StepResult, error)
 					AzureMonitorProfile: &armcontainerservice.ManagedClusterAzureMonitorProfile{
 						Metrics: &armcontainerservice.ManagedClusterAzureMonitorProfileMetrics{Enabled: to.Ptr(true)},
 					},
+					// Workload identity: the cluster issues service account tokens Entra ID
+					// trusts, and its webhook projects them into pods labelled for it.
+					OidcIssuerProfile: &armcontainerservice.ManagedClusterOIDCIssuerProfile{Enabled: to.Ptr(true)},
+					SecurityProfile: &armcontainerservice.ManagedClusterSecurityProfile{
+						WorkloadIdentity: &armcontainerservice.ManagedClusterSecurityProfileWorkloadIdentity{Enabled: to.Ptr(true)},
+					},
 				},
 			}, nil)
 			if err != nil {
@@ -268,15 +336,37 @@ func (r *Runner) cluster(ctx context.Context, d *Deployment) (StepResult, error)
 	if err != nil {
 		return res, fmt.Errorf("read AKS cluster %s: %w", name, err)
 	}
+	props := got.Properties
 	var kubelet *armcontainerservice.UserAssignedIdentity
-	if got.Properties != nil {
-		kubelet = got.Properties.IdentityProfile["kubeletidentity"]
+	if props != nil {
+		kubelet = props.IdentityProfile["kubeletidentity"]
 	}
 	if kubelet == nil || kubelet.ClientID == nil || kubelet.ObjectID == nil {
 		return res, fmt.Errorf("AKS cluster %s has no kubelet identity yet: run `azure up` again", name)
 	}
 	d.KubeletClientID, d.KubeletObjectID = *kubelet.ClientID, *kubelet.ObjectID
+	issuer, err := workloadIdentityIssuer(got.ManagedCluster, rg, name)
+	if err != nil {
+		return res, err
+	}
+	d.OIDCIssuer = issuer
 	return res, nil
+}
+
+// workloadIdentityIssuer is the cluster's OIDC issuer URL, or an error naming the command
+// that turns on what workload identity needs.
+func workloadIdentityIssuer(mc armcontainerservice.ManagedCluster, rg, name string) (string, error) {
+	p := mc.Properties
+	oidc := p != nil && p.OidcIssuerProfile != nil && p.OidcIssuerProfile.Enabled != nil && *p.OidcIssuerProfile.Enabled
+	wi := p != nil && p.SecurityProfile != nil && p.SecurityProfile.WorkloadIdentity != nil &&
+		p.SecurityProfile.WorkloadIdentity.Enabled != nil && *p.SecurityProfile.WorkloadIdentity.Enabled
+	if !oidc || !wi {
+		return "", fmt.Errorf("AKS cluster %s has no OIDC issuer or workload identity: turn them on with `az aks update -g %s -n %s --enable-oidc-issuer --enable-workload-identity` and run `azure up` again", name, rg, name)
+	}
+	if p.OidcIssuerProfile.IssuerURL == nil || *p.OidcIssuerProfile.IssuerURL == "" {
+		return "", fmt.Errorf("AKS cluster %s has no OIDC issuer URL yet: run `azure up` again", name)
+	}
+	return *p.OidcIssuerProfile.IssuerURL, nil
 }
 
 // roleAssignmentName is a stable GUID for (scope, role, principal), so a second `up` finds
@@ -320,8 +410,10 @@ func (r *Runner) roleAssignments(ctx context.Context, d *Deployment) ([]StepResu
 	st := r.resourceID("Microsoft.Storage", "storageAccounts", n.StorageAccount)
 	var out []StepResult
 	for _, a := range []struct{ what, scope, role, principal string }{
+		// AKS nodes pull images as the kubelet identity: AcrPull stays with it.
 		{"kubelet AcrPull on " + n.Registry, acr, roleAcrPull, d.KubeletObjectID},
-		{"kubelet Storage Blob Data Contributor on " + n.StorageAccount, st, roleStorageBlobDataContributor, d.KubeletObjectID},
+		// Flink's pods, and nothing else, reach the storage account as the Flink identity.
+		{n.FlinkIdentity + " Storage Blob Data Contributor on " + n.StorageAccount, st, roleStorageBlobDataContributor, d.FlinkIdentityPrincipal},
 		{"generators AcrPull on " + n.Registry, acr, roleAcrPull, d.GeneratorIdentityPrincipal},
 	} {
 		res, err := r.roleAssignment(ctx, a.what, a.scope, a.role, a.principal)

@@ -18,18 +18,20 @@ import (
 
 // Clients are the Azure Resource Manager clients `up` and `down` use.
 type Clients struct {
-	Subscription    string
-	Groups          *armresources.ResourceGroupsClient
-	Namespaces      *armeventhub.NamespacesClient
-	Hubs            *armeventhub.EventHubsClient
-	Accounts        *armstorage.AccountsClient
-	Containers      *armstorage.BlobContainersClient
-	Registries      *armcontainerregistry.RegistriesClient
-	Identities      *armmsi.UserAssignedIdentitiesClient
-	Clusters        *armcontainerservice.ManagedClustersClient
-	RoleAssignments *armauthorization.RoleAssignmentsClient
-	ContainerGroups *armcontainerinstance.ContainerGroupsClient
-	GeneratorLogs   *armcontainerinstance.ContainersClient
+	Subscription string
+	Groups       *armresources.ResourceGroupsClient
+	Namespaces   *armeventhub.NamespacesClient
+	Hubs         *armeventhub.EventHubsClient
+	Accounts     *armstorage.AccountsClient
+	Containers   *armstorage.BlobContainersClient
+	Registries   *armcontainerregistry.RegistriesClient
+	Identities   *armmsi.UserAssignedIdentitiesClient
+	// FederatedCredentials are the user-assigned identities' federated identity credentials.
+	FederatedCredentials *armmsi.FederatedIdentityCredentialsClient
+	Clusters             *armcontainerservice.ManagedClustersClient
+	RoleAssignments      *armauthorization.RoleAssignmentsClient
+	ContainerGroups      *armcontainerinstance.ContainerGroupsClient
+	GeneratorLogs        *armcontainerinstance.ContainersClient
 	// Resources is the generic client (the Azure Monitor workspace has no typed one).
 	Resources *armresources.Client
 	// CollectionEndpoints, CollectionRules and CollectionAssociations are managed
@@ -64,6 +66,8 @@ func NewClients(subscription string, cred azcore.TokenCredential, opts *arm.Clie
 	wrap("container registries", e)
 	c.Identities, e = armmsi.NewUserAssignedIdentitiesClient(subscription, cred, opts)
 	wrap("managed identities", e)
+	c.FederatedCredentials, e = armmsi.NewFederatedIdentityCredentialsClient(subscription, cred, opts)
+	wrap("federated identity credentials", e)
 	c.Clusters, e = armcontainerservice.NewManagedClustersClient(subscription, cred, opts)
 	wrap("AKS clusters", e)
 	c.RoleAssignments, e = armauthorization.NewRoleAssignmentsClient(subscription, cred, opts)

@@ -14,9 +14,15 @@ type Deployment struct {
 	// The rules' primary connection strings: generators-send, job-listen and verifier-listen
 	// (VerifierListenIn) on #1, job-send and verifier-listen on #2.
 	GeneratorsSend, JobListen, VerifierListenIn, JobSend, VerifierListen Secret
-	// KubeletClientID and KubeletObjectID are the AKS kubelet identity's: Flink reaches the
-	// storage account as it, the nodes pull images as it.
+	// KubeletClientID and KubeletObjectID are the AKS kubelet identity's: the nodes pull
+	// images as it (AcrPull). Flink does not use it.
 	KubeletClientID, KubeletObjectID string
+	// FlinkIdentityClientID and FlinkIdentityPrincipal are the Flink identity's
+	// (plan.Names.FlinkIdentity): Flink's pods reach the storage account as it through
+	// workload identity; the flink service account is annotated with its client ID.
+	FlinkIdentityClientID, FlinkIdentityPrincipal string
+	// OIDCIssuer is the AKS cluster's OIDC issuer URL, which the federated credential trusts.
+	OIDCIssuer string
 	// GeneratorIdentityID is the user-assigned identity's resource ID the container groups
 	// pull their image with; GeneratorIdentityPrincipal its principal (object) ID.
 	GeneratorIdentityID, GeneratorIdentityPrincipal string

@@ -49,10 +49,19 @@ type fakeAzure struct {
 	aciExit  int32
 	// dcr is the data collection rule created last.
 	dcr armmonitor.DataCollectionRuleResource
+	// cluster is the AKS cluster created last; fics the federated credentials by
+	// identity/name; roles the role assignments by scope/name.
+	cluster armcontainerservice.ManagedCluster
+	fics    map[string]armmsi.FederatedIdentityCredential
+	roles   map[string]armauthorization.RoleAssignmentCreateParameters
+	// oldCluster makes the cluster's reads say OIDC issuer and workload identity are off,
+	// as on a cluster made before streamscale turned them on.
+	oldCluster bool
 }
 
 func newFakeAzure() *fakeAzure {
-	return &fakeAzure{exists: map[string]bool{}, throttle: map[string]int{}, aciReads: map[string]int{}}
+	return &fakeAzure{exists: map[string]bool{}, throttle: map[string]int{}, aciReads: map[string]int{},
+		fics: map[string]armmsi.FederatedIdentityCredential{}, roles: map[string]armauthorization.RoleAssignmentCreateParameters{}}
 }
 
 func (f *fakeAzure) has(key string) bool {
@@ -107,11 +116,32 @@ func flro[T any](f *fakeAzure, key string, running int, v T) (r azfake.PollerRes
 }
 
 const (
-	kubeletClient   = "11111111-1111-1111-1111-111111111111"
-	kubeletObject   = "22222222-2222-2222-2222-222222222222"
-	fakeSharedKey   = "c2VjcmV0LWtleS1mb3ItdGVzdHM="
-	fakeIdentityPID = "33333333-3333-3333-3333-333333333333"
+	kubeletClient  = "11111111-1111-1111-1111-111111111111"
+	fakeOIDCIssuer = "https://westeurope.oic.prod-aks.azure.com/tenant/cluster/"
+	kubeletObject  = "22222222-2222-2222-2222-222222222222"
+	fakeSharedKey  = "c2VjcmV0LWtleS1mb3ItdGVzdHM="
 )
+
+// fakePrincipal and fakeClient are an identity's principal and client IDs: each identity
+// has its own, so a role assigned to the wrong one is seen.
+func fakePrincipal(identity string) string { return "principal-of-" + identity }
+func fakeClient(identity string) string    { return "client-of-" + identity }
+
+// readCluster is what a read of the AKS cluster answers: the kubelet identity, and what
+// Azure reports of the OIDC issuer and workload identity (the issuer URL only when on).
+func (f *fakeAzure) readCluster() armcontainerservice.ManagedCluster {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	props := &armcontainerservice.ManagedClusterProperties{IdentityProfile: map[string]*armcontainerservice.UserAssignedIdentity{
+		"kubeletidentity": {ClientID: to.Ptr(kubeletClient), ObjectID: to.Ptr(kubeletObject)}}}
+	if c := f.cluster.Properties; c != nil && !f.oldCluster {
+		if c.OidcIssuerProfile != nil && c.OidcIssuerProfile.Enabled != nil && *c.OidcIssuerProfile.Enabled {
+			props.OidcIssuerProfile = &armcontainerservice.ManagedClusterOIDCIssuerProfile{Enabled: to.Ptr(true), IssuerURL: to.Ptr(fakeOIDCIssuer)}
+		}
+		props.SecurityProfile = c.SecurityProfile
+	}
+	return armcontainerservice.ManagedCluster{Properties: props}
+}
 
 func connString(ns, rule string) string {
 	return "Endpoint=sb://" + ns + ".servicebus.windows.net/;SharedAccessKeyName=" + rule + ";SharedAccessKey=" + fakeSharedKey
@@ -223,7 +253,10 @@ func (f *fakeAzure) options() *arm.ClientOptions {
 			Get: func(_ context.Context, scope, name string, _ *armauthorization.RoleAssignmentsClientGetOptions) (azfake.Responder[armauthorization.RoleAssignmentsClientGetResponse], azfake.ErrorResponder) {
 				return fget(f, "role:"+scope+"/"+name, armauthorization.RoleAssignmentsClientGetResponse{})
 			},
-			Create: func(_ context.Context, scope, name string, _ armauthorization.RoleAssignmentCreateParameters, _ *armauthorization.RoleAssignmentsClientCreateOptions) (azfake.Responder[armauthorization.RoleAssignmentsClientCreateResponse], azfake.ErrorResponder) {
+			Create: func(_ context.Context, scope, name string, body armauthorization.RoleAssignmentCreateParameters, _ *armauthorization.RoleAssignmentsClientCreateOptions) (azfake.Responder[armauthorization.RoleAssignmentsClientCreateResponse], azfake.ErrorResponder) {
+				f.mu.Lock()
+				f.roles[scope+"/"+name] = body
+				f.mu.Unlock()
 				return fcreate(f, "role:"+scope+"/"+name, armauthorization.RoleAssignmentsClientCreateResponse{})
 			},
 		}})},
@@ -285,20 +318,36 @@ func (f *fakeAzure) options() *arm.ClientOptions {
 			Get: func(_ context.Context, rg, name string, _ *armmsi.UserAssignedIdentitiesClientGetOptions) (azfake.Responder[armmsi.UserAssignedIdentitiesClientGetResponse], azfake.ErrorResponder) {
 				return fget(f, "identity:"+name, armmsi.UserAssignedIdentitiesClientGetResponse{Identity: armmsi.Identity{
 					ID:         to.Ptr("/subscriptions/sub/resourceGroups/" + rg + "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/" + name),
-					Properties: &armmsi.UserAssignedIdentityProperties{PrincipalID: to.Ptr(fakeIdentityPID)},
+					Properties: &armmsi.UserAssignedIdentityProperties{PrincipalID: to.Ptr(fakePrincipal(name)), ClientID: to.Ptr(fakeClient(name))},
 				}})
 			},
 			CreateOrUpdate: func(_ context.Context, _, name string, _ armmsi.Identity, _ *armmsi.UserAssignedIdentitiesClientCreateOrUpdateOptions) (azfake.Responder[armmsi.UserAssignedIdentitiesClientCreateOrUpdateResponse], azfake.ErrorResponder) {
 				return fcreate(f, "identity:"+name, armmsi.UserAssignedIdentitiesClientCreateOrUpdateResponse{})
 			},
-		}})},
+		},
+			FederatedIdentityCredentialsServer: msifake.FederatedIdentityCredentialsServer{
+				Get: func(_ context.Context, _, identity, name string, _ *armmsi.FederatedIdentityCredentialsClientGetOptions) (azfake.Responder[armmsi.FederatedIdentityCredentialsClientGetResponse], azfake.ErrorResponder) {
+					f.mu.Lock()
+					got := f.fics[identity+"/"+name]
+					f.mu.Unlock()
+					return fget(f, "fic:"+identity+"/"+name, armmsi.FederatedIdentityCredentialsClientGetResponse{FederatedIdentityCredential: got})
+				},
+				CreateOrUpdate: func(_ context.Context, _, identity, name string, body armmsi.FederatedIdentityCredential, _ *armmsi.FederatedIdentityCredentialsClientCreateOrUpdateOptions) (azfake.Responder[armmsi.FederatedIdentityCredentialsClientCreateOrUpdateResponse], azfake.ErrorResponder) {
+					f.mu.Lock()
+					f.fics[identity+"/"+name] = body
+					f.mu.Unlock()
+					return fcreate(f, "fic:"+identity+"/"+name, armmsi.FederatedIdentityCredentialsClientCreateOrUpdateResponse{})
+				},
+			},
+		})},
 		{"/providers/microsoft.containerservice/", aksfake.NewServerFactoryTransport(&aksfake.ServerFactory{ManagedClustersServer: aksfake.ManagedClustersServer{
 			Get: func(_ context.Context, _, name string, _ *armcontainerservice.ManagedClustersClientGetOptions) (azfake.Responder[armcontainerservice.ManagedClustersClientGetResponse], azfake.ErrorResponder) {
-				return fget(f, "aks:"+name, armcontainerservice.ManagedClustersClientGetResponse{ManagedCluster: armcontainerservice.ManagedCluster{
-					Properties: &armcontainerservice.ManagedClusterProperties{IdentityProfile: map[string]*armcontainerservice.UserAssignedIdentity{
-						"kubeletidentity": {ClientID: to.Ptr(kubeletClient), ObjectID: to.Ptr(kubeletObject)}}}}})
+				return fget(f, "aks:"+name, armcontainerservice.ManagedClustersClientGetResponse{ManagedCluster: f.readCluster()})
 			},
-			BeginCreateOrUpdate: func(_ context.Context, _, name string, _ armcontainerservice.ManagedCluster, _ *armcontainerservice.ManagedClustersClientBeginCreateOrUpdateOptions) (azfake.PollerResponder[armcontainerservice.ManagedClustersClientCreateOrUpdateResponse], azfake.ErrorResponder) {
+			BeginCreateOrUpdate: func(_ context.Context, _, name string, body armcontainerservice.ManagedCluster, _ *armcontainerservice.ManagedClustersClientBeginCreateOrUpdateOptions) (azfake.PollerResponder[armcontainerservice.ManagedClustersClientCreateOrUpdateResponse], azfake.ErrorResponder) {
+				f.mu.Lock()
+				f.cluster = body
+				f.mu.Unlock()
 				return flro(f, "aks:"+name, http.StatusCreated, armcontainerservice.ManagedClustersClientCreateOrUpdateResponse{})
 			},
 			ListClusterUserCredentials: func(_ context.Context, _, name string, _ *armcontainerservice.ManagedClustersClientListClusterUserCredentialsOptions) (azfake.Responder[armcontainerservice.ManagedClustersClientListClusterUserCredentialsResponse], azfake.ErrorResponder) {

@@ -43,7 +43,9 @@ func (r *Runner) Up(ctx context.Context) (*Deployment, error) {
 	steps := []func() error{
 		func() error { return one(r.registry(ctx)) },
 		func() error { return one(r.generatorIdentity(ctx, d)) },
+		func() error { return one(r.flinkIdentity(ctx, d)) },
 		func() error { return one(r.cluster(ctx, d)) },
+		func() error { return one(r.federatedCredential(ctx, d)) },
 		func() error { return many(r.roleAssignments(ctx, d)) },
 		func() error { return many(r.prometheus(ctx)) },
 	}
@@ -134,6 +136,15 @@ func (r *Runner) Read(ctx context.Context) (*Deployment, error) {
 			d.GeneratorIdentityPrincipal = *id.Properties.PrincipalID
 		}
 	}
+	if n.FlinkIdentity != "" {
+		id, err := c.Identities.Get(ctx, rg, n.FlinkIdentity, nil)
+		if err != nil {
+			return nil, readErr("managed identity", n.FlinkIdentity, err)
+		}
+		if id.Properties != nil && id.Properties.ClientID != nil && id.Properties.PrincipalID != nil {
+			d.FlinkIdentityClientID, d.FlinkIdentityPrincipal = *id.Properties.ClientID, *id.Properties.PrincipalID
+		}
+	}
 	if n.Cluster != "" {
 		cl, err := c.Clusters.Get(ctx, rg, n.Cluster, nil)
 		if err != nil {
@@ -142,6 +153,9 @@ func (r *Runner) Read(ctx context.Context) (*Deployment, error) {
 		if cl.Properties != nil {
 			if k := cl.Properties.IdentityProfile["kubeletidentity"]; k != nil && k.ClientID != nil && k.ObjectID != nil {
 				d.KubeletClientID, d.KubeletObjectID = *k.ClientID, *k.ObjectID
+			}
+			if o := cl.Properties.OidcIssuerProfile; o != nil && o.IssuerURL != nil {
+				d.OIDCIssuer = *o.IssuerURL
 			}
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/fake"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 
 	"github.com/streamscale/streamscale/internal/azure/plan"
 )
@@ -20,14 +21,14 @@ import (
 type stubCluster struct {
 	calls      int
 	kubeconfig string
-	kubelet    string
+	flinkID    string
 	jobListen  Secret
 	fail       error
 }
 
 func (s *stubCluster) Converge(_ context.Context, d *Deployment, kubeconfig []byte, _ io.Writer) error {
 	s.calls++
-	s.kubeconfig, s.kubelet, s.jobListen = string(kubeconfig), d.KubeletClientID, d.JobListen
+	s.kubeconfig, s.flinkID, s.jobListen = string(kubeconfig), d.FlinkIdentityClientID, d.JobListen
 	return s.fail
 }
 
@@ -59,10 +60,12 @@ func wantOrder(p *plan.Plan) []string {
 		"storage:" + n.StorageAccount, "container:" + n.StorageAccount + "/flink",
 		"registry:" + n.Registry,
 		"identity:" + n.GeneratorIdentity,
+		"identity:" + n.FlinkIdentity,
 		"aks:" + n.Cluster,
+		"fic:" + n.FlinkIdentity + "/" + plan.FlinkFederatedCredential,
 		"role:" + acr + "/" + roleAssignmentName("/"+acr, roleAcrPull, kubeletObject),
-		"role:" + st + "/" + roleAssignmentName("/"+st, roleStorageBlobDataContributor, kubeletObject),
-		"role:" + acr + "/" + roleAssignmentName("/"+acr, roleAcrPull, fakeIdentityPID),
+		"role:" + st + "/" + roleAssignmentName("/"+st, roleStorageBlobDataContributor, fakePrincipal(n.FlinkIdentity)),
+		"role:" + acr + "/" + roleAssignmentName("/"+acr, roleAcrPull, fakePrincipal(n.GeneratorIdentity)),
 		"workspace:" + n.MonitorWorkspace, "dce:" + n.PrometheusEndpoint, "dcr:" + n.PrometheusRule,
 		"dcra:" + n.Cluster + "/" + ruleAssociation, "dcra:" + n.Cluster + "/" + endpointAssociation,
 	}
@@ -88,9 +91,9 @@ func TestUpCreatesInOrder_FakeAzure(t *testing.T) {
 	if len(d.Created()) != len(want) {
 		t.Errorf("%d steps created, want %d", len(d.Created()), len(want))
 	}
-	if cluster.calls != 1 || cluster.kubelet != kubeletClient || !strings.Contains(cluster.kubeconfig, "kind: Config") ||
+	if cluster.calls != 1 || cluster.flinkID != fakeClient(r.Plan.Names.FlinkIdentity) || !strings.Contains(cluster.kubeconfig, "kind: Config") ||
 		cluster.jobListen.Reveal() != connString(r.Plan.Names.NamespaceIn, plan.RuleJobListen) {
-		t.Errorf("cluster side got calls %d kubelet %q kubeconfig %q", cluster.calls, cluster.kubelet, cluster.kubeconfig)
+		t.Errorf("cluster side got calls %d flink identity %q kubeconfig %q", cluster.calls, cluster.flinkID, cluster.kubeconfig)
 	}
 	// Managed Prometheus: the rule forwards the add-on's stream into the workspace.
 	dcr := f.dcr.Properties
@@ -218,8 +221,9 @@ func TestReadAndDown_FakeAzure(t *testing.T) {
 		d.VerifierListenIn.Reveal() != connString(r.Plan.Names.NamespaceIn, plan.RuleVerifierListen) {
 		t.Errorf("verifier connection strings not read")
 	}
-	if d.KubeletClientID != kubeletClient || d.GeneratorIdentityPrincipal != fakeIdentityPID || !strings.HasSuffix(d.GeneratorIdentityID, "/"+r.Plan.Names.GeneratorIdentity) {
-		t.Errorf("identities not read: kubelet %q, generators %q %q", d.KubeletClientID, d.GeneratorIdentityID, d.GeneratorIdentityPrincipal)
+	if d.KubeletClientID != kubeletClient || d.GeneratorIdentityPrincipal != fakePrincipal(r.Plan.Names.GeneratorIdentity) ||
+		d.FlinkIdentityClientID != fakeClient(r.Plan.Names.FlinkIdentity) || !strings.HasSuffix(d.GeneratorIdentityID, "/"+r.Plan.Names.GeneratorIdentity) {
+		t.Errorf("identities not read: kubelet %q, generators %q %q, flink %q", d.KubeletClientID, d.GeneratorIdentityID, d.GeneratorIdentityPrincipal, d.FlinkIdentityClientID)
 	}
 	deleted, err := r.Down(context.Background(), "rg")
 	if err != nil || !deleted {
@@ -365,5 +369,98 @@ func TestUpWithNoLoadStartsNoGenerator_FakeAzure(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "no generators started (--load-duration 0)") {
 		t.Errorf("up does not say it started no generator:\n%s", out.String())
+	}
+}
+
+// TestUpSetsUpWorkloadIdentity_FakeAzure: the cluster is created with its OIDC issuer and
+// workload identity on; the Flink identity is federated to the flink service account with
+// the issuer read back from the cluster; Storage Blob Data Contributor goes to the Flink
+// identity's principal on the account, and the kubelet identity keeps AcrPull only.
+func TestUpSetsUpWorkloadIdentity_FakeAzure(t *testing.T) {
+	f := newFakeAzure()
+	r, _ := testRunner(t, f, &stubCluster{})
+	d, err := r.Up(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := r.Plan.Names
+	cp := f.cluster.Properties
+	if cp == nil || cp.OidcIssuerProfile == nil || cp.OidcIssuerProfile.Enabled == nil || !*cp.OidcIssuerProfile.Enabled ||
+		cp.SecurityProfile == nil || cp.SecurityProfile.WorkloadIdentity == nil || cp.SecurityProfile.WorkloadIdentity.Enabled == nil ||
+		!*cp.SecurityProfile.WorkloadIdentity.Enabled {
+		t.Errorf("AKS cluster created without OIDC issuer and workload identity: %+v", cp)
+	}
+	fic, ok := f.fics[n.FlinkIdentity+"/"+plan.FlinkFederatedCredential]
+	if !ok || fic.Properties == nil {
+		t.Fatalf("no federated credential on %s: %v", n.FlinkIdentity, f.fics)
+	}
+	if got := *fic.Properties.Issuer; got != fakeOIDCIssuer {
+		t.Errorf("issuer %q, want the cluster's %q", got, fakeOIDCIssuer)
+	}
+	if got := *fic.Properties.Subject; got != "system:serviceaccount:streamscale:flink" {
+		t.Errorf("subject %q", got)
+	}
+	if len(fic.Properties.Audiences) != 1 || *fic.Properties.Audiences[0] != "api://AzureADTokenExchange" {
+		t.Errorf("audiences %v", fic.Properties.Audiences)
+	}
+	if d.OIDCIssuer != fakeOIDCIssuer || d.FlinkIdentityClientID != fakeClient(n.FlinkIdentity) {
+		t.Errorf("deployment: issuer %q, flink client %q", d.OIDCIssuer, d.FlinkIdentityClientID)
+	}
+	const blobContributor = "/providers/Microsoft.Authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe"
+	const acrPull = "/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d"
+	storage := "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/" + n.StorageAccount
+	registry := "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/" + n.Registry
+	type grant struct{ scope, role, principal string }
+	var got []grant
+	for key, ra := range f.roles {
+		scope := "/" + key[:strings.LastIndex(key, "/")]
+		role := *ra.Properties.RoleDefinitionID
+		got = append(got, grant{scope, role[strings.Index(role, "/providers/"):], *ra.Properties.PrincipalID})
+	}
+	want := []grant{
+		{storage, blobContributor, fakePrincipal(n.FlinkIdentity)},
+		{registry, acrPull, kubeletObject},
+		{registry, acrPull, fakePrincipal(n.GeneratorIdentity)},
+	}
+	cmp := func(a, b grant) int { return strings.Compare(a.scope+a.role+a.principal, b.scope+b.role+b.principal) }
+	slices.SortFunc(got, cmp)
+	slices.SortFunc(want, cmp)
+	if !slices.Equal(got, want) {
+		t.Errorf("role assignments:\n%v\nwant:\n%v", got, want)
+	}
+}
+
+// TestUpRefusesAClusterWithoutWorkloadIdentity_FakeAzure: a cluster made before workload
+// identity was turned on is named, with the command that turns it on.
+func TestUpRefusesAClusterWithoutWorkloadIdentity_FakeAzure(t *testing.T) {
+	f := newFakeAzure()
+	f.oldCluster = true
+	r, _ := testRunner(t, f, &stubCluster{})
+	_, err := r.Up(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "--enable-oidc-issuer --enable-workload-identity") {
+		t.Fatalf("err %v", err)
+	}
+}
+
+// TestUpRewritesAnOutdatedFederatedCredential_FakeAzure: a credential trusting another
+// issuer (the cluster was made again) is written over with the cluster's.
+func TestUpRewritesAnOutdatedFederatedCredential_FakeAzure(t *testing.T) {
+	f := newFakeAzure()
+	r, out := testRunner(t, f, &stubCluster{})
+	if _, err := r.Up(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	key := r.Plan.Names.FlinkIdentity + "/" + plan.FlinkFederatedCredential
+	stale := f.fics[key]
+	stale.Properties.Issuer = to.Ptr("https://old-issuer.example/")
+	f.fics[key] = stale
+	if _, err := r.Up(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := *f.fics[key].Properties.Issuer; got != fakeOIDCIssuer {
+		t.Errorf("issuer after second up %q", got)
+	}
+	if !strings.Contains(out.String(), "outdated") {
+		t.Errorf("no line says the credential was outdated:\n%s", out.String())
 	}
 }
