@@ -135,8 +135,8 @@ func (c *Cluster) kindOfResource(gvr schema.GroupVersionResource) (schema.GroupV
 	return schema.GroupVersionKind{}, Kind{}, false
 }
 
-// FailHelmWaits makes the next n Helm readiness waits fail, as a wait does when the operator's
-// image cannot be pulled before the install's timeout.
+// FailHelmWaits makes the next n Helm readiness waits on a Deployment fail, as a wait does
+// when the operator's image cannot be pulled before the install's timeout.
 func (c *Cluster) FailHelmWaits(n int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -230,14 +230,14 @@ func (h *HelmClient) Delete(resources kube.ResourceList) (*kube.Result, []error)
 }
 
 // Wait fails when a Deployment's pods would not be admitted (Helm's wait would time out on
-// them) or when FailHelmWaits asked it to.
+// them) or when FailHelmWaits asked it to (a wait on a Deployment: not the CRDs').
 func (h *HelmClient) Wait(resources kube.ResourceList, timeout time.Duration) error {
-	if h.Cluster.takeHelmWaitFailure() {
-		return fmt.Errorf("resource not ready, name: flink-kubernetes-operator, kind: Deployment, status: InProgress: context deadline exceeded after %s", timeout)
-	}
 	for _, info := range resources {
 		if info.Mapping.GroupVersionKind.Kind != "Deployment" {
 			continue
+		}
+		if h.Cluster.takeHelmWaitFailure() {
+			return fmt.Errorf("resource not ready, name: %s, kind: Deployment, status: InProgress: context deadline exceeded after %s", info.Name, timeout)
 		}
 		var d struct {
 			Spec struct {

@@ -123,7 +123,7 @@ func Ensure(ctx context.Context, cfg *action.Configuration, settings *cli.EnvSet
 		return false, err
 	}
 	if _, err := install.RunWithContext(ctx, ch, s.Values()); err != nil {
-		return false, fmt.Errorf("install %s (chart from %s): %w; the next `azure up` uninstalls the failed release and tries again", ReleaseName, from, err)
+		return false, fmt.Errorf("install %s (chart from %s): %s; the next `azure up` uninstalls the failed release and tries again", ReleaseName, from, oneLine(err))
 	}
 	fmt.Fprintf(out, "  created  flink-operator       %s %s from %s in %s\n", s.Namespace, ReleaseName, from, time.Since(start).Round(time.Second))
 	return true, nil
@@ -156,9 +156,23 @@ func reuse(cfg *action.Configuration, rel *release.Release, s Spec, out io.Write
 	un.Wait = true
 	un.Timeout = s.timeout()
 	if _, err := un.Run(ReleaseName); err != nil {
-		return false, fmt.Errorf("uninstall the %s release %s: %w (`helm -n %s uninstall %s`, then `azure up` again)", status, ReleaseName, err, s.Namespace, ReleaseName)
+		return false, fmt.Errorf("uninstall the %s release %s: %s (`helm -n %s uninstall %s`, then `azure up` again)", status, ReleaseName, oneLine(err), s.Namespace, ReleaseName)
 	}
 	return false, nil
+}
+
+// oneLine joins the distinct lines of Helm's error (it lists one failure per object).
+func oneLine(err error) string {
+	var lines []string
+	seen := map[string]bool{}
+	for _, l := range strings.Split(err.Error(), "\n") {
+		l = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "* "))
+		if l != "" && !seen[l] {
+			seen[l] = true
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "; ")
 }
 
 func firstLine(s string) string {
