@@ -214,9 +214,7 @@ func (c *Cluster) PodAdmitted(namespace, pod, serviceAccount string) error {
 // objectOf is the object a create, update or apply patch carries (nil for other patches).
 func objectOf(a k8stesting.Action) (*unstructured.Unstructured, error) {
 	switch a := a.(type) {
-	case k8stesting.CreateAction:
-		return toUnstructured(a.GetObject())
-	case k8stesting.UpdateAction:
+	case interface{ GetObject() runtime.Object }: // create, update
 		return toUnstructured(a.GetObject())
 	case k8stesting.PatchAction:
 		if a.GetPatchType() != types.ApplyPatchType {
@@ -258,7 +256,7 @@ func (c *Cluster) apply(a k8stesting.Action) (bool, runtime.Object, error) {
 		return true, u, nil
 	}
 	tr := c.Dynamic.Tracker()
-	if _, err := tr.Get(p.GetResource(), p.GetNamespace(), p.GetName()); err != nil {
+	if _, getErr := tr.Get(p.GetResource(), p.GetNamespace(), p.GetName()); getErr != nil {
 		err = tr.Create(p.GetResource(), u, p.GetNamespace())
 	} else {
 		err = tr.Update(p.GetResource(), u, p.GetNamespace())

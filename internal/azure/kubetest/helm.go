@@ -248,7 +248,7 @@ func (h *HelmClient) Wait(resources kube.ResourceList, timeout time.Duration) er
 			return err
 		}
 		if err := h.Cluster.PodAdmitted(info.Namespace, info.Name, d.Spec.Template.Spec.ServiceAccountName); err != nil {
-			return fmt.Errorf("Deployment %s/%s not ready after %s: %w", info.Namespace, info.Name, timeout, err)
+			return fmt.Errorf("deployment %s/%s not ready after %s: %w", info.Namespace, info.Name, timeout, err)
 		}
 	}
 	return nil
