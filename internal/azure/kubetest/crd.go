@@ -1,8 +1,11 @@
 package kubetest
 
 import (
+	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 
 	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
@@ -56,27 +59,53 @@ func (s *crdSchema) validate(gvk schema.GroupVersionKind, obj *unstructured.Unst
 	return nil
 }
 
+// served caches the kinds a CRD serves by the SHA-256 of its spec: building the schemas of
+// the chart's CRDs is done once per test binary instead of once per install.
+var served sync.Map
+
 // serve makes a created CRD's served versions kinds of the cluster, with their schemas.
 func (c *Cluster) serve(obj *unstructured.Unstructured) error {
-	var crd apiextensionsv1.CustomResourceDefinition
-	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(obj.Object, &crd); err != nil {
-		return fmt.Errorf("CustomResourceDefinition %s: %w", obj.GetName(), err)
+	spec, err := json.Marshal(obj.Object["spec"])
+	if err != nil {
+		return err
+	}
+	key := sha256.Sum256(spec)
+	kinds, ok := served.Load(key)
+	if !ok {
+		k, err := crdKinds(obj)
+		if err != nil {
+			return err
+		}
+		served.Store(key, k)
+		kinds = k
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	for gvk, k := range kinds.(map[schema.GroupVersionKind]Kind) {
+		c.kinds[gvk] = k
+	}
+	return nil
+}
+
+func crdKinds(obj *unstructured.Unstructured) (map[schema.GroupVersionKind]Kind, error) {
+	var crd apiextensionsv1.CustomResourceDefinition
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(obj.Object, &crd); err != nil {
+		return nil, fmt.Errorf("CustomResourceDefinition %s: %w", obj.GetName(), err)
+	}
+	kinds := map[schema.GroupVersionKind]Kind{}
 	for _, v := range crd.Spec.Versions {
 		if !v.Served {
 			continue
 		}
 		s, err := newCRDSchema(v.Schema)
 		if err != nil {
-			return fmt.Errorf("CustomResourceDefinition %s version %s: %w", crd.Name, v.Name, err)
+			return nil, fmt.Errorf("CustomResourceDefinition %s version %s: %w", crd.Name, v.Name, err)
 		}
 		gvk := schema.GroupVersionKind{Group: crd.Spec.Group, Version: v.Name, Kind: crd.Spec.Names.Kind}
-		c.kinds[gvk] = Kind{GVR: schema.GroupVersionResource{Group: crd.Spec.Group, Version: v.Name, Resource: crd.Spec.Names.Plural},
+		kinds[gvk] = Kind{GVR: schema.GroupVersionResource{Group: crd.Spec.Group, Version: v.Name, Resource: crd.Spec.Names.Plural},
 			Namespaced: crd.Spec.Scope == apiextensionsv1.NamespaceScoped, schema: s}
 	}
-	return nil
+	return kinds, nil
 }
 
 // ValidateCustomResource checks obj against the schema of the CRD the cluster serves for its

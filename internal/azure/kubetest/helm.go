@@ -3,6 +3,7 @@ package kubetest
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	_ "embed"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -82,21 +84,54 @@ type HelmClient struct {
 var _ kube.Interface = (*HelmClient)(nil)
 var _ kube.InterfaceExt = (*HelmClient)(nil)
 
-// Build parses a YAML stream into Helm's resource list.
-func (h *HelmClient) Build(r io.Reader, _ bool) (kube.ResourceList, error) {
-	dec := utilyaml.NewYAMLOrJSONDecoder(r, 4096)
-	var list kube.ResourceList
+// decoded caches parsed YAML streams by their SHA-256: the chart's CRDs are 1.2 MB of YAML,
+// parsed once per test binary instead of once per install.
+var decoded sync.Map
+
+// parse decodes a YAML stream into its documents' objects (copies: callers may change them).
+func parse(r io.Reader) ([]map[string]any, error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	key := sha256.Sum256(b)
+	if docs, ok := decoded.Load(key); ok {
+		return copies(docs.([]map[string]any)), nil
+	}
+	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(b), 4096)
+	var docs []map[string]any
 	for {
 		var m map[string]any
 		if err := dec.Decode(&m); err != nil {
 			if errors.Is(err, io.EOF) {
-				return list, nil
+				break
 			}
 			return nil, fmt.Errorf("parse manifest: %w", err)
 		}
-		if len(m) == 0 {
-			continue
+		if len(m) > 0 {
+			docs = append(docs, m)
 		}
+	}
+	decoded.Store(key, docs)
+	return copies(docs), nil
+}
+
+func copies(docs []map[string]any) []map[string]any {
+	out := make([]map[string]any, len(docs))
+	for i, d := range docs {
+		out[i] = runtime.DeepCopyJSON(d)
+	}
+	return out
+}
+
+// Build parses a YAML stream into Helm's resource list.
+func (h *HelmClient) Build(r io.Reader, _ bool) (kube.ResourceList, error) {
+	docs, err := parse(r)
+	if err != nil {
+		return nil, err
+	}
+	var list kube.ResourceList
+	for _, m := range docs {
 		u := &unstructured.Unstructured{Object: m}
 		gvk := u.GroupVersionKind()
 		k, ok := h.Cluster.KindOf(gvk)
@@ -115,6 +150,7 @@ func (h *HelmClient) Build(r io.Reader, _ bool) (kube.ResourceList, error) {
 		list = append(list, &resource.Info{Client: h.restClient(k.GVR, u.GetNamespace()), Mapping: mapping,
 			Namespace: u.GetNamespace(), Name: u.GetName(), Object: u})
 	}
+	return list, nil
 }
 
 // restClient answers Helm's GETs of one object (its check for objects that already exist)
