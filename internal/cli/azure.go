@@ -9,6 +9,8 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
 	"github.com/spf13/cobra"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/streamscale/streamscale/internal/azure/preflight"
 	"github.com/streamscale/streamscale/internal/azure/provision"
@@ -25,6 +27,24 @@ type azureDeps struct {
 	blobOptions *azblob.ClientOptions
 	// preflight runs `azure check` (nil: preflight.Run).
 	preflight func(context.Context, preflight.Config) (preflight.Report, error)
+	// kube makes the AKS cluster's Kubernetes client from its kubeconfig (nil: client-go's).
+	kube func(kubeconfig []byte) (dynamic.Interface, error)
+}
+
+// kubeClient is the AKS cluster's dynamic client (deps.kube, or client-go's).
+func (d *azureDeps) kubeClient(kubeconfig []byte) (dynamic.Interface, error) {
+	if d.kube != nil {
+		return d.kube(kubeconfig)
+	}
+	rc, err := clientcmd.RESTConfigFromKubeConfig(kubeconfig)
+	if err != nil {
+		return nil, fmt.Errorf("AKS kubeconfig: %w", err)
+	}
+	dyn, err := dynamic.NewForConfig(rc)
+	if err != nil {
+		return nil, fmt.Errorf("kubernetes client: %w", err)
+	}
+	return dyn, nil
 }
 
 func defaultAzureDeps() *azureDeps {

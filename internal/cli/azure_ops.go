@@ -218,7 +218,7 @@ type azureVerifyOptions struct {
 }
 
 func newAzureVerifyCmd(f *Factory, deps *azureDeps) *cobra.Command {
-	opts := &azureVerifyOptions{idle: 30 * time.Second, job: string(relay.JobRelay)}
+	opts := &azureVerifyOptions{idle: 30 * time.Second}
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Check the output hub with the verifier's listen-only rule: every event once, latency percentiles",
@@ -227,24 +227,29 @@ from Azure, never from a flag or a file) until it is idle for --idle-timeout, an
 verifier's checks: gaps and repeats per device, both timestamps present, latency percentiles.
 The rule can only listen on #2, so it checks the output alone (as ` + "`verify --from-beginning`" + `).
 
-With --job complex (a deployment ` + "`azure up --job complex`" + ` made) it reconciles the complex job's
-tags instead: it also reads the whole of hub "in" with namespace #1's verifier-listen rule,
+It reads which job the deployment runs from the cluster (which FlinkDeployment is there:
+streamscale-relay or streamscale-complex). For the complex job it reconciles the job's tags
+instead: it also reads the whole of hub "in" with namespace #1's verifier-listen rule,
 recomputes the tags every device's events make, and checks each came out once (as
-` + "`verify --from-beginning --job complex`" + `).`,
+` + "`verify --from-beginning --job complex`" + `). A --job that contradicts the cluster is refused.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return azureVerifyRun(cmd.Context(), f, deps, opts) },
 	}
 	opts.target.add(cmd.Flags())
 	cmd.Flags().DurationVar(&opts.idle, "idle-timeout", opts.idle, "stop after this long without a new record")
-	cmd.Flags().StringVar(&opts.job, "job", opts.job, "the job the deployment runs (azure up --job): relay (check every event once) or complex (reconcile the tags against those the whole input makes)")
+	cmd.Flags().StringVar(&opts.job, "job", "", "the job the deployment runs (default: read from the cluster); relay checks every event once, complex reconciles the tags against those the whole input makes")
 	cmd.Flags().BoolVar(&opts.asJSON, "json", false, "print the result as JSON")
 	return cmd
 }
 
 func azureVerifyRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureVerifyOptions) error {
-	job, err := relay.ParseJob(relay.Job(opts.job).OrDefault().String())
-	if err != nil {
-		return flagErrorf(fmt.Errorf("--job: %w", err))
+	var asked relay.Job
+	if opts.job != "" {
+		j, err := relay.ParseJob(opts.job)
+		if err != nil {
+			return flagErrorf(fmt.Errorf("--job: %w", err))
+		}
+		asked = j
 	}
 	n, sub, err := opts.target.resolve(f)
 	if err != nil {
@@ -254,7 +259,20 @@ func azureVerifyRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azur
 	if err != nil {
 		return err
 	}
-	d, err := (&provision.Runner{Plan: &plan.Plan{Names: n}, Clients: clients}).Read(ctx)
+	runner := &provision.Runner{Plan: &plan.Plan{Names: n}, Clients: clients}
+	d, err := runner.Read(ctx)
+	if err != nil {
+		return err
+	}
+	kc, err := runner.Kubeconfig(ctx)
+	if err != nil {
+		return err
+	}
+	dyn, err := deps.kubeClient(kc)
+	if err != nil {
+		return err
+	}
+	job, err := kube.JobToVerify(ctx, dyn, plan.K8sNamespace, asked)
 	if err != nil {
 		return err
 	}

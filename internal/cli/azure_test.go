@@ -99,6 +99,7 @@ func TestAzureUpFlagErrors(t *testing.T) {
 		{[]string{"--resource-group", "rg", "--location", "westeurope", "--load-duration", "-1m", "--dry-run"}, "--load-duration -1m0s: want 0"},
 		{[]string{"--resource-group", "rg", "--location", "westeurope", "--job", "batch", "--dry-run"}, "--job: unknown job \"batch\": use relay or complex"},
 		{[]string{"--resource-group", "rg", "--location", "westeurope", "--job", "complex", "--platform", "hdinsight", "--dry-run"}, "--job complex is for --platform aks"},
+		{[]string{"--resource-group", "rg", "--location", "westeurope", "--operator-chart", "/no/such/chart.tgz", "--dry-run"}, "--operator-chart \"/no/such/chart.tgz\": no such file or directory"},
 	} {
 		f, _, _ := testFactory()
 		err := execute(newAzureUpCmd(f, defaultAzureDeps(), nil), tc.args...)
@@ -106,6 +107,39 @@ func TestAzureUpFlagErrors(t *testing.T) {
 		if err == nil || !errors.As(err, &fe) || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: err %v, want a flag error with %q", tc.args, err, tc.want)
 		}
+	}
+}
+
+// TestAzureUpDryRunShowsTheChartSource: the default chart comes from the Apache downloads
+// site, else the archive; --operator-chart replaces both, and the plan says so.
+func TestAzureUpDryRunShowsTheChartSource(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "chart from https://downloads.apache.org/flink/flink-kubernetes-operator-1.15.0/, else https://archive.apache.org/dist/flink/flink-kubernetes-operator-1.15.0/"},
+		{[]string{"--operator-chart", "https://mirror.example/flink-kubernetes-operator-1.15.0/"}, "chart from https://mirror.example/flink-kubernetes-operator-1.15.0/ (--operator-chart)"},
+	} {
+		f, out, _ := testFactory()
+		args := append([]string{"--resource-group", "RG", "--location", "westeurope", "--dry-run"}, tc.args...)
+		if err := execute(newAzureUpCmd(f, defaultAzureDeps(), nil), args...); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), tc.want) {
+			t.Errorf("%v: dry run lacks %q", tc.args, tc.want)
+		}
+	}
+}
+
+// TestAzureVerifyWithoutJobAsksAzure: --job is optional (the cluster says which job runs), so
+// its absence is no flag error.
+func TestAzureVerifyWithoutJobAsksAzure(t *testing.T) {
+	reached := errors.New("credentials reached")
+	deps := &azureDeps{credential: func() (azcore.TokenCredential, error) { return nil, reached }}
+	f, _, _ := testFactory()
+	f.Getenv = func(string) string { return "" }
+	if err := execute(newAzureVerifyCmd(f, deps), "--resource-group", "rg", "--subscription", "sub"); !errors.Is(err, reached) {
+		t.Errorf("without --job: %v, want Azure asked", err)
 	}
 }
 

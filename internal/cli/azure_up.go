@@ -13,6 +13,7 @@ import (
 	"github.com/streamscale/streamscale/internal/azure/deploy"
 	"github.com/streamscale/streamscale/internal/azure/hdinsight"
 	"github.com/streamscale/streamscale/internal/azure/manifest"
+	"github.com/streamscale/streamscale/internal/azure/operator"
 	"github.com/streamscale/streamscale/internal/azure/plan"
 	"github.com/streamscale/streamscale/internal/azure/preflight"
 	"github.com/streamscale/streamscale/internal/azure/provision"
@@ -119,6 +120,7 @@ same flags always name the same resources.`,
 	fs.StringVar(&c.ImageTag, "image-tag", plan.DefaultImageTag, "tag of the generator and job images")
 	fs.StringVar(&c.FlinkBaseImage, "flink-base-image", plan.DefaultFlinkBaseImage, "base of the job image: the official Flink 2.2 Java 17 image")
 	fs.StringVar(&c.OperatorVersion, "operator-version", plan.DefaultOperatorVersion, "Flink Kubernetes Operator chart version (1.15.x supports Flink 2.2)")
+	fs.StringVar(&c.OperatorChart, "operator-chart", "", "the operator's chart: a local .tgz or directory, a chart .tgz URL or a Helm repository URL (a mirror); default: downloads.apache.org, then archive.apache.org")
 	fs.DurationVar(&c.LoadDuration, "load-duration", plan.DefaultLoadDuration, "how long the generators up starts send, at the tier's rate (0: start none; azure run starts its own)")
 	fs.StringVar(&opts.genBinary, "generator-binary", "", "linux/amd64 streamscale binary for the generator image (default: this one, when it is linux/amd64)")
 	fs.StringVar(&opts.caBundle, "ca-bundle", "/etc/ssl/certs/ca-certificates.crt", "PEM CA roots the generator image trusts (for TLS to Event Hubs)")
@@ -153,6 +155,11 @@ func azurePlan(f *Factory, opts *azureUpOptions) (*plan.Plan, error) {
 		return nil, flagErrorf(fmt.Errorf("--load-duration %s: want 0 (no generators) or a positive duration", c.LoadDuration))
 	case c.LoadDuration == 0:
 		c.NoLoad = true
+	}
+	if c.OperatorChart != "" {
+		if err := operator.CheckSource(c.OperatorChart); err != nil {
+			return nil, flagErrorf(err)
+		}
 	}
 	if c.Subscription == "" && f.Getenv != nil {
 		c.Subscription = f.Getenv(EnvAzureSubscription)

@@ -1,7 +1,9 @@
 // Package deploy is `azure up`'s Kubernetes side (a provision.ClusterSide): it builds and
-// pushes the two images, installs the Flink Kubernetes Operator, and applies the manifests
-// (server-side dry run first, then for real), then waits until the job runs. Each part is its
-// own package, tested on its own; this one only joins them.
+// pushes the two images, then applies what the tool owns in the cluster in dependency order
+// — the namespace, the Flink Kubernetes Operator's Helm release, the job's manifests
+// (server-side dry run first, then for real) — and waits until the job runs. Each part is its
+// own package, tested on its own; this one joins them, and its test runs the whole order
+// against a fake API server that refuses what a real one refuses (kubetest).
 package deploy
 
 import (
@@ -16,6 +18,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"helm.sh/helm/v3/pkg/action"
 	"helm.sh/helm/v3/pkg/cli"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/clientcmd"
 
@@ -36,40 +39,109 @@ type ClusterSide struct {
 	GeneratorBinary, CABundle, JobJar string
 	// ReadyTimeout bounds the wait for the job to run (default 10m).
 	ReadyTimeout time.Duration
+	// Helm carries Helm's cache and repository paths (nil: Helm's defaults, cli.New).
+	Helm *cli.EnvSettings
+
+	// Images builds and pushes the two images (nil: ClusterSide's own, to the plan's registry).
+	Images func(ctx context.Context, p *plan.Plan, out io.Writer) error
+	// Clients makes the cluster's clients from its kubeconfig (nil: client-go's and Helm's
+	// on the kubeconfig): tests give a fake API server.
+	Clients func(kubeconfig []byte) (dynamic.Interface, *action.Configuration, error)
+	// Every is how often the job's status is polled (default 10s).
+	Every time.Duration
 }
 
-// Converge implements provision.ClusterSide.
+// Converge implements provision.ClusterSide: the images, then the Kubernetes objects the tool
+// owns in dependency order (Kubernetes).
 func (c *ClusterSide) Converge(ctx context.Context, d *provision.Deployment, kubeconfig []byte, out io.Writer) error {
-	p := d.Plan
-	if err := c.images(ctx, p, out); err != nil {
+	images, clients := c.Images, c.Clients
+	if images == nil {
+		images = c.images
+	}
+	if clients == nil {
+		clients = kubeClients
+	}
+	if err := images(ctx, d.Plan, out); err != nil {
 		return err
 	}
-	getter := kubeconfigGetter{raw: kubeconfig}
+	dyn, helm, err := clients(kubeconfig)
+	if err != nil {
+		return err
+	}
+	settings := c.Helm
+	if settings == nil {
+		settings = cli.New()
+	}
+	every := c.Every
+	if every == 0 {
+		every = 10 * time.Second
+	}
+	_, err = Kubernetes(ctx, dyn, helm, settings, d, c.ReadyTimeout, every, out)
+	return err
+}
+
+// kubeClients are client-go's dynamic client and Helm's action configuration (release
+// storage in Secrets of the operator's namespace) on the AKS kubeconfig.
+func kubeClients(kubeconfig []byte) (dynamic.Interface, *action.Configuration, error) {
 	cfg := new(action.Configuration)
-	if err := cfg.Init(getter, plan.OperatorNamespace, "secret", func(string, ...any) {}); err != nil {
-		return fmt.Errorf("helm: %w", err)
-	}
-	spec := operator.Spec{Chart: plan.OperatorChart, RepoURL: fmt.Sprintf(plan.OperatorChartRepo, p.Config.OperatorVersion),
-		Version: p.Config.OperatorVersion, Namespace: plan.OperatorNamespace, WatchNamespaces: []string{plan.K8sNamespace}}
-	if _, err := operator.Ensure(ctx, cfg, cli.New(), spec, out); err != nil {
-		return err
+	if err := cfg.Init(kubeconfigGetter{raw: kubeconfig}, plan.OperatorNamespace, "secret", func(string, ...any) {}); err != nil {
+		return nil, nil, fmt.Errorf("helm: %w", err)
 	}
 	rc, err := clientcmd.RESTConfigFromKubeConfig(kubeconfig)
 	if err != nil {
-		return fmt.Errorf("AKS kubeconfig: %w", err)
+		return nil, nil, fmt.Errorf("AKS kubeconfig: %w", err)
 	}
 	dyn, err := dynamic.NewForConfig(rc)
 	if err != nil {
-		return fmt.Errorf("kubernetes client: %w", err)
+		return nil, nil, fmt.Errorf("kubernetes client: %w", err)
 	}
-	_, err = Job(ctx, dyn, d, c.ReadyTimeout, 10*time.Second, out)
-	return err
+	return dyn, cfg, nil
+}
+
+// OperatorSpec is the operator's Helm install for plan p: its chart sources, version and
+// namespace, watching the job's namespace.
+func OperatorSpec(p *plan.Plan) operator.Spec {
+	return operator.Spec{Sources: p.OperatorChartSources(), Version: p.Config.OperatorVersion,
+		Namespace: plan.OperatorNamespace, WatchNamespaces: []string{plan.K8sNamespace}}
+}
+
+// Kubernetes converges the cluster's objects in dependency order: the namespace
+// plan.K8sNamespace first (the operator's chart creates the job's ServiceAccount, Role and
+// RoleBinding inside each namespace it watches, so its install fails without it), then the
+// operator's Helm release (operator.Ensure: a failed release is uninstalled and installed
+// again), then the job (Job), whose FlinkDeployment names the chart's ServiceAccount. It
+// returns the FlinkDeployment's status.
+func Kubernetes(ctx context.Context, dyn dynamic.Interface, helm *action.Configuration, settings *cli.EnvSettings, d *provision.Deployment, timeout, every time.Duration, out io.Writer) (kube.Status, error) {
+	if err := applyNamespace(ctx, dyn, d, out); err != nil {
+		return kube.Status{}, err
+	}
+	if _, err := operator.Ensure(ctx, helm, settings, OperatorSpec(d.Plan), out); err != nil {
+		return kube.Status{}, err
+	}
+	return Job(ctx, dyn, d, timeout, every, out)
+}
+
+// objects are d's manifests as the dynamic client takes them; the first is the namespace.
+func objects(d *provision.Deployment) ([]*unstructured.Unstructured, error) {
+	set := manifest.Build(d.Plan, manifest.Inputs{FlinkIdentityClientID: d.FlinkIdentityClientID,
+		InConnectionString: d.JobListen.Reveal(), OutConnectionString: d.JobSend.Reveal()})
+	return kube.Unstructured(set.Objects())
+}
+
+func applyNamespace(ctx context.Context, dyn dynamic.Interface, d *provision.Deployment, out io.Writer) error {
+	objs, err := objects(d)
+	if err != nil {
+		return err
+	}
+	return kube.Apply(ctx, dyn, objs[:1], false, out)
 }
 
 // Job applies d's manifests (the namespace, then a server-side dry run of the rest, then the
 // rest) and waits until the FlinkDeployment is stable with its job running, polling every
 // `every` for up to timeout (0: 10 minutes). An unchanged manifest changes nothing, so the
-// operator leaves a running job alone. It returns the deployment's status.
+// operator leaves a running job alone. It returns the deployment's status. The operator must
+// be installed (Kubernetes does that first): it defines the FlinkDeployment kind and creates
+// the ServiceAccount the job's pods run as.
 //
 // Each kind of job has its own FlinkDeployment (plan.DeploymentNameFor): the other kind's is
 // deleted first when it is there (one line says so), as one job writes the output hub, and
@@ -86,9 +158,7 @@ func Job(ctx context.Context, dyn dynamic.Interface, d *provision.Deployment, ti
 	if _, err := kube.DeleteFlinkDeployment(wctx, dyn, plan.K8sNamespace, p.OtherDeploymentName(), why, every, out); err != nil {
 		return kube.Status{}, err
 	}
-	set := manifest.Build(d.Plan, manifest.Inputs{FlinkIdentityClientID: d.FlinkIdentityClientID,
-		InConnectionString: d.JobListen.Reveal(), OutConnectionString: d.JobSend.Reveal()})
-	objs, err := kube.Unstructured(set.Objects())
+	objs, err := objects(d)
 	if err != nil {
 		return kube.Status{}, err
 	}

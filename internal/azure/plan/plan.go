@@ -73,6 +73,10 @@ type Config struct {
 	// OperatorVersion is the Flink Kubernetes Operator chart's version (default
 	// DefaultOperatorVersion).
 	OperatorVersion string
+	// OperatorChart is where the operator's chart comes from (--operator-chart): a local
+	// chart .tgz or directory, a chart .tgz URL, or a Helm repository URL (a mirror). Empty:
+	// the Apache downloads site, then the Apache archive (OperatorChartSources).
+	OperatorChart string
 	// RetentionDays of the hubs (default 1).
 	RetentionDays int
 	// CheckpointInterval of the job (default 10s).
@@ -91,8 +95,12 @@ const (
 	DefaultImageTag        = "latest"
 	DefaultLoadDuration    = 10 * time.Minute
 	// OperatorChartRepo is the operator's Helm chart repository for a version: the Apache
-	// download area, one directory per release.
+	// download area, one directory per release. It keeps only current releases: an older one
+	// is found in OperatorChartArchive.
 	OperatorChartRepo = "https://downloads.apache.org/flink/flink-kubernetes-operator-%s/"
+	// OperatorChartArchive is the Apache archive's copy of the same directory, which keeps
+	// every release.
+	OperatorChartArchive = "https://archive.apache.org/dist/flink/flink-kubernetes-operator-%s/"
 	// OperatorChart is the chart's name in that repository.
 	OperatorChart = "flink-kubernetes-operator"
 )
@@ -214,6 +222,17 @@ func DeploymentNameFor(j relay.Job) string {
 		return ComplexDeploymentName
 	}
 	return DeploymentName
+}
+
+// OperatorChartSources are where `up` looks for the operator's chart, in order: the
+// --operator-chart given, else the Apache downloads site's repository for the version, then
+// the Apache archive's.
+func (p *Plan) OperatorChartSources() []string {
+	if p.Config.OperatorChart != "" {
+		return []string{p.Config.OperatorChart}
+	}
+	v := p.Config.OperatorVersion
+	return []string{fmt.Sprintf(OperatorChartRepo, v), fmt.Sprintf(OperatorChartArchive, v)}
 }
 
 // GeneratorImage and JobImage are the images' references in the registry.

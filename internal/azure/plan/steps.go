@@ -26,10 +26,13 @@ const (
 	KindRoleAssignment      StepKind = "role-assignments"
 	KindPrometheus          StepKind = "managed-prometheus"
 	KindImages              StepKind = "images"
-	KindOperator            StepKind = "flink-operator"
-	KindSecrets             StepKind = "kubernetes-secrets"
-	KindDeployment          StepKind = "flink-deployment"
-	KindGenerators          StepKind = "generators"
+	// KindK8sNamespace is the job's Kubernetes namespace, applied before the operator's chart,
+	// which puts the job's ServiceAccount, Role and RoleBinding into it.
+	KindK8sNamespace StepKind = "kubernetes-namespace"
+	KindOperator     StepKind = "flink-operator"
+	KindSecrets      StepKind = "kubernetes-secrets"
+	KindDeployment   StepKind = "flink-deployment"
+	KindGenerators   StepKind = "generators"
 )
 
 // Step is one thing `up` makes exist, with what it creates.
@@ -140,10 +143,14 @@ func (p *Plan) steps() []Step {
 			"job " + p.JobImage() + ": " + c.FlinkBaseImage + " + relay-job.jar at " + JobJarPath,
 			"built without Docker (go-containerregistry); an unchanged image is not pushed again",
 		}},
+		{Kind: KindK8sNamespace, Name: K8sNamespace, Details: []string{
+			"first: the operator's chart creates ServiceAccount flink, Role flink and RoleBinding flink-role-binding in it",
+		}},
 		{Kind: KindOperator, Name: OperatorChart + " " + c.OperatorVersion, Details: []string{
-			"chart " + fmt.Sprintf(OperatorChartRepo, c.OperatorVersion),
+			"chart from " + p.chartSource(),
 			"namespace " + OperatorNamespace + ", watching " + K8sNamespace,
-			"webhook off (no cert-manager needed)",
+			"webhook off (webhook.create=false: the chart's default needs cert-manager, which AKS does not have)",
+			"a failed release is uninstalled and installed again by the next up",
 		}},
 		{Kind: KindSecrets, Name: K8sNamespace + "/" + SecretName, Details: []string{
 			"keys " + SecretKeyIn + " (" + RuleJobListen + " on #1), " + SecretKeyOut + " (" + RuleJobSend + " on #2)",
@@ -163,6 +170,15 @@ func (p *Plan) steps() []Step {
 		each,
 		"connection string (" + RuleGeneratorsSend + " on #1) as a secure environment variable",
 	}})
+}
+
+// chartSource says where the operator's chart comes from.
+func (p *Plan) chartSource() string {
+	src := p.OperatorChartSources()
+	if p.Config.OperatorChart != "" {
+		return src[0] + " (--operator-chart)"
+	}
+	return src[0] + ", else " + src[1]
 }
 
 func (p *Plan) deploymentDetails() []string {
