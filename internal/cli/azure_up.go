@@ -115,7 +115,7 @@ same flags always name the same resources.`,
 	fs.StringVar(&c.FlinkBaseImage, "flink-base-image", plan.DefaultFlinkBaseImage, "base of the job image: the official Flink "+plan.FlinkRelease+" image on Java 17, or a copy of it (another Flink release is refused)")
 	fs.StringVar(&c.OperatorVersion, "operator-version", plan.DefaultOperatorVersion, "Flink Kubernetes Operator chart version (1.15.x supports Flink 2.2)")
 	fs.DurationVar(&c.LoadDuration, "load-duration", plan.DefaultLoadDuration, "how long the generators up starts send, at the tier's rate (0: start none; azure run starts its own)")
-	fs.StringVar(&opts.genBinary, "generator-binary", "", "static linux/amd64 streamscale for the generator image (default: "+images.StaticBinaryName+" beside this binary, from `make build`; else this binary, if it is static)")
+	fs.StringVar(&opts.genBinary, "generator-binary", "", "static linux/amd64 streamscale for the generator image (default: "+images.StaticBinaryName+" beside this binary, which make build makes; else this binary, if it is static)")
 	fs.StringVar(&opts.caBundle, "ca-bundle", "/etc/ssl/certs/ca-certificates.crt", "PEM CA roots the generator image trusts (for TLS to Event Hubs)")
 	fs.StringVar(&opts.jobJar, "job-jar", relay.DefaultJarPath(local.BuildDir()), "relay job jar for the job image (with --platform hdinsight: uploaded to the storage account)")
 	return cmd

@@ -94,6 +94,7 @@ func TestApplyIsServerSideInOrder_FakeDynamic(t *testing.T) {
 		"application/apply-patch+yaml namespaces streamscale",
 		"application/apply-patch+yaml configmaps streamscale-kafka",
 		"application/apply-patch+yaml secrets streamscale-eventhubs",
+		"application/apply-patch+yaml configmaps streamscale-images",
 		"application/apply-patch+yaml flinkdeployments streamscale-relay",
 		"application/apply-patch+yaml podmonitors streamscale-flink",
 	}
@@ -127,7 +128,7 @@ func TestApplyDryRunSendsDryRunAll_FakeDynamic(t *testing.T) {
 	if err := Apply(context.Background(), dyn, testSet(t), true, &bytes.Buffer{}); err != nil {
 		t.Fatal(err)
 	}
-	if len(seen) != 5 {
+	if len(seen) != 6 {
 		t.Fatalf("seen %v", seen)
 	}
 	for _, s := range seen {
