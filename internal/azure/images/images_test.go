@@ -157,6 +157,11 @@ func TestJobImageIsTheBasePlusTheJar_InMemoryRegistry(t *testing.T) {
 	if jar == nil || jar.Uid != 9999 || jar.Size != int64(len(fakeJar)) {
 		t.Errorf("jar %+v", jar)
 	}
+	// The layer's entry for /opt/flink replaces the base's: it must stay the flink user's
+	// (the Dockerfile's chown -R flink:flink in /opt/flink), as the entrypoint writes there.
+	if dir := files(t, layers[len(layers)-1])["/opt/flink"]; dir == nil || dir.Uid != 9999 || dir.Mode != 0o755 {
+		t.Errorf("/opt/flink %+v", dir)
+	}
 	repo := host + "/streamscale-job"
 	if pushed, err := Push(ctx, repo, img); err != nil || !pushed {
 		t.Fatalf("push: %v %v", pushed, err)
