@@ -8,6 +8,9 @@ RUN_ARGS  ?=
 STATICCHECK_VERSION := v0.8.2
 
 BIN      := bin/streamscale
+# The generator image's binary: static (no libc, no loader in that image) and linux/amd64
+# whatever the host is; `azure up` takes it from beside $(BIN) (internal/azure/images).
+BIN_STATIC := bin/streamscale-linux-amd64-static
 JOB_JAR  := build/jobs/relay-job.jar
 
 .PHONY: all build build-go build-jvm run test test-unit test-jvm test-integration lint check-tools bench bench-go bench-jvm clean help
@@ -25,8 +28,9 @@ build: check-tools build-jvm build-go ## build the CLI (bin/) and the Java parts
 build-jvm: ## Maven: local Kafka/Flink classpaths, the relay job jar and the ported sample job jar (bench compare) into build/
 	$(MVN) $(MVN_FLAGS) -f jvm/pom.xml package -DskipTests
 
-build-go: ## the CLI at bin/streamscale
+build-go: ## the CLI at bin/streamscale, and its static linux/amd64 build for the generator image
 	$(GO) build -trimpath -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/streamscale
+	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 $(GO) build -trimpath -ldflags "-X main.version=$(VERSION)" -o $(BIN_STATIC) ./cmd/streamscale
 
 run: build ## start the local stack, run the pipeline for 60 s, verify, print the summary
 	$(BIN) run $(RUN_ARGS)

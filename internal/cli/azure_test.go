@@ -1,13 +1,17 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"debug/elf"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -49,6 +53,58 @@ func TestAzureUpDryRunTier10(t *testing.T) {
 			t.Errorf("dry run lacks %q", want)
 		}
 	}
+}
+
+// TestAzureUpDryRunShowsTheImages: the dry run builds the generator image (no network
+// needed) and shows its content tag where the container groups take it and in the images
+// ConfigMap; a binary the image cannot run is reported as the line `up` would stop at.
+func TestAzureUpDryRunShowsTheImages(t *testing.T) {
+	dir := t.TempDir()
+	static, script, ca := filepath.Join(dir, "static"), filepath.Join(dir, "script"), filepath.Join(dir, "ca.crt")
+	for path, b := range map[string][]byte{static: staticELFHeader(), script: []byte("#!/bin/sh\n"),
+		ca: []byte("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")} {
+		if err := os.WriteFile(path, b, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, out, _ := testFactory()
+	if err := execute(newAzureUpCmd(f, defaultAzureDeps(), nil), "--resource-group", "RG", "--location", "westeurope", "--dry-run",
+		"--generator-binary", static, "--ca-bundle", ca); err != nil {
+		t.Fatal(err)
+	}
+	tag := regexp.MustCompile(`acr\.azurecr\.io/streamscale-generator:([0-9a-f]{16}): `).FindStringSubmatch(out.String())
+	if tag == nil {
+		t.Fatalf("no generator content tag in the dry run:\n%s", out.String())
+	}
+	if !regexp.MustCompile(`generator-digest: sha256:` + tag[1] + `[0-9a-f]{48}\n`).MatchString(out.String()) {
+		t.Errorf("the images ConfigMap does not record the digest of tag %s:\n%s", tag[1], out.String())
+	}
+	for _, want := range []string{"streamscale-job@sha256:<computed by azure up>", "imagePullPolicy: IfNotPresent", "value: flink-azure-fs-hadoop-2.2.1.jar"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("dry run lacks %q", want)
+		}
+	}
+
+	f, out, _ = testFactory()
+	if err := execute(newAzureUpCmd(f, defaultAzureDeps(), nil), "--resource-group", "RG", "--location", "westeurope", "--dry-run",
+		"--generator-binary", script, "--ca-bundle", ca); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "generator image not built (azure up would stop here): "+script+": generator binary: not a Linux (ELF) executable: run `make build`") ||
+		!strings.Contains(out.String(), "streamscale-generator:<content tag: computed by azure up>") {
+		t.Errorf("a script as the generator binary:\n%s", out.String())
+	}
+}
+
+// staticELFHeader is an ELF64 x86-64 executable header and nothing else: no interpreter, no
+// dynamic section, as the generator image requires.
+func staticELFHeader() []byte {
+	h := elf.Header64{Type: uint16(elf.ET_EXEC), Machine: uint16(elf.EM_X86_64), Version: uint32(elf.EV_CURRENT), Ehsize: 64}
+	copy(h.Ident[:], elf.ELFMAG)
+	h.Ident[elf.EI_CLASS], h.Ident[elf.EI_DATA], h.Ident[elf.EI_VERSION] = byte(elf.ELFCLASS64), byte(elf.ELFDATA2LSB), byte(elf.EV_CURRENT)
+	var b bytes.Buffer
+	_ = binary.Write(&b, binary.LittleEndian, h)
+	return b.Bytes()
 }
 
 func TestAzureUpDryRunWithoutLoad(t *testing.T) {
@@ -100,6 +156,7 @@ func TestAzureUpFlagErrors(t *testing.T) {
 		{[]string{"--resource-group", "rg", "--location", "westeurope", "--job", "batch", "--dry-run"}, "--job: unknown job \"batch\": use relay or complex"},
 		{[]string{"--resource-group", "rg", "--location", "westeurope", "--job", "complex", "--platform", "hdinsight", "--dry-run"}, "--job complex is for --platform aks"},
 		{[]string{"--resource-group", "rg", "--location", "westeurope", "--operator-chart", "/no/such/chart.tgz", "--dry-run"}, "--operator-chart \"/no/such/chart.tgz\": no such file or directory"},
+		{[]string{"--resource-group", "rg", "--location", "westeurope", "--flink-base-image", "flink:1.20.1-java17", "--dry-run"}, "--flink-base-image flink:1.20.1-java17 names Flink 1.20.1, but streamscale pins Flink 2.2.1"},
 	} {
 		f, _, _ := testFactory()
 		err := execute(newAzureUpCmd(f, defaultAzureDeps(), nil), tc.args...)

@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/streamscale/streamscale/internal/azure/deploy"
 	"github.com/streamscale/streamscale/internal/azure/hdinsight"
+	"github.com/streamscale/streamscale/internal/azure/images"
 	"github.com/streamscale/streamscale/internal/azure/manifest"
 	"github.com/streamscale/streamscale/internal/azure/operator"
 	"github.com/streamscale/streamscale/internal/azure/plan"
@@ -117,12 +117,11 @@ same flags always name the same resources.`,
 	fs.IntVar(&c.Overrides.NodeCount, "node-count", 0, "AKS nodes (default: the tier's 3/5/4)")
 	fs.StringVar(&c.Overrides.NodeVMSize, "node-vm-size", "", "AKS node size (default: the tier's Standard_D2s_v3/Standard_D2s_v3/Standard_D4s_v3)")
 	fs.IntVar(&c.RetentionDays, "retention-days", 1, "how long the hubs keep events, 1-7 days")
-	fs.StringVar(&c.ImageTag, "image-tag", plan.DefaultImageTag, "tag of the generator and job images")
-	fs.StringVar(&c.FlinkBaseImage, "flink-base-image", plan.DefaultFlinkBaseImage, "base of the job image: the official Flink 2.2 Java 17 image")
+	fs.StringVar(&c.FlinkBaseImage, "flink-base-image", plan.DefaultFlinkBaseImage, "base of the job image: the official Flink "+plan.FlinkRelease+" image on Java 17, or a copy of it (another Flink release is refused)")
 	fs.StringVar(&c.OperatorVersion, "operator-version", plan.DefaultOperatorVersion, "Flink Kubernetes Operator chart version (1.15.x supports Flink 2.2)")
 	fs.StringVar(&c.OperatorChart, "operator-chart", "", "the operator's chart: a local .tgz or directory, a chart .tgz URL or a Helm repository URL (a mirror); default: downloads.apache.org, then archive.apache.org")
 	fs.DurationVar(&c.LoadDuration, "load-duration", plan.DefaultLoadDuration, "how long the generators up starts send, at the tier's rate (0: start none; azure run starts its own)")
-	fs.StringVar(&opts.genBinary, "generator-binary", "", "linux/amd64 streamscale binary for the generator image (default: this one, when it is linux/amd64)")
+	fs.StringVar(&opts.genBinary, "generator-binary", "", "static linux/amd64 streamscale for the generator image (default: "+images.StaticBinaryName+" beside this binary, which make build makes; else this binary, if it is static)")
 	fs.StringVar(&opts.caBundle, "ca-bundle", "/etc/ssl/certs/ca-certificates.crt", "PEM CA roots the generator image trusts (for TLS to Event Hubs)")
 	fs.StringVar(&opts.jobJar, "job-jar", relay.DefaultJarPath(local.BuildDir()), "relay job jar for the job image (with --platform hdinsight: uploaded to the storage account)")
 	return cmd
@@ -186,8 +185,12 @@ func azureUpRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureUpO
 	default:
 		return flagErrorf(fmt.Errorf("--platform %q: use aks or hdinsight", opts.platform))
 	}
+	src, err := imageSources(opts, p)
+	if err != nil {
+		return err
+	}
 	if opts.dryRun {
-		return writeDryRun(f, p)
+		return writeDryRun(f, p, src)
 	}
 	if p.Config.Subscription == "" {
 		return flagErrorf(errors.New("no subscription: pass --subscription or set " + EnvAzureSubscription + " (`az account show --query id -o tsv`)"))
@@ -204,16 +207,16 @@ func azureUpRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureUpO
 	if err != nil {
 		return err
 	}
-	bin := opts.genBinary
-	if bin == "" && runtime.GOOS == "linux" && runtime.GOARCH == "amd64" {
-		if bin, err = os.Executable(); err != nil {
-			return fmt.Errorf("find this binary for the generator image: %w (pass --generator-binary)", err)
-		}
+	fmt.Fprintf(f.IO.Out, "  building the images (generator from %s, job on %s)\n", src.GeneratorBinary, src.FlinkBase)
+	built, err := images.Build(ctx, src, nil)
+	if err != nil {
+		return fmt.Errorf("azure up: %w", err)
 	}
-	if bin == "" {
-		return flagErrorf(errors.New("--generator-binary is required off linux/amd64: build one with GOOS=linux GOARCH=amd64 make build-go"))
+	if p, err = p.WithImages(built.Digests); err != nil {
+		return err
 	}
-	side := &deploy.ClusterSide{Credential: cred, GeneratorBinary: bin, CABundle: opts.caBundle, JobJar: opts.jobJar}
+	fmt.Fprintf(f.IO.Out, "  built    generator %s, job %s\n", p.GeneratorImage(), p.JobImage())
+	side := &deploy.ClusterSide{Credential: cred, Images: built}
 	r := &provision.Runner{Plan: p, Clients: clients, Out: f.IO.Out, Cluster: side}
 	if _, err := r.Up(ctx); err != nil {
 		return fmt.Errorf("azure up: %w", err)
@@ -233,9 +236,33 @@ func azureChecksFirst(ctx context.Context, f *Factory, deps *azureDeps, opts *az
 	return err
 }
 
-// writeDryRun prints the plan.
-func writeDryRun(f *Factory, p *plan.Plan) error {
+// imageSources are the images' inputs from the flags: the generator binary images.GeneratorBinary
+// picks, the CA roots, the jar and the plan's base image.
+func imageSources(opts *azureUpOptions, p *plan.Plan) (images.Sources, error) {
+	self := ""
+	if opts.genBinary == "" {
+		exe, err := os.Executable()
+		if err != nil {
+			return images.Sources{}, fmt.Errorf("find this binary for the generator image: %w (pass --generator-binary)", err)
+		}
+		self = exe
+	}
+	return images.Sources{GeneratorBinary: images.GeneratorBinary(opts.genBinary, self), CABundle: opts.caBundle,
+		JobJar: opts.jobJar, FlinkBase: p.Config.FlinkBaseImage}, nil
+}
+
+// writeDryRun prints the plan. The generator image is built (it needs no network) so that
+// its content tag is the real one, or the reason `up` would refuse it is printed; the job
+// image's digest needs its base image pulled, which a dry run does not do.
+func writeDryRun(f *Factory, p *plan.Plan, src images.Sources) error {
 	fmt.Fprintln(f.IO.Out, "dry run: nothing is created and no Azure credentials are used")
+	if gen, err := images.BuildGenerator(src); err != nil {
+		fmt.Fprintf(f.IO.Out, "generator image not built (azure up would stop here): %v\n", err)
+	} else if d, err := gen.Digest(); err != nil {
+		return err
+	} else if p, err = p.WithImages(plan.Images{Generator: d.String()}); err != nil {
+		return err
+	}
 	fmt.Fprintln(f.IO.Out)
 	if err := p.Write(f.IO.Out); err != nil {
 		return err

@@ -173,6 +173,15 @@ func (a *Azure) EnsureJob(ctx context.Context, s relay.Spec, progress io.Writer)
 	if err := checkJobKind(ctx, dyn, p, asked); err != nil {
 		return relay.Result{}, err
 	}
+	// The images the deployment runs, as `up` recorded them: re-applying them leaves the job
+	// alone, and the generators start from the same image.
+	withImages, err := deploy.RunningImages(ctx, dyn, p)
+	if err != nil {
+		return relay.Result{}, err
+	}
+	d := *a.d
+	d.Plan = withImages
+	a.d = &d
 	every := a.PollEvery
 	if every <= 0 {
 		every = 10 * time.Second
@@ -233,8 +242,11 @@ func (a *Azure) StartLoad(ctx context.Context, load pipeline.LoadSpec, progress 
 	if err := load.Config.Validate(); err != nil {
 		return nil, err
 	}
+	if !a.d.Plan.HasImages() {
+		return nil, errors.New("the generator image is not known: the job step reads it from the cluster first")
+	}
 	r := *a.Runner
-	r.Out = progress
+	r.Out, r.Plan = progress, a.d.Plan
 	if _, err := r.DeleteGenerators(ctx); err != nil {
 		return nil, err
 	}

@@ -83,6 +83,7 @@ type fakeAzure struct {
 }
 
 type fakeGroup struct {
+	image   string
 	cmd     []string
 	env     map[string]string
 	exit    int32
@@ -243,7 +244,7 @@ func (f *fakeAzure) options() *arm.ClientOptions {
 // input cluster, then the fake relay; the exit code and output are kept for Get and ListLogs.
 func (f *fakeAzure) runGenerator(ctx context.Context, name string, cg armcontainerinstance.ContainerGroup) {
 	c := cg.Properties.Containers[0].Properties
-	g := &fakeGroup{env: map[string]string{}}
+	g := &fakeGroup{env: map[string]string{}, image: *c.Image}
 	for _, s := range c.Command {
 		g.cmd = append(g.cmd, *s)
 	}
@@ -493,6 +494,7 @@ func newFakeJob(t *testing.T, job relay.Job) (*fakeAzure, *Azure) {
 		t.Fatal(err)
 	}
 	f.dyn = fakeDynamic(f)
+	seedImages(t, f)
 	a := &Azure{
 		Runner:    &provision.Runner{Plan: p, Clients: clients, PollEvery: time.Millisecond},
 		Kube:      func([]byte) (dynamic.Interface, error) { return f.dyn, nil },
@@ -560,6 +562,17 @@ func TestRunFakeAzure(t *testing.T) {
 		if got := grp.env[kafkaconn.EnvConnectionString]; got != connString(names.NamespaceIn, plan.RuleGeneratorsSend) {
 			t.Errorf("generator %s env %q, want the generators-send rule as a secure value", g, got)
 		}
+		// The image `up` recorded in the cluster, by its content tag.
+		if want := names.RegistryHost() + "/streamscale-generator:9e7e1a5c0de5f00d"; grp.image != want {
+			t.Errorf("generator %s runs %s, want %s", g, grp.image, want)
+		}
+	}
+	fd, err := f.dyn.Resource(kube.FlinkDeployments).Namespace(plan.K8sNamespace).Get(context.Background(), plan.DeploymentName, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img, _, _ := unstructured.NestedString(fd.Object, "spec", "image"); img != names.RegistryHost()+"/streamscale-job@"+upImages.Job {
+		t.Errorf("the run applied image %s, not the one up recorded", img)
 	}
 	if strings.Contains(progress.String(), fakeKey) {
 		t.Error("a key reached the progress output")
@@ -707,20 +720,44 @@ func TestGeneratorCommand(t *testing.T) {
 	}
 }
 
+// upImages are the digests of the images the fake `azure up` built and recorded.
+var upImages = plan.Images{
+	Generator: "sha256:9e7e1a5c0de5f00d" + strings.Repeat("0", 48),
+	Job:       "sha256:10b10b10b10b10b1" + strings.Repeat("1", 48),
+}
+
+// upPlan is the plan `azure up --tier 5 --job job` deployed, with its images.
+func upPlan(t *testing.T, job relay.Job) *plan.Plan {
+	t.Helper()
+	p, err := plan.New(plan.Config{Tier: 5, ResourceGroup: "rg", Location: "westeurope", Job: job, Images: upImages})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// seedImages puts the images ConfigMap `azure up` applies into f's cluster.
+func seedImages(t *testing.T, f *fakeAzure) {
+	t.Helper()
+	objs, err := kube.Unstructured([]any{manifest.Build(upPlan(t, relay.JobRelay), manifest.Inputs{}).Images})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.dyn.Tracker().Create(schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}, objs[0], plan.K8sNamespace); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // seedDeployment puts job's FlinkDeployment (as `azure up --job job` applies it) into f's
 // cluster.
 func seedDeployment(t *testing.T, f *fakeAzure, job relay.Job) {
 	t.Helper()
-	p, err := plan.New(plan.Config{Tier: 5, ResourceGroup: "rg", Location: "westeurope", Job: job})
+	set := manifest.Build(upPlan(t, job), manifest.Inputs{})
+	objs, err := kube.Unstructured([]any{set.Namespace, set.KafkaConfig, set.Secret, set.FlinkDeployment})
 	if err != nil {
 		t.Fatal(err)
 	}
-	objs, err := kube.Unstructured(manifest.Build(p, manifest.Inputs{}).Objects())
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Everything but the PodMonitor (last; the fake knows no such resource).
-	if err := kube.Apply(context.Background(), f.dyn, objs[:len(objs)-1], false, io.Discard); err != nil {
+	if err := kube.Apply(context.Background(), f.dyn, objs, false, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -783,10 +820,7 @@ func TestUpSwitchesJobKind_FakeDynamic(t *testing.T) {
 		{relay.JobRelay, plan.ComplexDeploymentName, plan.DeploymentName,
 			"  deleted  FlinkDeployment streamscale/streamscale-complex: the relay job replaces the complex job (one job writes out)\n"},
 	} {
-		p, err := plan.New(plan.Config{Tier: 5, ResourceGroup: "rg", Location: "westeurope", Job: tc.job})
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := upPlan(t, tc.job)
 		var out bytes.Buffer
 		st, err := deploy.Job(ctx, f.dyn, &provision.Deployment{Plan: p}, time.Minute, time.Millisecond, &out)
 		if err != nil || st.JobStatus.JobID != "aks-job" {

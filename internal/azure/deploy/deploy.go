@@ -8,9 +8,9 @@ package deploy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -34,16 +34,16 @@ import (
 type ClusterSide struct {
 	// Credential signs in to the registry (token exchange; no admin user).
 	Credential azcore.TokenCredential
-	// GeneratorBinary is a linux/amd64 streamscale; CABundle the PEM roots it trusts; JobJar
-	// the relay job jar (build/jobs/relay-job.jar).
-	GeneratorBinary, CABundle, JobJar string
+	// Images are the two images images.Build made before anything was created; their digests
+	// are the plan's (Plan.WithImages).
+	Images *images.Built
 	// ReadyTimeout bounds the wait for the job to run (default 10m).
 	ReadyTimeout time.Duration
 	// Helm carries Helm's cache and repository paths (nil: Helm's defaults, cli.New).
 	Helm *cli.EnvSettings
 
-	// Images builds and pushes the two images (nil: ClusterSide's own, to the plan's registry).
-	Images func(ctx context.Context, p *plan.Plan, out io.Writer) error
+	// Push pushes the two images (nil: ClusterSide's own: Images, to the plan's registry).
+	Push func(ctx context.Context, p *plan.Plan, out io.Writer) error
 	// Clients makes the cluster's clients from its kubeconfig (nil: client-go's and Helm's
 	// on the kubeconfig): tests give a fake API server.
 	Clients func(kubeconfig []byte) (dynamic.Interface, *action.Configuration, error)
@@ -54,14 +54,14 @@ type ClusterSide struct {
 // Converge implements provision.ClusterSide: the images, then the Kubernetes objects the tool
 // owns in dependency order (Kubernetes).
 func (c *ClusterSide) Converge(ctx context.Context, d *provision.Deployment, kubeconfig []byte, out io.Writer) error {
-	images, clients := c.Images, c.Clients
-	if images == nil {
-		images = c.images
+	push, clients := c.Push, c.Clients
+	if push == nil {
+		push = c.images
 	}
 	if clients == nil {
 		clients = kubeClients
 	}
-	if err := images(ctx, d.Plan, out); err != nil {
+	if err := push(ctx, d.Plan, out); err != nil {
 		return err
 	}
 	dyn, helm, err := clients(kubeconfig)
@@ -154,6 +154,9 @@ func Job(ctx context.Context, dyn dynamic.Interface, d *provision.Deployment, ti
 	wctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	p := d.Plan
+	if !p.HasImages() {
+		return kube.Status{}, errors.New("the plan has no image digests: `azure up` builds the images first, `azure run` reads them from the cluster")
+	}
 	why := fmt.Sprintf("the %s job replaces the %s job (one job writes %s)", p.Config.Job.OrDefault(), plan.OtherJob(p.Config.Job), plan.HubOut)
 	if _, err := kube.DeleteFlinkDeployment(wctx, dyn, plan.K8sNamespace, p.OtherDeploymentName(), why, every, out); err != nil {
 		return kube.Status{}, err
@@ -176,47 +179,19 @@ func Job(ctx context.Context, dyn dynamic.Interface, d *provision.Deployment, ti
 }
 
 func (c *ClusterSide) images(ctx context.Context, p *plan.Plan, out io.Writer) error {
-	read := func(what, path string) ([]byte, error) {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
-		return b, nil
-	}
-	bin, err := read("generator binary (--generator-binary)", c.GeneratorBinary)
-	if err != nil {
-		return err
-	}
-	ca, err := read("CA bundle (--ca-bundle)", c.CABundle)
-	if err != nil {
-		return err
-	}
-	jar, err := read("job jar (--job-jar; run `make build`)", c.JobJar)
-	if err != nil {
-		return err
+	if c.Images == nil || c.Images.Digests != p.Config.Images {
+		return errors.New("the images pushed must be the ones the plan names: build them with images.Build and give the plan their digests (Plan.WithImages)")
 	}
 	auth, err := images.ACRAuth(ctx, nil, "https", p.Names.RegistryHost(), c.Credential)
 	if err != nil {
 		return err
 	}
-	gen, err := images.Generator(bin, ca)
-	if err != nil {
-		return err
-	}
-	base, err := images.Pull(ctx, p.Config.FlinkBaseImage)
-	if err != nil {
-		return err
-	}
-	job, err := images.Job(base, jar, plan.JobJarPath)
-	if err != nil {
-		return err
-	}
 	for _, im := range []struct {
-		what, ref string
-		img       v1.Image
-	}{{"generator image", p.GeneratorImage(), gen}, {"job image", p.JobImage(), job}} {
+		what, repo, ref string
+		img             v1.Image
+	}{{"generator image", p.GeneratorRepo(), p.GeneratorImage(), c.Images.Generator}, {"job image", p.JobRepo(), p.JobImage(), c.Images.Job}} {
 		start := time.Now()
-		pushed, err := images.Push(ctx, im.ref, im.img, remote.WithAuth(auth))
+		pushed, err := images.Push(ctx, im.repo, im.img, remote.WithAuth(auth))
 		if err != nil {
 			return err
 		}

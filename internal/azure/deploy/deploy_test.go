@@ -29,7 +29,10 @@ func deployment(t *testing.T, job relay.Job) *provision.Deployment {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &provision.Deployment{Plan: p, KubeletClientID: "kubelet-client-id",
+	if p, err = p.WithImages(plan.Images{Generator: "sha256:" + strings.Repeat("1", 64), Job: "sha256:" + strings.Repeat("2", 64)}); err != nil {
+		t.Fatal(err)
+	}
+	return &provision.Deployment{Plan: p, KubeletClientID: "kubelet-client-id", FlinkIdentityClientID: "flink-client-id",
 		JobListen: provision.NewSecret("IN-SECRET"), JobSend: provision.NewSecret("OUT-SECRET")}
 }
 
@@ -40,7 +43,7 @@ func side(t *testing.T, c *kubetest.Cluster, pushed *int) *ClusterSide {
 	s.RepositoryCache, s.RepositoryConfig = t.TempDir(), t.TempDir()+"/repositories.yaml"
 	return &ClusterSide{
 		Helm: s, Every: time.Millisecond, ReadyTimeout: 5 * time.Second,
-		Images: func(context.Context, *plan.Plan, io.Writer) error { *pushed++; return nil },
+		Push: func(context.Context, *plan.Plan, io.Writer) error { *pushed++; return nil },
 		Clients: func([]byte) (dynamic.Interface, *action.Configuration, error) {
 			return c.Dynamic, c.Helm(plan.OperatorNamespace), nil
 		},
@@ -132,10 +135,12 @@ func TestJobBeforeOperatorIsRefused_FakeAPIServer(t *testing.T) {
 	}
 }
 
-// TestJobWithoutTheChartsServiceAccountFails_FakeAPIServer: the FlinkDeployment names the
-// ServiceAccount the chart creates (manifest.ServiceAccount); without it the JobManager's pod
-// is refused admission and the wait fails at once with the API server's message.
-func TestJobWithoutTheChartsServiceAccountFails_FakeAPIServer(t *testing.T) {
+// TestJobAnnotatesTheChartsServiceAccount_FakeAPIServer: the FlinkDeployment's pods run as
+// the ServiceAccount the chart creates (manifest.ServiceAccount), which Job applies again with
+// the Flink identity's workload identity annotation (server-side apply, after the chart made
+// it). Deleted behind the tool's back, it is made again, so the pods are admitted (kubetest
+// refuses a pod whose ServiceAccount does not exist) and carry the annotation.
+func TestJobAnnotatesTheChartsServiceAccount_FakeAPIServer(t *testing.T) {
 	c := kubetest.NewCluster()
 	c.Operator = true
 	pushed := 0
@@ -144,12 +149,19 @@ func TestJobWithoutTheChartsServiceAccountFails_FakeAPIServer(t *testing.T) {
 	if err := s.Converge(context.Background(), d, nil, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Dynamic.Resource(kubetest.ServiceAccounts).Namespace(plan.K8sNamespace).Delete(context.Background(), manifest.ServiceAccount, metav1.DeleteOptions{}); err != nil {
+	sa := c.Dynamic.Resource(kubetest.ServiceAccounts).Namespace(plan.K8sNamespace)
+	if err := sa.Delete(context.Background(), manifest.ServiceAccount, metav1.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := Job(context.Background(), c.Dynamic, d, 5*time.Second, time.Millisecond, io.Discard)
-	if err == nil || !strings.Contains(err.Error(), `serviceaccount "flink" not found`) || errors.Is(err, kube.ErrNotReady) {
-		t.Fatalf("job without its ServiceAccount: %v", err)
+	if _, err := Job(context.Background(), c.Dynamic, d, 5*time.Second, time.Millisecond, io.Discard); err != nil {
+		t.Fatalf("job after its ServiceAccount was deleted: %v", err)
+	}
+	got, err := sa.Get(context.Background(), manifest.ServiceAccount, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id := got.GetAnnotations()[manifest.AnnotationClientID]; id != d.FlinkIdentityClientID {
+		t.Errorf("service account %s annotated with client id %q, want the Flink identity's %q", manifest.ServiceAccount, id, d.FlinkIdentityClientID)
 	}
 }
 
@@ -172,7 +184,7 @@ func TestManifestsPassOperator115CRD_FakeAPIServer(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			objs, err := kube.Unstructured(manifest.Build(p, manifest.Inputs{KubeletClientID: "id"}).Objects())
+			objs, err := kube.Unstructured(manifest.Build(p, manifest.Inputs{FlinkIdentityClientID: "id"}).Objects())
 			if err != nil {
 				t.Fatal(err)
 			}

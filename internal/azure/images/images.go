@@ -1,10 +1,17 @@
 // Package images builds the deployment's two container images without Docker, with
-// go-containerregistry, and pushes them to the registry only when they changed:
+// go-containerregistry, reproducibly (fixed file and image times), and pushes them to the
+// registry under tags made of their content, only when they are not there yet:
 //
-//   - the generator: the streamscale binary (linux/amd64) and the CA certificates it needs
-//     for TLS to Event Hubs, on an empty base, run as a non-root user;
-//   - the job: the official Flink image (a flag: --flink-base-image) plus one layer with the
-//     relay jar at plan.JobJarPath.
+//   - the generator: a static linux/amd64 streamscale binary (CGO_ENABLED=0: nothing else is
+//     in the image to load a libc) and the CA certificates it needs for TLS to Event Hubs, on
+//     an empty base, run as a non-root user;
+//   - the job: the official Flink image of the pinned release (plan.FlinkRelease; a flag:
+//     --flink-base-image) plus one layer with the relay jar at plan.JobJarPath.
+//
+// Build makes both before anything is created on Azure, so a dynamically linked binary or a
+// base image of another Flink release is refused in one line at once, and their digests go
+// into the plan: the FlinkDeployment names the job image by digest, so a new jar is a spec
+// change the operator rolls out through a savepoint.
 package images
 
 import (
@@ -24,6 +31,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
+
+	"github.com/streamscale/streamscale/internal/azure/plan"
 )
 
 // Platform is the images' platform: AKS and Container Instances run linux/amd64 here.
@@ -80,11 +89,12 @@ const (
 	nonRoot = 65532
 )
 
-// Generator builds the generator image: binary (a linux/amd64 streamscale) and caBundle (PEM
-// roots, e.g. the build machine's /etc/ssl/certs/ca-certificates.crt) on an empty base.
+// Generator builds the generator image: binary (a static linux/amd64 streamscale, see
+// CheckStatic) and caBundle (PEM roots, e.g. the build machine's
+// /etc/ssl/certs/ca-certificates.crt) on an empty base.
 func Generator(binary, caBundle []byte) (v1.Image, error) {
-	if len(binary) < 4 || string(binary[1:4]) != "ELF" {
-		return nil, errors.New("generator binary: not a Linux executable; build it with GOOS=linux GOARCH=amd64")
+	if err := CheckStatic(binary); err != nil {
+		return nil, fmt.Errorf("generator binary: %w: %s", err, fixStatic)
 	}
 	if !bytes.Contains(caBundle, []byte("BEGIN CERTIFICATE")) {
 		return nil, errors.New("CA bundle: no PEM certificate in it; give the system's, e.g. /etc/ssl/certs/ca-certificates.crt")
@@ -113,11 +123,11 @@ func Generator(binary, caBundle []byte) (v1.Image, error) {
 	return mutate.ConfigFile(img, cf)
 }
 
-// flinkUID is the official Flink image's flink user.
+// flinkUID is the official Flink image's flink user (its Dockerfile: useradd --uid=9999).
 const flinkUID = 9999
 
-// Job builds the job image: base (the official Flink image, linux/amd64) plus the jar at
-// jarPath, owned by the flink user.
+// Job builds the job image: base (the official Flink image of the pinned release,
+// linux/amd64; see CheckFlinkBase) plus the jar at jarPath, owned by the flink user.
 func Job(base v1.Image, jar []byte, jarPath string) (v1.Image, error) {
 	if len(jar) < 2 || string(jar[:2]) != "PK" {
 		return nil, errors.New("job jar: not a jar; run `make build` for build/jobs/relay-job.jar")
@@ -146,16 +156,18 @@ func Pull(ctx context.Context, ref string, opts ...remote.Option) (v1.Image, err
 	return img, nil
 }
 
-// Push writes img as ref unless ref already names an image with the same digest; pushed says
-// whether it wrote anything.
-func Push(ctx context.Context, ref string, img v1.Image, opts ...remote.Option) (pushed bool, err error) {
-	r, err := name.ParseReference(ref)
-	if err != nil {
-		return false, fmt.Errorf("image %q: %w", ref, err)
-	}
+// Push writes img to repo (host/name) under its plan.ContentTag unless that tag is there already;
+// pushed says whether it wrote anything. A tag that names another digest is refused (never
+// overwritten): images are immutable.
+func Push(ctx context.Context, repo string, img v1.Image, opts ...remote.Option) (pushed bool, err error) {
 	want, err := img.Digest()
 	if err != nil {
 		return false, err
+	}
+	ref := repo + ":" + plan.ContentTag(want.String())
+	r, err := name.ParseReference(ref)
+	if err != nil {
+		return false, fmt.Errorf("image %q: %w", ref, err)
 	}
 	opts = append([]remote.Option{remote.WithContext(ctx)}, opts...)
 	desc, err := remote.Head(r, opts...)
@@ -163,7 +175,9 @@ func Push(ctx context.Context, ref string, img v1.Image, opts ...remote.Option) 
 	switch {
 	case err == nil && desc.Digest == want:
 		return false, nil
-	case err != nil && !(errors.As(err, &te) && te.StatusCode == http.StatusNotFound):
+	case err == nil:
+		return false, fmt.Errorf("image %s is %s, not %s: its content tag names another image; delete the tag (`az acr repository untag`) and run again", ref, desc.Digest, want)
+	case !(errors.As(err, &te) && te.StatusCode == http.StatusNotFound):
 		return false, fmt.Errorf("read %s: %w", ref, err)
 	}
 	if err := remote.Write(r, img, opts...); err != nil {

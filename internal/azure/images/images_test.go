@@ -2,7 +2,10 @@ package images
 
 import (
 	"archive/tar"
+	"bytes"
 	"context"
+	"debug/elf"
+	"encoding/binary"
 	"errors"
 	"io"
 	"net/http"
@@ -62,7 +65,9 @@ func files(t *testing.T, l v1.Layer) map[string]*tar.Header {
 }
 
 var (
-	fakeELF = append([]byte{0x7f, 'E', 'L', 'F'}, make([]byte, 64)...)
+	// fakeELF is the smallest static linux/amd64 executable debug/elf reads: an ELF header
+	// with no program headers (so no interpreter) and no sections (so no dynamic section).
+	fakeELF = minimalELF()
 	fakeCA  = []byte("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n")
 	fakeJar = append([]byte("PK\x03\x04"), make([]byte, 64)...)
 )
@@ -97,16 +102,16 @@ func TestGeneratorImage_InMemoryRegistry(t *testing.T) {
 	if fs["/etc/ssl/certs/ca-certificates.crt"] == nil {
 		t.Errorf("no CA bundle")
 	}
-	ref := host + "/streamscale-generator:test"
+	repo := host + "/streamscale-generator"
 	ctx := context.Background()
-	if pushed, err := Push(ctx, ref, img); err != nil || !pushed {
+	if pushed, err := Push(ctx, repo, img); err != nil || !pushed {
 		t.Fatalf("first push: %v %v", pushed, err)
 	}
 	n := puts()
-	if pushed, err := Push(ctx, ref, again); err != nil || pushed || puts() != n {
+	if pushed, err := Push(ctx, repo, again); err != nil || pushed || puts() != n {
 		t.Errorf("second push of the same image: pushed %v, %d more uploads, %v", pushed, puts()-n, err)
 	}
-	got, err := Pull(ctx, ref)
+	got, err := Pull(ctx, repo+":"+d1.Hex[:16])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,24 +157,62 @@ func TestJobImageIsTheBasePlusTheJar_InMemoryRegistry(t *testing.T) {
 	if jar == nil || jar.Uid != 9999 || jar.Size != int64(len(fakeJar)) {
 		t.Errorf("jar %+v", jar)
 	}
-	ref := host + "/streamscale-job:test"
-	if pushed, err := Push(ctx, ref, img); err != nil || !pushed {
+	// The layer's entry for /opt/flink replaces the base's: it must stay the flink user's
+	// (the Dockerfile's chown -R flink:flink in /opt/flink), as the entrypoint writes there.
+	if dir := files(t, layers[len(layers)-1])["/opt/flink"]; dir == nil || dir.Uid != 9999 || dir.Mode != 0o755 {
+		t.Errorf("/opt/flink %+v", dir)
+	}
+	repo := host + "/streamscale-job"
+	if pushed, err := Push(ctx, repo, img); err != nil || !pushed {
 		t.Fatalf("push: %v %v", pushed, err)
 	}
 	n := puts()
 	rebuilt, _ := Job(pulled, fakeJar, "/opt/flink/usrlib/relay-job.jar")
-	if pushed, err := Push(ctx, ref, rebuilt); err != nil || pushed || puts() != n {
+	if pushed, err := Push(ctx, repo, rebuilt); err != nil || pushed || puts() != n {
 		t.Errorf("re-push: pushed %v, %d uploads, %v", pushed, puts()-n, err)
 	}
 	changed, _ := Job(pulled, append(append([]byte{}, fakeJar...), 1), "/opt/flink/usrlib/relay-job.jar")
-	if pushed, err := Push(ctx, ref, changed); err != nil || !pushed {
+	if pushed, err := Push(ctx, repo, changed); err != nil || !pushed {
 		t.Errorf("a changed jar was not pushed: %v %v", pushed, err)
+	}
+	d1, _ := img.Digest()
+	d2, _ := changed.Digest()
+	if d1 == d2 {
+		t.Errorf("a changed jar kept the digest %s", d1)
+	}
+	// Both are in the registry under their own content tags: the first is still there.
+	for _, d := range []v1.Hash{d1, d2} {
+		if got, err := Pull(ctx, repo+":"+d.Hex[:16]); err != nil {
+			t.Errorf("pull %s: %v", d, err)
+		} else if g, _ := got.Digest(); g != d {
+			t.Errorf("tag %s names %s", d.Hex[:16], g)
+		}
+	}
+}
+
+// TestPushRefusesToMoveAContentTag_InMemoryRegistry: a content tag that names another image
+// (only a hand-made tag can) is refused, never overwritten.
+func TestPushRefusesToMoveAContentTag_InMemoryRegistry(t *testing.T) {
+	host, _ := inMemoryRegistry(t)
+	img, _ := Generator(fakeELF, fakeCA)
+	d, _ := img.Digest()
+	other, _ := random.Image(64, 1)
+	if err := remote.Write(mustRef(t, host+"/streamscale-generator:"+d.Hex[:16]), other); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Push(context.Background(), host+"/streamscale-generator", img); err == nil || !strings.Contains(err.Error(), "names another image") {
+		t.Errorf("moved a content tag: %v", err)
 	}
 }
 
 func TestBadInputs(t *testing.T) {
-	if _, err := Generator([]byte("#!/bin/sh"), fakeCA); err == nil || !strings.Contains(err.Error(), "GOOS=linux") {
+	if _, err := Generator([]byte("#!/bin/sh"), fakeCA); err == nil || !strings.Contains(err.Error(), "make build") {
 		t.Errorf("script as binary: %v", err)
+	}
+	arm := minimalELF()
+	arm[18] = byte(elf.EM_AARCH64)
+	if _, err := Generator(arm, fakeCA); err == nil || !strings.Contains(err.Error(), "not linux/amd64") {
+		t.Errorf("arm64 binary: %v", err)
 	}
 	if _, err := Generator(fakeELF, []byte("nothing")); err == nil || !strings.Contains(err.Error(), "CA bundle") {
 		t.Errorf("empty CA: %v", err)
@@ -207,4 +250,16 @@ func TestACRAuthExchangesTheToken_StubServer(t *testing.T) {
 	if _, err := ACRAuth(context.Background(), srv.Client(), "http", host+"x", staticCred{}); err == nil {
 		t.Errorf("no error for an unreachable registry")
 	}
+}
+
+// minimalELF is an ELF64 little-endian x86-64 executable header and nothing else.
+func minimalELF() []byte {
+	h := elf.Header64{Type: uint16(elf.ET_EXEC), Machine: uint16(elf.EM_X86_64), Version: uint32(elf.EV_CURRENT), Ehsize: 64}
+	copy(h.Ident[:], elf.ELFMAG)
+	h.Ident[elf.EI_CLASS], h.Ident[elf.EI_DATA], h.Ident[elf.EI_VERSION] = byte(elf.ELFCLASS64), byte(elf.ELFDATA2LSB), byte(elf.EV_CURRENT)
+	var b bytes.Buffer
+	if err := binary.Write(&b, binary.LittleEndian, h); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
 }

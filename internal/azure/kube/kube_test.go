@@ -96,6 +96,7 @@ func TestApplyIsServerSideInOrder_FakeDynamic(t *testing.T) {
 		"application/apply-patch+yaml serviceaccounts flink",
 		"application/apply-patch+yaml configmaps streamscale-kafka",
 		"application/apply-patch+yaml secrets streamscale-eventhubs",
+		"application/apply-patch+yaml configmaps streamscale-images",
 		"application/apply-patch+yaml flinkdeployments streamscale-relay",
 		"application/apply-patch+yaml podmonitors streamscale-flink",
 	}

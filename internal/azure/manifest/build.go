@@ -65,13 +65,7 @@ type Inputs struct {
 	// InConnectionString and OutConnectionString are the job's rules' connection strings
 	// (job-listen on #1, job-send on #2). Empty in a dry run.
 	InConnectionString, OutConnectionString string
-	// AzureFSPlugin is the Flink image's Azure file system plugin jar under /opt/flink/opt
-	// (default: the one of the base image's Flink version, DefaultAzureFSPlugin).
-	AzureFSPlugin string
 }
-
-// DefaultAzureFSPlugin is the Azure file system plugin of the official Flink 2.2.1 image.
-const DefaultAzureFSPlugin = "flink-azure-fs-hadoop-2.2.1.jar"
 
 // Set is the objects `azure up` applies, in order.
 type Set struct {
@@ -86,20 +80,19 @@ type Set struct {
 	FlinkDeployment *FlinkDeployment
 	// PodMonitor has managed Prometheus scrape the Flink pods' reporter.
 	PodMonitor *PodMonitor
+	// Images records the images' digests (ImagesFrom reads them back).
+	Images *corev1.ConfigMap
 }
 
 // Objects are the set's objects in apply order.
 func (s *Set) Objects() []any {
-	return []any{s.Namespace, s.ServiceAccount, s.KafkaConfig, s.Secret, s.FlinkDeployment, s.PodMonitor}
+	return []any{s.Namespace, s.ServiceAccount, s.KafkaConfig, s.Secret, s.Images, s.FlinkDeployment, s.PodMonitor}
 }
 
 // Build makes the manifests of p's deployment.
 func Build(p *plan.Plan, in Inputs) *Set {
 	if in.FlinkIdentityClientID == "" {
 		in.FlinkIdentityClientID = "<client id of identity " + p.Names.FlinkIdentity + ": known once it exists>"
-	}
-	if in.AzureFSPlugin == "" {
-		in.AzureFSPlugin = DefaultAzureFSPlugin
 	}
 	ns := plan.K8sNamespace
 	labels := map[string]string{"app.kubernetes.io/name": "streamscale", "app.kubernetes.io/managed-by": "streamscale"}
@@ -132,6 +125,7 @@ func Build(p *plan.Plan, in Inputs) *Set {
 		},
 		FlinkDeployment: flinkDeployment(p, in, labels),
 		PodMonitor:      podMonitor(labels, p.DeploymentName()),
+		Images:          imagesConfigMap(p, labels),
 	}
 }
 
@@ -211,7 +205,7 @@ func flinkDeployment(p *plan.Plan, in Inputs, labels map[string]string) *FlinkDe
 		Containers: []corev1.Container{{
 			Name: flinkMainContainer,
 			Env: []corev1.EnvVar{
-				{Name: "ENABLE_BUILT_IN_PLUGINS", Value: in.AzureFSPlugin},
+				{Name: "ENABLE_BUILT_IN_PLUGINS", Value: plan.AzureFSPlugin},
 				secretEnv(EnvInConnectionString, plan.SecretKeyIn),
 				secretEnv(EnvOutConnectionString, plan.SecretKeyOut),
 			},
@@ -226,7 +220,7 @@ func flinkDeployment(p *plan.Plan, in Inputs, labels map[string]string) *FlinkDe
 		ObjectMeta: metav1.ObjectMeta{Name: p.DeploymentName(), Namespace: plan.K8sNamespace, Labels: labels},
 		Spec: FlinkDeploymentSpec{
 			Image:              p.JobImage(),
-			ImagePullPolicy:    "Always",
+			ImagePullPolicy:    "IfNotPresent",
 			ServiceAccount:     ServiceAccount,
 			FlinkVersion:       plan.FlinkVersion,
 			Mode:               "native",

@@ -66,10 +66,11 @@ type Config struct {
 	// Job is which Flink job the FlinkDeployment runs (default relay.JobRelay); each kind has
 	// a FlinkDeployment of its own (DeploymentNameFor).
 	Job relay.Job
-	// ImageTag tags both images (default "latest").
-	ImageTag string
-	// FlinkBaseImage is the job image's base (default DefaultFlinkBaseImage).
+	// FlinkBaseImage is the job image's base (default DefaultFlinkBaseImage); a tag naming
+	// another Flink release than FlinkRelease is refused.
 	FlinkBaseImage string
+	// Images are the built images' digests (empty until `azure up` builds them).
+	Images Images
 	// OperatorVersion is the Flink Kubernetes Operator chart's version (default
 	// DefaultOperatorVersion).
 	OperatorVersion string
@@ -90,9 +91,7 @@ type Config struct {
 
 // Defaults the plan takes when the Config leaves them unset.
 const (
-	DefaultFlinkBaseImage  = "flink:2.2.1-java17"
 	DefaultOperatorVersion = "1.15.0"
-	DefaultImageTag        = "latest"
 	DefaultLoadDuration    = 10 * time.Minute
 	// OperatorChartRepo is the operator's Helm chart repository for a version: the Apache
 	// download area, one directory per release. It keeps only current releases: an older one
@@ -128,9 +127,6 @@ func New(c Config) (*Plan, error) {
 		c.Guarantee = relay.AtLeastOnce
 	}
 	c.Job = c.Job.OrDefault()
-	if c.ImageTag == "" {
-		c.ImageTag = DefaultImageTag
-	}
 	if c.FlinkBaseImage == "" {
 		c.FlinkBaseImage = DefaultFlinkBaseImage
 	}
@@ -196,6 +192,12 @@ func (c Config) validate(t Tier) error {
 	if _, err := relay.ParseJob(string(c.Job)); err != nil {
 		return fmt.Errorf("--job: %w", err)
 	}
+	if err := checkFlinkBaseImage(c.FlinkBaseImage); err != nil {
+		return err
+	}
+	if err := c.Images.validate(); err != nil {
+		return err
+	}
 	return t.validate(c.SKU)
 }
 
@@ -233,16 +235,6 @@ func (p *Plan) OperatorChartSources() []string {
 	}
 	v := p.Config.OperatorVersion
 	return []string{fmt.Sprintf(OperatorChartRepo, v), fmt.Sprintf(OperatorChartArchive, v)}
-}
-
-// GeneratorImage and JobImage are the images' references in the registry.
-func (p *Plan) GeneratorImage() string {
-	return p.Names.RegistryHost() + "/" + GeneratorImageRepo + ":" + p.Config.ImageTag
-}
-
-// JobImage is the job image's reference in the registry.
-func (p *Plan) JobImage() string {
-	return p.Names.RegistryHost() + "/" + JobImageRepo + ":" + p.Config.ImageTag
 }
 
 // GeneratorRate is each generator's events per second, the tier's rate shared evenly.

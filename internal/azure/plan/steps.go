@@ -138,11 +138,7 @@ func (p *Plan) steps() []Step {
 			"data collection endpoint " + n.PrometheusEndpoint + " and rule " + n.PrometheusRule + ": the cluster's Prometheus metrics into the workspace",
 			"associated with " + n.Cluster + " (as `az aks update --enable-azure-monitor-metrics` does)",
 		}},
-		{Kind: KindImages, Name: GeneratorImageRepo + ", " + JobImageRepo, Details: []string{
-			"generator " + p.GeneratorImage() + ": the streamscale binary, linux/amd64",
-			"job " + p.JobImage() + ": " + c.FlinkBaseImage + " + relay-job.jar at " + JobJarPath,
-			"built without Docker (go-containerregistry); an unchanged image is not pushed again",
-		}},
+		{Kind: KindImages, Name: GeneratorImageRepo + ", " + JobImageRepo, Details: p.imageDetails()},
 		{Kind: KindK8sNamespace, Name: K8sNamespace, Details: []string{
 			"first: the operator's chart creates ServiceAccount flink, Role flink and RoleBinding flink-role-binding in it",
 		}},
@@ -188,7 +184,8 @@ func (p *Plan) deploymentDetails() []string {
 		job = "job complex: " + JobJarURI() + " (" + relay.ComplexEntryClass + "), Flink job " + p.jobName() + ", consumer group " + ComplexConsumerGroup
 	}
 	d := []string{
-		"flink " + FlinkVersion + ", mode native, application mode, image " + p.JobImage(),
+		"flink " + FlinkVersion + " (Flink " + FlinkRelease + "), mode native, application mode, image " + p.JobImage() + ", pull policy IfNotPresent",
+		"plugin " + AzureFSPlugin + " (ENABLE_BUILT_IN_PLUGINS: /opt/flink/opt to /opt/flink/plugins)",
 		job,
 		fmt.Sprintf("parallelism %d (= partitions), %d TaskManager(s) × %d slots, %g CPU / %s each",
 			t.Parallelism, t.TaskManagers(), t.SlotsPerTaskManager, t.TaskManager.CPU, t.TaskManager.Memory),
@@ -210,6 +207,21 @@ func (p *Plan) deploymentDetails() []string {
 	return d
 }
 
+func (p *Plan) imageDetails() []string {
+	d := []string{
+		"generator " + p.GeneratorImage() + ": the static linux/amd64 streamscale binary (CGO_ENABLED=0) and CA roots on an empty base",
+		"job " + p.JobImage() + ": " + p.Config.FlinkBaseImage + " + relay-job.jar at " + JobJarPath,
+		"built without Docker (go-containerregistry), reproducibly; pushed under a tag of their content, once",
+	}
+	if p.Config.Images.Generator == "" {
+		d = append(d, "generator content tag: computed when `azure up` builds the image, before it creates anything")
+	}
+	if p.Config.Images.Job == "" {
+		d = append(d, "job digest: computed when `azure up` pulls "+p.Config.FlinkBaseImage+" and builds the image, before it creates anything (a dry run pulls nothing)")
+	}
+	return d
+}
+
 // jobName is the Flink job's name (relay.Spec.JobName for the plan's job and hubs).
 func (p *Plan) jobName() string {
 	return relay.Spec{Job: p.Config.Job, InTopic: HubIn, OutTopic: HubOut}.JobName()
@@ -217,8 +229,6 @@ func (p *Plan) jobName() string {
 
 // Names in the cluster and the job image that the plan and the manifests share.
 const (
-	// FlinkVersion is the FlinkDeployment's flinkVersion.
-	FlinkVersion = "v2_2"
 	// JobJarPath is where the job image holds the relay jar.
 	JobJarPath = "/opt/flink/usrlib/relay-job.jar"
 	// SecretName holds the job's Event Hubs connection strings.
