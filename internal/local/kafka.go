@@ -172,7 +172,3 @@ func checkRuntime(runtimeDir string) error {
 	}
 	return nil
 }
-
-// Log4jProperties is the log4j2 configuration every streamscale-started Flink JVM uses: one
-// rolling file named by the log.file system property.
-func Log4jProperties() string { return log4jProperties() }
