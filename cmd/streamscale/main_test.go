@@ -85,16 +85,27 @@ func TestMainKfake_SecondInterruptQuits(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
+	producing := make(chan struct{})
+	var once sync.Once
 	c.ControlKey(int16(kmsg.Produce), func(kmsg.Request) (kmsg.Response, error, bool) {
 		c.KeepControl()
-		return nil, nil, true // never answered
+		once.Do(func() { close(producing) }) // the generator sends, so its signal handler is in place
+		return nil, nil, true                // never answered
 	})
 	// 100,000 events/s fill the client's 65,536-record buffer in well under a second.
 	cmd, stderr := startCLI(t, "generate", "--brokers", c.ListenAddrs()[0], "--rate", "100000", "--duration", "1h", "--duplicate-fraction", "0")
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 
-	time.Sleep(2 * time.Second) // not asserted on: how much is in flight varies with the machine
+	// The first SIGINT once records are in flight (how many is not asserted on: it varies with
+	// the machine).
+	select {
+	case <-producing:
+	case err := <-exited:
+		t.Fatalf("generate exited before sending: %v; stderr:\n%s", err, stderr)
+	case <-time.After(20 * time.Second):
+		t.Fatalf("no produce request within 20 s; stderr:\n%s", stderr)
+	}
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}

@@ -6,18 +6,13 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os/exec"
-	"runtime"
 	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/streamscale/streamscale/internal/dashboard"
-	"github.com/streamscale/streamscale/internal/hubmetrics"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
 )
@@ -168,90 +163,22 @@ type dashSetup struct {
 
 // runningDashboard is a dashboard serving in the background.
 type runningDashboard struct {
-	URL  string
-	done chan struct{}
+	URL string
+	d   *dashboard.Running
 }
 
-func (r *runningDashboard) wait() { <-r.done }
+func (r *runningDashboard) wait() { r.d.Wait() }
 
-// startDashboard binds the address, prints it, and serves until ctx ends. The Kafka clients
-// it opens close then.
+// startDashboard starts dashboard.Start with the flags and sources: it binds the address,
+// prints it, and serves until ctx ends.
 func startDashboard(ctx context.Context, errOut io.Writer, d *dashFlags, s dashSetup) (*runningDashboard, error) {
-	ln, err := net.Listen("tcp", d.addr())
+	run, err := dashboard.Start(ctx, dashboard.Config{Addr: d.addr(), Exposed: d.listen != "", Interval: d.interval, Open: d.open,
+		Conn: s.conn, FlinkURL: s.flinkURL, MetricsURLs: s.metricsURLs, FlinkMetricsURLs: s.flinkMetricsURLs,
+		FlinkMetricsProbe: s.flinkMetricsProbe, Info: s.info, Log: errOut})
 	if err != nil {
-		return nil, fmt.Errorf("dashboard: listen on %s: %w (pick another with --port or --listen)", d.addr(), err)
+		return nil, err
 	}
-	s.info.Brokers, s.info.FlinkURL = s.conn.Brokers, s.flinkURL
-	s.info.BrokerMetrics, s.info.FlinkMetrics = s.metricsURLs, s.flinkMetricsURLs
-	var src dashboard.Sources
-	var closers []func()
-	if adm, err := s.conn.NewClient(); err == nil {
-		closers = append(closers, adm.Close)
-		src.Lag = &dashboard.GroupLag{Admin: kadm.NewClient(adm), Group: s.info.Group, Topic: s.info.InTopic}
-		if len(s.metricsURLs) > 0 {
-			src.Broker = &dashboard.BrokerRates{
-				Source: &hubmetrics.WithGroupOffsets{Source: hubmetrics.PrometheusSource{URLs: s.metricsURLs}, Admin: kadm.NewClient(adm)},
-				Topics: []string{s.info.InTopic, s.info.OutTopic},
-			}
-		}
-	} else {
-		fmt.Fprintf(errOut, "dashboard: no Kafka client, broker charts stay empty: %v\n", err)
-	}
-	tail, err := s.conn.NewClient(kgo.ConsumeTopics(s.info.OutTopic), kgo.ConsumeResetOffset(kgo.NewOffset().AtEnd()),
-		kgo.FetchIsolationLevel(kgo.ReadCommitted()))
-	if err == nil {
-		closers = append(closers, tail.Close)
-		src.Latency = dashboard.NewOutputLatency()
-	}
-	if s.flinkURL != "" {
-		src.Flink = &dashboard.FlinkREST{Base: s.flinkURL, JobID: s.info.JobID, JobName: s.info.JobName}
-	}
-	if len(s.flinkMetricsURLs) > 0 {
-		src.FlinkProm = &dashboard.FlinkPrometheus{URLs: s.flinkMetricsURLs, SkipRefused: s.flinkMetricsProbe}
-	}
-	srv := dashboard.New(s.info, src, dashboard.WithInterval(d.interval))
-	url := "http://" + ln.Addr().String() + "/"
-	if d.listen != "" {
-		fmt.Fprintf(errOut, "warning: the dashboard listens on %s and has no authentication: anyone who reaches this address sees the pipeline's addresses and metrics\n", ln.Addr())
-	}
-	fmt.Fprintf(errOut, "dashboard: %s\n", url)
-	r := &runningDashboard{URL: url, done: make(chan struct{})}
-	go func() {
-		defer close(r.done)
-		if src.Latency != nil {
-			go src.Latency.Run(ctx, tail)
-		}
-		if err := srv.Serve(ctx, ln); err != nil {
-			fmt.Fprintf(errOut, "dashboard: %v\n", err)
-		}
-		for _, c := range closers {
-			c()
-		}
-	}()
-	if d.open {
-		if err := openBrowser(url); err != nil {
-			fmt.Fprintf(errOut, "dashboard: could not open a browser (%v): open %s yourself\n", err, url)
-		}
-	}
-	return r, nil
-}
-
-// openBrowser asks the desktop to open url.
-func openBrowser(url string) error {
-	var cmd *exec.Cmd
-	switch runtime.GOOS {
-	case "darwin":
-		cmd = exec.Command("open", url)
-	case "windows":
-		cmd = exec.Command("rundll32", "url.dll,FileProtocolHandler", url)
-	default:
-		cmd = exec.Command("xdg-open", url)
-	}
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	go func() { _ = cmd.Wait() }()
-	return nil
+	return &runningDashboard{URL: run.URL, d: run}, nil
 }
 
 // startRunDashboard serves the dashboard for `run --dashboard`: the run's brokers, Flink, job,

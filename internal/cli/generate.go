@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -19,18 +18,12 @@ import (
 
 // genFlags bind generate.Config to flags shared by `generate` and `run`.
 type genFlags struct {
-	cfg         generate.Config
-	linger      time.Duration
-	compression string
-	acks        string
-	batchBytes  int32
-	idempotent  bool
-	// batchSet and idempotentSet say whether the user gave those flags (not the defaults).
-	batchSet, idempotentSet bool
+	cfg  generate.Config
+	prod generate.ProducerConfig
 }
 
 func newGenFlags() *genFlags {
-	return &genFlags{cfg: generate.DefaultConfig(), linger: 5 * time.Millisecond, acks: "all", batchBytes: 1 << 20, idempotent: true}
+	return &genFlags{cfg: generate.DefaultConfig(), prod: generate.DefaultProducerConfig()}
 }
 
 func (g *genFlags) add(fs *pflag.FlagSet, withTopic bool) {
@@ -50,17 +43,17 @@ func (g *genFlags) add(fs *pflag.FlagSet, withTopic bool) {
 	fs.BoolVar(&g.cfg.MixedTypes, "mixed-types", false, "each device alternates TEMP and CO2 readings (the sample's devices keep one type; lets the complex job's HighCO2 tag fire)")
 	fs.Float64Var(&g.cfg.QuietDevices, "quiet-devices", 0, "share of the devices, in [0, 1), that stop sending after the first quarter of the run's events while the others go on (lets the complex job's NoNews tag fire)")
 	fs.StringVar(&g.cfg.DeviceIDPrefix, "device-prefix", g.cfg.DeviceIDPrefix, "deviceId prefix; the device number follows it")
-	fs.DurationVar(&g.linger, "linger", g.linger, "producer linger: how long a batch may wait to fill")
-	fs.StringVar(&g.compression, "compression", "none", "producer batch compression: none, gzip, snappy, lz4 or zstd (Event Hubs takes none or gzip)")
-	fs.StringVar(&g.acks, "acks", g.acks, "producer acks: all (every in-sync replica), 1 (the leader) or 0 (none; no produce latency is measured)")
-	fs.Int32Var(&g.batchBytes, "batch-bytes", g.batchBytes, "largest producer batch per partition in bytes (Event Hubs: at most 1000000, its default there)")
-	fs.BoolVar(&g.idempotent, "idempotent", g.idempotent, "idempotent produce: no duplicates from retries (needs --acks all; off for Event Hubs)")
+	fs.DurationVar(&g.prod.Linger, "linger", g.prod.Linger, "producer linger: how long a batch may wait to fill")
+	fs.StringVar(&g.prod.Compression, "compression", g.prod.Compression, "producer batch compression: none, gzip, snappy, lz4 or zstd (Event Hubs takes none or gzip)")
+	fs.StringVar(&g.prod.Acks, "acks", g.prod.Acks, "producer acks: all (every in-sync replica), 1 (the leader) or 0 (none; no produce latency is measured)")
+	fs.Int32Var(&g.prod.BatchBytes, "batch-bytes", g.prod.BatchBytes, "largest producer batch per partition in bytes (Event Hubs: at most 1000000, its default there)")
+	fs.BoolVar(&g.prod.Idempotent, "idempotent", g.prod.Idempotent, "idempotent produce: no duplicates from retries (needs --acks all; off for Event Hubs)")
 }
 
 // markSet records which producer flags the user gave, so that defaults can adapt to the
 // connection (Event Hubs) while explicit values are checked.
 func (g *genFlags) markSet(fs *pflag.FlagSet) {
-	g.batchSet, g.idempotentSet = fs.Changed("batch-bytes"), fs.Changed("idempotent")
+	g.prod.BatchSet, g.prod.IdempotentSet = fs.Changed("batch-bytes"), fs.Changed("idempotent")
 }
 
 // warnTierPartitions says so when the topic has fewer partitions than the sample's tier uses:
@@ -87,54 +80,14 @@ func warnTierPartitions(ctx context.Context, c kafkaconn.Conn, topic string, tie
 	}
 }
 
-// producerOpts are the franz-go producer settings of the generator, defaults tuned for
-// throughput: acks=all with idempotence, linger 5 ms, batches up to 1 MiB (Event Hubs:
-// 1,000,000 bytes), no compression (so byte counts are the events' own size), 30 s delivery
-// timeout.
+// producerOpts are the generator's producer options for c (generate.ProducerConfig owns the
+// tuning and its checks); a refused setting is a flag error.
 func (g *genFlags) producerOpts(c kafkaconn.Conn) ([]kgo.Opt, error) {
-	codec, err := kafkaconn.Compression(g.compression)
+	opts, err := g.prod.Opts(c)
 	if err != nil {
-		return nil, flagErrorf(fmt.Errorf("--compression: %w", err))
+		return nil, flagErrorf(err)
 	}
-	opts := []kgo.Opt{
-		kgo.ProducerBatchCompression(codec),
-		kgo.ProducerLinger(g.linger),
-		kgo.MaxBufferedRecords(1 << 16),
-		// A broker that does not answer fails records after this long instead of never.
-		kgo.RecordDeliveryTimeout(30 * time.Second),
-		// The generator reports the broker's throttling (quotas; Event Hubs' throughput units).
-		kgo.WithHooks(&generate.Throttle{}),
-	}
-	switch g.acks {
-	case "all", "-1":
-		opts = append(opts, kgo.RequiredAcks(kgo.AllISRAcks()))
-	case "1":
-		opts = append(opts, kgo.RequiredAcks(kgo.LeaderAck()))
-	case "0":
-		opts = append(opts, kgo.RequiredAcks(kgo.NoAck()))
-	default:
-		return nil, flagErrorf(fmt.Errorf("--acks: %q is not all, 1 or 0", g.acks))
-	}
-	allAcks := g.acks == "all" || g.acks == "-1"
-	switch {
-	case g.idempotent && g.idempotentSet && !allAcks:
-		return nil, flagErrorf(fmt.Errorf("--idempotent needs --acks all, not %s", g.acks))
-	case g.idempotent && g.idempotentSet && c.EventHubs:
-		return nil, flagErrorf(errors.New("--idempotent: Event Hubs does not document idempotent produce outside transactions; leave it off there"))
-	case !g.idempotent || !allAcks:
-		opts = append(opts, kgo.DisableIdempotentWrite())
-	}
-	batch := g.batchBytes
-	switch {
-	case batch <= 0:
-		return nil, flagErrorf(fmt.Errorf("--batch-bytes: %d is not positive", batch))
-	case c.EventHubs && batch > kafkaconn.EventHubsMaxBatchBytes:
-		if g.batchSet {
-			return nil, flagErrorf(fmt.Errorf("--batch-bytes: %d is above Event Hubs' limit of %d", batch, kafkaconn.EventHubsMaxBatchBytes))
-		}
-		batch = kafkaconn.EventHubsMaxBatchBytes
-	}
-	return append(opts, kgo.ProducerBatchMaxBytes(batch)), nil
+	return opts, nil
 }
 
 func newGenerateCmd(f *Factory, runF func(context.Context, *genFlags) error) *cobra.Command {

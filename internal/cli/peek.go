@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/streamscale/streamscale/internal/inspect"
 )
 
 type peekOptions struct {
@@ -43,8 +43,8 @@ Kafka and Event Hubs alike.`,
 			if len(args) == 1 {
 				opts.topic = args[0]
 			}
-			if opts.n < 1 {
-				return flagErrorf(fmt.Errorf("-n: %d must be at least 1", opts.n))
+			if err := opts.config().Validate(); err != nil {
+				return flagErrorf(err)
 			}
 			return peekRun(cmd.Context(), f.IO.Out, opts)
 		},
@@ -59,91 +59,24 @@ Kafka and Event Hubs alike.`,
 	return cmd
 }
 
+func (o *peekOptions) config() inspect.Config {
+	return inspect.Config{Topic: o.topic, Records: o.n, FromBeginning: o.fromBeginning, Follow: o.follow, Timeout: o.timeout}
+}
+
 func peekRun(ctx context.Context, w io.Writer, opts *peekOptions) error {
 	conn, err := opts.conn.conn()
 	if err != nil {
 		return err
 	}
-	cl, err := conn.NewClient()
-	if err != nil {
-		return err
-	}
-	defer cl.Close()
-	adm := kadm.NewClient(cl)
-	starts, err := adm.ListStartOffsets(ctx, opts.topic)
-	if err != nil {
-		return fmt.Errorf("peek %q: %w", opts.topic, err)
-	}
-	ends, err := adm.ListEndOffsets(ctx, opts.topic)
-	if err != nil {
-		return fmt.Errorf("peek %q: %w", opts.topic, err)
-	}
-	if err := ends.Error(); err != nil {
-		return fmt.Errorf("peek %q: topic not found or not readable: %w", opts.topic, err)
-	}
-	from := map[int32]kgo.Offset{}
-	remaining := map[int32]int64{} // records still to print per partition (without --follow)
-	ends.Each(func(o kadm.ListedOffset) {
-		lo, _ := starts.Lookup(o.Topic, o.Partition)
-		start := max(o.Offset-int64(opts.n), lo.Offset)
-		if opts.fromBeginning {
-			start = lo.Offset
-		}
-		from[o.Partition] = kgo.NewOffset().At(start)
-		if n := min(o.Offset-start, int64(opts.n)); n > 0 {
-			remaining[o.Partition] = n
-		}
-	})
-	if len(remaining) == 0 && !opts.follow {
+	err = inspect.Peek(ctx, conn, opts.config(), func(r inspect.Record) { printRecord(w, r, opts.raw) })
+	if errors.Is(err, inspect.ErrEmpty) {
 		fmt.Fprintf(w, "topic %q is empty\n", opts.topic)
 		return nil
 	}
-	cl.AddConsumePartitions(map[string]map[int32]kgo.Offset{opts.topic: from})
-	printed := 0
-	for opts.follow || len(remaining) > 0 {
-		pctx, cancel := ctx, context.CancelFunc(func() {})
-		if !opts.follow {
-			pctx, cancel = context.WithTimeout(ctx, opts.timeout)
-		}
-		fs := cl.PollFetches(pctx)
-		timedOut := pctx.Err() != nil // read before cancel, which sets it
-		cancel()
-		if ctx.Err() != nil {
-			if opts.follow && errors.Is(ctx.Err(), context.Canceled) {
-				return nil
-			}
-			return ctx.Err()
-		}
-		if timedOut && fs.NumRecords() == 0 {
-			if printed > 0 {
-				// Offsets without records (transaction markers, compaction) made the count
-				// of what was left too high: what there was has been printed.
-				return nil
-			}
-			return fmt.Errorf("peek %q: no records arrived within %s", opts.topic, opts.timeout)
-		}
-		for _, fe := range fs.Errors() {
-			if !errors.Is(fe.Err, context.DeadlineExceeded) && !errors.Is(fe.Err, context.Canceled) {
-				return fmt.Errorf("peek %q partition %d: %w", fe.Topic, fe.Partition, fe.Err)
-			}
-		}
-		fs.EachRecord(func(r *kgo.Record) {
-			if !opts.follow {
-				if remaining[r.Partition] <= 0 {
-					return
-				}
-				if remaining[r.Partition]--; remaining[r.Partition] == 0 {
-					delete(remaining, r.Partition)
-				}
-			}
-			printRecord(w, r, opts.raw)
-			printed++
-		})
-	}
-	return nil
+	return err
 }
 
-func printRecord(w io.Writer, r *kgo.Record, raw bool) {
+func printRecord(w io.Writer, r inspect.Record, raw bool) {
 	if raw {
 		w.Write(r.Value)
 		fmt.Fprintln(w)

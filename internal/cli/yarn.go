@@ -3,9 +3,9 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -107,141 +107,44 @@ func newYarnSessionStatusCmd(f *Factory) *cobra.Command {
 	return cmd
 }
 
-func (o *yarnSessionOptions) dir() string {
-	return filepath.Join(o.Home, "yarn-sessions", o.Session.Name)
+// sessions is the domain entry point with the flags' directories; java is found after the
+// settings are checked, as --java-home names it.
+func (o *yarnSessionOptions) sessions() yarn.Sessions {
+	return yarn.Sessions{Home: o.Home, RuntimeDir: o.RuntimeDir, YarnConfDir: o.YarnConf, Progress: o.IO.ErrOut,
+		Java: func() (string, error) {
+			java, _, err := local.FindJava(o.JavaHome)
+			return java, err
+		}}
 }
 
-func (o *yarnSessionOptions) recordPath() string { return filepath.Join(o.dir(), "session.json") }
-
-func (o *yarnSessionOptions) launcher() (yarn.Launcher, error) {
-	java, _, err := local.FindJava(o.JavaHome)
-	if err != nil {
-		return yarn.Launcher{}, err
+// sessionErr marks the settings yarn.Sessions refuses as flag errors.
+func sessionErr(err error) error {
+	if se, ok := errors.AsType[*yarn.SettingError](err); ok {
+		return flagErrorf(se.Err)
 	}
-	rt, err := filepath.Abs(o.RuntimeDir)
-	if err != nil {
-		return yarn.Launcher{}, err
-	}
-	conf, err := filepath.Abs(o.YarnConf)
-	if err != nil {
-		return yarn.Launcher{}, err
-	}
-	return yarn.Launcher{Java: java, BuildDir: filepath.Dir(rt), RuntimeDir: rt, YarnConfDir: conf,
-		FlinkConfDir: filepath.Join(o.dir(), "conf"), LogFile: filepath.Join(o.Home, "logs", "yarn-session-launcher.log")}, nil
-}
-
-// resolveID fills in the application id and the configuration directory from start's record.
-func (o *yarnSessionOptions) resolveID() error {
-	rec, err := yarn.LoadRecord(o.recordPath())
-	if err != nil {
-		return err
-	}
-	if o.ApplicationID == "" {
-		if rec == nil {
-			return flagErrorf(fmt.Errorf("no session %q recorded in %s: pass --application-id", o.Session.Name, o.Home))
-		}
-		o.ApplicationID = rec.ApplicationID
-	}
-	if o.YarnConf == "" && rec != nil {
-		o.YarnConf = rec.YarnConfDir
-	}
-	return nil
+	return err
 }
 
 func yarnSessionStart(ctx context.Context, o *yarnSessionOptions) error {
-	o.Session.JavaOpts = local.JavaModuleFlags()
-	if err := o.Session.Validate(); err != nil {
-		return flagErrorf(err)
-	}
-	if err := yarn.CheckConfDir(o.YarnConf); err != nil {
-		return flagErrorf(err)
-	}
-	l, err := o.launcher()
+	r, err := o.sessions().Start(ctx, o.Session)
 	if err != nil {
-		return err
-	}
-	if err := l.Check(); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(l.FlinkConfDir, 0o755); err != nil {
-		return fmt.Errorf("yarn session start: %w", err)
-	}
-	if err := os.MkdirAll(filepath.Dir(l.LogFile), 0o755); err != nil {
-		return fmt.Errorf("yarn session start: %w", err)
-	}
-	for name, content := range map[string]string{
-		"config.yaml": o.Session.FlinkConfigYAML(), "log4j.properties": local.Log4jProperties(), "log4j-cli.properties": local.Log4jProperties(),
-	} {
-		if err := os.WriteFile(filepath.Join(l.FlinkConfDir, name), []byte(content), 0o644); err != nil {
-			return fmt.Errorf("yarn session start: %w", err)
-		}
-	}
-	fmt.Fprintf(o.IO.ErrOut, "deploying the Flink session %q to YARN (%s; log %s)\n", o.Session.Name, l.YarnConfDir, l.LogFile)
-	r, err := l.Start(ctx, yarn.Session{Name: o.Session.Name, JobManagerMemoryMB: o.Session.JobManagerMemoryMB,
-		TaskManagerMemoryMB: o.Session.TaskManagerMemoryMB, Slots: o.Session.Slots, Queue: o.Session.Queue})
-	if err != nil {
-		return fmt.Errorf("yarn session start: %w", err)
-	}
-	if err := yarn.SaveRecord(o.recordPath(), yarn.Record{ApplicationID: r.ApplicationID, RESTURL: r.RESTURL, YarnConfDir: l.YarnConfDir, Name: o.Session.Name}); err != nil {
-		return err
+		return sessionErr(err)
 	}
 	return o.print(r, true)
 }
 
 func yarnSessionStop(ctx context.Context, o *yarnSessionOptions) error {
-	if err := o.resolveID(); err != nil {
-		return err
-	}
-	if err := yarn.CheckConfDir(o.YarnConf); err != nil {
-		return flagErrorf(err)
-	}
-	l, err := o.launcher()
+	r, err := o.sessions().Stop(ctx, o.Session.Name, o.ApplicationID)
 	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(l.FlinkConfDir, 0o755); err != nil {
-		return fmt.Errorf("yarn session stop: %w", err)
-	}
-	for _, name := range []string{"config.yaml", "log4j-cli.properties"} {
-		p := filepath.Join(l.FlinkConfDir, name)
-		if _, err := os.Stat(p); err != nil {
-			content := "# Written by streamscale yarn session stop.\n"
-			if name != "config.yaml" {
-				content = local.Log4jProperties()
-			}
-			if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-				return fmt.Errorf("yarn session stop: %w", err)
-			}
-		}
-	}
-	r, err := l.Stop(ctx, o.ApplicationID)
-	if err != nil {
-		return fmt.Errorf("yarn session stop: %w", err)
+		return sessionErr(err)
 	}
 	return o.print(r, false)
 }
 
 func yarnSessionStatus(ctx context.Context, o *yarnSessionOptions) error {
-	if err := o.resolveID(); err != nil {
-		return err
-	}
-	if err := yarn.CheckConfDir(o.YarnConf); err != nil {
-		return flagErrorf(err)
-	}
-	l, err := o.launcher()
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(l.LogFile), 0o755); err != nil {
-		return fmt.Errorf("yarn session status: %w", err)
-	}
-	l.FlinkConfDir = filepath.Join(o.dir(), "conf")
-	r, err := l.Status(ctx, o.ApplicationID)
-	if err != nil {
-		return fmt.Errorf("yarn session status: %w", err)
-	}
-	if rec, _ := yarn.LoadRecord(o.recordPath()); rec != nil && rec.ApplicationID == r.ApplicationID && r.State == "RUNNING" {
-		r.RESTURL = rec.RESTURL
+	r, err := o.sessions().Status(ctx, o.Session.Name, o.ApplicationID)
+	if err != nil && !errors.Is(err, yarn.ErrNotRunning) {
+		return sessionErr(err)
 	}
 	if err := o.print(r, r.State == "RUNNING"); err != nil {
 		return err

@@ -25,6 +25,8 @@ type FlinkPrometheus struct {
 	// connection is left out of the sum (on YARN each container takes the first free port of
 	// a range, so which ports answer is not known ahead). At least one must answer.
 	SkipRefused bool
+	// Now is the clock the rates are measured by (nil: time.Now).
+	Now func() time.Time
 
 	mu   sync.Mutex
 	prev *counterSample
@@ -96,7 +98,7 @@ func (p *FlinkPrometheus) Sample(ctx context.Context, jobID string) (CounterValu
 	if answered == 0 && len(p.URLs) > 0 {
 		return CounterValues{}, fmt.Errorf("no Flink metrics endpoint answers among the %d tried, %s … %s", len(p.URLs), p.URLs[0], p.URLs[len(p.URLs)-1])
 	}
-	now := time.Now()
+	now := clock(p.Now)()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if prev := p.prev; prev != nil {

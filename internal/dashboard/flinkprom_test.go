@@ -26,7 +26,8 @@ func TestFlinkPrometheus_StubServers(t *testing.T) {
 	tm0, tm1 := &stubPrometheus{}, &stubPrometheus{}
 	tm0.set(sprintf(flinkText, 900))
 	tm1.set("# no job here\n")
-	p := &FlinkPrometheus{URLs: []string{tm0.serve(t).URL, tm1.serve(t).URL}}
+	clk := newFakeClock()
+	p := &FlinkPrometheus{URLs: []string{tm0.serve(t).URL, tm1.serve(t).URL}, Now: clk.Now}
 	ctx := context.Background()
 	c, err := p.Sample(ctx, "a1b2")
 	if err != nil {
@@ -35,13 +36,13 @@ func TestFlinkPrometheus_StubServers(t *testing.T) {
 	if !c.RelayedPresent || c.Relayed != 1000 || c.DeadLettered != 2 || c.RelayedPerSec != nil {
 		t.Fatalf("first sample = %+v; want 900 + 100 relayed of job a1b2 (not the old job's), 2 dead-lettered, no rate yet", c)
 	}
-	time.Sleep(20 * time.Millisecond)
+	clk.Advance(time.Second)
 	tm0.set(sprintf(flinkText, 1900))
 	c, err = p.Sample(ctx, "a1b2")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Relayed != 2000 || c.RelayedPerSec == nil || *c.RelayedPerSec <= 0 || c.DeadLetteredPerSec == nil || *c.DeadLetteredPerSec != 0 {
+	if c.Relayed != 2000 || c.RelayedPerSec == nil || *c.RelayedPerSec <= 0 || *c.RelayedPerSec != 1000 || c.DeadLetteredPerSec == nil || *c.DeadLetteredPerSec != 0 {
 		t.Fatalf("second sample = %+v", c)
 	}
 	all, err := (&FlinkPrometheus{URLs: p.URLs}).Sample(ctx, "")
@@ -63,12 +64,13 @@ flink_taskmanager_job_task_operator_numRecordsOut{job_id="a1b2",operator_name="a
 `
 	stub := &stubPrometheus{}
 	stub.set(sprintf(text, 100, 100, 200, 200))
-	p := &FlinkPrometheus{URLs: []string{stub.serve(t).URL}}
+	clk := newFakeClock()
+	p := &FlinkPrometheus{URLs: []string{stub.serve(t).URL}, Now: clk.Now}
 	ctx := context.Background()
 	if c, err := p.Sample(ctx, "a1b2"); err != nil || c.Operators != nil {
 		t.Fatalf("first sample: %+v, %v; want no rates yet", c.Operators, err)
 	}
-	time.Sleep(20 * time.Millisecond)
+	clk.Advance(time.Second)
 	stub.set(sprintf(text, 150, 150, 300, 300))
 	c, err := p.Sample(ctx, "a1b2")
 	if err != nil {
@@ -78,10 +80,10 @@ flink_taskmanager_job_task_operator_numRecordsOut{job_id="a1b2",operator_name="a
 		t.Fatalf("operators = %+v", c.Operators)
 	}
 	src, relay := c.Operators[0], c.Operators[1]
-	if src.OutPerSec <= 0 || src.InPerSec != 0 || relay.InPerSec <= 0 || relay.InPerSec != relay.OutPerSec || relay.OutPerSec != src.OutPerSec {
+	if src.OutPerSec <= 0 || src.InPerSec != 0 || relay.InPerSec <= 0 || relay.InPerSec != relay.OutPerSec || relay.OutPerSec != src.OutPerSec || src.OutPerSec != 100 {
 		t.Fatalf("rates: source %+v, relay %+v; want equal flows (100 more records each)", src, relay)
 	}
-	time.Sleep(20 * time.Millisecond)
+	clk.Advance(time.Second)
 	stub.set(sprintf(text, 1, 1, 2, 2)) // a restart resets the counters
 	if c, err := p.Sample(ctx, "a1b2"); err != nil || len(c.Operators) != 0 {
 		t.Fatalf("after a counter reset: %+v, %v; want no rates", c.Operators, err)

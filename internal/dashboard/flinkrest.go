@@ -24,6 +24,8 @@ type FlinkREST struct {
 	// any relay job, "streamscale-relay …", when JobName is empty too).
 	JobID, JobName string
 	Client         *http.Client
+	// Now is the clock the rates are measured by (nil: time.Now).
+	Now func() time.Time
 
 	mu   sync.Mutex
 	last map[string]vertexCount // vertex id → counts at the previous sample
@@ -41,6 +43,14 @@ type vertexCount struct {
 // staleAfter is how long unchanged counters keep their last rates; after it they mean a
 // stopped flow.
 const staleAfter = 15 * time.Second
+
+// clock is now, or time.Now when it is nil.
+func clock(now func() time.Time) func() time.Time {
+	if now == nil {
+		return time.Now
+	}
+	return now
+}
 
 // ErrNoJob says there is no job to show.
 var ErrNoJob = errors.New("no relay job runs on this Flink")
@@ -72,7 +82,7 @@ func (f *FlinkREST) Sample(ctx context.Context) (*JobView, error) {
 	if err := f.get(ctx, "/jobs/"+url.PathEscape(id), &d); err != nil {
 		return nil, err
 	}
-	now := time.Now()
+	now := clock(f.Now)()
 	v := &JobView{ID: d.JID, Name: d.Name, State: d.State, UptimeMs: d.Duration, Restarts: -1, Vertices: []VertexView{}}
 	f.mu.Lock()
 	if f.last == nil {

@@ -10,7 +10,8 @@ import (
 func TestFlinkRESTSample_StubServer(t *testing.T) {
 	stub := &stubFlinkREST{read: 0, write: 1000}
 	srv := stub.serve(t)
-	f := &FlinkREST{Base: srv.URL}
+	clk := newFakeClock()
+	f := &FlinkREST{Base: srv.URL, Now: clk.Now}
 	ctx := context.Background()
 	first, err := f.Sample(ctx)
 	if err != nil {
@@ -39,13 +40,13 @@ func TestFlinkRESTSample_StubServer(t *testing.T) {
 	if v0.RecordsOutPerSec != 0 {
 		t.Fatalf("a first sample has no rate, got %v", v0.RecordsOutPerSec)
 	}
-	time.Sleep(20 * time.Millisecond) // the rate divides by the time between samples
+	clk.Advance(time.Second) // the rate divides by the time between samples
 	stub.advance(0, 500)
 	second, err := f.Sample(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := second.Vertices[0].RecordsOutPerSec; r <= 0 {
+	if r := second.Vertices[0].RecordsOutPerSec; r <= 0 || r != 500 {
 		t.Fatalf("records out/s = %v after 500 more records, want > 0", r)
 	}
 	if r := second.Vertices[1].RecordsInPerSec; r <= 0 {

@@ -11,6 +11,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/latency"
 	"github.com/streamscale/streamscale/internal/verify"
 )
@@ -24,13 +25,9 @@ type GroupLag struct {
 
 // Sample reads the lag now.
 func (g GroupLag) Sample(ctx context.Context) (int64, error) {
-	ends, err := g.Admin.ListEndOffsets(ctx, g.Topic)
+	spans, err := kafkaconn.Spans(ctx, g.Admin, g.Topic)
 	if err != nil {
-		return 0, fmt.Errorf("end offsets of %q: %w", g.Topic, err)
-	}
-	starts, err := g.Admin.ListStartOffsets(ctx, g.Topic)
-	if err != nil {
-		return 0, fmt.Errorf("start offsets of %q: %w", g.Topic, err)
+		return 0, err
 	}
 	committed, err := g.Admin.FetchOffsets(ctx, g.Group)
 	if errors.Is(err, kerr.GroupIDNotFound) {
@@ -40,23 +37,12 @@ func (g GroupLag) Sample(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("offsets of group %q: %w", g.Group, err)
 	}
 	var lag int64
-	var errs []error
-	ends.Each(func(o kadm.ListedOffset) {
-		if o.Err != nil {
-			errs = append(errs, o.Err)
-			return
-		}
-		from := int64(0)
-		if s, ok := starts.Lookup(o.Topic, o.Partition); ok {
-			from = s.Offset
-		}
-		if c, ok := committed.Lookup(o.Topic, o.Partition); ok && c.Err == nil && c.At >= 0 {
+	for p, s := range spans {
+		from := s.Start
+		if c, ok := committed.Lookup(g.Topic, p); ok && c.Err == nil && c.At >= 0 {
 			from = max(from, c.At)
 		}
-		lag += max(o.Offset-from, 0)
-	})
-	if err := errors.Join(errs...); err != nil {
-		return 0, fmt.Errorf("end offsets of %q: %w", g.Topic, err)
+		lag += max(s.End-from, 0)
 	}
 	return lag, nil
 }

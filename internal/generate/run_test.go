@@ -414,7 +414,15 @@ func TestRunKfake_CancelWhileBrokerStalls(t *testing.T) {
 		sum, err := Run(ctx, cl, cfg, &out)
 		done <- result{sum, err}
 	}()
-	time.Sleep(500 * time.Millisecond) // 2,500 events due, room for 200
+	// Cancel once the client's buffer is full (200 records handed over, none acknowledged):
+	// the send loop is then blocked on it.
+	deadline := time.Now().Add(10 * time.Second)
+	for cl.BufferedProduceRecords() < 200 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the client's buffer holds %d records after 10 s, want it full at 200", cl.BufferedProduceRecords())
+		}
+		time.Sleep(time.Millisecond)
+	}
 	cancel()
 	cancelled := time.Now()
 	var r result

@@ -49,3 +49,35 @@ func StableEnds(ctx context.Context, adm *kadm.Client, topic string) (map[int32]
 	lo, err := adm.ListCommittedOffsets(ctx, topic)
 	return perPartition(lo, err, topic, "last stable offsets")
 }
+
+// Span is what one partition holds: Start is its first retained offset (the log start), End
+// the next offset to be written (the high watermark). End − Start counts offsets, not records:
+// transaction markers take offsets too.
+type Span struct{ Start, End int64 }
+
+// Spans returns the span of every partition of topic, the one way to read a topic's start and
+// end offsets together. A partition whose start offset the broker did not list starts at 0.
+// An error names the topic; one for a partition (a topic that does not exist or may not be
+// described) says so.
+func Spans(ctx context.Context, adm *kadm.Client, topic string) (map[int32]Span, error) {
+	ends, err := adm.ListEndOffsets(ctx, topic)
+	if err != nil {
+		return nil, fmt.Errorf("end offsets of %q: %w", topic, err)
+	}
+	if err := ends.Error(); err != nil {
+		return nil, fmt.Errorf("topic %q not found or not readable: %w", topic, err)
+	}
+	starts, err := adm.ListStartOffsets(ctx, topic)
+	if err != nil {
+		return nil, fmt.Errorf("start offsets of %q: %w", topic, err)
+	}
+	out := map[int32]Span{}
+	ends.Each(func(o kadm.ListedOffset) {
+		s := Span{End: o.Offset}
+		if lo, ok := starts.Lookup(o.Topic, o.Partition); ok {
+			s.Start = lo.Offset
+		}
+		out[o.Partition] = s
+	})
+	return out, nil
+}

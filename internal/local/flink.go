@@ -4,99 +4,63 @@ import (
 	"context"
 	"fmt"
 	"os/exec"
-	"sort"
 	"strings"
+
+	"github.com/streamscale/streamscale/internal/flinkconf"
 )
 
-// javaModuleFlags are the --add-opens/--add-exports that Flink's distribution passes to every
-// JVM on Java 17+ (env.java.opts.all in its default config.yaml).
-var javaModuleFlags = []string{
-	"--add-exports=java.base/sun.net.util=ALL-UNNAMED",
-	"--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
-	"--add-exports=jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED",
-	"--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-	"--add-exports=jdk.compiler/com.sun.tools.javac.parser=ALL-UNNAMED",
-	"--add-exports=jdk.compiler/com.sun.tools.javac.tree=ALL-UNNAMED",
-	"--add-exports=jdk.compiler/com.sun.tools.javac.util=ALL-UNNAMED",
-	"--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
-	"--add-opens=java.base/java.lang=ALL-UNNAMED",
-	"--add-opens=java.base/java.net=ALL-UNNAMED",
-	"--add-opens=java.base/java.io=ALL-UNNAMED",
-	"--add-opens=java.base/java.nio=ALL-UNNAMED",
-	"--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-	"--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-	"--add-opens=java.base/java.text=ALL-UNNAMED",
-	"--add-opens=java.base/java.time=ALL-UNNAMED",
-	"--add-opens=java.base/java.util=ALL-UNNAMED",
-	"--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-	"--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-	"--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED",
+// javaModuleFlags are the --add-opens/--add-exports of every Flink JVM on Java 17+.
+var javaModuleFlags = flinkconf.JavaModuleFlags()
+
+// localFlinkConfig is what the standalone session and the YARN session on the local stack
+// share beyond flinkconf's common settings: one default parallelism and the stack's upload,
+// checkpoint and savepoint directories, and heartbeats fit for loopback.
+func localFlinkConfig(c Config, l layout, metricsPort string) flinkconf.Config {
+	kv := flinkconf.New(flinkconf.Session{JobManagerMemoryMB: c.JobManagerMemoryMB, TaskManagerMemoryMB: c.TaskManagerMemoryMB,
+		Slots: c.Slots, MetricsPort: metricsPort})
+	kv["parallelism.default"] = "1"
+	kv["web.upload.dir"] = flinkconf.Quote(l.flinkUploads())
+	kv["execution.checkpointing.dir"] = flinkconf.Quote("file://" + l.checkpoints())
+	kv["execution.checkpointing.savepoint-dir"] = flinkconf.Quote("file://" + l.savepoints())
+	kv["execution.checkpointing.num-retained"] = "2"
+	// A killed TaskManager is declared lost after heartbeat.timeout (Flink's default 50 s)
+	// unless its RPCs fail first; on loopback 10 s is ample for a live one, and recovery
+	// after kill -9 starts within seconds.
+	kv["heartbeat.interval"] = "2s"
+	kv["heartbeat.timeout"] = "10s"
+	return kv
 }
 
 // flinkConfigYAML renders Flink 2.x's config.yaml (flattened keys, which Flink's YAML loader
 // accepts) for a session cluster on loopback.
 func flinkConfigYAML(c Config, l layout) string {
-	kv := map[string]string{
-		"jobmanager.rpc.address":                 "127.0.0.1",
-		"jobmanager.rpc.port":                    fmt.Sprint(c.FlinkRPCPort),
-		"jobmanager.bind-host":                   "127.0.0.1",
-		"jobmanager.memory.process.size":         fmt.Sprintf("%dm", c.JobManagerMemoryMB),
-		"jobmanager.execution.failover-strategy": "region",
-		"taskmanager.bind-host":                  "127.0.0.1",
-		"taskmanager.host":                       "127.0.0.1",
-		"taskmanager.numberOfTaskSlots":          fmt.Sprint(c.Slots),
-		"taskmanager.memory.process.size":        fmt.Sprintf("%dm", c.TaskManagerMemoryMB),
+	// The JobManager serves its Prometheus metrics at this port; each TaskManager gets its own
+	// port as a dynamic property (taskManagerMetricsPort), so they can be told apart and recorded.
+	kv := localFlinkConfig(c, l, fmt.Sprint(c.FlinkMetricsPort))
+	for k, v := range map[string]string{
+		"jobmanager.rpc.address": "127.0.0.1",
+		"jobmanager.rpc.port":    fmt.Sprint(c.FlinkRPCPort),
+		"jobmanager.bind-host":   "127.0.0.1",
+		"taskmanager.bind-host":  "127.0.0.1",
+		"taskmanager.host":       "127.0.0.1",
 		// Managed memory serves RocksDB, batch sorting and Python; the jobs here keep their
 		// state on the heap, so Flink's default 40% of the TaskManager's memory would sit idle
 		// while the heap collects garbage twice as often: 10% leaves the heap ~740 MB of the
 		// default 1,536 MB instead of 416 MB.
-		"taskmanager.memory.managed.fraction":   "0.1",
-		"rest.address":                          "127.0.0.1",
-		"rest.bind-address":                     "127.0.0.1",
-		"rest.port":                             fmt.Sprint(c.FlinkRESTPort),
-		"blob.server.port":                      "0",
-		"parallelism.default":                   "1",
-		"io.tmp.dirs":                           quoteYAML(l.flinkTmp()),
-		"web.upload.dir":                        quoteYAML(l.flinkUploads()),
-		"execution.checkpointing.dir":           quoteYAML("file://" + l.checkpoints()),
-		"execution.checkpointing.savepoint-dir": quoteYAML("file://" + l.savepoints()),
-		"execution.checkpointing.num-retained":  "2",
-		// A cancelled or failed job keeps its last checkpoints, for `job resume` (the relay job
-		// asks for this too; here it holds for any job on the stack).
-		"execution.checkpointing.externalized-checkpoint-retention": "RETAIN_ON_CANCELLATION",
-		// A killed TaskManager is declared lost after heartbeat.timeout (Flink's default 50 s)
-		// unless its RPCs fail first; on loopback 10 s is ample for a live one, and recovery
-		// after kill -9 starts within seconds.
-		"heartbeat.interval":    "2s",
-		"heartbeat.timeout":     "10s",
-		"restart-strategy.type": "exponential-delay",
-		// Flink's Prometheus reporter (flink-metrics-prometheus on the classpath): every Flink
-		// metric and the job's own (relayedRecords, deadLetteredRecords) in Prometheus text
-		// format. The JobManager serves it at this port; each TaskManager gets its own port as
-		// a dynamic property (taskManagerMetricsPort), so they can be told apart and recorded.
-		"metrics.reporter.prom.factory.class":                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
-		"metrics.reporter.prom.port":                         fmt.Sprint(c.FlinkMetricsPort),
-		"restart-strategy.exponential-delay.initial-backoff": "1s",
-		"restart-strategy.exponential-delay.max-backoff":     "30s",
+		"taskmanager.memory.managed.fraction": "0.1",
+		"rest.address":                        "127.0.0.1",
+		"rest.bind-address":                   "127.0.0.1",
+		"rest.port":                           fmt.Sprint(c.FlinkRESTPort),
+		"blob.server.port":                    "0",
+		"io.tmp.dirs":                         flinkconf.Quote(l.flinkTmp()),
+	} {
+		kv[k] = v
 	}
-	keys := make([]string, 0, len(kv))
-	for k := range kv {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	b.WriteString("# Written by streamscale local up; changes are overwritten on the next start.\n")
-	for _, k := range keys {
-		fmt.Fprintf(&b, "%s: %s\n", k, kv[k])
-	}
-	return b.String()
+	return kv.YAML("local up")
 }
 
 // taskManagerMetricsPort is the Prometheus reporter port of TaskManager i.
 func taskManagerMetricsPort(c Config, i int) int { return c.FlinkMetricsPort + 1 + i }
-
-// quoteYAML single-quotes a YAML scalar so paths with ':' or '#' survive.
-func quoteYAML(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // flinkResources asks Flink's own BashJavaUtils (what the distribution's scripts call) for the
 // JVM flags and dynamic properties that match the configured process memory of a JobManager

@@ -64,7 +64,3 @@ func firstLine(s string) string {
 	}
 	return s
 }
-
-// JavaModuleFlags are the --add-opens/--add-exports every Flink (and Hadoop) JVM needs on
-// Java 17+, the same list as Flink's distribution.
-func JavaModuleFlags() []string { return append([]string(nil), javaModuleFlags...) }

@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/streamscale/streamscale/internal/flinkconf"
 )
 
 // kafkaProperties renders server.properties for one combined broker+controller KRaft node
@@ -51,25 +53,9 @@ func kafkaProperties(c Config, dataDir string) string {
 	return b.String()
 }
 
-// log4jProperties renders a log4j2 configuration that writes INFO and above to logFile,
-// which the JVM receives as the system property log.file.
-func log4jProperties() string {
-	return `# Written by streamscale local up.
-rootLogger.level = INFO
-rootLogger.appenderRef.file.ref = File
-appender.file.type = RollingFile
-appender.file.name = File
-appender.file.fileName = ${sys:log.file}
-appender.file.filePattern = ${sys:log.file}.%i
-appender.file.layout.type = PatternLayout
-appender.file.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p [%c{1}] %m%n
-appender.file.policies.type = Policies
-appender.file.policies.size.type = SizeBasedTriggeringPolicy
-appender.file.policies.size.size = 50MB
-appender.file.strategy.type = DefaultRolloverStrategy
-appender.file.strategy.max = 3
-`
-}
+// log4jProperties is the log4j2 configuration of the broker and the Flink JVMs: one rolling
+// file named by the log.file system property.
+func log4jProperties() string { return flinkconf.Log4jProperties() }
 
 // newClusterID returns a Kafka cluster id: 16 random bytes, URL-safe base64 without padding.
 // Like Kafka's own Uuid.randomUuid it avoids ids starting with '-', which its CLI would
@@ -186,7 +172,3 @@ func checkRuntime(runtimeDir string) error {
 	}
 	return nil
 }
-
-// Log4jProperties is the log4j2 configuration every streamscale-started Flink JVM uses: one
-// rolling file named by the log.file system property.
-func Log4jProperties() string { return log4jProperties() }

@@ -40,12 +40,21 @@ func TestProcessLifecycle(t *testing.T) {
 func TestStopProcessEscalatesToKill(t *testing.T) {
 	dir := t.TempDir()
 	marker := homeMarker(dir)
-	pid, err := startDetached([]string{"/bin/sh", "-c", "trap '' TERM; while :; do sleep 0.1; done", marker}, os.Environ(), dir, filepath.Join(dir, "out"), marker)
+	out := filepath.Join(dir, "out")
+	pid, err := startDetached([]string{"/bin/sh", "-c", "trap '' TERM; echo trapped; while :; do sleep 0.1; done", marker}, os.Environ(), dir, out, marker)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { killGroup(pid) })
-	time.Sleep(50 * time.Millisecond) // let the shell install its trap; stopProcess is correct either way
+	// Once the shell says its trap is in place, SIGTERM is ignored: only the escalation to
+	// SIGKILL can stop it.
+	deadline := time.Now().Add(5 * time.Second)
+	for b, _ := os.ReadFile(out); !strings.Contains(string(b), "trapped"); b, _ = os.ReadFile(out) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the shell did not install its trap within 5 s: %q", b)
+		}
+		time.Sleep(time.Millisecond)
+	}
 	if err := stopProcess(context.Background(), pid, marker, 300*time.Millisecond); err != nil {
 		t.Fatal(err)
 	}

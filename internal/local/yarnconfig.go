@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/streamscale/streamscale/internal/flinkconf"
 )
 
 // Flink hosts: where `local up` runs the Flink session cluster.
@@ -192,49 +194,20 @@ log4j.logger.org.apache.hadoop.yarn.server.nodemanager.containermanager.monitor.
 // session is ready for a job as the standalone one is, and a lost TaskManager container is
 // replaced by YARN at once.
 func flinkYarnConfigYAML(c Config, l layout) string {
-	kv := map[string]string{
-		"jobmanager.memory.process.size":                            fmt.Sprintf("%dm", c.JobManagerMemoryMB),
-		"jobmanager.execution.failover-strategy":                    "region",
-		"taskmanager.numberOfTaskSlots":                             fmt.Sprint(c.Slots),
-		"taskmanager.memory.process.size":                           fmt.Sprintf("%dm", c.TaskManagerMemoryMB),
-		"slotmanager.number-of-slots.min":                           fmt.Sprint(c.Slots * c.TaskManagers),
-		"parallelism.default":                                       "1",
-		"web.upload.dir":                                            quoteYAML(l.flinkUploads()),
-		"execution.checkpointing.dir":                               quoteYAML("file://" + l.checkpoints()),
-		"execution.checkpointing.savepoint-dir":                     quoteYAML("file://" + l.savepoints()),
-		"execution.checkpointing.num-retained":                      "2",
-		"execution.checkpointing.externalized-checkpoint-retention": "RETAIN_ON_CANCELLATION",
-		"heartbeat.interval":                                        "2s",
-		"heartbeat.timeout":                                         "10s",
-		"restart-strategy.type":                                     "exponential-delay",
-		"restart-strategy.exponential-delay.initial-backoff":        "1s",
-		"restart-strategy.exponential-delay.max-backoff":            "30s",
+	// Flink's Prometheus reporter; on YARN each JVM takes the first free port of the range.
+	kv := localFlinkConfig(c, l, fmt.Sprintf("%d-%d", c.FlinkMetricsPort, c.FlinkMetricsPort+FlinkMetricsPortRangeSize-1))
+	for k, v := range map[string]string{
+		"slotmanager.number-of-slots.min": fmt.Sprint(c.Slots * c.TaskManagers),
 		// Each JVM YARN starts carries the stack's marker, so `local down` can tell them apart
 		// from any other process and stop one that outlived its NodeManager.
-		"env.java.opts.all":                   quoteYAML(strings.Join(append(append([]string{}, javaModuleFlags...), homeMarker(c.Home)), " ")),
-		"env.java.opts.jobmanager":            quoteYAML("-Dstreamscale.role=yarn-jobmanager"),
-		"env.java.opts.taskmanager":           quoteYAML("-Dstreamscale.role=yarn-taskmanager"),
-		"yarn.staging-directory":              quoteYAML("file://" + l.yarnStaging()),
+		"env.java.opts.all":                   flinkconf.Quote(strings.Join(append(flinkconf.JavaModuleFlags(), homeMarker(c.Home)), " ")),
+		"env.java.opts.jobmanager":            flinkconf.Quote("-Dstreamscale.role=yarn-jobmanager"),
+		"env.java.opts.taskmanager":           flinkconf.Quote("-Dstreamscale.role=yarn-taskmanager"),
+		"yarn.staging-directory":              flinkconf.Quote("file://" + l.yarnStaging()),
 		"yarn.application-attempts":           "2",
 		"resourcemanager.taskmanager-timeout": "30s",
-		// Flink's Prometheus reporter; on YARN each JVM takes the first free port of the range.
-		"metrics.reporter.prom.factory.class": "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
-		"metrics.reporter.prom.port":          fmt.Sprintf("%d-%d", c.FlinkMetricsPort, c.FlinkMetricsPort+FlinkMetricsPortRangeSize-1),
+	} {
+		kv[k] = v
 	}
-	return renderFlinkYAML(kv, "local up")
-}
-
-// renderFlinkYAML writes flattened Flink keys in order with a header naming the writer.
-func renderFlinkYAML(kv map[string]string, writer string) string {
-	keys := make([]string, 0, len(kv))
-	for k := range kv {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	fmt.Fprintf(&b, "# Written by streamscale %s; changes are overwritten on the next start.\n", writer)
-	for _, k := range keys {
-		fmt.Fprintf(&b, "%s: %s\n", k, kv[k])
-	}
-	return b.String()
+	return kv.YAML("local up")
 }

@@ -7,8 +7,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
+
+	"github.com/streamscale/streamscale/internal/flinkconf"
 )
 
 // SessionConfig is a Flink session for an existing YARN cluster, as `streamscale yarn
@@ -47,44 +48,22 @@ func (c SessionConfig) Validate() error {
 // FlinkConfigYAML renders the session's config.yaml. TaskManagers come and go with the jobs'
 // demand, as with yarn-session.sh.
 func (c SessionConfig) FlinkConfigYAML() string {
-	kv := map[string]string{
-		"jobmanager.memory.process.size":                            fmt.Sprintf("%dm", c.JobManagerMemoryMB),
-		"taskmanager.memory.process.size":                           fmt.Sprintf("%dm", c.TaskManagerMemoryMB),
-		"taskmanager.numberOfTaskSlots":                             fmt.Sprint(c.Slots),
-		"jobmanager.execution.failover-strategy":                    "region",
-		"restart-strategy.type":                                     "exponential-delay",
-		"restart-strategy.exponential-delay.initial-backoff":        "1s",
-		"restart-strategy.exponential-delay.max-backoff":            "30s",
-		"execution.checkpointing.externalized-checkpoint-retention": "RETAIN_ON_CANCELLATION",
-		"metrics.reporter.prom.factory.class":                       "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
-		"metrics.reporter.prom.port":                                "9249-9270",
-	}
+	kv := flinkconf.New(flinkconf.Session{JobManagerMemoryMB: c.JobManagerMemoryMB, TaskManagerMemoryMB: c.TaskManagerMemoryMB,
+		Slots: c.Slots, MetricsPort: "9249-9270"})
 	if len(c.JavaOpts) > 0 {
-		kv["env.java.opts.all"] = quoteYAML(strings.Join(c.JavaOpts, " "))
+		kv["env.java.opts.all"] = flinkconf.Quote(strings.Join(c.JavaOpts, " "))
 	}
 	if c.CheckpointDir != "" {
 		dir := strings.TrimRight(c.CheckpointDir, "/")
-		kv["execution.checkpointing.dir"] = quoteYAML(dir + "/checkpoints")
-		kv["execution.checkpointing.savepoint-dir"] = quoteYAML(dir + "/savepoints")
+		kv["execution.checkpointing.dir"] = flinkconf.Quote(dir + "/checkpoints")
+		kv["execution.checkpointing.savepoint-dir"] = flinkconf.Quote(dir + "/savepoints")
 	}
 	if c.ClusterJavaHome != "" {
-		kv["containerized.master.env.JAVA_HOME"] = quoteYAML(c.ClusterJavaHome)
-		kv["containerized.taskmanager.env.JAVA_HOME"] = quoteYAML(c.ClusterJavaHome)
+		kv["containerized.master.env.JAVA_HOME"] = flinkconf.Quote(c.ClusterJavaHome)
+		kv["containerized.taskmanager.env.JAVA_HOME"] = flinkconf.Quote(c.ClusterJavaHome)
 	}
-	keys := make([]string, 0, len(kv))
-	for k := range kv {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	b.WriteString("# Written by streamscale yarn session start; changes are overwritten on the next start.\n")
-	for _, k := range keys {
-		fmt.Fprintf(&b, "%s: %s\n", k, kv[k])
-	}
-	return b.String()
+	return kv.YAML("yarn session start")
 }
-
-func quoteYAML(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // CheckConfDir fails with what to do unless dir is a HADOOP_CONF_DIR-style directory with a
 // yarn-site.xml.
