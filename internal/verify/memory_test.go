@@ -41,11 +41,12 @@ func TestReconcileTenMillionEventsInBoundedMemory(t *testing.T) {
 	held := heapHeld(func() any {
 		for seq := range int64(perDevice) {
 			for d := range devices {
-				rec.addInput(runKey, ids[d], seq, int32(d%8))
+				rec.addInput(runKey, ids[d], seq, int32(d%8), content{})
 				rec.addOutput(runKey, ids[d], seq)
 				tr.add(runKey, ids[d], seq, int32(d%8))
 			}
 		}
+		rec.inputDone()
 		return nil
 	})
 	res := rec.result()
@@ -54,7 +55,7 @@ func TestReconcileTenMillionEventsInBoundedMemory(t *testing.T) {
 	}
 	t.Logf("10M events: %.1f MB held by tracker + reconciler", float64(held)/1e6)
 	if held > 256<<20 {
-		t.Fatalf("10M events hold %d MB, want well under 1 GiB (256 MB budget)", held>>20)
+		t.Fatalf("10M events hold %d MB, want well under 1 GiB (256 MB budget: 160 MB of them the content check's 16 bytes per event)", held>>20)
 	}
 	runtime.KeepAlive(tr)
 	runtime.KeepAlive(rec)
@@ -79,18 +80,18 @@ func TestReconcileMemoryFollowsEventsNotSequenceNumbers(t *testing.T) {
 			name: "one ghost among normal events", devices: 1000, events: 1000, ghosts: 1,
 			want:             reconciliation{inputEvents: 1_000_000, unexpected: 1, runs: 1},
 			wantMissingFirst: ghostSeq + 1 - 1001,
-			limit:            64 << 20,
+			limit:            64<<20 + 1_000_000*16,
 		},
 		{
 			name: "a ghost on every device", devices: 1000, events: 1000, ghosts: 1000,
 			want:             reconciliation{inputEvents: 1_000_000, unexpected: 1000, runs: 1},
 			wantMissingFirst: 1000 * (ghostSeq - 1000), // device d: ghostSeq+d+1 wide, 1001 seen
-			limit:            64 << 20,
+			limit:            64<<20 + 1_000_000*16,
 		},
 		{
 			name: "late window of a long run", devices: 1000, events: 6000, first: 86_400_000,
 			want:  reconciliation{inputEvents: 6_000_000, runs: 1},
-			limit: 64 << 20,
+			limit: 64<<20 + 6_000_000*16, // and the content check's 16 bytes per input event
 		},
 	}
 	for _, tt := range tests {
@@ -104,7 +105,7 @@ func TestReconcileMemoryFollowsEventsNotSequenceNumbers(t *testing.T) {
 				for i := range int64(tt.events) {
 					seq := tt.first + i
 					for d := range tt.devices {
-						rec.addInput(runKey, ids[d], seq, int32(d%8))
+						rec.addInput(runKey, ids[d], seq, int32(d%8), content{})
 						rec.addOutput(runKey, ids[d], seq)
 						tr.add(runKey, ids[d], seq, int32(d%8))
 					}
@@ -115,6 +116,7 @@ func TestReconcileMemoryFollowsEventsNotSequenceNumbers(t *testing.T) {
 						}
 					}
 				}
+				rec.inputDone()
 				return nil
 			})
 			if got := rec.result(); got != tt.want {
@@ -173,10 +175,11 @@ func TestReconcileForeignEventsMemory(t *testing.T) {
 	held := heapHeld(func() any {
 		for i := range uint64(n) {
 			k := eventKey{group: groupForeign, id: [2]uint64{i * 0x9e3779b97f4a7c15, i}}
-			rec.addInput(k, id, int64(i), 0)
+			rec.addInput(k, id, int64(i), 0, content{})
 			rec.addOutput(k, id, int64(i))
 			tr.add(k, id, int64(i), 0)
 		}
+		rec.inputDone()
 		return nil
 	})
 	if res := rec.result(); res != (reconciliation{inputEvents: n, foreignEvents: n}) || tr.events != n {
