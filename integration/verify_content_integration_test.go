@@ -18,6 +18,7 @@ import (
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/runlog"
+	"github.com/streamscale/streamscale/internal/verify"
 )
 
 // forgery is a run of a relay that writes straight to the real broker: the test's own
@@ -35,9 +36,8 @@ type forgery struct {
 	runs    int
 }
 
-func newForgery(ctx context.Context, t *testing.T, name string) *forgery {
-	st := sharedStack(t)
-	f := &forgery{t: t, ctx: ctx, c: newCLI(t), bin: st.Kafka.Bootstrap, in: name + "-in", out: name + "-out"}
+func newForgery(ctx context.Context, t *testing.T, c *cli, st local.Status, name string) *forgery {
+	f := &forgery{t: t, ctx: ctx, c: c, bin: st.Kafka.Bootstrap, in: name + "-in", out: name + "-out"}
 	f.cl = topicClient(t, f.bin, f.in, 2)
 	if _, err := kafkaconn.EnsureTopics(ctx, f.cl, []kafkaconn.TopicSpec{{Name: f.out, Partitions: 2, Configs: kafkaconn.LogAppendTime()}}); err != nil {
 		t.Fatal(err)
@@ -121,15 +121,33 @@ func (f *forgery) verify(id string) (map[string]any, string, int) {
 	return res, stderr, code
 }
 
-// TestIntegrationVerifyFailsOnAlteredOrMisstampedOutput writes 40 events, then three
-// outputs of them as a relay would: a faithful one (verify passes: the forgery is the
-// contract), one with a value changed in one record (altered), one with one record's
-// enqueuedAt a millisecond after its input's append time (misstamped); both must fail.
-func TestIntegrationVerifyFailsOnAlteredOrMisstampedOutput(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+// TestIntegrationVerifyFailsOnForgedOutput checks `verify --run` against outputs forged
+// straight into the real broker (one CLI build for all of them):
+//
+//   - 40 events, then three outputs of them as a relay would write them: a faithful one
+//     (verify passes: the forgery is the contract), one with a digit of one record's value
+//     changed (altered), one with one record's enqueuedAt a millisecond after its input's
+//     append time (misstamped); both must fail, exit 1;
+//   - a run whose input window ends 5 records past what the broker holds on partition 1 (as
+//     after the topic was re-created, or its tail lost): every event that can be read came
+//     out, yet verify must not pass a part as the whole.
+func TestIntegrationVerifyFailsOnForgedOutput(t *testing.T) {
+	st, c := sharedStack(t), newCLI(t) // before the clock starts: minutes on a loaded machine
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	f := newForgery(ctx, t, "forged-content")
+	f := newForgery(ctx, t, c, st, "forged-content")
 	in, win := f.input(40)
+	for name, check := range map[string]func(*testing.T, *forgery, []*kgo.Record, runlog.Window){
+		"altered or misstamped": alteredOrMisstamped, "short input read": shortInputRead,
+	} {
+		t.Run(name, func(t *testing.T) {
+			f.t, f.c.t = t, t
+			check(t, f, in, win)
+		})
+	}
+}
+
+func alteredOrMisstamped(t *testing.T, f *forgery, in []*kgo.Record, win runlog.Window) {
 
 	faithful := f.output(in, win, func(_ int, r *kgo.Record) []byte { return relayedValue(r, r.Timestamp) })
 	res, stderr, code := f.verify(faithful)
@@ -165,20 +183,75 @@ func TestIntegrationVerifyFailsOnAlteredOrMisstampedOutput(t *testing.T) {
 	}
 }
 
-// TestIntegrationVerifyFailsOnShortInputRead records a run whose input window ends 5 records
-// past what the broker holds on partition 1 (as after the topic was re-created, or its tail
-// lost): every event that can be read came out, yet verify must not pass a part as the whole.
-func TestIntegrationVerifyFailsOnShortInputRead(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	f := newForgery(ctx, t, "forged-short")
-	in, win := f.input(20)
+func shortInputRead(t *testing.T, f *forgery, in []*kgo.Record, win runlog.Window) {
 	end := win.End[1]
-	win.End = map[int32]int64{0: win.End[0], 1: end + 5}
+	win.End = map[int32]int64{0: win.End[0], 1: end + 5} // a copy: win's map is the caller's
 	id := f.output(in, win, func(_ int, r *kgo.Record) []byte { return relayedValue(r, r.Timestamp) })
 	_, stderr, code := f.verify(id)
 	want := fmt.Sprintf("partition 1 at offset %d of %d", end, end+5)
 	if code != 1 || !strings.Contains(stderr, "stopped short of the window's end") || !strings.Contains(stderr, want) {
 		t.Fatalf("input window 5 records past the topic's end: exit %d, want 1 with an error naming %q\nstderr:\n%s", code, want, stderr)
+	}
+}
+
+// TestIntegrationVerifyRealRelayKeepsItsPromise checks the verifier's reading of the data
+// contract against the real relay job: events with a byte-order mark, whitespace inside and
+// around the object, stamps of their own first, in the middle, last, repeated and spelled
+// with escapes, a nested stamp and a name like a stamp go through the relay; the content
+// check must find every output faithful, nothing altered or misstamped. About 20 s on the
+// shared stack (the relay's submission).
+func TestIntegrationVerifyRealRelayKeepsItsPromise(t *testing.T) {
+	st := sharedStack(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	const in, out = "promise-in", "promise-out"
+	r := startRelay(ctx, t, st, in, out)
+	t.Cleanup(func() { _ = r.fc.Cancel(context.Background(), r.job.JobID) })
+	adm := kadm.NewClient(r.producer)
+	ends := func(topic string) map[int32]int64 {
+		o, err := kafkaconn.EndOffsets(ctx, adm, topic)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	inStart, outStart := ends(in), ends(out)
+	shapes := []string{
+		"\xef\xbb\xbf{%s}",
+		" \r\n{ %s \n}\t ",
+		`{"enqueuedAt":"2020-01-01T00:00:00.000Z" , %s}`,
+		`{%s , "processedAt":null ,"x":1}`,
+		`{%s,"enqueuedAt":1,"enqueuedAt":{"a":[1]},"processedAt":"x"}`,
+		`{"enqueued\u0041t":"old",%s,"process\u0065dAt":2}`,
+		`{%s,"nested":{"enqueuedAt":"kept","processedAt":"kept"}}`,
+		`{%s,"enqueuedAtX":"kept"}`,
+	}
+	for i, shape := range shapes {
+		members := fmt.Sprintf(`"eventId":"a4e5c2c6-1d2b-4b8e-9a0f-%012d","deviceId":"promise-%d","deviceSequenceNumber":0,"value":1.5`, i, i)
+		v := fmt.Sprintf(shape, members)
+		if err := r.producer.ProduceSync(ctx, &kgo.Record{Topic: in, Key: []byte(fmt.Sprint(i)), Value: []byte(v)}).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inEnd := ends(in)
+	vcl, err := kafkaconn.Conn{Brokers: []string{st.Kafka.Bootstrap}}.NewClient(verify.ClientOpts()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer vcl.Close()
+	cfg := verify.DefaultConfig()
+	cfg.Topic, cfg.InputTopic, cfg.Drain, cfg.IdleTimeout = out, in, true, 30*time.Second
+	cfg.Bounds, cfg.InputBounds = map[int32]verify.OffsetRange{}, map[int32]verify.OffsetRange{}
+	for p, e := range inEnd {
+		cfg.InputBounds[p] = verify.OffsetRange{Start: inStart[p], End: e}
+		cfg.Bounds[p] = verify.OffsetRange{Start: outStart[p]}
+	}
+	res, err := verify.Run(ctx, vcl, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.InputEvents != int64(len(shapes)) || res.Missing != 0 || res.Altered != 0 || res.Misstamped != 0 {
+		t.Fatalf("%d shapes through the relay: %d input events, %d missing, %d altered %q, %d misstamped %q",
+			len(shapes), res.InputEvents, res.Missing, res.Altered, res.AlteredExamples, res.Misstamped, res.MisstampedExamples)
 	}
 }

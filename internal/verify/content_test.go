@@ -181,8 +181,8 @@ func TestContentCheckOrderAndIdentities(t *testing.T) {
 	if res := relayed(t, in, out); res.Altered != 0 || res.Misstamped != 0 || res.Missing != 0 || res.InputEvents != 14 {
 		t.Fatalf("faithful output: %+v", res)
 	}
-	// Swap two values across runs: both altered, nothing misstamped.
-	out[0], out[1] = strings.Replace(out[0], `"value":`, `"value":1`, 1), out[1]
+	// One value changed: that record altered, nothing misstamped.
+	out[0] = strings.Replace(out[0], `"value":`, `"value":1`, 1)
 	if res := relayed(t, in, out); res.Altered != 1 || res.Misstamped != 0 {
 		t.Fatalf("one output altered: altered %d, misstamped %d", res.Altered, res.Misstamped)
 	}

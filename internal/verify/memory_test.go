@@ -165,6 +165,50 @@ func BenchmarkVerifyRecord(b *testing.B) {
 	}
 }
 
+// BenchmarkVerifyWindow is the verifier's per-record cost reconciling a window, each side
+// apart: "input" is an input record (fields, identity, reconciliation and, since the content
+// check, the hash of what its output must be); "output" an output record of an event input
+// before (untimed), with the content check comparing it with its input. Events of one run
+// ("run") and foreign ones ("foreign"), as in BenchmarkVerifyRecord.
+func BenchmarkVerifyWindow(b *testing.B) {
+	for _, bc := range []struct{ name, idPrefix string }{
+		{"run", "12345678-9abc-45ca-a1e5-"},
+		{"foreign", "a4e5c2c6-1d2b-4b8e-9a0f-"},
+	} {
+		newVerifier := func() *verifier {
+			v := &verifier{cfg: DefaultConfig(), keys: newKeyer(), tracker: newTracker(), lat: newLatencyRecorder(), rec: newReconciler(), series: newIntervalRecorder(10 * time.Second)}
+			v.tracker.rec = v.rec
+			return v
+		}
+		b.Run(bc.name+"/input", func(b *testing.B) {
+			v, ins := newVerifier(), newSequencedInputs(100, bc.idPrefix)
+			b.ReportAllocs()
+			for i := range b.N {
+				v.addInput(ins.record(i))
+			}
+			if v.inputMalformed != 0 {
+				b.Fatalf("%d input records not events", v.inputMalformed)
+			}
+		})
+		b.Run(bc.name+"/output", func(b *testing.B) {
+			v, ins, outs := newVerifier(), newSequencedInputs(100, bc.idPrefix), newSequencedRecords(100, bc.idPrefix)
+			for i := range b.N {
+				v.addInput(ins.record(i))
+			}
+			v.rec.inputDone()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := range b.N {
+				v.add(outs.record(i))
+			}
+			b.StopTimer()
+			if res := v.result(); res.Missing != 0 || res.Unexpected != 0 || res.Altered != 0 || res.Misstamped != 0 {
+				b.Fatalf("%d records: missing %d, unexpected %d, altered %d, misstamped %d (%q %q)", b.N, res.Missing, res.Unexpected, res.Altered, res.Misstamped, res.AlteredExamples, res.MisstampedExamples)
+			}
+		})
+	}
+}
+
 // TestReconcileForeignEventsMemory measures what events identified by eventId cost (a hash
 // map entry each in the tracker and the reconciler), as docs/architecture.md states it.
 func TestReconcileForeignEventsMemory(t *testing.T) {

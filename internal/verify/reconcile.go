@@ -73,13 +73,6 @@ type copies struct {
 	more        map[uint32]uint32 // exact count of those seen ≥ 3 times
 }
 
-// add counts one copy of seq.
-func (c *copies) add(seq uint32) {
-	if !c.once.CheckedAdd(seq) {
-		c.addAgain(seq)
-	}
-}
-
 // addAgain counts one more copy of seq, which once holds already.
 func (c *copies) addAgain(seq uint32) {
 	if c.twice.CheckedAdd(seq) {
