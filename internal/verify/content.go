@@ -213,9 +213,8 @@ func (c *contentHasher) output(v []byte) outputStamps {
 	if _, ok2 := parseStampMs(proc); !ok || !ok2 {
 		return outputStamps{}
 	}
-	c.h.Reset()
-	c.h.Write(v[:n])
-	return outputStamps{hash: c.h.Sum64(), headLen: n, enqueuedMs: ms, ok: true}
+	// The same as writing v[:n] to c.h (maphash's promise), in one call.
+	return outputStamps{hash: maphash.Bytes(c.h.Seed(), v[:n]), headLen: n, enqueuedMs: ms, ok: true}
 }
 
 // parseStampMs reads a stamp's time, "YYYY-MM-DDTHH:MM:SS.mmmZ" exactly, in ms.

@@ -183,9 +183,11 @@ func BenchmarkVerifyWindow(b *testing.B) {
 		b.Run(bc.name+"/input", func(b *testing.B) {
 			v, ins := newVerifier(), newSequencedInputs(100, bc.idPrefix)
 			b.ReportAllocs()
+			cpu := processCPU()
 			for i := range b.N {
 				v.addInput(ins.record(i))
 			}
+			b.ReportMetric(float64(processCPU()-cpu)/float64(b.N), "cpu-ns/op")
 			if v.inputMalformed != 0 {
 				b.Fatalf("%d input records not events", v.inputMalformed)
 			}
@@ -198,10 +200,12 @@ func BenchmarkVerifyWindow(b *testing.B) {
 			v.rec.inputDone()
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := processCPU()
 			for i := range b.N {
 				v.add(outs.record(i))
 			}
 			b.StopTimer()
+			b.ReportMetric(float64(processCPU()-cpu)/float64(b.N), "cpu-ns/op")
 			if res := v.result(); res.Missing != 0 || res.Unexpected != 0 || res.Altered != 0 || res.Misstamped != 0 {
 				b.Fatalf("%d records: missing %d, unexpected %d, altered %d, misstamped %d (%q %q)", b.N, res.Missing, res.Unexpected, res.Altered, res.Misstamped, res.AlteredExamples, res.MisstampedExamples)
 			}
