@@ -1,5 +1,6 @@
 // Package verify reads the relay's output topic and checks it: every event once and in
-// order per device, both added fields present, and latency percentiles from HdrHistogram.
+// order per device, each one its input as the data contract makes it (content and
+// enqueuedAt), both added fields present, and latency percentiles from HdrHistogram.
 package verify
 
 import (
