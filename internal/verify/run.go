@@ -32,8 +32,9 @@ type Config struct {
 	// partition reached its end. When nil, the whole topic is read until IdleTimeout passes
 	// without a record.
 	Bounds map[int32]OffsetRange
-	// IdleTimeout ends an unbounded read, a drain (no awaited event for this long), and a
-	// bounded read that gets no record for this long short of its end (default 10s).
+	// IdleTimeout ends an unbounded read and a drain (no awaited event for this long), and
+	// fails a bounded read that gets no record for this long short of its end with a
+	// ShortReadError (default 10s).
 	IdleTimeout time.Duration
 	// SequencesStartAtZero counts sequence numbers below a device's first seen one as missing
 	// (true for a window that holds a whole generator run).
