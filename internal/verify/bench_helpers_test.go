@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -26,14 +27,33 @@ type sequencedRecords struct {
 // Each record's eventId is idPrefix (its first 24 characters, e.g. a generator run's) and then
 // the record's number in 12 hex digits.
 func newSequencedRecords(devices int, idPrefix string) *sequencedRecords {
-	now := time.Now().UTC()
+	return sequenced(devices, idPrefix, false)
+}
+
+// newSequencedInputs are the input records of newSequencedRecords' (made in the same
+// millisecond): the same values without the two stamps, appended at their enqueuedAt.
+func newSequencedInputs(devices int, idPrefix string) *sequencedRecords {
+	return sequenced(devices, idPrefix, true)
+}
+
+// benchEpoch is the benchmark records' enqueuedAt: one instant, so that inputs and outputs made
+// apart agree.
+var benchEpoch = time.Now().UTC().Truncate(time.Millisecond)
+
+func sequenced(devices int, idPrefix string, input bool) *sequencedRecords {
+	now := benchEpoch
 	ts := now.Format("2006-01-02T15:04:05.000Z")
 	key := []byte(`"deviceSequenceNumber":`)
 	s := &sequencedRecords{recs: make([]*kgo.Record, devices), at: make([]int, devices), idAt: make([]int, devices)}
 	for d := range devices {
 		v := fmt.Sprintf(`{"eventId":"%s000000000000","complexData":{"moreData0":57.739726013343247,"moreData1":12.345678901234567},"value":49.02278128887753,"deviceId":"contoso://device-id-%d","deviceSequenceNumber":%-*d,"type":"CO2","createdAt":"%s","enqueuedAt":"%s","processedAt":"%s"}`,
 			idPrefix, d, seqWidth, 0, now.Format("2006-01-02T15:04:05.000000Z"), ts, ts)
-		s.recs[d] = &kgo.Record{Value: []byte(v), Timestamp: now.Add(5 * time.Millisecond), Partition: int32(d % 2)}
+		at := now.Add(5 * time.Millisecond)
+		if input {
+			v = v[:strings.Index(v, `,"enqueuedAt"`)] + "}"
+			at = now
+		}
+		s.recs[d] = &kgo.Record{Value: []byte(v), Timestamp: at, Partition: int32(d % 2)}
 		s.at[d] = bytes.Index(s.recs[d].Value, key) + len(key)
 		s.idAt[d] = len(`{"eventId":"`) + len(idPrefix)
 	}

@@ -1,6 +1,9 @@
 package verify
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Checks are the sample's verification thresholds. A negative fraction or a zero rate or
 // latency leaves that check off.
@@ -62,6 +65,12 @@ func (r Result) Check(c Checks) []Failure {
 		} else {
 			fail("unexpected events (never in the input)", float64(r.Unexpected), 0)
 		}
+	}
+	if r.Altered > 0 {
+		fail("altered events (output not its input with the two stamps appended), e.g. "+strings.Join(r.AlteredExamples[:min(2, len(r.AlteredExamples))], "; "), float64(r.Altered), 0)
+	}
+	if r.Misstamped > 0 {
+		fail("misstamped events (enqueuedAt not the input record's append time), e.g. "+strings.Join(r.MisstampedExamples[:min(2, len(r.MisstampedExamples))], "; "), float64(r.Misstamped), 0)
 	}
 	if !c.AllowCreateTime && r.CreateTimeRecords > 0 {
 		fail("records stamped by the producer (CreateTime), not the broker: give the output topic message.timestamp.type=LogAppendTime", float64(r.CreateTimeRecords), 0)

@@ -1,5 +1,6 @@
 // Package verify reads the relay's output topic and checks it: every event once and in
-// order per device, both added fields present, and latency percentiles from HdrHistogram.
+// order per device, each one its input as the data contract makes it (content and
+// enqueuedAt), both added fields present, and latency percentiles from HdrHistogram.
 package verify
 
 import (
@@ -17,6 +18,14 @@ type Fields struct {
 	CreatedAt   int64 // Unix microseconds; 0 when absent
 	EnqueuedAt  int64 // Unix microseconds; 0 when absent
 	ProcessedAt int64 // Unix microseconds; 0 when absent
+
+	// The object's layout, for the content check (content.go): where its '{' and its '}' are,
+	// how many top-level members it has, how many of them are spelled enqueuedAt or
+	// processedAt, and whether any top-level name has an escape (then it may spell one too).
+	objStart, objEnd int
+	members          int
+	stampNames       int
+	escapedName      bool
 }
 
 var (
@@ -31,36 +40,55 @@ var (
 // errMalformed marks a record that is not a well-formed JSON object.
 var errMalformed = errors.New("malformed JSON")
 
+// bom is the UTF-8 byte-order mark, which may precede a JSON text (RFC 8259 §8.1).
+var bom = []byte{0xEF, 0xBB, 0xBF}
+
 // Extract scans the top level of a JSON object for the fields the verifier needs, skipping
 // everything else (nested objects, arrays, strings with escapes) without decoding it and
-// without allocating. Keys inside nested values or string values never match.
-func Extract(b []byte, f *Fields) error {
+// without allocating. Keys inside nested values or string values never match. A UTF-8
+// byte-order mark before the object is skipped.
+func Extract(b []byte, f *Fields) error { return extract(b, f, false) }
+
+// extractInput is Extract for an input record: its enqueuedAt and processedAt, which the
+// relay removes whatever they hold, are skipped rather than read as timestamps.
+func extractInput(b []byte, f *Fields) error { return extract(b, f, true) }
+
+func extract(b []byte, f *Fields, input bool) error {
 	*f = Fields{}
 	s := scanner{b: b}
+	if len(b) >= len(bom) && b[0] == bom[0] && b[1] == bom[1] && b[2] == bom[2] {
+		s.i = len(bom)
+	}
 	s.ws()
+	f.objStart = s.i
 	if !s.eat('{') {
 		return fmt.Errorf("%w: not an object", errMalformed)
 	}
 	s.ws()
 	if s.eat('}') {
+		f.objEnd = s.i - 1
 		return s.end()
 	}
 	for {
 		s.ws()
+		s.escaped = false
 		key, ok := s.str()
 		if !ok {
 			return fmt.Errorf("%w: bad key at byte %d", errMalformed, s.i)
 		}
+		f.members++
+		f.escapedName = f.escapedName || s.escaped
 		s.ws()
 		if !s.eat(':') {
 			return fmt.Errorf("%w: missing ':' at byte %d", errMalformed, s.i)
 		}
 		s.ws()
-		if err := f.value(&s, key); err != nil {
+		if err := f.value(&s, key, input); err != nil {
 			return err
 		}
 		s.ws()
 		if s.eat('}') {
+			f.objEnd = s.i - 1
 			return s.end()
 		}
 		if !s.eat(',') {
@@ -69,9 +97,17 @@ func Extract(b []byte, f *Fields) error {
 	}
 }
 
-func (f *Fields) value(s *scanner, key []byte) error {
+func (f *Fields) value(s *scanner, key []byte, input bool) error {
 	var err error
+	stamp := bytes.Equal(key, keyEnqueuedAt) || bytes.Equal(key, keyProcessedAt)
+	if stamp {
+		f.stampNames++
+	}
 	switch {
+	case stamp && input:
+		if !s.skip() {
+			return fmt.Errorf("%w: bad value at byte %d", errMalformed, s.i)
+		}
 	case bytes.Equal(key, keyDeviceID):
 		v, ok := s.str()
 		if !ok {
@@ -112,6 +148,8 @@ func (f *Fields) value(s *scanner, key []byte) error {
 type scanner struct {
 	b []byte
 	i int
+	// escaped is set when str passes a backslash.
+	escaped bool
 }
 
 func (s *scanner) ws() {
@@ -146,6 +184,7 @@ func (s *scanner) str() ([]byte, bool) {
 		switch s.b[s.i] {
 		case '\\':
 			s.i += 2
+			s.escaped = true
 		case '"':
 			v := s.b[start:s.i]
 			s.i++

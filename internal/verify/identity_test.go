@@ -85,7 +85,7 @@ func TestReconcilerAcrossRuns(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := newReconciler()
 			for _, e := range tt.in {
-				r.addInput(e.key, []byte(e.dev), e.seq, 0)
+				r.addInput(e.key, []byte(e.dev), e.seq, 0, content{})
 			}
 			for _, e := range tt.out {
 				r.addOutput(e.key, []byte(e.dev), e.seq)

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -14,11 +15,20 @@ import (
 // side it keeps the sequence numbers seen at least once and at least twice in Roaring
 // bitmaps, and the exact copy count of the rare ones seen three times or more in a map, so
 // memory grows with the number of distinct events (10 M events over 1,000 devices ≈ 25 MB
-// with the tracker), not with the highest sequence number, and there is no map entry per
-// event. result works with set operations and visits only the rare events seen twice.
+// with the tracker, 190 MB with the content below), not with the highest sequence number, and
+// there is no map entry per event. result works with set operations and visits only the rare events seen twice.
+//
+// For the content check it also keeps, per distinct input event, what its output must be
+// (content: 16 bytes): in a slice per (run, device) ordered by sequence number, so that an
+// event's entry is found by its rank in the input bitmap and costs no map entry; the rare
+// second input copies of an event keep theirs in a small map.
 type reconciler struct {
 	groups  map[uint64]*devicePairs
 	foreign map[[2]uint64]foreignCopies
+	// foreignContent holds the content of foreign events' first input copies, in input order;
+	// foreignMore that of their input copies after the first.
+	foreignContent []content
+	foreignMore    map[[2]uint64][]content
 	// last caches the group of the previous call: records come in long runs of one group.
 	last      *devicePairs
 	lastGroup uint64
@@ -29,28 +39,38 @@ type reconciler struct {
 // devicePairs are one group's (run's) devices.
 type devicePairs struct{ devices map[string]*pair }
 
-// foreignCopies counts one foreign event's copies on each side. (Its input partition is not
-// kept: 8 bytes a value rather than 12 keep foreign events near 60 bytes each.)
-type foreignCopies struct{ in, out uint32 }
+// foreignCopies counts one foreign event's output copies, and says where its first input
+// copy's content is in foreignContent (+1; 0: not input). Its input copies are that one and
+// those in foreignMore. (8 bytes a value, as before the content check, keep a map slot at 24
+// bytes; its input partition is not kept for the same reason.)
+type foreignCopies struct{ out, content uint32 }
+
+// in is the number of input copies of the foreign event id.
+func (r *reconciler) foreignIn(id [2]uint64, c foreignCopies) int64 {
+	if c.content == 0 {
+		return 0
+	}
+	return 1 + int64(len(r.foreignMore[id]))
+}
 
 type pair struct {
 	in, out copies
 	// partition is the input partition of the device's first input event (-1: none), to say
 	// where the events still awaited were sent.
 	partition int32
+	// maxIn is the highest input sequence number (valid when content is not empty).
+	maxIn uint32
+	// content holds the first input copy's content of each distinct input event, in the
+	// order of their sequence numbers: event seq's is at in.once.Rank(seq)-1.
+	content []content
+	// moreContent holds the content of input copies after the first, by sequence number.
+	moreContent map[uint32][]content
 }
 
 // copies counts how often each sequence number was seen on one side.
 type copies struct {
 	once, twice roaring.Bitmap    // seen ≥ 1 and ≥ 2 times
 	more        map[uint32]uint32 // exact count of those seen ≥ 3 times
-}
-
-// add counts one copy of seq.
-func (c *copies) add(seq uint32) {
-	if !c.once.CheckedAdd(seq) {
-		c.addAgain(seq)
-	}
 }
 
 // addAgain counts one more copy of seq, which once holds already.
@@ -92,7 +112,7 @@ func (c *copies) beyondTwo() int64 {
 }
 
 func newReconciler() *reconciler {
-	return &reconciler{groups: map[uint64]*devicePairs{}, foreign: map[[2]uint64]foreignCopies{}}
+	return &reconciler{groups: map[uint64]*devicePairs{}, foreign: map[[2]uint64]foreignCopies{}, foreignMore: map[[2]uint64][]content{}}
 }
 
 func (r *reconciler) device(group uint64, id []byte) *pair {
@@ -115,47 +135,86 @@ func (r *reconciler) device(group uint64, id []byte) *pair {
 
 // addInput counts one input copy of the event k of (device, seq), read from partition; seq
 // must lie in [0, maxSeq). Call it for every input event before the first addOutput.
-func (r *reconciler) addInput(k eventKey, device []byte, seq int64, partition int32) {
+func (r *reconciler) addInput(k eventKey, device []byte, seq int64, partition int32, ct content) {
 	if k.foreign() {
 		c := r.foreign[k.id]
-		if c.in == 0 {
+		if c.content == 0 {
 			r.outstanding++
+			r.foreignContent = append(r.foreignContent, ct)
+			c.content = uint32(len(r.foreignContent))
+			r.foreign[k.id] = c
+		} else {
+			r.foreignMore[k.id] = append(r.foreignMore[k.id], ct)
 		}
-		c.in++
-		r.foreign[k.id] = c
 		return
 	}
 	p := r.device(k.group, device)
 	if p.partition < 0 {
 		p.partition = partition
 	}
-	if !p.in.once.Contains(uint32(seq)) {
-		r.outstanding++
+	s := uint32(seq)
+	if !p.in.once.CheckedAdd(s) {
+		p.in.addAgain(s)
+		if p.moreContent == nil {
+			p.moreContent = map[uint32][]content{}
+		}
+		p.moreContent[s] = append(p.moreContent[s], ct)
+		return
 	}
-	p.in.add(uint32(seq))
+	r.outstanding++
+	if len(p.content) == 0 || s > p.maxIn {
+		p.content, p.maxIn = append(p.content, ct), s // a device's events come in order
+		return
+	}
+	p.content = slices.Insert(p.content, int(p.in.once.Rank(s))-1, ct)
+}
+
+// inputDone trims the content slices to their length once the input window is read (append
+// leaves up to a quarter of a large slice unused).
+func (r *reconciler) inputDone() {
+	if cap(r.foreignContent) > len(r.foreignContent) {
+		r.foreignContent = slices.Clone(r.foreignContent)
+	}
+	for _, g := range r.groups {
+		for _, p := range g.devices {
+			if cap(p.content) > len(p.content) {
+				p.content = slices.Clone(p.content)
+			}
+		}
+	}
 }
 
 // addOutput counts one output copy of the event k of (device, seq); seq must lie in
-// [0, maxSeq).
-func (r *reconciler) addOutput(k eventKey, device []byte, seq int64) {
+// [0, maxSeq). When the event was input, it returns the content of its first input copy,
+// that of the others (nil for most events) and true.
+func (r *reconciler) addOutput(k eventKey, device []byte, seq int64) (content, []content, bool) {
 	if k.foreign() {
 		c := r.foreign[k.id]
-		if c.out == 0 && c.in > 0 {
+		if c.out == 0 && c.content > 0 {
 			r.outstanding--
 		}
 		c.out++
 		r.foreign[k.id] = c
-		return
+		if c.content == 0 {
+			return content{}, nil, false
+		}
+		return r.foreignContent[c.content-1], r.foreignMore[k.id], true
 	}
 	p := r.device(k.group, device)
 	s := uint32(seq)
 	if p.out.once.CheckedAdd(s) {
 		if p.in.once.Contains(s) {
 			r.outstanding--
+		} else {
+			return content{}, nil, false
 		}
-		return
+	} else {
+		p.out.addAgain(s)
+		if !p.in.once.Contains(s) {
+			return content{}, nil, false
+		}
 	}
-	p.out.addAgain(s)
+	return p.content[p.in.once.Rank(s)-1], p.moreContent[s], true
 }
 
 // reconciliation is what matching found.
@@ -178,8 +237,8 @@ type reconciliation struct {
 
 func (r *reconciler) result() reconciliation {
 	var res reconciliation
-	for _, c := range r.foreign {
-		in, out := int64(c.in), int64(c.out)
+	for id, c := range r.foreign {
+		in, out := r.foreignIn(id, c), int64(c.out)
 		if in == 0 {
 			res.unexpected += out
 			continue
@@ -233,7 +292,7 @@ func (r *reconciler) awaited(n int) (map[int32]int64, []string) {
 	perPartition := map[int32]int64{}
 	var examples []string
 	for id, c := range r.foreign {
-		if c.in > 0 && c.out == 0 {
+		if c.content > 0 && c.out == 0 {
 			perPartition[-1]++ // not kept for foreign events
 			if len(examples) < n {
 				examples = append(examples, fmt.Sprintf("eventId %016x%016x", id[0], id[1]))

@@ -35,7 +35,7 @@ func TestReconciler(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := newReconciler()
 			for _, e := range tt.in {
-				r.addInput(eventKey{}, []byte(e.dev), e.seq, 0)
+				r.addInput(eventKey{}, []byte(e.dev), e.seq, 0, content{})
 			}
 			for _, e := range tt.out {
 				r.addOutput(eventKey{}, []byte(e.dev), e.seq)

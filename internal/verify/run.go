@@ -32,8 +32,9 @@ type Config struct {
 	// partition reached its end. When nil, the whole topic is read until IdleTimeout passes
 	// without a record.
 	Bounds map[int32]OffsetRange
-	// IdleTimeout ends an unbounded read, a drain (no awaited event for this long), and a
-	// bounded read that gets no record for this long short of its end (default 10s).
+	// IdleTimeout ends an unbounded read and a drain (no awaited event for this long), and
+	// fails a bounded read that gets no record for this long short of its end with a
+	// ShortReadError (default 10s).
 	IdleTimeout time.Duration
 	// SequencesStartAtZero counts sequence numbers below a device's first seen one as missing
 	// (true for a window that holds a whole generator run).
@@ -121,6 +122,16 @@ type Result struct {
 	// OutputWindow is the part of the output read, per partition: [start, last offset read
 	// + 1). A drain sets its ends; they cover every record read.
 	OutputWindow map[int32]OffsetRange `json:"outputWindow,omitempty"`
+	// Altered, when Reconciled, counts output records whose value is not their input's as
+	// the relay promises (docs/architecture.md, "Data contract"): the input object less its
+	// top-level enqueuedAt/processedAt, then the two stamps, last, in UTC with milliseconds.
+	// Misstamped counts output records whose enqueuedAt is not their input record's append
+	// time to the millisecond. A few examples of each name the event and the output record
+	// (partition/offset) and say what differs.
+	Altered            int64    `json:"altered"`
+	Misstamped         int64    `json:"misstamped"`
+	AlteredExamples    []string `json:"alteredExamples,omitempty"`
+	MisstampedExamples []string `json:"misstampedExamples,omitempty"`
 	// Awaited, after a drain that ran out of time, is how many input events had not come out
 	// per input partition, and AwaitedExamples a few of them.
 	Awaited         map[int32]int64 `json:"awaited,omitempty"`
@@ -205,22 +216,15 @@ func Run(ctx context.Context, client *kgo.Client, cfg Config, progress io.Writer
 		}
 		v.rec = newReconciler()
 		v.tracker.rec = v.rec
-		var f Fields
 		in := client
 		if cfg.InputClient != nil {
 			in = cfg.InputClient
 		}
-		_, err := readWindow(ctx, in, readSpec{topic: cfg.InputTopic, bounds: cfg.InputBounds, idle: cfg.IdleTimeout}, progress, func(r *kgo.Record) {
-			v.inputRecords++
-			if Extract(r.Value, &f) == nil && f.DeviceID != nil && f.HasSeq && f.Seq < maxSeq {
-				v.rec.addInput(v.keys.key(&f), f.DeviceID, f.Seq, r.Partition)
-			} else {
-				v.inputMalformed++
-			}
-		})
+		_, err := readWindow(ctx, in, readSpec{topic: cfg.InputTopic, bounds: cfg.InputBounds, idle: cfg.IdleTimeout}, progress, v.addInput)
 		if err != nil {
 			return Result{}, err
 		}
+		v.rec.inputDone()
 	} else if cfg.Drain {
 		return Result{}, errors.New("drain: needs input bounds")
 	}
@@ -309,8 +313,7 @@ func readWindow(ctx context.Context, client *kgo.Client, spec readSpec, progress
 			return read, nil
 		case time.Since(lastActivity) >= spec.idle:
 			if bounded {
-				fmt.Fprintf(progress, "note: nothing more to read of %q for %s short of the window's end (%s); verifying what was read\n",
-					spec.topic, spec.idle, shortOf(remaining, read))
+				return nil, &ShortReadError{Topic: spec.topic, Idle: spec.idle, Where: shortOf(remaining, read)}
 			}
 			return read, nil
 		}
@@ -374,6 +377,21 @@ func readWindow(ctx context.Context, client *kgo.Client, spec readSpec, progress
 			lastProgress = time.Now()
 		}
 	}
+}
+
+// ShortReadError is a bounded read of a window that stopped short of its end: nothing more
+// came for Idle, so the window's last records could not be read (deleted by retention, or the
+// broker or the network failing) and what was read would verify a part as the whole.
+type ShortReadError struct {
+	Topic string
+	Idle  time.Duration
+	// Where names the partitions not read to the end, where each stopped and where it ends.
+	Where string
+}
+
+func (e *ShortReadError) Error() string {
+	return fmt.Sprintf("reading %q stopped short of the window's end: %s; nothing more came for %s (were its records deleted, or is the broker unreachable?)",
+		e.Topic, e.Where, e.Idle)
 }
 
 // shortOf names the partitions a bounded read did not finish and where it stopped.
@@ -451,6 +469,7 @@ type verifier struct {
 	series         *intervalRecorder
 	lat            *latencyRecorder
 	fields         Fields
+	content        contentCheck
 	records        int64
 	malformed      int64
 	missingFields  int64
@@ -459,6 +478,19 @@ type verifier struct {
 	first, last    time.Time
 }
 
+// addInput takes one record of the input window: an event is counted for reconciliation with
+// what its output must be (content); anything else is not an event.
+func (v *verifier) addInput(r *kgo.Record) {
+	f := &v.fields
+	v.inputRecords++
+	if extractInput(r.Value, f) == nil && f.DeviceID != nil && f.HasSeq && f.Seq < maxSeq {
+		v.rec.addInput(v.keys.key(f), f.DeviceID, f.Seq, r.Partition, v.content.hasher.input(r.Value, f, r.Timestamp.UnixMilli()))
+	} else {
+		v.inputMalformed++
+	}
+}
+
+// add takes one output record.
 func (v *verifier) add(r *kgo.Record) {
 	f := &v.fields
 	err := Extract(r.Value, f)
@@ -482,7 +514,9 @@ func (v *verifier) add(r *kgo.Record) {
 	}
 	k := v.keys.key(f)
 	if v.rec != nil {
-		v.rec.addOutput(k, f.DeviceID, f.Seq)
+		if first, more, ok := v.rec.addOutput(k, f.DeviceID, f.Seq); ok {
+			v.content.check(r.Value, f, first, more, func() string { return example(k, f, r) })
+		}
 	}
 	v.tracker.add(k, f.DeviceID, f.Seq, r.Partition)
 	outTS := r.Timestamp.UnixMicro()
@@ -524,6 +558,8 @@ func (v *verifier) result() Result {
 		res.Reconciled, res.InputEvents, res.InputNotEvents, res.InputRecords = true, rc.inputEvents, v.inputMalformed, v.inputRecords
 		res.Runs, res.ForeignEvents = rc.runs, rc.foreignEvents
 		res.Missing, res.Unexpected, res.Duplicates, res.SourceDuplicates = rc.missing, rc.unexpected, rc.duplicates, rc.sourceDuplicates
+		res.Altered, res.Misstamped = v.content.altered, v.content.misstamped
+		res.AlteredExamples, res.MisstampedExamples = v.content.alteredEx, v.content.misstampedEx
 	}
 	if span := v.last.Sub(v.first).Seconds(); span > 0 {
 		res.RatePerSec = float64(v.records) / span

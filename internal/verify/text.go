@@ -36,6 +36,14 @@ func (r Result) WriteText(w io.Writer) error {
 		fmt.Fprintf(tw, "unexpected\t%d\n", r.Unexpected)
 		fmt.Fprintf(tw, "duplicates (made by the pipeline)\t%d\n", r.Duplicates)
 		fmt.Fprintf(tw, "source duplicates (sent twice on purpose)\t%d\n", r.SourceDuplicates)
+		fmt.Fprintf(tw, "altered (not the input with the two stamps)\t%d\n", r.Altered)
+		for _, ex := range r.AlteredExamples {
+			fmt.Fprintf(tw, "  e.g.\t%s\n", ex)
+		}
+		fmt.Fprintf(tw, "misstamped (enqueuedAt not the input's append time)\t%d\n", r.Misstamped)
+		for _, ex := range r.MisstampedExamples {
+			fmt.Fprintf(tw, "  e.g.\t%s\n", ex)
+		}
 	} else {
 		fmt.Fprintf(tw, "duplicates\t%d\n", r.Duplicates)
 	}
