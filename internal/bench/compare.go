@@ -175,7 +175,13 @@ type Step struct {
 	// Behind is the contender's lag when the step's sending ended (before the drain): the
 	// input events not yet in the output then. Events in flight count, so it is rarely 0;
 	// the drain's catch-up time is what judges it.
-	Behind       int64   `json:"behind"`
+	Behind int64 `json:"behind"`
+	// Altered and Misstamped are the verifier's content checks after the drain (output not
+	// its input with the two stamps appended; enqueuedAt not the input's append time). They
+	// are reported, not judged: only streamscale's relay promises the byte-for-byte contract
+	// (the sample's job re-serialises its JSON; docs/benchmarks.md).
+	Altered      int64   `json:"altered"`
+	Misstamped   int64   `json:"misstamped"`
 	DrainSeconds float64 `json:"drainSeconds"`
 	Latency      Latency `json:"latencyMs"`
 	SendLagP99Ms float64 `json:"sendLagP99Ms"`
@@ -647,6 +653,7 @@ func (h *harness) step(ctx context.Context, name string, t topics, run *running,
 	}
 
 	s.Verified, s.Missing, s.Duplicates, s.Behind = stepCounts(vres, lres)
+	s.Altered, s.Misstamped = vres.Altered, vres.Misstamped
 	p, e := vres.LatencyMs.Pipeline, vres.LatencyMs.EndToEnd
 	s.Latency = Latency{Pipeline: &p, EndToEnd: &e}
 	s.Sustainable, s.Why = judge(s, genErr, h.cfg.MaxP99)
