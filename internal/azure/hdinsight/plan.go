@@ -182,32 +182,24 @@ func (p *Plan) Write(w io.Writer) error {
 	if sub == "" {
 		sub = "(from --subscription or AZURE_SUBSCRIPTION_ID when not a dry run)"
 	}
-	ew := &errWriter{w: w}
-	ew.printf("streamscale azure up --platform hdinsight: plan for tier %d (%d events/s)\n", b.Tier.Number, b.Tier.EventsPerSecond())
-	ew.printf("  subscription    %s\n", sub)
-	ew.printf("  resource group  %s in %s\n", b.Config.ResourceGroup, b.Config.Location)
-	ew.printf("  event hubs      2 namespaces, %s, %d units each; hubs %s and %s with %d partitions\n",
+	ew := plan.NewErrWriter(w)
+	ew.Printf("streamscale azure up --platform hdinsight: plan for tier %d (%d events/s)\n", b.Tier.Number, b.Tier.EventsPerSecond())
+	ew.Printf("  subscription    %s\n", sub)
+	ew.Printf("  resource group  %s in %s\n", b.Config.ResourceGroup, b.Config.Location)
+	ew.Printf("  event hubs      2 namespaces, %s, %d units each; hubs %s and %s with %d partitions\n",
 		b.Config.SKU.AzureName(), b.Capacity, plan.HubIn, plan.HubOut, b.Tier.Partitions)
-	ew.printf("  hdinsight       %s %s: %d × %s head, %d × %s workers, %d × %s zookeeper\n",
+	ew.Printf("  hdinsight       %s %s: %d × %s head, %d × %s workers, %d × %s zookeeper\n",
 		ClusterKind, ClusterVersion, HeadNodes, HeadNodeSize, s.Workers, s.WorkerSize, ZookeeperNodes, ZookeeperNodeSize)
-	ew.printf("  flink           %s as a YARN session, JM %s, TM %s × %d slots, parallelism %d, guarantee %s\n",
+	ew.Printf("  flink           %s as a YARN session, JM %s, TM %s × %d slots, parallelism %d, guarantee %s\n",
 		FlinkDistVersion, JobManagerMemory, TaskManagerMemory, s.Slots, b.Tier.Parallelism, b.Config.Guarantee)
-	ew.printf("\n")
-	if ew.err == nil {
-		ew.err = plan.WriteSteps(w, p.Steps)
+	ew.Printf("\n")
+	if err := ew.Err(); err != nil {
+		return err
 	}
-	ew.printf("\n# script action %s (%s)\n", ScriptName, p.ScriptURI())
-	ew.printf("%s", p.Script())
-	return ew.err
-}
-
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) printf(format string, a ...any) {
-	if e.err == nil {
-		_, e.err = fmt.Fprintf(e.w, format, a...)
+	if err := plan.WriteSteps(w, p.Steps); err != nil {
+		return err
 	}
+	ew.Printf("\n# script action %s (%s)\n", ScriptName, p.ScriptURI())
+	ew.Printf("%s", p.Script())
+	return ew.Err()
 }
