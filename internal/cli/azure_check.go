@@ -84,7 +84,7 @@ func azureCheckRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azure
 		return flagErrorf(fmt.Errorf("--platform %q: use aks or hdinsight", opts.platform))
 	}
 	if p.Config.Subscription == "" {
-		return flagErrorf(errors.New("no subscription: pass --subscription or set " + EnvAzureSubscription + " (`az account show --query id -o tsv`)"))
+		return flagErrorf(plan.ErrNoSubscription)
 	}
 	if err := azureChecks(ctx, f, deps, p, hdi, opts.callTimeout); err != nil {
 		if errors.Is(err, preflight.ErrChecksFailed) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/streamscale/streamscale/internal/azure/plan"
 	"github.com/streamscale/streamscale/internal/azure/provision"
 )
 
@@ -51,7 +52,7 @@ func azureDownRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureD
 		sub = f.Getenv(EnvAzureSubscription)
 	}
 	if sub == "" {
-		return flagErrorf(errors.New("no subscription: pass --subscription or set " + EnvAzureSubscription))
+		return flagErrorf(plan.ErrNoSubscription)
 	}
 	if !opts.yes {
 		fmt.Fprintf(f.IO.ErrOut, "This deletes resource group %s and everything in it, checkpoints included.\nType its name to go on: ", opts.resourceGroup)

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -51,7 +50,7 @@ func (a *azureTarget) resolve(f *Factory) (plan.Names, string, error) {
 		sub = f.Getenv(EnvAzureSubscription)
 	}
 	if sub == "" {
-		return plan.Names{}, "", flagErrorf(errors.New("no subscription: pass --subscription or set " + EnvAzureSubscription))
+		return plan.Names{}, "", flagErrorf(plan.ErrNoSubscription)
 	}
 	return n, sub, nil
 }

@@ -105,7 +105,7 @@ func azureRunPlan(f *Factory, opts *azureRunOptions) (*plan.Plan, error) {
 		return nil, err
 	}
 	if p.Config.Subscription == "" {
-		return nil, flagErrorf(errors.New("no subscription: pass --subscription or set " + EnvAzureSubscription))
+		return nil, flagErrorf(plan.ErrNoSubscription)
 	}
 	return p, nil
 }

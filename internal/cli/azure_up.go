@@ -22,7 +22,7 @@ import (
 )
 
 // EnvAzureSubscription names the subscription when --subscription is not given.
-const EnvAzureSubscription = "AZURE_SUBSCRIPTION_ID"
+const EnvAzureSubscription = plan.EnvSubscription
 
 type azureUpOptions struct {
 	cfg       plan.Config
@@ -193,7 +193,7 @@ func azureUpRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureUpO
 		return writeDryRun(f, p, src)
 	}
 	if p.Config.Subscription == "" {
-		return flagErrorf(errors.New("no subscription: pass --subscription or set " + EnvAzureSubscription + " (`az account show --query id -o tsv`)"))
+		return flagErrorf(plan.ErrNoSubscription)
 	}
 	if err := azureChecksFirst(ctx, f, deps, opts, p, nil); err != nil {
 		return err

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 
@@ -27,7 +26,7 @@ func azureUpHDInsight(ctx context.Context, f *Factory, deps *azureDeps, opts *az
 		return p.Write(f.IO.Out)
 	}
 	if base.Config.Subscription == "" {
-		return flagErrorf(errors.New("no subscription: pass --subscription or set " + EnvAzureSubscription + " (`az account show --query id -o tsv`)"))
+		return flagErrorf(plan.ErrNoSubscription)
 	}
 	if _, err := os.Stat(opts.jobJar); err != nil {
 		return flagErrorf(fmt.Errorf("--job-jar %s: %w (build it with `make build`)", opts.jobJar, err))

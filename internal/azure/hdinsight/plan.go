@@ -180,7 +180,7 @@ func (p *Plan) Write(w io.Writer) error {
 	b, s := p.Base, p.Spec
 	sub := b.Config.Subscription
 	if sub == "" {
-		sub = "(from --subscription or AZURE_SUBSCRIPTION_ID when not a dry run)"
+		sub = "(from --subscription or " + plan.EnvSubscription + " when not a dry run)"
 	}
 	ew := plan.NewErrWriter(w)
 	ew.Printf("streamscale azure up --platform hdinsight: plan for tier %d (%d events/s)\n", b.Tier.Number, b.Tier.EventsPerSecond())

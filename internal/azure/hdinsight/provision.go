@@ -107,7 +107,7 @@ func (r *Runner) converge(ctx context.Context, kind plan.StepKind, name string, 
 // (whose script action starts the YARN session), in the plan's order.
 func (r *Runner) Up(ctx context.Context) ([]Result, error) {
 	if r.Plan.Base.Config.Subscription == "" {
-		return nil, errors.New("no subscription in the plan: pass --subscription or set AZURE_SUBSCRIPTION_ID")
+		return nil, plan.ErrNoSubscription
 	}
 	var done []Result
 	res, identityID, principal, err := r.identity(ctx)

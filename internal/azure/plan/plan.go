@@ -44,6 +44,13 @@ var premiumUnits = map[int]bool{1: true, 2: true, 4: true, 8: true, 16: true}
 // ErrExactlyOnceStandard refuses exactly-once on Event Hubs Standard.
 var ErrExactlyOnceStandard = errors.New("--guarantee exactly-once: Event Hubs Standard has no Kafka transactions; use --guarantee at-least-once, or --sku premium where transactions are a preview")
 
+// EnvSubscription names the Azure subscription when --subscription is not given.
+const EnvSubscription = "AZURE_SUBSCRIPTION_ID"
+
+// ErrNoSubscription refuses a command that calls Azure without a subscription ID; it says how
+// to give one. Every Azure command and runner returns this one error.
+var ErrNoSubscription = errors.New("no subscription: pass --subscription or set " + EnvSubscription + " (`az account show --query id -o tsv`)")
+
 // Config is what `azure up` was asked for.
 type Config struct {
 	// Tier is 1, 5 or 10.

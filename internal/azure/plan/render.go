@@ -11,7 +11,7 @@ func (p *Plan) Write(w io.Writer) error {
 	c, t := p.Config, p.Tier
 	sub := c.Subscription
 	if sub == "" {
-		sub = "(from --subscription or AZURE_SUBSCRIPTION_ID when not a dry run)"
+		sub = "(from --subscription or " + EnvSubscription + " when not a dry run)"
 	}
 	unit := "TU"
 	if c.SKU == Premium {

@@ -48,7 +48,7 @@ func (c Config) validate() error {
 	case c.Credential == nil:
 		return errors.New("preflight: no credential")
 	case c.Plan.Config.Subscription == "":
-		return errors.New("no subscription: pass --subscription or set AZURE_SUBSCRIPTION_ID (`az account show --query id -o tsv`)")
+		return plan.ErrNoSubscription
 	case c.HDInsight != nil && c.HDInsight.Base != c.Plan:
 		return errors.New("preflight: the HDInsight plan is built on another base plan")
 	case c.CallTimeout < 0:
