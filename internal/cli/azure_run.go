@@ -2,13 +2,10 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"time"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor"
 	"github.com/spf13/cobra"
 
@@ -151,8 +148,7 @@ func azureRunRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureRu
 	}
 	g, err := clients.Groups.Get(ctx, p.Names.ResourceGroup, nil)
 	if err != nil {
-		var re *azcore.ResponseError
-		if errors.As(err, &re) && re.StatusCode == http.StatusNotFound {
+		if provision.IsNotFound(err) {
 			return fmt.Errorf("resource group %s does not exist: run `streamscale azure up --resource-group %s` first", p.Names.ResourceGroup, p.Names.ResourceGroup)
 		}
 		return fmt.Errorf("read resource group %s: %w", p.Names.ResourceGroup, err)

@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/clientcmd"
 
@@ -124,8 +123,7 @@ func (a *Azure) EnsureTopics(ctx context.Context, specs []kafkaconn.TopicSpec) e
 		}
 		got, err := c.Hubs.Get(ctx, rg, h.namespace, s.Name, nil)
 		if err != nil {
-			var re *azcore.ResponseError
-			if errors.As(err, &re) && re.StatusCode == 404 {
+			if provision.IsNotFound(err) {
 				return fmt.Errorf("hub %s in namespace %s does not exist: run `streamscale azure up` first", s.Name, h.namespace)
 			}
 			return fmt.Errorf("read hub %s in namespace %s: %w", s.Name, h.namespace, err)

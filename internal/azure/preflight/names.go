@@ -10,6 +10,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/storage/armstorage"
 
 	"github.com/streamscale/streamscale/internal/azure/plan"
+	"github.com/streamscale/streamscale/internal/azure/provision"
 )
 
 // Resource types whose names are global: their DNS names are unique across Azure.
@@ -36,7 +37,7 @@ func (r *run) existingResources(ctx context.Context) (existing, error) {
 	pager := r.clients.resources.NewListByResourceGroupPager(r.Plan.Config.ResourceGroup, nil)
 	for pager.More() {
 		page, err := pager.NextPage(cctx)
-		if isNotFound(err) {
+		if provision.IsNotFound(err) {
 			return e, nil
 		}
 		if err != nil {

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/authorization/armauthorization/v2"
+
+	"github.com/streamscale/streamscale/internal/azure/provision"
 )
 
 // RoleAssignmentWrite is the action `azure up` needs to give its managed identities their
@@ -56,7 +58,7 @@ func (r *run) roleAssignments(ctx context.Context, who principal) Check {
 	perms, err := r.groupPermissions(ctx, rg)
 	scope := "resource group " + rg
 	conditional := false
-	if isNotFound(err) {
+	if provision.IsNotFound(err) {
 		scope = "subscription " + sub + " (resource group " + rg + " does not exist yet)"
 		perms, conditional, err = r.subscriptionPermissions(ctx, who)
 	}

@@ -193,9 +193,3 @@ func firstLine(s string) string {
 	}
 	return s
 }
-
-// isNotFound says whether err is Azure's HTTP 404.
-func isNotFound(err error) bool {
-	var re *azcore.ResponseError
-	return errors.As(err, &re) && re.StatusCode == 404
-}

@@ -72,7 +72,8 @@ func notFound(err error) error {
 }
 
 // IsNotFound reports whether err is the SDK's answer to a Get of a resource that does not
-// exist (HTTP 404): what a read-first step then creates.
+// exist (HTTP 404): what a read-first step then creates. It is the one 404 check of the Azure
+// packages and commands (a missing resource group, hub or permission scope).
 func IsNotFound(err error) bool { return errors.Is(notFound(err), errNotFound) }
 
 func (r *Runner) out() io.Writer {

@@ -4,10 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
-
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 
 	"github.com/streamscale/streamscale/internal/azure/plan"
 )
@@ -211,8 +208,7 @@ func (r *Runner) DeleteGenerators(ctx context.Context) (int, error) {
 // r.Clients (no plan).
 func (r *Runner) Down(ctx context.Context, rg string) (deleted bool, err error) {
 	if _, err := r.Clients.Groups.Get(ctx, rg, nil); err != nil {
-		var re *azcore.ResponseError
-		if errors.As(err, &re) && re.StatusCode == http.StatusNotFound {
+		if IsNotFound(err) {
 			fmt.Fprintf(r.out(), "resource group %s does not exist: nothing to delete\n", rg)
 			return false, nil
 		}
