@@ -91,11 +91,7 @@ const EventHubsMaxRecordBytes = 999_000
 func (s Spec) TransactionalIDPrefix() string {
 	h := fnv.New32a()
 	h.Write([]byte(s.InTopic + "\x00" + s.OutTopic))
-	job := "relay"
-	if s.Job.OrDefault() == JobComplex {
-		job = "complex"
-	}
-	return fmt.Sprintf("streamscale-%s-%s-%s-%08x", job, s.InTopic, s.OutTopic, h.Sum32())
+	return fmt.Sprintf("streamscale-%s-%s-%s-%08x", s.kind(), s.InTopic, s.OutTopic, h.Sum32())
 }
 
 // guaranteeArgs are the arguments for the guarantee, de-duplication, state and restart

@@ -30,7 +30,7 @@ type Stopped struct {
 // JobOfName is the kind of job a streamscale job name says (Spec.JobName): complex for
 // "streamscale-complex …", else the relay.
 func JobOfName(name string) Job {
-	if strings.HasPrefix(name, "streamscale-complex ") {
+	if strings.HasPrefix(name, namePrefix(JobComplex)) {
 		return JobComplex
 	}
 	return JobRelay

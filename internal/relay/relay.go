@@ -53,6 +53,17 @@ func (j Job) OrDefault() Job {
 	return j
 }
 
+// kind is the job as names say it: JobComplex for the complex job, JobRelay for anything else.
+func (s Spec) kind() Job {
+	if s.Job.OrDefault() == JobComplex {
+		return JobComplex
+	}
+	return JobRelay
+}
+
+// namePrefix starts the Flink job name of a job of kind k (Spec.JobName, JobOfName).
+func namePrefix(k Job) string { return "streamscale-" + string(k) + " " }
+
 // Spec says how to run the relay job.
 type Spec struct {
 	// JarPath is the job jar (default: build/jobs/relay-job.jar next to the binary).
@@ -126,10 +137,7 @@ type Spec struct {
 // JobName is the Flink job name for a job and topic pair; a running job with this name is
 // reused.
 func (s Spec) JobName() string {
-	if s.Job.OrDefault() == JobComplex {
-		return "streamscale-complex " + s.InTopic + "->" + s.OutTopic
-	}
-	return "streamscale-relay " + s.InTopic + "->" + s.OutTopic
+	return namePrefix(s.kind()) + s.InTopic + "->" + s.OutTopic
 }
 
 // MainClass is the entry class of s.Job in the job jar.

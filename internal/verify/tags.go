@@ -15,16 +15,18 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/streamscale/streamscale/internal/latency"
+	"github.com/streamscale/streamscale/internal/relay"
 	"github.com/streamscale/streamscale/internal/tags"
 )
 
-// The jobs whose output Run verifies (Config.Job).
+// The jobs whose output Run verifies (Config.Job), by the names relay gives them (the names
+// only: nothing of how the job works is shared).
 const (
 	// JobRelay's output is the input's events, each with enqueuedAt and processedAt.
-	JobRelay = "relay"
+	JobRelay = string(relay.JobRelay)
 	// JobComplex's output is per-device tags (docs/tag.schema.json), recomputed from the input
 	// window by internal/tags.
-	JobComplex = "complex"
+	JobComplex = string(relay.JobComplex)
 )
 
 // TagResult is the reconciliation of the complex job's tags with the tags recomputed from the
