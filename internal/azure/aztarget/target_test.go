@@ -16,7 +16,6 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
 	azfake "github.com/Azure/azure-sdk-for-go/sdk/azcore/fake"
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerinstance/armcontainerinstance/v2"
 	acifake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerinstance/armcontainerinstance/v2/fake"
@@ -39,6 +38,7 @@ import (
 	dynamicfake "k8s.io/client-go/dynamic/fake"
 	k8stesting "k8s.io/client-go/testing"
 
+	"github.com/streamscale/streamscale/internal/azure/aztest"
 	"github.com/streamscale/streamscale/internal/azure/deploy"
 	"github.com/streamscale/streamscale/internal/azure/kube"
 	"github.com/streamscale/streamscale/internal/azure/manifest"
@@ -103,31 +103,14 @@ func connString(ns, rule string) string {
 	return "Endpoint=sb://" + ns + ".servicebus.windows.net/;SharedAccessKeyName=" + rule + ";SharedAccessKey=" + fakeKey
 }
 
-type route struct {
-	provider string
-	t        policy.Transporter
-}
-
-type transport []route
-
-func (t transport) Do(req *http.Request) (*http.Response, error) {
-	path := strings.ToLower(req.URL.Path)
-	for _, r := range t {
-		if strings.Contains(path, r.provider) {
-			return r.t.Do(req)
-		}
-	}
-	return nil, fmt.Errorf("no fake for %s", req.URL.Path)
-}
-
 func notFound[T any]() (r azfake.Responder[T], e azfake.ErrorResponder) {
 	e.SetResponseError(http.StatusNotFound, "ResourceNotFound")
 	return
 }
 
 func (f *fakeAzure) options() *arm.ClientOptions {
-	t := transport{
-		{"/providers/microsoft.eventhub/", ehfake.NewServerFactoryTransport(&ehfake.ServerFactory{
+	router := aztest.Router{
+		{Provider: "/providers/microsoft.eventhub/", Transport: ehfake.NewServerFactoryTransport(&ehfake.ServerFactory{
 			NamespacesServer: ehfake.NamespacesServer{
 				ListKeys: func(_ context.Context, _, ns, rule string, _ *armeventhub.NamespacesClientListKeysOptions) (r azfake.Responder[armeventhub.NamespacesClientListKeysResponse], e azfake.ErrorResponder) {
 					f.step("read rules")
@@ -147,7 +130,7 @@ func (f *fakeAzure) options() *arm.ClientOptions {
 				},
 			},
 		})},
-		{"/providers/microsoft.managedidentity/", msifake.NewServerFactoryTransport(&msifake.ServerFactory{UserAssignedIdentitiesServer: msifake.UserAssignedIdentitiesServer{
+		{Provider: "/providers/microsoft.managedidentity/", Transport: msifake.NewServerFactoryTransport(&msifake.ServerFactory{UserAssignedIdentitiesServer: msifake.UserAssignedIdentitiesServer{
 			Get: func(_ context.Context, rg, name string, _ *armmsi.UserAssignedIdentitiesClientGetOptions) (r azfake.Responder[armmsi.UserAssignedIdentitiesClientGetResponse], e azfake.ErrorResponder) {
 				f.step("read identities")
 				r.SetResponse(http.StatusOK, armmsi.UserAssignedIdentitiesClientGetResponse{Identity: armmsi.Identity{
@@ -156,7 +139,7 @@ func (f *fakeAzure) options() *arm.ClientOptions {
 				return
 			},
 		}})},
-		{"/providers/microsoft.containerservice/", aksfake.NewServerFactoryTransport(&aksfake.ServerFactory{ManagedClustersServer: aksfake.ManagedClustersServer{
+		{Provider: "/providers/microsoft.containerservice/", Transport: aksfake.NewServerFactoryTransport(&aksfake.ServerFactory{ManagedClustersServer: aksfake.ManagedClustersServer{
 			Get: func(_ context.Context, _, _ string, _ *armcontainerservice.ManagedClustersClientGetOptions) (r azfake.Responder[armcontainerservice.ManagedClustersClientGetResponse], e azfake.ErrorResponder) {
 				f.step("read identities")
 				r.SetResponse(http.StatusOK, armcontainerservice.ManagedClustersClientGetResponse{ManagedCluster: armcontainerservice.ManagedCluster{
@@ -171,7 +154,7 @@ func (f *fakeAzure) options() *arm.ClientOptions {
 				return
 			},
 		}})},
-		{"/providers/microsoft.containerinstance/", acifake.NewServerFactoryTransport(&acifake.ServerFactory{
+		{Provider: "/providers/microsoft.containerinstance/", Transport: acifake.NewServerFactoryTransport(&acifake.ServerFactory{
 			ContainerGroupsServer: acifake.ContainerGroupsServer{
 				Get: func(_ context.Context, _, name string, _ *armcontainerinstance.ContainerGroupsClientGetOptions) (r azfake.Responder[armcontainerinstance.ContainerGroupsClientGetResponse], e azfake.ErrorResponder) {
 					f.mu.Lock()
@@ -237,7 +220,7 @@ func (f *fakeAzure) options() *arm.ClientOptions {
 			},
 		})},
 	}
-	return &arm.ClientOptions{ClientOptions: policy.ClientOptions{Transport: t, Retry: policy.RetryOptions{MaxRetries: -1}}}
+	return aztest.Options(router)
 }
 
 // runGenerator is the container: the generator with the group's command line into the
