@@ -1,7 +1,7 @@
 // Package pipeline is `streamscale run`: topics, job, load, drain, verification and the run's
 // record, against a Target that says where each of them happens (the local stack, a Kafka and
-// Flink of the user's own, and later Azure). See docs/architecture.md, "One pipeline, several
-// targets".
+// Flink of the user's own, or an Azure deployment: internal/azure/aztarget). See
+// docs/architecture.md, "One pipeline, several targets".
 package pipeline
 
 import (

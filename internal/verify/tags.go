@@ -30,7 +30,8 @@ const (
 )
 
 // TagResult is the reconciliation of the complex job's tags with the tags recomputed from the
-// input window; its JSON names are part of the CLI's contract (docs/verify.md).
+// input window; its JSON names are part of the CLI's contract (docs/architecture.md, "The
+// complex job", its verification; README, "Verifying the complex job's tags").
 type TagResult struct {
 	// Expected counts the tags the job must have written for the window (count and value
 	// tags, and the NoNews tags whose deadline the watermark certainly passed).
