@@ -15,18 +15,17 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/streamscale/streamscale/internal/latency"
-	"github.com/streamscale/streamscale/internal/relay"
 	"github.com/streamscale/streamscale/internal/tags"
 )
 
-// The jobs whose output Run verifies (Config.Job), by the names relay gives them (the names
-// only: nothing of how the job works is shared).
+// The jobs whose output Run verifies (Config.Job). verify imports nothing of the jobs it
+// verifies; TestJobNamesAreRelays pins these to relay.JobRelay and relay.JobComplex.
 const (
 	// JobRelay's output is the input's events, each with enqueuedAt and processedAt.
-	JobRelay = string(relay.JobRelay)
+	JobRelay = "relay"
 	// JobComplex's output is per-device tags (docs/tag.schema.json), recomputed from the input
 	// window by internal/tags.
-	JobComplex = string(relay.JobComplex)
+	JobComplex = "complex"
 )
 
 // TagResult is the reconciliation of the complex job's tags with the tags recomputed from the
