@@ -7,7 +7,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -191,6 +193,27 @@ func (s *faultStack) kill(pid int) {
 	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
 		s.t.Fatalf("kill -9 %d: %v", pid, err)
 	}
+	// The signal is delivered at once, but the process holds its listening sockets until it
+	// has exited: `local up` right after would find the broker's port still taken (CI saw
+	// it once). Wait until the pid is gone or a zombie (which holds no sockets).
+	deadline := time.Now().Add(30 * time.Second)
+	for !exited(pid) {
+		if time.Now().After(deadline) {
+			s.t.Fatalf("pid %d still running 30 s after kill -9", pid)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// exited reports whether pid no longer runs: no such process, or a zombie.
+func exited(pid int) bool {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return true
+	}
+	// The state follows the command name, which is in parentheses and may hold spaces.
+	i := bytes.LastIndexByte(stat, ')')
+	return i < 0 || i+2 >= len(stat) || stat[i+2] == 'Z' || stat[i+2] == 'X'
 }
 
 // runResult parses `run --json`: the run record with the verifier's result.
