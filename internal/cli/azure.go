@@ -10,8 +10,8 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
 	"github.com/spf13/cobra"
 	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/streamscale/streamscale/internal/azure/kube"
 	"github.com/streamscale/streamscale/internal/azure/preflight"
 	"github.com/streamscale/streamscale/internal/azure/provision"
 )
@@ -36,15 +36,7 @@ func (d *azureDeps) kubeClient(kubeconfig []byte) (dynamic.Interface, error) {
 	if d.kube != nil {
 		return d.kube(kubeconfig)
 	}
-	rc, err := clientcmd.RESTConfigFromKubeConfig(kubeconfig)
-	if err != nil {
-		return nil, fmt.Errorf("AKS kubeconfig: %w", err)
-	}
-	dyn, err := dynamic.NewForConfig(rc)
-	if err != nil {
-		return nil, fmt.Errorf("kubernetes client: %w", err)
-	}
-	return dyn, nil
+	return kube.Dynamic(kubeconfig)
 }
 
 func defaultAzureDeps() *azureDeps {

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/streamscale/streamscale/internal/azure/deploy"
 	"github.com/streamscale/streamscale/internal/azure/kube"
@@ -162,7 +161,7 @@ func (a *Azure) EnsureJob(ctx context.Context, s relay.Spec, progress io.Writer)
 	}
 	mk := a.Kube
 	if mk == nil {
-		mk = dynamicClient
+		mk = kube.Dynamic
 	}
 	dyn, err := mk(kc)
 	if err != nil {
@@ -205,18 +204,6 @@ func checkJobKind(ctx context.Context, dyn dynamic.Interface, p *plan.Plan, aske
 	}
 	return &pipeline.Refusal{Err: fmt.Errorf("--job %s: the deployment runs the %s job (FlinkDeployment %s/%s); run `azure up --job %s` first, or pass --job %s",
 		asked, other, plan.K8sNamespace, plan.DeploymentNameFor(other), asked, other)}
-}
-
-func dynamicClient(kubeconfig []byte) (dynamic.Interface, error) {
-	rc, err := clientcmd.RESTConfigFromKubeConfig(kubeconfig)
-	if err != nil {
-		return nil, fmt.Errorf("AKS kubeconfig: %w", err)
-	}
-	dyn, err := dynamic.NewForConfig(rc)
-	if err != nil {
-		return nil, fmt.Errorf("kubernetes client: %w", err)
-	}
-	return dyn, nil
 }
 
 // StartTraffic reads the hub table from Azure Monitor once the run ends

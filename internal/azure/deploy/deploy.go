@@ -20,7 +20,6 @@ import (
 	"helm.sh/helm/v3/pkg/cli"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/streamscale/streamscale/internal/azure/images"
 	"github.com/streamscale/streamscale/internal/azure/kube"
@@ -87,13 +86,9 @@ func kubeClients(kubeconfig []byte) (dynamic.Interface, *action.Configuration, e
 	if err := cfg.Init(kubeconfigGetter{raw: kubeconfig}, plan.OperatorNamespace, "secret", func(string, ...any) {}); err != nil {
 		return nil, nil, fmt.Errorf("helm: %w", err)
 	}
-	rc, err := clientcmd.RESTConfigFromKubeConfig(kubeconfig)
+	dyn, err := kube.Dynamic(kubeconfig)
 	if err != nil {
-		return nil, nil, fmt.Errorf("AKS kubeconfig: %w", err)
-	}
-	dyn, err := dynamic.NewForConfig(rc)
-	if err != nil {
-		return nil, nil, fmt.Errorf("kubernetes client: %w", err)
+		return nil, nil, err
 	}
 	return dyn, cfg, nil
 }
