@@ -9,6 +9,8 @@ import (
 
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
+	"github.com/streamscale/streamscale/internal/pipeline"
+	"github.com/streamscale/streamscale/internal/relay"
 )
 
 // connFlags are the flags that say where the pipeline runs: the local stack in --home by
@@ -153,4 +155,25 @@ func (c *connFlags) flink() (string, error) {
 		u = ep.FlinkURL
 	}
 	return strings.TrimRight(u, "/"), nil
+}
+
+// completeSpec completes a job's spec for the Flink c points at: the local stack's
+// (pipeline.OnLocalFlink), or as it is.
+func (c *connFlags) completeSpec(conn kafkaconn.Conn) func(relay.Spec) relay.Spec {
+	return func(s relay.Spec) relay.Spec {
+		if c.localFlink() {
+			return pipeline.OnLocalFlink(s, conn, c.home)
+		}
+		return s
+	}
+}
+
+// resumeSources are where jobs' resume points are: what `job stop` recorded in the home, and on
+// the local stack's Flink the jobs' checkpoint directories.
+func (c *connFlags) resumeSources() relay.ResumeSources {
+	src := relay.ResumeSources{RecordDir: local.JobsDir(c.home)}
+	if c.localFlink() {
+		src.LocalCheckpoints = func(s relay.Spec) string { return pipeline.LocalCheckpoints(c.home, s) }
+	}
+	return src
 }

@@ -4,23 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
-	"slices"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kerr"
-	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/streamscale/streamscale/internal/flink"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
-	"github.com/streamscale/streamscale/internal/pipeline"
 	"github.com/streamscale/streamscale/internal/relay"
 )
 
@@ -61,18 +54,9 @@ type jobFlags struct {
 	fs *pflag.FlagSet
 }
 
-// Checkpoint intervals when --checkpoint-interval is not given: under exactly-once the output
-// waits for the checkpoint that commits its transaction, so the interval is short.
-const (
-	defaultCheckpointInterval            = 10 * time.Second
-	defaultExactlyOnceCheckpointInterval = time.Second
-)
-
 func newJobFlags() *jobFlags {
-	return &jobFlags{
-		jar: relay.DefaultJarPath(local.BuildDir()), startTimeout: 2 * time.Minute,
-		guarantee: string(relay.AtLeastOnce), dedupWindow: 100,
-	}
+	d := relay.DefaultOptions(local.BuildDir())
+	return &jobFlags{jar: d.JarPath, startTimeout: d.StartTimeout, guarantee: d.Guarantee, dedupWindow: d.DedupWindow}
 }
 
 func (j *jobFlags) add(cmd *cobra.Command) {
@@ -115,68 +99,26 @@ func (j *jobFlags) addJob(cmd *cobra.Command) {
 // changed reports whether the user gave flag name.
 func (j *jobFlags) changed(name string) bool { return j.fs != nil && j.fs.Changed(name) }
 
-// maxDedupWindow is the largest --dedup-window the job accepts.
-const maxDedupWindow = 1_000_000
+// options are the flags as the relay's options, which relay validates and turns into a spec.
+func (j *jobFlags) options() relay.Options {
+	return relay.Options{
+		JarPath: j.jar, Brokers: j.brokers, Parallelism: j.parallelism, CheckpointInterval: j.checkpointInterval,
+		StartTimeout: j.startTimeout, KafkaPropertiesFile: j.kafkaProperties, Guarantee: j.guarantee,
+		Dedup: j.dedup, DedupWindow: j.dedupWindow, RestartStrategy: j.restartStrategy,
+		RestartAttempts: j.restartAttempts, RestartDelay: j.restartDelay, CheckpointDir: j.checkpointDir,
+		TransactionTimeout: j.transactionTimeout, BufferTimeout: j.bufferTimeout, Linger: j.linger,
+		Job: j.job, Given: j.changed,
+	}
+}
 
-// maxTransactionTimeout is Kafka's default transaction.max.timeout.ms (the local stack keeps
-// it): a longer transaction timeout is refused by the broker when the job starts.
-const maxTransactionTimeout = 15 * time.Minute
-
-// validate checks the job flags on their own (before anything starts) and returns a usage
-// error that names the flag.
+// validate checks the job flags on their own (before anything starts): a usage error that
+// names the flag.
 func (j *jobFlags) validate() error {
-	g, err := relay.ParseGuarantee(j.guarantee)
-	if err != nil {
-		return flagErrorf(fmt.Errorf("--guarantee: %w", err))
-	}
-	kind, err := relay.ParseJob(relay.Job(j.job).OrDefault().String())
-	if err != nil {
-		return flagErrorf(fmt.Errorf("--job: %w", err))
-	}
-	switch {
-	case kind == relay.JobComplex && (j.dedup || j.changed("dedup-window")):
-		return flagErrorf(errors.New("--dedup is for the relay: the complex job ignores a device's buffered duplicates itself; drop --dedup or use --job relay"))
-	case j.dedup && j.dedupWindow < 1:
-		return flagErrorf(fmt.Errorf("--dedup-window: %d must be at least 1", j.dedupWindow))
-	case !j.dedup && j.changed("dedup-window"):
-		return flagErrorf(errors.New("--dedup-window needs --dedup"))
-	case j.changed("checkpoint-interval") && j.checkpointInterval < 10*time.Millisecond:
-		return flagErrorf(fmt.Errorf("--checkpoint-interval: %s is below Flink's minimum of 10ms", j.checkpointInterval))
-	case g == relay.None && j.changed("checkpoint-interval"):
-		return flagErrorf(errors.New("--checkpoint-interval: --guarantee none takes no checkpoints"))
-	case g != relay.ExactlyOnce && j.changed("transaction-timeout"):
-		return flagErrorf(errors.New("--transaction-timeout needs --guarantee exactly-once"))
-	case g == relay.ExactlyOnce && !j.changed("transaction-timeout") && j.interval() >= relay.DefaultTransactionTimeout:
-		return flagErrorf(fmt.Errorf("--checkpoint-interval: %s is not below the transaction timeout (%s), so no transaction could commit: shorten it", j.interval(), relay.DefaultTransactionTimeout))
-	case j.changed("transaction-timeout") && (j.transactionTimeout <= j.interval() || j.transactionTimeout > maxTransactionTimeout):
-		return flagErrorf(fmt.Errorf("--transaction-timeout: %s must be above the checkpoint interval (%s) and at most Kafka's transaction.max.timeout.ms (%s)", j.transactionTimeout, j.interval(), maxTransactionTimeout))
-	case j.dedup && j.dedupWindow > maxDedupWindow:
-		return flagErrorf(fmt.Errorf("--dedup-window: %d is above the job's limit of %d", j.dedupWindow, maxDedupWindow))
-	case j.changed("restart-attempts") && j.restartAttempts < 1:
-		return flagErrorf(fmt.Errorf("--restart-attempts: %d must be at least 1", j.restartAttempts))
-	case j.restartDelay < 0:
-		return flagErrorf(fmt.Errorf("--restart-delay: %s is negative", j.restartDelay))
-	case j.bufferTimeout < 0 || j.bufferTimeout > time.Minute:
-		return flagErrorf(fmt.Errorf("--buffer-timeout: %s must be between 0 and 1m", j.bufferTimeout))
-	case j.linger < 0 || j.linger > time.Minute:
-		return flagErrorf(fmt.Errorf("--job-linger: %s must be between 0 and 1m", j.linger))
-	}
-	if j.restartStrategy != "" {
-		if _, err := relay.ParseRestartStrategy(j.restartStrategy); err != nil {
-			return flagErrorf(fmt.Errorf("--restart-strategy: %w", err))
-		}
-	}
-	if (j.changed("restart-attempts") || j.changed("restart-delay")) && relay.RestartStrategy(j.restartStrategy) != relay.RestartFixedDelay {
-		return flagErrorf(errors.New("--restart-attempts and --restart-delay need --restart-strategy fixed-delay"))
-	}
-	if _, err := checkpointURI(j.checkpointDir); err != nil {
-		return flagErrorf(fmt.Errorf("--checkpoint-dir: %w", err))
+	if err := j.options().Validate(); err != nil {
+		return flagErrorf(err)
 	}
 	return nil
 }
-
-// errExactlyOnceEventHubs refuses exactly-once against Event Hubs.
-var errExactlyOnceEventHubs = pipeline.ErrExactlyOnceEventHubs
 
 // checkedConn validates the job flags, makes the connection from cf and checks the flags
 // against the Kafka the job writes to.
@@ -188,139 +130,22 @@ func (j *jobFlags) checkedConn(cf *connFlags) (kafkaconn.Conn, error) {
 	if err != nil {
 		return kafkaconn.Conn{}, err
 	}
-	return c, j.checkTarget(c)
-}
-
-// checkTarget checks the job flags against the Kafka the job writes to.
-func (j *jobFlags) checkTarget(conn kafkaconn.Conn) error {
-	if conn.EventHubs && relay.Guarantee(j.guarantee) == relay.ExactlyOnce {
-		return flagErrorf(errExactlyOnceEventHubs)
+	if err := j.options().CheckTarget(c); err != nil {
+		return kafkaconn.Conn{}, flagErrorf(err)
 	}
-	return nil
-}
-
-// interval is the checkpoint interval: the flag's, else the guarantee's default.
-func (j *jobFlags) interval() time.Duration {
-	if j.checkpointInterval > 0 {
-		return j.checkpointInterval
-	}
-	if relay.Guarantee(j.guarantee) == relay.ExactlyOnce {
-		return defaultExactlyOnceCheckpointInterval
-	}
-	return defaultCheckpointInterval
-}
-
-// checkpointURI turns an absolute path into a file:// URI and checks that anything else is a
-// URI with a scheme ("" stays "": the default).
-func checkpointURI(dir string) (string, error) {
-	switch {
-	case dir == "":
-		return "", nil
-	case filepath.IsAbs(dir):
-		return "file://" + filepath.Clean(dir), nil
-	case strings.Contains(dir, "://"):
-		return dir, nil
-	}
-	return "", fmt.Errorf("%q is neither an absolute path nor a URI like file:///path or s3://bucket/path", dir)
+	return c, nil
 }
 
 // specFor is spec for the cluster cf points at: on the local stack's Flink it is completed as
 // run completes it (pipeline.OnLocalFlink).
 func (j *jobFlags) specFor(cf *connFlags, conn kafkaconn.Conn, topics *topicFlags, partitions int32) relay.Spec {
-	s := j.spec(conn, topics, partitions)
-	if cf.localFlink() {
-		s = pipeline.OnLocalFlink(s, conn, cf.home)
-	}
-	return s
+	return cf.completeSpec(conn)(j.spec(conn, topics, partitions))
 }
 
-// spec builds the relay job spec; parallelism defaults to the partition count.
+// spec builds the relay job spec (relay.Options.Spec); parallelism defaults to the partition
+// count.
 func (j *jobFlags) spec(conn kafkaconn.Conn, topics *topicFlags, partitions int32) relay.Spec {
-	brokers := j.brokers
-	if brokers == "" {
-		brokers = joinBrokers(conn.Brokers)
-	}
-	p := j.parallelism
-	if p <= 0 {
-		p = int(partitions)
-	}
-	s := relay.Spec{
-		JarPath: j.jar, Brokers: brokers, InTopic: topics.in, OutTopic: topics.out,
-		DeadLetterTopic: topics.deadLetterTopic(), Parallelism: p,
-		CheckpointInterval: j.interval(), StartTimeout: j.startTimeout,
-		Secured: secured(conn), KafkaPropertiesFile: j.kafkaProperties,
-		Job: relay.Job(j.job).OrDefault(), Guarantee: relay.Guarantee(j.guarantee), TransactionTimeout: j.transactionTimeout,
-		Restart: relay.Restart{Strategy: relay.RestartStrategy(j.restartStrategy), Attempts: j.restartAttempts, Delay: j.restartDelay},
-	}
-	if j.dedup {
-		s.DedupWindow = j.dedupWindow
-	}
-	if j.changed("buffer-timeout") {
-		s.BufferTimeout = &j.bufferTimeout
-	}
-	if j.changed("job-linger") {
-		s.Linger = &j.linger
-	}
-	s.CheckpointDir, _ = checkpointURI(j.checkpointDir) // validate has refused a bad one
-	if conn.EventHubs {
-		s.MaxRecordBytes = relay.EventHubsMaxRecordBytes
-	}
-	return s
-}
-
-// secured reports whether conn reaches Kafka other than in plaintext, so that the relay job
-// needs the connection's settings in a properties file.
-func secured(conn kafkaconn.Conn) bool {
-	return conn.TLS || conn.SASLMechanism != "" || conn.EventHubs
-}
-
-// pipelineTopics checks that the relay's three topics exist and returns the input topic's
-// partition count. A missing output or dead-letter topic would not stop the job from starting,
-// but send it into a restart loop at its first record.
-func pipelineTopics(ctx context.Context, adm *kadm.Client, topics *topicFlags) (int32, error) {
-	names := []string{topics.in, topics.out, topics.deadLetterTopic()}
-	details, err := adm.ListTopics(ctx, names...)
-	if err != nil {
-		return 0, fmt.Errorf("look up topics %s: %w", quoteAll(names), err)
-	}
-	var missing []string
-	for _, n := range names {
-		d, ok := details[n]
-		switch {
-		case !ok || errors.Is(d.Err, kerr.UnknownTopicOrPartition):
-			if !slices.Contains(missing, n) {
-				missing = append(missing, n)
-			}
-		case d.Err != nil:
-			return 0, fmt.Errorf("look up topic %q: %w", n, d.Err)
-		}
-	}
-	create := "streamscale topics create"
-	if topics.in != "in" {
-		create += " --in-topic " + topics.in
-	}
-	if topics.out != "out" {
-		create += " --out-topic " + topics.out
-	}
-	if topics.deadLetter != "" {
-		create += " --dead-letter-topic " + topics.deadLetter
-	}
-	switch len(missing) {
-	case 0:
-		return int32(len(details[topics.in].Partitions)), nil
-	case 1:
-		return 0, fmt.Errorf("topic %s not found: create it first with `%s`", quoteAll(missing), create)
-	default:
-		return 0, fmt.Errorf("topics %s not found: create them first with `%s`", quoteAll(missing), create)
-	}
-}
-
-func quoteAll(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = strconv.Quote(n)
-	}
-	return strings.Join(q, ", ")
+	return j.options().Spec(conn, topics.relayTopics(), partitions)
 }
 
 func newJobSubmitCmd(f *Factory) *cobra.Command {
@@ -355,8 +180,8 @@ refused: stop it first.`,
   streamscale job submit --parallelism 4 --brokers kafka:9092 --flink-url http://flink:8081`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if fromSavepoint != "" && fromSavepoint != lastSavepoint {
-				uri, err := checkpointURI(fromSavepoint)
+			if fromSavepoint != "" && fromSavepoint != relay.LastSavepoint {
+				uri, err := relay.CheckpointURI(fromSavepoint)
 				if err != nil {
 					return flagErrorf(fmt.Errorf("--from-savepoint: %w", err))
 				}
@@ -376,39 +201,35 @@ refused: stop it first.`,
 	return cmd
 }
 
-// submitRelay is `job submit` and `job resume`: check the flags and the topics, then ensure
-// the relay runs, started from the path savepoint returns ("" for none).
+// submitRelay is `job submit` and `job resume`: check the flags, then relay.Submit (the
+// topics, then the job), started from the path savepoint returns ("" for none).
 func submitRelay(ctx context.Context, f *Factory, conn *connFlags, topics *topicFlags, job *jobFlags,
 	savepoint func(context.Context, *flink.Client, relay.Spec) (string, error)) error {
 	c, err := job.checkedConn(conn)
 	if err != nil {
 		return err
 	}
-	if err := job.specFor(conn, c, topics, 0).CheckConnection(); err != nil {
-		return err
-	}
-	var partitions int32
-	err = withClient(ctx, conn, func(ctx context.Context, cl *kgo.Client) error {
-		partitions, err = pipelineTopics(ctx, kadm.NewClient(cl), topics)
-		return err
+	res, err := relay.Submit(ctx, relay.Submission{
+		Options: job.options(), Topics: topics.relayTopics(), Kafka: c,
+		Flink:     func() (*flink.Client, error) { return newFlinkClient(conn) },
+		Complete:  conn.completeSpec(c),
+		Savepoint: savepoint,
+		Progress:  f.IO.ErrOut,
 	})
 	if err != nil {
-		return err
-	}
-	fc, err := newFlinkClient(conn)
-	if err != nil {
-		return err
-	}
-	spec := job.specFor(conn, c, topics, partitions)
-	if spec.SavepointPath, err = savepoint(ctx, fc, spec); err != nil {
-		return err
-	}
-	res, err := relay.Ensure(ctx, fc, spec, f.IO.ErrOut)
-	if err != nil {
-		return err
+		return usageOf(err)
 	}
 	fmt.Fprintln(f.IO.Out, res.JobID)
 	return nil
+}
+
+// usageOf makes a refusal of the domain (*relay.UsageError) a usage error.
+func usageOf(err error) error {
+	var ue *relay.UsageError
+	if errors.As(err, &ue) {
+		return flagErrorf(ue.Err)
+	}
+	return err
 }
 
 func newJobListCmd(f *Factory) *cobra.Command {
@@ -457,9 +278,9 @@ func newJobCancelCmd(f *Factory) *cobra.Command {
 			if len(args) == 1 {
 				id = args[0]
 			} else {
-				found, _, err := topicsJob(ctx, fc, topics, kind)
+				found, _, err := relay.ForTopics(ctx, fc, topics.in, topics.out, kind)
 				if err != nil {
-					return err
+					return usageOf(err)
 				}
 				id = found.ID
 			}
@@ -489,13 +310,7 @@ func newFlinkClient(conn *connFlags) (*flink.Client, error) {
 	return c, nil
 }
 
-func joinBrokers(bs []string) string {
-	out := ""
-	for i, b := range bs {
-		if i > 0 {
-			out += ","
-		}
-		out += b
-	}
-	return out
-}
+// secured reports whether conn reaches Kafka other than in plaintext (relay.Secured).
+func secured(conn kafkaconn.Conn) bool { return relay.Secured(conn) }
+
+func joinBrokers(bs []string) string { return strings.Join(bs, ",") }

@@ -178,7 +178,7 @@ func TestExactlyOnceRefusedOnEventHubs(t *testing.T) {
 			f.Getenv = func(k string) string { return env[k] }
 			err := execute(NewRootCmd(f, "test"), append(args, "--guarantee", "exactly-once", "--flink-url", flinkStub(t, ""))...)
 			var fe *FlagError
-			if !errors.As(err, &fe) || !errors.Is(err, errExactlyOnceEventHubs) {
+			if !errors.As(err, &fe) || !errors.Is(err, relay.ErrExactlyOnceEventHubs) {
 				t.Fatalf("error %v (%T), want the Event Hubs refusal as a usage error", err, err)
 			}
 			for _, w := range []string{"no Kafka transactions", "at-least-once", "--dedup"} {

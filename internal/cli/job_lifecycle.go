@@ -2,21 +2,15 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/streamscale/streamscale/internal/flink"
 	"github.com/streamscale/streamscale/internal/local"
-	"github.com/streamscale/streamscale/internal/pipeline"
 	"github.com/streamscale/streamscale/internal/relay"
 )
-
-// lastSavepoint is --from-savepoint's value for the newest savepoint or retained checkpoint.
-const lastSavepoint = "last"
 
 func newJobStopCmd(f *Factory) *cobra.Command {
 	conn, topics := newConnFlags(f), newTopicFlags()
@@ -38,7 +32,7 @@ Flink's root cause. Ctrl-C stops waiting, not the savepoint: Flink may still fin
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			dir, err := checkpointURI(savepointDir)
+			dir, err := relay.CheckpointURI(savepointDir)
 			if err != nil {
 				return flagErrorf(fmt.Errorf("--savepoint-dir: %w", err))
 			}
@@ -48,7 +42,7 @@ Flink's root cause. Ctrl-C stops waiting, not the savepoint: Flink may still fin
 			}
 			job, jobKind, err := jobToStop(ctx, fc, topics, kind, args)
 			if err != nil {
-				return err
+				return usageOf(err)
 			}
 			if dir == "" {
 				if dir, err = defaultSavepointDir(ctx, fc, conn); err != nil {
@@ -94,55 +88,9 @@ func addJobKind(cmd *cobra.Command, kind *string) {
 // or is starting (kind, when not "", says which), with its kind.
 func jobToStop(ctx context.Context, fc *flink.Client, topics *topicFlags, kind string, args []string) (flink.JobSummary, relay.Job, error) {
 	if len(args) == 1 {
-		d, err := fc.Job(ctx, args[0])
-		if err != nil {
-			return flink.JobSummary{}, "", err
-		}
-		j := relay.JobOfName(d.Name)
-		if params, err := fc.JobUserConfig(ctx, d.ID); err == nil && params["job"] != "" {
-			j = relay.Job(params["job"])
-		}
-		return flink.JobSummary{ID: d.ID, Name: d.Name, State: d.State}, j, nil
+		return relay.ByID(ctx, fc, args[0])
 	}
-	return topicsJob(ctx, fc, topics, kind)
-}
-
-// topicsJob is the relay or complex job for the topics that runs or is starting: the kind
-// named (relay or complex), or with kind "" the one that runs (both running is an error that
-// asks for --job).
-func topicsJob(ctx context.Context, fc *flink.Client, topics *topicFlags, kind string) (flink.JobSummary, relay.Job, error) {
-	kinds := []relay.Job{relay.JobRelay, relay.JobComplex}
-	if kind != "" {
-		k, err := relay.ParseJob(kind)
-		if err != nil {
-			return flink.JobSummary{}, "", flagErrorf(fmt.Errorf("--job: %w", err))
-		}
-		kinds = []relay.Job{k}
-	}
-	var (
-		found     flink.JobSummary
-		foundKind relay.Job
-		names     []string
-	)
-	for _, k := range kinds {
-		spec := relay.Spec{Job: k, InTopic: topics.in, OutTopic: topics.out}
-		names = append(names, fmt.Sprintf("%q", spec.JobName()))
-		j, ok, err := relay.Find(ctx, fc, spec)
-		if err != nil {
-			return flink.JobSummary{}, "", err
-		}
-		if !ok {
-			continue
-		}
-		if foundKind != "" {
-			return flink.JobSummary{}, "", flagErrorf(fmt.Errorf("both the relay (%s) and the complex job (%s) run for these topics: pick one with --job", found.ID, j.ID))
-		}
-		found, foundKind = j, k
-	}
-	if foundKind == "" {
-		return flink.JobSummary{}, "", fmt.Errorf("no job named %s runs or is starting: give a job id (see `streamscale job list`)", strings.Join(names, " or "))
-	}
-	return found, foundKind, nil
+	return relay.ForTopics(ctx, fc, topics.in, topics.out, kind)
 }
 
 // defaultSavepointDir is <home>/flink/savepoints on the local stack; elsewhere "" (the
@@ -197,7 +145,7 @@ checkpoint is the newest of both (each kind resumes only from its own state).`,
 				}
 			}
 			return submitRelay(cmd.Context(), f, conn, topics, job, func(ctx context.Context, fc *flink.Client, s relay.Spec) (string, error) {
-				return resolveSavepoint(ctx, f, fc, conn, s, lastSavepoint)
+				return resolveSavepoint(ctx, f, fc, conn, s, relay.LastSavepoint)
 			})
 		},
 	}
@@ -210,57 +158,28 @@ checkpoint is the newest of both (each kind resumes only from its own state).`,
 }
 
 // resumeKind sets job.job, for a resume without --job, to the kind of job (relay or complex)
-// whose resume point for the topics is the newest; without any it leaves the default (the
-// relay), for which resolveSavepoint then says what to do.
+// whose resume point for the topics is the newest (relay.NewestKind).
 func resumeKind(ctx context.Context, f *Factory, conn *connFlags, topics *topicFlags, job *jobFlags) error {
 	fc, err := newFlinkClient(conn)
 	if err != nil {
 		return err
 	}
-	var newest time.Time
-	for _, k := range []relay.Job{relay.JobRelay, relay.JobComplex} {
-		s := relay.Spec{Job: k, InTopic: topics.in, OutTopic: topics.out}
-		localDir := ""
-		if conn.localFlink() {
-			localDir = pipeline.LocalCheckpoints(conn.home, s)
-		}
-		p, ok, err := relay.LatestResumePoint(ctx, fc, s, local.JobsDir(conn.home), localDir)
-		if err != nil {
-			return err
-		}
-		if ok && p.Time.After(newest) {
-			newest, job.job = p.Time, string(k)
-		}
+	k, err := relay.NewestKind(ctx, fc, topics.in, topics.out, conn.resumeSources())
+	if err != nil {
+		return err
 	}
-	if job.job == string(relay.JobComplex) {
+	job.job = string(k)
+	if k == relay.JobComplex {
 		fmt.Fprintln(f.IO.ErrOut, "the newest savepoint or checkpoint for these topics is the complex job's: resuming it (--job relay picks the relay)")
 	}
 	return nil
 }
 
-// resolveSavepoint turns --from-savepoint into the path the job starts from: "" none, "last"
-// the newest savepoint or retained checkpoint of the relay, anything else as given.
+// resolveSavepoint turns --from-savepoint into the path the job starts from
+// (relay.ResolveSavepoint).
 func resolveSavepoint(ctx context.Context, f *Factory, fc *flink.Client, conn *connFlags, s relay.Spec, from string) (string, error) {
-	if from != lastSavepoint {
-		// A savepoint `job stop` recorded knows its job: the other job could not claim its state.
-		if rec, ok, err := relay.StoppedWith(local.JobsDir(conn.home), from); err == nil && ok && rec.Kind() != s.Job.OrDefault() {
-			return "", flagErrorf(fmt.Errorf("--from-savepoint: %s is a savepoint of the %s job (%s): add --job %s", from, rec.Kind(), rec.JobName, rec.Kind()))
-		}
-		return from, nil
-	}
-	localDir := ""
-	if conn.localFlink() {
-		localDir = pipeline.LocalCheckpoints(conn.home, s)
-	}
-	p, ok, err := relay.LatestResumePoint(ctx, fc, s, local.JobsDir(conn.home), localDir)
-	if err != nil {
-		return "", err
-	}
-	if !ok {
-		return "", errors.New("no savepoint or retained checkpoint of " + s.JobName() + " found: stop the relay with `streamscale job stop`, give a path to --from-savepoint, or start fresh with `streamscale job submit`")
-	}
-	fmt.Fprintf(f.IO.ErrOut, "resuming from the %s of job %s taken %s: %s\n", p.Kind, p.JobID, p.Time.UTC().Format(time.RFC3339), p.Path)
-	return p.Path, nil
+	p, err := relay.ResolveSavepoint(ctx, fc, s, from, conn.resumeSources(), f.IO.ErrOut)
+	return p, usageOf(err)
 }
 
 // jobStateColumns are a job's last savepoint and last completed checkpoint for `job list`:

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/streamscale/streamscale/internal/kafkaconn"
+	"github.com/streamscale/streamscale/internal/relay"
 )
 
 // topicFlags name the pipeline's topics and size them.
@@ -33,6 +34,11 @@ func (t *topicFlags) deadLetterTopic() string {
 		return t.deadLetter
 	}
 	return t.in + "-dead-letter"
+}
+
+// relayTopics are the three topics as the relay job names them.
+func (t *topicFlags) relayTopics() relay.Topics {
+	return relay.Topics{In: t.in, Out: t.out, DeadLetter: t.deadLetterTopic()}
 }
 
 // partitionCount is --partitions, else the tier's.

@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"github.com/twmb/franz-go/pkg/kadm"
 
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
@@ -175,7 +174,7 @@ func verifyRun(ctx context.Context, f *Factory, opts *verifyOptions) error {
 		fmt.Fprintf(f.IO.ErrOut, "verifying run %s: %s its input window (%d records of %q) in %q from the run's start, read_committed\n",
 			r.ID, what, r.In.Records(), r.In.Topic, r.Out.Topic)
 	}
-	res, err := runVerify(ctx, conn, opts.inputConn, cfg, f)
+	res, err := verify.RunOn(ctx, conn, opts.inputConn, cfg, f.IO.ErrOut)
 	if err != nil {
 		return err
 	}
@@ -188,55 +187,11 @@ func verifyRun(ctx context.Context, f *Factory, opts *verifyOptions) error {
 }
 
 // wholeTopicsWindow sets cfg to reconcile the complex job's tags for the whole input topic
-// (from its log start to its last stable offset) with the whole output topic, read from its
-// start until every expected tag is there or --idle-timeout passes without one more.
+// with the whole output topic (verify.WindowFor).
 func wholeTopicsWindow(ctx context.Context, conn kafkaconn.Conn, opts *verifyOptions, cfg *verify.Config, f *Factory) error {
-	cl, err := conn.NewClient()
+	n, err := verify.WindowFor(ctx, conn, opts.inputConn, verify.Window{InputTopic: opts.inputTopic}, cfg)
 	if err != nil {
 		return err
-	}
-	defer cl.Close()
-	adm, inAdm := kadm.NewClient(cl), kadm.NewClient(cl)
-	if opts.inputConn != nil {
-		in, err := opts.inputConn.NewClient()
-		if err != nil {
-			return err
-		}
-		defer in.Close()
-		inAdm = kadm.NewClient(in)
-	}
-	starts := func(adm *kadm.Client, topic string) (map[int32]int64, error) {
-		lo, err := adm.ListStartOffsets(ctx, topic)
-		if err == nil {
-			err = lo.Error()
-		}
-		if err != nil {
-			return nil, fmt.Errorf("list the start offsets of %q: %w", topic, err)
-		}
-		m := map[int32]int64{}
-		lo.Each(func(o kadm.ListedOffset) { m[o.Partition] = o.Offset })
-		return m, nil
-	}
-	inStart, err := starts(inAdm, opts.inputTopic)
-	if err != nil {
-		return err
-	}
-	inEnd, err := kafkaconn.StableEnds(ctx, inAdm, opts.inputTopic)
-	if err != nil {
-		return err
-	}
-	outStart, err := starts(adm, opts.topic)
-	if err != nil {
-		return err
-	}
-	cfg.InputTopic, cfg.InputBounds, cfg.Bounds, cfg.Drain = opts.inputTopic, map[int32]verify.OffsetRange{}, map[int32]verify.OffsetRange{}, true
-	var n int64
-	for p, end := range inEnd {
-		cfg.InputBounds[p] = verify.OffsetRange{Start: inStart[p], End: end}
-		n += end - inStart[p]
-	}
-	for p, start := range outStart {
-		cfg.Bounds[p] = verify.OffsetRange{Start: start}
 	}
 	fmt.Fprintf(f.IO.ErrOut, "verifying the complex job's tags in %q against the whole of %q (%d records), read_committed\n", opts.topic, opts.inputTopic, n)
 	return nil
@@ -244,7 +199,7 @@ func wholeTopicsWindow(ctx context.Context, conn kafkaconn.Conn, opts *verifyOpt
 
 // timeWindow sets cfg to reconcile the input appended in [--from, --to) with its output: the
 // input's offsets come from the broker's timestamps (LogAppendTime), the output is read from
-// --from to --to + --grace and filtered by enqueuedAt.
+// --from to --to + --grace and filtered by enqueuedAt (verify.WindowFor).
 func timeWindow(ctx context.Context, conn kafkaconn.Conn, opts *verifyOptions, cfg *verify.Config, now time.Time, f *Factory) error {
 	from, err := parseWhen(opts.from, now)
 	if err != nil {
@@ -263,72 +218,17 @@ func timeWindow(ctx context.Context, conn kafkaconn.Conn, opts *verifyOptions, c
 	if !to.After(from) {
 		return flagErrorf(fmt.Errorf("--to %s is not after --from %s", to.UTC().Format(time.RFC3339), from.UTC().Format(time.RFC3339)))
 	}
-	cl, err := conn.NewClient()
-	if err != nil {
-		return err
-	}
-	defer cl.Close()
-	adm := kadm.NewClient(cl)
-	bounds := func(topic string, start, end time.Time) (map[int32]verify.OffsetRange, error) {
-		s, err := kafkaconn.OffsetsAt(ctx, adm, topic, start)
-		if err != nil {
-			return nil, err
-		}
-		e, err := kafkaconn.OffsetsAt(ctx, adm, topic, end)
-		if err != nil {
-			return nil, err
-		}
-		// No further than the last stable offset: past it, an open transaction's records
-		// may yet be committed or aborted.
-		stable, err := kafkaconn.StableEnds(ctx, adm, topic)
-		if err != nil {
-			return nil, err
-		}
-		b := make(map[int32]verify.OffsetRange, len(e))
-		for p, off := range e {
-			if lso, ok := stable[p]; ok {
-				off = min(off, lso)
-			}
-			b[p] = verify.OffsetRange{Start: s[p], End: max(off, s[p])}
-		}
-		return b, nil
-	}
-	if cfg.InputBounds, err = bounds(opts.inputTopic, from, to); err != nil {
-		return err
-	}
-	outEnd := to.Add(opts.grace)
+	outEnd, late := to.Add(opts.grace), false
 	if outEnd.After(now) {
-		outEnd = now
+		outEnd, late = now, true
+	}
+	if _, err := verify.WindowFor(ctx, conn, opts.inputConn, verify.Window{InputTopic: opts.inputTopic, From: from, To: to, OutTo: outEnd}, cfg); err != nil {
+		return err
+	}
+	if late {
 		fmt.Fprintf(f.IO.ErrOut, "note: the window ends less than --grace (%s) ago; events still in the pipeline will count as missing\n", opts.grace)
 	}
-	if cfg.Bounds, err = bounds(opts.topic, from, outEnd); err != nil {
-		return err
-	}
-	cfg.InputTopic, cfg.EnqueuedFrom, cfg.EnqueuedTo = opts.inputTopic, from, to
 	fmt.Fprintf(f.IO.ErrOut, "verifying %q appended %s – %s against %q up to %s\n", opts.inputTopic,
 		from.UTC().Format(time.RFC3339), to.UTC().Format(time.RFC3339), opts.topic, outEnd.UTC().Format(time.RFC3339))
 	return nil
-}
-
-// runVerify verifies with a client of conn, and of in for the input topic when it is set (the
-// input on another cluster).
-func runVerify(ctx context.Context, conn kafkaconn.Conn, in *kafkaconn.Conn, cfg verify.Config, f *Factory) (verify.Result, error) {
-	cl, err := conn.NewClient(verify.ClientOpts()...)
-	if err != nil {
-		return verify.Result{}, err
-	}
-	defer cl.Close()
-	if in != nil {
-		icl, err := in.NewClient(verify.ClientOpts()...)
-		if err != nil {
-			return verify.Result{}, err
-		}
-		defer icl.Close()
-		cfg.InputClient = icl
-	}
-	res, err := verify.Run(ctx, cl, cfg, f.IO.ErrOut)
-	if err != nil {
-		return verify.Result{}, fmt.Errorf("verify %q: %w", cfg.Topic, err)
-	}
-	return res, nil
 }

@@ -107,9 +107,8 @@ func (e *LoadError) Error() string { return e.Err.Error() }
 // Unwrap returns the load's error.
 func (e *LoadError) Unwrap() error { return e.Err }
 
-// ErrExactlyOnceEventHubs refuses exactly-once against Event Hubs.
-var ErrExactlyOnceEventHubs = errors.New("--guarantee exactly-once: Event Hubs Standard has no Kafka transactions, which exactly-once needs; " +
-	"use --guarantee at-least-once (the default; a failure may repeat records, which verify counts) and --dedup to drop the generator's duplicates")
+// ErrExactlyOnceEventHubs refuses exactly-once against Event Hubs (relay owns the rule).
+var ErrExactlyOnceEventHubs = relay.ErrExactlyOnceEventHubs
 
 // Run runs the pipeline on t: prepare the target, check the job against it, topics, job, load,
 // drain, verify, record. It returns the result once the run is verified and recorded (also

@@ -11,6 +11,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/streamscale/streamscale/internal/kafkaconn"
 )
 
 // maxSeq bounds the sequence numbers the verifier accepts; larger ones count as malformed.
@@ -431,16 +433,14 @@ func startConsuming(ctx context.Context, client *kgo.Client, spec readSpec) (map
 			}
 		}
 	} else {
-		starts, err := kadm.NewClient(client).ListStartOffsets(ctx, spec.topic)
+		spans, err := kafkaconn.Spans(ctx, kadm.NewClient(client), spec.topic)
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("list partitions of %q: %w", spec.topic, err)
+			return nil, nil, nil, err
 		}
-		starts.Each(func(o kadm.ListedOffset) {
-			if o.Topic == spec.topic && o.Err == nil {
-				offsets[o.Partition] = kgo.NewOffset().At(o.Offset)
-				read[o.Partition] = OffsetRange{Start: o.Offset, End: o.Offset}
-			}
-		})
+		for p, sp := range spans {
+			offsets[p] = kgo.NewOffset().At(sp.Start)
+			read[p] = OffsetRange{Start: sp.Start, End: sp.Start}
+		}
 		if len(offsets) == 0 {
 			return nil, nil, nil, fmt.Errorf("topic %q not found", spec.topic)
 		}

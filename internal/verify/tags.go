@@ -14,6 +14,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/latency"
 	"github.com/streamscale/streamscale/internal/tags"
 )
@@ -97,15 +98,14 @@ func runTags(ctx context.Context, client *kgo.Client, cfg Config, progress io.Wr
 	}
 	stateStart := cfg.StateStart
 	if stateStart == nil {
-		starts, err := kadm.NewClient(in).ListStartOffsets(ctx, cfg.InputTopic)
-		if err == nil {
-			err = starts.Error()
-		}
+		spans, err := kafkaconn.Spans(ctx, kadm.NewClient(in), cfg.InputTopic)
 		if err != nil {
-			return Result{}, fmt.Errorf("list the start offsets of %q: %w", cfg.InputTopic, err)
+			return Result{}, err
 		}
 		stateStart = map[int32]int64{}
-		starts.Each(func(o kadm.ListedOffset) { stateStart[o.Partition] = o.Offset })
+		for p, sp := range spans {
+			stateStart[p] = sp.Start
+		}
 	}
 	x := tags.NewExpecter()
 	before := map[int32]OffsetRange{}
