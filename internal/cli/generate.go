@@ -5,12 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/streamscale/streamscale/internal/generate"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
@@ -56,38 +53,13 @@ func (g *genFlags) markSet(fs *pflag.FlagSet) {
 	g.prod.BatchSet, g.prod.IdempotentSet = fs.Changed("batch-bytes"), fs.Changed("idempotent")
 }
 
-// warnTierPartitions says so when the topic has fewer partitions than the sample's tier uses:
-// the rate is the tier's, the parallelism is not. Generating still goes ahead; a missing topic
-// is left to the generator's own error.
-func warnTierPartitions(ctx context.Context, c kafkaconn.Conn, topic string, tier int, w io.Writer) {
-	want, err := kafkaconn.PartitionsForTier(tier)
-	if err != nil {
-		return
+// checkProducer checks the producer flags for c (generate.ProducerConfig owns the tuning and
+// its checks); a refused setting is a flag error.
+func (g *genFlags) checkProducer(c kafkaconn.Conn) error {
+	if _, err := g.prod.Opts(c); err != nil {
+		return flagErrorf(err)
 	}
-	cl, err := c.NewClient()
-	if err != nil {
-		return
-	}
-	defer cl.Close()
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	topics, err := kadm.NewClient(cl).ListTopics(ctx, topic)
-	if err != nil {
-		return
-	}
-	if d, ok := topics[topic]; ok && d.Err == nil && int32(len(d.Partitions)) < want {
-		fmt.Fprintf(w, "note: %q has %d partitions, tier %d uses %d (recreate it: `streamscale topics delete` then `streamscale topics create --tier %d`)\n", topic, len(d.Partitions), tier, want, tier)
-	}
-}
-
-// producerOpts are the generator's producer options for c (generate.ProducerConfig owns the
-// tuning and its checks); a refused setting is a flag error.
-func (g *genFlags) producerOpts(c kafkaconn.Conn) ([]kgo.Opt, error) {
-	opts, err := g.prod.Opts(c)
-	if err != nil {
-		return nil, flagErrorf(err)
-	}
-	return opts, nil
+	return nil
 }
 
 func newGenerateCmd(f *Factory, runF func(context.Context, *genFlags) error) *cobra.Command {
@@ -126,7 +98,9 @@ as abandoned); a second Ctrl-C quits without waiting.`,
 				return err
 			}
 			if cmd.Flags().Changed("tier") {
-				warnTierPartitions(cmd.Context(), c, gen.cfg.Topic, tier, f.IO.ErrOut)
+				if note := generate.TierPartitionsNote(cmd.Context(), c, gen.cfg.Topic, tier); note != "" {
+					fmt.Fprintln(f.IO.ErrOut, note)
+				}
 			}
 			sum, err := runGenerate(cmd.Context(), c, gen, f.IO.ErrOut)
 			if err != nil && (sum == nil || sum.Records == 0) {
@@ -153,23 +127,16 @@ func instanceRate(total float64, instances int) float64 {
 	return total / float64(max(instances, 1))
 }
 
-// runGenerate validates the settings, builds the producer and sends. It returns the summary
-// also when sending was interrupted, with the error.
+// runGenerate validates the settings (flag errors), then sends (generate.RunOn). It returns the
+// summary also when sending was interrupted, with the error.
 func runGenerate(ctx context.Context, c kafkaconn.Conn, gen *genFlags, progress io.Writer) (*generate.Summary, error) {
 	if err := gen.cfg.Validate(); err != nil {
 		return nil, flagErrorf(err)
 	}
-	popts, err := gen.producerOpts(c)
-	if err != nil {
+	if err := gen.checkProducer(c); err != nil {
 		return nil, err
 	}
-	cl, err := c.NewClient(popts...)
-	if err != nil {
-		return nil, err
-	}
-	defer cl.Close()
-	sum, err := generate.Run(ctx, cl, gen.cfg, progress)
-	return &sum, err
+	return generate.RunOn(ctx, c, gen.cfg, gen.prod, progress)
 }
 
 func writeGenerateSummary(w io.Writer, s generate.Summary) {

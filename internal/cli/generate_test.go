@@ -105,3 +105,12 @@ func TestGenerateTierRateIsTotal(t *testing.T) {
 		}
 	}
 }
+
+// producerOpts are the generator's producer options for c, a refused setting a flag error (as
+// runGenerate and run check them).
+func (g *genFlags) producerOpts(c kafkaconn.Conn) ([]kgo.Opt, error) {
+	if err := g.checkProducer(c); err != nil {
+		return nil, err
+	}
+	return g.prod.Opts(c)
+}

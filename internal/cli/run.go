@@ -174,7 +174,7 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 			return opts.job.spec(conn, opts.topics, partitions)
 		},
 		Load:            opts.gen.cfg,
-		Producer:        opts.gen.producerOpts,
+		Producer:        opts.gen.prod.Opts,
 		DrainIdle:       opts.drainIdle,
 		TrafficInterval: opts.reportInterval,
 		ThroughputUnits: opts.units,

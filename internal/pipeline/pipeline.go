@@ -46,7 +46,7 @@ type Config struct {
 	// Load is the generator's configuration; its Topic is set to Topics.In.
 	Load generate.Config
 	// Producer makes the in-process generator's producer settings for the target's Kafka
-	// (Event Hubs takes other defaults). Nil: the client's defaults.
+	// (Event Hubs takes other defaults); its error is a *Refusal. Nil: the client's defaults.
 	Producer func(kafka kafkaconn.Conn) ([]kgo.Opt, error)
 	// DrainIdle is how long to wait for the next of the run's events in the output before
 	// verifying what arrived.
@@ -140,7 +140,7 @@ func Run(ctx context.Context, t Target, cfg Config) (*Result, error) {
 	var popts []kgo.Opt
 	if cfg.Producer != nil {
 		if popts, err = cfg.Producer(ep.Kafka); err != nil {
-			return nil, err
+			return nil, &Refusal{err} // a producer setting this Kafka refuses
 		}
 	}
 	if cfg.Down {
