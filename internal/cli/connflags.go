@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/streamscale/streamscale/internal/flink"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/pipeline"
@@ -20,6 +21,8 @@ type connFlags struct {
 	brokers  string
 	flinkURL string
 	getenv   func(string) string
+	// f is the command's Factory, whose Kafka and Flink, when set, replace what the flags say.
+	f *Factory
 
 	security             kafkaconn.Conn // TLS and SASL settings; Brokers unused
 	passwordFile         string
@@ -27,7 +30,7 @@ type connFlags struct {
 }
 
 func newConnFlags(f *Factory) *connFlags {
-	return &connFlags{home: local.DefaultHome(), getenv: f.Getenv}
+	return &connFlags{home: local.DefaultHome(), getenv: f.Getenv, f: f}
 }
 
 func (c *connFlags) addKafka(fs *pflag.FlagSet) {
@@ -56,24 +59,35 @@ func (c *connFlags) addFlink(fs *pflag.FlagSet) {
 
 // external reports whether the user pointed at a Kafka or Flink of their own.
 func (c *connFlags) external() bool {
-	return c.externalKafka() || c.flinkURL != "" || c.getenv("STREAMSCALE_FLINK_URL") != ""
+	return c.externalKafka() || !c.localFlink()
 }
 
 // localFlink reports whether Flink is the local stack's (no --flink-url, no
-// STREAMSCALE_FLINK_URL): a cluster whose task slots do not grow on demand.
+// STREAMSCALE_FLINK_URL, none from the Factory): a cluster whose task slots do not grow on
+// demand.
 func (c *connFlags) localFlink() bool {
-	return c.flinkURL == "" && c.getenv("STREAMSCALE_FLINK_URL") == ""
+	return c.flinkURL == "" && c.getenv("STREAMSCALE_FLINK_URL") == "" && (c.f == nil || c.f.Flink == nil)
 }
 
-// externalKafka reports whether the user named a Kafka of their own (brokers or Event Hubs).
+// externalKafka reports whether the user named a Kafka of their own (brokers or Event Hubs),
+// or the Factory holds one.
 func (c *connFlags) externalKafka() bool {
-	return c.brokers != "" || c.connectionStringFile != "" || c.getenv("EVENTHUB_CONNECTION_STRING") != "" || c.getenv("STREAMSCALE_BROKERS") != ""
+	return c.brokers != "" || c.connectionStringFile != "" || c.getenv("EVENTHUB_CONNECTION_STRING") != "" || c.getenv("STREAMSCALE_BROKERS") != "" ||
+		(c.f != nil && c.f.Kafka != nil)
 }
 
-// conn resolves the Kafka connection: an Event Hubs connection string (file or
-// EVENTHUB_CONNECTION_STRING), else brokers from the flag, the environment or the local
-// stack, with the TLS and SASL flags.
+// conn is the Kafka connection: the Factory's when it has one, else the flags' (resolve).
 func (c *connFlags) conn() (kafkaconn.Conn, error) {
+	if c.f != nil && c.f.Kafka != nil {
+		return c.f.Kafka()
+	}
+	return c.resolve()
+}
+
+// resolve resolves the Kafka connection from the flags: an Event Hubs connection string (file
+// or EVENTHUB_CONNECTION_STRING), else brokers from the flag, the environment or the local
+// stack, with the TLS and SASL flags.
+func (c *connFlags) resolve() (kafkaconn.Conn, error) {
 	if eh, ok, err := kafkaconn.FromEnvironment(c.getenv, c.connectionStringFile); err != nil {
 		return kafkaconn.Conn{}, flagErrorf(err)
 	} else if ok {
@@ -126,7 +140,7 @@ func (c *connFlags) connOr(fallback []string) (kafkaconn.Conn, error) {
 	}
 	cp := *c
 	cp.brokers = strings.Join(fallback, ",")
-	return cp.conn()
+	return cp.resolve()
 }
 
 // password reads the SASL password from --sasl-password-file or STREAMSCALE_SASL_PASSWORD.
@@ -141,8 +155,33 @@ func (c *connFlags) password() (string, error) {
 	return c.getenv("STREAMSCALE_SASL_PASSWORD"), nil
 }
 
-// flink resolves the Flink REST URL: flag, then environment, then the local stack.
+// flinkClient is the Flink REST client: the Factory's when it has one, else one for the URL
+// the flags resolve to (flink).
+func (c *connFlags) flinkClient() (*flink.Client, error) {
+	if c.f != nil && c.f.Flink != nil {
+		return c.f.Flink()
+	}
+	u, err := c.flink()
+	if err != nil {
+		return nil, err
+	}
+	fc, err := flink.New(u)
+	if err != nil {
+		return nil, flagErrorf(fmt.Errorf("--flink-url: %w", err))
+	}
+	return fc, nil
+}
+
+// flink resolves the Flink REST URL: the Factory's client's, else the flag, then the
+// environment, then the local stack.
 func (c *connFlags) flink() (string, error) {
+	if c.f != nil && c.f.Flink != nil {
+		fc, err := c.f.Flink()
+		if err != nil {
+			return "", err
+		}
+		return fc.URL(), nil
+	}
 	u := c.flinkURL
 	if u == "" {
 		u = c.getenv("STREAMSCALE_FLINK_URL")

@@ -3,6 +3,9 @@ package cli
 import (
 	"io"
 	"os"
+
+	"github.com/streamscale/streamscale/internal/flink"
+	"github.com/streamscale/streamscale/internal/kafkaconn"
 )
 
 // IOStreams are the standard streams a command uses.
@@ -12,14 +15,25 @@ type IOStreams struct {
 	ErrOut io.Writer
 }
 
-// Factory hands commands their dependencies.
+// Factory hands commands their dependencies, as cli/cli's cmdutil.Factory does: the streams,
+// the environment, and the clients, built on demand from each command's connection flags
+// (connFlags.conn, connFlags.flinkClient) unless set here.
 type Factory struct {
 	IO IOStreams
 	// Getenv reads the environment (os.Getenv by default; tests substitute a map).
 	Getenv func(string) string
+	// Kafka, when set, is the Kafka connection of every command, in place of the one its
+	// connection flags resolve to (a test's broker; a connection made elsewhere). It is called
+	// only when a command needs Kafka.
+	Kafka func() (kafkaconn.Conn, error)
+	// Flink, when set, is the Flink REST client of every command, in place of the one its
+	// --flink-url, STREAMSCALE_FLINK_URL or local stack point at. It is called only when a
+	// command needs Flink.
+	Flink func() (*flink.Client, error)
 }
 
-// NewFactory returns a Factory on the process's real streams and environment.
+// NewFactory returns a Factory on the process's real streams and environment, whose clients
+// come from each command's flags.
 func NewFactory() *Factory {
 	return &Factory{IO: IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}, Getenv: os.Getenv}
 }

@@ -22,7 +22,7 @@ func newJobCmd(f *Factory) *cobra.Command {
 		Use:   "job",
 		Short: "Submit, list, stop, resume and cancel the Flink relay job",
 	}
-	cmd.AddCommand(newJobSubmitCmd(f), newJobListCmd(f), newJobCancelCmd(f), newJobStopCmd(f), newJobResumeCmd(f))
+	cmd.AddCommand(newJobSubmitCmd(f, nil), newJobListCmd(f, nil), newJobCancelCmd(f, nil), newJobStopCmd(f, nil), newJobResumeCmd(f, nil))
 	return cmd
 }
 
@@ -148,9 +148,17 @@ func (j *jobFlags) spec(conn kafkaconn.Conn, topics *topicFlags, partitions int3
 	return j.options().Spec(conn, topics.relayTopics(), partitions)
 }
 
-func newJobSubmitCmd(f *Factory) *cobra.Command {
-	conn, topics, job := newConnFlags(f), newTopicFlags(), newJobFlags()
-	var fromSavepoint string
+// jobSubmitOptions are `job submit`'s flags.
+type jobSubmitOptions struct {
+	conn          *connFlags
+	topics        *topicFlags
+	job           *jobFlags
+	fromSavepoint string
+}
+
+func newJobSubmitCmd(f *Factory, runF func(context.Context, *jobSubmitOptions) error) *cobra.Command {
+	opts := &jobSubmitOptions{conn: newConnFlags(f), topics: newTopicFlags(), job: newJobFlags()}
+	conn, topics, job := opts.conn, opts.topics, opts.job
 	cmd := &cobra.Command{
 		Use:   "submit",
 		Short: "Upload and run the relay job, or report the one already running",
@@ -180,15 +188,18 @@ refused: stop it first.`,
   streamscale job submit --parallelism 4 --brokers kafka:9092 --flink-url http://flink:8081`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if fromSavepoint != "" && fromSavepoint != relay.LastSavepoint {
-				uri, err := relay.CheckpointURI(fromSavepoint)
+			if opts.fromSavepoint != "" && opts.fromSavepoint != relay.LastSavepoint {
+				uri, err := relay.CheckpointURI(opts.fromSavepoint)
 				if err != nil {
 					return flagErrorf(fmt.Errorf("--from-savepoint: %w", err))
 				}
-				fromSavepoint = uri
+				opts.fromSavepoint = uri
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
 			return submitRelay(cmd.Context(), f, conn, topics, job, func(ctx context.Context, fc *flink.Client, s relay.Spec) (string, error) {
-				return resolveSavepoint(ctx, f, fc, conn, s, fromSavepoint)
+				return resolveSavepoint(ctx, f, fc, conn, s, opts.fromSavepoint)
 			})
 		},
 	}
@@ -197,7 +208,7 @@ refused: stop it first.`,
 	topics.addNames(cmd.Flags())
 	job.add(cmd)
 	job.addJob(cmd)
-	cmd.Flags().StringVar(&fromSavepoint, "from-savepoint", "", "start from this savepoint or retained checkpoint (a path or URI), or \"last\": the newest one job stop recorded or Flink retained (see job resume)")
+	cmd.Flags().StringVar(&opts.fromSavepoint, "from-savepoint", "", "start from this savepoint or retained checkpoint (a path or URI), or \"last\": the newest one job stop recorded or Flink retained (see job resume)")
 	return cmd
 }
 
@@ -232,28 +243,21 @@ func usageOf(err error) error {
 	return err
 }
 
-func newJobListCmd(f *Factory) *cobra.Command {
-	conn := newConnFlags(f)
+// jobListOptions are `job list`'s flags.
+type jobListOptions struct{ conn *connFlags }
+
+func newJobListCmd(f *Factory, runF func(context.Context, *jobListOptions) error) *cobra.Command {
+	opts := &jobListOptions{conn: newConnFlags(f)}
+	conn := opts.conn
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the Flink cluster's jobs with their last savepoint and checkpoint",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			fc, err := newFlinkClient(conn)
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			jobs, err := fc.Jobs(cmd.Context())
-			if err != nil {
-				return err
-			}
-			tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "JOB ID\tSTATE\tNAME\tLAST SAVEPOINT\tLAST CHECKPOINT")
-			for _, j := range jobs {
-				sp, cp := jobStateColumns(cmd.Context(), fc, conn.home, j)
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", j.ID, j.State, j.Name, sp, cp)
-			}
-			return tw.Flush()
+			return jobListRun(cmd.Context(), f, opts)
 		},
 	}
 	conn.addFlink(cmd.Flags())
@@ -261,54 +265,76 @@ func newJobListCmd(f *Factory) *cobra.Command {
 	return cmd
 }
 
-func newJobCancelCmd(f *Factory) *cobra.Command {
-	conn, topics := newConnFlags(f), newTopicFlags()
-	var kind string
+// jobCancelOptions are `job cancel`'s flags and argument.
+type jobCancelOptions struct {
+	conn     *connFlags
+	topics   *topicFlags
+	kind, id string
+}
+
+func newJobCancelCmd(f *Factory, runF func(context.Context, *jobCancelOptions) error) *cobra.Command {
+	opts := &jobCancelOptions{conn: newConnFlags(f), topics: newTopicFlags()}
+	conn, topics := opts.conn, opts.topics
 	cmd := &cobra.Command{
 		Use:   "cancel [JOB-ID]",
 		Short: "Cancel a job (default: the relay or complex job for --in-topic/--out-topic, running or starting)",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			fc, err := newFlinkClient(conn)
-			if err != nil {
-				return err
-			}
-			id := ""
 			if len(args) == 1 {
-				id = args[0]
-			} else {
-				found, _, err := relay.ForTopics(ctx, fc, topics.in, topics.out, kind)
-				if err != nil {
-					return usageOf(err)
-				}
-				id = found.ID
+				opts.id = args[0]
 			}
-			if err := fc.Cancel(ctx, id); err != nil {
-				return err
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			fmt.Fprintf(f.IO.Out, "cancelled %s\n", id)
-			return nil
+			return jobCancelRun(cmd.Context(), f, opts)
 		},
 	}
 	conn.addFlink(cmd.Flags())
 	cmd.Flags().StringVar(&conn.home, "home", conn.home, "state directory of the local stack (env STREAMSCALE_HOME)")
 	topics.addNames(cmd.Flags())
-	addJobKind(cmd, &kind)
+	addJobKind(cmd, &opts.kind)
 	return cmd
 }
 
-func newFlinkClient(conn *connFlags) (*flink.Client, error) {
-	u, err := conn.flink()
+func jobListRun(ctx context.Context, f *Factory, opts *jobListOptions) error {
+	fc, err := newFlinkClient(opts.conn)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	c, err := flink.New(u)
+	jobs, err := fc.Jobs(ctx)
 	if err != nil {
-		return nil, flagErrorf(fmt.Errorf("--flink-url: %w", err))
+		return err
 	}
-	return c, nil
+	tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "JOB ID\tSTATE\tNAME\tLAST SAVEPOINT\tLAST CHECKPOINT")
+	for _, j := range jobs {
+		sp, cp := jobStateColumns(ctx, fc, opts.conn.home, j)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", j.ID, j.State, j.Name, sp, cp)
+	}
+	return tw.Flush()
 }
+
+func jobCancelRun(ctx context.Context, f *Factory, opts *jobCancelOptions) error {
+	fc, err := newFlinkClient(opts.conn)
+	if err != nil {
+		return err
+	}
+	id := opts.id
+	if id == "" {
+		found, _, err := relay.ForTopics(ctx, fc, opts.topics.in, opts.topics.out, opts.kind)
+		if err != nil {
+			return usageOf(err)
+		}
+		id = found.ID
+	}
+	if err := fc.Cancel(ctx, id); err != nil {
+		return err
+	}
+	fmt.Fprintf(f.IO.Out, "cancelled %s\n", id)
+	return nil
+}
+
+func newFlinkClient(conn *connFlags) (*flink.Client, error) { return conn.flinkClient() }
 
 // secured reports whether conn reaches Kafka other than in plaintext (relay.Secured).
 func secured(conn kafkaconn.Conn) bool { return relay.Secured(conn) }

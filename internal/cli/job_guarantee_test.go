@@ -169,13 +169,12 @@ func TestJobFlagsSpec(t *testing.T) {
 // against Event Hubs with one line that says why and what works, before asking Kafka or Flink
 // anything (Flink's stub fails the test on any request).
 func TestExactlyOnceRefusedOnEventHubs(t *testing.T) {
-	env := map[string]string{"EVENTHUB_CONNECTION_STRING": "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=eA=="}
 	for _, args := range [][]string{
 		{"job", "submit"}, {"job", "resume"}, {"run"}, {"bench", "relay"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			f, _, _ := testFactory()
-			f.Getenv = func(k string) string { return env[k] }
+			f.Kafka = eventHubsConn(t)
 			err := execute(NewRootCmd(f, "test"), append(args, "--guarantee", "exactly-once", "--flink-url", flinkStub(t, ""))...)
 			var fe *FlagError
 			if !errors.As(err, &fe) || !errors.Is(err, relay.ErrExactlyOnceEventHubs) {

@@ -12,10 +12,17 @@ import (
 	"github.com/streamscale/streamscale/internal/relay"
 )
 
-func newJobStopCmd(f *Factory) *cobra.Command {
-	conn, topics := newConnFlags(f), newTopicFlags()
-	var savepointDir, kind string
-	timeout := 5 * time.Minute
+// jobStopOptions are `job stop`'s flags and argument.
+type jobStopOptions struct {
+	conn                   *connFlags
+	topics                 *topicFlags
+	savepointDir, kind, id string
+	timeout                time.Duration
+}
+
+func newJobStopCmd(f *Factory, runF func(context.Context, *jobStopOptions) error) *cobra.Command {
+	opts := &jobStopOptions{conn: newConnFlags(f), topics: newTopicFlags(), timeout: 5 * time.Minute}
+	conn, topics := opts.conn, opts.topics
 	cmd := &cobra.Command{
 		Use:   "stop [JOB-ID]",
 		Short: "Stop a job with a savepoint (default: the relay job for --in-topic/--out-topic)",
@@ -31,52 +38,64 @@ Flink's root cause. Ctrl-C stops waiting, not the savepoint: Flink may still fin
   streamscale job stop --savepoint-dir s3://bucket/savepoints --flink-url http://flink:8081`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			dir, err := relay.CheckpointURI(savepointDir)
+			if len(args) == 1 {
+				opts.id = args[0]
+			}
+			dir, err := relay.CheckpointURI(opts.savepointDir)
 			if err != nil {
 				return flagErrorf(fmt.Errorf("--savepoint-dir: %w", err))
 			}
-			fc, err := newFlinkClient(conn)
-			if err != nil {
-				return err
+			opts.savepointDir = dir
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			job, jobKind, err := jobToStop(ctx, fc, topics, kind, args)
-			if err != nil {
-				return usageOf(err)
-			}
-			if dir == "" {
-				if dir, err = defaultSavepointDir(ctx, fc, conn); err != nil {
-					return err
-				}
-			}
-			fmt.Fprintf(f.IO.ErrOut, "stopping job %s (%s) with a savepoint into %s\n", job.ID, job.Name, orCluster(dir))
-			wctx, cancel := context.WithTimeout(ctx, timeout)
-			defer cancel()
-			loc, err := fc.StopWithSavepoint(wctx, job.ID, dir)
-			switch {
-			case err != nil && ctx.Err() != nil:
-				fmt.Fprintf(f.IO.ErrOut, "stopped waiting for the savepoint of job %s: Flink may still write it and stop the job; `streamscale job list` shows where things stand\n", job.ID)
-				return err
-			case err != nil && wctx.Err() != nil:
-				return fmt.Errorf("the savepoint of job %s is not written after %s (raise --timeout; `streamscale job list` shows where things stand): %w", job.ID, timeout, err)
-			case err != nil:
-				return err
-			}
-			rec := relay.Stopped{JobName: job.Name, JobID: job.ID, Job: jobKind, Savepoint: loc, Time: time.Now().UTC()}
-			if err := relay.SaveStopped(local.JobsDir(conn.home), rec); err != nil {
-				fmt.Fprintf(f.IO.ErrOut, "the savepoint is at %s but could not be recorded for `job resume` (give it to --from-savepoint): %v\n", loc, err)
-			}
-			fmt.Fprintln(f.IO.Out, loc)
-			return nil
+			return jobStopRun(cmd.Context(), f, opts)
 		},
 	}
 	conn.addFlink(cmd.Flags())
 	cmd.Flags().StringVar(&conn.home, "home", conn.home, "state directory of the local stack, where stopped jobs are recorded (env STREAMSCALE_HOME)")
 	topics.addNames(cmd.Flags())
-	cmd.Flags().StringVar(&savepointDir, "savepoint-dir", "", "where the savepoint goes, a URI or an absolute path (default on the local stack: <home>/flink/savepoints; elsewhere the cluster's execution.checkpointing.savepoint-dir)")
-	cmd.Flags().DurationVar(&timeout, "timeout", timeout, "how long to wait for the savepoint")
-	addJobKind(cmd, &kind)
+	cmd.Flags().StringVar(&opts.savepointDir, "savepoint-dir", "", "where the savepoint goes, a URI or an absolute path (default on the local stack: <home>/flink/savepoints; elsewhere the cluster's execution.checkpointing.savepoint-dir)")
+	cmd.Flags().DurationVar(&opts.timeout, "timeout", opts.timeout, "how long to wait for the savepoint")
+	addJobKind(cmd, &opts.kind)
 	return cmd
+}
+
+// jobStopRun stops the job with a savepoint and records it for `job resume`.
+func jobStopRun(ctx context.Context, f *Factory, opts *jobStopOptions) error {
+	dir := opts.savepointDir
+	fc, err := newFlinkClient(opts.conn)
+	if err != nil {
+		return err
+	}
+	job, jobKind, err := jobToStop(ctx, fc, opts.topics, opts.kind, opts.id)
+	if err != nil {
+		return usageOf(err)
+	}
+	if dir == "" {
+		if dir, err = defaultSavepointDir(ctx, fc, opts.conn); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(f.IO.ErrOut, "stopping job %s (%s) with a savepoint into %s\n", job.ID, job.Name, orCluster(dir))
+	wctx, cancel := context.WithTimeout(ctx, opts.timeout)
+	defer cancel()
+	loc, err := fc.StopWithSavepoint(wctx, job.ID, dir)
+	switch {
+	case err != nil && ctx.Err() != nil:
+		fmt.Fprintf(f.IO.ErrOut, "stopped waiting for the savepoint of job %s: Flink may still write it and stop the job; `streamscale job list` shows where things stand\n", job.ID)
+		return err
+	case err != nil && wctx.Err() != nil:
+		return fmt.Errorf("the savepoint of job %s is not written after %s (raise --timeout; `streamscale job list` shows where things stand): %w", job.ID, opts.timeout, err)
+	case err != nil:
+		return err
+	}
+	rec := relay.Stopped{JobName: job.Name, JobID: job.ID, Job: jobKind, Savepoint: loc, Time: time.Now().UTC()}
+	if err := relay.SaveStopped(local.JobsDir(opts.conn.home), rec); err != nil {
+		fmt.Fprintf(f.IO.ErrOut, "the savepoint is at %s but could not be recorded for `job resume` (give it to --from-savepoint): %v\n", loc, err)
+	}
+	fmt.Fprintln(f.IO.Out, loc)
+	return nil
 }
 
 // addJobKind adds --job to a command that finds the job for the topics (stop, cancel).
@@ -84,11 +103,11 @@ func addJobKind(cmd *cobra.Command, kind *string) {
 	cmd.Flags().StringVar(kind, "job", "", "which job for --in-topic/--out-topic: relay or complex (default: the one that runs)")
 }
 
-// jobToStop is the job named by args, else the relay or complex job for the topics that runs
+// jobToStop is the job id names, else the relay or complex job for the topics that runs
 // or is starting (kind, when not "", says which), with its kind.
-func jobToStop(ctx context.Context, fc *flink.Client, topics *topicFlags, kind string, args []string) (flink.JobSummary, relay.Job, error) {
-	if len(args) == 1 {
-		return relay.ByID(ctx, fc, args[0])
+func jobToStop(ctx context.Context, fc *flink.Client, topics *topicFlags, kind, id string) (flink.JobSummary, relay.Job, error) {
+	if id != "" {
+		return relay.ByID(ctx, fc, id)
 	}
 	return relay.ForTopics(ctx, fc, topics.in, topics.out, kind)
 }
@@ -116,8 +135,16 @@ func orCluster(dir string) string {
 	return dir
 }
 
-func newJobResumeCmd(f *Factory) *cobra.Command {
-	conn, topics, job := newConnFlags(f), newTopicFlags(), newJobFlags()
+// jobResumeOptions are `job resume`'s flags.
+type jobResumeOptions struct {
+	conn   *connFlags
+	topics *topicFlags
+	job    *jobFlags
+}
+
+func newJobResumeCmd(f *Factory, runF func(context.Context, *jobResumeOptions) error) *cobra.Command {
+	opts := &jobResumeOptions{conn: newConnFlags(f), topics: newTopicFlags(), job: newJobFlags()}
+	conn, topics, job := opts.conn, opts.topics, opts.job
 	cmd := &cobra.Command{
 		Use:   "resume",
 		Short: "Start the relay or complex job from its last savepoint or retained checkpoint",
@@ -135,6 +162,9 @@ checkpoint is the newest of both (each kind resumes only from its own state).`,
   streamscale job resume --job complex`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
 			if !job.changed("job") {
 				// The flags first: nothing is asked of Flink for flags that cannot run.
 				if _, err := job.checkedConn(conn); err != nil {

@@ -68,7 +68,7 @@ func TestJobSubmitKfake_MissingTopics(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f, _, _ := testFactory()
 			args := append([]string{"--brokers", kfakeWithTopics(t, tt.seed...), "--flink-url", flinkStub(t, "")}, tt.args...)
-			err := execute(newJobSubmitCmd(f), args...)
+			err := execute(newJobSubmitCmd(f, nil), args...)
 			if err == nil {
 				t.Fatal("job submit succeeded with a topic missing")
 			}
@@ -91,7 +91,7 @@ func TestJobSubmitKfake_MissingTopics(t *testing.T) {
 // Flink (here a stub where the relay job runs) and prints the job's id.
 func TestJobSubmitKfake_ReusesRunningJob(t *testing.T) {
 	f, out, _ := testFactory()
-	err := execute(newJobSubmitCmd(f), "--brokers", kfakeWithTopics(t, "in", "out", "in-dead-letter"), "--flink-url", flinkStub(t, "RUNNING"))
+	err := execute(newJobSubmitCmd(f, nil), "--brokers", kfakeWithTopics(t, "in", "out", "in-dead-letter"), "--flink-url", flinkStub(t, "RUNNING"))
 	if err != nil || strings.TrimSpace(out.String()) != "abc" {
 		t.Fatalf("job submit = %q, %v; want the running job abc", out.String(), err)
 	}
@@ -102,19 +102,23 @@ func TestJobSubmitKfake_ReusesRunningJob(t *testing.T) {
 // address is unreachable and Flink's stub fails on any request).
 func TestJobSubmitRefusesSecuredKafka(t *testing.T) {
 	tests := []struct {
-		name string
-		args []string
-		env  map[string]string
+		name      string
+		args      []string
+		env       map[string]string
+		eventHubs bool // the connection is the Factory's, to an Event Hubs namespace
 	}{
 		{name: "tls", args: []string{"--brokers", "127.0.0.1:1", "--tls"}},
 		{name: "sasl", args: []string{"--brokers", "127.0.0.1:1", "--sasl-mechanism", "PLAIN", "--sasl-username", "u"}, env: map[string]string{"STREAMSCALE_SASL_PASSWORD": "p"}},
-		{name: "event hubs", env: map[string]string{"EVENTHUB_CONNECTION_STRING": "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=eA=="}},
+		{name: "event hubs", eventHubs: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f, _, _ := testFactory()
 			f.Getenv = func(k string) string { return tt.env[k] }
-			err := execute(newJobSubmitCmd(f), append(tt.args, "--flink-url", flinkStub(t, ""))...)
+			if tt.eventHubs {
+				f.Kafka = eventHubsConn(t)
+			}
+			err := execute(newJobSubmitCmd(f, nil), append(tt.args, "--flink-url", flinkStub(t, ""))...)
 			if !errors.Is(err, relay.ErrSecuredKafka) {
 				t.Fatalf("job submit = %v, want %v", err, relay.ErrSecuredKafka)
 			}
@@ -181,8 +185,20 @@ func TestJobSpecForSecuredConnections(t *testing.T) {
 // when it is restarting, not only when it runs (a stub Flink REST API).
 func TestJobCancelStub_FindsRestartingJob(t *testing.T) {
 	f, out, _ := testFactory()
-	err := execute(newJobCancelCmd(f), "--flink-url", flinkStub(t, "RESTARTING"))
+	err := execute(newJobCancelCmd(f, nil), "--flink-url", flinkStub(t, "RESTARTING"))
 	if err != nil || !strings.Contains(out.String(), "cancelled abc") {
 		t.Fatalf("job cancel = %q, %v; want the restarting job abc cancelled", out.String(), err)
 	}
+}
+
+// eventHubsConn is a Factory connection to an Event Hubs namespace (made from a connection
+// string, never dialled by these tests).
+func eventHubsConn(t *testing.T) func() (kafkaconn.Conn, error) {
+	t.Helper()
+	cs := "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=eA=="
+	c, ok, err := kafkaconn.FromEnvironment(func(string) string { return cs }, "")
+	if err != nil || !ok || !c.EventHubs {
+		t.Fatalf("Event Hubs connection: %+v, %v, %v", c, ok, err)
+	}
+	return func() (kafkaconn.Conn, error) { return c, nil }
 }

@@ -24,7 +24,7 @@ type peekOptions struct {
 	timeout       time.Duration
 }
 
-func newPeekCmd(f *Factory) *cobra.Command {
+func newPeekCmd(f *Factory, runF func(context.Context, *peekOptions) error) *cobra.Command {
 	opts := &peekOptions{conn: newConnFlags(f), n: 5, timeout: 10 * time.Second}
 	cmd := &cobra.Command{
 		Use:   "peek [TOPIC]",
@@ -45,6 +45,9 @@ Kafka and Event Hubs alike.`,
 			}
 			if err := opts.config().Validate(); err != nil {
 				return flagErrorf(err)
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
 			return peekRun(cmd.Context(), f.IO.Out, opts)
 		},

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -11,12 +12,20 @@ func newTopicsCmd(f *Factory) *cobra.Command {
 		Use:   "topics",
 		Short: "Create or delete the pipeline's topics",
 	}
-	cmd.AddCommand(newTopicsCreateCmd(f), newTopicsDeleteCmd(f))
+	cmd.AddCommand(newTopicsCreateCmd(f, nil), newTopicsDeleteCmd(f, nil))
 	return cmd
 }
 
-func newTopicsCreateCmd(f *Factory) *cobra.Command {
-	conn, topics := newConnFlags(f), newTopicFlags()
+// topicsOptions are the flags of `topics create` and `topics delete`, and delete's topics.
+type topicsOptions struct {
+	conn   *connFlags
+	topics *topicFlags
+	names  []string
+}
+
+func newTopicsCreateCmd(f *Factory, runF func(context.Context, *topicsOptions) error) *cobra.Command {
+	opts := &topicsOptions{conn: newConnFlags(f), topics: newTopicFlags()}
+	conn, topics := opts.conn, opts.topics
 	cmd := &cobra.Command{
 		Use:   "create",
 		Short: "Create the input, output and dead-letter topics (idempotent)",
@@ -27,26 +36,10 @@ append time as Event Hubs' records do. Existing topics are checked, not changed.
   streamscale topics create --brokers kafka:9092 --partitions 12`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := conn.conn()
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			specs, err := topics.specs()
-			if err != nil {
-				return err
-			}
-			res, err := c.CreateTopics(cmd.Context(), specs)
-			if err != nil {
-				return err
-			}
-			for _, r := range res {
-				verb := "exists "
-				if r.Created {
-					verb = "created"
-				}
-				fmt.Fprintf(f.IO.Out, "%s %s (%d partitions)\n", verb, r.Name, r.Partitions)
-			}
-			return nil
+			return topicsCreateRun(cmd.Context(), f, opts)
 		},
 	}
 	conn.addKafka(cmd.Flags())
@@ -55,14 +48,19 @@ append time as Event Hubs' records do. Existing topics are checked, not changed.
 	return cmd
 }
 
-func newTopicsDeleteCmd(f *Factory) *cobra.Command {
-	conn := newConnFlags(f)
+func newTopicsDeleteCmd(f *Factory, runF func(context.Context, *topicsOptions) error) *cobra.Command {
+	opts := &topicsOptions{conn: newConnFlags(f)}
+	conn := opts.conn
 	cmd := &cobra.Command{
 		Use:     "delete TOPIC...",
 		Short:   "Delete topics",
 		Example: `  streamscale topics delete in out in-dead-letter`,
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.names = args
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
 			c, err := conn.conn()
 			if err != nil {
 				return err
@@ -72,4 +70,27 @@ func newTopicsDeleteCmd(f *Factory) *cobra.Command {
 	}
 	conn.addKafka(cmd.Flags())
 	return cmd
+}
+
+func topicsCreateRun(ctx context.Context, f *Factory, opts *topicsOptions) error {
+	c, err := opts.conn.conn()
+	if err != nil {
+		return err
+	}
+	specs, err := opts.topics.specs()
+	if err != nil {
+		return err
+	}
+	res, err := c.CreateTopics(ctx, specs)
+	if err != nil {
+		return err
+	}
+	for _, r := range res {
+		verb := "exists "
+		if r.Created {
+			verb = "created"
+		}
+		fmt.Fprintf(f.IO.Out, "%s %s (%d partitions)\n", verb, r.Name, r.Partitions)
+	}
+	return nil
 }

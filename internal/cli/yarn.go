@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -40,14 +39,14 @@ code, as the sample's yarn-session.sh --jobManagerMemory 1024m --taskManagerMemo
 /etc/hadoop/conf holds on an HDInsight head node or an EMR master). start prints the session's
 REST URL; pass it to job submit, run, verify and the other commands as --flink-url.`,
 	}
-	session.AddCommand(newYarnSessionStartCmd(f), newYarnSessionStopCmd(f), newYarnSessionStatusCmd(f))
+	session.AddCommand(newYarnSessionStartCmd(f, nil), newYarnSessionStopCmd(f, nil), newYarnSessionStatusCmd(f, nil))
 	cmd.AddCommand(session)
 	return cmd
 }
 
 func newYarnSessionOptions(f *Factory) *yarnSessionOptions {
 	cfg := local.DefaultConfig()
-	return &yarnSessionOptions{IO: f.IO, Home: cfg.Home, RuntimeDir: cfg.RuntimeDir, YarnConf: os.Getenv("HADOOP_CONF_DIR"),
+	return &yarnSessionOptions{IO: f.IO, Home: cfg.Home, RuntimeDir: cfg.RuntimeDir, YarnConf: f.Getenv("HADOOP_CONF_DIR"),
 		Session: yarn.SessionConfig{Name: "streamscale-flink-session", JobManagerMemoryMB: 1024, TaskManagerMemoryMB: 4096, Slots: 1}}
 }
 
@@ -60,7 +59,7 @@ func (o *yarnSessionOptions) addCommon(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.JSON, "json", false, "print the application report as JSON")
 }
 
-func newYarnSessionStartCmd(f *Factory) *cobra.Command {
+func newYarnSessionStartCmd(f *Factory, runF func(context.Context, *yarnSessionOptions) error) *cobra.Command {
 	o := newYarnSessionOptions(f)
 	cmd := &cobra.Command{
 		Use:   "start",
@@ -68,7 +67,7 @@ func newYarnSessionStartCmd(f *Factory) *cobra.Command {
 		Example: `  streamscale yarn session start --yarn-conf ./hdinsight-conf --checkpoint-dir abfs://flink@acct.dfs.core.windows.net/streamscale
   streamscale yarn session start --yarn-conf /etc/hadoop/conf --taskmanager-memory-mb 2048 --slots 2`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return yarnSessionStart(cmd.Context(), o) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return runOr(runF, yarnSessionStart)(cmd.Context(), o) },
 	}
 	fs := cmd.Flags()
 	o.addCommon(fs)
@@ -81,26 +80,26 @@ func newYarnSessionStartCmd(f *Factory) *cobra.Command {
 	return cmd
 }
 
-func newYarnSessionStopCmd(f *Factory) *cobra.Command {
+func newYarnSessionStopCmd(f *Factory, runF func(context.Context, *yarnSessionOptions) error) *cobra.Command {
 	o := newYarnSessionOptions(f)
 	cmd := &cobra.Command{
 		Use:   "stop",
 		Short: "Kill the Flink session's YARN application",
 		Args:  cobra.NoArgs,
-		RunE:  func(cmd *cobra.Command, _ []string) error { return yarnSessionStop(cmd.Context(), o) },
+		RunE:  func(cmd *cobra.Command, _ []string) error { return runOr(runF, yarnSessionStop)(cmd.Context(), o) },
 	}
 	o.addCommon(cmd.Flags())
 	cmd.Flags().StringVar(&o.ApplicationID, "application-id", "", "the application to stop (default: the one start recorded for --name)")
 	return cmd
 }
 
-func newYarnSessionStatusCmd(f *Factory) *cobra.Command {
+func newYarnSessionStatusCmd(f *Factory, runF func(context.Context, *yarnSessionOptions) error) *cobra.Command {
 	o := newYarnSessionOptions(f)
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show the Flink session's YARN application report; exits 1 unless it runs",
 		Args:  cobra.NoArgs,
-		RunE:  func(cmd *cobra.Command, _ []string) error { return yarnSessionStatus(cmd.Context(), o) },
+		RunE:  func(cmd *cobra.Command, _ []string) error { return runOr(runF, yarnSessionStatus)(cmd.Context(), o) },
 	}
 	o.addCommon(cmd.Flags())
 	cmd.Flags().StringVar(&o.ApplicationID, "application-id", "", "the application to show (default: the one start recorded for --name)")
@@ -183,4 +182,12 @@ func firstLineOf(s string) string {
 		}
 	}
 	return s
+}
+
+// runOr is runF when a test gave one, else run.
+func runOr[O any](runF, run func(context.Context, O) error) func(context.Context, O) error {
+	if runF != nil {
+		return runF
+	}
+	return run
 }
