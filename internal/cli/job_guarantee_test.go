@@ -4,19 +4,17 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/streamscale/streamscale/internal/flink"
+	"github.com/streamscale/streamscale/internal/flinktest"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/relay"
@@ -189,68 +187,32 @@ func TestExactlyOnceRefusedOnEventHubs(t *testing.T) {
 	}
 }
 
-// lifecycleStub is a unit-test HTTP stub of Flink's REST API (not a Flink cluster) with one
-// running relay job, "abc", that stop-with-savepoint ends.
-type lifecycleStub struct {
-	mu       sync.Mutex
-	state    string
-	stopBody string
-	fail     bool // the savepoint fails
-	// noCheckpoints answers GET /jobs/abc/checkpoints with 404 (checkpointing off).
-	noCheckpoints bool
-	// name is the job's name ("": the relay's, streamscale-relay in->out).
-	name string
-}
-
-func (s *lifecycleStub) serve(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	name := s.name
+// lifecycleStub is the Flink REST double (flinktest; not a Flink cluster) with one job,
+// "abc" (name "": the relay's, streamscale-relay in->out), in state, with a retained checkpoint
+// unless noCheckpoints; it takes no jar.
+func lifecycleStub(t *testing.T, state flink.JobState, name string, noCheckpoints bool) *flinktest.Server {
+	st := flinktest.New(t)
 	if name == "" {
 		name = "streamscale-relay in->out"
 	}
-	switch {
-	case r.URL.Path == "/overview":
-		io.WriteString(w, `{"taskmanagers":1,"slots-total":4,"slots-available":4,"jobs-running":0,"flink-version":"2.2.1"}`)
-	case r.URL.Path == "/jobs/overview":
-		io.WriteString(w, `{"jobs":[{"jid":"abc","name":"`+name+`","state":"`+s.state+`","start-time":1}]}`)
-	case r.URL.Path == "/jobs/abc" && r.Method == http.MethodGet:
-		io.WriteString(w, `{"jid":"abc","name":"`+name+`","state":"`+s.state+`","vertices":[]}`)
-	case r.URL.Path == "/jobs/abc/config":
-		io.WriteString(w, `{"jid":"abc","execution-config":{"user-config":{}}}`)
-	case r.URL.Path == "/jobs/abc/stop" && r.Method == http.MethodPost:
-		b, _ := io.ReadAll(r.Body)
-		s.stopBody = string(b)
-		w.WriteHeader(http.StatusAccepted)
-		io.WriteString(w, `{"request-id":"00000000000000000000000000000001"}`)
-	case r.URL.Path == "/jobs/abc/savepoints/00000000000000000000000000000001":
-		if s.fail {
-			io.WriteString(w, `{"status":{"id":"COMPLETED"},"operation":{"failure-cause":{"class":"java.util.concurrent.CompletionException","stack-trace":"java.util.concurrent.CompletionException: x\nCaused by: org.apache.flink.runtime.checkpoint.CheckpointException: Task has failed.\n","serialized-throwable":"AA=="}}}`)
-			return
-		}
-		s.state = "FINISHED"
-		io.WriteString(w, `{"status":{"id":"COMPLETED"},"operation":{"location":"file:/h/flink/savepoints/savepoint-abc-1"}}`)
-	case r.URL.Path == "/jobs/abc/checkpoints" && s.noCheckpoints:
-		w.WriteHeader(http.StatusNotFound)
-		io.WriteString(w, `{"errors":["Checkpointing has not been enabled."]}`)
-	case r.URL.Path == "/jobs/abc/checkpoints":
-		io.WriteString(w, `{"counts":{"restored":0,"total":3,"in_progress":0,"completed":3,"failed":0},"latest":{"completed":{"className":"completed","id":3,"status":"COMPLETED","is_savepoint":false,"trigger_timestamp":1000,"latest_ack_timestamp":2000,"external_path":"file:/h/flink/checkpoints/x/abc/chk-3","discarded":false},"savepoint":null,"failed":null,"restored":null},"history":[]}`)
-	default:
-		http.NotFound(w, r)
+	j := flinktest.Job{Name: name, States: []flink.JobState{state}}
+	if !noCheckpoints {
+		j.Checkpoints = `{"counts":{"restored":0,"total":3,"in_progress":0,"completed":3,"failed":0},"latest":{"completed":{"className":"completed","id":3,"status":"COMPLETED","is_savepoint":false,"trigger_timestamp":1000,"latest_ack_timestamp":2000,"external_path":"file:/h/flink/checkpoints/x/abc/chk-3","discarded":false},"savepoint":null,"failed":null,"restored":null},"history":[]}`
 	}
+	st.Add("abc", j)
+	st.RefuseUploads = true
+	return st
 }
 
 // TestJobStopStub: job stop takes a savepoint into the local stack's directory without
 // draining, prints where it is and records it; job list then shows it and the last
 // checkpoint; a savepoint that fails shows Flink's root cause in one line.
 func TestJobStopStub(t *testing.T) {
-	st := &lifecycleStub{state: "RUNNING"}
-	srv := httptest.NewServer(http.HandlerFunc(st.serve))
-	t.Cleanup(srv.Close)
+	st := lifecycleStub(t, flink.StateRunning, "", false)
 	home := t.TempDir()
 	f, out, _ := testFactory()
 	// The local stack's endpoints file points job stop at the stub, as a local Flink.
-	writeEndpoints(t, home, srv.URL)
+	writeEndpoints(t, home, st.URL)
 	if err := execute(NewRootCmd(f, "test"), "job", "stop", "--home", home); err != nil {
 		t.Fatal(err)
 	}
@@ -258,8 +220,8 @@ func TestJobStopStub(t *testing.T) {
 		t.Fatalf("job stop printed %q", got)
 	}
 	want := `"targetDirectory":"file://` + local.SavepointsDir(home) + `"`
-	if !strings.Contains(st.stopBody, want) || !strings.Contains(st.stopBody, `"drain":false`) {
-		t.Errorf("stop request %s, want %s and drain false", st.stopBody, want)
+	if !strings.Contains(st.StopBody, want) || !strings.Contains(st.StopBody, `"drain":false`) {
+		t.Errorf("stop request %s, want %s and drain false", st.StopBody, want)
 	}
 	rec, ok, err := relay.LoadStopped(local.JobsDir(home), "streamscale-relay in->out")
 	if err != nil || !ok || rec.Savepoint != "file:/h/flink/savepoints/savepoint-abc-1" || rec.JobID != "abc" {
@@ -276,7 +238,8 @@ func TestJobStopStub(t *testing.T) {
 		}
 	}
 
-	st.state, st.fail = "RUNNING", true
+	st.SetStates("abc", flink.StateRunning)
+	st.SavepointFails = true
 	err = execute(NewRootCmd(f, "test"), "job", "stop", "--home", home)
 	if err == nil || !strings.Contains(err.Error(), "CheckpointException: Task has failed.") || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("failed savepoint: %v; want Flink's root cause in one line", err)
@@ -287,11 +250,9 @@ func TestJobStopStub(t *testing.T) {
 // that runs, and records its kind; --job relay then finds none; the recorded savepoint is
 // refused to the relay (its state is the complex job's).
 func TestJobStopComplexStub(t *testing.T) {
-	st := &lifecycleStub{state: "RUNNING", name: "streamscale-complex in->out"}
-	srv := httptest.NewServer(http.HandlerFunc(st.serve))
-	t.Cleanup(srv.Close)
+	st := lifecycleStub(t, flink.StateRunning, "streamscale-complex in->out", false)
 	home := t.TempDir()
-	writeEndpoints(t, home, srv.URL)
+	writeEndpoints(t, home, st.URL)
 	f, _, _ := testFactory()
 	err := execute(NewRootCmd(f, "test"), "job", "stop", "--home", home, "--job", "relay")
 	if err == nil || !strings.Contains(err.Error(), `no job named "streamscale-relay in->out" runs`) {
@@ -319,17 +280,10 @@ func TestJobStopComplexStub(t *testing.T) {
 // TestJobStopNeedsSavepointDirElsewhere: on a Flink other than the local stack's, without a
 // configured savepoint directory, --savepoint-dir is required (a usage error).
 func TestJobStopNeedsSavepointDirElsewhere(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Path {
-		case "/jobmanager/config":
-			io.WriteString(w, `[{"key":"rest.port","value":"8081"}]`)
-		default:
-			(&lifecycleStub{state: "RUNNING"}).serve(w, r)
-		}
-	}))
-	t.Cleanup(srv.Close)
+	st := lifecycleStub(t, flink.StateRunning, "", false)
+	st.JobManagerConfig = `[{"key":"rest.port","value":"8081"}]`
 	f, _, _ := testFactory()
-	err := execute(NewRootCmd(f, "test"), "job", "stop", "--flink-url", srv.URL, "--home", t.TempDir())
+	err := execute(NewRootCmd(f, "test"), "job", "stop", "--flink-url", st.URL, "--home", t.TempDir())
 	var fe *FlagError
 	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "--savepoint-dir is required") {
 		t.Fatalf("job stop = %v, want a usage error asking for --savepoint-dir", err)
@@ -395,10 +349,9 @@ func TestJobResumeStub(t *testing.T) {
 		{name: "nothing to resume", noCheckpoints: true, wantErr: "no savepoint or retained checkpoint of streamscale-relay in->out found"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := httptest.NewServer(http.HandlerFunc((&lifecycleStub{state: "CANCELED", noCheckpoints: tt.noCheckpoints}).serve))
-			t.Cleanup(srv.Close)
+			st := lifecycleStub(t, flink.StateCanceled, "", tt.noCheckpoints)
 			home := t.TempDir()
-			writeEndpoints(t, home, srv.URL)
+			writeEndpoints(t, home, st.URL)
 			jar := filepath.Join(home, "relay-job.jar")
 			if err := os.WriteFile(jar, []byte("PK"), 0o644); err != nil {
 				t.Fatal(err)

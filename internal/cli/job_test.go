@@ -2,40 +2,28 @@ package cli
 
 import (
 	"errors"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 
+	"github.com/streamscale/streamscale/internal/flink"
+	"github.com/streamscale/streamscale/internal/flinktest"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/relay"
 )
 
-// flinkStub is a unit-test HTTP stub of Flink's REST API (not a Flink cluster) where the
-// relay job for in->out is in the given state; with state "" any request fails the test.
+// flinkStub is the Flink REST double (flinktest; not a Flink cluster) where the relay job for
+// in->out, "abc", is in the given state; with state "" any request fails the test.
 func flinkStub(t *testing.T, state string) string {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case state == "":
-			t.Errorf("Flink asked %s %s", r.Method, r.URL)
-			http.Error(w, "no", http.StatusInternalServerError)
-		case r.URL.Path == "/jobs/overview":
-			io.WriteString(w, `{"jobs":[{"jid":"abc","name":"streamscale-relay in->out","state":"`+state+`","start-time":1}]}`)
-		case r.URL.Path == "/jobs/abc" && r.Method == http.MethodGet:
-			io.WriteString(w, `{"jid":"abc","name":"streamscale-relay in->out","state":"`+state+`","vertices":[{"id":"v","status":"`+state+`"}]}`)
-		case r.URL.Path == "/jobs/abc" && r.Method == http.MethodPatch:
-			w.WriteHeader(http.StatusAccepted)
-			io.WriteString(w, `{}`)
-		default:
-			http.NotFound(w, r)
-		}
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL
+	st := flinktest.New(t)
+	if state == "" {
+		st.Refuse = true
+		return st.URL
+	}
+	st.Add("abc", flinktest.Job{Name: "streamscale-relay in->out", States: []flink.JobState{flink.JobState(state)}})
+	return st.URL
 }
 
 func kfakeWithTopics(t *testing.T, topics ...string) string {

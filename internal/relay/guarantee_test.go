@@ -122,9 +122,9 @@ func TestEnsureStub_ReplacesJobWithOtherSettings(t *testing.T) {
 			st, c := newStubFlink(t)
 			s := stubSpec(t)
 			s.Guarantee, s.DedupWindow, s.Linger = tt.guarantee, tt.dedup, tt.linger
-			st.add("old", s.JobName(), "", flink.StateRunning)
-			st.jobs["old"].params = tt.params
-			st.next = []flink.JobState{flink.StateRunning}
+			addJob(st, "old", s.JobName(), "", flink.StateRunning)
+			st.Jobs["old"].Params = tt.params
+			st.Next = []flink.JobState{flink.StateRunning}
 			var progress strings.Builder
 			res, err := Ensure(context.Background(), c, s, &progress)
 			if err != nil {
@@ -136,8 +136,8 @@ func TestEnsureStub_ReplacesJobWithOtherSettings(t *testing.T) {
 			if !tt.wantReplace {
 				return
 			}
-			if st.stateOf("old") != flink.StateCanceled {
-				t.Errorf("the replaced job is %s, want CANCELED", st.stateOf("old"))
+			if st.StateOf("old") != flink.StateCanceled {
+				t.Errorf("the replaced job is %s, want CANCELED", st.StateOf("old"))
 			}
 			if p := progress.String(); !strings.Contains(p, tt.wantWhy) || !strings.Contains(p, "committed offsets") {
 				t.Errorf("progress does not say why (%q) and from where the new job resumes:\n%s", tt.wantWhy, p)
@@ -152,12 +152,12 @@ func TestEnsureStub_FromSavepoint(t *testing.T) {
 	st, c := newStubFlink(t)
 	s := stubSpec(t)
 	s.SavepointPath = "file:/sp/savepoint-1"
-	st.next = []flink.JobState{flink.StateRunning}
+	st.Next = []flink.JobState{flink.StateRunning}
 	if _, err := Ensure(context.Background(), c, s, nil); err != nil {
 		t.Fatal(err)
 	}
-	if st.runSavepoint != s.SavepointPath {
-		t.Fatalf("run request savepointPath = %q, want %q", st.runSavepoint, s.SavepointPath)
+	if st.RunSavepoint != s.SavepointPath {
+		t.Fatalf("run request savepointPath = %q, want %q", st.RunSavepoint, s.SavepointPath)
 	}
 	_, err := Ensure(context.Background(), c, s, nil)
 	if err == nil || !strings.Contains(err.Error(), "stop it first") {
@@ -216,16 +216,16 @@ func TestLatestResumePoint(t *testing.T) {
 				}
 			}
 			for id, body := range tt.jobs {
-				st.add(id, s.JobName(), "", flink.StateCanceled)
-				st.jobs[id].checkpoints = body
+				addJob(st, id, s.JobName(), "", flink.StateCanceled)
+				st.Jobs[id].Checkpoints = body
 			}
 			if tt.running != "" {
-				st.add("run", s.JobName(), "", flink.StateRunning)
-				st.jobs["run"].checkpoints = tt.running
+				addJob(st, "run", s.JobName(), "", flink.StateRunning)
+				st.Jobs["run"].Checkpoints = tt.running
 			}
 			if tt.other != "" {
-				st.add("other", "streamscale-relay a->b", "", flink.StateCanceled)
-				st.jobs["other"].checkpoints = tt.other
+				addJob(st, "other", "streamscale-relay a->b", "", flink.StateCanceled)
+				st.Jobs["other"].Checkpoints = tt.other
 			}
 			if tt.localChk != 0 {
 				meta := filepath.Join(localDir, "jx", "chk-9", "_metadata")
@@ -294,16 +294,16 @@ func TestJobKinds(t *testing.T) {
 func TestEnsureStub_ReplacesTheOtherJob(t *testing.T) {
 	st, c := newStubFlink(t)
 	s := stubSpec(t)
-	st.add("relay", s.JobName(), "", flink.StateRunning)
+	addJob(st, "relay", s.JobName(), "", flink.StateRunning)
 	s.Job = JobComplex
-	st.next = []flink.JobState{flink.StateRunning}
+	st.Next = []flink.JobState{flink.StateRunning}
 	var progress strings.Builder
 	res, err := Ensure(context.Background(), c, s, &progress)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.JobID == "relay" || st.stateOf("relay") != flink.StateCanceled {
-		t.Fatalf("Ensure = %+v, the relay %s; want a new job and the relay CANCELED", res, st.stateOf("relay"))
+	if res.JobID == "relay" || st.StateOf("relay") != flink.StateCanceled {
+		t.Fatalf("Ensure = %+v, the relay %s; want a new job and the relay CANCELED", res, st.StateOf("relay"))
 	}
 	if !strings.Contains(progress.String(), "the relay job relay (streamscale-relay") {
 		t.Errorf("progress does not say the relay was cancelled:\n%s", progress.String())

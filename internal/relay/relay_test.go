@@ -68,9 +68,9 @@ func TestEnsureStubCancelsJobThatDoesNotStart(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			st, c := newStubFlink(t)
-			st.next, st.cause = tt.states, tt.cause
+			st.Next, st.NextCause = tt.states, tt.cause
 			// A RUNNING job here has a task that never runs (it keeps failing between polls).
-			st.stuck = true
+			st.NextStuck = true
 			s := stubSpec(t)
 			if tt.timeout > 0 {
 				s.StartTimeout = tt.timeout
@@ -96,7 +96,7 @@ func TestEnsureStubCancelsJobThatDoesNotStart(t *testing.T) {
 			if strings.Contains(err.Error(), "\n") {
 				t.Errorf("error %q is not one line", err)
 			}
-			if left := st.unended(); len(left) > 0 {
+			if left := st.Unended(); len(left) > 0 {
 				t.Errorf("jobs left behind: %v", left)
 			}
 		})
@@ -109,13 +109,13 @@ func TestEnsureStubReusesStartingJob(t *testing.T) {
 	for _, state := range []flink.JobState{flink.StateCreated, flink.StateInitializing, flink.StateReconciling} {
 		t.Run(string(state), func(t *testing.T) {
 			st, c := newStubFlink(t)
-			st.add("old", "streamscale-relay in->out", "", state, state, flink.StateRunning)
+			addJob(st, "old", "streamscale-relay in->out", "", state, state, flink.StateRunning)
 			res, err := Ensure(context.Background(), c, stubSpec(t), nil)
 			if err != nil || res.JobID != "old" || !res.Reused {
 				t.Fatalf("Ensure = %+v, %v; want job old reused", res, err)
 			}
-			if st.uploads != 0 {
-				t.Fatalf("uploaded the jar %d times: a twin was submitted", st.uploads)
+			if st.Uploads != 0 {
+				t.Fatalf("uploaded the jar %d times: a twin was submitted", st.Uploads)
 			}
 		})
 	}
@@ -125,14 +125,14 @@ func TestEnsureStubReusesStartingJob(t *testing.T) {
 // running is cancelled and a fresh one (with the current settings) submitted.
 func TestEnsureStubReplacesFailingJob(t *testing.T) {
 	st, c := newStubFlink(t)
-	st.add("old", "streamscale-relay in->out", unknownTopic, flink.StateRestarting)
-	st.next = []flink.JobState{flink.StateCreated, flink.StateRunning}
+	addJob(st, "old", "streamscale-relay in->out", unknownTopic, flink.StateRestarting)
+	st.Next = []flink.JobState{flink.StateCreated, flink.StateRunning}
 	var progress strings.Builder
 	res, err := Ensure(context.Background(), c, stubSpec(t), &progress)
 	if err != nil || res.JobID == "old" || res.JobID == "" || res.Reused {
 		t.Fatalf("Ensure = %+v, %v; want a fresh job", res, err)
 	}
-	if s := st.stateOf("old"); s != flink.StateCanceled {
+	if s := st.StateOf("old"); s != flink.StateCanceled {
 		t.Fatalf("the restarting job is %s, want CANCELED", s)
 	}
 	if !strings.Contains(progress.String(), unknownTopic) || !strings.Contains(progress.String(), "submitting a fresh one") {
@@ -144,15 +144,15 @@ func TestEnsureStubReplacesFailingJob(t *testing.T) {
 // the start timeout is cancelled, and no fresh one is submitted (it would wait the same way).
 func TestEnsureStubExistingJobTimeout(t *testing.T) {
 	st, c := newStubFlink(t)
-	st.add("old", "streamscale-relay in->out", "", flink.StateCreated)
+	addJob(st, "old", "streamscale-relay in->out", "", flink.StateCreated)
 	s := stubSpec(t)
 	s.StartTimeout = 300 * time.Millisecond
 	_, err := Ensure(context.Background(), c, s, nil)
 	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "old") {
 		t.Fatalf("Ensure = %v, want a timeout naming job old", err)
 	}
-	if st.stateOf("old") != flink.StateCanceled || st.uploads != 0 {
-		t.Fatalf("old job %s, %d uploads; want it cancelled and nothing submitted", st.stateOf("old"), st.uploads)
+	if st.StateOf("old") != flink.StateCanceled || st.Uploads != 0 {
+		t.Fatalf("old job %s, %d uploads; want it cancelled and nothing submitted", st.StateOf("old"), st.Uploads)
 	}
 }
 
@@ -160,8 +160,8 @@ func TestEnsureStubExistingJobTimeout(t *testing.T) {
 // nothing, so Ensure refuses before asking Flink anything, also when a relay job already runs.
 func TestEnsureStubRefusesSecuredKafka(t *testing.T) {
 	st, c := newStubFlink(t)
-	st.add("old", "streamscale-relay in->out", "", flink.StateRunning)
-	st.refuse = true
+	addJob(st, "old", "streamscale-relay in->out", "", flink.StateRunning)
+	st.Refuse = true
 	s := stubSpec(t)
 	s.Secured = true
 	_, err := Ensure(context.Background(), c, s, nil)
@@ -179,19 +179,19 @@ func TestEnsureStubRefusesSecuredKafka(t *testing.T) {
 func TestEnsureStubPassesSecuredSettingsInAFile(t *testing.T) {
 	t.Run("given", func(t *testing.T) {
 		st, c := newStubFlink(t)
-		st.next = []flink.JobState{flink.StateRunning}
+		st.Next = []flink.JobState{flink.StateRunning}
 		s := stubSpec(t)
 		s.Secured, s.KafkaPropertiesFile = true, "/on/the/jobmanager/kafka.properties"
 		if _, err := Ensure(context.Background(), c, s, nil); err != nil {
 			t.Fatal(err)
 		}
-		if !strings.HasSuffix(strings.Join(st.runArgs, " "), "--kafka-properties-file /on/the/jobmanager/kafka.properties") {
-			t.Fatalf("run args %q lack the given file", st.runArgs)
+		if !strings.HasSuffix(strings.Join(st.RunArgs, " "), "--kafka-properties-file /on/the/jobmanager/kafka.properties") {
+			t.Fatalf("run args %q lack the given file", st.RunArgs)
 		}
 	})
 	t.Run("written", func(t *testing.T) {
 		st, c := newStubFlink(t)
-		st.next = []flink.JobState{flink.StateRunning}
+		st.Next = []flink.JobState{flink.StateRunning}
 		s := stubSpec(t)
 		path := filepath.Join(t.TempDir(), "client.properties")
 		s.Secured = true
@@ -204,8 +204,8 @@ func TestEnsureStubPassesSecuredSettingsInAFile(t *testing.T) {
 		if _, err := Ensure(context.Background(), c, s, nil); err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Contains(st.runArgs, path) || !st.argFileExisted {
-			t.Fatalf("run args %q (file there: %v); want the written file, present at submission", st.runArgs, st.argFileExisted)
+		if !slices.Contains(st.RunArgs, path) || !st.ArgFileExisted {
+			t.Fatalf("run args %q (file there: %v); want the written file, present at submission", st.RunArgs, st.ArgFileExisted)
 		}
 		if _, err := os.Stat(path); !os.IsNotExist(err) {
 			t.Fatalf("the client config %s outlived the submission (%v)", path, err)
@@ -233,9 +233,9 @@ func TestEnsureStubChecksFreeSlots(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			st, c := newStubFlink(t)
-			st.add("holder", "streamscale-relay a->b", "", flink.StateRunning)
-			st.freeSlots, st.slotsTotal = tt.free, 2
-			st.next = []flink.JobState{flink.StateRunning}
+			addJob(st, "holder", "streamscale-relay a->b", "", flink.StateRunning)
+			st.FreeSlots, st.SlotsTotal = tt.free, 2
+			st.Next = []flink.JobState{flink.StateRunning}
 			s := stubSpec(t)
 			s.FixedSlots, s.SlotWait = tt.fixed, 1500*time.Millisecond
 			var progress strings.Builder
@@ -253,7 +253,7 @@ func TestEnsureStubChecksFreeSlots(t *testing.T) {
 			} else if err != nil {
 				t.Fatalf("Ensure = %v", err)
 			}
-			if got := st.uploads > 0; got != tt.wantUpload {
+			if got := st.Uploads > 0; got != tt.wantUpload {
 				t.Errorf("uploaded = %v, want %v", got, tt.wantUpload)
 			}
 			if !strings.Contains(progress.String(), tt.wantNote) {
@@ -268,18 +268,18 @@ func TestFindStub(t *testing.T) {
 	st, c := newStubFlink(t)
 	s := stubSpec(t)
 	ctx := context.Background()
-	st.add("failed", s.JobName(), "", flink.StateFailed)
-	st.add("cancelling", s.JobName(), "", flink.StateCancelling)
-	st.add("other", "streamscale-relay a->b", "", flink.StateRunning)
+	addJob(st, "failed", s.JobName(), "", flink.StateFailed)
+	addJob(st, "cancelling", s.JobName(), "", flink.StateCancelling)
+	addJob(st, "other", "streamscale-relay a->b", "", flink.StateRunning)
 	if _, ok, err := Find(ctx, c, s); ok || err != nil {
 		t.Fatalf("Find found a job among ended ones (%v)", err)
 	}
-	st.add("restarting", s.JobName(), "", flink.StateRestarting)
+	addJob(st, "restarting", s.JobName(), "", flink.StateRestarting)
 	if j, ok, err := Find(ctx, c, s); !ok || err != nil || j.ID != "restarting" {
 		t.Fatalf("Find = %+v, %v, %v; want the restarting job", j, ok, err)
 	}
-	st.add("running", s.JobName(), "", flink.StateRunning)
-	st.add("created", s.JobName(), "", flink.StateCreated)
+	addJob(st, "running", s.JobName(), "", flink.StateRunning)
+	addJob(st, "created", s.JobName(), "", flink.StateCreated)
 	if j, ok, err := Find(ctx, c, s); !ok || err != nil || j.ID != "running" {
 		t.Fatalf("Find = %+v, %v, %v; want the running job", j, ok, err)
 	}
@@ -291,17 +291,17 @@ func TestFindStubMatchesBrokers(t *testing.T) {
 	st, c := newStubFlink(t)
 	s := stubSpec(t) // brokers 127.0.0.1:9092
 	ctx := context.Background()
-	st.add("elsewhere", s.JobName(), "", flink.StateRunning)
-	st.jobs["elsewhere"].brokers = "other:9093"
+	addJob(st, "elsewhere", s.JobName(), "", flink.StateRunning)
+	st.Jobs["elsewhere"].Brokers = "other:9093"
 	if j, ok, err := Find(ctx, c, s); ok || err != nil {
 		t.Fatalf("Find = %+v, %v, %v; want nothing: the only relay reads other brokers", j, ok, err)
 	}
-	st.add("unsaid", s.JobName(), "", flink.StateRunning)
+	addJob(st, "unsaid", s.JobName(), "", flink.StateRunning)
 	if j, ok, _ := Find(ctx, c, s); !ok || j.ID != "unsaid" {
 		t.Fatalf("Find = %+v, %v; want the job that does not show its brokers", j, ok)
 	}
-	st.add("here", s.JobName(), "", flink.StateRunning)
-	st.jobs["here"].brokers = s.Brokers
+	addJob(st, "here", s.JobName(), "", flink.StateRunning)
+	st.Jobs["here"].Brokers = s.Brokers
 	if j, ok, _ := Find(ctx, c, s); !ok || j.ID != "here" {
 		t.Fatalf("Find = %+v, %v; want the job for these brokers (started last)", j, ok)
 	}
