@@ -225,39 +225,21 @@ func writeRunResult(f *Factory, res *pipeline.Result, err error, asJSON bool, ch
 	return checkErr
 }
 
-// The targets --target names.
+// The targets --target names (pipeline.SelectTarget).
 const (
-	targetLocal   = "local"
-	targetCluster = "cluster"
-	targetAzure   = "azure"
+	targetLocal   = pipeline.TargetLocal
+	targetCluster = pipeline.TargetCluster
+	targetAzure   = pipeline.TargetAzure
 )
 
-// selectTarget is --target checked against the connection flags (external: --brokers or
-// --flink-url, their environment variables, or an Event Hubs connection string): "" is local,
-// or cluster when they name a Kafka or Flink of the user's own. azure is refused with the
-// command that runs there: `azure run` takes the deployment's flags (tier, resource group,
-// prefix, sizes), none of the local or cluster connection flags.
+// selectTarget is --target checked against the connection flags (pipeline.SelectTarget); a
+// refusal is a usage error.
 func selectTarget(name string, external bool) (string, error) {
-	switch name {
-	case "":
-		if external {
-			return targetCluster, nil
-		}
-		return targetLocal, nil
-	case targetLocal:
-		if external {
-			return "", flagErrorf(errors.New("--target local runs on the local stack: leave out --brokers/--flink-url (and STREAMSCALE_BROKERS, STREAMSCALE_FLINK_URL, EVENTHUB_CONNECTION_STRING), or use --target cluster"))
-		}
-		return targetLocal, nil
-	case targetCluster:
-		if !external {
-			return "", flagErrorf(errors.New("--target cluster needs the cluster: pass --brokers and/or --flink-url (or STREAMSCALE_BROKERS, STREAMSCALE_FLINK_URL)"))
-		}
-		return targetCluster, nil
-	case targetAzure:
-		return "", flagErrorf(errors.New("--target azure: use `streamscale azure run --resource-group RG` with the flags `azure up` was given (see `streamscale azure run --help`)"))
+	t, err := pipeline.SelectTarget(name, external)
+	if err != nil {
+		return "", flagErrorf(err)
 	}
-	return "", flagErrorf(fmt.Errorf("--target %q: use local or cluster (or `streamscale azure run` for Azure)", name))
+	return t, nil
 }
 
 // target is where the run happens (selectTarget): the local stack, unless --brokers/--flink-url

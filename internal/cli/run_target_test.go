@@ -8,30 +8,6 @@ import (
 	"github.com/streamscale/streamscale/internal/pipeline"
 )
 
-func TestSelectTarget(t *testing.T) {
-	for _, tt := range []struct {
-		name     string
-		external bool
-		want     string
-		err      string
-	}{
-		{"", false, targetLocal, ""},
-		{"", true, targetCluster, ""},
-		{"local", false, targetLocal, ""},
-		{"local", true, "", "--target local runs on the local stack"},
-		{"cluster", true, targetCluster, ""},
-		{"cluster", false, "", "--target cluster needs the cluster"},
-		{"azure", false, "", "use `streamscale azure run --resource-group RG`"},
-		{"azure", true, "", "use `streamscale azure run --resource-group RG`"},
-		{"aks", false, "", `--target "aks": use local or cluster`},
-	} {
-		got, err := selectTarget(tt.name, tt.external)
-		if got != tt.want || (err == nil) != (tt.err == "") || (err != nil && !strings.Contains(err.Error(), tt.err)) {
-			t.Errorf("selectTarget(%q, %v) = %q, %v; want %q, error with %q", tt.name, tt.external, got, err, tt.want, tt.err)
-		}
-	}
-}
-
 // TestRunTargetFlag: --target and the connection flags pick the pipeline target; run --target
 // azure stops with the command to use before anything starts.
 func TestRunTargetFlag(t *testing.T) {
