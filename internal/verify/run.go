@@ -470,12 +470,31 @@ type verifier struct {
 	lat            *latencyRecorder
 	fields         Fields
 	content        contentCheck
-	records        int64
-	malformed      int64
-	missingFields  int64
-	outside        int64
-	createTime     int64
-	first, last    time.Time
+	recordStamps
+	malformed     int64
+	missingFields int64
+	outside       int64
+}
+
+// recordStamps counts the output records read and their broker timestamps: how many, how
+// many carry the producer's (CreateTime) instead of the append time, the first and the last.
+type recordStamps struct {
+	records, createTime int64
+	first, last         time.Time
+}
+
+// see counts r.
+func (s *recordStamps) see(r *kgo.Record) {
+	s.records++
+	if r.Attrs.TimestampType() != logAppendTime {
+		s.createTime++
+	}
+	if s.first.IsZero() || r.Timestamp.Before(s.first) {
+		s.first = r.Timestamp
+	}
+	if r.Timestamp.After(s.last) {
+		s.last = r.Timestamp
+	}
 }
 
 // addInput takes one record of the input window: an event is counted for reconciliation with
@@ -498,16 +517,7 @@ func (v *verifier) add(r *kgo.Record) {
 		v.outside++
 		return
 	}
-	v.records++
-	if r.Attrs.TimestampType() != logAppendTime {
-		v.createTime++
-	}
-	if v.first.IsZero() || r.Timestamp.Before(v.first) {
-		v.first = r.Timestamp
-	}
-	if r.Timestamp.After(v.last) {
-		v.last = r.Timestamp
-	}
+	v.see(r)
 	if err != nil || f.DeviceID == nil || !f.HasSeq || f.Seq >= maxSeq {
 		v.malformed++
 		return

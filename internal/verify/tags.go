@@ -184,11 +184,9 @@ type tagVerifier struct {
 	lat         *latencyRecorder
 	timer       *hdrhistogram.Histogram
 	series      *intervalRecorder
-	records     int64
-	malformed   int64
-	createTime  int64
-	outside     int64
-	first, last time.Time
+	recordStamps
+	malformed int64
+	outside   int64
 }
 
 func newTagVerifier(exp tags.Expected, interval time.Duration) *tagVerifier {
@@ -205,16 +203,7 @@ func (v *tagVerifier) add(r *kgo.Record) {
 		v.outside++
 		return
 	}
-	v.records++
-	if r.Attrs.TimestampType() != logAppendTime {
-		v.createTime++
-	}
-	if v.first.IsZero() || r.Timestamp.Before(v.first) {
-		v.first = r.Timestamp
-	}
-	if r.Timestamp.After(v.last) {
-		v.last = r.Timestamp
-	}
+	v.see(r)
 	if err != nil || t.DeviceID == "" || t.Tag == "" || t.TriggerEventID == "" {
 		v.malformed++
 		return
