@@ -308,7 +308,7 @@ func jobListRun(ctx context.Context, f *Factory, opts *jobListOptions) error {
 	tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "JOB ID\tSTATE\tNAME\tLAST SAVEPOINT\tLAST CHECKPOINT")
 	for _, j := range jobs {
-		sp, cp := jobStateColumns(ctx, fc, opts.conn.home, j)
+		sp, cp := relay.LastStates(ctx, fc, local.JobsDir(opts.conn.home), j)
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", j.ID, j.State, j.Name, sp, cp)
 	}
 	return tw.Flush()

@@ -211,26 +211,3 @@ func resolveSavepoint(ctx context.Context, f *Factory, fc *flink.Client, conn *c
 	p, err := relay.ResolveSavepoint(ctx, fc, s, from, conn.resumeSources(), f.IO.ErrOut)
 	return p, usageOf(err)
 }
-
-// jobStateColumns are a job's last savepoint and last completed checkpoint for `job list`:
-// Flink's statistics, else (for the savepoint) what `job stop` recorded; "-" for none.
-func jobStateColumns(ctx context.Context, fc *flink.Client, home string, j flink.JobSummary) (savepoint, checkpoint string) {
-	savepoint, checkpoint = "-", "-"
-	if st, err := fc.Checkpoints(ctx, j.ID); err == nil {
-		if sp := st.Latest.Savepoint; sp != nil && sp.ExternalPath != "" {
-			savepoint = sp.ExternalPath
-		}
-		if cp := st.Latest.Completed; cp != nil && !cp.IsSavepoint {
-			checkpoint = fmt.Sprintf("#%d %s", cp.ID, cp.Time().UTC().Format(time.RFC3339))
-			if !cp.Discarded && cp.ExternalPath != "" && cp.ExternalPath[0] != '<' {
-				checkpoint += " " + cp.ExternalPath
-			}
-		}
-	}
-	if savepoint == "-" {
-		if rec, ok, err := relay.LoadStopped(local.JobsDir(home), j.Name); err == nil && ok && rec.JobID == j.ID {
-			savepoint = rec.Savepoint
-		}
-	}
-	return savepoint, checkpoint
-}

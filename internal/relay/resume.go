@@ -124,3 +124,27 @@ func ResolveSavepoint(ctx context.Context, fc *flink.Client, s Spec, from string
 	fmt.Fprintf(progress, "resuming from the %s of job %s taken %s: %s\n", p.Kind, p.JobID, p.Time.UTC().Format(time.RFC3339), p.Path)
 	return p.Path, nil
 }
+
+// LastStates are job j's last savepoint and last completed checkpoint (`job list`'s columns):
+// Flink's statistics, else for the savepoint what `job stop` recorded in recordDir; "-" for
+// none.
+func LastStates(ctx context.Context, fc *flink.Client, recordDir string, j flink.JobSummary) (savepoint, checkpoint string) {
+	savepoint, checkpoint = "-", "-"
+	if st, err := fc.Checkpoints(ctx, j.ID); err == nil {
+		if sp := st.Latest.Savepoint; sp != nil && sp.ExternalPath != "" {
+			savepoint = sp.ExternalPath
+		}
+		if cp := st.Latest.Completed; cp != nil && !cp.IsSavepoint {
+			checkpoint = fmt.Sprintf("#%d %s", cp.ID, cp.Time().UTC().Format(time.RFC3339))
+			if !cp.Discarded && cp.ExternalPath != "" && cp.ExternalPath[0] != '<' {
+				checkpoint += " " + cp.ExternalPath
+			}
+		}
+	}
+	if savepoint == "-" {
+		if rec, ok, err := LoadStopped(recordDir, j.Name); err == nil && ok && rec.JobID == j.ID {
+			savepoint = rec.Savepoint
+		}
+	}
+	return savepoint, checkpoint
+}
