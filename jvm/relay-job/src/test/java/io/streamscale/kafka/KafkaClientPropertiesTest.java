@@ -1,4 +1,4 @@
-package io.streamscale.relay;
+package io.streamscale.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

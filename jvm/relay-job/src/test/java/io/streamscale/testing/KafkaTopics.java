@@ -1,4 +1,4 @@
-package io.streamscale.relay;
+package io.streamscale.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,13 +22,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Plain Kafka clients for the job tests against a real broker (no security). */
-final class KafkaTopics {
+public final class KafkaTopics {
     private KafkaTopics() {}
 
-    static final Duration DEADLINE = Duration.ofMinutes(2);
+    public static final Duration DEADLINE = Duration.ofMinutes(2);
 
     /** Creates the relay's three topics: input and output LogAppendTime, as the local stack has. */
-    static void create(String bootstrap, String in, String out, String deadLetter) throws Exception {
+    public static void create(String bootstrap, String in, String out, String deadLetter) throws Exception {
         Map<String, String> logAppendTime = Map.of("message.timestamp.type", "LogAppendTime");
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(
@@ -41,7 +41,7 @@ final class KafkaTopics {
     }
 
     /** A producer that waits for all replicas and takes records up to the broker's limit. */
-    static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+    public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
         Map<String, Object> c = new HashMap<>();
         c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -54,7 +54,7 @@ final class KafkaTopics {
      * end as {@code isolation} sees it ({@code read_committed}: the last stable offset), so
      * that records beyond the expected ones show; fails after DEADLINE.
      */
-    static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, String isolation, long atLeast) {
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, String isolation, long atLeast) {
         Map<String, Object> c = new HashMap<>();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
@@ -81,7 +81,7 @@ final class KafkaTopics {
     }
 
     /** The sum of topic's end offsets as {@code isolation} sees them. */
-    static long endOffsets(String bootstrap, String topic, String isolation) {
+    public static long endOffsets(String bootstrap, String topic, String isolation) {
         Map<String, Object> c = new HashMap<>();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);

@@ -1,4 +1,4 @@
-package io.streamscale.relay;
+package io.streamscale.tags;
 
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;

@@ -1,4 +1,4 @@
-package io.streamscale.relay;
+package io.streamscale.kafka;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -13,16 +13,16 @@ import java.util.Set;
  * relay's source and sink. The file holds secrets (SASL passwords, Event Hubs connection
  * strings), so errors name the file and the offending key, never a value.
  */
-final class KafkaClientProperties {
+public final class KafkaClientProperties {
     private KafkaClientProperties() {}
 
     /** Keys the job sets itself from its own options; a file must not override them. */
-    static final Set<String> RESERVED = Set.of(
+    public static final Set<String> RESERVED = Set.of(
             "bootstrap.servers", "group.id", "key.deserializer", "value.deserializer", "key.serializer",
             "value.serializer");
 
     /** Loads the file; a null path gives empty properties. */
-    static Properties load(String path) {
+    public static Properties load(String path) {
         Properties p = new Properties();
         if (path == null) {
             return p;
@@ -43,7 +43,7 @@ final class KafkaClientProperties {
     }
 
     /** A copy of p, so that the source and the sink do not share (and mutate) one object. */
-    static Properties copy(Properties p) {
+    public static Properties copy(Properties p) {
         Properties c = new Properties();
         c.putAll(p);
         return c;

@@ -1,7 +1,10 @@
-package io.streamscale.relay;
+package io.streamscale.tags;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamscale.kafka.Relayed;
+import io.streamscale.relay.DeviceEvent;
+import io.streamscale.relay.DeviceTags;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

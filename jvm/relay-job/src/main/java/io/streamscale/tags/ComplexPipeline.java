@@ -1,5 +1,9 @@
-package io.streamscale.relay;
+package io.streamscale.tags;
 
+import io.streamscale.kafka.KafkaInput;
+import io.streamscale.kafka.Relayed;
+import io.streamscale.relay.DeviceEvent;
+import io.streamscale.relay.RelayFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 

@@ -1,4 +1,4 @@
-package io.streamscale.relay;
+package io.streamscale.testing;
 
 import java.nio.file.Path;
 import org.apache.flink.configuration.Configuration;
@@ -8,14 +8,14 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 /** The MiniCluster the job tests share the shape of: one TaskManager with two slots. */
-final class MiniClusters {
+public final class MiniClusters {
     private MiniClusters() {}
 
     /**
      * A MiniCluster extension whose temporary files and REST uploads stay under Maven's
      * {@code target/} (the defaults would leave {@code flink-web-upload} behind in /tmp).
      */
-    static MiniClusterExtension oneTaskManagerTwoSlots() {
+    public static MiniClusterExtension oneTaskManagerTwoSlots() {
         Path tmp = Path.of("target", "minicluster-tmp").toAbsolutePath();
         Configuration conf = new Configuration();
         conf.set(CoreOptions.TMP_DIRS, tmp.toString());

@@ -1,5 +1,6 @@
-package io.streamscale.relay;
+package io.streamscale.kafka;
 
+import io.streamscale.relay.RecordRelay;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;

@@ -1,7 +1,11 @@
-package io.streamscale.relay;
+package io.streamscale.tags;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamscale.kafka.RelaySerializer;
+import io.streamscale.testing.KafkaBrokerExtension;
+import io.streamscale.testing.KafkaTopics;
+import io.streamscale.testing.MiniClusters;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

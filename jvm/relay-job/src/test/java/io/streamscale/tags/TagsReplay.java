@@ -1,5 +1,7 @@
-package io.streamscale.relay;
+package io.streamscale.tags;
 
+import io.streamscale.kafka.Relayed;
+import io.streamscale.relay.DeviceEvent;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;

@@ -1,8 +1,9 @@
-package io.streamscale.relay;
+package io.streamscale.options;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamscale.kafka.KafkaIO;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -80,11 +81,11 @@ class RelayOptionsTest {
         Properties file = new Properties();
         file.setProperty("security.protocol", "SASL_SSL");
         file.setProperty("request.timeout.ms", "45000");
-        Properties p = RelayJob.withEventHubsDefaults(o, file, true);
+        Properties p = KafkaIO.withEventHubsDefaults(o, file, true);
         assertThat(p).containsEntry("metadata.max.age.ms", "180000").containsEntry("connections.max.idle.ms", "180000")
                 .containsEntry("enable.idempotence", "false").containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("request.timeout.ms", "45000"); // the file's value wins
-        assertThat(RelayJob.withEventHubsDefaults(parse("--bootstrap-servers k:9092"), file, true)).isEqualTo(file);
+        assertThat(KafkaIO.withEventHubsDefaults(parse("--bootstrap-servers k:9092"), file, true)).isEqualTo(file);
     }
 
     @Test
@@ -104,10 +105,10 @@ class RelayOptionsTest {
         // Kafka in, Event Hubs out: the sink takes Microsoft's settings, the source does not.
         RelayOptions mixed = parse("--bootstrap-servers k:9092 --output-bootstrap-servers b.servicebus.windows.net:9093");
         Properties none = new Properties();
-        assertThat(RelayJob.withEventHubsDefaults(mixed, none, true)).containsEntry("enable.idempotence", "false");
-        assertThat(RelayJob.withEventHubsDefaults(mixed, none, false)).isEmpty();
+        assertThat(KafkaIO.withEventHubsDefaults(mixed, none, true)).containsEntry("enable.idempotence", "false");
+        assertThat(KafkaIO.withEventHubsDefaults(mixed, none, false)).isEmpty();
         assertThat(mixed.maxRecordBytes).isEqualTo(999_000);
-        assertThat(RelayJob.outputClient(same, none)).isSameAs(none);
+        assertThat(KafkaIO.outputClient(same, none)).isSameAs(none);
     }
 
     @ParameterizedTest

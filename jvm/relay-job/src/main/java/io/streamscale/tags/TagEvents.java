@@ -1,5 +1,10 @@
-package io.streamscale.relay;
+package io.streamscale.tags;
 
+import io.streamscale.json.Timestamps;
+import io.streamscale.kafka.Relayed;
+import io.streamscale.relay.DeviceEvent;
+import io.streamscale.relay.DeviceTags;
+import io.streamscale.relay.RelayFunction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;

@@ -1,5 +1,10 @@
-package io.streamscale.relay;
+package io.streamscale.tags;
 
+import io.streamscale.json.Splice;
+import io.streamscale.kafka.KafkaInput;
+import io.streamscale.kafka.Relayed;
+import io.streamscale.relay.DeviceEvent;
+import io.streamscale.relay.RecordRelay;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
@@ -13,7 +18,7 @@ import org.apache.flink.util.OutputTag;
  * anything else goes to the side output {@link #DEAD_LETTERS} with the reason, with the relay's
  * headers ({@link RecordRelay#deadLetter}). Never throws for any record.
  *
- * <p>An event is exactly one JSON object (as strict as the relay, {@link ObjectScan}) with a
+ * <p>An event is exactly one JSON object (as strict as the relay, {@link io.streamscale.json.ObjectScan}) with a
  * string {@code deviceId}, {@code eventId}, {@code type}, a number {@code value} and a string
  * RFC 3339 {@code createdAt}. Counts the Flink metrics {@code parsedEvents} and
  * {@code deadLetteredRecords}.

@@ -1,18 +1,18 @@
-package io.streamscale.relay;
+package io.streamscale.json;
 
 /**
  * Formats epoch milliseconds as UTC RFC 3339 with exactly three fraction digits
  * ({@code 2019-05-16T17:16:40.123Z}) into a byte array, without allocating: this runs twice per
  * record on the job's hot path.
  */
-final class Timestamps {
+public final class Timestamps {
     /** Length of a formatted timestamp for years 0000-9999. */
-    static final int LENGTH = 24;
+    public static final int LENGTH = 24;
 
     private Timestamps() {}
 
     /** Writes the timestamp for {@code epochMillis} at {@code pos} and returns the end position. */
-    static int write(byte[] buf, int pos, long epochMillis) {
+    public static int write(byte[] buf, int pos, long epochMillis) {
         long days = Math.floorDiv(epochMillis, 86_400_000L);
         int msOfDay = (int) Math.floorMod(epochMillis, 86_400_000L);
         // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).

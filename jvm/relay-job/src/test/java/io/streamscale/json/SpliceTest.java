@@ -1,4 +1,4 @@
-package io.streamscale.relay;
+package io.streamscale.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

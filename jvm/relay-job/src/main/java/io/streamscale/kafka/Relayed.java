@@ -1,4 +1,4 @@
-package io.streamscale.relay;
+package io.streamscale.kafka;
 
 /**
  * A record on its way out: to the output topic when {@link #error} is null, otherwise to the

@@ -1,4 +1,4 @@
-package io.streamscale.relay;
+package io.streamscale.kafka;
 
 /**
  * One record read from the input topic: its key, value and headers as they were, its Kafka

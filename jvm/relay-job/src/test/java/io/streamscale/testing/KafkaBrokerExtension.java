@@ -1,4 +1,4 @@
-package io.streamscale.relay;
+package io.streamscale.testing;
 
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * started before the class's tests and closed after them. Register it as a static field with
  * {@code @RegisterExtension}.
  */
-final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback {
+public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback {
     private final SecurityProtocol protocol;
     private KafkaClusterTestKit kafka;
 
@@ -20,7 +20,7 @@ final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback 
      * A broker whose clients connect with {@code protocol}: PLAINTEXT, or SASL_PLAINTEXT with
      * the test kit's PLAIN users (see {@code JaasUtils}).
      */
-    KafkaBrokerExtension(SecurityProtocol protocol) {
+    public KafkaBrokerExtension(SecurityProtocol protocol) {
         this.protocol = protocol;
     }
 
@@ -52,7 +52,7 @@ final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback 
     }
 
     /** The broker's bootstrap servers. */
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return kafka.bootstrapServers();
     }
 }

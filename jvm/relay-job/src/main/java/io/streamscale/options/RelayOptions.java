@@ -1,4 +1,4 @@
-package io.streamscale.relay;
+package io.streamscale.options;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,55 +81,66 @@ public final class RelayOptions {
     }
 
     /** The default record size limit on Kafka: 576 bytes below the producer's 1 MiB request. */
-    static final int KAFKA_MAX_RECORD_BYTES = RelayFunction.DEFAULT_MAX_RECORD_BYTES;
+    public static final int KAFKA_MAX_RECORD_BYTES = 1_048_000;
     /** The default record size limit on Event Hubs: below its 1,000,000-byte request limit. */
-    static final int EVENT_HUBS_MAX_RECORD_BYTES = 999_000;
+    public static final int EVENT_HUBS_MAX_RECORD_BYTES = 999_000;
     /** Event Hubs' largest request Microsoft recommends (max.request.size). */
-    static final int EVENT_HUBS_MAX_REQUEST_BYTES = 1_000_000;
+    public static final int EVENT_HUBS_MAX_REQUEST_BYTES = 1_000_000;
     /** The default --buffer-timeout-ms: low latency across the dedup keyBy at a small CPU cost. */
-    static final long DEFAULT_BUFFER_TIMEOUT_MS = 5;
+    public static final long DEFAULT_BUFFER_TIMEOUT_MS = 5;
     /**
      * The default --linger-ms of the sink producer: 0, as the Kafka client's default before 4.0
      * (now 5). Measured at 10k events/s: p50 pipeline latency 7 → 2 ms, the job's CPU per event
      * unchanged, the broker's ~15% higher (more, smaller produce requests).
      */
-    static final long DEFAULT_LINGER_MS = 0;
+    public static final long DEFAULT_LINGER_MS = 0;
+    /**
+     * The default --dedup-window: 0, off. The CLI passes the argument only when it is on
+     * (internal/relay Spec.ProgramArgs); program-args.golden.json pins that both agree.
+     */
+    public static final int DEFAULT_DEDUP_WINDOW = 0;
+    /**
+     * The largest --dedup-window: a device's window is one keyed-state value, read and written
+     * whole per record. The CLI refuses more before submitting (internal/relay MaxDedupWindow,
+     * the same number, pinned by program-args.golden.json).
+     */
+    public static final int MAX_DEDUP_WINDOW = 1_000_000;
     /** The smallest --max-record-bytes: room for a dead letter's own headers. */
-    static final int MIN_MAX_RECORD_BYTES = 4096;
+    public static final int MIN_MAX_RECORD_BYTES = 4096;
 
     private static final Pattern TRANSACTIONAL_ID = Pattern.compile("[A-Za-z0-9._-]+");
 
-    final String bootstrapServers;
-    final String inputTopic;
-    final String outputTopic;
-    final String deadLetterTopic;
-    final String groupId;
-    final long checkpointIntervalMs;
-    final String startingOffsets;
-    final String jobName;
+    public final String bootstrapServers;
+    public final String inputTopic;
+    public final String outputTopic;
+    public final String deadLetterTopic;
+    public final String groupId;
+    public final long checkpointIntervalMs;
+    public final String startingOffsets;
+    public final String jobName;
     /** The Kafka client properties file, or null. */
-    final String kafkaPropertiesFile;
+    public final String kafkaPropertiesFile;
     /** Whether the brokers are Azure Event Hubs (from the bootstrap servers). */
-    final boolean eventHubs;
+    public final boolean eventHubs;
     /** Where the output and dead-letter topics are: the bootstrap servers unless given. */
-    final String outputBootstrapServers;
+    public final String outputBootstrapServers;
     /** The output cluster's Kafka client properties file: the input's unless given; or null. */
-    final String outputKafkaPropertiesFile;
+    public final String outputKafkaPropertiesFile;
     /** Whether the output brokers are Azure Event Hubs. */
-    final boolean outputEventHubs;
-    final Guarantee guarantee;
-    final String transactionalIdPrefix;
-    final long transactionTimeoutMs;
+    public final boolean outputEventHubs;
+    public final Guarantee guarantee;
+    public final String transactionalIdPrefix;
+    public final long transactionTimeoutMs;
     /** The checkpoint storage URI, or null for the cluster's. */
-    final String checkpointDir;
+    public final String checkpointDir;
     /** {@code exponential-delay}, {@code fixed-delay} or {@code none}. */
-    final String restartStrategy;
-    final int restartAttempts;
-    final long restartDelayMs;
-    final int dedupWindow;
-    final int maxRecordBytes;
-    final long bufferTimeoutMs;
-    final long lingerMs;
+    public final String restartStrategy;
+    public final int restartAttempts;
+    public final long restartDelayMs;
+    public final int dedupWindow;
+    public final int maxRecordBytes;
+    public final long bufferTimeoutMs;
+    public final long lingerMs;
 
     private RelayOptions(Map<String, String> a, String defaultName) {
         bootstrapServers = required(a, "bootstrap-servers");
@@ -177,7 +188,7 @@ public final class RelayOptions {
         restartStrategy = oneOf(a, "restart-strategy", "exponential-delay", "exponential-delay", "fixed-delay", "none");
         restartAttempts = (int) positiveLong(a, "restart-attempts", 10, Integer.MAX_VALUE);
         restartDelayMs = nonNegativeLong(a, "restart-delay-ms", 1000, Long.MAX_VALUE);
-        dedupWindow = (int) nonNegativeLong(a, "dedup-window", 0, 1_000_000);
+        dedupWindow = (int) nonNegativeLong(a, "dedup-window", DEFAULT_DEDUP_WINDOW, MAX_DEDUP_WINDOW);
         int maxDefault = outputEventHubs ? EVENT_HUBS_MAX_RECORD_BYTES : KAFKA_MAX_RECORD_BYTES;
         maxRecordBytes = (int) positiveLong(a, "max-record-bytes", maxDefault, Integer.MAX_VALUE - 1);
         if (outputEventHubs && maxRecordBytes > EVENT_HUBS_MAX_REQUEST_BYTES) {
@@ -229,7 +240,7 @@ public final class RelayOptions {
             "linger-ms", "output-bootstrap-servers", "output-kafka-properties-file");
 
     /** Whether any bootstrap server is an Azure Event Hubs namespace. */
-    static boolean isEventHubs(String bootstrapServers) {
+    public static boolean isEventHubs(String bootstrapServers) {
         for (String server : bootstrapServers.split(",")) {
             String host = server.trim().toLowerCase(Locale.ROOT);
             int colon = host.lastIndexOf(':');

@@ -1,7 +1,12 @@
-package io.streamscale.relay;
+package io.streamscale.tags;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamscale.kafka.KafkaInput;
+import io.streamscale.kafka.Relayed;
+import io.streamscale.relay.DeviceEvent;
+import io.streamscale.relay.RecordRelay;
+import io.streamscale.relay.RelayFunction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;

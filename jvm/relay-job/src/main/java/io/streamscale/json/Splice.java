@@ -1,4 +1,4 @@
-package io.streamscale.relay;
+package io.streamscale.json;
 
 import java.nio.charset.StandardCharsets;
 
@@ -30,7 +30,7 @@ public final class Splice {
     private static final byte[] ENQUEUED = "\"enqueuedAt\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PROCESSED = "\",\"processedAt\":\"".getBytes(StandardCharsets.US_ASCII);
     /** Bytes the two fields add: {@code "enqueuedAt":"…","processedAt":"…"} (no comma). */
-    static final int FIELDS_LENGTH = ENQUEUED.length + Timestamps.LENGTH + PROCESSED.length + Timestamps.LENGTH + 1;
+    public static final int FIELDS_LENGTH = ENQUEUED.length + Timestamps.LENGTH + PROCESSED.length + Timestamps.LENGTH + 1;
 
     private final ObjectScan scan = new ObjectScan();
     private byte[] value;

@@ -1,4 +1,4 @@
-package io.streamscale.relay;
+package io.streamscale.kafka;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
