@@ -115,9 +115,6 @@ func (j *jobFlags) addJob(cmd *cobra.Command) {
 // changed reports whether the user gave flag name.
 func (j *jobFlags) changed(name string) bool { return j.fs != nil && j.fs.Changed(name) }
 
-// maxDedupWindow is the largest --dedup-window the job accepts.
-const maxDedupWindow = 1_000_000
-
 // maxTransactionTimeout is Kafka's default transaction.max.timeout.ms (the local stack keeps
 // it): a longer transaction timeout is refused by the broker when the job starts.
 const maxTransactionTimeout = 15 * time.Minute
@@ -150,8 +147,8 @@ func (j *jobFlags) validate() error {
 		return flagErrorf(fmt.Errorf("--checkpoint-interval: %s is not below the transaction timeout (%s), so no transaction could commit: shorten it", j.interval(), relay.DefaultTransactionTimeout))
 	case j.changed("transaction-timeout") && (j.transactionTimeout <= j.interval() || j.transactionTimeout > maxTransactionTimeout):
 		return flagErrorf(fmt.Errorf("--transaction-timeout: %s must be above the checkpoint interval (%s) and at most Kafka's transaction.max.timeout.ms (%s)", j.transactionTimeout, j.interval(), maxTransactionTimeout))
-	case j.dedup && j.dedupWindow > maxDedupWindow:
-		return flagErrorf(fmt.Errorf("--dedup-window: %d is above the job's limit of %d", j.dedupWindow, maxDedupWindow))
+	case j.dedup && j.dedupWindow > relay.MaxDedupWindow:
+		return flagErrorf(fmt.Errorf("--dedup-window: %d is above the job's limit of %d", j.dedupWindow, relay.MaxDedupWindow))
 	case j.changed("restart-attempts") && j.restartAttempts < 1:
 		return flagErrorf(fmt.Errorf("--restart-attempts: %d must be at least 1", j.restartAttempts))
 	case j.restartDelay < 0:
