@@ -59,7 +59,7 @@ import java.util.List;
  * <p>Stays in {@code io.streamscale.relay} although it is the complex job's: Flink's POJO
  * serializer records the class name in every checkpoint and savepoint, and refuses another
  * class on restore, so a new name would fail the restore of a running job's state after an
- * upgrade (the operator's {@code upgradeMode: savepoint}). {@code StateNamesSnapshotTest} pins it.
+ * upgrade (the operator's {@code upgradeMode: savepoint}). {@code StateSnapshotCompatibilityTest} restores state the pre-split jar wrote.
  */
 public class DeviceTags {
     /** Events buffered per device (the sample's {@code SampleState.maxRecords}). */
