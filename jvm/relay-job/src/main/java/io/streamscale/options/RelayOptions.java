@@ -7,7 +7,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The relay job's program arguments, {@code --name value} pairs (unknown names are errors):
+ * The program arguments of both jobs (the relay's; the complex job's defaults differ, see
+ * {@code io.streamscale.tags.ComplexJob}), {@code --name value} pairs (unknown names are errors):
  *
  * <ul>
  *   <li>{@code --bootstrap-servers} (required) Kafka bootstrap servers; a host ending in
@@ -51,7 +52,8 @@ import java.util.regex.Pattern;
  *       60 s), {@code fixed-delay} or {@code none}
  *   <li>{@code --restart-attempts} (fixed-delay; default 10)
  *   <li>{@code --restart-delay-ms} (fixed-delay; default 1000)
- *   <li>{@code --dedup-window} (default 0: off) N &gt; 0 drops a record whose top-level string
+ *   <li>{@code --dedup-window} (default {@value #DEFAULT_DEDUP_WINDOW}: off; at most
+ *       {@value #MAX_DEDUP_WINDOW}) N &gt; 0 drops a record whose top-level string
  *       {@code eventId} is among the last N eventIds relayed for its top-level string
  *       {@code deviceId} (the sample's hidden de-duplication; records without both pass)
  *   <li>{@code --max-record-bytes} (default 1048000; 999000 on Event Hubs, at most 1000000
