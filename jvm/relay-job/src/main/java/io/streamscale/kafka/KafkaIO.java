@@ -46,7 +46,7 @@ public final class KafkaIO {
     }
 
     /** The Kafka source of {@link #input}: the input topic from the group's position, by guarantee. */
-    public static KafkaSource<KafkaInput> source(RelayOptions o, Properties client) {
+    static KafkaSource<KafkaInput> source(RelayOptions o, Properties client) {
         var b = KafkaSource.<KafkaInput>builder()
                 .setProperties(withEventHubsDefaults(o, client, false))
                 .setBootstrapServers(o.bootstrapServers)
@@ -70,7 +70,7 @@ public final class KafkaIO {
     }
 
     /** The Kafka sink of {@link #output}: records and dead letters, with the guarantee's delivery. */
-    public static KafkaSink<Relayed> sink(RelayOptions o, Properties client) {
+    static KafkaSink<Relayed> sink(RelayOptions o, Properties client) {
         KafkaSinkBuilder<Relayed> b = KafkaSink.<Relayed>builder()
                 .setKafkaProducerConfig(withEventHubsDefaults(o, client, true))
                 .setBootstrapServers(o.outputBootstrapServers)
@@ -107,7 +107,7 @@ public final class KafkaIO {
      * underneath (the file's own values win); see "Recommended configurations for Apache Kafka
      * clients" and internal/kafkaconn/eventhubs.go, which sets the same for the CLI's clients.
      */
-    public static Properties withEventHubsDefaults(RelayOptions o, Properties client, boolean producer) {
+    static Properties withEventHubsDefaults(RelayOptions o, Properties client, boolean producer) {
         Properties p = new Properties();
         if (producer ? o.outputEventHubs : o.eventHubs) {
             // Azure closes connections idle for 240 s: stay below, as for metadata refreshes.
