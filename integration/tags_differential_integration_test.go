@@ -156,7 +156,7 @@ func tagsReplayCommand(t *testing.T) []string {
 	if len(testJars) != 1 || err != nil {
 		t.Fatalf("%s has no relay-job test jar and classpath.txt (%v): run `make build`", dir, err)
 	}
-	return []string{java, "-Xmx256m", "-cp", strings.Join([]string{testJars[0], filepath.Join(build, "jobs", "relay-job.jar"), strings.TrimSpace(string(cp))}, string(os.PathListSeparator)), "io.streamscale.relay.TagsReplay"}
+	return []string{java, "-Xmx256m", "-cp", strings.Join([]string{testJars[0], filepath.Join(build, "jobs", "relay-job.jar"), strings.TrimSpace(string(cp))}, string(os.PathListSeparator)), "io.streamscale.tags.TagsReplay"}
 }
 
 // tagCorpus is a random input for the differential test: the corpus for TagsReplay and the

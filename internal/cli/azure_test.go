@@ -128,10 +128,10 @@ func TestAzureUpDryRunComplex(t *testing.T) {
 	}
 	for _, want := range []string{
 		"streamscale/streamscale-complex",
-		"(io.streamscale.relay.ComplexJob), Flink job streamscale-complex in->out",
+		"(io.streamscale.tags.ComplexJob), Flink job streamscale-complex in->out",
 		"the relay's FlinkDeployment streamscale/streamscale-relay is deleted first",
 		"name: streamscale-complex",
-		"entryClass: io.streamscale.relay.ComplexJob",
+		"entryClass: io.streamscale.tags.ComplexJob",
 		"app: streamscale-complex",
 	} {
 		if !strings.Contains(out.String(), want) {

@@ -82,6 +82,11 @@ const DefaultTransactionTimeout = 10 * time.Minute
 // whenever the connection is Event Hubs.
 const EventHubsMaxRecordBytes = 999_000
 
+// MaxDedupWindow is the largest DedupWindow the job accepts (RelayOptions.MAX_DEDUP_WINDOW;
+// the job refuses a larger --dedup-window when it starts). The contract test
+// (programargs_contract_test.go) pins the two to one number.
+const MaxDedupWindow = 1_000_000
+
 // TransactionalIDPrefix is the exactly-once sink's transactional-id prefix: stable across
 // restarts and resubmissions of the relay for one topic pair (so a new job aborts what its
 // predecessor left open), unique per pair, in the characters Kafka topic names allow. The

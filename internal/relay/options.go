@@ -46,9 +46,6 @@ const (
 	DefaultExactlyOnceCheckpointInterval = time.Second
 )
 
-// MaxDedupWindow is the largest de-duplication window the job accepts.
-const MaxDedupWindow = 1_000_000
-
 // MaxTransactionTimeout is Kafka's default transaction.max.timeout.ms (the local stack keeps
 // it): a longer transaction timeout is refused by the broker when the job starts.
 const MaxTransactionTimeout = 15 * time.Minute

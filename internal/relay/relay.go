@@ -19,7 +19,7 @@ import (
 const EntryClass = "io.streamscale.relay.RelayJob"
 
 // ComplexEntryClass is the complex job's main class, in the same jar as the relay.
-const ComplexEntryClass = "io.streamscale.relay.ComplexJob"
+const ComplexEntryClass = "io.streamscale.tags.ComplexJob"
 
 // Job is which Flink job runs between the topics: the relay or the sample's complex event
 // processing.

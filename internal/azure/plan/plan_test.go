@@ -64,7 +64,7 @@ func TestDryRunComplex(t *testing.T) {
 	out := b.String()
 	for _, want := range []string{
 		"streamscale/streamscale-complex",
-		"job complex: local:///opt/flink/usrlib/relay-job.jar (io.streamscale.relay.ComplexJob), Flink job streamscale-complex in->out, consumer group streamscale-complex",
+		"job complex: local:///opt/flink/usrlib/relay-job.jar (io.streamscale.tags.ComplexJob), Flink job streamscale-complex in->out, consumer group streamscale-complex",
 		"the relay's FlinkDeployment streamscale/streamscale-relay is deleted first when it is there",
 		"--duration 10m0s --mixed-types",
 	} {

@@ -1,5 +1,6 @@
 package io.streamscale.relay;
 
+import io.streamscale.kafka.Relayed;
 import java.util.Arrays;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;

@@ -2,10 +2,15 @@ package io.streamscale.relay;
 
 /**
  * One input event as the complex job uses it: the fields its tags depend on, parsed from the
- * record by {@link ParseEvents}.
+ * record by {@link io.streamscale.tags.ParseEvents}.
  *
  * <p>A Flink POJO (public fields, no-arg constructor) so that it is serialized without Kryo,
- * in flight and in the keyed state of {@link TagEvents}.
+ * in flight and in the keyed state of {@link io.streamscale.tags.TagEvents}.
+ *
+ * <p>Stays in {@code io.streamscale.relay} although it is the complex job's: Flink's POJO
+ * serializer records the class name in every checkpoint and savepoint, and refuses another
+ * class on restore, so a new name would fail the restore of a running job's state after an
+ * upgrade (the operator's {@code upgradeMode: savepoint}). {@code StateSnapshotCompatibilityTest} restores state the pre-split jar wrote.
  */
 public class DeviceEvent {
     public String deviceId;

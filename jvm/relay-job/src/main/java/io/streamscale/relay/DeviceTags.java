@@ -52,9 +52,14 @@ import java.util.List;
  *
  * <p>The job's other choices around these rules (no rebalance before keying, event time from
  * createdAt for watermarks and timers alike, triggerEventCreatedAt copied as written) are in
- * {@link ComplexJob} and {@link TagEvents}.
+ * {@link io.streamscale.tags.ComplexJob} and {@link io.streamscale.tags.TagEvents}.
  *
- * <p>A Flink POJO (public fields, no-arg constructor): the keyed state of {@link TagEvents}.
+ * <p>A Flink POJO (public fields, no-arg constructor): the keyed state of {@link io.streamscale.tags.TagEvents}.
+ *
+ * <p>Stays in {@code io.streamscale.relay} although it is the complex job's: Flink's POJO
+ * serializer records the class name in every checkpoint and savepoint, and refuses another
+ * class on restore, so a new name would fail the restore of a running job's state after an
+ * upgrade (the operator's {@code upgradeMode: savepoint}). {@code StateSnapshotCompatibilityTest} restores state the pre-split jar wrote.
  */
 public class DeviceTags {
     /** Events buffered per device (the sample's {@code SampleState.maxRecords}). */

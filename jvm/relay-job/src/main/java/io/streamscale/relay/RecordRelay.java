@@ -1,5 +1,8 @@
 package io.streamscale.relay;
 
+import io.streamscale.json.Splice;
+import io.streamscale.kafka.KafkaInput;
+import io.streamscale.kafka.Relayed;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -9,7 +12,7 @@ import java.util.Arrays;
  * letter with the reason. {@link #relay} returns normally for every input, whatever its bytes.
  *
  * <p>Dead-lettered, with the reason in {@link #ERROR_HEADER}: a null value (tombstone), an empty
- * value, a value that is not exactly one RFC 8259 JSON object in UTF-8 (see {@link ObjectScan}),
+ * value, a value that is not exactly one RFC 8259 JSON object in UTF-8 (see {@link io.streamscale.json.ObjectScan}),
  * a Kafka timestamp outside the years 0000-9999 (it cannot be written as RFC 3339), and an
  * object whose output record would be larger than {@code maxRecordBytes}. A record with a null
  * key is relayed with a null key.
@@ -43,7 +46,7 @@ public final class RecordRelay {
     /** The longest reason written; longer ones are cut (they never are in practice). */
     static final int MAX_REASON_CHARS = 400;
 
-    /** 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: what {@link Timestamps} can write. */
+    /** 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: what {@link io.streamscale.json.Timestamps} can write. */
     static final long MIN_TIMESTAMP = -62_167_219_200_000L;
     static final long MAX_TIMESTAMP = 253_402_300_799_999L;
 
@@ -147,7 +150,7 @@ public final class RecordRelay {
     }
 
     /** A dead letter with only the reason and source headers: no key, no value, no input headers. */
-    static Relayed bareDeadLetter(String source, String reason) {
+    public static Relayed bareDeadLetter(String source, String reason) {
         if (reason.length() > MAX_REASON_CHARS) {
             reason = reason.substring(0, MAX_REASON_CHARS) + "…";
         }

@@ -1,5 +1,8 @@
 package io.streamscale.relay;
 
+import io.streamscale.kafka.KafkaInput;
+import io.streamscale.kafka.Relayed;
+import io.streamscale.options.RelayOptions;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.metrics.Counter;
@@ -20,7 +23,7 @@ public class RelayFunction extends RichMapFunction<KafkaInput, Relayed> {
     private static final long serialVersionUID = 1L;
 
     /** The default for {@code --max-record-bytes} against Kafka. */
-    public static final int DEFAULT_MAX_RECORD_BYTES = 1_048_000;
+    public static final int DEFAULT_MAX_RECORD_BYTES = RelayOptions.KAFKA_MAX_RECORD_BYTES;
 
     private final SerializableClock clock;
     private final int maxRecordBytes;

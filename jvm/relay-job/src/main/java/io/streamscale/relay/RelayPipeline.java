@@ -1,5 +1,7 @@
 package io.streamscale.relay;
 
+import io.streamscale.kafka.KafkaInput;
+import io.streamscale.kafka.Relayed;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**

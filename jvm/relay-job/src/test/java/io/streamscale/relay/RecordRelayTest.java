@@ -2,6 +2,9 @@ package io.streamscale.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamscale.json.Splice;
+import io.streamscale.kafka.KafkaInput;
+import io.streamscale.kafka.Relayed;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;

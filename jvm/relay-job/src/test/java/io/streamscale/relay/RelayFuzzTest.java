@@ -2,6 +2,9 @@ package io.streamscale.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamscale.json.Timestamps;
+import io.streamscale.kafka.KafkaInput;
+import io.streamscale.kafka.Relayed;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -3,6 +3,9 @@ package io.streamscale.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamscale.options.JobSettings;
+import io.streamscale.options.RelayOptions;
+import io.streamscale.testing.MiniClusters;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -15,7 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The job's restart strategy and job parameters as {@link RelayJob#configure} sets them, taking
+ * The job's restart strategy and job parameters as {@link JobSettings#configure} sets them, taking
  * effect on Flink's MiniCluster: a job that always fails is attempted as often as the strategy
  * says, then fails for good.
  */
@@ -36,7 +39,7 @@ class RelayJobConfigurationMiniClusterTest {
         ATTEMPTS.set(0);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
-        RelayJob.configure(env, RelayOptions.parse(("--bootstrap-servers unused:9092 " + args).split(" ")));
+        JobSettings.configure(env, RelayOptions.parse(("--bootstrap-servers unused:9092 " + args).split(" ")), JobSettings.RELAY);
         env.fromData(1, 2, 3).map(new AlwaysFails()).sinkTo(new DiscardingSink<>());
         assertThatThrownBy(() -> env.execute("always fails")).hasRootCauseMessage("failing on purpose");
         assertThat(ATTEMPTS).hasValue(attempts);
@@ -45,8 +48,8 @@ class RelayJobConfigurationMiniClusterTest {
     @Test
     void publishesItsSettingsAsJobParameters() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        RelayJob.configure(env, RelayOptions.parse(("--bootstrap-servers b:9092 --guarantee exactly-once --dedup-window 100 --input-topic i --output-topic o"
-                + " --buffer-timeout-ms 0 --linger-ms 2").split(" ")));
+        JobSettings.configure(env, RelayOptions.parse(("--bootstrap-servers b:9092 --guarantee exactly-once --dedup-window 100 --input-topic i --output-topic o"
+                + " --buffer-timeout-ms 0 --linger-ms 2").split(" ")), JobSettings.RELAY);
         assertThat(env.getBufferTimeout()).isZero();
         assertThat(env.getConfig().getGlobalJobParameters().toMap())
                 .containsEntry("buffer-timeout-ms", "0")
@@ -60,7 +63,7 @@ class RelayJobConfigurationMiniClusterTest {
         assertThat(env.getCheckpointConfig().getCheckpointingConsistencyMode()).hasToString("EXACTLY_ONCE");
 
         StreamExecutionEnvironment none = StreamExecutionEnvironment.getExecutionEnvironment();
-        RelayJob.configure(none, RelayOptions.parse("--bootstrap-servers b:9092 --guarantee none".split(" ")));
+        JobSettings.configure(none, RelayOptions.parse("--bootstrap-servers b:9092 --guarantee none".split(" ")), JobSettings.RELAY);
         assertThat(none.getCheckpointConfig().isCheckpointingEnabled()).isFalse();
         assertThat(none.getBufferTimeout()).isEqualTo(RelayOptions.DEFAULT_BUFFER_TIMEOUT_MS);
     }

@@ -2,6 +2,12 @@ package io.streamscale.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamscale.json.Splice;
+import io.streamscale.json.Timestamps;
+import io.streamscale.options.RelayOptions;
+import io.streamscale.testing.KafkaBrokerExtension;
+import io.streamscale.testing.KafkaTopics;
+import io.streamscale.testing.MiniClusters;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,5 +1,7 @@
 package io.streamscale.relay;
 
+import io.streamscale.testing.KafkaBrokerExtension;
+import io.streamscale.testing.MiniClusters;
 import java.util.Map;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.common.security.auth.SecurityProtocol;

@@ -2,6 +2,10 @@ package io.streamscale.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamscale.options.RelayOptions;
+import io.streamscale.testing.KafkaBrokerExtension;
+import io.streamscale.testing.KafkaTopics;
+import io.streamscale.testing.MiniClusters;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;

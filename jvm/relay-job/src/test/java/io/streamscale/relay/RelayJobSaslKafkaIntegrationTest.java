@@ -1,5 +1,7 @@
 package io.streamscale.relay;
 
+import io.streamscale.testing.KafkaBrokerExtension;
+import io.streamscale.testing.MiniClusters;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,9 @@ package io.streamscale.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamscale.kafka.KafkaInput;
+import io.streamscale.kafka.Relayed;
+import io.streamscale.testing.MiniClusters;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -2,6 +2,9 @@ package io.streamscale.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamscale.json.Timestamps;
+import io.streamscale.kafka.RelaySerializer;
+import io.streamscale.options.RelayOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

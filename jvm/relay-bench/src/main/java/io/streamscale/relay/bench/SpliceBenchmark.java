@@ -1,9 +1,9 @@
 package io.streamscale.relay.bench;
 
-import io.streamscale.relay.KafkaInput;
+import io.streamscale.json.Splice;
+import io.streamscale.kafka.KafkaInput;
+import io.streamscale.kafka.Relayed;
 import io.streamscale.relay.RecordRelay;
-import io.streamscale.relay.Relayed;
-import io.streamscale.relay.Splice;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
