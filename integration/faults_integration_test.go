@@ -71,17 +71,20 @@ func startFaultStack(t *testing.T) *faultStack {
 		"--flink-rest-port", strconv.Itoa(ports[2]), "--flink-rpc-port", strconv.Itoa(ports[3]),
 		"--metrics-port", strconv.Itoa(ports[4]), "--flink-metrics-port", strconv.Itoa(flinkMetrics),
 	}}
-	t.Cleanup(func() {
-		s.c.run(context.Background(), "local", "down")
-		for pid := range s.pids {
-			if alive(pid) {
-				t.Errorf("process %d alive after `local down`", pid)
-				_ = syscall.Kill(pid, syscall.SIGKILL)
-			}
-		}
-	})
+	t.Cleanup(s.down)
 	s.up(context.Background())
 	return s
+}
+
+// down runs `local down` and fails the test if any process the stack ever had is still alive.
+func (s *faultStack) down() {
+	s.c.run(context.Background(), "local", "down")
+	for pid := range s.pids {
+		if alive(pid) {
+			s.t.Errorf("process %d alive after `local down`", pid)
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+	}
 }
 
 // up runs `local up` (which starts whatever part is not running) and records the pids.
@@ -157,7 +160,7 @@ func (b *background) wait(t *testing.T) (string, string, int) {
 // middle of the load; it fails the test if the background command ends first.
 func (s *faultStack) waitForRecords(ctx context.Context, b *background, topic string, n int64) {
 	s.t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(s.bootstrap))
+	cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(s.bootstrap, ",")...))
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -295,6 +298,8 @@ type faultRun struct {
 	// wantRestart says the fault must have restarted the job (a lost TaskManager does; a
 	// stop-and-resume starts a new job instead).
 	wantRestart bool
+	// after, if set, inspects the verified run further (the broker fault tests measure there).
+	after func(ctx context.Context, t *testing.T, s *faultStack, rec runlog.Run, res verify.Result, in, out string)
 }
 
 const (
@@ -335,6 +340,9 @@ func (f faultRun) do(ctx context.Context, t *testing.T, s *faultStack, name stri
 		}
 	}
 	t.Logf("%s: %d events, 0 missing, %d pipeline duplicates, pipeline p99 %.1f ms", name, res.InputEvents, res.Duplicates, res.LatencyMs.Pipeline.P99)
+	if f.after != nil {
+		f.after(ctx, t, s, rec, res, in, out)
+	}
 }
 
 // TestIntegrationFaultTaskManagerKill kills the TaskManager JVM (kill -9) while the
