@@ -129,11 +129,9 @@ func (c Config) Validate() error {
 	if err := validBrokers(c.KafkaBrokers); err != nil {
 		return err
 	}
-	ports := []struct {
+	var ports []struct {
 		name string
 		v    int
-	}{
-		{"flink-rest-port", c.FlinkRESTPort}, {"flink-rpc-port", c.FlinkRPCPort},
 	}
 	for i := range c.brokers() {
 		b := c.broker(i)
@@ -142,6 +140,10 @@ func (c Config) Validate() error {
 			v    int
 		}{{"kafka-port" + b.flagSuffix(), b.Port}, {"controller-port" + b.flagSuffix(), b.ControllerPort}, {"metrics-port" + b.flagSuffix(), b.MetricsPort}}...)
 	}
+	ports = append(ports, []struct {
+		name string
+		v    int
+	}{{"flink-rest-port", c.FlinkRESTPort}, {"flink-rpc-port", c.FlinkRPCPort}}...)
 	for i := 0; i <= c.TaskManagers; i++ {
 		ports = append(ports, struct {
 			name string
