@@ -208,7 +208,9 @@ func (s *faultStack) kill(pid int) {
 	}
 }
 
-// exited reports whether pid no longer runs: no such process, or a zombie.
+// exited reports whether pid no longer runs: no such process, or a zombie whose threads have
+// all exited. A JVM's main thread turns zombie as soon as it is killed while its other threads
+// are still tearing down, holding the open files (and listening sockets) they share.
 func exited(pid int) bool {
 	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
@@ -216,7 +218,11 @@ func exited(pid int) bool {
 	}
 	// The state follows the command name, which is in parentheses and may hold spaces.
 	i := bytes.LastIndexByte(stat, ')')
-	return i < 0 || i+2 >= len(stat) || stat[i+2] == 'Z' || stat[i+2] == 'X'
+	if i < 0 || i+2 >= len(stat) || (stat[i+2] != 'Z' && stat[i+2] != 'X') {
+		return i < 0 || i+2 >= len(stat)
+	}
+	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	return err != nil || len(tasks) <= 1
 }
 
 // runResult parses `run --json`: the run record with the verifier's result.
