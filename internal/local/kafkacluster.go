@@ -18,6 +18,10 @@ type KafkaHealth struct {
 	// Brokers are the node ids of the brokers in the cluster's metadata (registered and not
 	// fenced), sorted.
 	Brokers []int32
+	// Answering are the node ids of the listed brokers that answered a request of their own
+	// (a killed broker stays listed until the controller fences it, 9 s by default; a restarted
+	// one answers once it serves requests again).
+	Answering []int32
 	// ActiveController is the node id of the KRaft quorum's leader, -1 when unknown.
 	ActiveController int32
 	// Leaders maps a node id to the partitions it leads, as "topic/partition", sorted; Kafka's
@@ -46,6 +50,11 @@ func KafkaCluster(ctx context.Context, bootstrap string) (KafkaHealth, error) {
 		h.Brokers = append(h.Brokers, b.NodeID)
 	}
 	slices.Sort(h.Brokers)
+	for _, id := range h.Brokers {
+		if answers(ctx, cl, id) {
+			h.Answering = append(h.Answering, id)
+		}
+	}
 	for _, t := range md.Topics {
 		if strings.HasPrefix(t.Topic, "__") || t.Err != nil {
 			continue
@@ -63,6 +72,17 @@ func KafkaCluster(ctx context.Context, bootstrap string) (KafkaHealth, error) {
 		h.ActiveController = id
 	}
 	return h, nil
+}
+
+// answers reports whether broker id answers a metadata request sent to it alone within a
+// second.
+func answers(ctx context.Context, cl *kgo.Client, id int32) bool {
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	req := kmsg.NewPtrMetadataRequest()
+	req.Topics = []kmsg.MetadataRequestTopic{} // none, not all
+	_, err := req.RequestWith(ctx, cl.Broker(int(id)))
+	return err == nil
 }
 
 // activeController is the KRaft quorum's leader by DescribeQuorum on __cluster_metadata.
@@ -140,7 +160,7 @@ func (s *Stack) kafkaStatus(ctx context.Context, st *state) KafkaStatus {
 	registered := 0
 	for i := range out.Brokers {
 		bs := &out.Brokers[i]
-		bs.Registered = slices.Contains(h.Brokers, bs.NodeID)
+		bs.Registered = slices.Contains(h.Brokers, bs.NodeID) && slices.Contains(h.Answering, bs.NodeID)
 		bs.ActiveController = h.ActiveController == bs.NodeID
 		if ls := h.Leaders[bs.NodeID]; ls != nil {
 			bs.Leaders = ls

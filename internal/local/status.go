@@ -90,7 +90,8 @@ type BrokerStatus struct {
 	MetricsURL     string `json:"metrics"`
 	PID            int    `json:"pid"`
 	Running        bool   `json:"running"`
-	// Registered says the cluster's metadata lists the broker (live, not fenced).
+	// Registered says the cluster's metadata lists the broker and it answers a request of its
+	// own (so a killed one's registration, kept until it is fenced, does not count).
 	Registered bool `json:"registered"`
 	// ActiveController says it leads the KRaft quorum.
 	ActiveController bool `json:"activeController"`
