@@ -346,7 +346,8 @@ func admin(t *testing.T, bootstrap string) (*kadm.Client, func()) {
 	return kadm.NewClient(cl), cl.Close
 }
 
-// outputStall reads, read_committed, the output records the verifier read (window) and
+// outputStall reads, read_committed, the output records the verifier read (window; control
+// records count for its end, not for the stall) and
 // returns the longest gap between the append times of consecutive records of one partition,
 // from 5 s before the fault on, and the partition it was in.
 func outputStall(ctx context.Context, t *testing.T, bootstrap, topic string, window map[int32]verify.OffsetRange, faultAt time.Time) (time.Duration, int32) {
@@ -364,7 +365,9 @@ func outputStall(ctx context.Context, t *testing.T, bootstrap, topic string, win
 	}
 	cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(bootstrap, ",")...),
 		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{topic: offsets}),
-		kgo.FetchIsolationLevel(kgo.ReadCommitted()))
+		// Control records (transaction markers) too, as the verifier reads: its window can end
+		// on one.
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()), kgo.KeepControlRecords())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -388,7 +391,7 @@ func outputStall(ctx context.Context, t *testing.T, bootstrap, topic string, win
 			if r.Offset == end {
 				delete(remaining, r.Partition)
 			}
-			if r.Timestamp.Before(from) {
+			if r.Attrs.IsControl() || r.Timestamp.Before(from) {
 				return
 			}
 			if prev, ok := last[r.Partition]; ok && r.Timestamp.Sub(prev) > stall {
