@@ -235,7 +235,7 @@ func TestIntegrationFaultBrokersReplicated(t *testing.T) {
 				if v.PID == 0 {
 					t.Fatalf("%s: %s in %+v", name, what, st.Kafka.Brokers)
 				}
-				row.victim = fmt.Sprintf("node %d (%s%s)", v.NodeID, what, alsoText(v))
+				row.victim = fmt.Sprintf("node %d (%s%s)", v.NodeID, what, alsoText(v, what))
 				t.Logf("kill -9 broker %d (pid %d): %s; it leads %v", v.NodeID, v.PID, row.victim, v.Leaders)
 				faultAt = time.Now()
 				s.kill(v.PID)
@@ -268,10 +268,9 @@ func TestIntegrationFaultBrokersReplicated(t *testing.T) {
 	t.Log(b.String())
 }
 
-// alsoText says what else a killed node was: the active controller, or a leader of nothing
-// else worth naming.
-func alsoText(b brokerStatus) string {
-	if b.ActiveController {
+// alsoText says that a killed node picked as a leader was the active controller too.
+func alsoText(b brokerStatus, what string) string {
+	if b.ActiveController && !strings.Contains(what, "controller") {
 		return ", also the active controller"
 	}
 	return ""
