@@ -105,7 +105,7 @@ func formatArgs(c Config, l layout, i int, clusterID string) []string {
 // formatKafka runs Kafka's StorageTool to format node i's log directory.
 func formatKafka(ctx context.Context, java string, c Config, l layout, i int, clusterID string) error {
 	argv := append([]string{"-Xmx256m", "-cp", classpath(c.RuntimeDir, "kafka"),
-		"-Dlog4j2.configurationFile=" + l.kafkaLog4j(), "-Dlog.file=" + filepath.Join(l.logDir(), "kafka-format.log")},
+		"-Dlog4j2.configurationFile=" + l.kafkaLog4j(), "-Dlog.file=" + strings.TrimSuffix(l.brokerLog(i), ".log") + "-format.log"},
 		formatArgs(c, l, i, clusterID)...)
 	out, err := exec.CommandContext(ctx, java, argv...).CombinedOutput()
 	if err != nil {

@@ -2,6 +2,7 @@ package local
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // BrokerPortStride is how far apart the ports of consecutive Kafka nodes are: node i (0-based)
@@ -188,15 +190,29 @@ func (s *Stack) checkBrokerPorts(i int) error {
 	return nil
 }
 
-// startBroker formats node i's storage if it is new and starts its JVM.
+// formatBrokers formats, at once, the storage of every node not running that is new (each
+// format is a JVM start of a few seconds).
+func (s *Stack) formatBrokers(ctx context.Context, java string, st *state, brokerUp []bool, progress io.Writer) error {
+	errs := make([]error, len(brokerUp))
+	var wg sync.WaitGroup
+	for i, up := range brokerUp {
+		if up || kafkaFormatted(s.layout, i) {
+			continue
+		}
+		fmt.Fprintf(progress, "formatting Kafka storage in %s\n", s.layout.brokerData(i))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = formatKafka(ctx, java, s.cfg, s.layout, i, st.ClusterID)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// startBroker starts node i's JVM on its formatted storage.
 func (s *Stack) startBroker(ctx context.Context, java string, st *state, i int, progress io.Writer) (int, error) {
 	name := brokerName(s.cfg.brokers(), i)
-	if !kafkaFormatted(s.layout, i) {
-		fmt.Fprintf(progress, "formatting Kafka storage in %s\n", s.layout.brokerData(i))
-		if err := formatKafka(ctx, java, s.cfg, s.layout, i, st.ClusterID); err != nil {
-			return 0, err
-		}
-	}
 	pid, err := startDetached(kafkaArgv(java, s.cfg, s.layout, i), os.Environ(), s.layout.brokerDir(i), s.layout.brokerOut(i), homeMarker(s.cfg.Home))
 	if err != nil {
 		return 0, fmt.Errorf("start %s: %w", name, err)

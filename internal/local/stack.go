@@ -167,6 +167,9 @@ func (s *Stack) Up(ctx context.Context, progress io.Writer) (Status, error) {
 		return Status{}, err
 	}
 
+	if err := s.formatBrokers(ctx, java, st, brokerUp, progress); err != nil {
+		return fail(err)
+	}
 	for i, up := range brokerUp {
 		if up {
 			continue
