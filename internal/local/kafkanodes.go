@@ -175,9 +175,9 @@ func (s *Stack) checkBrokerPorts(i int) error {
 		port       int
 		what, flag string
 	}{
-		{b.Port, name, "--kafka-port"},
-		{b.ControllerPort, name + "'s controller", "--controller-port"},
-		{b.MetricsPort, name + "'s metrics endpoint", "--metrics-port"},
+		{b.Port, "the " + name, "--kafka-port"},
+		{b.ControllerPort, "the " + name + "'s controller", "--controller-port"},
+		{b.MetricsPort, "the " + name + "'s metrics endpoint", "--metrics-port"},
 	} {
 		flag := p.flag
 		if i > 0 {

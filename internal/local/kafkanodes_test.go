@@ -1,9 +1,12 @@
 package local
 
 import (
+	"context"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -231,5 +234,26 @@ func TestUpKeepsTheFormattedBrokerCount(t *testing.T) {
 	}
 	if err := s.resolveBrokers(&state{}); err != nil || s.cfg.KafkaBrokers != 3 {
 		t.Fatalf("fresh home, asked 3: %v, %d", err, s.cfg.KafkaBrokers)
+	}
+}
+
+// TestUpFailsOnASecondBrokersPortInUse: a taken port of broker 2 is a one-line error naming the
+// flag it derives from.
+func TestUpFailsOnASecondBrokersPortInUse(t *testing.T) {
+	c := testConfig(t)
+	c.KafkaBrokers = 3
+	ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(c.ControllerPort+BrokerPortStride))
+	if err != nil {
+		t.Skipf("port %d not free here: %v", c.ControllerPort+BrokerPortStride, err)
+	}
+	defer ln.Close()
+	s, err := New(c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Up(context.Background(), nil)
+	want := "for the Kafka broker 2's controller is already in use on 127.0.0.1: stop what uses it or pick another with --controller-port (broker 2 listens on it + 10)"
+	if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("Up with broker 2's controller port taken = %v, want one line containing %q", err, want)
 	}
 }
