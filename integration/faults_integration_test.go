@@ -71,17 +71,20 @@ func startFaultStack(t *testing.T) *faultStack {
 		"--flink-rest-port", strconv.Itoa(ports[2]), "--flink-rpc-port", strconv.Itoa(ports[3]),
 		"--metrics-port", strconv.Itoa(ports[4]), "--flink-metrics-port", strconv.Itoa(flinkMetrics),
 	}}
-	t.Cleanup(func() {
-		s.c.run(context.Background(), "local", "down")
-		for pid := range s.pids {
-			if alive(pid) {
-				t.Errorf("process %d alive after `local down`", pid)
-				_ = syscall.Kill(pid, syscall.SIGKILL)
-			}
-		}
-	})
+	t.Cleanup(s.down)
 	s.up(context.Background())
 	return s
+}
+
+// down runs `local down` and fails the test if any process the stack ever had is still alive.
+func (s *faultStack) down() {
+	s.c.run(context.Background(), "local", "down")
+	for pid := range s.pids {
+		if alive(pid) {
+			s.t.Errorf("process %d alive after `local down`", pid)
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+	}
 }
 
 // up runs `local up` (which starts whatever part is not running) and records the pids.
@@ -157,7 +160,7 @@ func (b *background) wait(t *testing.T) (string, string, int) {
 // middle of the load; it fails the test if the background command ends first.
 func (s *faultStack) waitForRecords(ctx context.Context, b *background, topic string, n int64) {
 	s.t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(s.bootstrap))
+	cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(s.bootstrap, ",")...))
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -205,7 +208,9 @@ func (s *faultStack) kill(pid int) {
 	}
 }
 
-// exited reports whether pid no longer runs: no such process, or a zombie.
+// exited reports whether pid no longer runs: no such process, or a zombie whose threads have
+// all exited. A JVM's main thread turns zombie as soon as it is killed while its other threads
+// are still tearing down, holding the open files (and listening sockets) they share.
 func exited(pid int) bool {
 	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
@@ -213,7 +218,11 @@ func exited(pid int) bool {
 	}
 	// The state follows the command name, which is in parentheses and may hold spaces.
 	i := bytes.LastIndexByte(stat, ')')
-	return i < 0 || i+2 >= len(stat) || stat[i+2] == 'Z' || stat[i+2] == 'X'
+	if i < 0 || i+2 >= len(stat) || (stat[i+2] != 'Z' && stat[i+2] != 'X') {
+		return i < 0 || i+2 >= len(stat)
+	}
+	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	return err != nil || len(tasks) <= 1
 }
 
 // runResult parses `run --json`: the run record with the verifier's result.
@@ -295,6 +304,8 @@ type faultRun struct {
 	// wantRestart says the fault must have restarted the job (a lost TaskManager does; a
 	// stop-and-resume starts a new job instead).
 	wantRestart bool
+	// after, if set, inspects the verified run further (the broker fault tests measure there).
+	after func(ctx context.Context, t *testing.T, s *faultStack, rec runlog.Run, res verify.Result, in, out string)
 }
 
 const (
@@ -335,6 +346,9 @@ func (f faultRun) do(ctx context.Context, t *testing.T, s *faultStack, name stri
 		}
 	}
 	t.Logf("%s: %d events, 0 missing, %d pipeline duplicates, pipeline p99 %.1f ms", name, res.InputEvents, res.Duplicates, res.LatencyMs.Pipeline.P99)
+	if f.after != nil {
+		f.after(ctx, t, s, rec, res, in, out)
+	}
 }
 
 // TestIntegrationFaultTaskManagerKill kills the TaskManager JVM (kill -9) while the

@@ -68,7 +68,13 @@ func localStatusRun(ctx context.Context, opts *localStatusOptions) error {
 func writeStatusTable(w io.Writer, s local.Status) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "PROCESS\tPID\tSTATE\tADDRESS\tLOG")
-	fmt.Fprintf(tw, "kafka\t%s\t%s\t%s\t%s\n", pidText(s.Kafka.PID), stateText(s.Kafka.Running, s.Kafka.Healthy), s.Kafka.Bootstrap, s.Kafka.Log)
+	if len(s.Kafka.Brokers) > 1 {
+		for _, b := range s.Kafka.Brokers {
+			fmt.Fprintf(tw, "kafka-%d\t%s\t%s\t%s\t%s\n", b.NodeID, pidText(b.PID), stateText(b.Running, b.Running && b.Registered), b.Address, b.Log)
+		}
+	} else {
+		fmt.Fprintf(tw, "kafka\t%s\t%s\t%s\t%s\n", pidText(s.Kafka.PID), stateText(s.Kafka.Running, s.Kafka.Healthy), s.Kafka.Bootstrap, s.Kafka.Log)
+	}
 	if y := s.Yarn; y != nil {
 		fmt.Fprintf(tw, "yarn-resourcemanager\t%s\t%s\t%s\t%s\n", pidText(y.ResourceManagerPID), stateText(y.ResourceManagerRunning, y.Healthy), y.ResourceManagerURL, y.ResourceManagerLog)
 		fmt.Fprintf(tw, "yarn-nodemanager\t%s\t%s\t%s\t%s\n", pidText(y.NodeManagerPID), stateText(y.NodeManagerRunning, y.Healthy && y.NodesRunning > 0), y.NodeManagerURL, y.NodeManagerLog)
@@ -78,6 +84,9 @@ func writeStatusTable(w io.Writer, s local.Status) {
 		fmt.Fprintf(tw, "flink-taskmanager-%d\t%d\t%s\t-\t%s\n", i, pid, stateText(true, s.Flink.Healthy), s.Flink.TaskManagerLogs[i])
 	}
 	tw.Flush()
+	if len(s.Kafka.Brokers) > 1 && s.Kafka.Running {
+		writeBrokers(w, s.Kafka)
+	}
 	if y := s.Yarn; y != nil && y.ResourceManagerRunning {
 		writeYarnApps(w, y)
 	}
@@ -86,6 +95,12 @@ func writeStatusTable(w io.Writer, s local.Status) {
 	}
 	if s.Running() {
 		metrics := []string{"kafka " + s.Kafka.MetricsURL}
+		if len(s.Kafka.Brokers) > 1 {
+			metrics = metrics[:0]
+			for _, b := range s.Kafka.Brokers {
+				metrics = append(metrics, fmt.Sprintf("kafka-%d %s", b.NodeID, b.MetricsURL))
+			}
+		}
 		if s.Flink.JobManagerMetrics != "" {
 			metrics = append(metrics, "flink-jobmanager "+s.Flink.JobManagerMetrics)
 		}
@@ -97,6 +112,26 @@ func writeStatusTable(w io.Writer, s local.Status) {
 	if !s.Running() {
 		fmt.Fprintf(w, "The local stack in %s is not running: start it with `streamscale local up`.\n", s.Home)
 	}
+}
+
+// writeBrokers lists each broker of a replicated Kafka: its ports, whether the cluster lists it,
+// whether it is the active controller and the partitions it leads.
+func writeBrokers(w io.Writer, k local.KafkaStatus) {
+	fmt.Fprintf(w, "Kafka: %d brokers, topics created with replication factor %d, min.insync.replicas %d\n", len(k.Brokers), k.ReplicationFactor, k.MinInsyncReplicas)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NODE\tPID\tALIVE\tREGISTERED\tPORTS (client/controller/metrics)\tROLE\tLEADS")
+	for _, b := range k.Brokers {
+		role := "broker+controller"
+		if b.ActiveController {
+			role += " (active)"
+		}
+		leads := "-"
+		if len(b.Leaders) > 0 {
+			leads = fmt.Sprintf("%d: %s", len(b.Leaders), strings.Join(b.Leaders, " "))
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%v\t%v\t%d/%d/%d\t%s\t%s\n", b.NodeID, pidText(b.PID), b.Running, b.Registered, b.Port, b.ControllerPort, b.MetricsPort, role, leads)
+	}
+	tw.Flush()
 }
 
 // writeYarnApps lists the YARN applications that have not ended, with their containers.

@@ -31,7 +31,8 @@ its own; every other command finds its REST address in the state directory.`,
 		Example: `  streamscale local up
   streamscale local up --taskmanagers 2 --slots 4
   streamscale local up --home /tmp/ss --kafka-port 19092 --flink-rest-port 18081
-  streamscale local up --flink-on yarn`,
+  streamscale local up --flink-on yarn
+  streamscale local up --kafka-brokers 3   # replicated: RF 3, min.insync.replicas 2`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -41,6 +42,7 @@ its own; every other command finds its REST address in the state directory.`,
 		},
 	}
 	opts.Stack.addStart(cmd.Flags())
+	cmd.Flags().IntVar(&opts.Stack.cfg.KafkaBrokers, "kafka-brokers", 0, "Kafka brokers: 1 or 3 (three KRaft nodes, each broker and controller; topics get replication factor 3, min.insync.replicas 2; broker i's ports are the --kafka-port, --controller-port and --metrics-port plus 10×i); default: what the state directory's Kafka was formatted for, else 1")
 	return cmd
 }
 

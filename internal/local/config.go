@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -33,11 +34,17 @@ type Config struct {
 	// JobManager serves its metrics there and TaskManager i at FlinkMetricsPort+1+i.
 	FlinkMetricsPort int
 
+	// KafkaBrokers is the number of KRaft nodes, each a combined broker and controller: 1 or
+	// 3 (a three-voter quorum with replicated topics). 0 means what the home was formatted
+	// for, else 1. Node i (0-based) listens on KafkaPort, ControllerPort and MetricsPort plus
+	// i×BrokerPortStride.
+	KafkaBrokers int
+
 	// TaskManagers is the number of TaskManager JVMs (default 1).
 	TaskManagers int
 	// Slots is the number of task slots per TaskManager (default 2).
 	Slots int
-	// KafkaHeapMB is the broker's JVM heap (default 512).
+	// KafkaHeapMB is each broker's JVM heap (default 512).
 	KafkaHeapMB int
 	// JobManagerMemoryMB is the JobManager's total process memory (default 1024).
 	JobManagerMemoryMB int
@@ -119,13 +126,24 @@ func (c Config) Validate() error {
 	if c.Home == "" {
 		return errors.New("home: the state directory must be set (--home or STREAMSCALE_HOME)")
 	}
-	ports := []struct {
+	if err := validBrokers(c.KafkaBrokers); err != nil {
+		return err
+	}
+	var ports []struct {
 		name string
 		v    int
-	}{
-		{"kafka-port", c.KafkaPort}, {"controller-port", c.ControllerPort}, {"metrics-port", c.MetricsPort},
-		{"flink-rest-port", c.FlinkRESTPort}, {"flink-rpc-port", c.FlinkRPCPort},
 	}
+	for i := range c.brokers() {
+		b := c.broker(i)
+		ports = append(ports, []struct {
+			name string
+			v    int
+		}{{"kafka-port" + b.flagSuffix(), b.Port}, {"controller-port" + b.flagSuffix(), b.ControllerPort}, {"metrics-port" + b.flagSuffix(), b.MetricsPort}}...)
+	}
+	ports = append(ports, []struct {
+		name string
+		v    int
+	}{{"flink-rest-port", c.FlinkRESTPort}, {"flink-rpc-port", c.FlinkRPCPort}}...)
 	for i := 0; i <= c.TaskManagers; i++ {
 		ports = append(ports, struct {
 			name string
@@ -214,11 +232,28 @@ func (c Config) FlinkMetricsPortRange() []string {
 	return urls
 }
 
-// KafkaBootstrap is the broker address clients use.
-func (c Config) KafkaBootstrap() string { return fmt.Sprintf("127.0.0.1:%d", c.KafkaPort) }
+// KafkaBootstrap is the comma-separated list of every broker's address, the form clients
+// take (bootstrap.servers, --brokers).
+func (c Config) KafkaBootstrap() string {
+	addrs := make([]string, c.brokers())
+	for i := range addrs {
+		addrs[i] = c.broker(i).Address()
+	}
+	return strings.Join(addrs, ",")
+}
 
-// MetricsURL is the broker's Prometheus metrics endpoint.
-func (c Config) MetricsURL() string { return fmt.Sprintf("http://127.0.0.1:%d/metrics", c.MetricsPort) }
+// MetricsURL is the first broker's Prometheus metrics endpoint.
+func (c Config) MetricsURL() string { return c.broker(0).MetricsURL() }
+
+// KafkaMetricsURLs are every broker's Prometheus metrics endpoints: a topic's counters are
+// the sum over them (each broker counts what it leads).
+func (c Config) KafkaMetricsURLs() []string {
+	urls := make([]string, c.brokers())
+	for i := range urls {
+		urls[i] = c.broker(i).MetricsURL()
+	}
+	return urls
+}
 
 // FlinkURL is the base URL of the Flink REST API and web UI.
 func (c Config) FlinkURL() string { return fmt.Sprintf("http://127.0.0.1:%d", c.FlinkRESTPort) }

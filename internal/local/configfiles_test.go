@@ -8,7 +8,7 @@ import (
 func TestKafkaProperties(t *testing.T) {
 	c := DefaultConfig()
 	c.KafkaPort, c.ControllerPort = 19092, 19093
-	got := parseProps(kafkaProperties(c, "/data/kafka"))
+	got := parseProps(kafkaProperties(c, 0, "/data/kafka"))
 	want := map[string]string{
 		"process.roles":                       "broker,controller",
 		"listeners":                           "PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093",

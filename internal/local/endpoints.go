@@ -4,9 +4,12 @@ import "path/filepath"
 
 // Endpoints are the addresses of a local stack recorded in its home.
 type Endpoints struct {
+	// KafkaBootstrap lists every broker, comma-separated.
 	KafkaBootstrap string
 	FlinkURL       string
-	MetricsURL     string
+	// MetricsURL is the first broker's Prometheus endpoint, KafkaMetricsURLs every broker's.
+	MetricsURL       string
+	KafkaMetricsURLs []string
 	// FlinkMetricsURLs are Flink's Prometheus reporter endpoints, the JobManager's first and
 	// then each TaskManager's (none for a stack started before the reporter was configured).
 	FlinkMetricsURLs []string
@@ -28,12 +31,12 @@ func ReadEndpoints(home string) (Endpoints, error) {
 	if err != nil {
 		return Endpoints{}, err
 	}
-	ep := Endpoints{KafkaBootstrap: cfg.KafkaBootstrap(), FlinkURL: cfg.FlinkURL(), MetricsURL: cfg.MetricsURL()}
+	ep := Endpoints{KafkaBootstrap: cfg.KafkaBootstrap(), FlinkURL: cfg.FlinkURL(), MetricsURL: cfg.MetricsURL(), KafkaMetricsURLs: cfg.KafkaMetricsURLs()}
 	if st == nil {
 		return ep, nil
 	}
 	st.Config.apply(&cfg)
-	ep = Endpoints{KafkaBootstrap: cfg.KafkaBootstrap(), FlinkURL: cfg.FlinkURL(), MetricsURL: cfg.MetricsURL()}
+	ep = Endpoints{KafkaBootstrap: cfg.KafkaBootstrap(), FlinkURL: cfg.FlinkURL(), MetricsURL: cfg.MetricsURL(), KafkaMetricsURLs: cfg.KafkaMetricsURLs()}
 	if st.Config.flinkOn() == FlinkOnYarn {
 		// The session's REST address is YARN's choice, recorded when it was deployed.
 		if st.YarnSession != nil {

@@ -5,16 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-
-	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // Probe checks whether the broker and the Flink cluster answer. Tests of the stack logic can
 // substitute their own; DefaultProbe talks to the real components.
 type Probe interface {
-	// Kafka returns nil when a broker at bootstrap answers a metadata request.
-	Kafka(ctx context.Context, bootstrap string) error
+	// Kafka asks the brokers at bootstrap (comma-separated) which brokers are registered, which
+	// node is the active controller and which partitions each leads.
+	Kafka(ctx context.Context, bootstrap string) (KafkaHealth, error)
 	// Flink returns the cluster's registered TaskManagers and slots.
 	Flink(ctx context.Context, restURL string) (FlinkHealth, error)
 }
@@ -29,21 +27,9 @@ type FlinkHealth struct {
 // DefaultProbe asks the broker with franz-go's admin client and Flink through its REST API.
 type DefaultProbe struct{}
 
-// Kafka implements Probe.
-func (DefaultProbe) Kafka(ctx context.Context, bootstrap string) error {
-	cl, err := kgo.NewClient(kgo.SeedBrokers(bootstrap), kgo.RetryTimeout(0))
-	if err != nil {
-		return fmt.Errorf("kafka client: %w", err)
-	}
-	defer cl.Close()
-	md, err := kadm.NewClient(cl).BrokerMetadata(ctx)
-	if err != nil {
-		return fmt.Errorf("kafka metadata: %w", err)
-	}
-	if len(md.Brokers) == 0 {
-		return fmt.Errorf("kafka metadata: no brokers registered yet")
-	}
-	return nil
+// Kafka implements Probe with KafkaCluster.
+func (DefaultProbe) Kafka(ctx context.Context, bootstrap string) (KafkaHealth, error) {
+	return KafkaCluster(ctx, bootstrap)
 }
 
 // Flink implements Probe. It reads only /overview, so the stack does not depend on the full

@@ -56,7 +56,7 @@ func (s *Stack) Up(ctx context.Context, progress io.Writer) (Status, error) {
 	if err != nil {
 		return Status{}, err
 	}
-	for _, d := range []string{s.layout.home, s.layout.kafkaData(), s.layout.flinkConf(), s.layout.flinkPlugins(),
+	for _, d := range []string{s.layout.home, s.layout.kafkaDir(), s.layout.flinkConf(), s.layout.flinkPlugins(),
 		s.layout.flinkTmp(), s.layout.flinkUploads(), s.layout.checkpoints(), s.layout.logDir()} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return Status{}, fmt.Errorf("create state directory: %w", err)
@@ -80,7 +80,17 @@ func (s *Stack) Up(ctx context.Context, progress io.Writer) (Status, error) {
 		st = &state{Version: stateVersion, ClusterID: id}
 	}
 	marker := homeMarker(s.cfg.Home)
-	kafkaUp := st.Kafka != nil && processAlive(st.Kafka.PID, marker)
+	if err := s.resolveBrokers(st); err != nil {
+		return Status{}, err
+	}
+	brokers := s.cfg.KafkaBrokers
+	brokerUp := make([]bool, brokers)
+	anyBrokerUp := false
+	for i := range brokerUp {
+		p := st.broker(i)
+		brokerUp[i] = p != nil && processAlive(p.PID, marker)
+		anyBrokerUp = anyBrokerUp || brokerUp[i]
+	}
 	jmUp := st.JobManager != nil && processAlive(st.JobManager.PID, marker)
 	var liveTMs []procRecord
 	for _, tm := range st.TaskManagers {
@@ -90,7 +100,7 @@ func (s *Stack) Up(ctx context.Context, progress io.Writer) (Status, error) {
 	}
 	rmUp := st.ResourceManager != nil && processAlive(st.ResourceManager.PID, marker)
 	nmUp := st.NodeManager != nil && processAlive(st.NodeManager.PID, marker)
-	if kafkaUp || jmUp || len(liveTMs) > 0 || rmUp || nmUp {
+	if anyBrokerUp || jmUp || len(liveTMs) > 0 || rmUp || nmUp {
 		// Part of the stack runs: keep the ports (and the Flink host) it was started with, and
 		// the slots of the Flink cluster if that runs (one started afresh gets the slots asked
 		// for).
@@ -107,12 +117,13 @@ func (s *Stack) Up(ctx context.Context, progress io.Writer) (Status, error) {
 			}
 		}
 	}
+	s.cfg.KafkaBrokers = brokers
 	if s.cfg.FlinkOn == "" {
 		// Not asked: the host this home last ran Flink on, else standalone.
 		s.cfg.FlinkOn = st.Config.flinkOn()
 	}
 	onYarn := s.cfg.FlinkOn == FlinkOnYarn
-	if err := s.checkPorts(kafkaUp, jmUp || onYarn); err != nil {
+	if err := s.checkPorts(brokerUp, jmUp || onYarn); err != nil {
 		return Status{}, err
 	}
 	if onYarn {
@@ -141,7 +152,10 @@ func (s *Stack) Up(ctx context.Context, progress io.Writer) (Status, error) {
 			_ = stopProcess(stopCtx, pid, marker, s.cfg.StopTimeout)
 		}
 		// Forget what was stopped so that status does not report it.
-		st.Kafka, st.JobManager, st.TaskManagers = keepAlive(st.Kafka, marker), keepAlive(st.JobManager, marker), liveOnly(st.TaskManagers, marker)
+		for i := range s.cfg.brokers() {
+			st.setBroker(i, keepAlive(st.broker(i), marker))
+		}
+		st.JobManager, st.TaskManagers = keepAlive(st.JobManager, marker), liveOnly(st.TaskManagers, marker)
 		st.ResourceManager, st.NodeManager = keepAlive(st.ResourceManager, marker), keepAlive(st.NodeManager, marker)
 		if st.ResourceManager == nil || st.NodeManager == nil {
 			// Without YARN its session is gone: stop whatever daemon and container remain.
@@ -153,20 +167,18 @@ func (s *Stack) Up(ctx context.Context, progress io.Writer) (Status, error) {
 		return Status{}, err
 	}
 
-	if !kafkaUp {
-		if !kafkaFormatted(s.layout) {
-			fmt.Fprintf(progress, "formatting Kafka storage in %s\n", s.layout.kafkaData())
-			if err := formatKafka(ctx, java, s.cfg, s.layout, st.ClusterID); err != nil {
-				return fail(err)
-			}
+	if err := s.formatBrokers(ctx, java, st, brokerUp, progress); err != nil {
+		return fail(err)
+	}
+	for i, up := range brokerUp {
+		if up {
+			continue
 		}
-		pid, err := startDetached(kafkaArgv(java, s.cfg, s.layout), os.Environ(), s.layout.kafkaDir(), s.layout.kafkaOut(), homeMarker(s.cfg.Home))
+		pid, err := s.startBroker(ctx, java, st, i, progress)
 		if err != nil {
-			return fail(fmt.Errorf("start Kafka broker: %w", err))
+			return fail(err)
 		}
 		started = append(started, pid)
-		st.Kafka = &procRecord{PID: pid, Log: s.layout.kafkaLog(), Out: s.layout.kafkaOut()}
-		fmt.Fprintf(progress, "started Kafka broker (pid %d, log %s)\n", pid, s.layout.kafkaLog())
 	}
 	if onYarn {
 		if err := s.startYarn(ctx, java, st, progress, &started); err != nil {
@@ -285,16 +297,14 @@ func hostWords(flinkOn string) string {
 	return "standalone"
 }
 
-// checkPorts fails early, naming the flag, when a port the stack is about to bind is taken.
-func (s *Stack) checkPorts(kafkaUp, jmUp bool) error {
-	if !kafkaUp {
-		if err := checkPortFree(s.cfg.KafkaPort, "the Kafka broker", "--kafka-port"); err != nil {
-			return err
+// checkPorts fails early, naming the flag, when a port the stack is about to bind is taken:
+// those of each broker not running (brokerUp[i] false), and Flink's unless its JobManager runs.
+func (s *Stack) checkPorts(brokerUp []bool, jmUp bool) error {
+	for i, up := range brokerUp {
+		if up {
+			continue
 		}
-		if err := checkPortFree(s.cfg.ControllerPort, "the Kafka controller", "--controller-port"); err != nil {
-			return err
-		}
-		if err := checkPortFree(s.cfg.MetricsPort, "the Kafka metrics endpoint", "--metrics-port"); err != nil {
+		if err := s.checkBrokerPorts(i); err != nil {
 			return err
 		}
 	}
@@ -315,11 +325,16 @@ func (s *Stack) checkPorts(kafkaUp, jmUp bool) error {
 // writeConfigs (re)writes the Kafka and Flink configuration files.
 func (s *Stack) writeConfigs() error {
 	files := map[string]string{
-		s.layout.kafkaProps():                                    kafkaProperties(s.cfg, s.layout.kafkaData()),
 		s.layout.kafkaLog4j():                                    log4jProperties(),
 		s.layout.kafkaMetrics():                                  metricsExporterConfig(),
 		filepath.Join(s.layout.flinkConf(), "config.yaml"):       flinkConfigYAML(s.cfg, s.layout),
 		filepath.Join(s.layout.flinkConf(), "log4j2.properties"): log4jProperties(),
+	}
+	for i := range s.cfg.brokers() {
+		if err := os.MkdirAll(s.layout.brokerData(i), 0o755); err != nil {
+			return fmt.Errorf("create state directory: %w", err)
+		}
+		files[s.layout.brokerProps(i)] = kafkaProperties(s.cfg, i, s.layout.brokerData(i))
 	}
 	for path, content := range files {
 		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
@@ -391,8 +406,10 @@ type namedProc struct {
 
 func allProcs(st *state) []namedProc {
 	var ps []namedProc
-	if st.Kafka != nil {
-		ps = append(ps, namedProc{"Kafka broker", *st.Kafka})
+	for i := range st.Config.brokerCount() {
+		if p := st.broker(i); p != nil {
+			ps = append(ps, namedProc{brokerName(st.Config.brokerCount(), i), *p})
+		}
 	}
 	if st.ResourceManager != nil {
 		ps = append(ps, namedProc{"YARN ResourceManager", *st.ResourceManager})

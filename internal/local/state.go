@@ -15,12 +15,15 @@ const stateVersion = 1
 // state is what a stack records in stack.json: the settings it was started with and the
 // processes it runs.
 type state struct {
-	Version      int          `json:"version"`
-	ClusterID    string       `json:"clusterId"`
-	Config       savedConfig  `json:"config"`
-	Kafka        *procRecord  `json:"kafka,omitempty"`
-	JobManager   *procRecord  `json:"jobmanager,omitempty"`
-	TaskManagers []procRecord `json:"taskmanagers,omitempty"`
+	Version   int         `json:"version"`
+	ClusterID string      `json:"clusterId"`
+	Config    savedConfig `json:"config"`
+	// Kafka is the first Kafka node's process, MoreBrokers the others' (node i+2 at i; nil
+	// for one that is not running).
+	Kafka        *procRecord   `json:"kafka,omitempty"`
+	MoreBrokers  []*procRecord `json:"moreBrokers,omitempty"`
+	JobManager   *procRecord   `json:"jobmanager,omitempty"`
+	TaskManagers []procRecord  `json:"taskmanagers,omitempty"`
 	// ResourceManager and NodeManager are the local YARN cluster's daemons (Flink on YARN).
 	ResourceManager *procRecord `json:"resourcemanager,omitempty"`
 	NodeManager     *procRecord `json:"nodemanager,omitempty"`
@@ -44,6 +47,8 @@ type savedConfig struct {
 	// FlinkMetricsPort is absent in stacks started before Flink's Prometheus reporter.
 	FlinkMetricsPort int `json:"flinkMetricsPort,omitempty"`
 	Slots            int `json:"slots"`
+	// KafkaBrokers is the number of Kafka nodes the home was formatted for (absent: 1).
+	KafkaBrokers int `json:"kafkaBrokers,omitempty"`
 	// FlinkOn is where Flink runs (absent: standalone); Yarn the YARN cluster's ports.
 	FlinkOn string     `json:"flinkOn,omitempty"`
 	Yarn    *savedYarn `json:"yarn,omitempty"`
@@ -84,6 +89,9 @@ func saved(c Config) savedConfig {
 		KafkaPort: c.KafkaPort, ControllerPort: c.ControllerPort, MetricsPort: c.MetricsPort,
 		FlinkRESTPort: c.FlinkRESTPort, FlinkRPCPort: c.FlinkRPCPort, FlinkMetricsPort: c.FlinkMetricsPort, Slots: c.Slots,
 	}
+	if c.brokers() > 1 {
+		sc.KafkaBrokers = c.brokers()
+	}
 	if c.FlinkOn == FlinkOnYarn {
 		y := c.Yarn
 		sc.FlinkOn = FlinkOnYarn
@@ -103,6 +111,7 @@ func (s savedConfig) apply(c *Config) {
 		c.FlinkMetricsPort = s.FlinkMetricsPort
 	}
 	c.FlinkOn = s.flinkOn()
+	c.KafkaBrokers = s.brokerCount()
 	if y := s.Yarn; y != nil {
 		c.Yarn.RMPort, c.Yarn.RMSchedulerPort, c.Yarn.RMTrackerPort, c.Yarn.RMAdminPort = y.RMPort, y.RMSchedulerPort, y.RMTrackerPort, y.RMAdminPort
 		c.Yarn.RMWebPort, c.Yarn.NMWebPort, c.Yarn.NMLocalizerPort = y.RMWebPort, y.NMWebPort, y.NMLocalizerPort

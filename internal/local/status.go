@@ -57,16 +57,47 @@ type YarnContainer struct {
 	Log      string `json:"logDir"`
 }
 
-// KafkaStatus describes the broker process.
+// KafkaStatus describes the Kafka cluster. Bootstrap lists every broker; ControllerPort,
+// MetricsURL, PID and Log are the first broker's (the only one by default), Brokers describes
+// each.
 type KafkaStatus struct {
 	Bootstrap      string `json:"bootstrap"`
 	ControllerPort int    `json:"controllerPort"`
 	MetricsURL     string `json:"metrics"`
 	PID            int    `json:"pid"`
+	// Running says any broker runs; Healthy that every broker runs and is registered.
+	Running bool   `json:"running"`
+	Healthy bool   `json:"healthy"`
+	Log     string `json:"log"`
+	Error   string `json:"error,omitempty"`
+	// ReplicationFactor and MinInsyncReplicas are the brokers' defaults for new topics.
+	ReplicationFactor int `json:"replicationFactor"`
+	MinInsyncReplicas int `json:"minInsyncReplicas"`
+	// ActiveController is the node id of the KRaft quorum's leader (0: unknown).
+	ActiveController int32          `json:"activeController,omitempty"`
+	Brokers          []BrokerStatus `json:"brokers"`
+}
+
+// BrokerStatus describes one Kafka node (a combined broker and controller).
+type BrokerStatus struct {
+	NodeID int32 `json:"nodeId"`
+	// Address is host:Port, the client listener; ControllerPort the KRaft listener;
+	// MetricsURL the Prometheus endpoint on MetricsPort.
+	Address        string `json:"address"`
+	Port           int    `json:"port"`
+	ControllerPort int    `json:"controllerPort"`
+	MetricsPort    int    `json:"metricsPort"`
+	MetricsURL     string `json:"metrics"`
+	PID            int    `json:"pid"`
 	Running        bool   `json:"running"`
-	Healthy        bool   `json:"healthy"`
-	Log            string `json:"log"`
-	Error          string `json:"error,omitempty"`
+	// Registered says the cluster's metadata lists the broker and it answers a request of its
+	// own (so a killed one's registration, kept until it is fenced, does not count).
+	Registered bool `json:"registered"`
+	// ActiveController says it leads the KRaft quorum.
+	ActiveController bool `json:"activeController"`
+	// Leaders are the partitions it leads, "topic/partition" (internal topics left out).
+	Leaders []string `json:"leaders"`
+	Log     string   `json:"log"`
 }
 
 // FlinkStatus describes the Flink session cluster.
@@ -119,9 +150,7 @@ func (s *Stack) statusOf(ctx context.Context, st *state) Status {
 	marker := homeMarker(s.cfg.Home)
 	out := Status{
 		Home: s.cfg.Home, FlinkOn: st.Config.flinkOn(),
-		Kafka: KafkaStatus{
-			Bootstrap: s.cfg.KafkaBootstrap(), ControllerPort: s.cfg.ControllerPort, MetricsURL: s.cfg.MetricsURL(), Log: s.layout.kafkaLog(),
-		},
+		Kafka: s.kafkaStatus(ctx, st),
 		Flink: FlinkStatus{
 			REST: s.cfg.FlinkURL(), RPCPort: s.cfg.FlinkRPCPort, JobManagerLog: s.layout.jobManagerLog(),
 			TaskManagerPIDs: []int{}, TaskManagerLogs: []string{}, TaskManagerMetrics: []string{},
@@ -129,16 +158,6 @@ func (s *Stack) statusOf(ctx context.Context, st *state) Status {
 	}
 	if st.Config.FlinkMetricsPort != 0 {
 		out.Flink.JobManagerMetrics = s.cfg.FlinkMetricsURLs()[0]
-	}
-	if st.Kafka != nil && processAlive(st.Kafka.PID, marker) {
-		out.Kafka.PID, out.Kafka.Running = st.Kafka.PID, true
-		pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-		if err := s.probe.Kafka(pctx, out.Kafka.Bootstrap); err != nil {
-			out.Kafka.Error = err.Error()
-		} else {
-			out.Kafka.Healthy = true
-		}
-		cancel()
 	}
 	if st.Config.flinkOn() == FlinkOnYarn {
 		s.yarnFlinkStatus(ctx, st, &out)
@@ -265,7 +284,7 @@ func (s *Stack) Down(ctx context.Context, purge bool, progress io.Writer) error 
 				return fmt.Errorf("stop %s: %w", p.name, err)
 			}
 		}
-		st.Kafka, st.JobManager, st.TaskManagers = nil, nil, nil
+		st.Kafka, st.MoreBrokers, st.JobManager, st.TaskManagers = nil, nil, nil, nil
 		st.ResourceManager, st.NodeManager, st.YarnSession = nil, nil, nil
 		if !purge {
 			if err := st.save(s.layout); err != nil {

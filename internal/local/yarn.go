@@ -332,7 +332,7 @@ func (s *Stack) stopYarn(ctx context.Context, st *state, progress io.Writer) err
 	// Container JVMs carry the stack's marker (env.java.opts.all): note them before the
 	// NodeManager goes, which stops them.
 	daemons := map[int]bool{}
-	for _, p := range []*procRecord{st.ResourceManager, st.NodeManager, st.Kafka, st.JobManager} {
+	for _, p := range append([]*procRecord{st.ResourceManager, st.NodeManager, st.JobManager, st.Kafka}, st.MoreBrokers...) {
 		if p != nil {
 			daemons[p.PID] = true
 		}

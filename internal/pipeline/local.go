@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/streamscale/streamscale/internal/kafkaconn"
@@ -60,10 +61,12 @@ func (l *Local) Prepare(ctx context.Context, need Need, progress io.Writer) (End
 	}
 	l.stack = stack
 	metrics := l.MetricsURLs
-	if len(metrics) == 0 && status.Kafka.MetricsURL != "" {
-		metrics = []string{status.Kafka.MetricsURL}
+	if len(metrics) == 0 {
+		for _, b := range status.Kafka.Brokers { // one endpoint per broker
+			metrics = append(metrics, b.MetricsURL)
+		}
 	}
-	l.cluster = &Cluster{Kafka: kafkaconn.Conn{Brokers: []string{status.Kafka.Bootstrap}}, FlinkURL: status.Flink.REST,
+	l.cluster = &Cluster{Kafka: kafkaconn.Conn{Brokers: strings.Split(status.Kafka.Bootstrap, ",")}, FlinkURL: status.Flink.REST,
 		MetricsURLs: metrics, LocalFlinkHome: stack.Config().Home}
 	ep, err := l.cluster.Prepare(ctx, need, progress)
 	if err != nil {
