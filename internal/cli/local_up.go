@@ -41,6 +41,7 @@ its own; every other command finds its REST address in the state directory.`,
 		},
 	}
 	opts.Stack.addStart(cmd.Flags())
+	cmd.Flags().IntVar(&opts.Stack.cfg.StandbyTaskManagers, "standby-taskmanagers", 0, "spare TaskManager JVMs beyond --taskmanagers, so a job that loses one restarts at once on their free slots (a running stack keeps its standbys; local up starts a dead one again)")
 	return cmd
 }
 

@@ -44,6 +44,8 @@ type savedConfig struct {
 	// FlinkMetricsPort is absent in stacks started before Flink's Prometheus reporter.
 	FlinkMetricsPort int `json:"flinkMetricsPort,omitempty"`
 	Slots            int `json:"slots"`
+	// StandbyTaskManagers is Config.StandbyTaskManagers (absent: none).
+	StandbyTaskManagers int `json:"standbyTaskmanagers,omitempty"`
 	// FlinkOn is where Flink runs (absent: standalone); Yarn the YARN cluster's ports.
 	FlinkOn string     `json:"flinkOn,omitempty"`
 	Yarn    *savedYarn `json:"yarn,omitempty"`
@@ -83,6 +85,7 @@ func saved(c Config) savedConfig {
 	sc := savedConfig{
 		KafkaPort: c.KafkaPort, ControllerPort: c.ControllerPort, MetricsPort: c.MetricsPort,
 		FlinkRESTPort: c.FlinkRESTPort, FlinkRPCPort: c.FlinkRPCPort, FlinkMetricsPort: c.FlinkMetricsPort, Slots: c.Slots,
+		StandbyTaskManagers: c.StandbyTaskManagers,
 	}
 	if c.FlinkOn == FlinkOnYarn {
 		y := c.Yarn
