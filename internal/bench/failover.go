@@ -251,7 +251,6 @@ func failoverOnce(ctx context.Context, cfg FailoverConfig, stack *local.Stack, f
 	)
 	load := generate.DefaultConfig()
 	load.Rate, load.Duration, load.DuplicateFraction = cfg.Rate, cfg.Duration, 0
-	load.ProgressInterval = 0
 	pcfg := pipeline.Config{
 		Topics: topics,
 		Job: func(kafka kafkaconn.Conn, _ int32) relay.Spec {
@@ -266,12 +265,12 @@ func failoverOnce(ctx context.Context, cfg FailoverConfig, stack *local.Stack, f
 		OnJob: func(ctx context.Context, ep pipeline.Endpoints, s relay.Spec, jobID string) (func(), error) {
 			spec = s
 			kill.JobID = jobID
-			done := make(chan struct{})
+			done, ended := make(chan struct{}), make(chan struct{})
 			go func() {
 				defer close(done)
-				killErr <- killAndRestore(ctx, cfg, stack, ep.FlinkURL, jobID, &kill, progress)
+				killErr <- killAndRestore(ctx, ended, cfg, stack, ep.FlinkURL, jobID, &kill)
 			}()
-			return func() { <-done }, nil
+			return func() { close(ended); <-done }, nil
 		},
 	}
 	target := &pipeline.Local{Config: cfg.Stack}
@@ -309,11 +308,14 @@ func failoverOnce(ctx context.Context, cfg FailoverConfig, stack *local.Stack, f
 
 // killAndRestore waits cfg.KillAfter, kills -9 the TaskManager that runs most of the job's
 // subtasks, reads the JobManager's log for when and how Flink noticed, and brings the stack
-// back with local up (in the background of the failover, as an orchestrator would).
-func killAndRestore(ctx context.Context, cfg FailoverConfig, stack *local.Stack, flinkURL, jobID string, kill *Kill, progress io.Writer) error {
+// back with local up (in the background of the failover, as an orchestrator would). It gives
+// up without a kill when ended closes first.
+func killAndRestore(ctx context.Context, ended <-chan struct{}, cfg FailoverConfig, stack *local.Stack, flinkURL, jobID string, kill *Kill) error {
 	select {
 	case <-ctx.Done():
 		return ctx.Err()
+	case <-ended:
+		return errors.New("the run ended before the kill: lengthen --duration or shorten --kill-after")
 	case <-time.After(cfg.KillAfter):
 	}
 	st, err := stack.Status(ctx)
