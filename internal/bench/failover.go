@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/streamscale/streamscale/internal/flink"
@@ -68,7 +69,8 @@ type FailoverConfig struct {
 	// Kills is how many TaskManagers are killed, one per run of the load (default 5).
 	Kills int
 	// Rate is the load in events/s (default 3,000) for Duration (default 30 s) per kill; the
-	// kill comes KillAfter (default a third of Duration) after the job runs.
+	// kill comes once the output holds KillAfter's worth of the load (default a third of
+	// Duration).
 	Rate      float64
 	Duration  time.Duration
 	KillAfter time.Duration
@@ -198,7 +200,7 @@ func Failover(ctx context.Context, cfg FailoverConfig, progress io.Writer) (Fail
 	for k := range cfg.Kills {
 		topics := pipeline.Topics{In: fmt.Sprintf("failover-%s-%d-in", stamp, k), Out: fmt.Sprintf("failover-%s-%d-out", stamp, k), Partitions: cfg.Partitions}
 		topics.DeadLetter = topics.In + "-dead-letter"
-		fmt.Fprintf(progress, "kill %d/%d: %.0f events/s for %s into %q, a TaskManager killed %s after the job runs\n", k+1, cfg.Kills, cfg.Rate, cfg.Duration, topics.In, cfg.KillAfter)
+		fmt.Fprintf(progress, "kill %d/%d: %.0f events/s for %s into %q, the kill once the output holds %s of it\n", k+1, cfg.Kills, cfg.Rate, cfg.Duration, topics.In, cfg.KillAfter)
 		kill, spec, err := failoverOnce(ctx, cfg, stack, fc, topics, progress)
 		if err != nil {
 			return res, fmt.Errorf("kill %d: %w", k+1, err)
@@ -268,7 +270,7 @@ func failoverOnce(ctx context.Context, cfg FailoverConfig, stack *local.Stack, f
 			done, ended := make(chan struct{}), make(chan struct{})
 			go func() {
 				defer close(done)
-				killErr <- killAndRestore(ctx, ended, cfg, stack, ep.FlinkURL, jobID, &kill)
+				killErr <- killAndRestore(ctx, ended, cfg, stack, ep, topics.Out, jobID, &kill)
 			}()
 			return func() { close(ended); <-done }, nil
 		},
@@ -306,17 +308,36 @@ func failoverOnce(ctx context.Context, cfg FailoverConfig, stack *local.Stack, f
 	return kill, spec, nil
 }
 
-// killAndRestore waits cfg.KillAfter, kills -9 the TaskManager that runs most of the job's
-// subtasks, reads the JobManager's log for when and how Flink noticed, and brings the stack
+// killAndRestore waits until the output holds cfg.KillAfter's worth of the load (not a time
+// from the job's start: on a loaded machine the load may start many seconds after the job
+// runs), kills -9 the TaskManager that runs most of the job's subtasks, reads the JobManager's log for when and how Flink noticed, and brings the stack
 // back with local up (in the background of the failover, as an orchestrator would). It gives
 // up without a kill when ended closes first.
-func killAndRestore(ctx context.Context, ended <-chan struct{}, cfg FailoverConfig, stack *local.Stack, flinkURL, jobID string, kill *Kill) error {
+func killAndRestore(ctx context.Context, ended <-chan struct{}, cfg FailoverConfig, stack *local.Stack, ep pipeline.Endpoints, out, jobID string, kill *Kill) error {
+	flinkURL := ep.FlinkURL
+	cl, err := ep.Kafka.NewClient()
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	wctx, cancel := context.WithCancel(ctx)
+	go func() {
+		select {
+		case <-ended:
+			cancel()
+		case <-wctx.Done():
+		}
+	}()
+	want := int64(cfg.Rate * cfg.KillAfter.Seconds())
+	err = waitForRecords(wctx, kadm.NewClient(cl), out, want, cfg.Duration+2*time.Minute, io.Discard)
+	cancel()
 	select {
-	case <-ctx.Done():
-		return ctx.Err()
 	case <-ended:
 		return errors.New("the run ended before the kill: lengthen --duration or shorten --kill-after")
-	case <-time.After(cfg.KillAfter):
+	default:
+	}
+	if err != nil {
+		return fmt.Errorf("wait for %d records in %q before the kill: %w", want, out, err)
 	}
 	st, err := stack.Status(ctx)
 	if err != nil {

@@ -26,7 +26,8 @@ func newBenchFailoverCmd(f *Factory) *cobra.Command {
 events/s, --kills times, each in a run of its own on fresh topics with a fresh job (so each kill
 is the job's first failure), bring it back with local up, and measure the output stall: the
 longest gap between consecutive output records' append times (the broker's LogAppendTime) in
-any output partition, around the kill. The verifier checks each run: nothing may be missing.
+any output partition, around the kill. The kill comes once the output holds --kill-after's
+worth of the load. The verifier checks each run: nothing may be missing.
 Prints each kill's stall, when and how Flink noticed the loss (its JobManager's log), and the
 stalls' median and maximum; --json-file writes the whole result.
 
@@ -90,7 +91,7 @@ strategy and checkpoints come from the job flags, as for run.`,
 	fs.IntVar(&cfg.Kills, "kills", 5, "TaskManagers killed, one per run")
 	fs.Float64Var(&cfg.Rate, "rate", 3000, "events/s during each run")
 	fs.DurationVar(&cfg.Duration, "duration", 30*time.Second, "length of each run's load")
-	fs.DurationVar(&cfg.KillAfter, "kill-after", 10*time.Second, "when the kill comes, after the job runs")
+	fs.DurationVar(&cfg.KillAfter, "kill-after", 10*time.Second, "when the kill comes: once the output holds this long's worth of the load")
 	fs.Int32Var(&cfg.Partitions, "partitions", 2, "partitions of each run's topics, and the job's parallelism")
 	fs.DurationVar(&cfg.DrainIdle, "drain-timeout", 30*time.Second, "after sending, how long to wait for the next event in the output before verifying")
 	fs.StringVar(&jsonFile, "json-file", "", "also write the result as JSON to this file")
