@@ -48,7 +48,7 @@ func TestIntegrationBenchFailover(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	out := filepath.Join(t.TempDir(), "failover.json")
-	args := append([]string{"bench", "failover", "--kills", "1", "--rate", "3000", "--duration", "12s", "--kill-after", "4s",
+	args := append([]string{"bench", "failover", "--kills", "1", "--rate", "3000", "--duration", "12s", "--kill-after", "4s", "--drain-timeout", "60s",
 		"--json-file", out, "--job-jar", filepath.Join(buildDir(t), "jobs", "relay-job.jar")}, flags...)
 	stdout, stderr, code := c.run(ctx, args...)
 	// Every process the stack had, the killed TaskManager's replacement included, for the
