@@ -141,9 +141,11 @@ type FailoverResult struct {
 	// CheckpointIntervalMs is the job's.
 	CheckpointIntervalMs int64  `json:"checkpointIntervalMs"`
 	Kills                []Kill `json:"kills"`
-	// StallP50Ms and StallMaxMs summarise the kills' stalls.
-	StallP50Ms int64 `json:"stallP50Ms"`
-	StallMaxMs int64 `json:"stallMaxMs"`
+	// StallP50Ms and StallMaxMs summarise the stalls of the kills the output recovered from;
+	// Unrecovered counts the others (events missing after the drain).
+	StallP50Ms  int64 `json:"stallP50Ms"`
+	StallMaxMs  int64 `json:"stallMaxMs"`
+	Unrecovered int   `json:"unrecovered"`
 	// Missing sums the kills'.
 	Missing int64 `json:"missing"`
 	// LoadAvg is /proc/loadavg's 1-minute figure before and after: the machine's load.
@@ -210,14 +212,14 @@ func Failover(ctx context.Context, cfg FailoverConfig, progress io.Writer) (Fail
 			res.Guarantee = string(relay.AtLeastOnce)
 		}
 		res.Restart = restartWords(spec.Restart)
-		fmt.Fprintf(progress, "kill %d/%d: %s (pid %d, %d subtasks) lost after %s (%s); output stalled %d ms (from %+d ms to %+d ms of the kill); %d missing\n",
+		fmt.Fprintf(progress, "kill %d/%d: %s (pid %d, %d subtasks) lost after %s (%s); %s; %d missing\n",
 			k+1, cfg.Kills, kill.TaskManager, kill.PID, kill.Subtasks, msWords(kill.DetectedMs), orUnknownWord(kill.DetectedBy),
-			kill.Stall.Ms, kill.Stall.FromMs, kill.Stall.ToMs, kill.Missing)
+			stallWords(kill.Stall), kill.Missing)
 		res.Kills = append(res.Kills, kill)
 		res.Missing += kill.Missing
 	}
 	res.LoadAvg[1] = loadAvg()
-	res.StallP50Ms, res.StallMaxMs = stallSummary(res.Kills)
+	res.StallP50Ms, res.StallMaxMs, res.Unrecovered = stallSummary(res.Kills)
 	return res, nil
 }
 
@@ -305,6 +307,10 @@ func failoverOnce(ctx context.Context, cfg FailoverConfig, stack *local.Stack, f
 		return kill, spec, err
 	}
 	kill.Stall = stallAround(out, kill.At)
+	if kill.Missing > 0 {
+		// Events never came out: the gaps seen are not the stall, which lasted past the drain.
+		kill.Stall.Recovered = false
+	}
 	return kill, spec, nil
 }
 
@@ -500,6 +506,14 @@ func restartWords(r relay.Restart) string {
 	return string(r.Strategy)
 }
 
+// stallWords says how long the output stalled, or that it did not recover.
+func stallWords(s Stall) string {
+	if !s.Recovered {
+		return "the output did not recover within the run (raise --drain-timeout)"
+	}
+	return fmt.Sprintf("output stalled %d ms (from %+d ms to %+d ms of the kill)", s.Ms, s.FromMs, s.ToMs)
+}
+
 func msWords(ms int64) string {
 	if ms < 0 {
 		return "? ms"
@@ -514,15 +528,20 @@ func orUnknownWord(s string) string {
 	return s
 }
 
-// stallSummary is the median (the lower middle of an even count) and the maximum stall.
-func stallSummary(kills []Kill) (p50, maxMs int64) {
-	if len(kills) == 0 {
-		return 0, 0
+// stallSummary is the median (the lower middle of an even count) and the maximum stall of
+// the kills the output recovered from, and how many it did not recover from.
+func stallSummary(kills []Kill) (p50, maxMs int64, unrecovered int) {
+	var ms []int64
+	for _, k := range kills {
+		if !k.Stall.Recovered {
+			unrecovered++
+			continue
+		}
+		ms = append(ms, k.Stall.Ms)
 	}
-	ms := make([]int64, len(kills))
-	for i, k := range kills {
-		ms[i] = k.Stall.Ms
+	if len(ms) == 0 {
+		return 0, 0, unrecovered
 	}
 	slices.Sort(ms)
-	return ms[(len(ms)-1)/2], ms[len(ms)-1]
+	return ms[(len(ms)-1)/2], ms[len(ms)-1], unrecovered
 }

@@ -88,12 +88,13 @@ func TestDetection(t *testing.T) {
 }
 
 func TestStallSummary(t *testing.T) {
-	kills := []Kill{{Stall: Stall{Ms: 4000}}, {Stall: Stall{Ms: 1000}}, {Stall: Stall{Ms: 9000}}, {Stall: Stall{Ms: 2000}}, {Stall: Stall{Ms: 3000}}}
-	if p50, m := stallSummary(kills); p50 != 3000 || m != 9000 {
-		t.Fatalf("p50 %d, max %d; want 3000, 9000", p50, m)
+	r := func(ms int64) Kill { return Kill{Stall: Stall{Ms: ms, Recovered: true}} }
+	kills := []Kill{r(4000), r(1000), r(9000), r(2000), r(3000), {Stall: Stall{Ms: 80}}}
+	if p50, m, u := stallSummary(kills); p50 != 3000 || m != 9000 || u != 1 {
+		t.Fatalf("p50 %d, max %d, unrecovered %d; want 3000, 9000, 1 (the unrecovered kill's gap left out)", p50, m, u)
 	}
-	if p50, m := stallSummary(kills[:2]); p50 != 1000 || m != 4000 {
-		t.Fatalf("even count: p50 %d, max %d; want the lower middle 1000, 4000", p50, m)
+	if p50, m, u := stallSummary(kills[:2]); p50 != 1000 || m != 4000 || u != 0 {
+		t.Fatalf("even count: p50 %d, max %d, unrecovered %d; want the lower middle 1000, 4000, 0", p50, m, u)
 	}
 }
 

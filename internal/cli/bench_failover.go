@@ -111,11 +111,14 @@ func writeFailover(f *Factory, r bench.FailoverResult) {
 		if by == "" {
 			by = "?"
 		}
-		fmt.Fprintf(w, "%-5d %-28s %10d %-18s %9d %16s %8d %8d\n", i+1, k.TaskManager, k.DetectedMs, by, k.Stall.Ms,
-			fmt.Sprintf("%+d/%+d", k.Stall.FromMs, k.Stall.ToMs), k.BackAfterMs, k.Missing)
+		stall, gap := fmt.Sprint(k.Stall.Ms), fmt.Sprintf("%+d/%+d", k.Stall.FromMs, k.Stall.ToMs)
+		if !k.Stall.Recovered {
+			stall, gap = "-", "not recovered"
+		}
+		fmt.Fprintf(w, "%-5d %-28s %10d %-18s %9s %16s %8d %8d\n", i+1, k.TaskManager, k.DetectedMs, by, stall, gap, k.BackAfterMs, k.Missing)
 	}
-	fmt.Fprintf(w, "stall p50 %d ms, max %d ms over %d kills; %d missing; load average %.1f → %.1f\n",
-		r.StallP50Ms, r.StallMaxMs, len(r.Kills), r.Missing, r.LoadAvg[0], r.LoadAvg[1])
+	fmt.Fprintf(w, "stall p50 %d ms, max %d ms over %d kills (%d not recovered); %d missing; load average %.1f → %.1f\n",
+		r.StallP50Ms, r.StallMaxMs, len(r.Kills)-r.Unrecovered, r.Unrecovered, r.Missing, r.LoadAvg[0], r.LoadAvg[1])
 }
 
 // orDefault is a cluster setting, or "default" when the cluster does not set it.
