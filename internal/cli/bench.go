@@ -20,6 +20,7 @@ func newBenchCmd(f *Factory) *cobra.Command {
 	}
 	compare := newBenchCompareCmd(f)
 	cmd.AddCommand(newBenchProducerCmd(f), newBenchRelayCmd(f), compare, newBenchGoRelayCmd(f))
+	cmd.AddCommand(newBenchFailoverCmd(f))
 	// `streamscale bench` alone runs the comparison, with its flags.
 	cmd.Flags().AddFlagSet(compare.Flags())
 	cmd.Args, cmd.RunE = compare.Args, compare.RunE

@@ -91,7 +91,7 @@ func writeStatusTable(w io.Writer, s local.Status) {
 		writeYarnApps(w, y)
 	}
 	if s.Flink.JobManagerRunning {
-		fmt.Fprintf(w, "Flink: %d TaskManagers registered, %d/%d slots free\n", s.Flink.TaskManagersRegistered, s.Flink.SlotsAvailable, s.Flink.SlotsTotal)
+		fmt.Fprintf(w, "Flink: %d TaskManagers registered (%d standby), %d/%d slots free\n", s.Flink.TaskManagersRegistered, s.Flink.StandbyTaskManagers, s.Flink.SlotsAvailable, s.Flink.SlotsTotal)
 	}
 	if s.Running() {
 		metrics := []string{"kafka " + s.Kafka.MetricsURL}

@@ -43,6 +43,7 @@ its own; every other command finds its REST address in the state directory.`,
 	}
 	opts.Stack.addStart(cmd.Flags())
 	cmd.Flags().IntVar(&opts.Stack.cfg.KafkaBrokers, "kafka-brokers", 0, "Kafka brokers: 1 or 3 (three KRaft nodes, each broker and controller; topics get replication factor 3, min.insync.replicas 2; broker i's ports are the --kafka-port, --controller-port and --metrics-port plus 10×i); default: what the state directory's Kafka was formatted for, else 1")
+	cmd.Flags().IntVar(&opts.Stack.cfg.StandbyTaskManagers, "standby-taskmanagers", 0, "spare TaskManager JVMs beyond --taskmanagers, so a job that loses one restarts at once on their free slots (a running stack keeps its standbys; local up starts a dead one again)")
 	return cmd
 }
 

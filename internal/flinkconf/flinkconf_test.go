@@ -3,6 +3,7 @@ package flinkconf
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestNewSharedSettings(t *testing.T) {
@@ -78,5 +79,46 @@ func TestJavaModuleFlagsAreACopy(t *testing.T) {
 	a[0] = "changed"
 	if b := JavaModuleFlags(); b[0] == "changed" || !strings.HasPrefix(b[0], "--add-") {
 		t.Fatalf("JavaModuleFlags()[0] = %q: a caller's change leaked", b[0])
+	}
+}
+
+func TestDetection(t *testing.T) {
+	tests := []struct {
+		name    string
+		d       Detection
+		want    map[string]string // nil: no heartbeat keys at all
+		wantErr string
+	}{
+		{"zero leaves Flink's defaults", Detection{}, nil, ""},
+		{"loopback", LoopbackDetection(), map[string]string{"heartbeat.interval": "1s", "heartbeat.timeout": "10s", "heartbeat.rpc-failure-threshold": "1"}, ""},
+		{"sub-second in ms, detection by RPC off", Detection{Interval: 500 * time.Millisecond, Timeout: 5 * time.Second, RPCFailureThreshold: -1},
+			map[string]string{"heartbeat.interval": "500ms", "heartbeat.timeout": "5s", "heartbeat.rpc-failure-threshold": "-1"}, ""},
+		{"timeout not above interval", Detection{Interval: 2 * time.Second, Timeout: 2 * time.Second, RPCFailureThreshold: 2}, nil, "must exceed the interval"},
+		{"no interval", Detection{Timeout: 2 * time.Second, RPCFailureThreshold: 2}, nil, "must both be positive"},
+		{"threshold zero", Detection{Interval: time.Second, Timeout: 2 * time.Second}, nil, "rpc-failure-threshold 0"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.d.Validate()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("Validate() = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := New(Session{Slots: 1, Detection: tt.d})
+			for _, k := range []string{"heartbeat.interval", "heartbeat.timeout", "heartbeat.rpc-failure-threshold"} {
+				v, ok := got[k]
+				if tt.want == nil && ok {
+					t.Errorf("%s = %q, want Flink's default (no key)", k, v)
+				}
+				if tt.want != nil && v != tt.want[k] {
+					t.Errorf("%s = %q, want %q", k, v, tt.want[k])
+				}
+			}
+		})
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/streamscale/streamscale/internal/flinkconf"
 )
 
 // Config describes the local stack. The zero value is not usable; start from DefaultConfig.
@@ -42,6 +44,13 @@ type Config struct {
 
 	// TaskManagers is the number of TaskManager JVMs (default 1).
 	TaskManagers int
+	// StandbyTaskManagers are TaskManager JVMs started beyond TaskManagers (default 0), so
+	// that a job which loses one restarts at once on their free slots instead of waiting for
+	// a new JVM. A running stack keeps the standbys it was started with.
+	StandbyTaskManagers int
+	// Detection is how fast Flink notices a lost TaskManager (default
+	// flinkconf.LoopbackDetection).
+	Detection flinkconf.Detection
 	// Slots is the number of task slots per TaskManager (default 2).
 	Slots int
 	// KafkaHeapMB is each broker's JVM heap (default 512).
@@ -76,6 +85,7 @@ func DefaultConfig() Config {
 		FlinkRPCPort:        6123,
 		FlinkMetricsPort:    9249,
 		TaskManagers:        1,
+		Detection:           flinkconf.LoopbackDetection(),
 		Slots:               2,
 		KafkaHeapMB:         512,
 		JobManagerMemoryMB:  1024,
@@ -144,7 +154,7 @@ func (c Config) Validate() error {
 		name string
 		v    int
 	}{{"flink-rest-port", c.FlinkRESTPort}, {"flink-rpc-port", c.FlinkRPCPort}}...)
-	for i := 0; i <= c.TaskManagers; i++ {
+	for i := 0; i <= c.allTaskManagers(); i++ {
 		ports = append(ports, struct {
 			name string
 			v    int
@@ -179,6 +189,10 @@ func (c Config) Validate() error {
 	switch {
 	case c.TaskManagers < 1 || c.TaskManagers > 16:
 		return fmt.Errorf("taskmanagers: %d is out of range 1-16", c.TaskManagers)
+	case c.StandbyTaskManagers < 0 || c.allTaskManagers() > 16:
+		return fmt.Errorf("standby-taskmanagers: %d is out of range 0-%d (at most 16 TaskManagers in all)", c.StandbyTaskManagers, 16-c.TaskManagers)
+	case c.StandbyTaskManagers > 0 && c.FlinkOn == FlinkOnYarn:
+		return errors.New("standby-taskmanagers: Flink on YARN starts its TaskManagers itself; use --standby-taskmanagers with the standalone Flink only")
 	case c.Slots < 1 || c.Slots > 64:
 		return fmt.Errorf("slots: %d is out of range 1-64", c.Slots)
 	case c.KafkaHeapMB < 128:
@@ -191,6 +205,9 @@ func (c Config) Validate() error {
 		return fmt.Errorf("start-timeout: %s must be positive", c.StartTimeout)
 	case c.StopTimeout <= 0:
 		return fmt.Errorf("stop-timeout: %s must be positive", c.StopTimeout)
+	}
+	if err := c.Detection.Validate(); err != nil {
+		return fmt.Errorf("detection: %w", err)
 	}
 	return nil
 }
@@ -212,8 +229,8 @@ func (c Config) validateYarn() error {
 // FlinkMetricsURLs are the Prometheus endpoints of Flink's reporter: the JobManager's first,
 // then each TaskManager's.
 func (c Config) FlinkMetricsURLs() []string {
-	urls := make([]string, 0, c.TaskManagers+1)
-	for i := 0; i <= c.TaskManagers; i++ {
+	urls := make([]string, 0, c.allTaskManagers()+1)
+	for i := 0; i <= c.allTaskManagers(); i++ {
 		urls = append(urls, fmt.Sprintf("http://127.0.0.1:%d/metrics", c.FlinkMetricsPort+i))
 	}
 	return urls

@@ -21,6 +21,11 @@ func TestConfigValidate(t *testing.T) {
 		{"a taskmanager's metrics port taken", func(c *Config) { c.TaskManagers = 3; c.FlinkMetricsPort = c.FlinkRESTPort - 2 }, "flink-metrics-port: port 8081"},
 		{"metrics ports past 65535", func(c *Config) { c.TaskManagers = 2; c.FlinkMetricsPort = 65534 }, "flink-metrics-port: 65536"},
 		{"no taskmanagers", func(c *Config) { c.TaskManagers = 0 }, "taskmanagers"},
+		{"a standby's metrics port taken", func(c *Config) { c.StandbyTaskManagers = 2; c.FlinkMetricsPort = c.FlinkRESTPort - 3 }, "flink-metrics-port: port 8081"},
+		{"negative standbys", func(c *Config) { c.StandbyTaskManagers = -1 }, "standby-taskmanagers: -1"},
+		{"too many with the standbys", func(c *Config) { c.TaskManagers, c.StandbyTaskManagers = 10, 7 }, "standby-taskmanagers: 7 is out of range 0-6"},
+		{"standbys on yarn", func(c *Config) { c.FlinkOn, c.StandbyTaskManagers = FlinkOnYarn, 1 }, "standalone Flink only"},
+		{"heartbeat timeout below interval", func(c *Config) { c.Detection.Timeout = c.Detection.Interval }, "detection: heartbeat timeout"},
 		{"no slots", func(c *Config) { c.Slots = 0 }, "slots"},
 		{"small kafka heap", func(c *Config) { c.KafkaHeapMB = 64 }, "kafka-heap"},
 		{"small jobmanager", func(c *Config) { c.JobManagerMemoryMB = 512 }, "jobmanager-memory"},
@@ -69,6 +74,10 @@ func TestFlinkMetricsURLs(t *testing.T) {
 	want := "http://127.0.0.1:19249/metrics http://127.0.0.1:19250/metrics http://127.0.0.1:19251/metrics"
 	if got != want {
 		t.Fatalf("FlinkMetricsURLs() = %s, want %s", got, want)
+	}
+	c.TaskManagers, c.StandbyTaskManagers = 1, 1
+	if got = strings.Join(c.FlinkMetricsURLs(), " "); got != want {
+		t.Fatalf("FlinkMetricsURLs() with a standby = %s, want %s", got, want)
 	}
 	if p := taskManagerMetricsPort(c, 1); p != 19251 {
 		t.Fatalf("TaskManager 1's port = %d", p)

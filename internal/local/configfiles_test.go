@@ -49,8 +49,9 @@ func TestFlinkConfigYAML(t *testing.T) {
 		"execution.checkpointing.dir":     "'file:///st it''s/flink/checkpoints'",
 		// Flink 2.2's names (ConfigOptions in flink-core 2.2.1; heartbeats are Durations).
 		"execution.checkpointing.savepoint-dir":                     "'file:///st it''s/flink/savepoints'",
-		"heartbeat.interval":                                        "2s",
+		"heartbeat.interval":                                        "1s",
 		"heartbeat.timeout":                                         "10s",
+		"heartbeat.rpc-failure-threshold":                           "1",
 		"execution.checkpointing.externalized-checkpoint-retention": "RETAIN_ON_CANCELLATION",
 		"metrics.reporter.prom.factory.class":                       "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
 		"metrics.reporter.prom.port":                                "9249",

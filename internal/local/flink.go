@@ -17,17 +17,12 @@ var javaModuleFlags = flinkconf.JavaModuleFlags()
 // checkpoint and savepoint directories, and heartbeats fit for loopback.
 func localFlinkConfig(c Config, l layout, metricsPort string) flinkconf.Config {
 	kv := flinkconf.New(flinkconf.Session{JobManagerMemoryMB: c.JobManagerMemoryMB, TaskManagerMemoryMB: c.TaskManagerMemoryMB,
-		Slots: c.Slots, MetricsPort: metricsPort})
+		Slots: c.Slots, MetricsPort: metricsPort, Detection: c.Detection})
 	kv["parallelism.default"] = "1"
 	kv["web.upload.dir"] = flinkconf.Quote(l.flinkUploads())
 	kv["execution.checkpointing.dir"] = flinkconf.Quote("file://" + l.checkpoints())
 	kv["execution.checkpointing.savepoint-dir"] = flinkconf.Quote("file://" + l.savepoints())
 	kv["execution.checkpointing.num-retained"] = "2"
-	// A killed TaskManager is declared lost after heartbeat.timeout (Flink's default 50 s)
-	// unless its RPCs fail first; on loopback 10 s is ample for a live one, and recovery
-	// after kill -9 starts within seconds.
-	kv["heartbeat.interval"] = "2s"
-	kv["heartbeat.timeout"] = "10s"
 	return kv
 }
 
@@ -58,6 +53,14 @@ func flinkConfigYAML(c Config, l layout) string {
 	}
 	return kv.YAML("local up")
 }
+
+// allTaskManagers is how many TaskManager JVMs a standalone stack runs: the asked-for ones and
+// the standbys.
+func (c Config) allTaskManagers() int { return c.TaskManagers + c.StandbyTaskManagers }
+
+// taskManagerResourceID is TaskManager i's resource id in Flink (taskmanager.resource-id), as
+// Flink's REST API names it.
+func taskManagerResourceID(i int) string { return "streamscale-taskmanager-" + itoa(i) }
 
 // taskManagerMetricsPort is the Prometheus reporter port of TaskManager i.
 func taskManagerMetricsPort(c Config, i int) int { return c.FlinkMetricsPort + 1 + i }

@@ -108,9 +108,12 @@ func (s *Stack) Up(ctx context.Context, progress io.Writer) (Status, error) {
 		if want := s.cfg.FlinkOn; flinkRuns && want != "" && want != st.Config.flinkOn() {
 			return Status{}, fmt.Errorf("the local stack in %s runs Flink %s: stop it with `streamscale local down` before starting it with --flink-on %s", s.cfg.Home, hostWords(st.Config.flinkOn()), want)
 		}
-		wanted, slots := s.cfg.FlinkOn, s.cfg.Slots
+		wanted, slots, standby := s.cfg.FlinkOn, s.cfg.Slots, s.cfg.StandbyTaskManagers
 		st.Config.apply(&s.cfg)
-		if !flinkRuns {
+		if flinkRuns {
+			// A running Flink keeps its standbys (a dead one is started again); more can be added.
+			s.cfg.StandbyTaskManagers = max(standby, st.Config.StandbyTaskManagers)
+		} else {
 			s.cfg.Slots = slots
 			if wanted != "" {
 				s.cfg.FlinkOn = wanted
@@ -189,7 +192,7 @@ func (s *Stack) Up(ctx context.Context, progress io.Writer) (Status, error) {
 		// were running than --taskmanagers asks for); otherwise waitHealthy takes them for ones
 		// that died during this start.
 		st.TaskManagers = liveTMs
-		needTMs := s.cfg.TaskManagers - len(liveTMs)
+		needTMs := s.cfg.allTaskManagers() - len(liveTMs)
 		if !jmUp || needTMs > 0 {
 			pids, err := s.startFlink(ctx, java, st, !jmUp, liveTMs, needTMs, progress)
 			started = append(started, pids...)
@@ -261,7 +264,7 @@ func (s *Stack) startFlink(ctx context.Context, java string, st *state, startJM 
 		// replaces the dead one's registration at once, instead of both counting until the
 		// heartbeat times out (which made a restarted stack look healthy too early).
 		argv := append(flinkArgv(java, s.cfg, s.layout, role, s.layout.taskManagerLog(i), taskManagerMain, tmJVM, tmDyn),
-			"-D", "taskmanager.resource-id=streamscale-"+role,
+			"-D", "taskmanager.resource-id="+taskManagerResourceID(i),
 			"-D", "metrics.reporter.prom.port="+itoa(taskManagerMetricsPort(s.cfg, i)))
 		pid, err := startDetached(argv, env, s.layout.flinkDir(), s.layout.taskManagerOut(i), homeMarker(s.cfg.Home))
 		if err != nil {

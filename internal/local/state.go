@@ -49,6 +49,8 @@ type savedConfig struct {
 	Slots            int `json:"slots"`
 	// KafkaBrokers is the number of Kafka nodes the home was formatted for (absent: 1).
 	KafkaBrokers int `json:"kafkaBrokers,omitempty"`
+	// StandbyTaskManagers is Config.StandbyTaskManagers (absent: none).
+	StandbyTaskManagers int `json:"standbyTaskmanagers,omitempty"`
 	// FlinkOn is where Flink runs (absent: standalone); Yarn the YARN cluster's ports.
 	FlinkOn string     `json:"flinkOn,omitempty"`
 	Yarn    *savedYarn `json:"yarn,omitempty"`
@@ -88,6 +90,7 @@ func saved(c Config) savedConfig {
 	sc := savedConfig{
 		KafkaPort: c.KafkaPort, ControllerPort: c.ControllerPort, MetricsPort: c.MetricsPort,
 		FlinkRESTPort: c.FlinkRESTPort, FlinkRPCPort: c.FlinkRPCPort, FlinkMetricsPort: c.FlinkMetricsPort, Slots: c.Slots,
+		StandbyTaskManagers: c.StandbyTaskManagers,
 	}
 	if c.brokers() > 1 {
 		sc.KafkaBrokers = c.brokers()

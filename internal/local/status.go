@@ -106,11 +106,17 @@ type FlinkStatus struct {
 	RPCPort int    `json:"rpcPort"`
 	// JobManagerMetrics and TaskManagerMetrics are the Prometheus endpoints of Flink's
 	// reporter ("" and none for a stack started before it was configured).
-	JobManagerMetrics      string   `json:"jobmanagerMetrics"`
-	TaskManagerMetrics     []string `json:"taskmanagerMetrics"`
-	JobManagerPID          int      `json:"jobmanagerPid"`
-	JobManagerRunning      bool     `json:"jobmanagerRunning"`
-	TaskManagerPIDs        []int    `json:"taskmanagerPids"`
+	JobManagerMetrics  string   `json:"jobmanagerMetrics"`
+	TaskManagerMetrics []string `json:"taskmanagerMetrics"`
+	JobManagerPID      int      `json:"jobmanagerPid"`
+	JobManagerRunning  bool     `json:"jobmanagerRunning"`
+	TaskManagerPIDs    []int    `json:"taskmanagerPids"`
+	// TaskManagerResourceIDs are the running TaskManagers' ids in Flink (its REST API's
+	// taskmanager-id), in the order of TaskManagerPIDs ("" where unknown).
+	TaskManagerResourceIDs []string `json:"taskmanagerResourceIds"`
+	// StandbyTaskManagers is how many of the TaskManagers the stack keeps as spares
+	// (`local up --standby-taskmanagers`): any of them may hold a job's tasks after a failover.
+	StandbyTaskManagers    int      `json:"standbyTaskmanagers"`
 	TaskManagersRunning    int      `json:"taskmanagersRunning"`
 	TaskManagersRegistered int      `json:"taskmanagersRegistered"`
 	SlotsTotal             int      `json:"slotsTotal"`
@@ -153,7 +159,8 @@ func (s *Stack) statusOf(ctx context.Context, st *state) Status {
 		Kafka: s.kafkaStatus(ctx, st),
 		Flink: FlinkStatus{
 			REST: s.cfg.FlinkURL(), RPCPort: s.cfg.FlinkRPCPort, JobManagerLog: s.layout.jobManagerLog(),
-			TaskManagerPIDs: []int{}, TaskManagerLogs: []string{}, TaskManagerMetrics: []string{},
+			TaskManagerPIDs: []int{}, TaskManagerLogs: []string{}, TaskManagerMetrics: []string{}, TaskManagerResourceIDs: []string{},
+			StandbyTaskManagers: st.Config.StandbyTaskManagers,
 		},
 	}
 	if st.Config.FlinkMetricsPort != 0 {
@@ -167,6 +174,11 @@ func (s *Stack) statusOf(ctx context.Context, st *state) Status {
 		if processAlive(tm.PID, marker) {
 			out.Flink.TaskManagerPIDs = append(out.Flink.TaskManagerPIDs, tm.PID)
 			out.Flink.TaskManagerLogs = append(out.Flink.TaskManagerLogs, tm.Log)
+			id := ""
+			if i := s.taskManagerIndex(tm.Log); i >= 0 {
+				id = taskManagerResourceID(i)
+			}
+			out.Flink.TaskManagerResourceIDs = append(out.Flink.TaskManagerResourceIDs, id)
 			if i := s.taskManagerIndex(tm.Log); i >= 0 && st.Config.FlinkMetricsPort != 0 {
 				out.Flink.TaskManagerMetrics = append(out.Flink.TaskManagerMetrics,
 					fmt.Sprintf("http://127.0.0.1:%d/metrics", taskManagerMetricsPort(s.cfg, i)))

@@ -8,6 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/streamscale/streamscale/internal/azure/plan"
+	"github.com/streamscale/streamscale/internal/flinkconf"
 	"github.com/streamscale/streamscale/internal/relay"
 )
 
@@ -191,6 +192,10 @@ func flinkDeployment(p *plan.Plan, in Inputs, labels map[string]string) *FlinkDe
 		"metrics.reporter.prom.port":          fmt.Sprint(PrometheusPort),
 		"kubernetes.jobmanager.annotations":   "prometheus.io/scrape:true,prometheus.io/port:" + fmt.Sprint(PrometheusPort),
 		"kubernetes.taskmanager.annotations":  "prometheus.io/scrape:true,prometheus.io/port:" + fmt.Sprint(PrometheusPort),
+		// One spare TaskManager pod, kept by Flink's active resource manager on Kubernetes: a job
+		// that loses a TaskManager restarts at once on its slots, not once a new pod has been
+		// scheduled and its JVM is up. It costs one more TaskManager pod's CPU and memory.
+		flinkconf.RedundantTaskManagersKey: "1",
 	}
 	secretEnv := func(name, key string) corev1.EnvVar {
 		return corev1.EnvVar{Name: name, ValueFrom: &corev1.EnvVarSource{SecretKeyRef: &corev1.SecretKeySelector{
