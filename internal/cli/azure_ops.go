@@ -17,6 +17,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/streamscale/streamscale/internal/azure/azclient"
 	"github.com/streamscale/streamscale/internal/azure/flinkmetrics"
 	"github.com/streamscale/streamscale/internal/azure/kube"
 	"github.com/streamscale/streamscale/internal/azure/monitor"
@@ -45,12 +46,9 @@ func (a *azureTarget) resolve(f *Factory) (plan.Names, string, error) {
 	if err != nil {
 		return plan.Names{}, "", flagErrorf(err)
 	}
-	sub := a.subscription
-	if sub == "" && f.Getenv != nil {
-		sub = f.Getenv(EnvAzureSubscription)
-	}
-	if sub == "" {
-		return plan.Names{}, "", flagErrorf(plan.ErrNoSubscription)
+	sub := f.azureSubscription(a.subscription)
+	if err := azclient.Require(sub); err != nil {
+		return plan.Names{}, "", flagErrorf(err)
 	}
 	return n, sub, nil
 }
@@ -73,7 +71,7 @@ type azureReportOptions struct {
 	flink      bool
 }
 
-func newAzureReportCmd(f *Factory, deps *azureDeps) *cobra.Command {
+func newAzureReportCmd(f *Factory) *cobra.Command {
 	opts := &azureReportOptions{from: "1h"}
 	cmd := &cobra.Command{
 		Use:   "report",
@@ -87,7 +85,7 @@ once each way: they show as both records and batches; throttled requests are in 
 		Example: `  streamscale azure report --resource-group RG --from 30m --throughput-units 12
   streamscale azure report --resource-group RG --from 2026-11-29T10:00:00Z --to 2026-11-29T10:10:00Z --csv`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return azureReportRun(cmd.Context(), f, deps, opts) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return azureReportRun(cmd.Context(), f, opts) },
 	}
 	opts.target.add(cmd.Flags())
 	cmd.Flags().StringVar(&opts.from, "from", opts.from, "start: RFC 3339 or a duration ago (30m)")
@@ -102,7 +100,7 @@ once each way: they show as both records and batches; throttled requests are in 
 	return cmd
 }
 
-func azureReportRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureReportOptions) error {
+func azureReportRun(ctx context.Context, f *Factory, opts *azureReportOptions) error {
 	n, sub, err := opts.target.resolve(f)
 	if err != nil {
 		return err
@@ -118,11 +116,11 @@ func azureReportRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azur
 			return flagErrorf(fmt.Errorf("--to: %w", err))
 		}
 	}
-	cred, err := deps.credential()
+	cred, err := f.azureClients().Credential()
 	if err != nil {
 		return err
 	}
-	mc, err := armmonitor.NewMetricsClient(sub, cred, deps.options)
+	mc, err := armmonitor.NewMetricsClient(sub, cred, f.azureClients().ARMOptions)
 	if err != nil {
 		return fmt.Errorf("azure monitor client: %w", err)
 	}
@@ -138,7 +136,7 @@ func azureReportRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azur
 		return err
 	}
 	if opts.flink && opts.prometheus == "" {
-		if opts.prometheus, err = workspaceQueryEndpoint(ctx, deps, sub, n); err != nil {
+		if opts.prometheus, err = workspaceQueryEndpoint(ctx, f, sub, n); err != nil {
 			return err
 		}
 	}
@@ -175,8 +173,8 @@ func azureReportRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azur
 
 // workspaceQueryEndpoint is the Prometheus query endpoint of the Azure Monitor workspace
 // `up` made (its properties.metrics.prometheusQueryEndpoint).
-func workspaceQueryEndpoint(ctx context.Context, deps *azureDeps, sub string, n plan.Names) (string, error) {
-	clients, err := deps.clients(sub)
+func workspaceQueryEndpoint(ctx context.Context, f *Factory, sub string, n plan.Names) (string, error) {
+	clients, err := f.azureClients().ARM(sub)
 	if err != nil {
 		return "", err
 	}
@@ -216,7 +214,7 @@ type azureVerifyOptions struct {
 	job string
 }
 
-func newAzureVerifyCmd(f *Factory, deps *azureDeps) *cobra.Command {
+func newAzureVerifyCmd(f *Factory) *cobra.Command {
 	opts := &azureVerifyOptions{idle: 30 * time.Second}
 	cmd := &cobra.Command{
 		Use:   "verify",
@@ -232,7 +230,7 @@ instead: it also reads the whole of hub "in" with namespace #1's verifier-listen
 recomputes the tags every device's events make, and checks each came out once (as
 ` + "`verify --from-beginning --job complex`" + `). A --job that contradicts the cluster is refused.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return azureVerifyRun(cmd.Context(), f, deps, opts) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return azureVerifyRun(cmd.Context(), f, opts) },
 	}
 	opts.target.add(cmd.Flags())
 	cmd.Flags().DurationVar(&opts.idle, "idle-timeout", opts.idle, "stop after this long without a new record")
@@ -241,7 +239,7 @@ recomputes the tags every device's events make, and checks each came out once (a
 	return cmd
 }
 
-func azureVerifyRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureVerifyOptions) error {
+func azureVerifyRun(ctx context.Context, f *Factory, opts *azureVerifyOptions) error {
 	var asked relay.Job
 	if opts.job != "" {
 		j, err := relay.ParseJob(opts.job)
@@ -254,7 +252,7 @@ func azureVerifyRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azur
 	if err != nil {
 		return err
 	}
-	clients, err := deps.clients(sub)
+	clients, err := f.azureClients().ARM(sub)
 	if err != nil {
 		return err
 	}
@@ -267,7 +265,7 @@ func azureVerifyRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azur
 	if err != nil {
 		return err
 	}
-	dyn, err := deps.kubeClient(kc)
+	dyn, err := f.azureClients().Kube(kc)
 	if err != nil {
 		return err
 	}
@@ -302,7 +300,7 @@ type azureUIOptions struct {
 	port   int
 }
 
-func newAzureUICmd(f *Factory, deps *azureDeps) *cobra.Command {
+func newAzureUICmd(f *Factory) *cobra.Command {
 	opts := &azureUIOptions{port: kube.UIPort}
 	cmd := &cobra.Command{
 		Use:   "ui",
@@ -311,14 +309,14 @@ func newAzureUICmd(f *Factory, deps *azureDeps) *cobra.Command {
 The UI is never exposed outside the cluster (its service is ClusterIP; the sample put it on a
 public IP without authentication); this forward is the only way in, with your Azure identity.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return azureUIRun(cmd.Context(), f, deps, opts) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return azureUIRun(cmd.Context(), f, opts) },
 	}
 	opts.target.add(cmd.Flags())
 	cmd.Flags().IntVar(&opts.port, "port", opts.port, "local port on 127.0.0.1")
 	return cmd
 }
 
-func azureUIRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureUIOptions) error {
+func azureUIRun(ctx context.Context, f *Factory, opts *azureUIOptions) error {
 	n, sub, err := opts.target.resolve(f)
 	if err != nil {
 		return err
@@ -326,7 +324,7 @@ func azureUIRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureUIO
 	if opts.port < 1 || opts.port > 65535 {
 		return flagErrorf(fmt.Errorf("--port %d: give 1-65535", opts.port))
 	}
-	clients, err := deps.clients(sub)
+	clients, err := f.azureClients().ARM(sub)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor"
 	"github.com/spf13/cobra"
 
+	"github.com/streamscale/streamscale/internal/azure/azclient"
 	"github.com/streamscale/streamscale/internal/azure/aztarget"
 	"github.com/streamscale/streamscale/internal/azure/monitor"
 	"github.com/streamscale/streamscale/internal/azure/plan"
@@ -34,7 +35,7 @@ type azureRunOptions struct {
 	checks    verify.Checks
 }
 
-func newAzureRunCmd(f *Factory, deps *azureDeps) *cobra.Command {
+func newAzureRunCmd(f *Factory) *cobra.Command {
 	opts := &azureRunOptions{sku: string(plan.Standard), guarantee: string(relay.AtLeastOnce), job: string(relay.JobRelay), home: local.DefaultConfig().Home,
 		gen: generate.DefaultConfig(), drainIdle: 2 * time.Minute, checks: verify.DefaultChecks()}
 	opts.gen.Duration = 5 * time.Minute
@@ -62,7 +63,7 @@ the job's tags against the ones it recomputes from the run's input.`,
   streamscale azure run --tier 1 --resource-group RG --job complex`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return azureRunRun(cmd.Context(), f, deps, opts, cmd.Flags().Changed("rate"), loadFlagsSet(cmd.Flags()))
+			return azureRunRun(cmd.Context(), f, opts, cmd.Flags().Changed("rate"), loadFlagsSet(cmd.Flags()))
 		},
 	}
 	fs := cmd.Flags()
@@ -101,8 +102,8 @@ func azureRunPlan(f *Factory, opts *azureRunOptions) (*plan.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.Config.Subscription == "" {
-		return nil, flagErrorf(plan.ErrNoSubscription)
+	if err := azclient.Require(p.Config.Subscription); err != nil {
+		return nil, flagErrorf(err)
 	}
 	return p, nil
 }
@@ -133,7 +134,7 @@ func azureJobSpec(p *plan.Plan, conn kafkaconn.Conn) relay.Spec {
 		Job: p.Config.Job, Guarantee: p.Config.Guarantee, CheckpointInterval: p.Config.CheckpointInterval, Secured: conn.TLS, MaxRecordBytes: relay.EventHubsMaxRecordBytes}
 }
 
-func azureRunRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureRunOptions, rateSet bool, set loadSet) error {
+func azureRunRun(ctx context.Context, f *Factory, opts *azureRunOptions, rateSet bool, set loadSet) error {
 	p, err := azureRunPlan(f, opts)
 	if err != nil {
 		return err
@@ -142,7 +143,7 @@ func azureRunRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureRu
 	if err != nil {
 		return err
 	}
-	clients, err := deps.clients(p.Config.Subscription)
+	clients, err := f.azureClients().ARM(p.Config.Subscription)
 	if err != nil {
 		return err
 	}
@@ -156,11 +157,11 @@ func azureRunRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureRu
 	if g.Location != nil {
 		p.Config.Location = *g.Location
 	}
-	cred, err := deps.credential()
+	cred, err := f.azureClients().Credential()
 	if err != nil {
 		return err
 	}
-	mc, err := armmonitor.NewMetricsClient(p.Config.Subscription, cred, deps.options)
+	mc, err := armmonitor.NewMetricsClient(p.Config.Subscription, cred, f.azureClients().ARMOptions)
 	if err != nil {
 		return fmt.Errorf("azure monitor client: %w", err)
 	}
