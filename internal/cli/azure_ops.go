@@ -4,25 +4,20 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"os/signal"
 	"strings"
 	"time"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/streamscale/streamscale/internal/azure/azclient"
+	"github.com/streamscale/streamscale/internal/azure/aztarget"
 	"github.com/streamscale/streamscale/internal/azure/flinkmetrics"
 	"github.com/streamscale/streamscale/internal/azure/kube"
-	"github.com/streamscale/streamscale/internal/azure/monitor"
 	"github.com/streamscale/streamscale/internal/azure/plan"
-	"github.com/streamscale/streamscale/internal/azure/provision"
 	"github.com/streamscale/streamscale/internal/hubmetrics"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/relay"
@@ -40,21 +35,17 @@ func (a *azureTarget) add(fs *pflag.FlagSet) {
 	fs.StringVar(&a.subscription, "subscription", "", "Azure subscription ID (env "+EnvAzureSubscription+")")
 }
 
-// resolve validates the flags and returns the names and the subscription.
-func (a *azureTarget) resolve(f *Factory) (plan.Names, string, error) {
+// resolve validates the flags and returns the deployment they name.
+func (a *azureTarget) resolve(f *Factory) (aztarget.Existing, error) {
 	n, err := plan.NamesFor(a.prefix, a.resourceGroup)
 	if err != nil {
-		return plan.Names{}, "", flagErrorf(err)
+		return aztarget.Existing{}, flagErrorf(err)
 	}
 	sub := f.azureSubscription(a.subscription)
 	if err := azclient.Require(sub); err != nil {
-		return plan.Names{}, "", flagErrorf(err)
+		return aztarget.Existing{}, flagErrorf(err)
 	}
-	return n, sub, nil
-}
-
-func namespaceID(sub string, n plan.Names, namespace string) string {
-	return "/subscriptions/" + sub + "/resourceGroups/" + n.ResourceGroup + "/providers/Microsoft.EventHub/namespaces/" + namespace
+	return aztarget.Existing{Clients: f.azureClients(), Subscription: sub, Names: n}, nil
 }
 
 type azureReportOptions struct {
@@ -101,7 +92,7 @@ once each way: they show as both records and batches; throttled requests are in 
 }
 
 func azureReportRun(ctx context.Context, f *Factory, opts *azureReportOptions) error {
-	n, sub, err := opts.target.resolve(f)
+	dep, err := opts.target.resolve(f)
 	if err != nil {
 		return err
 	}
@@ -116,18 +107,10 @@ func azureReportRun(ctx context.Context, f *Factory, opts *azureReportOptions) e
 			return flagErrorf(fmt.Errorf("--to: %w", err))
 		}
 	}
-	cred, err := f.azureClients().Credential()
+	h, err := dep.Traffic(opts.units)
 	if err != nil {
 		return err
 	}
-	mc, err := armmonitor.NewMetricsClient(sub, cred, f.azureClients().ARMOptions)
-	if err != nil {
-		return fmt.Errorf("azure monitor client: %w", err)
-	}
-	h := monitor.History{Client: mc, ThroughputUnits: opts.units, Hubs: []monitor.Hub{
-		{Name: plan.HubIn, NamespaceID: namespaceID(sub, n, n.NamespaceIn)},
-		{Name: plan.HubOut, NamespaceID: namespaceID(sub, n, n.NamespaceOut)},
-	}}
 	rec, err := h.Rows(ctx, from, to)
 	if err != nil {
 		return err
@@ -136,12 +119,16 @@ func azureReportRun(ctx context.Context, f *Factory, opts *azureReportOptions) e
 		return err
 	}
 	if opts.flink && opts.prometheus == "" {
-		if opts.prometheus, err = workspaceQueryEndpoint(ctx, f, sub, n); err != nil {
+		if opts.prometheus, err = dep.WorkspaceQueryEndpoint(ctx); err != nil {
 			return err
 		}
 	}
 	var job []flinkmetrics.Row
 	if opts.prometheus != "" {
+		cred, err := f.azureClients().Credential()
+		if err != nil {
+			return err
+		}
 		pc := &flinkmetrics.Client{Endpoint: opts.prometheus, Credential: cred}
 		if job, err = pc.Rows(ctx, from, to); err != nil {
 			return fmt.Errorf("flink metrics: %w", err)
@@ -169,27 +156,6 @@ func azureReportRun(ctx context.Context, f *Factory, opts *azureReportOptions) e
 	}
 	fmt.Fprintln(f.IO.Out, "\nthe job's Flink metrics (managed Prometheus, per minute):")
 	return flinkmetrics.WriteTable(f.IO.Out, job)
-}
-
-// workspaceQueryEndpoint is the Prometheus query endpoint of the Azure Monitor workspace
-// `up` made (its properties.metrics.prometheusQueryEndpoint).
-func workspaceQueryEndpoint(ctx context.Context, f *Factory, sub string, n plan.Names) (string, error) {
-	clients, err := f.azureClients().ARM(sub)
-	if err != nil {
-		return "", err
-	}
-	id := "/subscriptions/" + sub + "/resourceGroups/" + n.ResourceGroup + "/providers/Microsoft.Monitor/accounts/" + n.MonitorWorkspace
-	got, err := clients.Resources.GetByID(ctx, id, provision.MonitorAccountsAPIVersion, nil)
-	if err != nil {
-		return "", fmt.Errorf("azure monitor workspace %s: %w (made by `azure up`; or pass --prometheus-endpoint)", n.MonitorWorkspace, err)
-	}
-	props, _ := got.Properties.(map[string]any)
-	metrics, _ := props["metrics"].(map[string]any)
-	ep, _ := metrics["prometheusQueryEndpoint"].(string)
-	if ep == "" {
-		return "", fmt.Errorf("azure monitor workspace %s has no Prometheus query endpoint yet: pass --prometheus-endpoint", n.MonitorWorkspace)
-	}
-	return ep, nil
 }
 
 // withoutNaN drops the minutes' missing values, which JSON cannot hold.
@@ -248,32 +214,15 @@ func azureVerifyRun(ctx context.Context, f *Factory, opts *azureVerifyOptions) e
 		}
 		asked = j
 	}
-	n, sub, err := opts.target.resolve(f)
+	dep, err := opts.target.resolve(f)
 	if err != nil {
 		return err
 	}
-	clients, err := f.azureClients().ARM(sub)
+	v, err := dep.Verify(ctx, asked)
 	if err != nil {
 		return err
 	}
-	runner := &provision.Runner{Plan: &plan.Plan{Names: n}, Clients: clients}
-	d, err := runner.Read(ctx)
-	if err != nil {
-		return err
-	}
-	kc, err := runner.Kubeconfig(ctx)
-	if err != nil {
-		return err
-	}
-	dyn, err := f.azureClients().Kube(kc)
-	if err != nil {
-		return err
-	}
-	job, err := kube.JobToVerify(ctx, dyn, plan.K8sNamespace, asked)
-	if err != nil {
-		return err
-	}
-	listen := d.VerifierListen
+	listen := v.Out
 	// The verifier's own connection resolution, with the listen rule in place of the
 	// environment variable: the same Event Hubs client settings as `verify`.
 	vf := *f
@@ -285,12 +234,8 @@ func azureVerifyRun(ctx context.Context, f *Factory, opts *azureVerifyOptions) e
 	}
 	vo := &verifyOptions{conn: newConnFlags(&vf), topic: plan.HubOut, inputTopic: plan.HubIn, fromBeginning: true,
 		idle: opts.idle, asJSON: opts.asJSON, interval: 10 * time.Second, grace: time.Minute, checks: verify.DefaultChecks()}
-	if job == relay.JobComplex {
-		in, err := kafkaconn.ParseEventHubsConnectionString(d.VerifierListenIn.Reveal())
-		if err != nil {
-			return fmt.Errorf("rule %s on %s: %w", plan.RuleVerifierListen, n.NamespaceIn, err)
-		}
-		vo.job, vo.inputConn = verify.JobComplex, &in
+	if v.Job == relay.JobComplex {
+		vo.job, vo.inputConn = verify.JobComplex, v.In
 	}
 	return verifyRun(ctx, &vf, vo)
 }
@@ -317,44 +262,16 @@ public IP without authentication); this forward is the only way in, with your Az
 }
 
 func azureUIRun(ctx context.Context, f *Factory, opts *azureUIOptions) error {
-	n, sub, err := opts.target.resolve(f)
+	dep, err := opts.target.resolve(f)
 	if err != nil {
 		return err
 	}
 	if opts.port < 1 || opts.port > 65535 {
 		return flagErrorf(fmt.Errorf("--port %d: give 1-65535", opts.port))
 	}
-	clients, err := f.azureClients().ARM(sub)
-	if err != nil {
-		return err
-	}
-	kc, err := (&provision.Runner{Plan: &plan.Plan{Names: n}, Clients: clients}).Kubeconfig(ctx)
-	if err != nil {
-		return err
-	}
-	cfg, err := clientcmd.RESTConfigFromKubeConfig(kc)
-	if err != nil {
-		return fmt.Errorf("AKS kubeconfig: %w", err)
-	}
-	cs, err := kubernetes.NewForConfig(cfg)
-	if err != nil {
-		return fmt.Errorf("kubernetes client: %w", err)
-	}
-	pod, err := kube.JobManagerPod(ctx, cs, plan.K8sNamespace, plan.DeploymentName, plan.ComplexDeploymentName)
-	if err != nil {
-		return err
-	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
-	ready := make(chan struct{})
-	go func() {
-		select {
-		case <-ready:
-			fmt.Fprintf(f.IO.Out, "Flink UI of %s: http://127.0.0.1:%d (Ctrl-C to stop)\n", strings.TrimSpace(pod), opts.port)
-		case <-ctx.Done():
-		}
-	}()
-	fw := &kube.Forwarder{Config: cfg, Namespace: plan.K8sNamespace, Pod: pod, Local: opts.port, Remote: kube.UIPort,
-		Out: io.Discard, ErrOut: f.IO.ErrOut, Ready: ready}
-	return fw.Run(ctx)
+	return dep.UI(ctx, opts.port, f.IO.ErrOut, func(pod string) {
+		fmt.Fprintf(f.IO.Out, "Flink UI of %s: http://127.0.0.1:%d (Ctrl-C to stop)\n", strings.TrimSpace(pod), opts.port)
+	})
 }

@@ -2,20 +2,15 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"time"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor"
 	"github.com/spf13/cobra"
 
 	"github.com/streamscale/streamscale/internal/azure/azclient"
 	"github.com/streamscale/streamscale/internal/azure/aztarget"
-	"github.com/streamscale/streamscale/internal/azure/monitor"
 	"github.com/streamscale/streamscale/internal/azure/plan"
-	"github.com/streamscale/streamscale/internal/azure/provision"
 	"github.com/streamscale/streamscale/internal/generate"
-	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/pipeline"
 	"github.com/streamscale/streamscale/internal/relay"
@@ -93,14 +88,16 @@ the job's tags against the ones it recomputes from the run's input.`,
 	return cmd
 }
 
-// azureRunPlan is the plan `up` was given, for the names and sizes; the location is read
-// from the resource group (the generators' container groups are created there).
+// azureRunPlan is the plan `up` was given, for the names and sizes (aztarget.Plan: the
+// location is the resource group's, read by aztarget.Open).
 func azureRunPlan(f *Factory, opts *azureRunOptions) (*plan.Plan, error) {
-	up := &azureUpOptions{cfg: opts.cfg, sku: opts.sku, guarantee: opts.guarantee, job: opts.job}
-	up.cfg.Location = "placeholder" // replaced by the group's own before anything is created
-	p, err := azurePlan(f, up)
+	c, err := azureConfig(f, &azureUpOptions{cfg: opts.cfg, sku: opts.sku, guarantee: opts.guarantee, job: opts.job})
 	if err != nil {
 		return nil, err
+	}
+	p, err := aztarget.Plan(c)
+	if err != nil {
+		return nil, flagErrorf(err)
 	}
 	if err := azclient.Require(p.Config.Subscription); err != nil {
 		return nil, flagErrorf(err)
@@ -127,13 +124,6 @@ func azureRunLoad(opts *azureRunOptions, p *plan.Plan, rateSet bool, set loadSet
 	return load, nil
 }
 
-// azureJobSpec is the spec of the job the plan's FlinkDeployment runs, which pipeline.Run
-// records (the job kind included, so verify reconciles a complex run's tags).
-func azureJobSpec(p *plan.Plan, conn kafkaconn.Conn) relay.Spec {
-	return relay.Spec{InTopic: plan.HubIn, OutTopic: plan.HubOut, DeadLetterTopic: plan.HubDeadLetter, Parallelism: p.Tier.Parallelism,
-		Job: p.Config.Job, Guarantee: p.Config.Guarantee, CheckpointInterval: p.Config.CheckpointInterval, Secured: conn.TLS, MaxRecordBytes: relay.EventHubsMaxRecordBytes}
-}
-
 func azureRunRun(ctx context.Context, f *Factory, opts *azureRunOptions, rateSet bool, set loadSet) error {
 	p, err := azureRunPlan(f, opts)
 	if err != nil {
@@ -143,51 +133,12 @@ func azureRunRun(ctx context.Context, f *Factory, opts *azureRunOptions, rateSet
 	if err != nil {
 		return err
 	}
-	clients, err := f.azureClients().ARM(p.Config.Subscription)
+	t, err := aztarget.Open(ctx, aztarget.Config{Plan: p, Clients: f.azureClients(), Progress: f.IO.ErrOut})
 	if err != nil {
 		return err
 	}
-	g, err := clients.Groups.Get(ctx, p.Names.ResourceGroup, nil)
-	if err != nil {
-		if provision.IsNotFound(err) {
-			return fmt.Errorf("resource group %s does not exist: run `streamscale azure up --resource-group %s` first", p.Names.ResourceGroup, p.Names.ResourceGroup)
-		}
-		return fmt.Errorf("read resource group %s: %w", p.Names.ResourceGroup, err)
-	}
-	if g.Location != nil {
-		p.Config.Location = *g.Location
-	}
-	cred, err := f.azureClients().Credential()
-	if err != nil {
-		return err
-	}
-	mc, err := armmonitor.NewMetricsClient(p.Config.Subscription, cred, f.azureClients().ARMOptions)
-	if err != nil {
-		return fmt.Errorf("azure monitor client: %w", err)
-	}
-	units := 0
-	if p.Config.SKU == plan.Standard {
-		units = p.Capacity
-	}
-	sub := p.Config.Subscription
-	t := &aztarget.Azure{
-		Runner: &provision.Runner{Plan: p, Clients: clients, Out: f.IO.ErrOut},
-		History: monitor.History{Client: mc, ThroughputUnits: units, Hubs: []monitor.Hub{
-			{Name: plan.HubIn, NamespaceID: namespaceID(sub, p.Names, p.Names.NamespaceIn)},
-			{Name: plan.HubOut, NamespaceID: namespaceID(sub, p.Names, p.Names.NamespaceOut)},
-		}},
-	}
-	cfg := pipeline.Config{
-		Topics:          pipeline.Topics{In: plan.HubIn, Out: plan.HubOut, DeadLetter: plan.HubDeadLetter, Partitions: int32(p.Tier.Partitions)},
-		Job:             func(conn kafkaconn.Conn, _ int32) relay.Spec { return azureJobSpec(p, conn) },
-		Load:            load,
-		DrainIdle:       opts.drainIdle,
-		TrafficInterval: monitor.Interval,
-		ThroughputUnits: units,
-		Checks:          opts.checks,
-		RunsDir:         local.RunsDir(opts.home),
-		Progress:        f.IO.ErrOut,
-	}
+	cfg := t.PipelineConfig(load)
+	cfg.DrainIdle, cfg.Checks, cfg.RunsDir, cfg.Progress = opts.drainIdle, opts.checks, local.RunsDir(opts.home), f.IO.ErrOut
 	res, err := pipeline.Run(ctx, t, cfg)
 	return writeRunResult(f, res, err, opts.asJSON, opts.checks)
 }

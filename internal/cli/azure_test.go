@@ -28,6 +28,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources"
 	rgfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/fake"
 
+	"github.com/streamscale/streamscale/internal/azure/aztarget"
 	"github.com/streamscale/streamscale/internal/azure/plan"
 	"github.com/streamscale/streamscale/internal/generate"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
@@ -358,7 +359,7 @@ func TestAzureRunComplexJobAndLoad(t *testing.T) {
 		if tc.wantProgress == "" && progress.Len() > 0 {
 			t.Errorf("relay load said %q", progress.String())
 		}
-		if s := azureJobSpec(p, kafkaconn.Conn{}); s.Job != tc.wantJob || s.MainClass() != (relay.Spec{Job: tc.wantJob}).MainClass() {
+		if s := aztarget.RunSpec(p, kafkaconn.Conn{}); s.Job != tc.wantJob || s.MainClass() != (relay.Spec{Job: tc.wantJob}).MainClass() {
 			t.Errorf("%s: spec job %q", tc.job, s.Job)
 		}
 	}

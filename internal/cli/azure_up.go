@@ -142,37 +142,47 @@ func addAzureJob(fs *pflag.FlagSet, job *string) {
 
 // azurePlan parses the flags into a plan; every error is a flag error.
 func azurePlan(f *Factory, opts *azureUpOptions) (*plan.Plan, error) {
-	c := opts.cfg
-	sku, err := plan.ParseSKU(opts.sku)
+	c, err := azureConfig(f, opts)
 	if err != nil {
-		return nil, flagErrorf(err)
+		return nil, err
 	}
-	g, err := relay.ParseGuarantee(opts.guarantee)
-	if err != nil {
-		return nil, flagErrorf(fmt.Errorf("--guarantee: %w", err))
-	}
-	job, err := relay.ParseJob(relay.Job(opts.job).OrDefault().String())
-	if err != nil {
-		return nil, flagErrorf(fmt.Errorf("--job: %w", err))
-	}
-	c.SKU, c.Guarantee, c.Job = sku, g, job
-	switch {
-	case c.LoadDuration < 0:
-		return nil, flagErrorf(fmt.Errorf("--load-duration %s: want 0 (no generators) or a positive duration", c.LoadDuration))
-	case c.LoadDuration == 0:
-		c.NoLoad = true
-	}
-	if c.OperatorChart != "" {
-		if err := operator.CheckSource(c.OperatorChart); err != nil {
-			return nil, flagErrorf(err)
-		}
-	}
-	c.Subscription = f.azureSubscription(c.Subscription)
 	p, err := plan.New(c)
 	if err != nil {
 		return nil, flagErrorf(err)
 	}
 	return p, nil
+}
+
+// azureConfig is the plan's config from the flags: the SKU, guarantee and job parsed, the load
+// and the chart source checked, the subscription from the environment when not a flag.
+func azureConfig(f *Factory, opts *azureUpOptions) (plan.Config, error) {
+	c := opts.cfg
+	sku, err := plan.ParseSKU(opts.sku)
+	if err != nil {
+		return plan.Config{}, flagErrorf(err)
+	}
+	g, err := relay.ParseGuarantee(opts.guarantee)
+	if err != nil {
+		return plan.Config{}, flagErrorf(fmt.Errorf("--guarantee: %w", err))
+	}
+	job, err := relay.ParseJob(relay.Job(opts.job).OrDefault().String())
+	if err != nil {
+		return plan.Config{}, flagErrorf(fmt.Errorf("--job: %w", err))
+	}
+	c.SKU, c.Guarantee, c.Job = sku, g, job
+	switch {
+	case c.LoadDuration < 0:
+		return plan.Config{}, flagErrorf(fmt.Errorf("--load-duration %s: want 0 (no generators) or a positive duration", c.LoadDuration))
+	case c.LoadDuration == 0:
+		c.NoLoad = true
+	}
+	if c.OperatorChart != "" {
+		if err := operator.CheckSource(c.OperatorChart); err != nil {
+			return plan.Config{}, flagErrorf(err)
+		}
+	}
+	c.Subscription = f.azureSubscription(c.Subscription)
+	return c, nil
 }
 
 func azureUpRun(ctx context.Context, f *Factory, opts *azureUpOptions) error {

@@ -15,9 +15,6 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
 	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/streamscale/streamscale/internal/azure/armclients"
 	"github.com/streamscale/streamscale/internal/azure/hdinsight"
@@ -140,17 +137,4 @@ func (c *Clients) Kube(kubeconfig []byte) (dynamic.Interface, error) {
 		return c.NewKube(kubeconfig)
 	}
 	return kube.Dynamic(kubeconfig)
-}
-
-// KubeREST is the AKS cluster's REST config and typed clientset (for a port-forward).
-func KubeREST(kubeconfig []byte) (*rest.Config, kubernetes.Interface, error) {
-	cfg, err := clientcmd.RESTConfigFromKubeConfig(kubeconfig)
-	if err != nil {
-		return nil, nil, fmt.Errorf("AKS kubeconfig: %w", err)
-	}
-	cs, err := kubernetes.NewForConfig(cfg)
-	if err != nil {
-		return nil, nil, fmt.Errorf("kubernetes client: %w", err)
-	}
-	return cfg, cs, nil
 }
