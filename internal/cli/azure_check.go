@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/streamscale/streamscale/internal/azure/azclient"
 	"github.com/streamscale/streamscale/internal/azure/hdinsight"
 	"github.com/streamscale/streamscale/internal/azure/plan"
 	"github.com/streamscale/streamscale/internal/azure/preflight"
@@ -22,7 +23,7 @@ type azureCheckOptions struct {
 	callTimeout time.Duration
 }
 
-func newAzureCheckCmd(f *Factory, deps *azureDeps, runF func(context.Context, *azureCheckOptions) error) *cobra.Command {
+func newAzureCheckCmd(f *Factory, runF func(context.Context, *azureCheckOptions) error) *cobra.Command {
 	opts := &azureCheckOptions{platform: platformAKS}
 	cmd := &cobra.Command{
 		Use:   "check",
@@ -42,30 +43,31 @@ same checks first unless given --skip-checks. See docs/azure.md, "azure check".`
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return azureCheckRun(cmd.Context(), f, deps, opts)
+			return azureCheckRun(cmd.Context(), f, opts)
 		},
 	}
 	fs := cmd.Flags()
-	c := &opts.cfg
-	fs.IntVar(&c.Tier, "tier", 1, "the sample's tier: 1, 5 or 10 (thousand events per second)")
-	fs.StringVar(&c.ResourceGroup, "resource-group", "", "resource group azure up creates or reuses (required)")
-	fs.StringVar(&c.Location, "location", "", "Azure region, e.g. westeurope (required)")
-	fs.StringVar(&c.Prefix, "prefix", plan.DefaultPrefix, "start of every resource name, as given to azure up")
-	fs.StringVar(&c.Subscription, "subscription", "", "Azure subscription ID (env "+EnvAzureSubscription+")")
-	fs.StringVar(&opts.platform, "platform", opts.platform, "where Flink runs: aks or hdinsight")
-	fs.IntVar(&c.Overrides.NodeCount, "node-count", 0, "AKS nodes, as given to azure up (default: the tier's 3/5/4)")
-	fs.StringVar(&c.Overrides.NodeVMSize, "node-vm-size", "", "AKS node size, as given to azure up (default: the tier's)")
-	fs.IntVar(&opts.hdi.Workers, "hdi-workers", hdinsight.DefaultWorkers, "with --platform hdinsight: worker nodes")
-	fs.StringVar(&opts.hdi.WorkerSize, "hdi-worker-size", hdinsight.DefaultWorkerSize, "with --platform hdinsight: worker node size")
+	addAzurePlanFlags(fs, &opts.cfg, &opts.platform, &opts.hdi)
+	for name, usage := range checkUsage {
+		fs.Lookup(name).Usage = usage
+	}
 	fs.DurationVar(&opts.callTimeout, "call-timeout", preflight.DefaultCallTimeout, "how long each call to Azure may take")
 	return cmd
 }
 
-func azureCheckRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureCheckOptions) error {
+// checkUsage are the help lines of the flags `azure check` shares with `azure up` where
+// check's differ: it names what up was given.
+var checkUsage = map[string]string{
+	"resource-group": "resource group azure up creates or reuses (required)",
+	"prefix":         "start of every resource name, as given to azure up",
+	"platform":       "where Flink runs: aks or hdinsight",
+	"node-count":     "AKS nodes, as given to azure up (default: the tier's 3/5/4)",
+	"node-vm-size":   "AKS node size, as given to azure up (default: the tier's)",
+}
+
+func azureCheckRun(ctx context.Context, f *Factory, opts *azureCheckOptions) error {
 	c := opts.cfg
-	if c.Subscription == "" && f.Getenv != nil {
-		c.Subscription = f.Getenv(EnvAzureSubscription)
-	}
+	c.Subscription = f.azureSubscription(c.Subscription)
 	if opts.callTimeout <= 0 {
 		return flagErrorf(fmt.Errorf("--call-timeout %s: give a positive duration", opts.callTimeout))
 	}
@@ -83,10 +85,10 @@ func azureCheckRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azure
 	default:
 		return flagErrorf(fmt.Errorf("--platform %q: use aks or hdinsight", opts.platform))
 	}
-	if p.Config.Subscription == "" {
-		return flagErrorf(plan.ErrNoSubscription)
+	if err := azclient.Require(p.Config.Subscription); err != nil {
+		return flagErrorf(err)
 	}
-	if err := azureChecks(ctx, f, deps, p, hdi, opts.callTimeout); err != nil {
+	if err := azureChecks(ctx, f, p, hdi, opts.callTimeout); err != nil {
 		if errors.Is(err, preflight.ErrChecksFailed) {
 			return ErrSilent
 		}
@@ -98,9 +100,8 @@ func azureCheckRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azure
 // azureChecks runs the preflight checks for a plan (hdi: for --platform hdinsight) and
 // prints the report; `azure check` and the start of `azure up` share it. A failed check
 // returns an error wrapping preflight.ErrChecksFailed.
-func azureChecks(ctx context.Context, f *Factory, deps *azureDeps, p *plan.Plan, hdi *hdinsight.Plan, callTimeout time.Duration) error {
-	cred, err := deps.credential()
-	if err != nil {
+func azureChecks(ctx context.Context, f *Factory, p *plan.Plan, hdi *hdinsight.Plan, callTimeout time.Duration) error {
+	if _, err := f.azureClients().Credential(); err != nil {
 		return err
 	}
 	platform := platformAKS
@@ -108,11 +109,7 @@ func azureChecks(ctx context.Context, f *Factory, deps *azureDeps, p *plan.Plan,
 		platform = platformHDInsight
 	}
 	fmt.Fprintf(f.IO.Out, "azure check: tier %d on %s in resource group %s (%s)\n", p.Tier.Number, platform, p.Config.ResourceGroup, p.Config.Location)
-	check := deps.preflight
-	if check == nil {
-		check = preflight.Run
-	}
-	rep, err := check(ctx, preflight.Config{Plan: p, HDInsight: hdi, Credential: cred, Options: deps.options, CallTimeout: callTimeout})
+	rep, err := f.azureClients().Preflight(ctx, preflight.Config{Plan: p, HDInsight: hdi, CallTimeout: callTimeout})
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/streamscale/streamscale/internal/azure/azclient"
+
 	"context"
 	"errors"
 	"net/http"
@@ -35,7 +37,7 @@ func TestAzureCheckFlags(t *testing.T) {
 	} {
 		var got *azureCheckOptions
 		f, _, _ := testFactory()
-		err := execute(newAzureCheckCmd(f, defaultAzureDeps(), func(_ context.Context, o *azureCheckOptions) error { got = o; return nil }), tc.args...)
+		err := execute(newAzureCheckCmd(f, func(_ context.Context, o *azureCheckOptions) error { got = o; return nil }), tc.args...)
 		if err != nil || got == nil || !tc.ok(got) {
 			t.Errorf("%v: err %v, options %+v", tc.args, err, got)
 		}
@@ -70,11 +72,11 @@ func (c *countingTransport) Do(req *http.Request) (*http.Response, error) {
 	return &http.Response{StatusCode: http.StatusInternalServerError, Status: "500", Header: http.Header{}, Body: http.NoBody, Request: req}, nil
 }
 
-func stubDeps(s *checkStub, tr *countingTransport) *azureDeps {
-	return &azureDeps{
-		credential: func() (azcore.TokenCredential, error) { return &azfake.TokenCredential{}, nil },
-		options:    &arm.ClientOptions{ClientOptions: policy.ClientOptions{Transport: tr, Retry: policy.RetryOptions{MaxRetries: -1}}},
-		preflight:  s.run,
+func stubDeps(s *checkStub, tr *countingTransport) *azclient.Clients {
+	return &azclient.Clients{
+		NewCredential: func() (azcore.TokenCredential, error) { return &azfake.TokenCredential{}, nil },
+		ARMOptions:    &arm.ClientOptions{ClientOptions: policy.ClientOptions{Transport: tr, Retry: policy.RetryOptions{MaxRetries: -1}}},
+		Checks:        s.run,
 	}
 }
 
@@ -104,7 +106,7 @@ func TestAzureCheckRun(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := &checkStub{rep: tc.rep}
 			f, out, _ := testFactory()
-			err := execute(newAzureCheckCmd(f, stubDeps(s, &countingTransport{}), nil), tc.args...)
+			err := execute(newAzureCheckCmd(withAzure(f, stubDeps(s, &countingTransport{})), nil), tc.args...)
 			if !errors.Is(err, tc.wantErr) || (tc.wantErr == nil && err != nil) {
 				t.Fatalf("err %v, want %v", err, tc.wantErr)
 			}
@@ -134,7 +136,7 @@ func TestAzureCheckFlagErrors(t *testing.T) {
 	} {
 		s := &checkStub{rep: passingReport}
 		f, _, _ := testFactory()
-		err := execute(newAzureCheckCmd(f, stubDeps(s, &countingTransport{}), nil), tc.args...)
+		err := execute(newAzureCheckCmd(withAzure(f, stubDeps(s, &countingTransport{})), nil), tc.args...)
 		var fe *FlagError
 		if !errors.As(err, &fe) || !strings.Contains(err.Error(), tc.want) || s.calls != 0 {
 			t.Errorf("%v: err %v (checks run %d times), want a flag error with %q", tc.args, err, s.calls, tc.want)
@@ -166,7 +168,7 @@ func TestAzureUpChecksFirst(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s, tr := &checkStub{rep: tc.rep}, &countingTransport{}
 			f, out, _ := testFactory()
-			err := execute(newAzureUpCmd(f, stubDeps(s, tr), nil), tc.args...)
+			err := execute(newAzureUpCmd(withAzure(f, stubDeps(s, tr)), nil), tc.args...)
 			if (tc.wantErr == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.wantErr)) {
 				t.Fatalf("err %v, want %q\n%s", err, tc.wantErr, out.String())
 			}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/streamscale/streamscale/internal/azure/plan"
+	"github.com/streamscale/streamscale/internal/azure/azclient"
 	"github.com/streamscale/streamscale/internal/azure/provision"
 )
 
@@ -19,7 +19,7 @@ type azureDownOptions struct {
 	yes           bool
 }
 
-func newAzureDownCmd(f *Factory, deps *azureDeps, runF func(context.Context, *azureDownOptions) error) *cobra.Command {
+func newAzureDownCmd(f *Factory, runF func(context.Context, *azureDownOptions) error) *cobra.Command {
 	opts := &azureDownOptions{}
 	cmd := &cobra.Command{
 		Use:   "down",
@@ -34,7 +34,7 @@ It asks you to type the group's name first; --yes skips that.`,
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return azureDownRun(cmd.Context(), f, deps, opts)
+			return azureDownRun(cmd.Context(), f, opts)
 		},
 	}
 	cmd.Flags().StringVar(&opts.resourceGroup, "resource-group", "", "resource group to delete (required)")
@@ -43,16 +43,13 @@ It asks you to type the group's name first; --yes skips that.`,
 	return cmd
 }
 
-func azureDownRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureDownOptions) error {
+func azureDownRun(ctx context.Context, f *Factory, opts *azureDownOptions) error {
 	if opts.resourceGroup == "" {
 		return flagErrorf(errors.New("--resource-group is required: name the group `azure up` created"))
 	}
-	sub := opts.subscription
-	if sub == "" && f.Getenv != nil {
-		sub = f.Getenv(EnvAzureSubscription)
-	}
-	if sub == "" {
-		return flagErrorf(plan.ErrNoSubscription)
+	sub := f.azureSubscription(opts.subscription)
+	if err := azclient.Require(sub); err != nil {
+		return flagErrorf(err)
 	}
 	if !opts.yes {
 		fmt.Fprintf(f.IO.ErrOut, "This deletes resource group %s and everything in it, checkpoints included.\nType its name to go on: ", opts.resourceGroup)
@@ -61,7 +58,7 @@ func azureDownRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureD
 			return errors.New("azure down: not confirmed, nothing deleted (pass --yes to skip the question)")
 		}
 	}
-	clients, err := deps.clients(sub)
+	clients, err := f.azureClients().ARM(sub)
 	if err != nil {
 		return err
 	}

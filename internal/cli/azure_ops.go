@@ -4,24 +4,20 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"os/signal"
 	"strings"
 	"time"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/streamscale/streamscale/internal/azure/azclient"
+	"github.com/streamscale/streamscale/internal/azure/aztarget"
 	"github.com/streamscale/streamscale/internal/azure/flinkmetrics"
 	"github.com/streamscale/streamscale/internal/azure/kube"
-	"github.com/streamscale/streamscale/internal/azure/monitor"
 	"github.com/streamscale/streamscale/internal/azure/plan"
-	"github.com/streamscale/streamscale/internal/azure/provision"
 	"github.com/streamscale/streamscale/internal/hubmetrics"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/relay"
@@ -39,24 +35,17 @@ func (a *azureTarget) add(fs *pflag.FlagSet) {
 	fs.StringVar(&a.subscription, "subscription", "", "Azure subscription ID (env "+EnvAzureSubscription+")")
 }
 
-// resolve validates the flags and returns the names and the subscription.
-func (a *azureTarget) resolve(f *Factory) (plan.Names, string, error) {
+// resolve validates the flags and returns the deployment they name.
+func (a *azureTarget) resolve(f *Factory) (aztarget.Existing, error) {
 	n, err := plan.NamesFor(a.prefix, a.resourceGroup)
 	if err != nil {
-		return plan.Names{}, "", flagErrorf(err)
+		return aztarget.Existing{}, flagErrorf(err)
 	}
-	sub := a.subscription
-	if sub == "" && f.Getenv != nil {
-		sub = f.Getenv(EnvAzureSubscription)
+	sub := f.azureSubscription(a.subscription)
+	if err := azclient.Require(sub); err != nil {
+		return aztarget.Existing{}, flagErrorf(err)
 	}
-	if sub == "" {
-		return plan.Names{}, "", flagErrorf(plan.ErrNoSubscription)
-	}
-	return n, sub, nil
-}
-
-func namespaceID(sub string, n plan.Names, namespace string) string {
-	return "/subscriptions/" + sub + "/resourceGroups/" + n.ResourceGroup + "/providers/Microsoft.EventHub/namespaces/" + namespace
+	return aztarget.Existing{Clients: f.azureClients(), Subscription: sub, Names: n}, nil
 }
 
 type azureReportOptions struct {
@@ -73,7 +62,7 @@ type azureReportOptions struct {
 	flink      bool
 }
 
-func newAzureReportCmd(f *Factory, deps *azureDeps) *cobra.Command {
+func newAzureReportCmd(f *Factory) *cobra.Command {
 	opts := &azureReportOptions{from: "1h"}
 	cmd := &cobra.Command{
 		Use:   "report",
@@ -87,7 +76,7 @@ once each way: they show as both records and batches; throttled requests are in 
 		Example: `  streamscale azure report --resource-group RG --from 30m --throughput-units 12
   streamscale azure report --resource-group RG --from 2026-11-29T10:00:00Z --to 2026-11-29T10:10:00Z --csv`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return azureReportRun(cmd.Context(), f, deps, opts) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return azureReportRun(cmd.Context(), f, opts) },
 	}
 	opts.target.add(cmd.Flags())
 	cmd.Flags().StringVar(&opts.from, "from", opts.from, "start: RFC 3339 or a duration ago (30m)")
@@ -102,8 +91,8 @@ once each way: they show as both records and batches; throttled requests are in 
 	return cmd
 }
 
-func azureReportRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureReportOptions) error {
-	n, sub, err := opts.target.resolve(f)
+func azureReportRun(ctx context.Context, f *Factory, opts *azureReportOptions) error {
+	dep, err := opts.target.resolve(f)
 	if err != nil {
 		return err
 	}
@@ -118,18 +107,10 @@ func azureReportRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azur
 			return flagErrorf(fmt.Errorf("--to: %w", err))
 		}
 	}
-	cred, err := deps.credential()
+	h, err := dep.Traffic(opts.units)
 	if err != nil {
 		return err
 	}
-	mc, err := armmonitor.NewMetricsClient(sub, cred, deps.options)
-	if err != nil {
-		return fmt.Errorf("azure monitor client: %w", err)
-	}
-	h := monitor.History{Client: mc, ThroughputUnits: opts.units, Hubs: []monitor.Hub{
-		{Name: plan.HubIn, NamespaceID: namespaceID(sub, n, n.NamespaceIn)},
-		{Name: plan.HubOut, NamespaceID: namespaceID(sub, n, n.NamespaceOut)},
-	}}
 	rec, err := h.Rows(ctx, from, to)
 	if err != nil {
 		return err
@@ -138,12 +119,16 @@ func azureReportRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azur
 		return err
 	}
 	if opts.flink && opts.prometheus == "" {
-		if opts.prometheus, err = workspaceQueryEndpoint(ctx, deps, sub, n); err != nil {
+		if opts.prometheus, err = dep.WorkspaceQueryEndpoint(ctx); err != nil {
 			return err
 		}
 	}
 	var job []flinkmetrics.Row
 	if opts.prometheus != "" {
+		cred, err := f.azureClients().Credential()
+		if err != nil {
+			return err
+		}
 		pc := &flinkmetrics.Client{Endpoint: opts.prometheus, Credential: cred}
 		if job, err = pc.Rows(ctx, from, to); err != nil {
 			return fmt.Errorf("flink metrics: %w", err)
@@ -173,27 +158,6 @@ func azureReportRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azur
 	return flinkmetrics.WriteTable(f.IO.Out, job)
 }
 
-// workspaceQueryEndpoint is the Prometheus query endpoint of the Azure Monitor workspace
-// `up` made (its properties.metrics.prometheusQueryEndpoint).
-func workspaceQueryEndpoint(ctx context.Context, deps *azureDeps, sub string, n plan.Names) (string, error) {
-	clients, err := deps.clients(sub)
-	if err != nil {
-		return "", err
-	}
-	id := "/subscriptions/" + sub + "/resourceGroups/" + n.ResourceGroup + "/providers/Microsoft.Monitor/accounts/" + n.MonitorWorkspace
-	got, err := clients.Resources.GetByID(ctx, id, provision.MonitorAccountsAPIVersion, nil)
-	if err != nil {
-		return "", fmt.Errorf("azure monitor workspace %s: %w (made by `azure up`; or pass --prometheus-endpoint)", n.MonitorWorkspace, err)
-	}
-	props, _ := got.Properties.(map[string]any)
-	metrics, _ := props["metrics"].(map[string]any)
-	ep, _ := metrics["prometheusQueryEndpoint"].(string)
-	if ep == "" {
-		return "", fmt.Errorf("azure monitor workspace %s has no Prometheus query endpoint yet: pass --prometheus-endpoint", n.MonitorWorkspace)
-	}
-	return ep, nil
-}
-
 // withoutNaN drops the minutes' missing values, which JSON cannot hold.
 func withoutNaN(rows []flinkmetrics.Row) []flinkmetrics.Row {
 	out := make([]flinkmetrics.Row, len(rows))
@@ -216,7 +180,7 @@ type azureVerifyOptions struct {
 	job string
 }
 
-func newAzureVerifyCmd(f *Factory, deps *azureDeps) *cobra.Command {
+func newAzureVerifyCmd(f *Factory) *cobra.Command {
 	opts := &azureVerifyOptions{idle: 30 * time.Second}
 	cmd := &cobra.Command{
 		Use:   "verify",
@@ -232,7 +196,7 @@ instead: it also reads the whole of hub "in" with namespace #1's verifier-listen
 recomputes the tags every device's events make, and checks each came out once (as
 ` + "`verify --from-beginning --job complex`" + `). A --job that contradicts the cluster is refused.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return azureVerifyRun(cmd.Context(), f, deps, opts) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return azureVerifyRun(cmd.Context(), f, opts) },
 	}
 	opts.target.add(cmd.Flags())
 	cmd.Flags().DurationVar(&opts.idle, "idle-timeout", opts.idle, "stop after this long without a new record")
@@ -241,7 +205,7 @@ recomputes the tags every device's events make, and checks each came out once (a
 	return cmd
 }
 
-func azureVerifyRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureVerifyOptions) error {
+func azureVerifyRun(ctx context.Context, f *Factory, opts *azureVerifyOptions) error {
 	var asked relay.Job
 	if opts.job != "" {
 		j, err := relay.ParseJob(opts.job)
@@ -250,32 +214,15 @@ func azureVerifyRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azur
 		}
 		asked = j
 	}
-	n, sub, err := opts.target.resolve(f)
+	dep, err := opts.target.resolve(f)
 	if err != nil {
 		return err
 	}
-	clients, err := deps.clients(sub)
+	v, err := dep.Verify(ctx, asked)
 	if err != nil {
 		return err
 	}
-	runner := &provision.Runner{Plan: &plan.Plan{Names: n}, Clients: clients}
-	d, err := runner.Read(ctx)
-	if err != nil {
-		return err
-	}
-	kc, err := runner.Kubeconfig(ctx)
-	if err != nil {
-		return err
-	}
-	dyn, err := deps.kubeClient(kc)
-	if err != nil {
-		return err
-	}
-	job, err := kube.JobToVerify(ctx, dyn, plan.K8sNamespace, asked)
-	if err != nil {
-		return err
-	}
-	listen := d.VerifierListen
+	listen := v.Out
 	// The verifier's own connection resolution, with the listen rule in place of the
 	// environment variable: the same Event Hubs client settings as `verify`.
 	vf := *f
@@ -287,12 +234,8 @@ func azureVerifyRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azur
 	}
 	vo := &verifyOptions{conn: newConnFlags(&vf), topic: plan.HubOut, inputTopic: plan.HubIn, fromBeginning: true,
 		idle: opts.idle, asJSON: opts.asJSON, interval: 10 * time.Second, grace: time.Minute, checks: verify.DefaultChecks()}
-	if job == relay.JobComplex {
-		in, err := kafkaconn.ParseEventHubsConnectionString(d.VerifierListenIn.Reveal())
-		if err != nil {
-			return fmt.Errorf("rule %s on %s: %w", plan.RuleVerifierListen, n.NamespaceIn, err)
-		}
-		vo.job, vo.inputConn = verify.JobComplex, &in
+	if v.Job == relay.JobComplex {
+		vo.job, vo.inputConn = verify.JobComplex, v.In
 	}
 	return verifyRun(ctx, &vf, vo)
 }
@@ -302,7 +245,7 @@ type azureUIOptions struct {
 	port   int
 }
 
-func newAzureUICmd(f *Factory, deps *azureDeps) *cobra.Command {
+func newAzureUICmd(f *Factory) *cobra.Command {
 	opts := &azureUIOptions{port: kube.UIPort}
 	cmd := &cobra.Command{
 		Use:   "ui",
@@ -311,52 +254,24 @@ func newAzureUICmd(f *Factory, deps *azureDeps) *cobra.Command {
 The UI is never exposed outside the cluster (its service is ClusterIP; the sample put it on a
 public IP without authentication); this forward is the only way in, with your Azure identity.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return azureUIRun(cmd.Context(), f, deps, opts) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return azureUIRun(cmd.Context(), f, opts) },
 	}
 	opts.target.add(cmd.Flags())
 	cmd.Flags().IntVar(&opts.port, "port", opts.port, "local port on 127.0.0.1")
 	return cmd
 }
 
-func azureUIRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureUIOptions) error {
-	n, sub, err := opts.target.resolve(f)
+func azureUIRun(ctx context.Context, f *Factory, opts *azureUIOptions) error {
+	dep, err := opts.target.resolve(f)
 	if err != nil {
 		return err
 	}
 	if opts.port < 1 || opts.port > 65535 {
 		return flagErrorf(fmt.Errorf("--port %d: give 1-65535", opts.port))
 	}
-	clients, err := deps.clients(sub)
-	if err != nil {
-		return err
-	}
-	kc, err := (&provision.Runner{Plan: &plan.Plan{Names: n}, Clients: clients}).Kubeconfig(ctx)
-	if err != nil {
-		return err
-	}
-	cfg, err := clientcmd.RESTConfigFromKubeConfig(kc)
-	if err != nil {
-		return fmt.Errorf("AKS kubeconfig: %w", err)
-	}
-	cs, err := kubernetes.NewForConfig(cfg)
-	if err != nil {
-		return fmt.Errorf("kubernetes client: %w", err)
-	}
-	pod, err := kube.JobManagerPod(ctx, cs, plan.K8sNamespace, plan.DeploymentName, plan.ComplexDeploymentName)
-	if err != nil {
-		return err
-	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
-	ready := make(chan struct{})
-	go func() {
-		select {
-		case <-ready:
-			fmt.Fprintf(f.IO.Out, "Flink UI of %s: http://127.0.0.1:%d (Ctrl-C to stop)\n", strings.TrimSpace(pod), opts.port)
-		case <-ctx.Done():
-		}
-	}()
-	fw := &kube.Forwarder{Config: cfg, Namespace: plan.K8sNamespace, Pod: pod, Local: opts.port, Remote: kube.UIPort,
-		Out: io.Discard, ErrOut: f.IO.ErrOut, Ready: ready}
-	return fw.Run(ctx)
+	return dep.UI(ctx, opts.port, f.IO.ErrOut, func(pod string) {
+		fmt.Fprintf(f.IO.Out, "Flink UI of %s: http://127.0.0.1:%d (Ctrl-C to stop)\n", strings.TrimSpace(pod), opts.port)
+	})
 }

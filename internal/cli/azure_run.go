@@ -2,19 +2,15 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"time"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor"
 	"github.com/spf13/cobra"
 
+	"github.com/streamscale/streamscale/internal/azure/azclient"
 	"github.com/streamscale/streamscale/internal/azure/aztarget"
-	"github.com/streamscale/streamscale/internal/azure/monitor"
 	"github.com/streamscale/streamscale/internal/azure/plan"
-	"github.com/streamscale/streamscale/internal/azure/provision"
 	"github.com/streamscale/streamscale/internal/generate"
-	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/pipeline"
 	"github.com/streamscale/streamscale/internal/relay"
@@ -34,7 +30,7 @@ type azureRunOptions struct {
 	checks    verify.Checks
 }
 
-func newAzureRunCmd(f *Factory, deps *azureDeps) *cobra.Command {
+func newAzureRunCmd(f *Factory) *cobra.Command {
 	opts := &azureRunOptions{sku: string(plan.Standard), guarantee: string(relay.AtLeastOnce), job: string(relay.JobRelay), home: local.DefaultConfig().Home,
 		gen: generate.DefaultConfig(), drainIdle: 2 * time.Minute, checks: verify.DefaultChecks()}
 	opts.gen.Duration = 5 * time.Minute
@@ -62,7 +58,7 @@ the job's tags against the ones it recomputes from the run's input.`,
   streamscale azure run --tier 1 --resource-group RG --job complex`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return azureRunRun(cmd.Context(), f, deps, opts, cmd.Flags().Changed("rate"), loadFlagsSet(cmd.Flags()))
+			return azureRunRun(cmd.Context(), f, opts, cmd.Flags().Changed("rate"), loadFlagsSet(cmd.Flags()))
 		},
 	}
 	fs := cmd.Flags()
@@ -92,17 +88,19 @@ the job's tags against the ones it recomputes from the run's input.`,
 	return cmd
 }
 
-// azureRunPlan is the plan `up` was given, for the names and sizes; the location is read
-// from the resource group (the generators' container groups are created there).
+// azureRunPlan is the plan `up` was given, for the names and sizes (aztarget.Plan: the
+// location is the resource group's, read by aztarget.Open).
 func azureRunPlan(f *Factory, opts *azureRunOptions) (*plan.Plan, error) {
-	up := &azureUpOptions{cfg: opts.cfg, sku: opts.sku, guarantee: opts.guarantee, job: opts.job}
-	up.cfg.Location = "placeholder" // replaced by the group's own before anything is created
-	p, err := azurePlan(f, up)
+	c, err := azureConfig(f, &azureUpOptions{cfg: opts.cfg, sku: opts.sku, guarantee: opts.guarantee, job: opts.job})
 	if err != nil {
 		return nil, err
 	}
-	if p.Config.Subscription == "" {
-		return nil, flagErrorf(plan.ErrNoSubscription)
+	p, err := aztarget.Plan(c)
+	if err != nil {
+		return nil, flagErrorf(err)
+	}
+	if err := azclient.Require(p.Config.Subscription); err != nil {
+		return nil, flagErrorf(err)
 	}
 	return p, nil
 }
@@ -126,14 +124,7 @@ func azureRunLoad(opts *azureRunOptions, p *plan.Plan, rateSet bool, set loadSet
 	return load, nil
 }
 
-// azureJobSpec is the spec of the job the plan's FlinkDeployment runs, which pipeline.Run
-// records (the job kind included, so verify reconciles a complex run's tags).
-func azureJobSpec(p *plan.Plan, conn kafkaconn.Conn) relay.Spec {
-	return relay.Spec{InTopic: plan.HubIn, OutTopic: plan.HubOut, DeadLetterTopic: plan.HubDeadLetter, Parallelism: p.Tier.Parallelism,
-		Job: p.Config.Job, Guarantee: p.Config.Guarantee, CheckpointInterval: p.Config.CheckpointInterval, Secured: conn.TLS, MaxRecordBytes: relay.EventHubsMaxRecordBytes}
-}
-
-func azureRunRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureRunOptions, rateSet bool, set loadSet) error {
+func azureRunRun(ctx context.Context, f *Factory, opts *azureRunOptions, rateSet bool, set loadSet) error {
 	p, err := azureRunPlan(f, opts)
 	if err != nil {
 		return err
@@ -142,51 +133,12 @@ func azureRunRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureRu
 	if err != nil {
 		return err
 	}
-	clients, err := deps.clients(p.Config.Subscription)
+	t, err := aztarget.Open(ctx, aztarget.Config{Plan: p, Clients: f.azureClients(), Progress: f.IO.ErrOut})
 	if err != nil {
 		return err
 	}
-	g, err := clients.Groups.Get(ctx, p.Names.ResourceGroup, nil)
-	if err != nil {
-		if provision.IsNotFound(err) {
-			return fmt.Errorf("resource group %s does not exist: run `streamscale azure up --resource-group %s` first", p.Names.ResourceGroup, p.Names.ResourceGroup)
-		}
-		return fmt.Errorf("read resource group %s: %w", p.Names.ResourceGroup, err)
-	}
-	if g.Location != nil {
-		p.Config.Location = *g.Location
-	}
-	cred, err := deps.credential()
-	if err != nil {
-		return err
-	}
-	mc, err := armmonitor.NewMetricsClient(p.Config.Subscription, cred, deps.options)
-	if err != nil {
-		return fmt.Errorf("azure monitor client: %w", err)
-	}
-	units := 0
-	if p.Config.SKU == plan.Standard {
-		units = p.Capacity
-	}
-	sub := p.Config.Subscription
-	t := &aztarget.Azure{
-		Runner: &provision.Runner{Plan: p, Clients: clients, Out: f.IO.ErrOut},
-		History: monitor.History{Client: mc, ThroughputUnits: units, Hubs: []monitor.Hub{
-			{Name: plan.HubIn, NamespaceID: namespaceID(sub, p.Names, p.Names.NamespaceIn)},
-			{Name: plan.HubOut, NamespaceID: namespaceID(sub, p.Names, p.Names.NamespaceOut)},
-		}},
-	}
-	cfg := pipeline.Config{
-		Topics:          pipeline.Topics{In: plan.HubIn, Out: plan.HubOut, DeadLetter: plan.HubDeadLetter, Partitions: int32(p.Tier.Partitions)},
-		Job:             func(conn kafkaconn.Conn, _ int32) relay.Spec { return azureJobSpec(p, conn) },
-		Load:            load,
-		DrainIdle:       opts.drainIdle,
-		TrafficInterval: monitor.Interval,
-		ThroughputUnits: units,
-		Checks:          opts.checks,
-		RunsDir:         local.RunsDir(opts.home),
-		Progress:        f.IO.ErrOut,
-	}
+	cfg := t.PipelineConfig(load)
+	cfg.DrainIdle, cfg.Checks, cfg.RunsDir, cfg.Progress = opts.drainIdle, opts.checks, local.RunsDir(opts.home), f.IO.ErrOut
 	res, err := pipeline.Run(ctx, t, cfg)
 	return writeRunResult(f, res, err, opts.asJSON, opts.checks)
 }

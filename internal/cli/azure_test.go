@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/streamscale/streamscale/internal/azure/azclient"
+
 	"bytes"
 	"context"
 	"debug/elf"
@@ -26,6 +28,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources"
 	rgfake "github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resources/armresources/fake"
 
+	"github.com/streamscale/streamscale/internal/azure/aztarget"
 	"github.com/streamscale/streamscale/internal/azure/plan"
 	"github.com/streamscale/streamscale/internal/generate"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
@@ -34,7 +37,7 @@ import (
 
 func TestAzureUpDryRunTier10(t *testing.T) {
 	f, out, _ := testFactory()
-	err := execute(newAzureUpCmd(f, defaultAzureDeps(), nil), "--tier", "10", "--resource-group", "RG", "--location", "westeurope", "--dry-run")
+	err := execute(newAzureUpCmd(f, nil), "--tier", "10", "--resource-group", "RG", "--location", "westeurope", "--dry-run")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +71,7 @@ func TestAzureUpDryRunShowsTheImages(t *testing.T) {
 		}
 	}
 	f, out, _ := testFactory()
-	if err := execute(newAzureUpCmd(f, defaultAzureDeps(), nil), "--resource-group", "RG", "--location", "westeurope", "--dry-run",
+	if err := execute(newAzureUpCmd(f, nil), "--resource-group", "RG", "--location", "westeurope", "--dry-run",
 		"--generator-binary", static, "--ca-bundle", ca); err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +89,7 @@ func TestAzureUpDryRunShowsTheImages(t *testing.T) {
 	}
 
 	f, out, _ = testFactory()
-	if err := execute(newAzureUpCmd(f, defaultAzureDeps(), nil), "--resource-group", "RG", "--location", "westeurope", "--dry-run",
+	if err := execute(newAzureUpCmd(f, nil), "--resource-group", "RG", "--location", "westeurope", "--dry-run",
 		"--generator-binary", script, "--ca-bundle", ca); err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +112,7 @@ func staticELFHeader() []byte {
 
 func TestAzureUpDryRunWithoutLoad(t *testing.T) {
 	f, out, _ := testFactory()
-	err := execute(newAzureUpCmd(f, defaultAzureDeps(), nil), "--resource-group", "RG", "--location", "westeurope", "--load-duration", "0", "--dry-run")
+	err := execute(newAzureUpCmd(f, nil), "--resource-group", "RG", "--location", "westeurope", "--load-duration", "0", "--dry-run")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +125,7 @@ func TestAzureUpDryRunWithoutLoad(t *testing.T) {
 // ComplexJob's class and name, and says the relay's goes first.
 func TestAzureUpDryRunComplex(t *testing.T) {
 	f, out, _ := testFactory()
-	err := execute(newAzureUpCmd(f, defaultAzureDeps(), nil), "--resource-group", "RG", "--location", "westeurope", "--job", "complex", "--dry-run")
+	err := execute(newAzureUpCmd(f, nil), "--resource-group", "RG", "--location", "westeurope", "--job", "complex", "--dry-run")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +162,7 @@ func TestAzureUpFlagErrors(t *testing.T) {
 		{[]string{"--resource-group", "rg", "--location", "westeurope", "--flink-base-image", "flink:1.20.1-java17", "--dry-run"}, "--flink-base-image flink:1.20.1-java17 names Flink 1.20.1, but streamscale pins Flink 2.2.1"},
 	} {
 		f, _, _ := testFactory()
-		err := execute(newAzureUpCmd(f, defaultAzureDeps(), nil), tc.args...)
+		err := execute(newAzureUpCmd(f, nil), tc.args...)
 		var fe *FlagError
 		if err == nil || !errors.As(err, &fe) || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: err %v, want a flag error with %q", tc.args, err, tc.want)
@@ -179,7 +182,7 @@ func TestAzureUpDryRunShowsTheChartSource(t *testing.T) {
 	} {
 		f, out, _ := testFactory()
 		args := append([]string{"--resource-group", "RG", "--location", "westeurope", "--dry-run"}, tc.args...)
-		if err := execute(newAzureUpCmd(f, defaultAzureDeps(), nil), args...); err != nil {
+		if err := execute(newAzureUpCmd(f, nil), args...); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(out.String(), tc.want) {
@@ -192,17 +195,17 @@ func TestAzureUpDryRunShowsTheChartSource(t *testing.T) {
 // its absence is no flag error.
 func TestAzureVerifyWithoutJobAsksAzure(t *testing.T) {
 	reached := errors.New("credentials reached")
-	deps := &azureDeps{credential: func() (azcore.TokenCredential, error) { return nil, reached }}
+	deps := &azclient.Clients{NewCredential: func() (azcore.TokenCredential, error) { return nil, reached }}
 	f, _, _ := testFactory()
 	f.Getenv = func(string) string { return "" }
-	if err := execute(newAzureVerifyCmd(f, deps), "--resource-group", "rg", "--subscription", "sub"); !errors.Is(err, reached) {
+	if err := execute(newAzureVerifyCmd(withAzure(f, deps)), "--resource-group", "rg", "--subscription", "sub"); !errors.Is(err, reached) {
 		t.Errorf("without --job: %v, want Azure asked", err)
 	}
 }
 
 func TestAzureDownAsksFirst(t *testing.T) {
 	reached := errors.New("credentials reached")
-	deps := &azureDeps{credential: func() (azcore.TokenCredential, error) { return nil, reached }}
+	deps := &azclient.Clients{NewCredential: func() (azcore.TokenCredential, error) { return nil, reached }}
 	for _, tc := range []struct {
 		in   string
 		args []string
@@ -217,13 +220,13 @@ func TestAzureDownAsksFirst(t *testing.T) {
 		f, _, _ := testFactory()
 		f.IO.In = strings.NewReader(tc.in)
 		f.Getenv = func(string) string { return "sub" }
-		err := execute(newAzureDownCmd(f, deps, nil), append([]string{"--resource-group", "my-rg"}, tc.args...)...)
+		err := execute(newAzureDownCmd(withAzure(f, deps), nil), append([]string{"--resource-group", "my-rg"}, tc.args...)...)
 		if tc.want != nil && !errors.Is(err, tc.want) || tc.msg != "" && (err == nil || !strings.Contains(err.Error(), tc.msg)) {
 			t.Errorf("input %q %v: err %v", tc.in, tc.args, err)
 		}
 	}
 	f, _, _ := testFactory()
-	if err := execute(newAzureDownCmd(f, deps, nil), "--yes"); err == nil || !strings.Contains(err.Error(), "--resource-group is required") {
+	if err := execute(newAzureDownCmd(withAzure(f, deps), nil), "--yes"); err == nil || !strings.Contains(err.Error(), "--resource-group is required") {
 		t.Errorf("no group: %v", err)
 	}
 }
@@ -239,12 +242,12 @@ func TestAzureReport_FakeMonitor(t *testing.T) {
 		}}}}, nil)
 		return
 	}}
-	deps := &azureDeps{
-		credential: func() (azcore.TokenCredential, error) { return &azfake.TokenCredential{}, nil },
-		options:    &arm.ClientOptions{ClientOptions: policy.ClientOptions{Transport: monitorfake.NewMetricsServerTransport(srv)}},
+	deps := &azclient.Clients{
+		NewCredential: func() (azcore.TokenCredential, error) { return &azfake.TokenCredential{}, nil },
+		ARMOptions:    &arm.ClientOptions{ClientOptions: policy.ClientOptions{Transport: monitorfake.NewMetricsServerTransport(srv)}},
 	}
 	f, out, _ := testFactory()
-	err := execute(newAzureReportCmd(f, deps), "--resource-group", "RG", "--subscription", "sub", "--from", "2026-11-29T10:00:00Z", "--to", "2026-11-29T10:01:00Z", "--throughput-units", "2")
+	err := execute(newAzureReportCmd(withAzure(f, deps)), "--resource-group", "RG", "--subscription", "sub", "--from", "2026-11-29T10:00:00Z", "--to", "2026-11-29T10:01:00Z", "--throughput-units", "2")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +259,7 @@ func TestAzureReport_FakeMonitor(t *testing.T) {
 			t.Errorf("report lacks %s:\n%s", want, out.String())
 		}
 	}
-	if err := execute(newAzureReportCmd(f, deps), "--subscription", "sub"); err == nil || !strings.Contains(err.Error(), "--resource-group is required") {
+	if err := execute(newAzureReportCmd(withAzure(f, deps)), "--subscription", "sub"); err == nil || !strings.Contains(err.Error(), "--resource-group is required") {
 		t.Errorf("no group: %v", err)
 	}
 }
@@ -270,13 +273,13 @@ func TestAzureReportHTML_FakeMonitor(t *testing.T) {
 		}}}}, nil)
 		return
 	}}
-	deps := &azureDeps{
-		credential: func() (azcore.TokenCredential, error) { return &azfake.TokenCredential{}, nil },
-		options:    &arm.ClientOptions{ClientOptions: policy.ClientOptions{Transport: monitorfake.NewMetricsServerTransport(srv)}},
+	deps := &azclient.Clients{
+		NewCredential: func() (azcore.TokenCredential, error) { return &azfake.TokenCredential{}, nil },
+		ARMOptions:    &arm.ClientOptions{ClientOptions: policy.ClientOptions{Transport: monitorfake.NewMetricsServerTransport(srv)}},
 	}
 	f, _, _ := testFactory()
 	page := filepath.Join(t.TempDir(), "azure.html")
-	if err := execute(newAzureReportCmd(f, deps), "--resource-group", "RG", "--subscription", "sub", "--from", "2026-11-29T10:00:00Z", "--to", "2026-11-29T10:01:00Z", "--html", page); err != nil {
+	if err := execute(newAzureReportCmd(withAzure(f, deps)), "--resource-group", "RG", "--subscription", "sub", "--from", "2026-11-29T10:00:00Z", "--to", "2026-11-29T10:01:00Z", "--html", page); err != nil {
 		t.Fatal(err)
 	}
 	b, err := os.ReadFile(page)
@@ -292,9 +295,9 @@ func TestAzureRunFlagsAndMissingGroup_FakeAzure(t *testing.T) {
 		e.SetResponseError(http.StatusNotFound, "ResourceGroupNotFound")
 		return
 	}}
-	deps := &azureDeps{
-		credential: func() (azcore.TokenCredential, error) { return &azfake.TokenCredential{}, nil },
-		options:    &arm.ClientOptions{ClientOptions: policy.ClientOptions{Transport: rgfake.NewResourceGroupsServerTransport(srv)}},
+	deps := &azclient.Clients{
+		NewCredential: func() (azcore.TokenCredential, error) { return &azfake.TokenCredential{}, nil },
+		ARMOptions:    &arm.ClientOptions{ClientOptions: policy.ClientOptions{Transport: rgfake.NewResourceGroupsServerTransport(srv)}},
 	}
 	for _, tc := range []struct {
 		args []string
@@ -311,7 +314,7 @@ func TestAzureRunFlagsAndMissingGroup_FakeAzure(t *testing.T) {
 	} {
 		f, _, _ := testFactory()
 		f.Getenv = func(string) string { return "" }
-		err := execute(newAzureRunCmd(f, deps), tc.args...)
+		err := execute(newAzureRunCmd(withAzure(f, deps)), tc.args...)
 		var fe *FlagError
 		if err == nil || !strings.Contains(err.Error(), tc.want) || errors.As(err, &fe) != tc.flag || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%v: err %v, want %q (flag error %v)", tc.args, err, tc.want, tc.flag)
@@ -356,7 +359,7 @@ func TestAzureRunComplexJobAndLoad(t *testing.T) {
 		if tc.wantProgress == "" && progress.Len() > 0 {
 			t.Errorf("relay load said %q", progress.String())
 		}
-		if s := azureJobSpec(p, kafkaconn.Conn{}); s.Job != tc.wantJob || s.MainClass() != (relay.Spec{Job: tc.wantJob}).MainClass() {
+		if s := aztarget.RunSpec(p, kafkaconn.Conn{}); s.Job != tc.wantJob || s.MainClass() != (relay.Spec{Job: tc.wantJob}).MainClass() {
 			t.Errorf("%s: spec job %q", tc.job, s.Job)
 		}
 	}
@@ -374,12 +377,12 @@ func TestAzureReportFlinkMetrics_FakeMonitorAndPrometheus(t *testing.T) {
 		resp.SetResponse(http.StatusOK, armmonitor.MetricsClientListResponse{}, nil)
 		return
 	}}
-	deps := &azureDeps{
-		credential: func() (azcore.TokenCredential, error) { return &azfake.TokenCredential{}, nil },
-		options:    &arm.ClientOptions{ClientOptions: policy.ClientOptions{Transport: monitorfake.NewMetricsServerTransport(srv)}},
+	deps := &azclient.Clients{
+		NewCredential: func() (azcore.TokenCredential, error) { return &azfake.TokenCredential{}, nil },
+		ARMOptions:    &arm.ClientOptions{ClientOptions: policy.ClientOptions{Transport: monitorfake.NewMetricsServerTransport(srv)}},
 	}
 	f, out, _ := testFactory()
-	err := execute(newAzureReportCmd(f, deps), "--resource-group", "RG", "--subscription", "sub", "--from", "2026-11-29T10:00:00Z", "--to", "2026-11-29T10:01:00Z", "--prometheus-endpoint", prom.URL)
+	err := execute(newAzureReportCmd(withAzure(f, deps)), "--resource-group", "RG", "--subscription", "sub", "--from", "2026-11-29T10:00:00Z", "--to", "2026-11-29T10:01:00Z", "--prometheus-endpoint", prom.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -412,9 +415,9 @@ func TestAzureReportFlinkFromWorkspace_FakeAzure(t *testing.T) {
 		resp.SetResponse(http.StatusOK, armmonitor.MetricsClientListResponse{}, nil)
 		return
 	}})
-	deps := &azureDeps{
-		credential: func() (azcore.TokenCredential, error) { return &azfake.TokenCredential{}, nil },
-		options: &arm.ClientOptions{ClientOptions: policy.ClientOptions{Transport: routeFunc(func(r *http.Request) (*http.Response, error) {
+	deps := &azclient.Clients{
+		NewCredential: func() (azcore.TokenCredential, error) { return &azfake.TokenCredential{}, nil },
+		ARMOptions: &arm.ClientOptions{ClientOptions: policy.ClientOptions{Transport: routeFunc(func(r *http.Request) (*http.Response, error) {
 			if strings.Contains(strings.ToLower(r.URL.Path), "/microsoft.monitor/accounts/") {
 				return ws.Do(r)
 			}
@@ -422,11 +425,17 @@ func TestAzureReportFlinkFromWorkspace_FakeAzure(t *testing.T) {
 		})}},
 	}
 	f, out, _ := testFactory()
-	if err := execute(newAzureReportCmd(f, deps), "--resource-group", "RG", "--subscription", "sub", "--from", "2026-11-29T10:00:00Z", "--to", "2026-11-29T10:01:00Z", "--flink"); err != nil {
+	if err := execute(newAzureReportCmd(withAzure(f, deps)), "--resource-group", "RG", "--subscription", "sub", "--from", "2026-11-29T10:00:00Z", "--to", "2026-11-29T10:01:00Z", "--flink"); err != nil {
 		t.Fatal(err)
 	}
 	n, _ := plan.NamesFor("", "RG")
 	if !strings.HasSuffix(asked, "Microsoft.Monitor/accounts/"+n.MonitorWorkspace) || !strings.Contains(out.String(), "77.0") {
 		t.Errorf("asked %q; out:\n%s", asked, out.String())
 	}
+}
+
+// withAzure puts the Azure clients (the SDK's fakes) on the Factory and returns it.
+func withAzure(f *Factory, c *azclient.Clients) *Factory {
+	f.Azure = c
+	return f
 }

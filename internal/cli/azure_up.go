@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/streamscale/streamscale/internal/azure/azclient"
 	"github.com/streamscale/streamscale/internal/azure/deploy"
 	"github.com/streamscale/streamscale/internal/azure/hdinsight"
 	"github.com/streamscale/streamscale/internal/azure/images"
@@ -48,7 +49,7 @@ const (
 	platformHDInsight = "hdinsight"
 )
 
-func newAzureUpCmd(f *Factory, deps *azureDeps, runF func(context.Context, *azureUpOptions) error) *cobra.Command {
+func newAzureUpCmd(f *Factory, runF func(context.Context, *azureUpOptions) error) *cobra.Command {
 	opts := &azureUpOptions{sku: string(plan.Standard), guarantee: string(relay.AtLeastOnce), job: string(relay.JobRelay), platform: platformAKS}
 	cmd := &cobra.Command{
 		Use:   "up",
@@ -90,19 +91,12 @@ same flags always name the same resources.`,
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return azureUpRun(cmd.Context(), f, deps, opts)
+			return azureUpRun(cmd.Context(), f, opts)
 		},
 	}
 	fs := cmd.Flags()
 	c := &opts.cfg
-	fs.IntVar(&c.Tier, "tier", 1, "the sample's tier: 1, 5 or 10 (thousand events per second)")
-	fs.StringVar(&c.ResourceGroup, "resource-group", "", "resource group to create or reuse (required)")
-	fs.StringVar(&c.Location, "location", "", "Azure region, e.g. westeurope (required)")
-	fs.StringVar(&c.Prefix, "prefix", plan.DefaultPrefix, "start of every resource name: 3-11 lowercase letters and digits")
-	fs.StringVar(&c.Subscription, "subscription", "", "Azure subscription ID (env "+EnvAzureSubscription+")")
-	fs.StringVar(&opts.platform, "platform", opts.platform, "where Flink runs: aks (Flink Kubernetes Operator) or hdinsight (a YARN session on HDInsight 5.1 Hadoop)")
-	fs.IntVar(&opts.hdi.Workers, "hdi-workers", hdinsight.DefaultWorkers, "with --platform hdinsight: worker nodes")
-	fs.StringVar(&opts.hdi.WorkerSize, "hdi-worker-size", hdinsight.DefaultWorkerSize, "with --platform hdinsight: worker node size")
+	addAzurePlanFlags(fs, c, &opts.platform, &opts.hdi)
 	fs.IntVar(&opts.hdi.Slots, "hdi-slots", 2, "with --platform hdinsight: slots per TaskManager of the YARN session")
 	fs.BoolVar(&opts.dryRun, "dry-run", false, "print the plan and the manifests; create nothing, need no credentials")
 	fs.BoolVar(&opts.skipChecks, "skip-checks", false, "do not run the azure check first (quota, providers, permissions, VM size, names)")
@@ -114,8 +108,6 @@ same flags always name the same resources.`,
 	fs.IntVar(&c.Overrides.Partitions, "partitions", 0, "partitions of the hubs in and out (default: the tier's 2/4/8)")
 	fs.IntVar(&c.Overrides.Parallelism, "parallelism", 0, "the job's parallelism (default: --partitions)")
 	fs.IntVar(&c.Overrides.Generators, "generators", 0, "generator container groups (default: the tier's 1/3/5)")
-	fs.IntVar(&c.Overrides.NodeCount, "node-count", 0, "AKS nodes (default: the tier's 3/5/4)")
-	fs.StringVar(&c.Overrides.NodeVMSize, "node-vm-size", "", "AKS node size (default: the tier's Standard_D2s_v3/Standard_D2s_v3/Standard_D4s_v3)")
 	fs.IntVar(&c.RetentionDays, "retention-days", 1, "how long the hubs keep events, 1-7 days")
 	fs.StringVar(&c.FlinkBaseImage, "flink-base-image", plan.DefaultFlinkBaseImage, "base of the job image: the official Flink "+plan.FlinkRelease+" image on Java 17, or a copy of it (another Flink release is refused)")
 	fs.StringVar(&c.OperatorVersion, "operator-version", plan.DefaultOperatorVersion, "Flink Kubernetes Operator chart version (1.15.x supports Flink 2.2)")
@@ -127,6 +119,21 @@ same flags always name the same resources.`,
 	return cmd
 }
 
+// addAzurePlanFlags adds the flags `azure up` and `azure check` share: where, which tier and
+// how big (check's help lines differ where it names what up was given: checkUsage).
+func addAzurePlanFlags(fs *pflag.FlagSet, c *plan.Config, platform *string, hdi *hdinsight.Spec) {
+	fs.IntVar(&c.Tier, "tier", 1, "the sample's tier: 1, 5 or 10 (thousand events per second)")
+	fs.StringVar(&c.ResourceGroup, "resource-group", "", "resource group to create or reuse (required)")
+	fs.StringVar(&c.Location, "location", "", "Azure region, e.g. westeurope (required)")
+	fs.StringVar(&c.Prefix, "prefix", plan.DefaultPrefix, "start of every resource name: 3-11 lowercase letters and digits")
+	fs.StringVar(&c.Subscription, "subscription", "", "Azure subscription ID (env "+EnvAzureSubscription+")")
+	fs.StringVar(platform, "platform", *platform, "where Flink runs: aks (Flink Kubernetes Operator) or hdinsight (a YARN session on HDInsight 5.1 Hadoop)")
+	fs.IntVar(&c.Overrides.NodeCount, "node-count", 0, "AKS nodes (default: the tier's 3/5/4)")
+	fs.StringVar(&c.Overrides.NodeVMSize, "node-vm-size", "", "AKS node size (default: the tier's Standard_D2s_v3/Standard_D2s_v3/Standard_D4s_v3)")
+	fs.IntVar(&hdi.Workers, "hdi-workers", hdinsight.DefaultWorkers, "with --platform hdinsight: worker nodes")
+	fs.StringVar(&hdi.WorkerSize, "hdi-worker-size", hdinsight.DefaultWorkerSize, "with --platform hdinsight: worker node size")
+}
+
 // addAzureJob adds --job to `azure up` and `azure run`: the Flink job the FlinkDeployment runs.
 func addAzureJob(fs *pflag.FlagSet, job *string) {
 	fs.StringVar(job, "job", *job, "which Flink job runs between the hubs: relay (each event copied with enqueuedAt and processedAt) "+
@@ -135,33 +142,9 @@ func addAzureJob(fs *pflag.FlagSet, job *string) {
 
 // azurePlan parses the flags into a plan; every error is a flag error.
 func azurePlan(f *Factory, opts *azureUpOptions) (*plan.Plan, error) {
-	c := opts.cfg
-	sku, err := plan.ParseSKU(opts.sku)
+	c, err := azureConfig(f, opts)
 	if err != nil {
-		return nil, flagErrorf(err)
-	}
-	g, err := relay.ParseGuarantee(opts.guarantee)
-	if err != nil {
-		return nil, flagErrorf(fmt.Errorf("--guarantee: %w", err))
-	}
-	job, err := relay.ParseJob(relay.Job(opts.job).OrDefault().String())
-	if err != nil {
-		return nil, flagErrorf(fmt.Errorf("--job: %w", err))
-	}
-	c.SKU, c.Guarantee, c.Job = sku, g, job
-	switch {
-	case c.LoadDuration < 0:
-		return nil, flagErrorf(fmt.Errorf("--load-duration %s: want 0 (no generators) or a positive duration", c.LoadDuration))
-	case c.LoadDuration == 0:
-		c.NoLoad = true
-	}
-	if c.OperatorChart != "" {
-		if err := operator.CheckSource(c.OperatorChart); err != nil {
-			return nil, flagErrorf(err)
-		}
-	}
-	if c.Subscription == "" && f.Getenv != nil {
-		c.Subscription = f.Getenv(EnvAzureSubscription)
+		return nil, err
 	}
 	p, err := plan.New(c)
 	if err != nil {
@@ -170,7 +153,39 @@ func azurePlan(f *Factory, opts *azureUpOptions) (*plan.Plan, error) {
 	return p, nil
 }
 
-func azureUpRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureUpOptions) error {
+// azureConfig is the plan's config from the flags: the SKU, guarantee and job parsed, the load
+// and the chart source checked, the subscription from the environment when not a flag.
+func azureConfig(f *Factory, opts *azureUpOptions) (plan.Config, error) {
+	c := opts.cfg
+	sku, err := plan.ParseSKU(opts.sku)
+	if err != nil {
+		return plan.Config{}, flagErrorf(err)
+	}
+	g, err := relay.ParseGuarantee(opts.guarantee)
+	if err != nil {
+		return plan.Config{}, flagErrorf(fmt.Errorf("--guarantee: %w", err))
+	}
+	job, err := relay.ParseJob(relay.Job(opts.job).OrDefault().String())
+	if err != nil {
+		return plan.Config{}, flagErrorf(fmt.Errorf("--job: %w", err))
+	}
+	c.SKU, c.Guarantee, c.Job = sku, g, job
+	switch {
+	case c.LoadDuration < 0:
+		return plan.Config{}, flagErrorf(fmt.Errorf("--load-duration %s: want 0 (no generators) or a positive duration", c.LoadDuration))
+	case c.LoadDuration == 0:
+		c.NoLoad = true
+	}
+	if c.OperatorChart != "" {
+		if err := operator.CheckSource(c.OperatorChart); err != nil {
+			return plan.Config{}, flagErrorf(err)
+		}
+	}
+	c.Subscription = f.azureSubscription(c.Subscription)
+	return c, nil
+}
+
+func azureUpRun(ctx context.Context, f *Factory, opts *azureUpOptions) error {
 	p, err := azurePlan(f, opts)
 	if err != nil {
 		return err
@@ -181,7 +196,7 @@ func azureUpRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureUpO
 		if p.Config.Job != relay.JobRelay {
 			return flagErrorf(fmt.Errorf("--job %s is for --platform aks: on HDInsight pick the job when submitting it, `streamscale job submit --job %s --flink-url ...`", p.Config.Job, p.Config.Job))
 		}
-		return azureUpHDInsight(ctx, f, deps, opts, p)
+		return azureUpHDInsight(ctx, f, opts, p)
 	default:
 		return flagErrorf(fmt.Errorf("--platform %q: use aks or hdinsight", opts.platform))
 	}
@@ -192,18 +207,18 @@ func azureUpRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureUpO
 	if opts.dryRun {
 		return writeDryRun(f, p, src)
 	}
-	if p.Config.Subscription == "" {
-		return flagErrorf(plan.ErrNoSubscription)
+	if err := azclient.Require(p.Config.Subscription); err != nil {
+		return flagErrorf(err)
 	}
-	if err := azureChecksFirst(ctx, f, deps, opts, p, nil); err != nil {
+	if err := azureChecksFirst(ctx, f, opts, p, nil); err != nil {
 		return err
 	}
-	clients, err := deps.clients(p.Config.Subscription)
+	clients, err := f.azureClients().ARM(p.Config.Subscription)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(f.IO.Out, "azure up: tier %d into resource group %s (%s)\n", p.Tier.Number, p.Config.ResourceGroup, p.Config.Location)
-	cred, err := deps.credential()
+	cred, err := f.azureClients().Credential()
 	if err != nil {
 		return err
 	}
@@ -225,11 +240,11 @@ func azureUpRun(ctx context.Context, f *Factory, deps *azureDeps, opts *azureUpO
 }
 
 // azureChecksFirst runs `azure check` at the start of `azure up`, unless --skip-checks.
-func azureChecksFirst(ctx context.Context, f *Factory, deps *azureDeps, opts *azureUpOptions, p *plan.Plan, hdi *hdinsight.Plan) error {
+func azureChecksFirst(ctx context.Context, f *Factory, opts *azureUpOptions, p *plan.Plan, hdi *hdinsight.Plan) error {
 	if opts.skipChecks {
 		return nil
 	}
-	err := azureChecks(ctx, f, deps, p, hdi, 0)
+	err := azureChecks(ctx, f, p, hdi, 0)
 	if errors.Is(err, preflight.ErrChecksFailed) {
 		return fmt.Errorf("azure up: %w; nothing was created (--skip-checks goes on anyway)", err)
 	}

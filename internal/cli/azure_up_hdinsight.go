@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/streamscale/streamscale/internal/azure/azclient"
 	"github.com/streamscale/streamscale/internal/azure/hdinsight"
 	"github.com/streamscale/streamscale/internal/azure/plan"
 	"github.com/streamscale/streamscale/internal/azure/provision"
@@ -12,7 +13,7 @@ import (
 
 // azureUpHDInsight is `azure up --platform hdinsight`: the shared steps
 // (provision.Runner.UpShared), then the HDInsight ones (hdinsight.UpAll).
-func azureUpHDInsight(ctx context.Context, f *Factory, deps *azureDeps, opts *azureUpOptions, base *plan.Plan) error {
+func azureUpHDInsight(ctx context.Context, f *Factory, opts *azureUpOptions, base *plan.Plan) error {
 	if opts.hdi.Workers < 1 {
 		return flagErrorf(fmt.Errorf("--hdi-workers %d: give 1 to 100 worker nodes", opts.hdi.Workers))
 	}
@@ -25,24 +26,20 @@ func azureUpHDInsight(ctx context.Context, f *Factory, deps *azureDeps, opts *az
 		fmt.Fprintln(f.IO.Out)
 		return p.Write(f.IO.Out)
 	}
-	if base.Config.Subscription == "" {
-		return flagErrorf(plan.ErrNoSubscription)
+	if err := azclient.Require(base.Config.Subscription); err != nil {
+		return flagErrorf(err)
 	}
 	if _, err := os.Stat(opts.jobJar); err != nil {
 		return flagErrorf(fmt.Errorf("--job-jar %s: %w (build it with `make build`)", opts.jobJar, err))
 	}
-	if err := azureChecksFirst(ctx, f, deps, opts, base, p); err != nil {
+	if err := azureChecksFirst(ctx, f, opts, base, p); err != nil {
 		return err
 	}
-	clients, err := deps.clients(base.Config.Subscription)
+	clients, err := f.azureClients().ARM(base.Config.Subscription)
 	if err != nil {
 		return err
 	}
-	cred, err := deps.credential()
-	if err != nil {
-		return err
-	}
-	hc, err := hdinsight.NewClients(p, cred, deps.options, deps.blobOptions)
+	hc, err := f.azureClients().HDInsight(p)
 	if err != nil {
 		return err
 	}

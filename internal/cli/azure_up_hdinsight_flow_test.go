@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/streamscale/streamscale/internal/azure/azclient"
+
 	"bytes"
 	"crypto/md5" //nolint:gosec // the fake keeps Blob storage's Content-MD5 checksum.
 	"encoding/base64"
@@ -110,11 +112,11 @@ func (f *fakeARM) Do(req *http.Request) (*http.Response, error) {
 	return resp(http.StatusMethodNotAllowed, nil, nil)
 }
 
-func (f *fakeARM) deps() *azureDeps {
-	return &azureDeps{
-		credential:  func() (azcore.TokenCredential, error) { return &azfake.TokenCredential{}, nil },
-		options:     &arm.ClientOptions{ClientOptions: policy.ClientOptions{Transport: f, Retry: policy.RetryOptions{MaxRetries: -1}}},
-		blobOptions: &azblob.ClientOptions{ClientOptions: policy.ClientOptions{Transport: f, Retry: policy.RetryOptions{MaxRetries: -1}}},
+func (f *fakeARM) deps() *azclient.Clients {
+	return &azclient.Clients{
+		NewCredential: func() (azcore.TokenCredential, error) { return &azfake.TokenCredential{}, nil },
+		ARMOptions:    &arm.ClientOptions{ClientOptions: policy.ClientOptions{Transport: f, Retry: policy.RetryOptions{MaxRetries: -1}}},
+		BlobOptions:   &azblob.ClientOptions{ClientOptions: policy.ClientOptions{Transport: f, Retry: policy.RetryOptions{MaxRetries: -1}}},
 	}
 }
 
@@ -136,7 +138,7 @@ func TestAzureUpHDInsightFlow_FakeAzure(t *testing.T) {
 	args := []string{"--platform", "hdinsight", "--tier", "1", "--resource-group", "rg", "--location", "westeurope",
 		"--subscription", "sub", "--job-jar", jar, "--skip-checks"} // azure check: azure_check_test.go
 	f, out, _ := testFactory()
-	if err := execute(newAzureUpCmd(f, fa.deps(), nil), args...); err != nil {
+	if err := execute(newAzureUpCmd(withAzure(f, fa.deps()), nil), args...); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	// In order: the resource group first, the Event Hubs namespaces and the storage account
@@ -188,7 +190,7 @@ func TestAzureUpHDInsightFlow_FakeAzure(t *testing.T) {
 	}
 	before := len(fa.creates)
 	f2, out2, _ := testFactory()
-	if err := execute(newAzureUpCmd(f2, fa.deps(), nil), args...); err != nil {
+	if err := execute(newAzureUpCmd(withAzure(f2, fa.deps()), nil), args...); err != nil {
 		t.Fatal(err)
 	}
 	if len(fa.creates) != before || !strings.Contains(out2.String(), "up: 0 created") {

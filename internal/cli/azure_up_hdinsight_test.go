@@ -8,7 +8,7 @@ import (
 
 func TestAzureUpHDInsightDryRun(t *testing.T) {
 	f, out, _ := testFactory()
-	err := execute(newAzureUpCmd(f, defaultAzureDeps(), nil), "--platform", "hdinsight", "--tier", "10", "--hdi-workers", "4",
+	err := execute(newAzureUpCmd(f, nil), "--platform", "hdinsight", "--tier", "10", "--hdi-workers", "4",
 		"--resource-group", "RG", "--location", "westeurope", "--dry-run")
 	if err != nil {
 		t.Fatal(err)
@@ -42,7 +42,7 @@ func TestAzureUpPlatformErrors(t *testing.T) {
 	} {
 		f, _, _ := testFactory()
 		args := append([]string{"--resource-group", "rg", "--location", "westeurope"}, tc.args...)
-		err := execute(newAzureUpCmd(f, defaultAzureDeps(), nil), args...)
+		err := execute(newAzureUpCmd(f, nil), args...)
 		var fe *FlagError
 		if err == nil || !errors.As(err, &fe) || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: err %v, want a flag error with %q", tc.args, err, tc.want)

@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/streamscale/streamscale/internal/azure/azclient"
 	"github.com/streamscale/streamscale/internal/flink"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 )
@@ -30,10 +31,12 @@ type Factory struct {
 	// --flink-url, STREAMSCALE_FLINK_URL or local stack point at. It is called only when a
 	// command needs Flink.
 	Flink func() (*flink.Client, error)
+	// Azure builds the Azure commands' clients lazily (tests put the SDK's fakes in it).
+	Azure *azclient.Clients
 }
 
 // NewFactory returns a Factory on the process's real streams and environment, whose clients
 // come from each command's flags.
 func NewFactory() *Factory {
-	return &Factory{IO: IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}, Getenv: os.Getenv}
+	return &Factory{IO: IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}, Getenv: os.Getenv, Azure: azclient.New()}
 }

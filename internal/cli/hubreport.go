@@ -2,24 +2,19 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/twmb/franz-go/pkg/kadm"
 
-	"github.com/streamscale/streamscale/internal/generate"
 	"github.com/streamscale/streamscale/internal/htmlreport"
 	"github.com/streamscale/streamscale/internal/hubmetrics"
 	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/runlog"
-	"github.com/streamscale/streamscale/internal/verify"
 )
 
 type hubReportOptions struct {
@@ -152,19 +147,14 @@ func liveRows(ctx context.Context, f *Factory, opts *hubReportOptions) (hubmetri
 		return hubmetrics.Recording{}, err
 	}
 	defer cl.Close()
-	src := &hubmetrics.WithGroupOffsets{Source: hubmetrics.PrometheusSource{URLs: urls}, Admin: kadm.NewClient(cl)}
-	rows, err := hubReportRun(ctx, f.IO.Out, src, opts)
+	rows, err := hubReportRun(ctx, f.IO.Out, hubmetrics.BrokerSource(urls, cl), opts)
 	return hubmetrics.Recording{Interval: hubmetrics.Duration(opts.interval), ThroughputUnits: opts.units, Rows: rows}, err
 }
 
-// hubReportRun samples src with a hubmetrics.Recorder for --duration (one interval by
-// default), or with --follow until Ctrl-C (or --duration), printing each row as it closes.
+// hubReportRun samples src (hubmetrics.Sample) for --duration (one interval by default), or
+// with --follow until Ctrl-C (or --duration), printing each row as it closes.
 func hubReportRun(ctx context.Context, w io.Writer, src hubmetrics.Source, opts *hubReportOptions) ([]hubmetrics.Row, error) {
 	topics := strings.Split(opts.topics, ",")
-	duration := opts.duration
-	if duration <= 0 && !opts.follow {
-		duration = opts.interval
-	}
 	var print func(hubmetrics.Row) error
 	switch {
 	case !opts.follow:
@@ -183,43 +173,7 @@ func hubReportRun(ctx context.Context, w io.Writer, src hubmetrics.Source, opts 
 		}
 		print = table.Row
 	}
-	// Rows are printed from the recorder's goroutine; the first failure to print ends the report.
-	printErr := make(chan error, 1)
-	var ropts []hubmetrics.RecorderOpt
-	if print != nil {
-		ropts = append(ropts, hubmetrics.OnRow(func(r hubmetrics.Row) {
-			if err := print(r); err != nil {
-				select {
-				case printErr <- err:
-				default:
-				}
-			}
-		}))
-	}
-	rec, err := hubmetrics.StartRecorder(context.WithoutCancel(ctx), src, topics, opts.interval, ropts...)
-	if err != nil {
-		return nil, err
-	}
-	var end <-chan time.Time
-	if duration > 0 {
-		timer := time.NewTimer(duration)
-		defer timer.Stop()
-		end = timer.C
-	}
-	select {
-	case <-end:
-	case err := <-printErr:
-		_, _ = rec.Stop(ctx)
-		return nil, err
-	case <-ctx.Done():
-		if !opts.follow {
-			_, _ = rec.Stop(context.WithoutCancel(ctx))
-			return nil, ctx.Err()
-		}
-	}
-	// A failed sample is merged into the next row; the rows are good.
-	rows, _ := rec.Stop(context.WithoutCancel(ctx))
-	return rows, nil
+	return hubmetrics.Sample(ctx, src, hubmetrics.SampleConfig{Topics: topics, Interval: opts.interval, Duration: opts.duration, Follow: opts.follow, OnRow: print})
 }
 
 // storedRows reads the rows `streamscale run` recorded: one run's (--run) or every run's that
@@ -245,9 +199,8 @@ func storedRows(ctx context.Context, opts *hubReportOptions, now time.Time) (hub
 	if len(out.Rows) == 0 {
 		return hubmetrics.Recording{}, fmt.Errorf("no recorded broker traffic %s in %s: only what `streamscale run` sampled is kept; for live figures drop --run/--from/--to", describeWindow(from, to), runsDir)
 	}
-	if opts.intervalSet && time.Duration(out.Interval) < opts.interval {
-		out.Rows = hubmetrics.Regroup(out.Rows, opts.interval)
-		out.Interval = hubmetrics.Duration(opts.interval)
+	if opts.intervalSet {
+		out = out.Regrouped(opts.interval)
 	}
 	if opts.unitsSet {
 		out.ThroughputUnits = opts.units
@@ -304,61 +257,14 @@ func writeReportFiles(ctx context.Context, f *Factory, opts *hubReportOptions, r
 	page := htmlreport.Report{Title: "streamscale broker traffic", Traffic: rec.Rows, Capacity: hubmetrics.Capacity{ThroughputUnits: rec.ThroughputUnits}}
 	if rec.Run != "" {
 		page.Title = "streamscale run " + rec.Run
-		if err := addRunMeasurements(&page, local.RunsDir(opts.home), rec.Run); err != nil {
+		r, err := runlog.Load(local.RunsDir(opts.home), rec.Run)
+		if err != nil {
+			return err
+		}
+		if err := page.AddRun(r); err != nil {
 			return err
 		}
 	}
-	htmlPath := opts.html
-	if htmlPath == "" {
-		dir, err := os.MkdirTemp("", "streamscale-report-")
-		if err != nil {
-			return fmt.Errorf("write png: %w", err)
-		}
-		defer os.RemoveAll(dir)
-		htmlPath = filepath.Join(dir, "report.html")
-	}
-	if err := htmlreport.WriteFile(htmlPath, page); err != nil {
-		return err
-	}
-	if opts.html != "" {
-		fmt.Fprintf(f.IO.ErrOut, "wrote %s\n", opts.html)
-	}
-	if opts.png == "" {
-		return nil
-	}
-	browser, err := htmlreport.FindBrowser(os.Getenv)
-	if err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
-	defer cancel()
-	if err := htmlreport.Screenshot(ctx, browser, htmlPath, opts.png, 1000, htmlreport.Height(page)); err != nil {
-		return err
-	}
-	fmt.Fprintf(f.IO.ErrOut, "wrote %s\n", opts.png)
-	return nil
-}
-
-// addRunMeasurements puts a recorded run's generator summary and verification (latency
-// percentiles, and their series over time) on the page beside its traffic.
-func addRunMeasurements(page *htmlreport.Report, runsDir, id string) error {
-	r, err := runlog.Load(runsDir, id)
-	if err != nil {
-		return err
-	}
-	if len(r.Generated) > 0 {
-		var g generate.Summary
-		if err := json.Unmarshal(r.Generated, &g); err != nil {
-			return fmt.Errorf("run %s: corrupt generator summary in run.json: %w", id, err)
-		}
-		page.Generated = &g
-	}
-	if len(r.Verified) > 0 {
-		var v verify.Result
-		if err := json.Unmarshal(r.Verified, &v); err != nil {
-			return fmt.Errorf("run %s: corrupt verification in run.json: %w", id, err)
-		}
-		page.Verified = &v
-	}
-	return nil
+	out := htmlreport.Output{Getenv: os.Getenv, Log: f.IO.ErrOut}
+	return out.WriteReport(ctx, htmlreport.Files{HTML: opts.html, PNG: opts.png}, page)
 }

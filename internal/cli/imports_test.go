@@ -3,9 +3,7 @@ package cli
 import (
 	"go/parser"
 	"go/token"
-	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,28 +17,8 @@ var forbiddenImports = []string{
 	"k8s.io/client-go/",
 }
 
-// pendingImports are the files whose client imports move out on another branch of issue 18
-// (the Azure commands', hubreport's): each must still import what is listed, so the list only
-// shrinks — once a file is clean the test fails until its entry is deleted here.
-var pendingImports = map[string][]string{
-	"azure.go": {
-		"github.com/Azure/azure-sdk-for-go/sdk/azcore",
-		"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm",
-		"github.com/Azure/azure-sdk-for-go/sdk/azidentity",
-		"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob",
-		"k8s.io/client-go/dynamic",
-	},
-	"azure_ops.go": {
-		"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor",
-		"k8s.io/client-go/kubernetes",
-		"k8s.io/client-go/tools/clientcmd",
-	},
-	"azure_run.go": {"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/monitor/armmonitor"},
-	"hubreport.go": {"github.com/twmb/franz-go/pkg/kadm"},
-}
-
 // TestCLIImportsNoClientLibrary: no non-test file of internal/cli imports franz-go, the Azure
-// SDK or client-go (beyond pendingImports, which must shrink).
+// SDK or client-go.
 func TestCLIImportsNoClientLibrary(t *testing.T) {
 	files, err := filepath.Glob("*.go")
 	if err != nil {
@@ -52,22 +30,8 @@ func TestCLIImportsNoClientLibrary(t *testing.T) {
 			continue
 		}
 		checked++
-		forbidden := forbiddenIn(t, name)
-		pending := pendingImports[name]
-		for _, imp := range forbidden {
-			if !slices.Contains(pending, imp) {
-				t.Errorf("%s imports %s: internal/cli holds flags and printing; move the client's use into the package that owns the concept", name, imp)
-			}
-		}
-		for _, imp := range pending {
-			if !slices.Contains(forbidden, imp) {
-				t.Errorf("%s no longer imports %s: delete it from pendingImports", name, imp)
-			}
-		}
-	}
-	for name := range pendingImports {
-		if _, err := os.Stat(name); err != nil {
-			t.Errorf("pendingImports names %s, which is gone: delete its entry", name)
+		for _, imp := range forbiddenIn(t, name) {
+			t.Errorf("%s imports %s: internal/cli holds flags and printing; move the client's use into the package that owns the concept", name, imp)
 		}
 	}
 	if checked < 10 {

@@ -105,7 +105,7 @@ func TestVerifyComplexInputOnAnotherCluster_Kfake(t *testing.T) {
 
 func TestAzureVerifyJobFlag(t *testing.T) {
 	f, _, _ := testFactory()
-	err := execute(newAzureVerifyCmd(f, defaultAzureDeps()), "--resource-group", "rg", "--subscription", "sub", "--job", "batch")
+	err := execute(newAzureVerifyCmd(f), "--resource-group", "rg", "--subscription", "sub", "--job", "batch")
 	var fe *FlagError
 	if err == nil || !errors.As(err, &fe) || !strings.Contains(err.Error(), "--job: unknown job \"batch\": use relay or complex") {
 		t.Errorf("err %v, want a --job flag error", err)

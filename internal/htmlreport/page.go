@@ -5,7 +5,6 @@ import (
 	"html/template"
 	"io"
 	"math"
-	"os"
 	"time"
 
 	"github.com/streamscale/streamscale/internal/generate"
@@ -269,13 +268,5 @@ func overTimeCharts(r Report) []template.HTML {
 
 // WriteFile writes the page to path.
 func WriteFile(path string, r Report) error {
-	file, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("write html report: %w", err)
-	}
-	if err := Write(file, r); err != nil {
-		file.Close()
-		return err
-	}
-	return file.Close()
+	return writeHTML(path, func(w io.Writer) error { return Write(w, r) })
 }

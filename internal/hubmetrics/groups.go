@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // WithGroupOffsets adds outgoing messages to another source's snapshots: per topic, a
@@ -105,4 +106,10 @@ func committedOffsets(ctx context.Context, adm *kadm.Client) (map[groupPartition
 		})
 	}
 	return out, unread, nil
+}
+
+// BrokerSource is the live source of `report`: the brokers' Prometheus counters at urls,
+// summed, with the records consumer groups committed as read through cl.
+func BrokerSource(urls []string, cl *kgo.Client) Source {
+	return &WithGroupOffsets{Source: PrometheusSource{URLs: urls}, Admin: kadm.NewClient(cl)}
 }

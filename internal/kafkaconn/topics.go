@@ -9,6 +9,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/streamscale/streamscale/internal/tier"
 )
 
 // TopicSpec describes a topic the pipeline needs.
@@ -163,39 +165,22 @@ func checkConfigs(ctx context.Context, adm *kadm.Client, s TopicSpec) error {
 	return nil
 }
 
-// PartitionsForTier maps the sample's throughput tiers to partition counts (docs/architecture.md, Tiers):
+// PartitionsForTier maps the sample's throughput tiers to partition counts (package tier):
 // tier 1 → 2, tier 5 → 4, tier 10 → 8.
-func PartitionsForTier(tier int) (int32, error) {
-	switch tier {
-	case 1:
-		return 2, nil
-	case 5:
-		return 4, nil
-	case 10:
-		return 8, nil
-	}
-	return 0, fmt.Errorf("tier %d is not one of the sample's tiers: use 1, 5 or 10", tier)
+func PartitionsForTier(n int) (int32, error) {
+	t, err := tier.Get(n)
+	return int32(t.Partitions), err
 }
 
 // ThroughputUnitsForTier is the Event Hubs throughput units the sample deploys for a tier:
-// 2, 6 or 12 (docs/architecture.md, Tiers).
-func ThroughputUnitsForTier(tier int) (int, error) {
-	switch tier {
-	case 1:
-		return 2, nil
-	case 5:
-		return 6, nil
-	case 10:
-		return 12, nil
-	}
-	_, err := PartitionsForTier(tier)
-	return 0, err
+// 2, 6 or 12 (package tier).
+func ThroughputUnitsForTier(n int) (int, error) {
+	t, err := tier.Get(n)
+	return t.ThroughputUnits, err
 }
 
 // RateForTier is the sample's events per second for a tier.
-func RateForTier(tier int) (float64, error) {
-	if _, err := PartitionsForTier(tier); err != nil {
-		return 0, err
-	}
-	return float64(tier) * 1000, nil
+func RateForTier(n int) (float64, error) {
+	t, err := tier.Get(n)
+	return float64(t.EventsPerSecond()), err
 }

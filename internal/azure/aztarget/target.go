@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"path"
-	"strconv"
 	"time"
 
 	"k8s.io/client-go/dynamic"
@@ -22,7 +21,6 @@ import (
 	"github.com/streamscale/streamscale/internal/azure/manifest"
 	"github.com/streamscale/streamscale/internal/azure/plan"
 	"github.com/streamscale/streamscale/internal/azure/provision"
-	"github.com/streamscale/streamscale/internal/generate"
 	"github.com/streamscale/streamscale/internal/hubmetrics"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/pipeline"
@@ -236,7 +234,7 @@ func (a *Azure) StartLoad(ctx context.Context, load pipeline.LoadSpec, progress 
 		return nil, err
 	}
 	n := len(r.Plan.Names.GeneratorGroups)
-	if _, err := r.StartGenerators(ctx, a.d, func(i int) []string { return GeneratorCommand(load.Config, i, n) }); err != nil {
+	if _, err := r.StartGenerators(ctx, a.d, func(i int) []string { return plan.LoadCommand(load.Config, i, n, true) }); err != nil {
 		return nil, err
 	}
 	return &aciLoad{r: &r}, nil
@@ -244,36 +242,3 @@ func (a *Azure) StartLoad(ctx context.Context, load pipeline.LoadSpec, progress 
 
 // Down leaves the deployment alone: `azure down` deletes the resource group.
 func (a *Azure) Down(context.Context, io.Writer) error { return nil }
-
-// GeneratorCommand is generator i of n's command line for one generator's load cfg: its
-// rate, duration or count, devices, types, quiet devices and duplicates, `--instance i --instances n`, and --json
-// so its summary can be read back from its output. No secret is on it.
-func GeneratorCommand(cfg generate.Config, i, n int) []string {
-	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
-	cmd := []string{plan.GeneratorBinary, "generate", "--topic", plan.HubIn,
-		"--rate", f(cfg.Rate), "--instance", strconv.Itoa(i), "--instances", strconv.Itoa(n)}
-	if cfg.Count > 0 {
-		cmd = append(cmd, "--count", strconv.FormatInt(cfg.Count, 10))
-	} else {
-		cmd = append(cmd, "--duration", cfg.Duration.String())
-	}
-	if cfg.Devices > 0 {
-		cmd = append(cmd, "--devices", strconv.Itoa(cfg.Devices))
-	}
-	if cfg.Seed != 0 {
-		cmd = append(cmd, "--seed", strconv.FormatInt(cfg.Seed, 10))
-	}
-	if cfg.Ramp > 0 {
-		cmd = append(cmd, "--ramp", cfg.Ramp.String())
-	}
-	if cfg.DeviceIDPrefix != "" {
-		cmd = append(cmd, "--device-prefix", cfg.DeviceIDPrefix)
-	}
-	if cfg.MixedTypes {
-		cmd = append(cmd, "--mixed-types")
-	}
-	if cfg.QuietDevices > 0 {
-		cmd = append(cmd, "--quiet-devices", f(cfg.QuietDevices))
-	}
-	return append(cmd, "--duplicate-fraction", f(cfg.DuplicateFraction), "--json")
-}

@@ -689,14 +689,14 @@ func TestRunFakeAzureRefusals(t *testing.T) {
 func TestGeneratorCommand(t *testing.T) {
 	cfg := generate.DefaultConfig()
 	cfg.Rate, cfg.Duration = 2000, 5*time.Minute
-	got := strings.Join(GeneratorCommand(cfg, 2, 5), " ")
+	got := strings.Join(plan.LoadCommand(cfg, 2, 5, true), " ")
 	want := "/streamscale generate --topic in --rate 2000 --instance 2 --instances 5 --duration 5m0s --devices 1000 --device-prefix contoso://device-id- --duplicate-fraction 0.001 --json"
 	if got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 	// The complex job's load: mixed types and quiet devices reach the generators.
 	cfg.MixedTypes, cfg.QuietDevices = true, 0.1
-	got = strings.Join(GeneratorCommand(cfg, 2, 5), " ")
+	got = strings.Join(plan.LoadCommand(cfg, 2, 5, true), " ")
 	want = "/streamscale generate --topic in --rate 2000 --instance 2 --instances 5 --duration 5m0s --devices 1000 --device-prefix contoso://device-id- --mixed-types --quiet-devices 0.1 --duplicate-fraction 0.001 --json"
 	if got != want {
 		t.Errorf("complex: got  %s\nwant %s", got, want)

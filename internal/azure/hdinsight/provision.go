@@ -83,23 +83,8 @@ func (r *Runner) out() io.Writer {
 // converge reads first and creates only what is missing, so a second run creates nothing and
 // a failed run resumes at the step that failed.
 func (r *Runner) converge(ctx context.Context, kind plan.StepKind, name string, get, create func(context.Context) error) (Result, error) {
-	res := Result{Kind: kind, Name: name}
-	err := get(ctx)
-	switch {
-	case err == nil:
-		res.Outcome = Exists
-		fmt.Fprintf(r.out(), "  exists   %-20s %s\n", kind, name)
-		return res, nil
-	case !provision.IsNotFound(err):
-		return res, fmt.Errorf("read %s %s: %w", kind, name, err)
-	}
-	fmt.Fprintf(r.out(), "  creating %-20s %s\n", kind, name)
-	if err := create(ctx); err != nil {
-		return res, fmt.Errorf("create %s %s: %w (run `azure up --platform hdinsight` again to resume)", kind, name, err)
-	}
-	res.Outcome = Created
-	fmt.Fprintf(r.out(), "  created  %-20s %s\n", kind, name)
-	return res, nil
+	res, err := provision.Stepper{Out: r.out(), Resume: "azure up --platform hdinsight"}.Converge(ctx, kind, name, get, create)
+	return Result{Kind: res.Kind, Name: res.Name, Outcome: Outcome(res.Outcome)}, err
 }
 
 // Up converges the storage identity, its role on the storage account, the default file
@@ -156,22 +141,8 @@ func (r *Runner) fileSystem(ctx context.Context) (Result, error) {
 
 // storageRole gives the identity Storage Blob Data Owner on the storage account.
 func (r *Runner) storageRole(ctx context.Context, principal string) (Result, error) {
-	scope := r.Plan.StorageAccountID()
-	name := provision.RoleAssignmentName(scope, RoleStorageBlobDataOwner, principal)
-	roleID := "/subscriptions/" + r.Plan.Base.Config.Subscription + "/providers/Microsoft.Authorization/roleDefinitions/" + RoleStorageBlobDataOwner
-	c := r.Clients.RoleAssignments
-	return r.converge(ctx, KindRoleAssignment, r.Plan.Names.Identity+" Storage Blob Data Owner",
-		func(ctx context.Context) error { _, err := c.Get(ctx, scope, name, nil); return err },
-		func(ctx context.Context) error {
-			_, err := c.Create(ctx, scope, name, armauthorization.RoleAssignmentCreateParameters{
-				Properties: &armauthorization.RoleAssignmentProperties{
-					RoleDefinitionID: to.Ptr(roleID),
-					PrincipalID:      to.Ptr(principal),
-					PrincipalType:    to.Ptr(armauthorization.PrincipalTypeServicePrincipal),
-				},
-			}, nil)
-			return err
-		})
+	get, create := provision.RoleAssignment(r.Clients.RoleAssignments, r.Plan.Base.Config.Subscription, r.Plan.StorageAccountID(), RoleStorageBlobDataOwner, principal)
+	return r.converge(ctx, KindRoleAssignment, r.Plan.Names.Identity+" Storage Blob Data Owner", get, create)
 }
 
 func (r *Runner) identity(ctx context.Context) (Result, string, string, error) {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 )
 
@@ -19,4 +21,18 @@ func Dynamic(kubeconfig []byte) (dynamic.Interface, error) {
 		return nil, fmt.Errorf("kubernetes client: %w", err)
 	}
 	return dyn, nil
+}
+
+// REST is the AKS cluster's REST config and typed clientset from its kubeconfig (for a
+// port-forward).
+func REST(kubeconfig []byte) (*rest.Config, kubernetes.Interface, error) {
+	cfg, err := clientcmd.RESTConfigFromKubeConfig(kubeconfig)
+	if err != nil {
+		return nil, nil, fmt.Errorf("AKS kubeconfig: %w", err)
+	}
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, nil, fmt.Errorf("kubernetes client: %w", err)
+	}
+	return cfg, cs, nil
 }

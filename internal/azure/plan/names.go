@@ -195,3 +195,9 @@ func NamesFor(prefix, rg string) (Names, error) {
 	}
 	return NewNames(prefix, rg, 0), nil
 }
+
+// ResourceID is the ARM ID of a resource of the group: provider is e.g.
+// "Microsoft.EventHub/namespaces", name the resource's.
+func (n Names) ResourceID(subscription, provider, name string) string {
+	return "/subscriptions/" + subscription + "/resourceGroups/" + n.ResourceGroup + "/providers/" + provider + "/" + name
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/streamscale/streamscale/internal/generate"
 	"github.com/streamscale/streamscale/internal/relay"
 )
 
@@ -256,16 +257,46 @@ const GeneratorBinary = "/streamscale"
 // tier's rate, for Config.LoadDuration. The connection string reaches it as the secure
 // environment variable kafkaconn.EnvConnectionString, never on this line.
 func (p *Plan) GeneratorCommand(i int) []string {
-	cmd := []string{GeneratorBinary, "generate",
-		"--topic", HubIn,
-		"--rate", strconv.FormatFloat(p.GeneratorRate(), 'f', -1, 64),
-		"--instance", strconv.Itoa(i),
-		"--instances", strconv.Itoa(p.Tier.Generators),
-		"--duration", p.Config.LoadDuration.String(),
+	// Each device of the complex job's load alternates TEMP and CO2 readings, so the HighCO2
+	// tags can fire too.
+	load := generate.Config{Rate: p.GeneratorRate(), Duration: p.Config.LoadDuration, MixedTypes: p.Config.Job == relay.JobComplex}
+	return LoadCommand(load, i, p.Tier.Generators, false)
+}
+
+// LoadCommand is generator i of n's command line for one generator's load cfg: its rate,
+// duration or count, devices, types, quiet devices, `--instance i --instances n` and, with
+// report, its duplicates and --json so its summary can be read back from its output (`azure
+// run`). Zero settings are left off. No secret is on it: the one generator command line of
+// `azure up` and `azure run`.
+func LoadCommand(cfg generate.Config, i, n int, report bool) []string {
+	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	cmd := []string{GeneratorBinary, "generate", "--topic", HubIn,
+		"--rate", f(cfg.Rate), "--instance", strconv.Itoa(i), "--instances", strconv.Itoa(n)}
+	if cfg.Count > 0 {
+		cmd = append(cmd, "--count", strconv.FormatInt(cfg.Count, 10))
+	} else {
+		cmd = append(cmd, "--duration", cfg.Duration.String())
 	}
-	if p.Config.Job == relay.JobComplex {
-		// Each device alternates TEMP and CO2 readings, so the HighCO2 tags can fire too.
+	if cfg.Devices > 0 {
+		cmd = append(cmd, "--devices", strconv.Itoa(cfg.Devices))
+	}
+	if cfg.Seed != 0 {
+		cmd = append(cmd, "--seed", strconv.FormatInt(cfg.Seed, 10))
+	}
+	if cfg.Ramp > 0 {
+		cmd = append(cmd, "--ramp", cfg.Ramp.String())
+	}
+	if cfg.DeviceIDPrefix != "" {
+		cmd = append(cmd, "--device-prefix", cfg.DeviceIDPrefix)
+	}
+	if cfg.MixedTypes {
 		cmd = append(cmd, "--mixed-types")
+	}
+	if cfg.QuietDevices > 0 {
+		cmd = append(cmd, "--quiet-devices", f(cfg.QuietDevices))
+	}
+	if report {
+		cmd = append(cmd, "--duplicate-fraction", f(cfg.DuplicateFraction), "--json")
 	}
 	return cmd
 }

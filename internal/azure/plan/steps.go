@@ -133,27 +133,8 @@ func (p *Plan) steps() []Step {
 			"flink identity " + n.FlinkIdentity + ": Storage Blob Data Contributor on " + n.StorageAccount + " (only pods of service account " + FlinkServiceAccount + " get its tokens)",
 			"generators identity " + n.GeneratorIdentity + ": AcrPull on " + n.Registry + " (Container Instances pull with it)",
 		}},
-		{Kind: KindPrometheus, Name: n.MonitorWorkspace, Details: []string{
-			"Azure Monitor workspace " + n.MonitorWorkspace + ": managed Prometheus' store; `azure report --prometheus-endpoint` queries it",
-			"data collection endpoint " + n.PrometheusEndpoint + " and rule " + n.PrometheusRule + ": the cluster's Prometheus metrics into the workspace",
-			"associated with " + n.Cluster + " (as `az aks update --enable-azure-monitor-metrics` does)",
-		}},
-		{Kind: KindImages, Name: GeneratorImageRepo + ", " + JobImageRepo, Details: p.imageDetails()},
-		{Kind: KindK8sNamespace, Name: K8sNamespace, Details: []string{
-			"first: the operator's chart creates ServiceAccount flink, Role flink and RoleBinding flink-role-binding in it",
-		}},
-		{Kind: KindOperator, Name: OperatorChart + " " + c.OperatorVersion, Details: []string{
-			"chart from " + p.chartSource(),
-			"namespace " + OperatorNamespace + ", watching " + K8sNamespace,
-			"webhook off (webhook.create=false: the chart's default needs cert-manager, which AKS does not have)",
-			"a failed release is uninstalled and installed again by the next up",
-		}},
-		{Kind: KindSecrets, Name: K8sNamespace + "/" + SecretName, Details: []string{
-			"keys " + SecretKeyIn + " (" + RuleJobListen + " on #1), " + SecretKeyOut + " (" + RuleJobSend + " on #2)",
-			"configmap " + KafkaConfigMapName + ": Kafka client properties reading the keys from the environment",
-		}},
-		{Kind: KindDeployment, Name: K8sNamespace + "/" + p.DeploymentName(), Details: p.deploymentDetails()},
 	}
+	steps = append(steps, p.kubernetesSteps()...)
 	if c.NoLoad {
 		return steps
 	}
@@ -243,3 +224,31 @@ const (
 
 // JobJarURI is the FlinkDeployment's job.jarURI.
 func JobJarURI() string { return "local://" + JobJarPath }
+
+// kubernetesSteps are managed Prometheus' step and the steps inside the cluster: the
+// images, the namespace, the operator, the secrets and the job's FlinkDeployment.
+func (p *Plan) kubernetesSteps() []Step {
+	c, n := p.Config, p.Names
+	return []Step{
+		{Kind: KindPrometheus, Name: n.MonitorWorkspace, Details: []string{
+			"Azure Monitor workspace " + n.MonitorWorkspace + ": managed Prometheus' store; `azure report --prometheus-endpoint` queries it",
+			"data collection endpoint " + n.PrometheusEndpoint + " and rule " + n.PrometheusRule + ": the cluster's Prometheus metrics into the workspace",
+			"associated with " + n.Cluster + " (as `az aks update --enable-azure-monitor-metrics` does)",
+		}},
+		{Kind: KindImages, Name: GeneratorImageRepo + ", " + JobImageRepo, Details: p.imageDetails()},
+		{Kind: KindK8sNamespace, Name: K8sNamespace, Details: []string{
+			"first: the operator's chart creates ServiceAccount flink, Role flink and RoleBinding flink-role-binding in it",
+		}},
+		{Kind: KindOperator, Name: OperatorChart + " " + c.OperatorVersion, Details: []string{
+			"chart from " + p.chartSource(),
+			"namespace " + OperatorNamespace + ", watching " + K8sNamespace,
+			"webhook off (webhook.create=false: the chart's default needs cert-manager, which AKS does not have)",
+			"a failed release is uninstalled and installed again by the next up",
+		}},
+		{Kind: KindSecrets, Name: K8sNamespace + "/" + SecretName, Details: []string{
+			"keys " + SecretKeyIn + " (" + RuleJobListen + " on #1), " + SecretKeyOut + " (" + RuleJobSend + " on #2)",
+			"configmap " + KafkaConfigMapName + ": Kafka client properties reading the keys from the environment",
+		}},
+		{Kind: KindDeployment, Name: K8sNamespace + "/" + p.DeploymentName(), Details: p.deploymentDetails()},
+	}
+}

@@ -2,9 +2,8 @@ package plan
 
 import (
 	"fmt"
-	"sort"
-	"strconv"
-	"strings"
+
+	"github.com/streamscale/streamscale/internal/tier"
 )
 
 // Tier is one deployment size.
@@ -52,40 +51,18 @@ func (t Tier) EventsPerSecond() int { return t.Number * 1000 }
 // JobManagerSize is the JobManager pod's size at every tier.
 var JobManagerSize = PodSize{CPU: 1, Memory: "2048m"}
 
-// tiers are the defaults per tier.
-var tiers = map[int]Tier{
-	1: {Number: 1, ThroughputUnits: 2, Partitions: 2, Parallelism: 2, Generators: 1,
-		NodeCount: 3, NodeVMSize: "Standard_D2s_v3",
-		TaskManager: PodSize{CPU: 1, Memory: "2048m"}, SlotsPerTaskManager: 2},
-	5: {Number: 5, ThroughputUnits: 6, Partitions: 4, Parallelism: 4, Generators: 3,
-		NodeCount: 5, NodeVMSize: "Standard_D2s_v3",
-		TaskManager: PodSize{CPU: 1, Memory: "2048m"}, SlotsPerTaskManager: 2},
-	10: {Number: 10, ThroughputUnits: 12, Partitions: 8, Parallelism: 8, Generators: 5,
-		NodeCount: 4, NodeVMSize: "Standard_D4s_v3",
-		TaskManager: PodSize{CPU: 2, Memory: "4096m"}, SlotsPerTaskManager: 2},
-}
-
 // TierNumbers are the tiers there are, in order.
-func TierNumbers() []int {
-	n := make([]int, 0, len(tiers))
-	for k := range tiers {
-		n = append(n, k)
-	}
-	sort.Ints(n)
-	return n
-}
+func TierNumbers() []int { return tier.Numbers() }
 
-// LookupTier returns tier n's defaults.
+// LookupTier returns tier n's defaults (package tier's table).
 func LookupTier(n int) (Tier, error) {
-	t, ok := tiers[n]
+	s, ok := tier.Lookup(n)
 	if !ok {
-		s := make([]string, 0, len(tiers))
-		for _, k := range TierNumbers() {
-			s = append(s, strconv.Itoa(k))
-		}
-		return Tier{}, fmt.Errorf("--tier %d: there is no such tier; use %s", n, strings.Join(s, ", "))
+		return Tier{}, fmt.Errorf("--tier %d: there is no such tier; use %s", n, tier.List())
 	}
-	return t, nil
+	return Tier{Number: s.Number, ThroughputUnits: s.ThroughputUnits, Partitions: s.Partitions, Parallelism: s.Parallelism,
+		Generators: s.Generators, NodeCount: s.NodeCount, NodeVMSize: s.NodeVMSize,
+		TaskManager: PodSize{CPU: s.TaskManagerCPU, Memory: s.TaskManagerMemory}, SlotsPerTaskManager: s.SlotsPerTaskManager}, nil
 }
 
 // Overrides replace a tier's defaults; a zero field keeps the default.

@@ -203,7 +203,7 @@ func (r *run) listSKUs(ctx context.Context) ([]*armcompute.ResourceSKU, error) {
 	cctx, cancel := r.call(ctx)
 	defer cancel()
 	filter := "location eq '" + r.Plan.Config.Location + "'"
-	pager := r.clients.skus.NewListPager(&armcompute.ResourceSKUsClientListOptions{Filter: &filter})
+	pager := r.clients.SKUs.NewListPager(&armcompute.ResourceSKUsClientListOptions{Filter: &filter})
 	var out []*armcompute.ResourceSKU
 	for pager.More() {
 		page, err := pager.NextPage(cctx)
@@ -219,7 +219,7 @@ func (r *run) listSKUs(ctx context.Context) ([]*armcompute.ResourceSKU, error) {
 func (r *run) listUsage(ctx context.Context) (map[string]*quota, error) {
 	cctx, cancel := r.call(ctx)
 	defer cancel()
-	pager := r.clients.usage.NewListPager(r.Plan.Config.Location, nil)
+	pager := r.clients.Usage.NewListPager(r.Plan.Config.Location, nil)
 	out := map[string]*quota{}
 	for pager.More() {
 		page, err := pager.NextPage(cctx)

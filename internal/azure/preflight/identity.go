@@ -104,7 +104,7 @@ func (r *run) subscription(ctx context.Context) []Check {
 	id := r.Plan.Config.Subscription
 	cctx, cancel := r.call(ctx)
 	defer cancel()
-	s, err := r.clients.subscriptions.Get(cctx, id, nil)
+	s, err := r.clients.Subscriptions.Get(cctx, id, nil)
 	if err != nil {
 		return []Check{fail(name, id+": "+r.brief(err),
 			"pick a subscription this identity can see: `az account list -o table`, then --subscription or AZURE_SUBSCRIPTION_ID")}

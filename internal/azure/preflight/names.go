@@ -34,7 +34,7 @@ func (r *run) existingResources(ctx context.Context) (existing, error) {
 	cctx, cancel := r.call(ctx)
 	defer cancel()
 	e := existing{}
-	pager := r.clients.resources.NewListByResourceGroupPager(r.Plan.Config.ResourceGroup, nil)
+	pager := r.clients.Resources.NewListByResourceGroupPager(r.Plan.Config.ResourceGroup, nil)
 	for pager.More() {
 		page, err := pager.NextPage(cctx)
 		if provision.IsNotFound(err) {
@@ -131,16 +131,16 @@ func (r *run) available(ctx context.Context, g globalName) (ok bool, reason stri
 	var why, msg *string
 	switch g.typ {
 	case typeStorageAccount:
-		res, e := r.clients.accounts.CheckNameAvailability(cctx, armstorage.AccountCheckNameAvailabilityParameters{Name: &g.name, Type: ptr(typeStorageAccount)}, nil)
+		res, e := r.clients.Accounts.CheckNameAvailability(cctx, armstorage.AccountCheckNameAvailabilityParameters{Name: &g.name, Type: ptr(typeStorageAccount)}, nil)
 		err, free, msg = e, res.NameAvailable, res.Message
 		if res.Reason != nil {
 			why = ptr(string(*res.Reason))
 		}
 	case typeRegistry:
-		res, e := r.clients.registries.CheckNameAvailability(cctx, armcontainerregistry.RegistryNameCheckRequest{Name: &g.name, Type: ptr(typeRegistry)}, nil)
+		res, e := r.clients.Registries.CheckNameAvailability(cctx, armcontainerregistry.RegistryNameCheckRequest{Name: &g.name, Type: ptr(typeRegistry)}, nil)
 		err, free, why, msg = e, res.NameAvailable, res.Reason, res.Message
 	case typeNamespace:
-		res, e := r.clients.namespaces.CheckNameAvailability(cctx, armeventhub.CheckNameAvailabilityParameter{Name: &g.name}, nil)
+		res, e := r.clients.Namespaces.CheckNameAvailability(cctx, armeventhub.CheckNameAvailabilityParameter{Name: &g.name}, nil)
 		err, free, msg = e, res.NameAvailable, res.Message
 		if res.Reason != nil {
 			why = ptr(string(*res.Reason))

@@ -79,7 +79,7 @@ func (r *run) groupPermissions(ctx context.Context, rg string) ([]*armauthorizat
 	cctx, cancel := r.call(ctx)
 	defer cancel()
 	var perms []*armauthorization.Permission
-	pager := r.clients.permissions.NewListForResourceGroupPager(rg, nil)
+	pager := r.clients.Permissions.NewListForResourceGroupPager(rg, nil)
 	for pager.More() {
 		page, err := pager.NextPage(cctx)
 		if err != nil {
@@ -101,7 +101,7 @@ func (r *run) subscriptionPermissions(ctx context.Context, who principal) (perms
 	cctx, cancel := r.call(ctx)
 	defer cancel()
 	filter := "atScope() and assignedTo('" + who.ObjectID + "')"
-	pager := r.clients.roleAssignments.NewListForSubscriptionPager(&armauthorization.RoleAssignmentsClientListForSubscriptionOptions{Filter: &filter})
+	pager := r.clients.RoleAssignments.NewListForSubscriptionPager(&armauthorization.RoleAssignmentsClientListForSubscriptionOptions{Filter: &filter})
 	for pager.More() {
 		page, err := pager.NextPage(cctx)
 		if err != nil {
@@ -112,7 +112,7 @@ func (r *run) subscriptionPermissions(ctx context.Context, who principal) (perms
 				continue
 			}
 			dctx, dcancel := r.call(ctx)
-			def, err := r.clients.roleDefinitions.GetByID(dctx, *a.Properties.RoleDefinitionID, nil)
+			def, err := r.clients.RoleDefinitions.GetByID(dctx, *a.Properties.RoleDefinitionID, nil)
 			dcancel()
 			if err != nil {
 				return nil, false, fmt.Errorf("role definition %s: %w", *a.Properties.RoleDefinitionID, err)

@@ -17,6 +17,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
 
+	"github.com/streamscale/streamscale/internal/azure/armclients"
 	"github.com/streamscale/streamscale/internal/azure/hdinsight"
 	"github.com/streamscale/streamscale/internal/azure/plan"
 )
@@ -128,7 +129,7 @@ func Run(ctx context.Context, c Config) (Report, error) {
 	if c.CallTimeout == 0 {
 		c.CallTimeout = DefaultCallTimeout
 	}
-	cl, err := newClients(c.Plan.Config.Subscription, c.Credential, c.Options)
+	cl, err := armclients.New(c.Plan.Config.Subscription, c.Credential, c.Options)
 	if err != nil {
 		return Report{}, err
 	}
@@ -164,7 +165,7 @@ func Run(ctx context.Context, c Config) (Report, error) {
 // run is one Run's state.
 type run struct {
 	Config
-	clients *clients
+	clients *armclients.Set
 }
 
 // call bounds one call to Azure by the call timeout.

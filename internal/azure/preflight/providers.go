@@ -55,7 +55,7 @@ func (r *run) providers(ctx context.Context) []Check {
 		name := "provider " + ns
 		register := "`az provider register --namespace " + ns + "` (takes a few minutes; `az provider show --namespace " + ns + " --query registrationState`)"
 		cctx, cancel := r.call(ctx)
-		p, err := r.clients.providers.Get(cctx, ns, nil)
+		p, err := r.clients.Providers.Get(cctx, ns, nil)
 		cancel()
 		switch {
 		case err != nil:

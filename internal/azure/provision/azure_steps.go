@@ -2,13 +2,9 @@ package provision
 
 import (
 	"context"
-	"crypto/sha256"
-	"errors"
 	"fmt"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
-	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/authorization/armauthorization/v2"
-	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerinstance/armcontainerinstance/v2"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerregistry/armcontainerregistry"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerservice/armcontainerservice/v6"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/eventhub/armeventhub"
@@ -367,128 +363,4 @@ func workloadIdentityIssuer(mc armcontainerservice.ManagedCluster, rg, name stri
 		return "", fmt.Errorf("AKS cluster %s has no OIDC issuer URL yet: run `azure up` again", name)
 	}
 	return *p.OidcIssuerProfile.IssuerURL, nil
-}
-
-// roleAssignmentName is a stable GUID for (scope, role, principal), so a second `up` finds
-// the assignment the first made.
-func roleAssignmentName(scope, role, principal string) string {
-	h := sha256.Sum256([]byte(scope + "\x00" + role + "\x00" + principal))
-	h[6] = (h[6] & 0x0f) | 0x50 // version 5 style
-	h[8] = (h[8] & 0x3f) | 0x80 // RFC 4122 variant
-	return fmt.Sprintf("%x-%x-%x-%x-%x", h[0:4], h[4:6], h[6:8], h[8:10], h[10:16])
-}
-
-func (r *Runner) roleAssignment(ctx context.Context, what, scope, role, principal string) (StepResult, error) {
-	c := r.Clients
-	name := roleAssignmentName(scope, role, principal)
-	roleID := "/subscriptions/" + c.Subscription + "/providers/Microsoft.Authorization/roleDefinitions/" + role
-	return r.converge(ctx, plan.KindRoleAssignment, what,
-		func(ctx context.Context) error {
-			_, err := c.RoleAssignments.Get(ctx, scope, name, nil)
-			return err
-		},
-		func(ctx context.Context) error {
-			_, err := c.RoleAssignments.Create(ctx, scope, name, armauthorization.RoleAssignmentCreateParameters{
-				Properties: &armauthorization.RoleAssignmentProperties{
-					RoleDefinitionID: to.Ptr(roleID),
-					PrincipalID:      to.Ptr(principal),
-					PrincipalType:    to.Ptr(armauthorization.PrincipalTypeServicePrincipal),
-				},
-			}, nil)
-			return err
-		})
-}
-
-func (r *Runner) resourceID(provider, typ, name string) string {
-	return "/subscriptions/" + r.Clients.Subscription + "/resourceGroups/" + r.Plan.Names.ResourceGroup +
-		"/providers/" + provider + "/" + typ + "/" + name
-}
-
-func (r *Runner) roleAssignments(ctx context.Context, d *Deployment) ([]StepResult, error) {
-	n := r.Plan.Names
-	acr := r.resourceID("Microsoft.ContainerRegistry", "registries", n.Registry)
-	st := r.resourceID("Microsoft.Storage", "storageAccounts", n.StorageAccount)
-	var out []StepResult
-	for _, a := range []struct{ what, scope, role, principal string }{
-		// AKS nodes pull images as the kubelet identity: AcrPull stays with it.
-		{"kubelet AcrPull on " + n.Registry, acr, roleAcrPull, d.KubeletObjectID},
-		// Flink's pods, and nothing else, reach the storage account as the Flink identity.
-		{n.FlinkIdentity + " Storage Blob Data Contributor on " + n.StorageAccount, st, roleStorageBlobDataContributor, d.FlinkIdentityPrincipal},
-		{"generators AcrPull on " + n.Registry, acr, roleAcrPull, d.GeneratorIdentityPrincipal},
-	} {
-		res, err := r.roleAssignment(ctx, a.what, a.scope, a.role, a.principal)
-		out = append(out, res)
-		if err != nil {
-			return out, err
-		}
-	}
-	return out, nil
-}
-
-// generators converges the container groups; each starts sending when created.
-func (r *Runner) generators(ctx context.Context, d *Deployment) ([]StepResult, error) {
-	return r.generatorsWith(ctx, d, nil)
-}
-
-// generatorsWith converges the container groups with command(i) as generator i's command
-// line (nil: the plan's).
-func (r *Runner) generatorsWith(ctx context.Context, d *Deployment, command func(i int) []string) ([]StepResult, error) {
-	p, c, rg := r.Plan, r.Clients, r.Plan.Names.ResourceGroup
-	if d.GeneratorsSend.IsZero() || d.GeneratorIdentityID == "" {
-		return nil, errors.New("generators: no send rule or pull identity yet")
-	}
-	var out []StepResult
-	for i, name := range p.Names.GeneratorGroups {
-		cmd := p.GeneratorCommand(i)
-		if command != nil {
-			cmd = command(i)
-		}
-		res, err := r.converge(ctx, plan.KindGenerators, name,
-			func(ctx context.Context) error {
-				_, err := c.ContainerGroups.Get(ctx, rg, name, nil)
-				return err
-			},
-			func(ctx context.Context) error {
-				poller, err := c.ContainerGroups.BeginCreateOrUpdate(ctx, rg, name, armcontainerinstance.ContainerGroup{
-					Location: to.Ptr(p.Config.Location),
-					Tags:     tags(),
-					Identity: &armcontainerinstance.ContainerGroupIdentity{
-						Type:                   to.Ptr(armcontainerinstance.ResourceIdentityTypeUserAssigned),
-						UserAssignedIdentities: map[string]*armcontainerinstance.UserAssignedIdentities{d.GeneratorIdentityID: {}},
-					},
-					Properties: &armcontainerinstance.ContainerGroupPropertiesProperties{
-						OSType:                   to.Ptr(armcontainerinstance.OperatingSystemTypesLinux),
-						RestartPolicy:            to.Ptr(armcontainerinstance.ContainerGroupRestartPolicyNever),
-						ImageRegistryCredentials: []*armcontainerinstance.ImageRegistryCredential{{Server: to.Ptr(p.Names.RegistryHost()), Identity: to.Ptr(d.GeneratorIdentityID)}},
-						Containers: []*armcontainerinstance.Container{{
-							Name: to.Ptr("generator"),
-							Properties: &armcontainerinstance.ContainerProperties{
-								Image:   to.Ptr(p.GeneratorImage()),
-								Command: to.SliceOfPtrs(cmd...),
-								Resources: &armcontainerinstance.ResourceRequirements{Requests: &armcontainerinstance.ResourceRequests{
-									CPU: to.Ptr(1.0), MemoryInGB: to.Ptr(1.5)}},
-								EnvironmentVariables: []*armcontainerinstance.EnvironmentVariable{{
-									Name: to.Ptr(kafkaconn.EnvConnectionString), SecureValue: to.Ptr(d.GeneratorsSend.Reveal())}},
-							},
-						}},
-					},
-				}, nil)
-				if err != nil {
-					return err
-				}
-				_, err = wait(ctx, r, "container group "+name, poller)
-				return err
-			})
-		out = append(out, res)
-		if err != nil {
-			return out, err
-		}
-	}
-	return out, nil
-}
-
-// RoleAssignmentName is the stable GUID `up` names the assignment of role to principal at
-// scope with, so a second run (of this or another platform's steps) finds it.
-func RoleAssignmentName(scope, role, principal string) string {
-	return roleAssignmentName(scope, role, principal)
 }

@@ -2,12 +2,16 @@ package provision
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/containerinstance/armcontainerinstance/v2"
+
+	"github.com/streamscale/streamscale/internal/azure/plan"
+	"github.com/streamscale/streamscale/internal/kafkaconn"
 )
 
 // GeneratorResult is one generator container's end.
@@ -105,4 +109,66 @@ func containerExitCode(g armcontainerinstance.ContainerGroup) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// generators converges the container groups; each starts sending when created.
+func (r *Runner) generators(ctx context.Context, d *Deployment) ([]StepResult, error) {
+	return r.generatorsWith(ctx, d, nil)
+}
+
+// generatorsWith converges the container groups with command(i) as generator i's command
+// line (nil: the plan's).
+func (r *Runner) generatorsWith(ctx context.Context, d *Deployment, command func(i int) []string) ([]StepResult, error) {
+	p, c, rg := r.Plan, r.Clients, r.Plan.Names.ResourceGroup
+	if d.GeneratorsSend.IsZero() || d.GeneratorIdentityID == "" {
+		return nil, errors.New("generators: no send rule or pull identity yet")
+	}
+	var out []StepResult
+	for i, name := range p.Names.GeneratorGroups {
+		cmd := p.GeneratorCommand(i)
+		if command != nil {
+			cmd = command(i)
+		}
+		res, err := r.converge(ctx, plan.KindGenerators, name,
+			func(ctx context.Context) error {
+				_, err := c.ContainerGroups.Get(ctx, rg, name, nil)
+				return err
+			},
+			func(ctx context.Context) error {
+				poller, err := c.ContainerGroups.BeginCreateOrUpdate(ctx, rg, name, armcontainerinstance.ContainerGroup{
+					Location: to.Ptr(p.Config.Location),
+					Tags:     tags(),
+					Identity: &armcontainerinstance.ContainerGroupIdentity{
+						Type:                   to.Ptr(armcontainerinstance.ResourceIdentityTypeUserAssigned),
+						UserAssignedIdentities: map[string]*armcontainerinstance.UserAssignedIdentities{d.GeneratorIdentityID: {}},
+					},
+					Properties: &armcontainerinstance.ContainerGroupPropertiesProperties{
+						OSType:                   to.Ptr(armcontainerinstance.OperatingSystemTypesLinux),
+						RestartPolicy:            to.Ptr(armcontainerinstance.ContainerGroupRestartPolicyNever),
+						ImageRegistryCredentials: []*armcontainerinstance.ImageRegistryCredential{{Server: to.Ptr(p.Names.RegistryHost()), Identity: to.Ptr(d.GeneratorIdentityID)}},
+						Containers: []*armcontainerinstance.Container{{
+							Name: to.Ptr("generator"),
+							Properties: &armcontainerinstance.ContainerProperties{
+								Image:   to.Ptr(p.GeneratorImage()),
+								Command: to.SliceOfPtrs(cmd...),
+								Resources: &armcontainerinstance.ResourceRequirements{Requests: &armcontainerinstance.ResourceRequests{
+									CPU: to.Ptr(1.0), MemoryInGB: to.Ptr(1.5)}},
+								EnvironmentVariables: []*armcontainerinstance.EnvironmentVariable{{
+									Name: to.Ptr(kafkaconn.EnvConnectionString), SecureValue: to.Ptr(d.GeneratorsSend.Reveal())}},
+							},
+						}},
+					},
+				}, nil)
+				if err != nil {
+					return err
+				}
+				_, err = wait(ctx, r, "container group "+name, poller)
+				return err
+			})
+		out = append(out, res)
+		if err != nil {
+			return out, err
+		}
+	}
+	return out, nil
 }

@@ -68,22 +68,7 @@ func (r *Runner) prometheus(ctx context.Context) ([]StepResult, error) {
 				return err
 			},
 			func(ctx context.Context) error {
-				_, err := c.CollectionRules.Create(ctx, rg, n.PrometheusRule, armmonitor.DataCollectionRuleResource{
-					Location: loc, Tags: tags(),
-					Properties: &armmonitor.DataCollectionRuleResourceProperties{
-						Description:              to.Ptr("the AKS cluster's Prometheus metrics into the Azure Monitor workspace (streamscale)"),
-						DataCollectionEndpointID: to.Ptr(dce),
-						DataSources: &armmonitor.DataCollectionRuleDataSources{PrometheusForwarder: []*armmonitor.PrometheusForwarderDataSource{{
-							Name:    to.Ptr("PrometheusDataSource"),
-							Streams: []*armmonitor.KnownPrometheusForwarderDataSourceStreams{to.Ptr(armmonitor.KnownPrometheusForwarderDataSourceStreamsMicrosoftPrometheusMetrics)},
-						}}},
-						Destinations: &armmonitor.DataCollectionRuleDestinations{MonitoringAccounts: []*armmonitor.MonitoringAccountDestination{{
-							AccountResourceID: to.Ptr(workspace), Name: to.Ptr(workspaceDestName)}}},
-						DataFlows: []*armmonitor.DataFlow{{
-							Streams:      []*armmonitor.KnownDataFlowStreams{to.Ptr(armmonitor.KnownDataFlowStreams(prometheusStream))},
-							Destinations: []*string{to.Ptr(workspaceDestName)},
-						}},
-					}}, nil)
+				_, err := c.CollectionRules.Create(ctx, rg, n.PrometheusRule, prometheusRule(loc, dce, workspace), nil)
 				return err
 			}},
 		{n.Cluster + "/" + ruleAssociation,
@@ -116,4 +101,25 @@ func (r *Runner) prometheus(ctx context.Context) ([]StepResult, error) {
 		}
 	}
 	return out, nil
+}
+
+// prometheusRule is the data collection rule that sends the cluster's Prometheus metrics
+// through the endpoint dce into the workspace.
+func prometheusRule(loc *string, dce, workspace string) armmonitor.DataCollectionRuleResource {
+	return armmonitor.DataCollectionRuleResource{
+		Location: loc, Tags: tags(),
+		Properties: &armmonitor.DataCollectionRuleResourceProperties{
+			Description:              to.Ptr("the AKS cluster's Prometheus metrics into the Azure Monitor workspace (streamscale)"),
+			DataCollectionEndpointID: to.Ptr(dce),
+			DataSources: &armmonitor.DataCollectionRuleDataSources{PrometheusForwarder: []*armmonitor.PrometheusForwarderDataSource{{
+				Name:    to.Ptr("PrometheusDataSource"),
+				Streams: []*armmonitor.KnownPrometheusForwarderDataSourceStreams{to.Ptr(armmonitor.KnownPrometheusForwarderDataSourceStreamsMicrosoftPrometheusMetrics)},
+			}}},
+			Destinations: &armmonitor.DataCollectionRuleDestinations{MonitoringAccounts: []*armmonitor.MonitoringAccountDestination{{
+				AccountResourceID: to.Ptr(workspace), Name: to.Ptr(workspaceDestName)}}},
+			DataFlows: []*armmonitor.DataFlow{{
+				Streams:      []*armmonitor.KnownDataFlowStreams{to.Ptr(armmonitor.KnownDataFlowStreams(prometheusStream))},
+				Destinations: []*string{to.Ptr(workspaceDestName)},
+			}},
+		}}
 }

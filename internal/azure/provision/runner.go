@@ -10,6 +10,8 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/authorization/armauthorization/v2"
 
 	"github.com/streamscale/streamscale/internal/azure/plan"
 )
@@ -90,27 +92,78 @@ func (r *Runner) clock() time.Time {
 	return time.Now()
 }
 
-// converge runs one resource's step: get reports whether it exists (nil), is missing
-// (errNotFound) or cannot be told (another error); create makes it.
+// converge runs one resource's step (Stepper.Converge), timed, resumed by `azure up`.
 func (r *Runner) converge(ctx context.Context, kind plan.StepKind, name string, get, create func(context.Context) error) (StepResult, error) {
+	return Stepper{Out: r.out(), Clock: r.clock, Resume: "azure up"}.Converge(ctx, kind, name, get, create)
+}
+
+// Stepper runs read-first steps: the one step runner of `azure up` (Runner) and of
+// `azure up --platform hdinsight` (package hdinsight).
+type Stepper struct {
+	// Out is told each step's progress (nil: nothing is said).
+	Out io.Writer
+	// Clock times each creation, said on its "created" line (nil: not timed).
+	Clock func() time.Time
+	// Resume is the command whose rerun resumes after a failed creation, e.g. "azure up".
+	Resume string
+}
+
+// Converge runs one resource's step: get reports whether it exists (nil), is missing (an
+// SDK 404, IsNotFound) or cannot be told (another error); create makes it.
+func (s Stepper) Converge(ctx context.Context, kind plan.StepKind, name string, get, create func(context.Context) error) (StepResult, error) {
+	out := s.Out
+	if out == nil {
+		out = io.Discard
+	}
 	res := StepResult{Kind: kind, Name: name}
 	err := notFound(get(ctx))
 	switch {
 	case err == nil:
 		res.Outcome = Exists
-		fmt.Fprintf(r.out(), "  exists   %-20s %s\n", kind, name)
+		fmt.Fprintf(out, "  exists   %-20s %s\n", kind, name)
 		return res, nil
 	case !errors.Is(err, errNotFound):
 		return res, fmt.Errorf("read %s %s: %w", kind, name, err)
 	}
-	fmt.Fprintf(r.out(), "  creating %-20s %s\n", kind, name)
-	start := r.clock()
-	if err := create(ctx); err != nil {
-		return res, fmt.Errorf("create %s %s: %w (run `azure up` again to resume)", kind, name, err)
+	fmt.Fprintf(out, "  creating %-20s %s\n", kind, name)
+	var start time.Time
+	if s.Clock != nil {
+		start = s.Clock()
 	}
-	res.Outcome, res.Took = Created, r.clock().Sub(start)
-	fmt.Fprintf(r.out(), "  created  %-20s %s in %s\n", kind, name, res.Took.Round(time.Second))
+	if err := create(ctx); err != nil {
+		return res, fmt.Errorf("create %s %s: %w (run `%s` again to resume)", kind, name, err, s.Resume)
+	}
+	res.Outcome = Created
+	if s.Clock == nil {
+		fmt.Fprintf(out, "  created  %-20s %s\n", kind, name)
+		return res, nil
+	}
+	res.Took = s.Clock().Sub(start)
+	fmt.Fprintf(out, "  created  %-20s %s in %s\n", kind, name, res.Took.Round(time.Second))
 	return res, nil
+}
+
+// RoleAssignment is the read and the create of the role assignment giving principal (a
+// service principal) role at scope, named after the three (RoleAssignmentName) so a rerun
+// finds it: for Stepper.Converge.
+func RoleAssignment(c *armauthorization.RoleAssignmentsClient, subscription, scope, role, principal string) (get, create func(context.Context) error) {
+	name := roleAssignmentName(scope, role, principal)
+	roleID := "/subscriptions/" + subscription + "/providers/Microsoft.Authorization/roleDefinitions/" + role
+	get = func(ctx context.Context) error {
+		_, err := c.Get(ctx, scope, name, nil)
+		return err
+	}
+	create = func(ctx context.Context) error {
+		_, err := c.Create(ctx, scope, name, armauthorization.RoleAssignmentCreateParameters{
+			Properties: &armauthorization.RoleAssignmentProperties{
+				RoleDefinitionID: to.Ptr(roleID),
+				PrincipalID:      to.Ptr(principal),
+				PrincipalType:    to.Ptr(armauthorization.PrincipalTypeServicePrincipal),
+			},
+		}, nil)
+		return err
+	}
+	return get, create
 }
 
 // wait polls a long-running operation until it is done, printing a progress line each time.
