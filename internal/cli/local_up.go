@@ -41,6 +41,7 @@ its own; every other command finds its REST address in the state directory.`,
 		},
 	}
 	opts.Stack.addStart(cmd.Flags())
+	cmd.Flags().IntVar(&opts.Stack.cfg.EventHubsTier, "eventhubs-tier", 0, "make the broker behave like the sample tier's Event Hubs Standard namespace (1, 5 or 10: 1 MB/s in and 2 MB/s out per throughput unit for all clients together, messages up to 1 MB, no transactions); 0: no limits (a running broker keeps its tier)")
 	return cmd
 }
 

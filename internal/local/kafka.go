@@ -45,6 +45,7 @@ func kafkaProperties(c Config, dataDir string) string {
 		{"log.retention.bytes", "1073741824"},
 		{"log.segment.bytes", "268435456"},
 	}
+	props = append(props, c.eventHubsLimits().BrokerProperties()...)
 	var b strings.Builder
 	b.WriteString("# Written by streamscale local up; changes are overwritten on the next start.\n")
 	for _, kv := range props {

@@ -47,6 +47,8 @@ type savedConfig struct {
 	// FlinkOn is where Flink runs (absent: standalone); Yarn the YARN cluster's ports.
 	FlinkOn string     `json:"flinkOn,omitempty"`
 	Yarn    *savedYarn `json:"yarn,omitempty"`
+	// EventHubsTier is the Event Hubs tier the broker emulates (absent: none).
+	EventHubsTier int `json:"eventHubsTier,omitempty"`
 }
 
 // savedYarn is the part of YarnConfig fixed while the YARN cluster runs.
@@ -83,6 +85,7 @@ func saved(c Config) savedConfig {
 	sc := savedConfig{
 		KafkaPort: c.KafkaPort, ControllerPort: c.ControllerPort, MetricsPort: c.MetricsPort,
 		FlinkRESTPort: c.FlinkRESTPort, FlinkRPCPort: c.FlinkRPCPort, FlinkMetricsPort: c.FlinkMetricsPort, Slots: c.Slots,
+		EventHubsTier: c.EventHubsTier,
 	}
 	if c.FlinkOn == FlinkOnYarn {
 		y := c.Yarn

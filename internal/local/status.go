@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/streamscale/streamscale/internal/hublimits"
 )
 
 // Status is what `streamscale local status` reports; its JSON shape is part of the CLI's
@@ -67,6 +69,9 @@ type KafkaStatus struct {
 	Healthy        bool   `json:"healthy"`
 	Log            string `json:"log"`
 	Error          string `json:"error,omitempty"`
+	// EventHubs is the Event Hubs Standard tier the broker was started to emulate (absent:
+	// none).
+	EventHubs *hublimits.Limits `json:"eventHubs,omitempty"`
 }
 
 // FlinkStatus describes the Flink session cluster.
@@ -129,6 +134,9 @@ func (s *Stack) statusOf(ctx context.Context, st *state) Status {
 	}
 	if st.Config.FlinkMetricsPort != 0 {
 		out.Flink.JobManagerMetrics = s.cfg.FlinkMetricsURLs()[0]
+	}
+	if l, err := hublimits.ForTier(st.Config.EventHubsTier); err == nil && l.Enabled() {
+		out.Kafka.EventHubs = &l
 	}
 	if st.Kafka != nil && processAlive(st.Kafka.PID, marker) {
 		out.Kafka.PID, out.Kafka.Running = st.Kafka.PID, true
