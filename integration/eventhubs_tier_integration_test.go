@@ -57,13 +57,19 @@ func TestIntegrationEventHubsTier(t *testing.T) {
 		t.Fatalf("1 MB/s on tier 1 (2 MB/s) was throttled: broker %d ms, clients %s", brokerMs, a.throttled()+b.throttled())
 	}
 
-	// Over the limit: both clients flat out; 3 s to reach the steady state, 8 s measured.
+	// Over the limit: both clients flat out for 10 s. Kafka holds a quota's rate averaged over
+	// its window (11 samples of 1 s, the rate taken over at least 10 s), so a burst of up to a
+	// window's worth passes before throttling starts: over d at most rate × (d + 11 s) gets
+	// through (+10%). One quota per client would let twice that through, none ~20 times.
+	const flat = 10 * time.Second
 	before = throttleMs()
-	rate = pushFlatOut(ctx, t, []*tierProducer{a, b}, 3*time.Second, 8*time.Second)
+	moved, took := pushFlatOut(ctx, t, []*tierProducer{a, b}, flat)
 	brokerMs = throttleMs() - before
-	t.Logf("flat out: %.2f MB/s acknowledged, broker throttle %d ms, clients told %s", rate/1e6, brokerMs, a.throttled()+b.throttled())
-	if rate > 2.2e6 {
-		t.Errorf("two clients flat out moved %.2f MB/s, over tier 1's 2 MB/s (+10%%): the quota is not one budget for all clients", rate/1e6)
+	allowed := 1.1 * 2e6 * (took + 11*time.Second).Seconds()
+	t.Logf("flat out: %.1f MB in %s (%.2f MB/s; at most %.1f MB allowed), broker throttle %d ms, clients told %s",
+		float64(moved)/1e6, took.Round(time.Millisecond), float64(moved)/1e6/took.Seconds(), allowed/1e6, brokerMs, a.throttled()+b.throttled())
+	if float64(moved) > allowed {
+		t.Errorf("two clients flat out moved %.1f MB in %s, over tier 1's 2 MB/s and one window's burst (%.1f MB): the quota is not one budget for all clients", float64(moved)/1e6, took, allowed/1e6)
 	}
 	if brokerMs <= 0 || a.throttled() <= 0 || b.throttled() <= 0 {
 		t.Errorf("no throttling reported over the limit: broker %d ms, clients %s and %s", brokerMs, a.throttled(), b.throttled())
@@ -157,11 +163,7 @@ func newTierProducer(t *testing.T, st local.Status, topic, clientID string) *tie
 	t.Helper()
 	p := &tierProducer{}
 	cl, err := kgo.NewClient(kgo.SeedBrokers(st.Kafka.Bootstrap), kgo.ClientID(clientID), kgo.DefaultProduceTopic(topic),
-		kgo.ProducerBatchCompression(kgo.NoCompression()), kgo.WithHooks(p),
-		// Few bytes in flight: the broker accepts a request whole before it throttles the
-		// next, so a client's bytes in flight pass as a burst whenever the quota's window
-		// rolls over (docs/architecture.md); small ones let 8 s show the steady rate.
-		kgo.ProducerBatchMaxBytes(128<<10), kgo.MaxProduceRequestsInflightPerBroker(1), kgo.MaxBufferedBytes(1<<20))
+		kgo.ProducerBatchCompression(kgo.NoCompression()), kgo.MaxBufferedBytes(8<<20), kgo.WithHooks(p))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,12 +213,19 @@ func pushPaced(ctx context.Context, t *testing.T, ps []*tierProducer, perClient 
 	return float64(sum-acked0) / time.Since(start).Seconds()
 }
 
-// pushFlatOut has every producer send as fast as the broker takes it; after warmup it counts
-// the bytes acknowledged during measure and returns them per second.
-func pushFlatOut(ctx context.Context, t *testing.T, ps []*tierProducer, warmup, measure time.Duration) float64 {
+// pushFlatOut has every producer send as fast as the broker takes it for d, and returns the
+// bytes acknowledged and the time they took.
+func pushFlatOut(ctx context.Context, t *testing.T, ps []*tierProducer, d time.Duration) (int64, time.Duration) {
+	total := func() (n int64) {
+		for _, p := range ps {
+			n += p.acked.Load()
+		}
+		return n
+	}
 	pctx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	value := make([]byte, 10_000)
+	from, t0 := total(), time.Now()
 	for _, p := range ps {
 		wg.Add(1)
 		go func() {
@@ -226,16 +235,8 @@ func pushFlatOut(ctx context.Context, t *testing.T, ps []*tierProducer, warmup, 
 			}
 		}()
 	}
-	total := func() (n int64) {
-		for _, p := range ps {
-			n += p.acked.Load()
-		}
-		return n
-	}
-	time.Sleep(warmup)
-	from, t0 := total(), time.Now()
-	time.Sleep(measure)
-	to, t1 := total(), time.Now()
+	time.Sleep(d)
+	to, took := total(), time.Since(t0)
 	stop()
 	wg.Wait()
 	for _, p := range ps {
@@ -244,5 +245,5 @@ func pushFlatOut(ctx context.Context, t *testing.T, ps []*tierProducer, warmup, 
 			t.Fatal(err)
 		}
 	}
-	return float64(to-from) / t1.Sub(t0).Seconds()
+	return to - from, took
 }

@@ -24,8 +24,10 @@ const (
 	// Principal is the user every client of the local broker's PLAINTEXT listener is: Kafka's
 	// KafkaPrincipal.ANONYMOUS. The quotas are set on it, so all clients share them.
 	Principal = "ANONYMOUS"
-	// QuotaWindowSamples is the broker's quota.window.num under emulation (Kafka's default 11).
-	QuotaWindowSamples = 2
+	// QuotaWindowSeconds is how long Kafka averages a client quota over: its defaults,
+	// quota.window.num 11 samples of quota.window.size.seconds 1, of which the rate is taken
+	// over at least 10. A client idle that long may push 10 s worth of the limit at once.
+	QuotaWindowSeconds = 10
 
 	producerByteRate = "producer_byte_rate"
 	consumerByteRate = "consumer_byte_rate"
@@ -79,11 +81,6 @@ func (l Limits) BrokerProperties() [][2]string {
 	}
 	return [][2]string{
 		{"message.max.bytes", strconv.Itoa(MaxMessageBytes)},
-		// Kafka measures a quota over quota.window.num samples of 1 s and never over less than
-		// all but one of them: with its 11 a client idle for 11 s may push 10 s worth of the
-		// limit in one burst. Two samples keep the measure to the last 1-2 s, nearer the
-		// per-second limits Event Hubs states.
-		{"quota.window.num", strconv.Itoa(QuotaWindowSamples)},
 		{"authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer"},
 		{"allow.everyone.if.no.acl.found", "true"},
 	}

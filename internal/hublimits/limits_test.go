@@ -49,7 +49,6 @@ func TestBrokerPropertiesOnlyWhenEmulating(t *testing.T) {
 		"message.max.bytes":              "1048576",
 		"authorizer.class.name":          "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
 		"allow.everyone.if.no.acl.found": "true",
-		"quota.window.num":               "2",
 	}
 	for k, v := range want {
 		if got[k] != v {

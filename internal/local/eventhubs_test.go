@@ -24,7 +24,7 @@ func TestConfigValidateEventHubsTier(t *testing.T) {
 func TestKafkaPropertiesEmulateOnlyWithATier(t *testing.T) {
 	c := DefaultConfig()
 	plain := parseProps(kafkaProperties(c, "/data"))
-	for _, k := range []string{"authorizer.class.name", "message.max.bytes", "quota.window.num"} {
+	for _, k := range []string{"authorizer.class.name", "message.max.bytes", "allow.everyone.if.no.acl.found"} {
 		if v, ok := plain[k]; ok {
 			t.Errorf("without a tier the broker gets %s=%s; Kafka's default was today's behaviour", k, v)
 		}
