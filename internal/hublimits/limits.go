@@ -137,7 +137,7 @@ func Apply(ctx context.Context, adm *kadm.Client, l Limits) error {
 }
 
 // ErrTransactions is what RefuseTransactions wraps.
-var ErrTransactions = errors.New("Event Hubs Standard has no Kafka transactions")
+var ErrTransactions = errors.New("no Kafka transactions on Event Hubs Standard")
 
 // RefuseTransactions fails, naming the tier and what to do instead, when the broker emulates a
 // tier: call it before starting anything that needs transactions (the exactly-once relay).
