@@ -136,6 +136,9 @@ func dashboardRun(ctx context.Context, f *Factory, opts *dashboardOptions) error
 	if ep, err := local.ReadEndpoints(opts.conn.home); err == nil {
 		if len(setup.metricsURLs) == 0 {
 			setup.metricsURLs = []string{ep.MetricsURL}
+			if opts.units == 0 && ep.EventHubs.Enabled() { // the broker emulates a tier: its capacity
+				setup.info.ThroughputUnits = ep.EventHubs.ThroughputUnits
+			}
 		}
 		if len(setup.flinkMetricsURLs) == 0 && opts.conn.localFlink() {
 			setup.flinkMetricsURLs, setup.flinkMetricsProbe = ep.FlinkMetricsURLs, ep.FlinkMetricsProbe

@@ -136,6 +136,9 @@ func liveRows(ctx context.Context, f *Factory, opts *hubReportOptions) (hubmetri
 			return hubmetrics.Recording{}, err
 		}
 		urls = []string{ep.MetricsURL}
+		if !opts.unitsSet && ep.EventHubs.Enabled() { // the broker emulates a tier: its capacity
+			opts.units = ep.EventHubs.ThroughputUnits
+		}
 	}
 	opts.conn.home = opts.home
 	conn, err := opts.conn.conn()

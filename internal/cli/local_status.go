@@ -90,6 +90,9 @@ func writeStatusTable(w io.Writer, s local.Status) {
 	if y := s.Yarn; y != nil && y.ResourceManagerRunning {
 		writeYarnApps(w, y)
 	}
+	if l := s.Kafka.EventHubs; l != nil && s.Kafka.Running {
+		fmt.Fprintf(w, "Kafka: emulates %s\n", l)
+	}
 	if s.Flink.JobManagerRunning {
 		fmt.Fprintf(w, "Flink: %d TaskManagers registered (%d standby), %d/%d slots free\n", s.Flink.TaskManagersRegistered, s.Flink.StandbyTaskManagers, s.Flink.SlotsAvailable, s.Flink.SlotsTotal)
 	}

@@ -44,6 +44,7 @@ its own; every other command finds its REST address in the state directory.`,
 	opts.Stack.addStart(cmd.Flags())
 	cmd.Flags().IntVar(&opts.Stack.cfg.KafkaBrokers, "kafka-brokers", 0, "Kafka brokers: 1 or 3 (three KRaft nodes, each broker and controller; topics get replication factor 3, min.insync.replicas 2; broker i's ports are the --kafka-port, --controller-port and --metrics-port plus 10×i); default: what the state directory's Kafka was formatted for, else 1")
 	cmd.Flags().IntVar(&opts.Stack.cfg.StandbyTaskManagers, "standby-taskmanagers", 0, "spare TaskManager JVMs beyond --taskmanagers, so a job that loses one restarts at once on their free slots (a running stack keeps its standbys; local up starts a dead one again)")
+	cmd.Flags().IntVar(&opts.Stack.cfg.EventHubsTier, "eventhubs-tier", 0, "make the broker behave like the sample tier's Event Hubs Standard namespace (1, 5 or 10: 1 MB/s in and 2 MB/s out per throughput unit for all clients together, messages up to 1 MB, no transactions); 0: no limits (a running broker keeps its tier)")
 	return cmd
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/streamscale/streamscale/internal/flinkconf"
+	"github.com/streamscale/streamscale/internal/hublimits"
 )
 
 // Config describes the local stack. The zero value is not usable; start from DefaultConfig.
@@ -66,6 +67,12 @@ type Config struct {
 	FlinkOn string
 	// Yarn is the local YARN cluster's settings (FlinkOnYarn only).
 	Yarn YarnConfig
+
+	// EventHubsTier, when not 0, makes the broker behave like the Event Hubs Standard namespace
+	// of that sample tier (1, 5 or 10): its throughput units' byte rates as client quotas
+	// shared by all clients, messages up to 1 MB, no transactions (package hublimits). 0 is no
+	// limits; a running broker keeps the tier it was started with.
+	EventHubsTier int
 
 	// StartTimeout bounds how long Up waits for the stack to become healthy (default 2m).
 	StartTimeout time.Duration
@@ -185,6 +192,9 @@ func (c Config) Validate() error {
 			return fmt.Errorf("%s: port %d is also given to %s", p.name, p.v, other)
 		}
 		seen[p.v] = p.name
+	}
+	if _, err := hublimits.ForTier(c.EventHubsTier); err != nil {
+		return err
 	}
 	switch {
 	case c.TaskManagers < 1 || c.TaskManagers > 16:

@@ -1,6 +1,10 @@
 package local
 
-import "path/filepath"
+import (
+	"path/filepath"
+
+	"github.com/streamscale/streamscale/internal/hublimits"
+)
 
 // Endpoints are the addresses of a local stack recorded in its home.
 type Endpoints struct {
@@ -17,6 +21,9 @@ type Endpoints struct {
 	// YARN each container's reporter takes the first free port of a range, so a scraper
 	// leaves out the ones that refuse the connection.
 	FlinkMetricsProbe bool
+	// EventHubs are the Event Hubs Standard limits the broker was started to emulate (zero:
+	// none): their throughput units are the capacity a report of this broker compares with.
+	EventHubs hublimits.Limits
 }
 
 // ReadEndpoints returns the addresses a stack in home was started with, or the defaults when
@@ -37,6 +44,7 @@ func ReadEndpoints(home string) (Endpoints, error) {
 	}
 	st.Config.apply(&cfg)
 	ep = Endpoints{KafkaBootstrap: cfg.KafkaBootstrap(), FlinkURL: cfg.FlinkURL(), MetricsURL: cfg.MetricsURL(), KafkaMetricsURLs: cfg.KafkaMetricsURLs()}
+	ep.EventHubs, _ = hublimits.ForTier(st.Config.EventHubsTier)
 	if st.Config.flinkOn() == FlinkOnYarn {
 		// The session's REST address is YARN's choice, recorded when it was deployed.
 		if st.YarnSession != nil {

@@ -57,6 +57,7 @@ func kafkaProperties(c Config, i int, dataDir string) string {
 		{"log.retention.bytes", "1073741824"},
 		{"log.segment.bytes", "268435456"},
 	}
+	props = append(props, c.eventHubsLimits().BrokerProperties()...)
 	var sb strings.Builder
 	sb.WriteString("# Written by streamscale local up; changes are overwritten on the next start.\n")
 	for _, kv := range props {

@@ -109,6 +109,11 @@ func (s *Stack) Up(ctx context.Context, progress io.Writer) (Status, error) {
 			return Status{}, fmt.Errorf("the local stack in %s runs Flink %s: stop it with `streamscale local down` before starting it with --flink-on %s", s.cfg.Home, hostWords(st.Config.flinkOn()), want)
 		}
 		wanted, slots, standby := s.cfg.FlinkOn, s.cfg.Slots, s.cfg.StandbyTaskManagers
+		if anyBrokerUp {
+			if err := s.cfg.keepEventHubsTier(st.Config.EventHubsTier, progress); err != nil {
+				return Status{}, err
+			}
+		}
 		st.Config.apply(&s.cfg)
 		if flinkRuns {
 			// A running Flink keeps its standbys (a dead one is started again); more can be added.
@@ -145,6 +150,7 @@ func (s *Stack) Up(ctx context.Context, progress io.Writer) (Status, error) {
 			return Status{}, err
 		}
 	}
+	prevTier := st.Config.EventHubsTier
 	st.Config = saved(s.cfg)
 
 	var started []int
@@ -206,6 +212,9 @@ func (s *Stack) Up(ctx context.Context, progress io.Writer) (Status, error) {
 	}
 	status, err := s.waitHealthy(ctx, st, progress)
 	if err != nil {
+		return fail(err)
+	}
+	if err := s.applyEventHubs(ctx, prevTier, progress); err != nil {
 		return fail(err)
 	}
 	return status, nil

@@ -54,6 +54,8 @@ type savedConfig struct {
 	// FlinkOn is where Flink runs (absent: standalone); Yarn the YARN cluster's ports.
 	FlinkOn string     `json:"flinkOn,omitempty"`
 	Yarn    *savedYarn `json:"yarn,omitempty"`
+	// EventHubsTier is the Event Hubs tier the broker emulates (absent: none).
+	EventHubsTier int `json:"eventHubsTier,omitempty"`
 }
 
 // savedYarn is the part of YarnConfig fixed while the YARN cluster runs.
@@ -91,6 +93,7 @@ func saved(c Config) savedConfig {
 		KafkaPort: c.KafkaPort, ControllerPort: c.ControllerPort, MetricsPort: c.MetricsPort,
 		FlinkRESTPort: c.FlinkRESTPort, FlinkRPCPort: c.FlinkRPCPort, FlinkMetricsPort: c.FlinkMetricsPort, Slots: c.Slots,
 		StandbyTaskManagers: c.StandbyTaskManagers,
+		EventHubsTier:       c.EventHubsTier,
 	}
 	if c.brokers() > 1 {
 		sc.KafkaBrokers = c.brokers()

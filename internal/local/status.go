@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/streamscale/streamscale/internal/hublimits"
 )
 
 // Status is what `streamscale local status` reports; its JSON shape is part of the CLI's
@@ -76,6 +78,9 @@ type KafkaStatus struct {
 	// ActiveController is the node id of the KRaft quorum's leader (0: unknown).
 	ActiveController int32          `json:"activeController,omitempty"`
 	Brokers          []BrokerStatus `json:"brokers"`
+	// EventHubs is the Event Hubs Standard tier the broker was started to emulate (absent:
+	// none).
+	EventHubs *hublimits.Limits `json:"eventHubs,omitempty"`
 }
 
 // BrokerStatus describes one Kafka node (a combined broker and controller).
@@ -165,6 +170,9 @@ func (s *Stack) statusOf(ctx context.Context, st *state) Status {
 	}
 	if st.Config.FlinkMetricsPort != 0 {
 		out.Flink.JobManagerMetrics = s.cfg.FlinkMetricsURLs()[0]
+	}
+	if l, err := hublimits.ForTier(st.Config.EventHubsTier); err == nil && l.Enabled() {
+		out.Kafka.EventHubs = &l
 	}
 	if st.Config.flinkOn() == FlinkOnYarn {
 		s.yarnFlinkStatus(ctx, st, &out)

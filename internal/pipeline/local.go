@@ -75,6 +75,9 @@ func (l *Local) Prepare(ctx context.Context, need Need, progress io.Writer) (End
 	// A YARN session asks YARN for more TaskManagers when a job needs them; a standalone
 	// cluster has the slots it started with.
 	ep.Capacity = Capacity{Slots: status.Flink.SlotsTotal, FixedSlots: stack.Config().FlinkOn != local.FlinkOnYarn}
+	if l := status.Kafka.EventHubs; l != nil {
+		ep.Capacity.NoTransactions = l.RefuseTransactions()
+	}
 	return ep, nil
 }
 

@@ -255,6 +255,8 @@ func check(ep Endpoints, spec relay.Spec) error {
 	switch {
 	case ep.Kafka.EventHubs && spec.Guarantee == relay.ExactlyOnce:
 		return &Refusal{ErrExactlyOnceEventHubs}
+	case ep.Capacity.NoTransactions != nil && spec.Guarantee == relay.ExactlyOnce:
+		return &Refusal{fmt.Errorf("--guarantee exactly-once: %w", ep.Capacity.NoTransactions)}
 	case ep.Capacity.FixedSlots && ep.Capacity.Slots > 0 && ep.Capacity.Slots < spec.Parallelism:
 		return &Refusal{fmt.Errorf("the running Flink cluster has %d slots but the job needs %d: restart it with `streamscale local down` and a larger --slots/--taskmanagers, or lower --parallelism", ep.Capacity.Slots, spec.Parallelism)}
 	}

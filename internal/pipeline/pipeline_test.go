@@ -17,6 +17,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/streamscale/streamscale/internal/generate"
+	"github.com/streamscale/streamscale/internal/hublimits"
 	"github.com/streamscale/streamscale/internal/hubmetrics"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
@@ -247,6 +248,10 @@ func TestRunFakeTargetRefusals(t *testing.T) {
 		{name: "exactly-once on Event Hubs", ep: Endpoints{Kafka: kafkaconn.Conn{Brokers: []string{"ns:9093"}, EventHubs: true}},
 			job:  func(s relay.Spec) relay.Spec { s.Guarantee = relay.ExactlyOnce; return s },
 			want: ErrExactlyOnceEventHubs, wantSteps: []string{"prepare"}},
+		{name: "exactly-once on a broker emulating Event Hubs", ep: Endpoints{Kafka: kafkaconn.Conn{Brokers: []string{"k:9092"}},
+			Capacity: Capacity{NoTransactions: func() error { l, _ := hublimits.ForTier(1); return l.RefuseTransactions() }()}},
+			job:  func(s relay.Spec) relay.Spec { s.Guarantee = relay.ExactlyOnce; return s },
+			want: hublimits.ErrTransactions, wantText: "tier 1", wantSteps: []string{"prepare"}},
 		{name: "fixed slots too few", ep: Endpoints{Kafka: kafkaconn.Conn{Brokers: []string{"k:9092"}}, Capacity: Capacity{Slots: 1, FixedSlots: true}},
 			wantText: "has 1 slots but the job needs 2", wantSteps: []string{"prepare"}},
 		{name: "secured without a properties file", ep: Endpoints{Kafka: kafkaconn.Conn{Brokers: []string{"k:9093"}, TLS: true}},

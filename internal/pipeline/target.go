@@ -84,6 +84,9 @@ type Capacity struct {
 	// FixedSlots says the slots do not grow on demand (the local stack), so a job with a
 	// larger parallelism is refused before anything is made, not left waiting for slots.
 	FixedSlots bool
+	// NoTransactions, when set, is why the target's Kafka refuses transactions (a local
+	// broker emulating Event Hubs Standard): an exactly-once job is refused with it.
+	NoTransactions error
 }
 
 // LoadSpec is the run's load.
