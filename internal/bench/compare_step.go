@@ -7,8 +7,6 @@ import (
 	"math"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kgo"
-
 	"github.com/streamscale/streamscale/internal/generate"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/verify"
@@ -162,15 +160,7 @@ func judge(s Step, genErr error, maxP99 time.Duration) (bool, string) {
 
 // generate runs the open-loop generator with the generator's own producer defaults.
 func (h *harness) generate(ctx context.Context, g generate.Config) (generate.Summary, error) {
-	cl, err := h.cfg.Conn.NewClient(
-		kgo.ProducerLinger(5*time.Millisecond), kgo.MaxBufferedRecords(1<<16),
-		kgo.ProducerBatchCompression(kgo.NoCompression()), kgo.RecordDeliveryTimeout(30*time.Second),
-		kgo.RequiredAcks(kgo.AllISRAcks()), kgo.WithHooks(&generate.Throttle{}))
-	if err != nil {
-		return generate.Summary{}, err
-	}
-	defer cl.Close()
-	return generate.Run(ctx, cl, g, nil)
+	return runLoad(ctx, h.cfg.Conn, g)
 }
 
 func boundsOf(start, end map[int32]int64) map[int32]verify.OffsetRange {
