@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -171,7 +172,7 @@ func (p *probe) getMetrics(ctx context.Context, u string) (map[string]int64, err
 }
 
 // parseMetrics decodes a Flink metrics response; values are numbers in strings.
-func parseMetrics(r interface{ Read([]byte) (int, error) }) (map[string]int64, error) {
+func parseMetrics(r io.Reader) (map[string]int64, error) {
 	var items []struct {
 		ID    string `json:"id"`
 		Value string `json:"value"`
