@@ -27,7 +27,7 @@ func TestIntegrationBenchSoak(t *testing.T) {
 	started := time.Now()
 	out, stderr, code := c.run(ctx, "bench", "soak", "--rate", "1000", "--duration", "2m", "--partitions", "2",
 		"--home", shared.stack.Config().Home, "--job-jar", filepath.Join(buildDir(t), "jobs", "relay-job.jar"),
-		"--drain-timeout", "20s", "--report-dir", dir, "--json")
+		"--drain-timeout", "20s", "--warmup-minutes", "0", "--report-dir", dir, "--json")
 	t.Logf("bench soak took %s; its stderr:\n%s", time.Since(started).Round(time.Second), stderr)
 	if code != 0 {
 		t.Fatalf("bench soak exited %d", code)

@@ -49,6 +49,10 @@ type SoakConfig struct {
 	// Retention is the soak topics' retention.ms, so that the broker's log stays bounded over
 	// an hour (default 10m; at 5,000 events/s of ~0.9 KB an hour is ~16 GB per topic).
 	Retention time.Duration
+	// WarmupMinutes are the first rows left out of the slopes (still verified and reported):
+	// the JVMs' warm-up (JIT, first checkpoints) makes the first minute's tail seconds long,
+	// which would tilt an hour's slope. Negative: none; 0 is the default, 1.
+	WarmupMinutes int
 	// Keep leaves the topics and the job when the soak ends (default: deleted, cancelled).
 	Keep bool
 }
@@ -75,6 +79,12 @@ func (c *SoakConfig) defaults() {
 	if c.Retention <= 0 {
 		c.Retention = 10 * time.Minute
 	}
+	switch {
+	case c.WarmupMinutes == 0:
+		c.WarmupMinutes = 1
+	case c.WarmupMinutes < 0:
+		c.WarmupMinutes = 0
+	}
 }
 
 // SoakMinute is one row of the soak: a minute of input (by the input offsets at its start and
@@ -83,9 +93,10 @@ type SoakMinute struct {
 	Index   int       `json:"index"`
 	Start   time.Time `json:"start"`
 	Seconds float64   `json:"seconds"`
-	// Full says the row spans a whole minute (the last one may not); only full rows enter the
-	// slopes.
-	Full bool `json:"full"`
+	// Full says the row spans a whole minute (the last one may not); Warmup that it is one of
+	// the first SoakConfig.WarmupMinutes. Only full rows after the warm-up enter the slopes.
+	Full   bool `json:"full"`
+	Warmup bool `json:"warmup,omitempty"`
 	// Events are the input events of the minute's offset window; AchievedRate is them per
 	// second (what the broker took, not what the generator meant to send).
 	Events       int64   `json:"events"`
@@ -140,9 +151,9 @@ type SoakResult struct {
 	// Reconciled says every minute was matched against its input window.
 	Reconciled bool `json:"reconciled"`
 	// P99SlopeMsPerHour and HeapAfterGCSlopeBytesPerHour are the least-squares slopes of the
-	// full minutes' p99 pipeline latency and heap after GC against time, per hour; flat (near
-	// 0) is the goal: a leak or a creeping tail shows as a slope. SlopeMinutes is how many
-	// rows they fit (a slope needs two).
+	// full minutes' p99 pipeline latency and heap after GC against time, per hour, after the
+	// warm-up; flat (near 0) is the goal: a leak or a creeping tail shows as a slope.
+	// SlopeMinutes is how many rows they fit (a slope needs two; 0 with fewer).
 	P99SlopeMsPerHour            float64 `json:"p99SlopeMsPerHour"`
 	HeapAfterGCSlopeBytesPerHour float64 `json:"heapAfterGcSlopeBytesPerHour"`
 	SlopeMinutes                 int     `json:"slopeMinutes"`
@@ -236,7 +247,7 @@ func summarise(r *SoakResult) {
 		r.Missing += m.Missing
 		r.Duplicates += m.Duplicates
 		r.Reconciled = r.Reconciled && m.Reconciled
-		if m.Full {
+		if m.Full && !m.Warmup {
 			mid := m.Start.Add(time.Duration(m.Seconds / 2 * float64(time.Second)))
 			hours = append(hours, mid.Sub(r.Started).Hours())
 			p99, heap = append(p99, m.PipelineMs.P99), append(heap, float64(m.HeapAfterGCBytes))
@@ -247,9 +258,12 @@ func summarise(r *SoakResult) {
 	if lost := r.Generated.Events - r.InputEvents; lost > 0 {
 		r.Missing += lost
 	}
-	r.SlopeMinutes = len(hours)
-	r.P99SlopeMsPerHour, _ = Slope(hours, p99)
+	var ok bool
+	r.P99SlopeMsPerHour, ok = Slope(hours, p99)
 	r.HeapAfterGCSlopeBytesPerHour, _ = Slope(hours, heap)
+	if ok {
+		r.SlopeMinutes = len(hours)
+	}
 }
 
 // soaker is one soak's running state.

@@ -113,29 +113,57 @@ func TestMinuteOf(t *testing.T) {
 }
 
 // TestSummarise: the totals add up the minutes, an acknowledged event in no window counts
-// missing, and the slopes fit the full minutes only.
+// missing, and the slopes fit the full minutes after the warm-up only.
 func TestSummarise(t *testing.T) {
 	t0 := time.Date(2026, 12, 7, 22, 0, 0, 0, time.UTC)
 	minute := func(i int, p99 float64, heap int64, full bool) SoakMinute {
 		return SoakMinute{Index: i + 1, Start: t0.Add(time.Duration(i) * time.Minute), Seconds: 60, Full: full, Events: 1000,
 			Reconciled: true, PipelineMs: latency.Percentiles{P99: p99}, HeapAfterGCBytes: heap}
 	}
-	r := SoakResult{Started: t0, Generated: generate.Summary{Events: 3003}, Minutes: []SoakMinute{
-		minute(0, 10, 100<<20, true), minute(1, 11, 101<<20, true), minute(2, 12, 102<<20, true),
-		minute(3, 500, 900<<20, false), // a partial last minute: not fitted
-	}}
-	r.Minutes[3].Events = 0
-	summarise(&r)
-	if r.InputEvents != 3000 || r.Missing != 3 || !r.Reconciled || r.SlopeMinutes != 3 {
-		t.Fatalf("summary = events %d, missing %d, reconciled %v, fitted %d; want 3000, 3, true, 3", r.InputEvents, r.Missing, r.Reconciled, r.SlopeMinutes)
+	for _, tc := range []struct {
+		name                string
+		minutes             []SoakMinute
+		generated           int64
+		wantEvents, missing int64
+		fitted              int
+		p99Slope, heapSlope float64
+	}{
+		{
+			name: "warm-up and partial minutes are not fitted",
+			minutes: []SoakMinute{
+				func() SoakMinute { m := minute(0, 5000, 20<<20, true); m.Warmup = true; return m }(),
+				minute(1, 10, 100<<20, true), minute(2, 11, 101<<20, true), minute(3, 12, 102<<20, true),
+				func() SoakMinute { m := minute(4, 500, 900<<20, false); m.Events = 0; return m }(),
+			},
+			generated: 4000, wantEvents: 4000, fitted: 3, p99Slope: 60, heapSlope: 60 << 20,
+		},
+		{
+			name:      "an acknowledged event in no window is missing",
+			minutes:   []SoakMinute{minute(0, 10, 1, true), minute(1, 10, 1, true)},
+			generated: 2003, wantEvents: 2000, missing: 3, fitted: 2,
+		},
+		{
+			name:      "one fitted minute has no slope",
+			minutes:   []SoakMinute{minute(0, 10, 1, true), minute(1, 99, 5, false)},
+			generated: 2000, wantEvents: 2000, fitted: 0,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := SoakResult{Started: t0, Generated: generate.Summary{Events: tc.generated}, Minutes: tc.minutes}
+			summarise(&r)
+			if r.InputEvents != tc.wantEvents || r.Missing != tc.missing || !r.Reconciled || r.SlopeMinutes != tc.fitted {
+				t.Fatalf("summary = events %d, missing %d, reconciled %v, fitted %d; want %d, %d, true, %d",
+					r.InputEvents, r.Missing, r.Reconciled, r.SlopeMinutes, tc.wantEvents, tc.missing, tc.fitted)
+			}
+			if math.Abs(r.P99SlopeMsPerHour-tc.p99Slope) > 1e-6 || math.Abs(r.HeapAfterGCSlopeBytesPerHour-tc.heapSlope) > 1 {
+				t.Errorf("slopes = %g ms/h, %g B/h; want %g, %g", r.P99SlopeMsPerHour, r.HeapAfterGCSlopeBytesPerHour, tc.p99Slope, tc.heapSlope)
+			}
+			if r.Passed() != (tc.missing == 0) {
+				t.Errorf("Passed = %v with %d missing", r.Passed(), r.Missing)
+			}
+		})
 	}
-	if math.Abs(r.P99SlopeMsPerHour-60) > 1e-6 {
-		t.Errorf("p99 slope = %g ms/h, want 60 (1 ms a minute)", r.P99SlopeMsPerHour)
-	}
-	if want := float64(60 << 20); math.Abs(r.HeapAfterGCSlopeBytesPerHour-want) > 1 {
-		t.Errorf("heap slope = %g B/h, want %g (1 MiB a minute)", r.HeapAfterGCSlopeBytesPerHour, want)
-	}
-	r.Minutes[1].Reconciled = false
+	r := SoakResult{Minutes: []SoakMinute{minute(0, 1, 1, true), {Index: 2, Reconciled: false}}}
 	summarise(&r)
 	if r.Passed() {
 		t.Error("a soak with a minute not reconciled passed")

@@ -68,6 +68,7 @@ func (s *soaker) verifyWindow(ctx context.Context, w window) {
 		fmt.Fprintf(s.progress, "soak: verify minute %d: %v\n", w.from.index+1, err)
 	}
 	row := minuteOf(w, res)
+	row.Warmup = row.Index <= s.cfg.WarmupMinutes
 	s.mu.Lock()
 	s.rows = append(s.rows, row)
 	s.mu.Unlock()

@@ -9,8 +9,8 @@ import (
 	"github.com/streamscale/streamscale/internal/htmlreport"
 )
 
-// SoakHTMLHeight is a browser window height in pixels that shows the whole soak page.
-const SoakHTMLHeight = 2300
+// SoakHTMLHeight is a browser window height in pixels that shows the whole page of r.
+func SoakHTMLHeight(r SoakResult) int { return 1900 + 32*len(r.Minutes) }
 
 var soakPage = template.Must(template.New("soak").Funcs(template.FuncMap{
 	"mb": func(b int64) string { return fmt.Sprintf("%.0f", mb(b)) },
@@ -28,15 +28,15 @@ td:first-child,th:first-child{text-align:left}.pass{color:#186a3b}.fail{color:#a
 <table>
 <tr><td>p99 pipeline latency slope</td><td>{{printf "%.2f" .R.P99SlopeMsPerHour}} ms per hour</td></tr>
 <tr><td>heap after GC slope</td><td>{{printf "%.2f" .HeapSlopeMB}} MB per hour</td></tr>
-<tr><td>full minutes fitted</td><td>{{.R.SlopeMinutes}}</td></tr>
+<tr><td>full minutes fitted (after the warm-up)</td><td>{{.R.SlopeMinutes}}</td></tr>
 <tr><td>pipeline duplicates</td><td>{{.R.Duplicates}}</td></tr>
 </table>
 {{range .Charts}}{{.}}
 {{end}}
 <table><tr><th>minute</th><th>events/s</th><th>p50 ms</th><th>p99 ms</th><th>max ms</th><th>missing</th><th>TM rss MB</th><th>heap after GC MB</th><th>GC ms</th><th>broker log MB</th></tr>
-{{range .R.Minutes}}<tr><td>{{.Index}}{{if not .Full}} (part){{end}}</td><td>{{printf "%.0f" .AchievedRate}}</td><td>{{printf "%.1f" .PipelineMs.P50}}</td><td>{{printf "%.1f" .PipelineMs.P99}}</td><td>{{printf "%.1f" .PipelineMs.Max}}</td><td>{{.Missing}}</td><td>{{mb .TaskManagerRSSBytes}}</td><td>{{mb .HeapAfterGCBytes}}</td><td>{{.GCTimeMs}}</td><td>{{mb .BrokerLogBytes}}</td></tr>
+{{range .R.Minutes}}<tr><td>{{.Index}}{{if .Warmup}} (warm-up){{end}}{{if not .Full}} (part){{end}}</td><td>{{printf "%.0f" .AchievedRate}}</td><td>{{printf "%.1f" .PipelineMs.P50}}</td><td>{{printf "%.1f" .PipelineMs.P99}}</td><td>{{printf "%.1f" .PipelineMs.Max}}</td><td>{{.Missing}}</td><td>{{mb .TaskManagerRSSBytes}}</td><td>{{mb .HeapAfterGCBytes}}</td><td>{{.GCTimeMs}}</td><td>{{mb .BrokerLogBytes}}</td></tr>
 {{end}}</table>
-<p class="note">A minute is the input appended between two readings of the topics' end offsets; its events are matched one by one with the output by the verifier (missing: never came out). Latency: output append time − enqueuedAt of the output records each minute's verification read (HdrHistogram). TaskManager RSS from /proc; heap after GC is the lowest Status.JVM.Memory.Heap.Used of the minute's readings from Flink's REST metrics (Flink exposes no after-GC figure); GC time is Status.JVM.GarbageCollector.All.Time's growth. Broker log: disk blocks of the soak topics' partition directories. Slopes: least squares over the full minutes.</p>
+<p class="note">A minute is the input appended between two readings of the topics' end offsets; its events are matched one by one with the output by the verifier (missing: never came out). Latency: output append time − enqueuedAt of the output records each minute's verification read (HdrHistogram). TaskManager RSS from /proc; heap after GC is the lowest Status.JVM.Memory.Heap.Used of the minute's readings from Flink's REST metrics (Flink exposes no after-GC figure); GC time is Status.JVM.GarbageCollector.All.Time's growth. Broker log: disk blocks of the soak topics' partition directories. Slopes: least squares over the full minutes after the warm-up.</p>
 </body></html>
 `))
 

@@ -45,8 +45,8 @@ heap after GC (the lowest Status.JVM.Memory.Heap.Used of the minute, read every 
 Flink's REST metrics, which have no after-GC figure) and GC time
 (Status.JVM.GarbageCollector.All.Time), and the disk the topics take in the broker's log
 directories. At the end: the missing events (0 is the only pass) and the least-squares
-slope of p99 and of heap after GC per hour over the full minutes (flat is the goal: a leak
-or a creeping tail shows as a slope). A progress line per minute goes to stderr; the
+slope of p99 and of heap after GC per hour over the full minutes after --warmup-minutes
+(flat is the goal: a leak or a creeping tail shows as a slope). A progress line per minute goes to stderr; the
 report (soak.json, soak.html with charts) to --report-dir. Ctrl-C stops the load, verifies
 what was sent and still writes the report. The topics (retention --retention) are deleted
 and the job cancelled at the end unless --keep.`,
@@ -69,6 +69,7 @@ and the job cancelled at the end unless --keep.`,
 	fs.DurationVar(&opts.cfg.Duration, "duration", time.Hour, "how long the load runs")
 	fs.DurationVar(&opts.cfg.DrainIdle, "drain-timeout", 30*time.Second, "how long a minute's verification waits for the next of its events in the output before it counts the rest missing")
 	fs.DurationVar(&opts.cfg.Retention, "retention", 10*time.Minute, "retention.ms of the soak's topics (bounds the broker's log over a long soak)")
+	fs.IntVar(&opts.cfg.WarmupMinutes, "warmup-minutes", 1, "first minutes left out of the slopes (still verified and reported): the JVMs' warm-up; 0: none")
 	fs.BoolVar(&opts.cfg.Keep, "keep", false, "keep the topics and the job afterwards")
 	fs.StringVar(&opts.reportDir, "report-dir", "", "where soak.json and soak.html go (default <home>/soaks/<UTC time>)")
 	fs.StringVar(&opts.png, "png", "", "also render the page to this PNG file with headless Chromium (STREAMSCALE_BROWSER picks the browser)")
@@ -99,6 +100,8 @@ func (o *benchSoakOptions) validate(f *Factory) error {
 		return flagErrorf(fmt.Errorf("--partitions: %d is out of range 1-1024", o.cfg.Partitions))
 	case o.cfg.Duration < time.Minute:
 		return flagErrorf(fmt.Errorf("--duration: %s is shorter than the one-minute row", o.cfg.Duration))
+	case o.cfg.WarmupMinutes < 0:
+		return flagErrorf(fmt.Errorf("--warmup-minutes: %d must not be negative", o.cfg.WarmupMinutes))
 	case o.cfg.DrainIdle <= 0 || o.cfg.Retention < time.Minute:
 		return flagErrorf(errors.New("--drain-timeout must be positive and --retention at least 1m"))
 	}
@@ -132,6 +135,9 @@ func runBenchSoak(ctx context.Context, f *Factory, opts *benchSoakOptions) error
 		return err
 	}
 	cfg := opts.cfg
+	if cfg.WarmupMinutes == 0 {
+		cfg.WarmupMinutes = -1 // --warmup-minutes 0: none (the config's 0 is its default)
+	}
 	cfg.Conn, cfg.Flink, cfg.Home = c, fc, opts.conn.home
 	cfg.Job = opts.job.specFor(opts.conn, c, newTopicFlags(), cfg.Partitions)
 	if !opts.job.changed("checkpoint-dir") {
@@ -187,7 +193,7 @@ func writeSoakFiles(ctx context.Context, f *Factory, opts *benchSoakOptions, dir
 		}
 	}
 	write := func(w io.Writer) error { return bench.WriteSoakHTML(w, res) }
-	return bench.WriteHTMLAndPNG(ctx, filepath.Join(dir, "soak.html"), opts.png, browser, bench.SoakHTMLHeight, write, f.IO.ErrOut)
+	return bench.WriteHTMLAndPNG(ctx, filepath.Join(dir, "soak.html"), opts.png, browser, bench.SoakHTMLHeight(res), write, f.IO.ErrOut)
 }
 
 // writeSoakSummary prints the verdict and the slopes.
@@ -200,7 +206,7 @@ func writeSoakSummary(w io.Writer, r bench.SoakResult, dir string) {
 		len(r.Minutes), r.TargetRate, r.InputEvents, r.Guarantee, dedupNote(r.DedupWindow))
 	fmt.Fprintf(w, "missing              %d (%s)\n", r.Missing, verdict)
 	fmt.Fprintf(w, "pipeline duplicates  %d\n", r.Duplicates)
-	fmt.Fprintf(w, "p99 slope            %.2f ms per hour (over %d full minutes)\n", r.P99SlopeMsPerHour, r.SlopeMinutes)
+	fmt.Fprintf(w, "p99 slope            %.2f ms per hour (over %d full minutes after the warm-up)\n", r.P99SlopeMsPerHour, r.SlopeMinutes)
 	fmt.Fprintf(w, "heap after GC slope  %.2f MB per hour\n", r.HeapAfterGCSlopeBytesPerHour/(1<<20))
 	fmt.Fprintf(w, "report               %s (soak.json, soak.html)\n", dir)
 }
