@@ -100,9 +100,13 @@ func progressLine(m SoakMinute, target float64) string {
 	if !m.Reconciled {
 		verdict = "NOT VERIFIED"
 	}
-	return fmt.Sprintf("minute %3d: %6.0f/s (target %.0f), pipeline p50 %.0f p99 %.0f max %.0f ms, %s, TM rss %.0f MB, heap after GC %.0f MB, GC %d in %d ms, broker log %.0f MB",
+	heap := "no reading"
+	if m.HeapSamples > 0 {
+		heap = fmt.Sprintf("%.0f MB", mb(m.HeapAfterGCBytes))
+	}
+	return fmt.Sprintf("minute %3d: %6.0f/s (target %.0f), pipeline p50 %.0f p99 %.0f max %.0f ms, %s, TM rss %.0f MB, heap after GC %s, GC %d in %d ms, broker log %.0f MB",
 		m.Index, m.AchievedRate, target, m.PipelineMs.P50, m.PipelineMs.P99, m.PipelineMs.Max, verdict,
-		mb(m.TaskManagerRSSBytes), mb(m.HeapAfterGCBytes), m.GCCount, m.GCTimeMs, mb(m.BrokerLogBytes))
+		mb(m.TaskManagerRSSBytes), heap, m.GCCount, m.GCTimeMs, mb(m.BrokerLogBytes))
 }
 
 func mb(b int64) float64 { return float64(b) / (1 << 20) }

@@ -86,7 +86,12 @@ func soakCharts(r SoakResult) []template.HTML {
 			{Name: "max", Color: "#d62728", Values: latencyGap(func(m SoakMinute) float64 { return m.PipelineMs.Max })}}),
 		htmlreport.LineChart("TaskManager memory", "MB", labels, []htmlreport.Series{
 			{Name: "resident (RSS)", Color: "#9467bd", Values: col(func(m SoakMinute) float64 { return mb(m.TaskManagerRSSBytes) })},
-			{Name: "heap after GC (lowest Heap.Used of the minute)", Color: "#8c564b", Values: col(func(m SoakMinute) float64 { return mb(m.HeapAfterGCBytes) })}}),
+			{Name: "heap after GC (lowest Heap.Used of the minute)", Color: "#8c564b", Values: col(func(m SoakMinute) float64 {
+				if m.HeapSamples == 0 {
+					return math.NaN() // no reading in the minute: a gap, not an empty heap
+				}
+				return mb(m.HeapAfterGCBytes)
+			})}}),
 		htmlreport.LineChart("TaskManager GC time per minute", "ms", labels, []htmlreport.Series{
 			{Name: "GC time", Color: "#17becf", Values: col(func(m SoakMinute) float64 { return float64(m.GCTimeMs) })}}),
 		htmlreport.LineChart("Broker log size of the soak's topics", "MB", labels, []htmlreport.Series{
