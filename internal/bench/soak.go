@@ -211,7 +211,7 @@ func Soak(ctx context.Context, cfg SoakConfig, progress io.Writer) (SoakResult, 
 	res.Seconds = time.Since(res.Started).Seconds()
 	summarise(&res)
 	if genErr != nil && !res.Interrupted {
-		return res, fmt.Errorf("generator: %w", genErr)
+		return res, genErr
 	}
 	return res, nil
 }
@@ -287,7 +287,7 @@ func (s *soaker) run(ctx context.Context) (generate.Summary, error) {
 	bg := context.WithoutCancel(ctx)
 	cut, err := s.boundary(bg, nil)
 	if err != nil {
-		return generate.Summary{}, err
+		return generate.Summary{}, fmt.Errorf("the topics' offsets at the start: %w", err)
 	}
 	windows := make(chan window, 4)
 	verified := make(chan struct{})
@@ -339,9 +339,12 @@ func (s *soaker) generate(ctx context.Context) (generate.Summary, error) {
 	g.ProgressInterval = time.Hour
 	sum, err := runLoad(ctx, s.cfg.Conn, g)
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-		err = nil // the user stopped the soak: what was sent is verified
+		return sum, nil // the user stopped the soak: what was sent is verified
 	}
-	return sum, err
+	if err != nil {
+		return sum, fmt.Errorf("generator: %w", err)
+	}
+	return sum, nil
 }
 
 // runLoad runs the open-loop generator with the generator's own producer defaults (as the
