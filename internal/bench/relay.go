@@ -124,13 +124,7 @@ func Relay(ctx context.Context, cfg RelayConfig, progress io.Writer) (RelayResul
 	if err != nil {
 		return res, err
 	}
-	defer func() {
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-		defer cancel()
-		if err := cfg.Flink.Cancel(cctx, job.JobID); err == nil {
-			_, _ = cfg.Flink.WaitTerminal(cctx, job.JobID)
-		}
-	}()
+	defer cancelJob(ctx, cfg.Flink, job.JobID)
 	if err := waitForRecords(ctx, adm, out, fill.Records, cfg.Timeout, progress); err != nil {
 		return res, err
 	}

@@ -19,8 +19,7 @@ func newBenchCmd(f *Factory) *cobra.Command {
 		Short: "Measure streamscale against the broker's ceiling, a plain Go relay and the sample's job in the same run",
 	}
 	compare := newBenchCompareCmd(f)
-	cmd.AddCommand(newBenchProducerCmd(f), newBenchRelayCmd(f), compare, newBenchGoRelayCmd(f))
-	cmd.AddCommand(newBenchFailoverCmd(f))
+	cmd.AddCommand(newBenchProducerCmd(f), newBenchRelayCmd(f), compare, newBenchGoRelayCmd(f), newBenchSoakCmd(f), newBenchFailoverCmd(f))
 	// `streamscale bench` alone runs the comparison, with its flags.
 	cmd.Flags().AddFlagSet(compare.Flags())
 	cmd.Args, cmd.RunE = compare.Args, compare.RunE

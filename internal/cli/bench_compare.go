@@ -2,15 +2,11 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"runtime/pprof"
 	"sort"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -21,9 +17,7 @@ import (
 	"github.com/streamscale/streamscale/internal/bench/gorelay"
 	"github.com/streamscale/streamscale/internal/flink"
 	"github.com/streamscale/streamscale/internal/htmlreport"
-	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
-	"github.com/streamscale/streamscale/internal/pipeline"
 )
 
 // benchCompareOptions are `bench compare`'s flags.
@@ -115,38 +109,16 @@ fresh topics, deleted afterwards. --quick runs a short version (a few minutes). 
 }
 
 func runBenchCompare(ctx context.Context, f *Factory, opts *benchCompareOptions) error {
-	for _, c := range opts.contenders {
-		if !contains(bench.AllContenders, c) {
-			return flagErrorf(fmt.Errorf("--contenders: %q is not one of %s", c, strings.Join(bench.AllContenders, ", ")))
-		}
-	}
-	if err := opts.job.validate(); err != nil {
+	if err := opts.validate(f); err != nil {
 		return err
 	}
-	if opts.cfg.Partitions < 1 {
-		return flagErrorf(fmt.Errorf("--partitions: %d must be at least 1", opts.cfg.Partitions))
-	}
-	if opts.goRelayDropEvery < 0 {
-		return flagErrorf(fmt.Errorf("--test-only-go-relay-drop-every: %d must not be negative", opts.goRelayDropEvery))
-	}
-	for _, r := range opts.rates {
-		if r <= 0 {
-			return flagErrorf(fmt.Errorf("--rates: %g must be positive", r))
-		}
-	}
-	if opts.png != "" {
-		// Before the minutes of measuring: a PNG that cannot be rendered is known now.
-		if _, err := htmlreport.FindBrowser(f.Getenv); err != nil {
-			return flagErrorf(fmt.Errorf("--png: %w", err))
-		}
-	}
 	if !opts.conn.external() {
-		// As for run: the local stack, started where it is not up (idempotent where it is),
-		// with slots for the contenders' parallelism.
+		// As for run: the local stack, started where it is not up, with slots for the
+		// contenders' parallelism.
 		lcfg := local.DefaultConfig()
 		lcfg.Home, lcfg.RuntimeDir = opts.conn.home, opts.tools.runtimeDir
-		if _, err := (&pipeline.Local{Config: lcfg}).Prepare(ctx, pipeline.Need{Parallelism: int(opts.cfg.Partitions)}, f.IO.ErrOut); err != nil {
-			return fmt.Errorf("bench compare: start the local stack (or name yours with --brokers and --flink-url): %w", err)
+		if err := bench.StartLocal(ctx, lcfg, int(opts.cfg.Partitions), f.IO.ErrOut); err != nil {
+			return fmt.Errorf("bench compare: %w", err)
 		}
 	}
 	c, err := opts.conn.conn()
@@ -170,26 +142,11 @@ func runBenchCompare(ctx context.Context, f *Factory, opts *benchCompareOptions)
 	if err := cfg.Job.CheckConnection(); err != nil {
 		return err
 	}
-	cfg.GoRelay = goRelayStarter(c, f.IO.ErrOut, opts.goRelayDropEvery)
+	cfg.GoRelay = bench.GoRelayProcess(c, f.IO.ErrOut, opts.goRelayDropEvery)
 	if !opts.conn.externalKafka() {
-		lcfg := local.DefaultConfig()
-		lcfg.Home = opts.conn.home
-		stack, err := local.New(lcfg, nil)
-		if err == nil {
-			if st, err := stack.Status(ctx); err == nil && st.Kafka.Running {
-				cfg.BrokerPIDs = []int{st.Kafka.PID}
-			}
-			cfg.FlinkPIDs = func(ctx context.Context) (int, []int) {
-				st, err := stack.Status(ctx)
-				if err != nil {
-					return 0, nil
-				}
-				return st.Flink.JobManagerPID, st.Flink.TaskManagerPIDs
-			}
-		}
+		cfg.BrokerPIDs, cfg.FlinkPIDs = bench.LocalProcesses(ctx, opts.conn.home)
 	}
-	progress := f.IO.ErrOut
-	res, err := bench.Compare(ctx, cfg, progress)
+	res, err := bench.Compare(ctx, cfg, f.IO.ErrOut)
 	if err != nil {
 		return fmt.Errorf("bench compare: %w", err)
 	}
@@ -220,51 +177,6 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
-}
-
-// goRelayStarter starts the Go relay contender as a child process of this binary (the hidden
-// `bench go-relay`), so that its CPU and memory are its own in /proc.
-// dropEvery > 0 is the test-only mode that drops every n-th record.
-func goRelayStarter(c kafkaconn.Conn, stderr io.Writer, dropEvery int64) func(ctx context.Context, in, out, group string) (bench.Child, error) {
-	return func(ctx context.Context, in, out, group string) (bench.Child, error) {
-		if secured(c) {
-			return nil, errors.New("the Go relay contender connects in plaintext only")
-		}
-		self, err := os.Executable()
-		if err != nil {
-			return nil, fmt.Errorf("go relay: find this binary: %w", err)
-		}
-		cmd := exec.Command(self, "bench", "go-relay", "--brokers", joinBrokers(c.Brokers),
-			"--input-topic", in, "--output-topic", out, "--group", group)
-		if dropEvery > 0 {
-			cmd.Args = append(cmd.Args, "--test-only-drop-every", strconv.FormatInt(dropEvery, 10))
-		}
-		cmd.Stdout, cmd.Stderr = stderr, stderr
-		dieWithParent(cmd)
-		if err := cmd.Start(); err != nil {
-			return nil, fmt.Errorf("go relay: start: %w", err)
-		}
-		return &childProc{cmd: cmd}, nil
-	}
-}
-
-// childProc is a started child process.
-type childProc struct{ cmd *exec.Cmd }
-
-func (p *childProc) PID() int { return p.cmd.Process.Pid }
-
-// Stop interrupts the child (it commits and exits) and waits up to 15 s before killing it.
-func (p *childProc) Stop() error {
-	_ = p.cmd.Process.Signal(os.Interrupt)
-	done := make(chan error, 1)
-	go func() { done <- p.cmd.Wait() }()
-	select {
-	case err := <-done:
-		return err
-	case <-time.After(15 * time.Second):
-		_ = p.cmd.Process.Kill()
-		return <-done
-	}
 }
 
 func newBenchGoRelayCmd(f *Factory) *cobra.Command {
@@ -373,44 +285,43 @@ func writeCompareTable(w io.Writer, res bench.CompareResult) {
 
 // writeCompareFiles writes the --html page and renders the --png from the same page.
 func writeCompareFiles(ctx context.Context, f *Factory, opts *benchCompareOptions, res bench.CompareResult) error {
-	if opts.html == "" && opts.png == "" {
-		return nil
-	}
-	htmlPath := opts.html
-	if htmlPath == "" {
-		dir, err := os.MkdirTemp("", "streamscale-compare-")
-		if err != nil {
-			return fmt.Errorf("write png: %w", err)
+	var browser string
+	if opts.png != "" {
+		var err error
+		if browser, err = htmlreport.FindBrowser(f.Getenv); err != nil {
+			return err
 		}
-		defer os.RemoveAll(dir)
-		htmlPath = filepath.Join(dir, "compare.html")
 	}
-	file, err := os.Create(htmlPath)
-	if err != nil {
-		return fmt.Errorf("write html: %w", err)
+	write := func(w io.Writer) error { return bench.WriteCompareHTML(w, res) }
+	return bench.WriteHTMLAndPNG(ctx, opts.html, opts.png, browser, bench.CompareHTMLHeight, write, f.IO.ErrOut)
+}
+
+// validate checks the flags before anything starts.
+func (opts *benchCompareOptions) validate(f *Factory) error {
+	for _, c := range opts.contenders {
+		if !contains(bench.AllContenders, c) {
+			return flagErrorf(fmt.Errorf("--contenders: %q is not one of %s", c, strings.Join(bench.AllContenders, ", ")))
+		}
 	}
-	if err := bench.WriteCompareHTML(file, res); err != nil {
-		file.Close()
+	if err := opts.job.validate(); err != nil {
 		return err
 	}
-	if err := file.Close(); err != nil {
-		return fmt.Errorf("write html: %w", err)
+	if opts.cfg.Partitions < 1 {
+		return flagErrorf(fmt.Errorf("--partitions: %d must be at least 1", opts.cfg.Partitions))
 	}
-	if opts.html != "" {
-		fmt.Fprintf(f.IO.ErrOut, "wrote %s\n", opts.html)
+	if opts.goRelayDropEvery < 0 {
+		return flagErrorf(fmt.Errorf("--test-only-go-relay-drop-every: %d must not be negative", opts.goRelayDropEvery))
 	}
-	if opts.png == "" {
-		return nil
+	for _, r := range opts.rates {
+		if r <= 0 {
+			return flagErrorf(fmt.Errorf("--rates: %g must be positive", r))
+		}
 	}
-	browser, err := htmlreport.FindBrowser(f.Getenv)
-	if err != nil {
-		return err
+	if opts.png != "" {
+		// Before the minutes of measuring: a PNG that cannot be rendered is known now.
+		if _, err := htmlreport.FindBrowser(f.Getenv); err != nil {
+			return flagErrorf(fmt.Errorf("--png: %w", err))
+		}
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
-	defer cancel()
-	if err := htmlreport.Screenshot(ctx, browser, htmlPath, opts.png, 1000, bench.CompareHTMLHeight); err != nil {
-		return err
-	}
-	fmt.Fprintf(f.IO.ErrOut, "wrote %s\n", opts.png)
 	return nil
 }
