@@ -1,14 +1,10 @@
 package bench
 
 import (
-	"context"
 	"fmt"
 	"html/template"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
-	"time"
 
 	"github.com/streamscale/streamscale/internal/htmlreport"
 )
@@ -107,47 +103,4 @@ func colorOf(name string) string {
 		return c
 	}
 	return "#e377c2"
-}
-
-// WriteHTMLAndPNG writes a page with write to htmlPath and renders it to pngPath with the
-// headless browser, height pixels high ("" skips either; a PNG without an HTML path renders
-// from a temporary page). It says on progress what it wrote. The rendering gets two minutes,
-// also after ctx ended (a report written on Ctrl-C is still rendered).
-func WriteHTMLAndPNG(ctx context.Context, htmlPath, pngPath, browser string, height int, write func(io.Writer) error, progress io.Writer) error {
-	if htmlPath == "" && pngPath == "" {
-		return nil
-	}
-	page := htmlPath
-	if page == "" {
-		dir, err := os.MkdirTemp("", "streamscale-report-")
-		if err != nil {
-			return fmt.Errorf("write png: %w", err)
-		}
-		defer os.RemoveAll(dir)
-		page = filepath.Join(dir, "report.html")
-	}
-	file, err := os.Create(page)
-	if err != nil {
-		return fmt.Errorf("write html: %w", err)
-	}
-	if err := write(file); err != nil {
-		file.Close()
-		return err
-	}
-	if err := file.Close(); err != nil {
-		return fmt.Errorf("write html: %w", err)
-	}
-	if htmlPath != "" {
-		fmt.Fprintf(progress, "wrote %s\n", htmlPath)
-	}
-	if pngPath == "" {
-		return nil
-	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
-	defer cancel()
-	if err := htmlreport.Screenshot(ctx, browser, page, pngPath, 1000, height); err != nil {
-		return err
-	}
-	fmt.Fprintf(progress, "wrote %s\n", pngPath)
-	return nil
 }

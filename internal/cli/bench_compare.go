@@ -285,15 +285,9 @@ func writeCompareTable(w io.Writer, res bench.CompareResult) {
 
 // writeCompareFiles writes the --html page and renders the --png from the same page.
 func writeCompareFiles(ctx context.Context, f *Factory, opts *benchCompareOptions, res bench.CompareResult) error {
-	var browser string
-	if opts.png != "" {
-		var err error
-		if browser, err = htmlreport.FindBrowser(f.Getenv); err != nil {
-			return err
-		}
-	}
-	write := func(w io.Writer) error { return bench.WriteCompareHTML(w, res) }
-	return bench.WriteHTMLAndPNG(ctx, opts.html, opts.png, browser, bench.CompareHTMLHeight, write, f.IO.ErrOut)
+	out := htmlreport.Output{Getenv: f.Getenv, Log: f.IO.ErrOut}
+	files := htmlreport.Files{HTML: opts.html, PNG: opts.png}
+	return out.Write(ctx, files, bench.CompareHTMLHeight, func(w io.Writer) error { return bench.WriteCompareHTML(w, res) })
 }
 
 // validate checks the flags before anything starts.

@@ -186,14 +186,9 @@ func writeSoakFiles(ctx context.Context, f *Factory, opts *benchSoakOptions, dir
 	if err := file.Close(); err != nil {
 		return fmt.Errorf("bench soak: %w", err)
 	}
-	var browser string
-	if opts.png != "" {
-		if browser, err = htmlreport.FindBrowser(f.Getenv); err != nil {
-			return err
-		}
-	}
-	write := func(w io.Writer) error { return bench.WriteSoakHTML(w, res) }
-	return bench.WriteHTMLAndPNG(ctx, filepath.Join(dir, "soak.html"), opts.png, browser, bench.SoakHTMLHeight(res), write, f.IO.ErrOut)
+	out := htmlreport.Output{Getenv: f.Getenv, Log: f.IO.ErrOut}
+	files := htmlreport.Files{HTML: filepath.Join(dir, "soak.html"), PNG: opts.png}
+	return out.Write(ctx, files, bench.SoakHTMLHeight(res), func(w io.Writer) error { return bench.WriteSoakHTML(w, res) })
 }
 
 // writeSoakSummary prints the verdict and the slopes.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -335,8 +334,3 @@ func jobCancelRun(ctx context.Context, f *Factory, opts *jobCancelOptions) error
 }
 
 func newFlinkClient(conn *connFlags) (*flink.Client, error) { return conn.flinkClient() }
-
-// secured reports whether conn reaches Kafka other than in plaintext (relay.Secured).
-func secured(conn kafkaconn.Conn) bool { return relay.Secured(conn) }
-
-func joinBrokers(bs []string) string { return strings.Join(bs, ",") }
