@@ -146,43 +146,59 @@ func (c Config) Validate() error {
 	if err := validBrokers(c.KafkaBrokers); err != nil {
 		return err
 	}
-	var ports []struct {
-		name string
-		v    int
-	}
-	for i := range c.brokers() {
-		b := c.broker(i)
-		ports = append(ports, []struct {
-			name string
-			v    int
-		}{{"kafka-port" + b.flagSuffix(), b.Port}, {"controller-port" + b.flagSuffix(), b.ControllerPort}, {"metrics-port" + b.flagSuffix(), b.MetricsPort}}...)
-	}
-	ports = append(ports, []struct {
-		name string
-		v    int
-	}{{"flink-rest-port", c.FlinkRESTPort}, {"flink-rpc-port", c.FlinkRPCPort}}...)
-	for i := 0; i <= c.allTaskManagers(); i++ {
-		ports = append(ports, struct {
-			name string
-			v    int
-		}{"flink-metrics-port", c.FlinkMetricsPort + i})
-	}
 	switch c.FlinkOn {
 	case "", FlinkStandalone, FlinkOnYarn:
 	default:
 		return fmt.Errorf("flink-on: %q is not a Flink host: use %s or %s", c.FlinkOn, FlinkStandalone, FlinkOnYarn)
 	}
 	if c.FlinkOn == FlinkOnYarn {
-		for _, p := range c.Yarn.ports() {
-			ports = append(ports, struct {
-				name string
-				v    int
-			}{p.flag, p.port})
-		}
 		if err := c.validateYarn(); err != nil {
 			return err
 		}
 	}
+	if err := validPorts(c.flagPorts()); err != nil {
+		return err
+	}
+	if _, err := hublimits.ForTier(c.EventHubsTier); err != nil {
+		return err
+	}
+	if err := c.validateSizes(); err != nil {
+		return err
+	}
+	if err := c.Detection.Validate(); err != nil {
+		return fmt.Errorf("detection: %w", err)
+	}
+	return nil
+}
+
+// flagPort is a port setting with the flag that sets it.
+type flagPort struct {
+	name string
+	v    int
+}
+
+// flagPorts lists every port the stack binds with its flag: each broker's, Flink's, one metrics
+// port per Flink process, and YARN's when Flink runs on YARN.
+func (c Config) flagPorts() []flagPort {
+	var ports []flagPort
+	for i := range c.brokers() {
+		b := c.broker(i)
+		ports = append(ports, []flagPort{{"kafka-port" + b.flagSuffix(), b.Port}, {"controller-port" + b.flagSuffix(), b.ControllerPort}, {"metrics-port" + b.flagSuffix(), b.MetricsPort}}...)
+	}
+	ports = append(ports, []flagPort{{"flink-rest-port", c.FlinkRESTPort}, {"flink-rpc-port", c.FlinkRPCPort}}...)
+	for i := 0; i <= c.allTaskManagers(); i++ {
+		ports = append(ports, flagPort{"flink-metrics-port", c.FlinkMetricsPort + i})
+	}
+	if c.FlinkOn == FlinkOnYarn {
+		for _, p := range c.Yarn.ports() {
+			ports = append(ports, flagPort{p.flag, p.port})
+		}
+	}
+	return ports
+}
+
+// validPorts checks that each port is a TCP port and that no two settings share one.
+func validPorts(ports []flagPort) error {
 	seen := map[int]string{}
 	for _, p := range ports {
 		if p.v < 1 || p.v > 65535 {
@@ -193,9 +209,11 @@ func (c Config) Validate() error {
 		}
 		seen[p.v] = p.name
 	}
-	if _, err := hublimits.ForTier(c.EventHubsTier); err != nil {
-		return err
-	}
+	return nil
+}
+
+// validateSizes checks the process counts, memory sizes and timeouts.
+func (c Config) validateSizes() error {
 	switch {
 	case c.TaskManagers < 1 || c.TaskManagers > 16:
 		return fmt.Errorf("taskmanagers: %d is out of range 1-16", c.TaskManagers)
@@ -215,9 +233,6 @@ func (c Config) Validate() error {
 		return fmt.Errorf("start-timeout: %s must be positive", c.StartTimeout)
 	case c.StopTimeout <= 0:
 		return fmt.Errorf("stop-timeout: %s must be positive", c.StopTimeout)
-	}
-	if err := c.Detection.Validate(); err != nil {
-		return fmt.Errorf("detection: %w", err)
 	}
 	return nil
 }
