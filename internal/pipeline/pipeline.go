@@ -2,14 +2,12 @@ package pipeline
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/streamscale/streamscale/internal/generate"
@@ -123,64 +121,27 @@ func Run(ctx context.Context, t Target, cfg Config) (*Result, error) {
 	if cfg.Job == nil {
 		return nil, errors.New("pipeline: the config has no job")
 	}
-	draft := cfg.Job(kafkaconn.Conn{}, cfg.Topics.Partitions)
-	need := Need{Parallelism: draft.Parallelism, Rate: cfg.Load.Rate * float64(max(cfg.Load.Instances, 1))}
-	if need.Parallelism <= 0 {
-		need.Parallelism = int(cfg.Topics.Partitions)
-	}
-	ep, err := t.Prepare(ctx, need, progress)
+	ep, spec, popts, err := prepare(ctx, t, cfg, progress)
 	if err != nil {
-		return nil, fmt.Errorf("prepare target: %w", err)
-	}
-	// Before any topic is made: the job must be able to run on the target as asked.
-	spec := t.JobSpec(cfg.Job(ep.Kafka, cfg.Topics.Partitions))
-	if err := check(ep, spec); err != nil {
 		return nil, err
-	}
-	var popts []kgo.Opt
-	if cfg.Producer != nil {
-		if popts, err = cfg.Producer(ep.Kafka); err != nil {
-			return nil, &Refusal{err} // a producer setting this Kafka refuses
-		}
 	}
 	if cfg.Down {
 		defer func() { _ = t.Down(context.WithoutCancel(ctx), progress) }()
 	}
-
-	if err := t.EnsureTopics(ctx, cfg.Topics.Specs()); err != nil {
-		return nil, fmt.Errorf("topics: %w", err)
-	}
-	job, err := t.EnsureJob(ctx, spec, progress)
+	job, stopJobHook, err := startJob(ctx, t, cfg, ep, spec, progress)
 	if err != nil {
-		return nil, fmt.Errorf("job: %w", err)
+		return nil, err
 	}
-	if cfg.OnJob != nil {
-		stop, err := cfg.OnJob(ctx, ep, spec, job.JobID)
-		if err != nil {
-			return nil, err
-		}
-		defer stop()
-	}
+	defer stopJobHook()
 
 	k, err := openKafka(ep)
 	if err != nil {
 		return nil, fmt.Errorf("connect: %w", err)
 	}
 	defer k.close()
-	rec := runlog.Run{ID: runlog.NewID(started), Started: started, Brokers: ep.Kafka.Brokers, FlinkURL: ep.FlinkURL, JobID: job.JobID}
-	rec.Job, rec.Guarantee, rec.DedupWindow = string(spec.Job.OrDefault()), string(spec.Guarantee), spec.DedupWindow
-	if spec.Guarantee != relay.None {
-		rec.CheckpointIntervalMs = spec.CheckpointInterval.Milliseconds()
-	}
-	if rec.In, err = windowStart(ctx, k.inAdm, cfg.Topics.In); err != nil {
-		return nil, fmt.Errorf("input window: %w", err)
-	}
-	if rec.Out, err = windowStart(ctx, k.outAdm, cfg.Topics.Out); err != nil {
-		return nil, fmt.Errorf("output window: %w", err)
-	}
-	// The relay writes its dead letters beside its output (on Azure: namespace #2).
-	if dl, err := windowStart(ctx, k.outAdm, cfg.Topics.DeadLetter); err == nil {
-		rec.DeadLetter = &dl // counted, so that nothing the relay sets aside goes unseen
+	rec, err := startRecord(ctx, k, cfg.Topics, ep, spec, job, started)
+	if err != nil {
+		return nil, err
 	}
 
 	// Sampling goes on past a first Ctrl-C (the run still drains and verifies); Stop ends it.
@@ -189,19 +150,9 @@ func Run(ctx context.Context, t Target, cfg Config) (*Result, error) {
 		fmt.Fprintf(progress, "no broker metrics, the run's hub table is skipped: %v\n", err)
 		traffic = nil
 	}
-	fmt.Fprintf(progress, "generating %.0f events/s into %q\n", cfg.Load.Rate, cfg.Topics.In)
-	load, err := t.StartLoad(ctx, LoadSpec{Config: cfg.Load, ProducerOpts: popts}, progress)
+	gen, genErr, err := runLoad(ctx, t, cfg, popts, traffic, progress)
 	if err != nil {
-		stopTraffic(ctx, traffic, progress)
-		return nil, fmt.Errorf("load: %w", err)
-	}
-	gen, genErr := load.Wait(ctx)
-	if gen == nil || (genErr != nil && gen.Acked == 0) {
-		stopTraffic(ctx, traffic, progress)
-		if genErr == nil {
-			genErr = errors.New("the load reported nothing")
-		}
-		return nil, fmt.Errorf("load: %w", genErr)
+		return nil, err
 	}
 	stopped := interrupted(ctx, genErr)
 	if stopped {
@@ -218,36 +169,7 @@ func Run(ctx context.Context, t Target, cfg Config) (*Result, error) {
 		stopTraffic(ctx, traffic, progress)
 		return nil, &LoadError{Summary: *gen, Err: genErr}
 	}
-
-	res, err := drain(ctx, k, &rec, cfg.DrainIdle, progress)
-	if err != nil {
-		stopTraffic(ctx, traffic, progress)
-		return nil, fmt.Errorf("verify: %w", err)
-	}
-	if rec.DeadLetter != nil {
-		if rec.DeadLetter.End, err = kafkaconn.EndOffsets(context.WithoutCancel(ctx), k.outAdm, rec.DeadLetter.Topic); err != nil {
-			rec.DeadLetter = nil
-		}
-	}
-	out := &Result{Generated: *gen, LoadErr: genErr, Dir: runlog.Dir(cfg.RunsDir, rec.ID)}
-	if rows := stopTraffic(ctx, traffic, progress); rows != nil {
-		out.Traffic = &hubmetrics.Recording{Interval: hubmetrics.Duration(cfg.TrafficInterval), ThroughputUnits: cfg.ThroughputUnits, Rows: rows}
-	}
-	// The generator's own count backs up the reconciliation: an event it sent that is in
-	// neither window is missing too. Set before anything records or prints the result.
-	res.Missing = missingOf(*gen, res)
-	out.Verified, out.Failures = res, res.Check(cfg.Checks)
-	rec.Finished = time.Now()
-	rec.Generated, _ = json.Marshal(gen)
-	rec.Verified, _ = json.Marshal(res)
-	if out.Traffic != nil {
-		rec.Traffic, _ = json.Marshal(out.Traffic)
-	}
-	out.Run = rec
-	if err := record(cfg.RunsDir, out); err != nil {
-		return nil, fmt.Errorf("record run: %w", err)
-	}
-	return out, nil
+	return verifyAndRecord(ctx, k, &rec, cfg, gen, genErr, traffic, progress)
 }
 
 // check refuses a job the target cannot run as asked.
@@ -266,48 +188,6 @@ func check(ep Endpoints, spec relay.Spec) error {
 	return nil
 }
 
-// kafkaClients are the run's clients: admin and verifier for the input and the output side
-// (one client each where both topics live on one cluster).
-type kafkaClients struct {
-	inAdm, outAdm *kadm.Client
-	ep            Endpoints
-	closers       []*kgo.Client
-}
-
-func openKafka(ep Endpoints) (*kafkaClients, error) {
-	k := &kafkaClients{ep: ep}
-	in, err := ep.Kafka.NewClient()
-	if err != nil {
-		return nil, err
-	}
-	k.closers = append(k.closers, in)
-	k.inAdm, k.outAdm = kadm.NewClient(in), kadm.NewClient(in)
-	if len(ep.KafkaOut.Brokers) > 0 {
-		out, err := ep.KafkaOut.NewClient()
-		if err != nil {
-			k.close()
-			return nil, err
-		}
-		k.closers = append(k.closers, out)
-		k.outAdm = kadm.NewClient(out)
-	}
-	return k, nil
-}
-
-func (k *kafkaClients) close() {
-	for _, c := range k.closers {
-		c.Close()
-	}
-}
-
-func windowStart(ctx context.Context, adm *kadm.Client, topic string) (runlog.Window, error) {
-	start, err := kafkaconn.EndOffsets(ctx, adm, topic)
-	if err != nil {
-		return runlog.Window{}, err
-	}
-	return runlog.Window{Topic: topic, Start: start}, nil
-}
-
 // stopTraffic ends the hub table's recording (nil without one).
 func stopTraffic(ctx context.Context, t Traffic, progress io.Writer) []hubmetrics.Row {
 	if t == nil {
@@ -318,56 +198,6 @@ func stopTraffic(ctx context.Context, t Traffic, progress io.Writer) []hubmetric
 		fmt.Fprintf(progress, "broker metrics: a sample failed, its interval is merged into the next: %v\n", err)
 	}
 	return rows
-}
-
-// drain reads the output from the run's start until every event of the input window has come
-// out, or until idle passes without one more arriving, and verifies what it read against the
-// input window. (Waiting for as many output records as input records stopped too early: after
-// a failure, at-least-once replays reach that count before the last events arrive.) It sets
-// rec.Out.End past every record read, so a later `verify --run` starts from the same window.
-func drain(ctx context.Context, k *kafkaClients, rec *runlog.Run, idle time.Duration, progress io.Writer) (verify.Result, error) {
-	vcfg := verify.DefaultConfig()
-	RecordedWindow(&vcfg, *rec)
-	vcfg.Job = rec.Job // the complex job's output is tags, reconciled against the recomputed ones
-	vcfg.IdleTimeout = idle
-	out, err := k.ep.Out().NewClient(verify.ClientOpts()...)
-	if err != nil {
-		return verify.Result{}, err
-	}
-	defer out.Close()
-	if len(k.ep.KafkaOut.Brokers) > 0 {
-		in, err := k.ep.Kafka.NewClient(verify.ClientOpts()...)
-		if err != nil {
-			return verify.Result{}, err
-		}
-		defer in.Close()
-		vcfg.InputClient = in
-	}
-	res, err := verify.Run(ctx, out, vcfg, progress)
-	if err != nil {
-		return verify.Result{}, fmt.Errorf("verify %q: %w", vcfg.Topic, err)
-	}
-	rec.Out.End = make(map[int32]int64, len(res.OutputWindow))
-	for p, w := range res.OutputWindow {
-		rec.Out.End[p] = w.End
-	}
-	return res, nil
-}
-
-// RecordedWindow sets cfg to verify a recorded run: the events of its input window, read in
-// the output from the run's start as far as they go (not only to the end the run recorded, so
-// a run recorded before its last events came out verifies later).
-func RecordedWindow(cfg *verify.Config, r runlog.Run) {
-	starts := make(map[int32]verify.OffsetRange, len(r.Out.Start))
-	for p, start := range r.Out.Start {
-		starts[p] = verify.OffsetRange{Start: start}
-	}
-	bounds := make(map[int32]verify.OffsetRange, len(r.In.End))
-	for p, end := range r.In.End {
-		bounds[p] = verify.OffsetRange{Start: r.In.Start[p], End: end}
-	}
-	cfg.Topic, cfg.Bounds, cfg.SequencesStartAtZero = r.Out.Topic, starts, true
-	cfg.InputTopic, cfg.InputBounds, cfg.Drain = r.In.Topic, bounds, true
 }
 
 // record saves the run and its report page under its directory.
