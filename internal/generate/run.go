@@ -140,6 +140,8 @@ type generator struct {
 	space   chan struct{}
 }
 
+// run sends the configured events through the generator's client, printing progress, and
+// returns the run's summary and error.
 func (g *generator) run(ctx context.Context, progress io.Writer) (Summary, error) {
 	sched := Schedule{Rate: g.cfg.Rate, Ramp: g.cfg.Ramp}
 	start := time.Now()
@@ -152,14 +154,19 @@ func (g *generator) run(ctx context.Context, progress io.Writer) (Summary, error
 	if !g.cfg.Unlimited {
 		target = &sched
 	}
-	prog := newProgress(progress, g.cfg.ProgressInterval, start, target, throttle)
-	g.prog = prog
+	g.prog = newProgress(progress, g.cfg.ProgressInterval, start, target, throttle)
 	g.recCtx = context.WithoutCancel(ctx)
+	k, runErr := g.sendLoop(ctx, sched, start, end)
+	return g.finish(ctx, sched, start, k, runErr, throttle)
+}
+
+// sendLoop sends the events of sched (open loop: each when its intended time has come, or as
+// fast as the client takes them when Unlimited) until the count or the end time is reached or
+// ctx ends. It returns how many events were sent and ctx's error if that ended the run.
+func (g *generator) sendLoop(ctx context.Context, sched Schedule, start, end time.Time) (int64, error) {
 	var k int64
 	timer := time.NewTimer(0)
 	defer timer.Stop()
-	var runErr error
-loop:
 	for {
 		now := time.Now()
 		due := sched.Due(now.Sub(start))
@@ -169,40 +176,43 @@ loop:
 		// Send every event whose intended time has come (open loop).
 		for ; k < due; k++ {
 			if g.cfg.Count > 0 && k >= g.cfg.Count {
-				break loop
+				return k, nil
 			}
 			intended := start.Add(sched.Offset(k))
 			if g.cfg.Unlimited {
 				intended = time.Now()
 			}
 			if !end.IsZero() && !intended.Before(end) {
-				break loop
+				return k, nil
 			}
 			if !g.send(ctx, k, intended, end) {
 				// ctx ended, or the run's time ran out, while the client's buffer was full.
-				runErr = ctx.Err()
-				break loop
+				return k, ctx.Err()
 			}
 		}
-		prog.maybePrint(now, g.stats)
+		g.prog.maybePrint(now, g.stats)
 		if g.cfg.Unlimited {
 			if ctx.Err() != nil {
-				runErr = ctx.Err()
-				break loop
+				return k, ctx.Err()
 			}
 			if !end.IsZero() && !now.Before(end) {
-				break loop
+				return k, nil
 			}
 			continue
 		}
 		timer.Reset(tick)
 		select {
 		case <-ctx.Done():
-			runErr = ctx.Err()
-			break loop
+			return k, ctx.Err()
 		case <-timer.C:
 		}
 	}
+}
+
+// finish flushes what is in flight after k events were sent, prints the final progress line
+// and returns the run's summary with the run's error: runErr, else failed deliveries, an
+// abandoned flush or a shortfall against the asked rate.
+func (g *generator) finish(ctx context.Context, sched Schedule, start time.Time, k int64, runErr error, throttle throttleSince) (Summary, error) {
 	elapsed := time.Since(start)
 	if g.cfg.Count > 0 && k > 0 && !g.cfg.Unlimited {
 		// A counted run ends with its last event; the tick after it is not part of the run.
@@ -221,7 +231,7 @@ loop:
 	if g.cfg.Unlimited {
 		sum.TargetRate = 0
 	}
-	prog.final(sum)
+	g.prog.final(sum)
 	if runErr == nil && sum.Errors > 0 {
 		runErr = &DeliveryError{Failed: sum.Errors, Records: sum.Records, Cause: sum.FirstError, Err: firstErr}
 	}
@@ -283,205 +293,5 @@ func (g *generator) flush(ctx context.Context, interrupted bool) error {
 // rule is the stricter one.
 const shortfallSlack = 100 * time.Millisecond
 
-// shortfall is the error of a run that sent more than 1% fewer events per second than its
-// target over its steady part (after the ramp) and ended more than shortfallSlack behind its
-// schedule. Runs with less than a second of steady sending are not judged.
-func shortfall(sum Summary, cfg Config) error {
-	if cfg.Unlimited || sum.Elapsed <= 0 || cfg.Rate <= 0 {
-		return nil
-	}
-	ramp := cfg.Ramp.Seconds()
-	steady := sum.Elapsed - ramp
-	if steady < 1 {
-		return nil // below a second, timer noise outweighs the rate
-	}
-	rampEvents := cfg.Rate * ramp / 2
-	steadyEvents := float64(sum.Events) - rampEvents
-	rate := steadyEvents / steady
-	behind := (cfg.Rate*steady - steadyEvents) / cfg.Rate // seconds behind the schedule
-	if rate >= cfg.Rate*0.99 || behind <= shortfallSlack.Seconds() {
-		return nil
-	}
-	return &ShortfallError{Target: cfg.Rate, Achieved: rate, Throttled: sum.ThrottledRequests}
-}
-
-// ShortfallError says the generator could not hold its target rate.
-type ShortfallError struct {
-	Target, Achieved float64
-	// Throttled counts the broker's throttling responses during the run.
-	Throttled int64
-}
-
-// Error implements error.
-func (e *ShortfallError) Error() string {
-	short := fmt.Sprintf("achieved %.0f events/s, %.1f%% short of the %.0f/s target", e.Achieved, 100*(1-e.Achieved/e.Target), e.Target)
-	if e.Throttled > 0 {
-		return fmt.Sprintf("%s: %s (%d responses throttled)", short, throttleAdvice, e.Throttled)
-	}
-	return short + ": the producer or the broker could not keep up (see send lag); lower --rate or add partitions"
-}
-
-// DeliveryError says records failed delivery: the broker refused them or they timed out.
-type DeliveryError struct {
-	// Failed of Records handed to the client failed.
-	Failed, Records int64
-	// Cause is the first failure in plain words.
-	Cause string
-	// Err is the first failure as the client reported it.
-	Err error
-}
-
-// Error implements error, in one line.
-func (e *DeliveryError) Error() string {
-	if e.Failed == e.Records {
-		return fmt.Sprintf("all %d records failed delivery: %s", e.Records, e.Cause)
-	}
-	return fmt.Sprintf("%d of %d records failed delivery, the first because: %s", e.Failed, e.Records, e.Cause)
-}
-
-// Unwrap returns the first failure.
-func (e *DeliveryError) Unwrap() error { return e.Err }
-
-// deviceIndex is the position in devices of event k's device: round robin over all devices,
-// and from quietFrom on over the devices that are not quiet.
-func (g *generator) deviceIndex(k int64) int {
-	if g.quietFrom == 0 || k < g.quietFrom {
-		return int(k % int64(len(g.devices)))
-	}
-	return g.quiet + int((k-g.quietFrom)%int64(len(g.devices)-g.quiet))
-}
-
-// send encodes and produces event k (and, by chance, its byte-identical duplicate). It returns
-// false, having sent nothing more, when ctx ends or deadline (when not zero) passes while it
-// waits for room in the client's buffer.
-func (g *generator) send(ctx context.Context, k int64, intended, deadline time.Time) bool {
-	i := g.deviceIndex(k)
-	device := g.devices[i]
-	o := g.recs.Get().(*outRec)
-	o.key = g.enc.AppendKey(o.key[:0], device)
-	if !g.waitForSpace(ctx, len(o.key)+cap(o.value), deadline) {
-		g.recs.Put(o)
-		return false
-	}
-	seq := g.seqs[i]
-	g.seqs[i]++
-	now := time.Now()
-	g.lastSend = now
-	o.value = g.enc.Append(o.value[:0], device, seq, now.UnixMicro())
-	var dup *outRec
-	if g.cfg.DuplicateFraction > 0 && g.dupRNG.Float64() < g.cfg.DuplicateFraction {
-		// Copied before the original is produced: once it is, its promise may recycle it.
-		dup = g.recs.Get().(*outRec)
-		dup.key, dup.value = append(dup.key[:0], o.key...), append(dup.value[:0], o.value...)
-	}
-	g.stats.sent(now.Sub(intended), len(o.value), false)
-	g.produce(o, now)
-	if dup != nil {
-		if !g.waitForSpace(ctx, len(dup.key)+len(dup.value), deadline) {
-			g.recs.Put(dup)
-			return true
-		}
-		g.stats.sent(0, len(dup.value), true)
-		g.produce(dup, time.Now())
-	}
-	return true
-}
-
-// outRec is one record on its way to the broker: the kgo.Record, its key and value buffers,
-// and when it was handed to the client. outRecs are pooled: the promise puts one back, as
-// franz-go no longer touches a record once its promise has been called. So the send path
-// allocates nothing per event; the promise is bound once per outRec.
-type outRec struct {
-	rec        kgo.Record
-	key, value []byte
-	sentAt     time.Time
-	g          *generator
-	promise    func(*kgo.Record, error)
-}
-
-func (g *generator) newOutRec() any {
-	o := &outRec{g: g, key: make([]byte, 0, len(g.cfg.DeviceIDPrefix)+8), value: make([]byte, 0, 1200)}
-	o.promise = o.done
-	return o
-}
-
-// done is o's promise: it counts the outcome and recycles o.
-func (o *outRec) done(_ *kgo.Record, err error) {
-	g := o.g
-	g.stats.ack(time.Since(o.sentAt), err)
-	o.rec = kgo.Record{}
-	g.recs.Put(o)
-	g.inFlight.Add(-1)
-	if g.waiting.Load() {
-		select {
-		case g.space <- struct{}{}:
-		default:
-		}
-	}
-}
-
 // spaceCheck is how often waitForSpace looks again without a promise's signal.
 const spaceCheck = 5 * time.Millisecond
-
-// waitForSpace returns true once the client's buffer can take a record of about size bytes
-// without Produce blocking, false when ctx ends or deadline (when not zero) passes first.
-// Meanwhile it keeps the progress lines coming, so a stalled broker shows.
-func (g *generator) waitForSpace(ctx context.Context, size int, deadline time.Time) bool {
-	if g.hasSpace(size) {
-		return true
-	}
-	g.waiting.Store(true)
-	defer g.waiting.Store(false)
-	timer := time.NewTimer(spaceCheck)
-	defer timer.Stop()
-	for !g.hasSpace(size) {
-		now := time.Now()
-		if ctx.Err() != nil || (!deadline.IsZero() && !now.Before(deadline)) {
-			return false
-		}
-		g.prog.maybePrint(now, g.stats)
-		timer.Reset(spaceCheck)
-		select {
-		case <-ctx.Done():
-			return false
-		case <-g.space:
-		case <-timer.C:
-		}
-	}
-	return true
-}
-
-// hasSpace says whether Produce would take a record of size bytes without blocking. Only this
-// generator produces with the client, so the buffer can only drain between this check and the
-// Produce after it. (A promise fires just before the client frees its record's room, so a
-// Produce may still wait a moment, never long.)
-func (g *generator) hasSpace(size int) bool {
-	if g.maxBuffered > 0 && g.inFlight.Load() >= g.maxBuffered {
-		return false
-	}
-	if g.maxBufferedBytes > 0 && g.client.BufferedProduceBytes()+int64(size) > g.maxBufferedBytes {
-		return false
-	}
-	return true
-}
-
-// produce hands o to the client; o goes back to the pool when its promise fires.
-func (g *generator) produce(o *outRec, sentAt time.Time) {
-	o.sentAt = sentAt
-	o.rec = kgo.Record{Topic: g.cfg.Topic, Key: o.key, Value: o.value}
-	g.inFlight.Add(1)
-	g.client.Produce(g.recCtx, &o.rec, o.promise)
-}
-
-// plainError names the common errors of producing in plain words.
-func plainError(err error, topic string) string {
-	switch {
-	case err == nil:
-		return "unknown error"
-	case errors.Is(err, kerr.UnknownTopicOrPartition):
-		return fmt.Sprintf("topic %q does not exist: create it with `streamscale topics create`", topic)
-	case errors.Is(err, kgo.ErrRecordTimeout):
-		return "timed out: the broker did not acknowledge in time (is it reachable?)"
-	}
-	return kafkaconn.ExplainProduce(err)
-}
