@@ -4,9 +4,10 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/streamscale/streamscale/internal/kafkaconn"
 )
 
 // shortfall is the error of a run that sent more than 1% fewer events per second than its

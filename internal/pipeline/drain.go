@@ -6,11 +6,12 @@ import (
 	"io"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/runlog"
 	"github.com/streamscale/streamscale/internal/verify"
-	"github.com/twmb/franz-go/pkg/kadm"
-	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // kafkaClients are the run's clients: admin and verifier for the input and the output side

@@ -8,12 +8,13 @@ import (
 	"io"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kgo"
+
 	"github.com/streamscale/streamscale/internal/generate"
 	"github.com/streamscale/streamscale/internal/hubmetrics"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/relay"
 	"github.com/streamscale/streamscale/internal/runlog"
-	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // prepare sizes and prepares the target for the job, checks that the job can run on it as
