@@ -61,34 +61,70 @@ func (f *FlinkREST) Sample(ctx context.Context) (*JobView, error) {
 	if err != nil {
 		return nil, err
 	}
-	var d struct {
-		JID       string `json:"jid"`
-		Name      string `json:"name"`
-		State     string `json:"state"`
-		Duration  int64  `json:"duration"`
-		StartTime int64  `json:"start-time"`
-		Now       int64  `json:"now"`
-		Vertices  []struct {
-			ID          string `json:"id"`
-			Name        string `json:"name"`
-			Parallelism int    `json:"parallelism"`
-			Status      string `json:"status"`
-			Metrics     struct {
-				ReadRecords  int64 `json:"read-records"`
-				WriteRecords int64 `json:"write-records"`
-			} `json:"metrics"`
-		} `json:"vertices"`
-	}
+	var d restJob
 	if err := f.get(ctx, "/jobs/"+url.PathEscape(id), &d); err != nil {
 		return nil, err
 	}
-	now := clock(f.Now)()
-	v := &JobView{ID: d.JID, Name: d.Name, State: d.State, UptimeMs: d.Duration, Restarts: -1, Vertices: []VertexView{}}
+	v := &JobView{ID: d.JID, Name: d.Name, State: d.State, UptimeMs: d.Duration, Restarts: -1,
+		Vertices: f.vertexViews(clock(f.Now)(), d.Vertices)}
+	if d.State != "RUNNING" {
+		return v, nil
+	}
+	var errs []error
+	restarts, err := f.restarts(ctx, id)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	v.Restarts = restarts
+	cp, err := f.checkpoints(ctx, id)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	v.Checkpoints = cp
+	for i := range v.Vertices {
+		level, ratio, err := f.backpressure(ctx, id, v.Vertices[i].ID)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		v.Vertices[i].Backpressure, v.Vertices[i].BackpressureRatio = level, ratio
+	}
+	return v, errors.Join(errs...)
+}
+
+// restJob is the part of Flink's /jobs/<id> answer the dashboard shows.
+type restJob struct {
+	JID       string       `json:"jid"`
+	Name      string       `json:"name"`
+	State     string       `json:"state"`
+	Duration  int64        `json:"duration"`
+	StartTime int64        `json:"start-time"`
+	Now       int64        `json:"now"`
+	Vertices  []restVertex `json:"vertices"`
+}
+
+// restVertex is one vertex of a restJob with its record counters.
+type restVertex struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Parallelism int    `json:"parallelism"`
+	Status      string `json:"status"`
+	Metrics     struct {
+		ReadRecords  int64 `json:"read-records"`
+		WriteRecords int64 `json:"write-records"`
+	} `json:"metrics"`
+}
+
+// vertexViews turns the vertices read at now into views, with their record rates against the
+// counts the previous Sample saw (kept while Flink has not refreshed the counters).
+func (f *FlinkREST) vertexViews(now time.Time, vertices []restVertex) []VertexView {
+	views := []VertexView{}
 	f.mu.Lock()
+	defer f.mu.Unlock()
 	if f.last == nil {
 		f.last = map[string]vertexCount{}
 	}
-	for _, x := range d.Vertices {
+	for _, x := range vertices {
 		vv := VertexView{ID: x.ID, Name: x.Name, Parallelism: x.Parallelism, Status: x.Status,
 			ReadRecords: x.Metrics.ReadRecords, WriteRecords: x.Metrics.WriteRecords}
 		cur := vertexCount{at: now, read: x.Metrics.ReadRecords, write: x.Metrics.WriteRecords}
@@ -104,41 +140,27 @@ func (f *FlinkREST) Sample(ctx context.Context) (*JobView, error) {
 		}
 		vv.RecordsInPerSec, vv.RecordsOutPerSec = cur.inRate, cur.outRate
 		f.last[x.ID] = cur
-		v.Vertices = append(v.Vertices, vv)
+		views = append(views, vv)
 	}
-	f.mu.Unlock()
-	if d.State != "RUNNING" {
-		return v, nil
-	}
-	var errs []error
+	return views
+}
+
+// restarts reads the job's numRestarts metric; -1 when Flink does not report it.
+func (f *FlinkREST) restarts(ctx context.Context, id string) (int64, error) {
 	var metrics []struct {
 		ID    string `json:"id"`
 		Value string `json:"value"`
 	}
-	if err := f.get(ctx, "/jobs/"+url.PathEscape(id)+"/metrics?get=numRestarts", &metrics); err != nil {
-		errs = append(errs, err)
-	}
+	err := f.get(ctx, "/jobs/"+url.PathEscape(id)+"/metrics?get=numRestarts", &metrics)
+	restarts := int64(-1)
 	for _, m := range metrics {
 		if m.ID == "numRestarts" {
 			if n, err := strconv.ParseFloat(m.Value, 64); err == nil {
-				v.Restarts = int64(n)
+				restarts = int64(n)
 			}
 		}
 	}
-	cp, err := f.checkpoints(ctx, id)
-	if err != nil {
-		errs = append(errs, err)
-	}
-	v.Checkpoints = cp
-	for i := range v.Vertices {
-		level, ratio, err := f.backpressure(ctx, id, v.Vertices[i].ID)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		v.Vertices[i].Backpressure, v.Vertices[i].BackpressureRatio = level, ratio
-	}
-	return v, errors.Join(errs...)
+	return restarts, err
 }
 
 // pick finds the job to show.
