@@ -96,59 +96,14 @@ func runTags(ctx context.Context, client *kgo.Client, cfg Config, progress io.Wr
 	if cfg.InputClient != nil { // the input on another cluster (Azure's namespace #1)
 		in = cfg.InputClient
 	}
-	stateStart := cfg.StateStart
-	if stateStart == nil {
-		spans, err := kafkaconn.Spans(ctx, kadm.NewClient(in), cfg.InputTopic)
-		if err != nil {
-			return Result{}, err
-		}
-		stateStart = map[int32]int64{}
-		for p, sp := range spans {
-			stateStart[p] = sp.Start
-		}
-	}
-	x := tags.NewExpecter()
-	before := map[int32]OffsetRange{}
-	for p, w := range cfg.InputBounds {
-		x.Partitions(p)
-		if s, ok := stateStart[p]; ok && s < w.Start {
-			before[p] = OffsetRange{Start: s, End: w.Start}
-		}
-	}
-	tr := &TagResult{StateStart: stateStart}
-	record := func(r *kgo.Record) tags.Record {
-		return tags.Record{Partition: r.Partition, Offset: r.Offset, Value: r.Value, EnqueuedAt: r.Timestamp.UnixMicro()}
-	}
-	if len(before) > 0 {
-		fmt.Fprintf(progress, "rebuilding the devices' state from %q before the window (read_committed)\n", cfg.InputTopic)
-		_, err := readWindow(ctx, in, readSpec{topic: cfg.InputTopic, bounds: before, idle: cfg.IdleTimeout}, progress, func(r *kgo.Record) {
-			tr.StateRecords++
-			x.AddBefore(record(r))
-		})
-		if err != nil {
-			return Result{}, err
-		}
-	}
-	var inputRecords, inputEvents int64
-	_, err := readWindow(ctx, in, readSpec{topic: cfg.InputTopic, bounds: cfg.InputBounds, idle: cfg.IdleTimeout}, progress, func(r *kgo.Record) {
-		inputRecords++
-		if _, ok := tags.ParseEvent(r.Value); ok {
-			inputEvents++
-		}
-		x.Add(record(r))
-	})
+	stateStart, err := tagStateStart(ctx, in, cfg)
 	if err != nil {
 		return Result{}, err
 	}
-	exp := x.Expected()
-	if cfg.DevicePrefix != "" {
-		for _, set := range []map[tags.Key]bool{exp.Must, exp.Pending} {
-			for k := range set {
-				if !strings.HasPrefix(k.DeviceID, cfg.DevicePrefix) {
-					delete(set, k)
-				}
-			}
-		}
+	tr := &TagResult{StateStart: stateStart}
+	exp, inputRecords, inputEvents, err := expectTags(ctx, in, cfg, tr, progress)
+	if err != nil {
+		return Result{}, err
 	}
 
 	v := newTagVerifier(exp, cfg.Interval)
@@ -171,6 +126,72 @@ func runTags(ctx context.Context, client *kgo.Client, cfg Config, progress io.Wr
 			cfg.Topic, cfg.IdleTimeout, v.outstanding, res.Tags.MissingExamples)
 	}
 	return res, nil
+}
+
+// tagStateStart is where rebuilding the devices' state starts per input partition:
+// cfg.StateStart, else the start of the input topic's log.
+func tagStateStart(ctx context.Context, in *kgo.Client, cfg Config) (map[int32]int64, error) {
+	if cfg.StateStart != nil {
+		return cfg.StateStart, nil
+	}
+	spans, err := kafkaconn.Spans(ctx, kadm.NewClient(in), cfg.InputTopic)
+	if err != nil {
+		return nil, err
+	}
+	stateStart := map[int32]int64{}
+	for p, sp := range spans {
+		stateStart[p] = sp.Start
+	}
+	return stateStart, nil
+}
+
+// expectTags recomputes the tags the input window makes: it rebuilds the devices' state from
+// tr.StateStart to the window's start (counting those records in tr.StateRecords), reads the
+// window and keeps the tags of cfg.DevicePrefix's devices. It also returns how many records
+// the window held and how many of them were events.
+func expectTags(ctx context.Context, in *kgo.Client, cfg Config, tr *TagResult, progress io.Writer) (exp tags.Expected, inputRecords, inputEvents int64, err error) {
+	x := tags.NewExpecter()
+	before := map[int32]OffsetRange{}
+	for p, w := range cfg.InputBounds {
+		x.Partitions(p)
+		if s, ok := tr.StateStart[p]; ok && s < w.Start {
+			before[p] = OffsetRange{Start: s, End: w.Start}
+		}
+	}
+	record := func(r *kgo.Record) tags.Record {
+		return tags.Record{Partition: r.Partition, Offset: r.Offset, Value: r.Value, EnqueuedAt: r.Timestamp.UnixMicro()}
+	}
+	if len(before) > 0 {
+		fmt.Fprintf(progress, "rebuilding the devices' state from %q before the window (read_committed)\n", cfg.InputTopic)
+		_, err := readWindow(ctx, in, readSpec{topic: cfg.InputTopic, bounds: before, idle: cfg.IdleTimeout}, progress, func(r *kgo.Record) {
+			tr.StateRecords++
+			x.AddBefore(record(r))
+		})
+		if err != nil {
+			return tags.Expected{}, 0, 0, err
+		}
+	}
+	_, err = readWindow(ctx, in, readSpec{topic: cfg.InputTopic, bounds: cfg.InputBounds, idle: cfg.IdleTimeout}, progress, func(r *kgo.Record) {
+		inputRecords++
+		if _, ok := tags.ParseEvent(r.Value); ok {
+			inputEvents++
+		}
+		x.Add(record(r))
+	})
+	if err != nil {
+		return tags.Expected{}, 0, 0, err
+	}
+	exp = x.Expected()
+	if cfg.DevicePrefix != "" {
+		for _, set := range []map[tags.Key]bool{exp.Must, exp.Pending} {
+			for k := range set {
+				if !strings.HasPrefix(k.DeviceID, cfg.DevicePrefix) {
+					delete(set, k)
+				}
+			}
+		}
+	}
+	return exp, inputRecords, inputEvents, nil
 }
 
 // tagVerifier checks the output records against the expected tags as they are read.
