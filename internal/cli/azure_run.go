@@ -10,6 +10,7 @@ import (
 	"github.com/streamscale/streamscale/internal/azure/azclient"
 	"github.com/streamscale/streamscale/internal/azure/aztarget"
 	"github.com/streamscale/streamscale/internal/azure/plan"
+	"github.com/streamscale/streamscale/internal/azure/up"
 	"github.com/streamscale/streamscale/internal/generate"
 	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/pipeline"
@@ -91,7 +92,7 @@ the job's tags against the ones it recomputes from the run's input.`,
 // azureRunPlan is the plan `up` was given, for the names and sizes (aztarget.Plan: the
 // location is the resource group's, read by aztarget.Open).
 func azureRunPlan(f *Factory, opts *azureRunOptions) (*plan.Plan, error) {
-	c, err := azureConfig(f, &azureUpOptions{cfg: opts.cfg, sku: opts.sku, guarantee: opts.guarantee, job: opts.job})
+	c, err := azureConfig(f, up.Settings{Config: opts.cfg, SKU: opts.sku, Guarantee: opts.guarantee, Job: opts.job})
 	if err != nil {
 		return nil, err
 	}
