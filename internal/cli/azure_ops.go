@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/signal"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/streamscale/streamscale/internal/azure/azclient"
 	"github.com/streamscale/streamscale/internal/azure/aztarget"
-	"github.com/streamscale/streamscale/internal/azure/flinkmetrics"
 	"github.com/streamscale/streamscale/internal/azure/kube"
 	"github.com/streamscale/streamscale/internal/azure/plan"
 	"github.com/streamscale/streamscale/internal/hubmetrics"
@@ -116,44 +114,21 @@ func azureReportRun(ctx context.Context, f *Factory, opts *azureReportOptions) e
 	if err := writeReportFiles(ctx, f, &hubReportOptions{html: opts.html, png: opts.png}, rec); err != nil {
 		return err
 	}
-	if opts.flink && opts.prometheus == "" {
-		if opts.prometheus, err = dep.WorkspaceQueryEndpoint(ctx); err != nil {
+	r := aztarget.Report{Hubs: rec, Units: opts.units}
+	if opts.flink || opts.prometheus != "" {
+		if opts.prometheus, r.Flink, err = dep.FlinkRows(ctx, opts.prometheus, from, to); err != nil {
 			return err
 		}
 	}
-	var job []flinkmetrics.Row
-	if opts.prometheus != "" {
-		cred, err := f.azureClients().Credential()
-		if err != nil {
-			return err
-		}
-		pc := &flinkmetrics.Client{Endpoint: opts.prometheus, Credential: cred}
-		if job, err = pc.Rows(ctx, from, to); err != nil {
-			return fmt.Errorf("flink metrics: %w", err)
-		}
-	}
+	r.WithFlink = opts.prometheus != ""
+	format := hubmetrics.FormatTable
 	switch {
 	case opts.asJSON:
-		enc := json.NewEncoder(f.IO.Out)
-		enc.SetIndent("", "  ")
-		if opts.prometheus == "" {
-			return enc.Encode(rec)
-		}
-		return enc.Encode(struct {
-			Hubs  hubmetrics.Recording `json:"hubs"`
-			Flink []flinkmetrics.Row   `json:"flink"`
-		}{rec, flinkmetrics.WithoutNaN(job)})
+		format = hubmetrics.FormatJSON
 	case opts.asCSV:
-		return hubmetrics.WriteCSV(f.IO.Out, rec.Rows)
+		format = hubmetrics.FormatCSV
 	}
-	if err := hubmetrics.WriteTable(f.IO.Out, rec.Rows, hubmetrics.Capacity{ThroughputUnits: opts.units}); err != nil {
-		return err
-	}
-	if opts.prometheus == "" {
-		return nil
-	}
-	fmt.Fprintln(f.IO.Out, "\nthe job's Flink metrics (managed Prometheus, per minute):")
-	return flinkmetrics.WriteTable(f.IO.Out, job)
+	return r.Write(f.IO.Out, format)
 }
 
 type azureVerifyOptions struct {
