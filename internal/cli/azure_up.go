@@ -115,14 +115,6 @@ func addAzureJob(fs *pflag.FlagSet, job *string) {
 		"or complex (the sample's complex event processing: per-device tags from keyed state and event-time timers); each has a FlinkDeployment of its own")
 }
 
-// azureConfig is the plan's config from the settings (up.Settings.Parse), the subscription
-// from the environment when not a flag; every error is a flag error.
-func azureConfig(f *Factory, s up.Settings) (plan.Config, error) {
-	s.Config.Subscription = f.azureSubscription(s.Config.Subscription)
-	c, err := s.Parse()
-	return c, asFlagError(err)
-}
-
 func azureUpRun(ctx context.Context, f *Factory, opts *up.Options) error {
 	o := *opts
 	o.Config.Subscription = f.azureSubscription(o.Config.Subscription)
