@@ -3,15 +3,14 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/streamscale/streamscale/internal/azure/azclient"
 	"github.com/streamscale/streamscale/internal/azure/hdinsight"
 	"github.com/streamscale/streamscale/internal/azure/plan"
 	"github.com/streamscale/streamscale/internal/azure/preflight"
+	"github.com/streamscale/streamscale/internal/azure/up"
 )
 
 type azureCheckOptions struct {
@@ -68,53 +67,9 @@ var checkUsage = map[string]string{
 func azureCheckRun(ctx context.Context, f *Factory, opts *azureCheckOptions) error {
 	c := opts.cfg
 	c.Subscription = f.azureSubscription(c.Subscription)
-	if opts.callTimeout <= 0 {
-		return flagErrorf(fmt.Errorf("--call-timeout %s: give a positive duration", opts.callTimeout))
+	err := up.RunCheck(ctx, up.CheckOptions{Config: c, Platform: opts.platform, HDI: opts.hdi, CallTimeout: opts.callTimeout}, f.azureClients(), f.IO.Out)
+	if errors.Is(err, preflight.ErrChecksFailed) {
+		return ErrSilent
 	}
-	p, err := plan.New(c)
-	if err != nil {
-		return flagErrorf(err)
-	}
-	var hdi *hdinsight.Plan
-	switch opts.platform {
-	case platformAKS:
-	case platformHDInsight:
-		if hdi, err = hdinsight.New(p, opts.hdi); err != nil {
-			return flagErrorf(err)
-		}
-	default:
-		return flagErrorf(fmt.Errorf("--platform %q: use aks or hdinsight", opts.platform))
-	}
-	if err := azclient.Require(p.Config.Subscription); err != nil {
-		return flagErrorf(err)
-	}
-	if err := azureChecks(ctx, f, p, hdi, opts.callTimeout); err != nil {
-		if errors.Is(err, preflight.ErrChecksFailed) {
-			return ErrSilent
-		}
-		return err
-	}
-	return nil
-}
-
-// azureChecks runs the preflight checks for a plan (hdi: for --platform hdinsight) and
-// prints the report; `azure check` and the start of `azure up` share it. A failed check
-// returns an error wrapping preflight.ErrChecksFailed.
-func azureChecks(ctx context.Context, f *Factory, p *plan.Plan, hdi *hdinsight.Plan, callTimeout time.Duration) error {
-	if _, err := f.azureClients().Credential(); err != nil {
-		return err
-	}
-	platform := platformAKS
-	if hdi != nil {
-		platform = platformHDInsight
-	}
-	fmt.Fprintf(f.IO.Out, "azure check: tier %d on %s in resource group %s (%s)\n", p.Tier.Number, platform, p.Config.ResourceGroup, p.Config.Location)
-	rep, err := f.azureClients().Preflight(ctx, preflight.Config{Plan: p, HDInsight: hdi, CallTimeout: callTimeout})
-	if err != nil {
-		return err
-	}
-	if err := rep.Write(f.IO.Out); err != nil {
-		return err
-	}
-	return rep.Err()
+	return asFlagError(err)
 }

@@ -2,9 +2,7 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"math"
 	"os"
 	"os/signal"
 	"strings"
@@ -15,11 +13,9 @@ import (
 
 	"github.com/streamscale/streamscale/internal/azure/azclient"
 	"github.com/streamscale/streamscale/internal/azure/aztarget"
-	"github.com/streamscale/streamscale/internal/azure/flinkmetrics"
 	"github.com/streamscale/streamscale/internal/azure/kube"
 	"github.com/streamscale/streamscale/internal/azure/plan"
 	"github.com/streamscale/streamscale/internal/hubmetrics"
-	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/relay"
 	"github.com/streamscale/streamscale/internal/verify"
 )
@@ -97,13 +93,13 @@ func azureReportRun(ctx context.Context, f *Factory, opts *azureReportOptions) e
 		return err
 	}
 	now := time.Now()
-	from, err := parseWhen(opts.from, now)
+	from, err := hubmetrics.ParseWhen(opts.from, now)
 	if err != nil {
 		return flagErrorf(fmt.Errorf("--from: %w", err))
 	}
 	to := now
 	if opts.to != "" {
-		if to, err = parseWhen(opts.to, now); err != nil {
+		if to, err = hubmetrics.ParseWhen(opts.to, now); err != nil {
 			return flagErrorf(fmt.Errorf("--to: %w", err))
 		}
 	}
@@ -118,58 +114,21 @@ func azureReportRun(ctx context.Context, f *Factory, opts *azureReportOptions) e
 	if err := writeReportFiles(ctx, f, &hubReportOptions{html: opts.html, png: opts.png}, rec); err != nil {
 		return err
 	}
-	if opts.flink && opts.prometheus == "" {
-		if opts.prometheus, err = dep.WorkspaceQueryEndpoint(ctx); err != nil {
+	r := aztarget.Report{Hubs: rec, Units: opts.units}
+	if opts.flink || opts.prometheus != "" {
+		if opts.prometheus, r.Flink, err = dep.FlinkRows(ctx, opts.prometheus, from, to); err != nil {
 			return err
 		}
 	}
-	var job []flinkmetrics.Row
-	if opts.prometheus != "" {
-		cred, err := f.azureClients().Credential()
-		if err != nil {
-			return err
-		}
-		pc := &flinkmetrics.Client{Endpoint: opts.prometheus, Credential: cred}
-		if job, err = pc.Rows(ctx, from, to); err != nil {
-			return fmt.Errorf("flink metrics: %w", err)
-		}
-	}
+	r.WithFlink = opts.prometheus != ""
+	format := hubmetrics.FormatTable
 	switch {
 	case opts.asJSON:
-		enc := json.NewEncoder(f.IO.Out)
-		enc.SetIndent("", "  ")
-		if opts.prometheus == "" {
-			return enc.Encode(rec)
-		}
-		return enc.Encode(struct {
-			Hubs  hubmetrics.Recording `json:"hubs"`
-			Flink []flinkmetrics.Row   `json:"flink"`
-		}{rec, withoutNaN(job)})
+		format = hubmetrics.FormatJSON
 	case opts.asCSV:
-		return hubmetrics.WriteCSV(f.IO.Out, rec.Rows)
+		format = hubmetrics.FormatCSV
 	}
-	if err := hubmetrics.WriteTable(f.IO.Out, rec.Rows, hubmetrics.Capacity{ThroughputUnits: opts.units}); err != nil {
-		return err
-	}
-	if opts.prometheus == "" {
-		return nil
-	}
-	fmt.Fprintln(f.IO.Out, "\nthe job's Flink metrics (managed Prometheus, per minute):")
-	return flinkmetrics.WriteTable(f.IO.Out, job)
-}
-
-// withoutNaN drops the minutes' missing values, which JSON cannot hold.
-func withoutNaN(rows []flinkmetrics.Row) []flinkmetrics.Row {
-	out := make([]flinkmetrics.Row, len(rows))
-	for i, r := range rows {
-		out[i] = flinkmetrics.Row{Start: r.Start, Values: map[string]float64{}}
-		for k, v := range r.Values {
-			if !math.IsNaN(v) {
-				out[i].Values[k] = v
-			}
-		}
-	}
-	return out
+	return r.Write(f.IO.Out, format)
 }
 
 type azureVerifyOptions struct {
@@ -222,16 +181,9 @@ func azureVerifyRun(ctx context.Context, f *Factory, opts *azureVerifyOptions) e
 	if err != nil {
 		return err
 	}
-	listen := v.Out
-	// The verifier's own connection resolution, with the listen rule in place of the
-	// environment variable: the same Event Hubs client settings as `verify`.
+	// The verifier's own run, on the listen rule's connection in place of the flags' one.
 	vf := *f
-	vf.Getenv = func(k string) string {
-		if k == kafkaconn.EnvConnectionString {
-			return listen.Reveal()
-		}
-		return f.Getenv(k)
-	}
+	vf.Kafka = v.OutConn
 	vo := &verifyOptions{conn: newConnFlags(&vf), topic: plan.HubOut, inputTopic: plan.HubIn, fromBeginning: true,
 		idle: opts.idle, asJSON: opts.asJSON, interval: 10 * time.Second, grace: time.Minute, checks: verify.DefaultChecks()}
 	if v.Job == relay.JobComplex {

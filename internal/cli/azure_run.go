@@ -7,9 +7,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/streamscale/streamscale/internal/azure/azclient"
 	"github.com/streamscale/streamscale/internal/azure/aztarget"
 	"github.com/streamscale/streamscale/internal/azure/plan"
+	"github.com/streamscale/streamscale/internal/azure/up"
 	"github.com/streamscale/streamscale/internal/generate"
 	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/pipeline"
@@ -88,21 +88,13 @@ the job's tags against the ones it recomputes from the run's input.`,
 	return cmd
 }
 
-// azureRunPlan is the plan `up` was given, for the names and sizes (aztarget.Plan: the
-// location is the resource group's, read by aztarget.Open).
+// azureRunPlan is the plan `up` was given (up.ExistingPlan), the subscription from the
+// environment when not a flag.
 func azureRunPlan(f *Factory, opts *azureRunOptions) (*plan.Plan, error) {
-	c, err := azureConfig(f, &azureUpOptions{cfg: opts.cfg, sku: opts.sku, guarantee: opts.guarantee, job: opts.job})
-	if err != nil {
-		return nil, err
-	}
-	p, err := aztarget.Plan(c)
-	if err != nil {
-		return nil, flagErrorf(err)
-	}
-	if err := azclient.Require(p.Config.Subscription); err != nil {
-		return nil, flagErrorf(err)
-	}
-	return p, nil
+	s := up.Settings{Config: opts.cfg, SKU: opts.sku, Guarantee: opts.guarantee, Job: opts.job}
+	s.Config.Subscription = f.azureSubscription(s.Config.Subscription)
+	p, err := up.ExistingPlan(s)
+	return p, asFlagError(err)
 }
 
 // azureRunLoad is one generator's load: its share of the rate and, for the complex job, the

@@ -3,21 +3,14 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/streamscale/streamscale/internal/azure/azclient"
-	"github.com/streamscale/streamscale/internal/azure/deploy"
 	"github.com/streamscale/streamscale/internal/azure/hdinsight"
 	"github.com/streamscale/streamscale/internal/azure/images"
-	"github.com/streamscale/streamscale/internal/azure/manifest"
-	"github.com/streamscale/streamscale/internal/azure/operator"
 	"github.com/streamscale/streamscale/internal/azure/plan"
-	"github.com/streamscale/streamscale/internal/azure/preflight"
-	"github.com/streamscale/streamscale/internal/azure/provision"
+	"github.com/streamscale/streamscale/internal/azure/up"
 	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/relay"
 )
@@ -25,32 +18,14 @@ import (
 // EnvAzureSubscription names the subscription when --subscription is not given.
 const EnvAzureSubscription = plan.EnvSubscription
 
-type azureUpOptions struct {
-	cfg       plan.Config
-	genBinary string
-	caBundle  string
-	jobJar    string
-	sku       string
-	guarantee string
-	// job is --job: relay (default) or complex.
-	job    string
-	dryRun bool
-	// skipChecks is --skip-checks: no `azure check` first.
-	skipChecks bool
-	// platform is --platform: aks (default) or hdinsight.
-	platform string
-	// hdi sizes the HDInsight cluster (--platform hdinsight).
-	hdi hdinsight.Spec
-}
-
 // The platforms `azure up` builds.
 const (
-	platformAKS       = "aks"
-	platformHDInsight = "hdinsight"
+	platformAKS       = up.AKS
+	platformHDInsight = up.HDInsight
 )
 
-func newAzureUpCmd(f *Factory, runF func(context.Context, *azureUpOptions) error) *cobra.Command {
-	opts := &azureUpOptions{sku: string(plan.Standard), guarantee: string(relay.AtLeastOnce), job: string(relay.JobRelay), platform: platformAKS}
+func newAzureUpCmd(f *Factory, runF func(context.Context, *up.Options) error) *cobra.Command {
+	opts := &up.Options{Settings: up.Settings{SKU: string(plan.Standard), Guarantee: string(relay.AtLeastOnce), Job: string(relay.JobRelay)}, Platform: platformAKS}
 	cmd := &cobra.Command{
 		Use:   "up",
 		Short: "Create (or converge) the tier's Azure deployment; --dry-run prints the plan",
@@ -95,14 +70,14 @@ same flags always name the same resources.`,
 		},
 	}
 	fs := cmd.Flags()
-	c := &opts.cfg
-	addAzurePlanFlags(fs, c, &opts.platform, &opts.hdi)
-	fs.IntVar(&opts.hdi.Slots, "hdi-slots", 2, "with --platform hdinsight: slots per TaskManager of the YARN session")
-	fs.BoolVar(&opts.dryRun, "dry-run", false, "print the plan and the manifests; create nothing, need no credentials")
-	fs.BoolVar(&opts.skipChecks, "skip-checks", false, "do not run the azure check first (quota, providers, permissions, VM size, names)")
-	fs.StringVar(&opts.sku, "sku", opts.sku, "Event Hubs tier: standard (the sample's) or premium")
-	fs.StringVar(&opts.guarantee, "guarantee", opts.guarantee, "the job's delivery guarantee: at-least-once, none, or exactly-once (premium only, a preview)")
-	addAzureJob(fs, &opts.job)
+	c := &opts.Config
+	addAzurePlanFlags(fs, c, &opts.Platform, &opts.HDI)
+	fs.IntVar(&opts.HDI.Slots, "hdi-slots", 2, "with --platform hdinsight: slots per TaskManager of the YARN session")
+	fs.BoolVar(&opts.DryRun, "dry-run", false, "print the plan and the manifests; create nothing, need no credentials")
+	fs.BoolVar(&opts.SkipChecks, "skip-checks", false, "do not run the azure check first (quota, providers, permissions, VM size, names)")
+	fs.StringVar(&opts.SKU, "sku", opts.SKU, "Event Hubs tier: standard (the sample's) or premium")
+	fs.StringVar(&opts.Guarantee, "guarantee", opts.Guarantee, "the job's delivery guarantee: at-least-once, none, or exactly-once (premium only, a preview)")
+	addAzureJob(fs, &opts.Job)
 	fs.IntVar(&c.Overrides.ThroughputUnits, "throughput-units", 0, "each Standard namespace's throughput units (default: the tier's 2/6/12)")
 	fs.IntVar(&c.ProcessingUnits, "processing-units", 0, "each Premium namespace's processing units: 1, 2, 4, 8 or 16 (default: 1/2/4 by tier)")
 	fs.IntVar(&c.Overrides.Partitions, "partitions", 0, "partitions of the hubs in and out (default: the tier's 2/4/8)")
@@ -113,9 +88,9 @@ same flags always name the same resources.`,
 	fs.StringVar(&c.OperatorVersion, "operator-version", plan.DefaultOperatorVersion, "Flink Kubernetes Operator chart version (1.15.x supports Flink 2.2)")
 	fs.StringVar(&c.OperatorChart, "operator-chart", "", "the operator's chart: a local .tgz or directory, a chart .tgz URL or a Helm repository URL (a mirror); default: downloads.apache.org, then archive.apache.org")
 	fs.DurationVar(&c.LoadDuration, "load-duration", plan.DefaultLoadDuration, "how long the generators up starts send, at the tier's rate (0: start none; azure run starts its own)")
-	fs.StringVar(&opts.genBinary, "generator-binary", "", "static linux/amd64 streamscale for the generator image (default: "+images.StaticBinaryName+" beside this binary, which make build makes; else this binary, if it is static)")
-	fs.StringVar(&opts.caBundle, "ca-bundle", "/etc/ssl/certs/ca-certificates.crt", "PEM CA roots the generator image trusts (for TLS to Event Hubs)")
-	fs.StringVar(&opts.jobJar, "job-jar", relay.DefaultJarPath(local.BuildDir()), "relay job jar for the job image (with --platform hdinsight: uploaded to the storage account)")
+	fs.StringVar(&opts.GeneratorBinary, "generator-binary", "", "static linux/amd64 streamscale for the generator image (default: "+images.StaticBinaryName+" beside this binary, which make build makes; else this binary, if it is static)")
+	fs.StringVar(&opts.CABundle, "ca-bundle", "/etc/ssl/certs/ca-certificates.crt", "PEM CA roots the generator image trusts (for TLS to Event Hubs)")
+	fs.StringVar(&opts.JobJar, "job-jar", relay.DefaultJarPath(local.BuildDir()), "relay job jar for the job image (with --platform hdinsight: uploaded to the storage account)")
 	return cmd
 }
 
@@ -140,149 +115,17 @@ func addAzureJob(fs *pflag.FlagSet, job *string) {
 		"or complex (the sample's complex event processing: per-device tags from keyed state and event-time timers); each has a FlinkDeployment of its own")
 }
 
-// azurePlan parses the flags into a plan; every error is a flag error.
-func azurePlan(f *Factory, opts *azureUpOptions) (*plan.Plan, error) {
-	c, err := azureConfig(f, opts)
-	if err != nil {
-		return nil, err
-	}
-	p, err := plan.New(c)
-	if err != nil {
-		return nil, flagErrorf(err)
-	}
-	return p, nil
+func azureUpRun(ctx context.Context, f *Factory, opts *up.Options) error {
+	o := *opts
+	o.Config.Subscription = f.azureSubscription(o.Config.Subscription)
+	return asFlagError(up.Run(ctx, o, f.azureClients(), f.IO.Out))
 }
 
-// azureConfig is the plan's config from the flags: the SKU, guarantee and job parsed, the load
-// and the chart source checked, the subscription from the environment when not a flag.
-func azureConfig(f *Factory, opts *azureUpOptions) (plan.Config, error) {
-	c := opts.cfg
-	sku, err := plan.ParseSKU(opts.sku)
-	if err != nil {
-		return plan.Config{}, flagErrorf(err)
-	}
-	g, err := relay.ParseGuarantee(opts.guarantee)
-	if err != nil {
-		return plan.Config{}, flagErrorf(fmt.Errorf("--guarantee: %w", err))
-	}
-	job, err := relay.ParseJob(relay.Job(opts.job).OrDefault().String())
-	if err != nil {
-		return plan.Config{}, flagErrorf(fmt.Errorf("--job: %w", err))
-	}
-	c.SKU, c.Guarantee, c.Job = sku, g, job
-	switch {
-	case c.LoadDuration < 0:
-		return plan.Config{}, flagErrorf(fmt.Errorf("--load-duration %s: want 0 (no generators) or a positive duration", c.LoadDuration))
-	case c.LoadDuration == 0:
-		c.NoLoad = true
-	}
-	if c.OperatorChart != "" {
-		if err := operator.CheckSource(c.OperatorChart); err != nil {
-			return plan.Config{}, flagErrorf(err)
-		}
-	}
-	c.Subscription = f.azureSubscription(c.Subscription)
-	return c, nil
-}
-
-func azureUpRun(ctx context.Context, f *Factory, opts *azureUpOptions) error {
-	p, err := azurePlan(f, opts)
-	if err != nil {
-		return err
-	}
-	switch opts.platform {
-	case platformAKS:
-	case platformHDInsight:
-		if p.Config.Job != relay.JobRelay {
-			return flagErrorf(fmt.Errorf("--job %s is for --platform aks: on HDInsight pick the job when submitting it, `streamscale job submit --job %s --flink-url ...`", p.Config.Job, p.Config.Job))
-		}
-		return azureUpHDInsight(ctx, f, opts, p)
-	default:
-		return flagErrorf(fmt.Errorf("--platform %q: use aks or hdinsight", opts.platform))
-	}
-	src, err := imageSources(opts, p)
-	if err != nil {
-		return err
-	}
-	if opts.dryRun {
-		return writeDryRun(f, p, src)
-	}
-	if err := azclient.Require(p.Config.Subscription); err != nil {
-		return flagErrorf(err)
-	}
-	if err := azureChecksFirst(ctx, f, opts, p, nil); err != nil {
-		return err
-	}
-	clients, err := f.azureClients().ARM(p.Config.Subscription)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(f.IO.Out, "azure up: tier %d into resource group %s (%s)\n", p.Tier.Number, p.Config.ResourceGroup, p.Config.Location)
-	cred, err := f.azureClients().Credential()
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(f.IO.Out, "  building the images (generator from %s, job on %s)\n", src.GeneratorBinary, src.FlinkBase)
-	built, err := images.Build(ctx, src, nil)
-	if err != nil {
-		return fmt.Errorf("azure up: %w", err)
-	}
-	if p, err = p.WithImages(built.Digests); err != nil {
-		return err
-	}
-	fmt.Fprintf(f.IO.Out, "  built    generator %s, job %s\n", p.GeneratorImage(), p.JobImage())
-	side := &deploy.ClusterSide{Credential: cred, Images: built}
-	r := &provision.Runner{Plan: p, Clients: clients, Out: f.IO.Out, Cluster: side}
-	if _, err := r.Up(ctx); err != nil {
-		return fmt.Errorf("azure up: %w", err)
-	}
-	return nil
-}
-
-// azureChecksFirst runs `azure check` at the start of `azure up`, unless --skip-checks.
-func azureChecksFirst(ctx context.Context, f *Factory, opts *azureUpOptions, p *plan.Plan, hdi *hdinsight.Plan) error {
-	if opts.skipChecks {
-		return nil
-	}
-	err := azureChecks(ctx, f, p, hdi, 0)
-	if errors.Is(err, preflight.ErrChecksFailed) {
-		return fmt.Errorf("azure up: %w; nothing was created (--skip-checks goes on anyway)", err)
+// asFlagError makes the azure packages' *up.InputError a flag error.
+func asFlagError(err error) error {
+	var ie *up.InputError
+	if errors.As(err, &ie) {
+		return flagErrorf(ie.Err)
 	}
 	return err
-}
-
-// imageSources are the images' inputs from the flags: the generator binary images.GeneratorBinary
-// picks, the CA roots, the jar and the plan's base image.
-func imageSources(opts *azureUpOptions, p *plan.Plan) (images.Sources, error) {
-	self := ""
-	if opts.genBinary == "" {
-		exe, err := os.Executable()
-		if err != nil {
-			return images.Sources{}, fmt.Errorf("find this binary for the generator image: %w (pass --generator-binary)", err)
-		}
-		self = exe
-	}
-	return images.Sources{GeneratorBinary: images.GeneratorBinary(opts.genBinary, self), CABundle: opts.caBundle,
-		JobJar: opts.jobJar, FlinkBase: p.Config.FlinkBaseImage}, nil
-}
-
-// writeDryRun prints the plan. The generator image is built (it needs no network) so that
-// its content tag is the real one, or the reason `up` would refuse it is printed; the job
-// image's digest needs its base image pulled, which a dry run does not do.
-func writeDryRun(f *Factory, p *plan.Plan, src images.Sources) error {
-	fmt.Fprintln(f.IO.Out, "dry run: nothing is created and no Azure credentials are used")
-	if gen, err := images.BuildGenerator(src); err != nil {
-		fmt.Fprintf(f.IO.Out, "generator image not built (azure up would stop here): %v\n", err)
-	} else if d, err := gen.Digest(); err != nil {
-		return err
-	} else if p, err = p.WithImages(plan.Images{Generator: d.String()}); err != nil {
-		return err
-	}
-	fmt.Fprintln(f.IO.Out)
-	if err := p.Write(f.IO.Out); err != nil {
-		return err
-	}
-	fmt.Fprintln(f.IO.Out)
-	fmt.Fprintln(f.IO.Out, "# Kubernetes manifests applied to namespace "+plan.K8sNamespace+" (secret values are never printed)")
-	return manifest.Build(p, manifest.Inputs{}).Write(f.IO.Out)
 }

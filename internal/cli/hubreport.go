@@ -80,7 +80,7 @@ each interval, against the MAX VALUE lines); --png renders that page with headle
 				return err
 			}
 			if !opts.follow {
-				if err := renderRows(f.IO.Out, rec.Rows, hubmetrics.Capacity{ThroughputUnits: rec.ThroughputUnits}, opts); err != nil {
+				if err := hubmetrics.WriteRows(f.IO.Out, opts.format(), rec.Rows, hubmetrics.Capacity{ThroughputUnits: rec.ThroughputUnits}); err != nil {
 					return err
 				}
 			}
@@ -159,48 +159,37 @@ func liveRows(ctx context.Context, f *Factory, opts *hubReportOptions) (hubmetri
 func hubReportRun(ctx context.Context, w io.Writer, src hubmetrics.Source, opts *hubReportOptions) ([]hubmetrics.Row, error) {
 	topics := strings.Split(opts.topics, ",")
 	var print func(hubmetrics.Row) error
-	switch {
-	case !opts.follow:
-	case opts.asJSON:
-		print = func(r hubmetrics.Row) error { writeJSON(w, r); return nil }
-	case opts.asCSV:
-		if err := hubmetrics.WriteCSVHeader(w); err != nil {
+	if opts.follow {
+		var err error
+		if print, err = hubmetrics.RowPrinter(w, opts.format(), topics, hubmetrics.Capacity{ThroughputUnits: opts.units}); err != nil {
 			return nil, err
 		}
-		print = func(r hubmetrics.Row) error { return hubmetrics.WriteCSVRows(w, []hubmetrics.Row{r}) }
-	default:
-		// The legend first: a followed table ends with Ctrl-C.
-		table := hubmetrics.NewTableWriter(w, topics, hubmetrics.Capacity{ThroughputUnits: opts.units})
-		if err := errors.Join(table.Legend(), table.Header()); err != nil {
-			return nil, err
-		}
-		print = table.Row
 	}
 	return hubmetrics.Sample(ctx, src, hubmetrics.SampleConfig{Topics: topics, Interval: opts.interval, Duration: opts.duration, Follow: opts.follow, OnRow: print})
+}
+
+// format is --json, --csv or the table.
+func (o *hubReportOptions) format() hubmetrics.RowFormat {
+	switch {
+	case o.asJSON:
+		return hubmetrics.FormatJSON
+	case o.asCSV:
+		return hubmetrics.FormatCSV
+	}
+	return hubmetrics.FormatTable
 }
 
 // storedRows reads the rows `streamscale run` recorded: one run's (--run) or every run's that
 // overlap --from/--to, regrouped to --interval when given.
 func storedRows(ctx context.Context, opts *hubReportOptions, now time.Time) (hubmetrics.Recording, error) {
-	from, err := parseWhen(opts.from, now)
+	span, err := hubmetrics.ParseSpan(opts.from, opts.to, now)
 	if err != nil {
-		return hubmetrics.Recording{}, flagErrorf(fmt.Errorf("--from: %w", err))
-	}
-	to, err := parseWhen(opts.to, now)
-	if err != nil {
-		return hubmetrics.Recording{}, flagErrorf(fmt.Errorf("--to: %w", err))
-	}
-	if !from.IsZero() && !to.IsZero() && !to.After(from) {
-		return hubmetrics.Recording{}, flagErrorf(fmt.Errorf("--to %s is not after --from %s", to.Format(time.RFC3339), from.Format(time.RFC3339)))
+		return hubmetrics.Recording{}, flagErrorf(err)
 	}
 	runsDir := local.RunsDir(opts.home)
-	var hist hubmetrics.History = runlog.TrafficHistory{Dir: runsDir, Run: opts.run}
-	out, err := hist.Rows(ctx, from, to)
+	out, err := hubmetrics.Recorded(ctx, runlog.TrafficHistory{Dir: runsDir, Run: opts.run}, span, runsDir)
 	if err != nil {
 		return hubmetrics.Recording{}, err
-	}
-	if len(out.Rows) == 0 {
-		return hubmetrics.Recording{}, fmt.Errorf("no recorded broker traffic %s in %s: only what `streamscale run` sampled is kept; for live figures drop --run/--from/--to", describeWindow(from, to), runsDir)
 	}
 	if opts.intervalSet {
 		out = out.Regrouped(opts.interval)
@@ -211,43 +200,8 @@ func storedRows(ctx context.Context, opts *hubReportOptions, now time.Time) (hub
 	return out, nil
 }
 
-func describeWindow(from, to time.Time) string {
-	f := func(t time.Time, open string) string {
-		if t.IsZero() {
-			return open
-		}
-		return t.UTC().Format(time.RFC3339)
-	}
-	return "between " + f(from, "the first run") + " and " + f(to, "now")
-}
-
-// parseWhen reads a point in time: RFC 3339, or a duration meaning that long before now. ""
-// is the zero time (an open bound).
-func parseWhen(s string, now time.Time) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
-		return now.Add(-d), nil
-	}
-	return time.Time{}, fmt.Errorf("%q is neither an RFC 3339 time (2026-11-25T04:00:00Z) nor a duration ago (30m)", s)
-}
-
-func renderRows(w io.Writer, rows []hubmetrics.Row, c hubmetrics.Capacity, opts *hubReportOptions) error {
-	switch {
-	case opts.asJSON:
-		for _, r := range rows {
-			writeJSON(w, r)
-		}
-		return nil
-	case opts.asCSV:
-		return hubmetrics.WriteCSV(w, rows)
-	}
-	return hubmetrics.WriteTable(w, rows, c)
-}
+// parseWhen is hubmetrics.ParseWhen; verify's --from/--to read times the same way.
+var parseWhen = hubmetrics.ParseWhen
 
 // writeReportFiles writes the --html page and renders the --png (from the same page).
 func writeReportFiles(ctx context.Context, f *Factory, opts *hubReportOptions, rec hubmetrics.Recording) error {

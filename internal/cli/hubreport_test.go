@@ -16,27 +16,6 @@ import (
 	"github.com/streamscale/streamscale/internal/runlog"
 )
 
-func TestParseWhen(t *testing.T) {
-	now := time.Date(2026, 11, 25, 5, 0, 0, 0, time.UTC)
-	tests := []struct {
-		in      string
-		want    time.Time
-		wantErr bool
-	}{
-		{"", time.Time{}, false},
-		{"2026-11-25T04:00:00Z", now.Add(-time.Hour), false},
-		{"30m", now.Add(-30 * time.Minute), false},
-		{"-5m", time.Time{}, true},
-		{"yesterday", time.Time{}, true},
-	}
-	for _, tt := range tests {
-		got, err := parseWhen(tt.in, now)
-		if (err != nil) != tt.wantErr || !got.Equal(tt.want) {
-			t.Errorf("parseWhen(%q) = %v, %v; want %v, error %v", tt.in, got, err, tt.want, tt.wantErr)
-		}
-	}
-}
-
 // saveTrafficRun records a run with six 10-second rows of 100 input records each, from start.
 func saveTrafficRun(t *testing.T, home string, start time.Time) string {
 	t.Helper()
