@@ -79,7 +79,7 @@ as for run, to compare their costs. The job is cancelled and the topics deleted 
 				writeJSON(f.IO.Out, res)
 				return nil
 			}
-			fmt.Fprintf(f.IO.Out, "record size %d B, %d records, %d partitions, guarantee %s%s\n", res.RecordSize, res.Records, cfg.Partitions, res.Guarantee, dedupNote(res.DedupWindow))
+			fmt.Fprintf(f.IO.Out, "record size %d B, %d records, %d partitions, guarantee %s%s\n", res.RecordSize, res.Records, cfg.Partitions, res.Guarantee, bench.DedupNote(res.DedupWindow))
 			fmt.Fprintf(f.IO.Out, "streamscale relay (Flink)  %9.0f records/s\n", res.Relay.RecordsPerSec)
 			fmt.Fprintf(f.IO.Out, "kafka-consumer-perf-test   %9.0f records/s\n", res.Kafka.RecordsPerSec)
 			fmt.Fprintf(f.IO.Out, "ratio                      %9.2f\n", res.Ratio)
@@ -163,12 +163,4 @@ func (p *perfToolFlags) add(fs *pflag.FlagSet) {
 func (p *perfToolFlags) resolve() (java, classpath string, err error) {
 	java, _, err = local.FindJava(p.javaHome)
 	return java, filepath.Join(p.runtimeDir, "kafka", "*"), err
-}
-
-// dedupNote is ", dedup window N" with de-duplication on, "" without.
-func dedupNote(window int) string {
-	if window <= 0 {
-		return ""
-	}
-	return fmt.Sprintf(", dedup window %d", window)
 }
