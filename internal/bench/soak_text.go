@@ -1,8 +1,12 @@
 package bench
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"time"
 )
 
 // Err is the soak's verdict as an error: events missing, or a run cut short; nil for a full
@@ -38,4 +42,21 @@ func DedupNote(window int) string {
 		return ""
 	}
 	return fmt.Sprintf(", dedup window %d", window)
+}
+
+// SoakReportDir is where a soak's report goes by default: <home>/soaks/<UTC time>.
+func SoakReportDir(home string, now time.Time) string {
+	return filepath.Join(home, "soaks", now.UTC().Format("20060102-150405"))
+}
+
+// WriteSoakJSON creates dir and writes the result to dir/soak.json, indented.
+func WriteSoakJSON(dir string, r SoakResult) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("report dir: %w", err)
+	}
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "soak.json"), append(b, '\n'), 0o644)
 }

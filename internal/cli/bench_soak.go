@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -126,7 +125,7 @@ func runBenchSoak(ctx context.Context, f *Factory, opts *benchSoakOptions) error
 	}
 	dir := opts.reportDir
 	if dir == "" {
-		dir = filepath.Join(opts.conn.home, "soaks", time.Now().UTC().Format("20060102-150405"))
+		dir = bench.SoakReportDir(opts.conn.home, time.Now())
 	}
 	fmt.Fprintf(f.IO.ErrOut, "soak: %.0f events/s for %s on %d partitions; a line per minute (Ctrl-C stops and still reports)\n", cfg.Rate, cfg.Duration, cfg.Partitions)
 	res, soakErr := bench.Soak(ctx, cfg, f.IO.ErrOut)
@@ -148,15 +147,7 @@ func runBenchSoak(ctx context.Context, f *Factory, opts *benchSoakOptions) error
 
 // writeSoakFiles writes soak.json and soak.html to dir (and the --png).
 func writeSoakFiles(ctx context.Context, f *Factory, opts *benchSoakOptions, dir string, res bench.SoakResult) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("bench soak: report dir: %w", err)
-	}
-	file, err := os.Create(filepath.Join(dir, "soak.json"))
-	if err != nil {
-		return fmt.Errorf("bench soak: %w", err)
-	}
-	writeJSON(file, res)
-	if err := file.Close(); err != nil {
+	if err := bench.WriteSoakJSON(dir, res); err != nil {
 		return fmt.Errorf("bench soak: %w", err)
 	}
 	out := htmlreport.Output{Getenv: f.Getenv, Log: f.IO.ErrOut}
