@@ -79,10 +79,7 @@ as for run, to compare their costs. The job is cancelled and the topics deleted 
 				writeJSON(f.IO.Out, res)
 				return nil
 			}
-			fmt.Fprintf(f.IO.Out, "record size %d B, %d records, %d partitions, guarantee %s%s\n", res.RecordSize, res.Records, cfg.Partitions, res.Guarantee, dedupNote(res.DedupWindow))
-			fmt.Fprintf(f.IO.Out, "streamscale relay (Flink)  %9.0f records/s\n", res.Relay.RecordsPerSec)
-			fmt.Fprintf(f.IO.Out, "kafka-consumer-perf-test   %9.0f records/s\n", res.Kafka.RecordsPerSec)
-			fmt.Fprintf(f.IO.Out, "ratio                      %9.2f\n", res.Ratio)
+			res.WriteText(f.IO.Out, cfg.Partitions)
 			return nil
 		},
 	}
@@ -131,10 +128,7 @@ is the figure to compare across machines.`,
 				writeJSON(f.IO.Out, res)
 				return nil
 			}
-			fmt.Fprintf(f.IO.Out, "record size %d B, %d records per run, median of %d rounds\n", res.RecordSize, cfg.Records, cfg.Rounds)
-			fmt.Fprintf(f.IO.Out, "streamscale generate      %9.0f records/s\n", res.Generator)
-			fmt.Fprintf(f.IO.Out, "kafka-producer-perf-test  %9.0f records/s\n", res.Kafka)
-			fmt.Fprintf(f.IO.Out, "ratio                     %9.2f\n", res.Ratio)
+			res.WriteText(f.IO.Out, cfg.Records, cfg.Rounds)
 			return nil
 		},
 	}
@@ -163,12 +157,4 @@ func (p *perfToolFlags) add(fs *pflag.FlagSet) {
 func (p *perfToolFlags) resolve() (java, classpath string, err error) {
 	java, _, err = local.FindJava(p.javaHome)
 	return java, filepath.Join(p.runtimeDir, "kafka", "*"), err
-}
-
-// dedupNote is ", dedup window N" with de-duplication on, "" without.
-func dedupNote(window int) string {
-	if window <= 0 {
-		return ""
-	}
-	return fmt.Sprintf(", dedup window %d", window)
 }

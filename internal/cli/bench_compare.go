@@ -4,12 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"runtime/pprof"
-	"sort"
-	"strings"
-	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -153,30 +147,12 @@ func runBenchCompare(ctx context.Context, f *Factory, opts *benchCompareOptions)
 	if opts.asJSON {
 		writeJSON(f.IO.Out, res)
 	} else {
-		writeCompareTable(f.IO.Out, res)
+		bench.WriteCompareTable(f.IO.Out, res)
 	}
 	if err := writeCompareFiles(ctx, f, opts, res); err != nil {
 		return err
 	}
-	var failed []string
-	for _, c := range res.Contenders {
-		if c.Error != "" {
-			failed = append(failed, c.Name+": "+c.Error)
-		}
-	}
-	if len(failed) > 0 {
-		return fmt.Errorf("bench compare: %s", strings.Join(failed, "; "))
-	}
-	return nil
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
+	return res.Err()
 }
 
 func newBenchGoRelayCmd(f *Factory) *cobra.Command {
@@ -195,9 +171,9 @@ func newBenchGoRelayCmd(f *Factory) *cobra.Command {
 			}
 			cfg.Conn = c
 			if cpuProfile != "" {
-				stop, err := startCPUProfile(cpuProfile)
+				stop, err := gorelay.StartCPUProfile(cpuProfile)
 				if err != nil {
-					return err
+					return fmt.Errorf("--cpu-profile: %w", err)
 				}
 				defer stop()
 			}
@@ -216,73 +192,6 @@ func newBenchGoRelayCmd(f *Factory) *cobra.Command {
 	return cmd
 }
 
-// startCPUProfile starts Go's CPU profiler writing to path and returns what stops it and
-// closes the file.
-func startCPUProfile(path string) (stop func(), err error) {
-	file, err := os.Create(path)
-	if err != nil {
-		return nil, fmt.Errorf("--cpu-profile: %w", err)
-	}
-	if err := pprof.StartCPUProfile(file); err != nil {
-		file.Close()
-		return nil, fmt.Errorf("--cpu-profile: %w", err)
-	}
-	return func() {
-		pprof.StopCPUProfile()
-		_ = file.Close()
-	}, nil
-}
-
-// writeCompareTable prints the comparison as a table.
-func writeCompareTable(w io.Writer, res bench.CompareResult) {
-	fmt.Fprintf(w, "\nbench compare: %d partitions, parallelism %d, %.0f B records, %.0f s steps, %s in all\n",
-		res.Partitions, res.Parallelism, res.RecordBytes, res.StepSeconds, time.Duration(res.Seconds*float64(time.Second)).Round(time.Second))
-	rates := map[string]float64{}
-	for _, c := range res.Contenders {
-		for k, l := range c.LatencyMs {
-			if l.Pipeline != nil || l.ProduceAck != nil {
-				var v float64
-				_, _ = fmt.Sscan(k, &v)
-				rates[k] = v
-			}
-		}
-	}
-	keys := make([]string, 0, len(rates))
-	for k := range rates {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool { return rates[keys[i]] < rates[keys[j]] })
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprint(tw, "contender\tmax rate/s\tcpu s/M\tbroker cpu s/M\trss MB\tmissing")
-	for _, k := range keys {
-		fmt.Fprintf(tw, "\tp99 ms @%s", k)
-	}
-	fmt.Fprintln(tw, "\t")
-	for _, c := range res.Contenders {
-		fmt.Fprintf(tw, "%s\t%.0f\t%.2f\t%.2f\t%.0f\t%d", c.Name, c.MaxRate, c.CPUSecondsPerMillion, c.BrokerCPUSecondsPerMillion, c.RSSMB, c.Missing)
-		for _, k := range keys {
-			l, ok := c.LatencyMs[k]
-			switch {
-			case ok && l.Pipeline != nil:
-				fmt.Fprintf(tw, "\t%.1f", l.Pipeline.P99)
-			case ok && l.ProduceAck != nil:
-				fmt.Fprintf(tw, "\t(ack %.0f)", l.ProduceAck.P99)
-			default:
-				fmt.Fprint(tw, "\t-")
-			}
-		}
-		fmt.Fprintln(tw, "\t")
-	}
-	_ = tw.Flush()
-	fmt.Fprintf(w, "ours vs broker ceiling %.2f, ours vs sample job %.2f, cpu ours vs Go relay %.2f\n",
-		res.Ratios.OursVsBroker, res.Ratios.OursVsSampleStyle, res.Ratios.CPUOursVsGoRelay)
-	for _, c := range res.Contenders {
-		if c.Error != "" {
-			fmt.Fprintf(w, "%s failed: %s\n", c.Name, c.Error)
-		}
-	}
-}
-
 // writeCompareFiles writes the --html page and renders the --png from the same page.
 func writeCompareFiles(ctx context.Context, f *Factory, opts *benchCompareOptions, res bench.CompareResult) error {
 	out := htmlreport.Output{Getenv: f.Getenv, Log: f.IO.ErrOut}
@@ -292,24 +201,16 @@ func writeCompareFiles(ctx context.Context, f *Factory, opts *benchCompareOption
 
 // validate checks the flags before anything starts.
 func (opts *benchCompareOptions) validate(f *Factory) error {
-	for _, c := range opts.contenders {
-		if !contains(bench.AllContenders, c) {
-			return flagErrorf(fmt.Errorf("--contenders: %q is not one of %s", c, strings.Join(bench.AllContenders, ", ")))
-		}
+	cfg := opts.cfg
+	cfg.Contenders, cfg.Rates = opts.contenders, opts.rates
+	if err := cfg.Validate(); err != nil {
+		return flagErrorf(err)
 	}
 	if err := opts.job.validate(); err != nil {
 		return err
 	}
-	if opts.cfg.Partitions < 1 {
-		return flagErrorf(fmt.Errorf("--partitions: %d must be at least 1", opts.cfg.Partitions))
-	}
 	if opts.goRelayDropEvery < 0 {
 		return flagErrorf(fmt.Errorf("--test-only-go-relay-drop-every: %d must not be negative", opts.goRelayDropEvery))
-	}
-	for _, r := range opts.rates {
-		if r <= 0 {
-			return flagErrorf(fmt.Errorf("--rates: %g must be positive", r))
-		}
 	}
 	if opts.png != "" {
 		// Before the minutes of measuring: a PNG that cannot be rendered is known now.

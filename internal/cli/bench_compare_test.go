@@ -8,31 +8,7 @@ import (
 	"testing"
 
 	"github.com/streamscale/streamscale/internal/bench"
-	"github.com/streamscale/streamscale/internal/latency"
 )
-
-func TestWriteCompareTable(t *testing.T) {
-	res := bench.CompareResult{Partitions: 2, Parallelism: 2, RecordBytes: 935, StepSeconds: 20, Seconds: 600,
-		Contenders: []bench.ContenderResult{
-			{Name: bench.BrokerCeiling, MaxRate: 90000, LatencyMs: map[string]bench.Latency{"1000": {ProduceAck: &latency.Percentiles{P99: 40}}}},
-			{Name: bench.OurRelay, MaxRate: 80000, CPUSecondsPerMillion: 38.5, LatencyMs: map[string]bench.Latency{
-				"1000": {Pipeline: &latency.Percentiles{P99: 15}}, "20000": {Pipeline: &latency.Percentiles{P99: 26}}}},
-			{Name: bench.SampleJob, Error: "sample job jar x not found: run `make build`"},
-		},
-		Ratios: bench.Ratios{OursVsBroker: 0.89},
-	}
-	var b strings.Builder
-	writeCompareTable(&b, res)
-	out := b.String()
-	for _, want := range []string{"p99 ms @1000", "p99 ms @20000", "(ack 40)", "26.0", "ours vs broker ceiling 0.89", "sample-job failed: sample job jar"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("table lacks %q:\n%s", want, out)
-		}
-	}
-	if strings.Index(out, "@1000") > strings.Index(out, "@20000") {
-		t.Errorf("rates not in numeric order:\n%s", out)
-	}
-}
 
 func TestBenchCompareRejectsUnknownContender(t *testing.T) {
 	f, _, _ := testFactory()

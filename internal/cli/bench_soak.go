@@ -2,10 +2,8 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -14,7 +12,6 @@ import (
 	"github.com/streamscale/streamscale/internal/bench"
 	"github.com/streamscale/streamscale/internal/flink"
 	"github.com/streamscale/streamscale/internal/htmlreport"
-	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
 )
 
@@ -82,28 +79,8 @@ func (o *benchSoakOptions) validate(f *Factory) error {
 	if err := o.job.validate(); err != nil {
 		return err
 	}
-	rate, err := kafkaconn.RateForTier(o.tier)
-	if err != nil {
-		return flagErrorf(fmt.Errorf("--tier: %w", err))
-	}
-	parts, _ := kafkaconn.PartitionsForTier(o.tier)
-	if !o.rateSet {
-		o.cfg.Rate = rate
-	}
-	if !o.partSet {
-		o.cfg.Partitions = parts
-	}
-	switch {
-	case o.cfg.Rate <= 0:
-		return flagErrorf(fmt.Errorf("--rate: %g must be positive", o.cfg.Rate))
-	case o.cfg.Partitions < 1 || o.cfg.Partitions > 1024:
-		return flagErrorf(fmt.Errorf("--partitions: %d is out of range 1-1024", o.cfg.Partitions))
-	case o.cfg.Duration < time.Minute:
-		return flagErrorf(fmt.Errorf("--duration: %s is shorter than the one-minute row", o.cfg.Duration))
-	case o.cfg.WarmupMinutes < 0:
-		return flagErrorf(fmt.Errorf("--warmup-minutes: %d must not be negative", o.cfg.WarmupMinutes))
-	case o.cfg.DrainIdle <= 0 || o.cfg.Retention < time.Minute:
-		return flagErrorf(errors.New("--drain-timeout must be positive and --retention at least 1m"))
+	if err := o.cfg.ApplyTier(o.tier, o.rateSet, o.partSet); err != nil {
+		return flagErrorf(err)
 	}
 	if o.png != "" {
 		if _, err := htmlreport.FindBrowser(f.Getenv); err != nil {
@@ -148,7 +125,7 @@ func runBenchSoak(ctx context.Context, f *Factory, opts *benchSoakOptions) error
 	}
 	dir := opts.reportDir
 	if dir == "" {
-		dir = filepath.Join(opts.conn.home, "soaks", time.Now().UTC().Format("20060102-150405"))
+		dir = bench.SoakReportDir(opts.conn.home, time.Now())
 	}
 	fmt.Fprintf(f.IO.ErrOut, "soak: %.0f events/s for %s on %d partitions; a line per minute (Ctrl-C stops and still reports)\n", cfg.Rate, cfg.Duration, cfg.Partitions)
 	res, soakErr := bench.Soak(ctx, cfg, f.IO.ErrOut)
@@ -159,49 +136,21 @@ func runBenchSoak(ctx context.Context, f *Factory, opts *benchSoakOptions) error
 		if opts.asJSON {
 			writeJSON(f.IO.Out, res)
 		} else {
-			writeSoakSummary(f.IO.Out, res, dir)
+			bench.WriteSoakSummary(f.IO.Out, res, dir)
 		}
 	}
-	switch {
-	case soakErr != nil:
+	if soakErr != nil {
 		return fmt.Errorf("bench soak: %w", soakErr)
-	case !res.Passed():
-		return fmt.Errorf("bench soak: %d events missing (reconciled: %v)", res.Missing, res.Reconciled)
-	case res.Interrupted:
-		return fmt.Errorf("bench soak: interrupted after %d minute(s); the report holds what was measured", len(res.Minutes))
 	}
-	return nil
+	return res.Err()
 }
 
 // writeSoakFiles writes soak.json and soak.html to dir (and the --png).
 func writeSoakFiles(ctx context.Context, f *Factory, opts *benchSoakOptions, dir string, res bench.SoakResult) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("bench soak: report dir: %w", err)
-	}
-	file, err := os.Create(filepath.Join(dir, "soak.json"))
-	if err != nil {
-		return fmt.Errorf("bench soak: %w", err)
-	}
-	writeJSON(file, res)
-	if err := file.Close(); err != nil {
+	if err := bench.WriteSoakJSON(dir, res); err != nil {
 		return fmt.Errorf("bench soak: %w", err)
 	}
 	out := htmlreport.Output{Getenv: f.Getenv, Log: f.IO.ErrOut}
 	files := htmlreport.Files{HTML: filepath.Join(dir, "soak.html"), PNG: opts.png}
 	return out.Write(ctx, files, bench.SoakHTMLHeight(res), func(w io.Writer) error { return bench.WriteSoakHTML(w, res) })
-}
-
-// writeSoakSummary prints the verdict and the slopes.
-func writeSoakSummary(w io.Writer, r bench.SoakResult, dir string) {
-	verdict := "PASS"
-	if !r.Passed() {
-		verdict = "FAIL"
-	}
-	fmt.Fprintf(w, "\nbench soak: %d minute(s), %.0f events/s target, %d input events, guarantee %s%s\n",
-		len(r.Minutes), r.TargetRate, r.InputEvents, r.Guarantee, dedupNote(r.DedupWindow))
-	fmt.Fprintf(w, "missing              %d (%s)\n", r.Missing, verdict)
-	fmt.Fprintf(w, "pipeline duplicates  %d\n", r.Duplicates)
-	fmt.Fprintf(w, "p99 slope            %.2f ms per hour (over %d full minutes after the warm-up)\n", r.P99SlopeMsPerHour, r.SlopeMinutes)
-	fmt.Fprintf(w, "heap after GC slope  %.2f MB per hour\n", r.HeapAfterGCSlopeBytesPerHour/(1<<20))
-	fmt.Fprintf(w, "report               %s (soak.json, soak.html)\n", dir)
 }

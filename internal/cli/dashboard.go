@@ -14,7 +14,6 @@ import (
 
 	"github.com/streamscale/streamscale/internal/dashboard"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
-	"github.com/streamscale/streamscale/internal/local"
 )
 
 // dashFlags are the dashboard's own flags, shared by `dashboard` and `run --dashboard`.
@@ -125,88 +124,45 @@ func dashboardRun(ctx context.Context, f *Factory, opts *dashboardOptions) error
 	if err != nil {
 		return err
 	}
-	setup := dashSetup{
-		conn: conn, flinkURL: flinkURL, metricsURLs: opts.metricsURLs, flinkMetricsURLs: opts.dash.flinkMetricsURLs,
-		info: dashboard.Info{InTopic: opts.in, OutTopic: opts.out, Group: opts.group, JobID: opts.jobID, ThroughputUnits: opts.units},
-	}
+	c := dashboard.Config{Conn: conn, FlinkURL: flinkURL, MetricsURLs: opts.metricsURLs, FlinkMetricsURLs: opts.dash.flinkMetricsURLs,
+		Info: dashboard.Info{InTopic: opts.in, OutTopic: opts.out, Group: opts.group, JobID: opts.jobID, ThroughputUnits: opts.units}}
 	if opts.tier != 0 {
-		setup.info.Tier = strconv.Itoa(opts.tier)
+		c.Info.Tier = strconv.Itoa(opts.tier)
 	}
 	// The local stack's endpoints fill in what the flags leave out, for the parts that run there.
-	if ep, err := local.ReadEndpoints(opts.conn.home); err == nil {
-		if len(setup.metricsURLs) == 0 {
-			setup.metricsURLs = []string{ep.MetricsURL}
-			if opts.units == 0 && ep.EventHubs.Enabled() { // the broker emulates a tier: its capacity
-				setup.info.ThroughputUnits = ep.EventHubs.ThroughputUnits
-			}
-		}
-		if len(setup.flinkMetricsURLs) == 0 && opts.conn.localFlink() {
-			setup.flinkMetricsURLs, setup.flinkMetricsProbe = ep.FlinkMetricsURLs, ep.FlinkMetricsProbe
-		}
-	}
-	srv, err := startDashboard(ctx, f.IO.ErrOut, &opts.dash, setup)
+	c.FillFromLocal(opts.conn.home, dashboard.LocalSources{Metrics: true, Units: true, FlinkMetrics: opts.conn.localFlink()})
+	srv, err := startDashboard(ctx, f.IO.ErrOut, &opts.dash, c)
 	if err != nil {
 		return err
 	}
 	<-ctx.Done() // Ctrl-C
-	srv.wait()
+	srv.Wait()
 	return nil
 }
 
-// dashSetup is where a dashboard's sources are.
-type dashSetup struct {
-	conn             kafkaconn.Conn
-	flinkURL         string
-	metricsURLs      []string
-	flinkMetricsURLs []string
-	// flinkMetricsProbe: flinkMetricsURLs are candidates; the ones that refuse are left out.
-	flinkMetricsProbe bool
-	info              dashboard.Info
-}
-
-// runningDashboard is a dashboard serving in the background.
-type runningDashboard struct {
-	URL string
-	d   *dashboard.Running
-}
-
-func (r *runningDashboard) wait() { r.d.Wait() }
-
-// startDashboard starts dashboard.Start with the flags and sources: it binds the address,
-// prints it, and serves until ctx ends.
-func startDashboard(ctx context.Context, errOut io.Writer, d *dashFlags, s dashSetup) (*runningDashboard, error) {
-	run, err := dashboard.Start(ctx, dashboard.Config{Addr: d.addr(), Exposed: d.listen != "", Interval: d.interval, Open: d.open,
-		Conn: s.conn, FlinkURL: s.flinkURL, MetricsURLs: s.metricsURLs, FlinkMetricsURLs: s.flinkMetricsURLs,
-		FlinkMetricsProbe: s.flinkMetricsProbe, Info: s.info, Log: errOut})
-	if err != nil {
-		return nil, err
-	}
-	return &runningDashboard{URL: run.URL, d: run}, nil
+// startDashboard starts dashboard.Start with the flags' address and interval and the sources
+// in c: it binds the address, prints it, and serves until ctx ends.
+func startDashboard(ctx context.Context, errOut io.Writer, d *dashFlags, c dashboard.Config) (*dashboard.Running, error) {
+	c.Addr, c.Exposed, c.Interval, c.Open, c.Log = d.addr(), d.listen != "", d.interval, d.open, errOut
+	return dashboard.Start(ctx, c)
 }
 
 // startRunDashboard serves the dashboard for `run --dashboard`: the run's brokers, Flink, job,
 // tier, guarantee and target rate. It keeps serving past a first Ctrl-C (the run still
 // drains and verifies); the returned stop ends it.
 func startRunDashboard(ctx context.Context, f *Factory, opts *runOptions, conn kafkaconn.Conn, flinkURL, jobID, guarantee string) (func(), error) {
-	s := dashSetup{conn: conn, flinkURL: flinkURL, metricsURLs: opts.metricsURLs,
-		info: dashboard.Info{InTopic: opts.topics.in, OutTopic: opts.topics.out, Group: "streamscale-relay", JobID: jobID,
+	c := dashboard.Config{Conn: conn, FlinkURL: flinkURL, MetricsURLs: opts.metricsURLs,
+		Info: dashboard.Info{InTopic: opts.topics.in, OutTopic: opts.topics.out, Group: "streamscale-relay", JobID: jobID,
 			Guarantee: guarantee, ThroughputUnits: opts.units, TargetPerSec: opts.gen.cfg.Rate}}
 	if opts.topics.partitions == 0 {
-		s.info.Tier = strconv.Itoa(opts.topics.tier)
+		c.Info.Tier = strconv.Itoa(opts.topics.tier)
 	}
-	if ep, err := local.ReadEndpoints(opts.stack.cfg.Home); err == nil {
-		if len(s.metricsURLs) == 0 && !opts.conn.externalKafka() {
-			s.metricsURLs = []string{ep.MetricsURL}
-		}
-		if opts.conn.localFlink() {
-			s.flinkMetricsURLs, s.flinkMetricsProbe = ep.FlinkMetricsURLs, ep.FlinkMetricsProbe
-		}
-	}
+	c.FillFromLocal(opts.stack.cfg.Home, dashboard.LocalSources{Metrics: !opts.conn.externalKafka(), FlinkMetrics: opts.conn.localFlink()})
 	dctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	d, err := startDashboard(dctx, f.IO.ErrOut, &opts.dash, s)
+	d, err := startDashboard(dctx, f.IO.ErrOut, &opts.dash, c)
 	if err != nil {
 		cancel()
 		return nil, err
 	}
-	return func() { cancel(); d.wait() }, nil
+	return func() { cancel(); d.Wait() }, nil
 }

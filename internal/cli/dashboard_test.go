@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/streamscale/streamscale/internal/dashboard"
 )
 
 func TestDashboardFlags(t *testing.T) {
@@ -70,14 +72,14 @@ func TestStartDashboardWarnsOffLoopback(t *testing.T) {
 	ln.Close()
 	d := &dashFlags{listen: addr, interval: time.Second}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := dashSetup{flinkURL: "http://127.0.0.1:1"}
-	s.conn.Brokers = []string{"127.0.0.1:1"}
+	s := dashboard.Config{FlinkURL: "http://127.0.0.1:1"}
+	s.Conn.Brokers = []string{"127.0.0.1:1"}
 	run, err := startDashboard(ctx, errOut, d, s)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cancel()
-	run.wait()
+	run.Wait()
 	out := errOut.String()
 	if !strings.Contains(out, "no authentication") || !strings.Contains(out, "dashboard: http://"+addr+"/") {
 		t.Fatalf("stderr = %q", out)

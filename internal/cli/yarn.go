@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -160,28 +159,8 @@ func (o *yarnSessionOptions) print(r yarn.Result, withURL bool) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(r)
 	}
-	fmt.Fprintf(o.IO.Out, "YARN application  %s (%s)\n", r.ApplicationID, r.Name)
-	fmt.Fprintf(o.IO.Out, "State             %s (final status %s)\n", r.State, r.FinalStatus)
-	if r.TrackingURL != "" {
-		fmt.Fprintf(o.IO.Out, "YARN tracking UI  %s\n", r.TrackingURL)
-	}
-	if withURL && r.RESTURL != "" {
-		fmt.Fprintf(o.IO.Out, "Flink REST / UI   %s\n", r.RESTURL)
-		fmt.Fprintf(o.IO.Out, "Use it with        --flink-url %s\n", r.RESTURL)
-	}
-	if r.Diagnostics != "" && r.State != "RUNNING" {
-		fmt.Fprintf(o.IO.Out, "Diagnostics       %s\n", firstLineOf(r.Diagnostics))
-	}
+	r.WriteText(o.IO.Out, withURL)
 	return nil
-}
-
-func firstLineOf(s string) string {
-	for i, c := range s {
-		if c == '\n' {
-			return s[:i]
-		}
-	}
-	return s
 }
 
 // runOr is runF when a test gave one, else run.
