@@ -143,7 +143,7 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 	if err := opts.job.validate(); err != nil {
 		return err
 	}
-	partitions, err := opts.topics.partitionCount()
+	topics, err := opts.topics.pipelineTopics()
 	if err != nil {
 		return err
 	}
@@ -169,7 +169,7 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 		return err
 	}
 	cfg := pipeline.Config{
-		Topics: pipeline.Topics{In: opts.topics.in, Out: opts.topics.out, DeadLetter: opts.topics.deadLetterTopic(), Partitions: partitions},
+		Topics: topics,
 		Job: func(conn kafkaconn.Conn, partitions int32) relay.Spec {
 			return opts.job.spec(conn, opts.topics, partitions)
 		},
