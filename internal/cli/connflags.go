@@ -1,8 +1,8 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -72,8 +72,7 @@ func (c *connFlags) localFlink() bool {
 // externalKafka reports whether the user named a Kafka of their own (brokers or Event Hubs),
 // or the Factory holds one.
 func (c *connFlags) externalKafka() bool {
-	return c.brokers != "" || c.connectionStringFile != "" || c.getenv("EVENTHUB_CONNECTION_STRING") != "" || c.getenv("STREAMSCALE_BROKERS") != "" ||
-		(c.f != nil && c.f.Kafka != nil)
+	return c.source().Named() || (c.f != nil && c.f.Kafka != nil)
 }
 
 // conn is the Kafka connection: the Factory's when it has one, else the flags' (resolve).
@@ -84,51 +83,24 @@ func (c *connFlags) conn() (kafkaconn.Conn, error) {
 	return c.resolve()
 }
 
-// resolve resolves the Kafka connection from the flags: an Event Hubs connection string (file
-// or EVENTHUB_CONNECTION_STRING), else brokers from the flag, the environment or the local
-// stack, with the TLS and SASL flags.
+// source is what the flags say of the connection, for kafkaconn.Resolve.
+func (c *connFlags) source() kafkaconn.Source {
+	return kafkaconn.Source{Brokers: c.brokers, ConnectionStringFile: c.connectionStringFile, Security: c.security,
+		PasswordFile: c.passwordFile, Getenv: c.getenv, LocalBrokers: func() (string, error) {
+			ep, err := local.ReadEndpoints(c.home)
+			return ep.KafkaBootstrap, err
+		}}
+}
+
+// resolve resolves the Kafka connection from the flags (kafkaconn.Resolve); a refused setting
+// is a usage error.
 func (c *connFlags) resolve() (kafkaconn.Conn, error) {
-	if eh, ok, err := kafkaconn.FromEnvironment(c.getenv, c.connectionStringFile); err != nil {
-		return kafkaconn.Conn{}, flagErrorf(err)
-	} else if ok {
-		if c.brokers != "" {
-			brokers, err := kafkaconn.ParseBrokers(c.brokers)
-			if err != nil {
-				return kafkaconn.Conn{}, flagErrorf(fmt.Errorf("--brokers: %w", err))
-			}
-			eh.Brokers = brokers
-		}
-		return eh, nil
+	conn, err := kafkaconn.Resolve(c.source())
+	var ue *kafkaconn.UsageError
+	if errors.As(err, &ue) {
+		return kafkaconn.Conn{}, flagErrorf(ue.Err)
 	}
-	b := c.brokers
-	if b == "" {
-		b = c.getenv("STREAMSCALE_BROKERS")
-	}
-	if b == "" {
-		ep, err := local.ReadEndpoints(c.home)
-		if err != nil {
-			return kafkaconn.Conn{}, err
-		}
-		b = ep.KafkaBootstrap
-	}
-	brokers, err := kafkaconn.ParseBrokers(b)
-	if err != nil {
-		return kafkaconn.Conn{}, flagErrorf(fmt.Errorf("--brokers: %w", err))
-	}
-	conn := c.security
-	conn.Brokers = brokers
-	if conn.Username == "" {
-		conn.Username = c.getenv("STREAMSCALE_SASL_USERNAME")
-	}
-	if conn.SASLMechanism != "" {
-		if conn.Password, err = c.password(); err != nil {
-			return kafkaconn.Conn{}, err
-		}
-	}
-	if err := conn.Validate(); err != nil {
-		return kafkaconn.Conn{}, flagErrorf(err)
-	}
-	return conn, nil
+	return conn, err
 }
 
 // connOr resolves the connection like conn, except that where the user named no Kafka of
@@ -141,18 +113,6 @@ func (c *connFlags) connOr(fallback []string) (kafkaconn.Conn, error) {
 	cp := *c
 	cp.brokers = strings.Join(fallback, ",")
 	return cp.resolve()
-}
-
-// password reads the SASL password from --sasl-password-file or STREAMSCALE_SASL_PASSWORD.
-func (c *connFlags) password() (string, error) {
-	if c.passwordFile != "" {
-		b, err := os.ReadFile(c.passwordFile)
-		if err != nil {
-			return "", flagErrorf(fmt.Errorf("--sasl-password-file: %w", err))
-		}
-		return strings.TrimSpace(string(b)), nil
-	}
-	return c.getenv("STREAMSCALE_SASL_PASSWORD"), nil
 }
 
 // flinkClient is the Flink REST client: the Factory's when it has one, else one for the URL

@@ -68,13 +68,17 @@ func jobStopRun(ctx context.Context, f *Factory, opts *jobStopOptions) error {
 	if err != nil {
 		return err
 	}
-	job, jobKind, err := jobToStop(ctx, fc, opts.topics, opts.kind, opts.id)
+	job, jobKind, err := relay.ToStop(ctx, fc, opts.topics.in, opts.topics.out, opts.kind, opts.id)
 	if err != nil {
 		return usageOf(err)
 	}
 	if dir == "" {
-		if dir, err = defaultSavepointDir(ctx, fc, opts.conn); err != nil {
-			return err
+		localDir := ""
+		if opts.conn.localFlink() {
+			localDir = local.SavepointsDir(opts.conn.home)
+		}
+		if dir, err = relay.DefaultSavepointDir(ctx, fc, localDir); err != nil {
+			return usageOf(err)
 		}
 	}
 	fmt.Fprintf(f.IO.ErrOut, "stopping job %s (%s) with a savepoint into %s\n", job.ID, job.Name, orCluster(dir))
@@ -101,31 +105,6 @@ func jobStopRun(ctx context.Context, f *Factory, opts *jobStopOptions) error {
 // addJobKind adds --job to a command that finds the job for the topics (stop, cancel).
 func addJobKind(cmd *cobra.Command, kind *string) {
 	cmd.Flags().StringVar(kind, "job", "", "which job for --in-topic/--out-topic: relay or complex (default: the one that runs)")
-}
-
-// jobToStop is the job id names, else the relay or complex job for the topics that runs
-// or is starting (kind, when not "", says which), with its kind.
-func jobToStop(ctx context.Context, fc *flink.Client, topics *topicFlags, kind, id string) (flink.JobSummary, relay.Job, error) {
-	if id != "" {
-		return relay.ByID(ctx, fc, id)
-	}
-	return relay.ForTopics(ctx, fc, topics.in, topics.out, kind)
-}
-
-// defaultSavepointDir is <home>/flink/savepoints on the local stack; elsewhere "" (the
-// cluster's own) when the cluster has one, else a usage error.
-func defaultSavepointDir(ctx context.Context, fc *flink.Client, conn *connFlags) (string, error) {
-	if conn.localFlink() {
-		return "file://" + local.SavepointsDir(conn.home), nil
-	}
-	conf, err := fc.ClusterConfig(ctx)
-	if err != nil {
-		return "", err
-	}
-	if flink.SavepointDir(conf) == "" {
-		return "", flagErrorf(fmt.Errorf("--savepoint-dir is required: the Flink cluster at %s has no execution.checkpointing.savepoint-dir", fc.URL()))
-	}
-	return "", nil
 }
 
 func orCluster(dir string) string {

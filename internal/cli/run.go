@@ -143,7 +143,7 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 	if err := opts.job.validate(); err != nil {
 		return err
 	}
-	partitions, err := opts.topics.partitionCount()
+	topics, err := opts.topics.pipelineTopics()
 	if err != nil {
 		return err
 	}
@@ -169,7 +169,7 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions, rateSet bool) err
 		return err
 	}
 	cfg := pipeline.Config{
-		Topics: pipeline.Topics{In: opts.topics.in, Out: opts.topics.out, DeadLetter: opts.topics.deadLetterTopic(), Partitions: partitions},
+		Topics: topics,
 		Job: func(conn kafkaconn.Conn, partitions int32) relay.Spec {
 			return opts.job.spec(conn, opts.topics, partitions)
 		},
@@ -242,30 +242,21 @@ func selectTarget(name string, external bool) (string, error) {
 	return t, nil
 }
 
-// target is where the run happens (selectTarget): the local stack, unless --brokers/--flink-url
-// (or their environment variables, or an Event Hubs connection string) name a Kafka or Flink
-// of the user's own.
+// target is where the run happens (pipeline.TargetOptions): the local stack, unless
+// --brokers/--flink-url (or their environment variables, or an Event Hubs connection string)
+// name a Kafka or Flink of the user's own.
 func (o *runOptions) target() (pipeline.Target, error) {
-	name, err := selectTarget(o.targetName, o.conn.external())
-	if err != nil {
-		return nil, err
-	}
-	if name == targetLocal {
-		return &pipeline.Local{Config: o.stack.cfg, SlotsSet: o.slotsSet, TaskManagersSet: o.taskManagersSet, MetricsURLs: o.metricsURLs}, nil
-	}
-	conn, err := o.conn.conn()
-	if err != nil {
-		return nil, err
-	}
-	u, err := o.conn.flink()
-	if err != nil {
-		return nil, err
-	}
-	c := &pipeline.Cluster{Kafka: conn, FlinkURL: u, MetricsURLs: o.metricsURLs}
+	to := pipeline.TargetOptions{Name: o.targetName, External: o.conn.external(), Local: o.stack.cfg, SlotsSet: o.slotsSet,
+		TaskManagersSet: o.taskManagersSet, MetricsURLs: o.metricsURLs, Kafka: o.conn.conn, FlinkURL: o.conn.flink}
 	if o.conn.localFlink() {
-		c.LocalFlinkHome = o.conn.home
+		to.LocalFlinkHome = o.conn.home
 	}
-	return c, nil
+	t, err := to.Target()
+	var refusal *pipeline.Refusal
+	if errors.As(err, &refusal) {
+		return nil, flagErrorf(refusal.Err)
+	}
+	return t, err
 }
 
 func writeRunSummary(w io.Writer, rec runlog.Run, gen generate.Summary, res verify.Result, pass bool) {

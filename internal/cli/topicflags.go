@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/streamscale/streamscale/internal/kafkaconn"
+	"github.com/streamscale/streamscale/internal/pipeline"
 	"github.com/streamscale/streamscale/internal/relay"
 )
 
@@ -56,16 +57,12 @@ func (t *topicFlags) partitionCount() (int32, error) {
 	return p, nil
 }
 
-// specs are the pipeline's three topics; in and out use the broker's append time as the
-// record timestamp, as Event Hubs does.
-func (t *topicFlags) specs() ([]kafkaconn.TopicSpec, error) {
+// pipelineTopics are the three topics with the partitions the flags give (partitionCount);
+// pipeline.Topics.Specs says how they are made.
+func (t *topicFlags) pipelineTopics() (pipeline.Topics, error) {
 	p, err := t.partitionCount()
 	if err != nil {
-		return nil, err
+		return pipeline.Topics{}, err
 	}
-	return []kafkaconn.TopicSpec{
-		{Name: t.in, Partitions: p, Configs: kafkaconn.LogAppendTime()},
-		{Name: t.out, Partitions: p, Configs: kafkaconn.LogAppendTime()},
-		{Name: t.deadLetterTopic(), Partitions: 1},
-	}, nil
+	return pipeline.Topics{In: t.in, Out: t.out, DeadLetter: t.deadLetterTopic(), Partitions: p}, nil
 }

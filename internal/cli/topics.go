@@ -77,11 +77,11 @@ func topicsCreateRun(ctx context.Context, f *Factory, opts *topicsOptions) error
 	if err != nil {
 		return err
 	}
-	specs, err := opts.topics.specs()
+	topics, err := opts.topics.pipelineTopics()
 	if err != nil {
 		return err
 	}
-	res, err := c.CreateTopics(ctx, specs)
+	res, err := c.CreateTopics(ctx, topics.Specs())
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -12,7 +11,6 @@ import (
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/pipeline"
-	"github.com/streamscale/streamscale/internal/runlog"
 	"github.com/streamscale/streamscale/internal/verify"
 )
 
@@ -117,16 +115,8 @@ func verifyRun(ctx context.Context, f *Factory, opts *verifyOptions) error {
 	cfg := verify.DefaultConfig()
 	cfg.Topic, cfg.IdleTimeout, cfg.Interval = opts.topic, opts.idle, opts.interval
 	timed := opts.from != "" || opts.to != ""
-	if (timed && (opts.fromBeginning || opts.run != "")) || (opts.fromBeginning && opts.run != "") {
-		return flagErrorf(errors.New("--from/--to, --run and --from-beginning each choose the window: give one"))
-	}
-	if opts.job != "" {
-		if opts.job != verify.JobRelay && opts.job != verify.JobComplex {
-			return flagErrorf(fmt.Errorf("--job: unknown job %q: use relay or complex", opts.job))
-		}
-		if opts.job == verify.JobComplex && timed {
-			return flagErrorf(errors.New("--job complex: the tags carry no enqueuedAt to cut a time window by; verify a recorded run (the default, or --run) or --from-beginning"))
-		}
+	if err := (verify.Choice{Timed: timed, FromBeginning: opts.fromBeginning, Run: opts.run, Job: opts.job}).Check(); err != nil {
+		return flagErrorf(err)
 	}
 	cfg.Job = opts.job
 	var (
@@ -147,21 +137,11 @@ func verifyRun(ctx context.Context, f *Factory, opts *verifyOptions) error {
 			return err
 		}
 	} else if !opts.fromBeginning {
-		runsDir := local.RunsDir(opts.conn.home)
-		var r runlog.Run
-		if opts.run != "" {
-			r, err = runlog.Load(runsDir, opts.run)
-		} else {
-			r, err = runlog.Last(runsDir)
-		}
-		if err != nil {
-			return err
-		}
 		// The output is read from the run's start as far as its events go (not only to the end
 		// the run recorded), so a run recorded before its last events came out verifies later.
-		pipeline.RecordedWindow(&cfg, r)
-		if cfg.Job == "" {
-			cfg.Job = r.Job // a run recorded before runs recorded their job: the relay
+		r, err := pipeline.VerifyRecorded(local.RunsDir(opts.conn.home), opts.run, &cfg)
+		if err != nil {
+			return err
 		}
 		// The run's own brokers, unless the user named others; TLS/SASL flags apply either way.
 		if conn, err = opts.conn.connOr(r.Brokers); err != nil {
@@ -209,26 +189,17 @@ func timeWindow(ctx context.Context, conn kafkaconn.Conn, opts *verifyOptions, c
 	if err != nil {
 		return flagErrorf(fmt.Errorf("--to: %w", err))
 	}
-	if from.IsZero() {
-		return flagErrorf(errors.New("--to needs --from"))
+	w, late, err := verify.TimeWindow(opts.inputTopic, from, to, opts.grace, now)
+	if err != nil {
+		return flagErrorf(err)
 	}
-	if to.IsZero() || to.After(now) {
-		to = now
-	}
-	if !to.After(from) {
-		return flagErrorf(fmt.Errorf("--to %s is not after --from %s", to.UTC().Format(time.RFC3339), from.UTC().Format(time.RFC3339)))
-	}
-	outEnd, late := to.Add(opts.grace), false
-	if outEnd.After(now) {
-		outEnd, late = now, true
-	}
-	if _, err := verify.WindowFor(ctx, conn, opts.inputConn, verify.Window{InputTopic: opts.inputTopic, From: from, To: to, OutTo: outEnd}, cfg); err != nil {
+	if _, err := verify.WindowFor(ctx, conn, opts.inputConn, w, cfg); err != nil {
 		return err
 	}
 	if late {
 		fmt.Fprintf(f.IO.ErrOut, "note: the window ends less than --grace (%s) ago; events still in the pipeline will count as missing\n", opts.grace)
 	}
 	fmt.Fprintf(f.IO.ErrOut, "verifying %q appended %s – %s against %q up to %s\n", opts.inputTopic,
-		from.UTC().Format(time.RFC3339), to.UTC().Format(time.RFC3339), opts.topic, outEnd.UTC().Format(time.RFC3339))
+		w.From.UTC().Format(time.RFC3339), w.To.UTC().Format(time.RFC3339), opts.topic, w.OutTo.UTC().Format(time.RFC3339))
 	return nil
 }
