@@ -51,9 +51,7 @@ func (s *faultStack) brokers(ctx context.Context) replicatedStatus {
 		s.t.Fatalf("local status --json: %v\n%s\n%s", err, out, errOut)
 	}
 	for _, b := range st.Kafka.Brokers {
-		if b.PID > 0 {
-			s.pids[b.PID] = true
-		}
+		s.track(b.PID)
 	}
 	return st
 }
@@ -89,7 +87,7 @@ func startReplicatedStack(t *testing.T) *faultStack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &faultStack{t: t, c: c, pids: map[int]bool{}, flags: []string{
+	s := &faultStack{t: t, c: c, pids: map[int]string{}, flags: []string{
 		"--kafka-port", strconv.Itoa(bases[0]), "--controller-port", strconv.Itoa(bases[1]), "--metrics-port", strconv.Itoa(bases[2]),
 		"--flink-rest-port", strconv.Itoa(flinkPorts[0]), "--flink-rpc-port", strconv.Itoa(flinkPorts[1]),
 		"--flink-metrics-port", strconv.Itoa(flinkMetrics),

@@ -34,8 +34,9 @@ type faultStack struct {
 	flags []string // the port and jar flags every command of this stack takes
 	// bootstrap and rest are the broker's and Flink's addresses.
 	bootstrap, rest string
-	// pids holds every process this stack has had, for the cleanup's check.
-	pids map[int]bool
+	// pids holds every process this stack has had, with its start time (procStart), for the
+	// cleanup's check.
+	pids map[int]string
 }
 
 // stackStatus is what `local status --json` prints.
@@ -66,7 +67,7 @@ func startFaultStack(t *testing.T) *faultStack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &faultStack{t: t, c: c, pids: map[int]bool{}, flags: []string{
+	s := &faultStack{t: t, c: c, pids: map[int]string{}, flags: []string{
 		"--kafka-port", strconv.Itoa(ports[0]), "--controller-port", strconv.Itoa(ports[1]),
 		"--flink-rest-port", strconv.Itoa(ports[2]), "--flink-rpc-port", strconv.Itoa(ports[3]),
 		"--metrics-port", strconv.Itoa(ports[4]), "--flink-metrics-port", strconv.Itoa(flinkMetrics),
@@ -78,9 +79,28 @@ func startFaultStack(t *testing.T) *faultStack {
 
 // down runs `local down` and fails the test if any process the stack ever had is still alive.
 func (s *faultStack) down() {
-	s.c.run(context.Background(), "local", "down")
-	for pid := range s.pids {
-		if alive(pid) {
+	if _, errOut, code := s.c.run(context.Background(), "local", "down"); code != 0 {
+		s.t.Errorf("local down exited %d:\n%s", code, errOut)
+	}
+	s.checkGone()
+}
+
+// track records pid and its start time for the cleanup's check (0: none).
+func (s *faultStack) track(pid int) {
+	if _, ok := s.pids[pid]; ok || pid <= 0 {
+		return
+	}
+	if start, ok := procStart(pid); ok {
+		s.pids[pid] = start
+	}
+}
+
+// checkGone fails the test for each tracked process that has not exited entirely, and kills
+// it: only the very process tracked (same pid and start time), never one that got its pid
+// since.
+func (s *faultStack) checkGone() {
+	for pid, start := range s.pids {
+		if stillRuns(pid, start) {
 			s.t.Errorf("process %d alive after `local down`", pid)
 			_ = syscall.Kill(pid, syscall.SIGKILL)
 		}
@@ -108,9 +128,7 @@ func (s *faultStack) status(ctx context.Context) stackStatus {
 		s.t.Fatalf("local status --json: %v\n%s\n%s", err, out, errOut)
 	}
 	for _, pid := range append([]int{st.Kafka.PID, st.Flink.JobManagerPID}, st.Flink.TaskManagerPIDs...) {
-		if pid > 0 {
-			s.pids[pid] = true
-		}
+		s.track(pid)
 	}
 	return st
 }
@@ -223,6 +241,33 @@ func exited(pid int) bool {
 	}
 	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
 	return err != nil || len(tasks) <= 1
+}
+
+// procStart returns pid's start time (field 22 of /proc/<pid>/stat, clock ticks after boot),
+// which tells a process from a later one given the same pid.
+func procStart(pid int) (string, bool) {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return "", false
+	}
+	i := bytes.LastIndexByte(stat, ')')
+	if i < 0 {
+		return "", false
+	}
+	f := strings.Fields(string(stat[i+1:]))
+	if len(f) < 20 {
+		return "", false
+	}
+	return f[19], true
+}
+
+// stillRuns reports whether the process that started at start with pid has not exited
+// entirely: it has a thread left (a JVM's main thread turns zombie, and its command line empty,
+// while its other threads still hold its ports and memory). A pid now held by another process
+// does not count.
+func stillRuns(pid int, start string) bool {
+	now, ok := procStart(pid)
+	return ok && now == start && !exited(pid)
 }
 
 // runResult parses `run --json`: the run record with the verifier's result.

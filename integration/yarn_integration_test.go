@@ -69,12 +69,12 @@ func startYarnStack(t *testing.T) *faultStack {
 		"--yarn-rm-web-port", strconv.Itoa(ports[9]), "--yarn-nm-web-port", strconv.Itoa(ports[10]),
 		"--yarn-nm-localizer-port", strconv.Itoa(ports[11]), "--start-timeout", "4m",
 	}
-	s := &faultStack{t: t, c: c, pids: map[int]bool{}, flags: flags}
+	s := &faultStack{t: t, c: c, pids: map[int]string{}, flags: flags}
 	t.Cleanup(func() {
 		_, errOut, code := s.c.run(context.Background(), "local", "down")
 		t.Logf("local down (exit %d):\n%s", code, errOut)
-		for pid := range s.pids {
-			if alive(pid) {
+		for pid, start := range s.pids {
+			if stillRuns(pid, start) {
 				t.Errorf("process %d alive after `local down`", pid)
 			}
 		}
@@ -103,15 +103,11 @@ func (s *faultStack) yarnStatus(ctx context.Context) yarnStackStatus {
 		s.t.Fatalf("local status: flinkOn %q, yarn %v; want Flink on YARN\n%s", st.FlinkOn, st.Yarn, out)
 	}
 	for _, pid := range []int{st.Yarn.ResourceManagerPID, st.Yarn.NodeManagerPID} {
-		if pid > 0 {
-			s.pids[pid] = true
-		}
+		s.track(pid)
 	}
 	for _, a := range st.Yarn.Applications {
 		for _, c := range a.Containers {
-			if c.PID > 0 {
-				s.pids[c.PID] = true
-			}
+			s.track(c.PID)
 		}
 	}
 	return st

@@ -107,34 +107,88 @@ func processAlive(pid int, marker string) bool {
 
 // stopProcess sends SIGTERM to pid (only if it is still ours), waits up to timeout for it to
 // exit, then sends SIGKILL and waits again. It returns an error only if the process survives.
+//
+// Once signalled, the process is waited for until it is gone (see processGone), not just until
+// processAlive turns false: a dying JVM's command line reads empty as soon as the thread that
+// tears down its memory has let go of it, hundreds of milliseconds (more on a loaded machine)
+// before its last thread exits and frees its ports and memory. Its start time, read before the
+// first signal, keeps a pid reused meanwhile from being waited for or killed.
 func stopProcess(ctx context.Context, pid int, marker string, timeout time.Duration) error {
 	if !processAlive(pid, marker) {
 		return nil
 	}
+	start, byStart := processStart(pid)
+	gone := func() bool {
+		if byStart {
+			return processGone(pid, start)
+		}
+		return !processAlive(pid, marker) // no /proc (macOS): the command line is all there is
+	}
 	_ = syscall.Kill(pid, syscall.SIGTERM)
-	if waitExit(ctx, pid, marker, timeout) {
+	if waitGone(ctx, gone, timeout) {
 		return nil
 	}
 	_ = syscall.Kill(pid, syscall.SIGKILL)
-	if waitExit(ctx, pid, marker, 10*time.Second) {
+	if waitGone(ctx, gone, 10*time.Second) {
 		return nil
 	}
 	return fmt.Errorf("process %d did not exit after SIGKILL", pid)
 }
 
-func waitExit(ctx context.Context, pid int, marker string, timeout time.Duration) bool {
+func waitGone(ctx context.Context, gone func() bool, timeout time.Duration) bool {
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
-		if !processAlive(pid, marker) {
+		if gone() {
 			return true
 		}
 		select {
 		case <-ctx.Done():
-			return !processAlive(pid, marker)
+			return gone()
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-	return !processAlive(pid, marker)
+	return gone()
+}
+
+// procStat returns the fields of /proc/<pid>/stat after the parenthesised command name (which
+// may hold spaces): the state first, the start time at index 19.
+func procStat(pid int) ([]string, bool) {
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return nil, false
+	}
+	i := bytes.LastIndexByte(stat, ')')
+	if i < 0 {
+		return nil, false
+	}
+	return strings.Fields(string(stat[i+1:])), true
+}
+
+// processStart returns pid's start time (clock ticks after boot), which tells a process from
+// a later one given the same pid; false without /proc or when pid does not exist.
+func processStart(pid int) (uint64, bool) {
+	f, ok := procStat(pid)
+	if !ok || len(f) < 20 {
+		return 0, false
+	}
+	start, err := strconv.ParseUint(f[19], 10, 64)
+	return start, err == nil
+}
+
+// processGone reports whether the process that started at start with pid has exited
+// entirely: no such pid (or another process under it), or a zombie whose threads are all gone.
+// A JVM's main thread turns zombie, and its command line empty, while its other threads still
+// hold its open files (listening sockets) and memory.
+func processGone(pid int, start uint64) bool {
+	f, ok := procStat(pid)
+	if !ok || len(f) < 20 || f[19] != strconv.FormatUint(start, 10) {
+		return true
+	}
+	if f[0] != "Z" && f[0] != "X" {
+		return false
+	}
+	tasks, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/task")
+	return err != nil || len(tasks) <= 1
 }
 
 // tailFile returns the last n lines of path, for error messages about a process that died.

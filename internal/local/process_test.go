@@ -1,10 +1,12 @@
 package local
 
 import (
+	"bytes"
 	"context"
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -144,5 +146,60 @@ func TestCloseInheritedOnExec(t *testing.T) {
 	closeInheritedOnExec()
 	if flags()&syscall.FD_CLOEXEC == 0 {
 		t.Fatal("an inherited descriptor would reach the stack's JVMs")
+	}
+}
+
+// TestStopProcessWaitsUntilGone stops a process whose command line loses the marker on
+// SIGTERM while the process lives on under the same pid (the shell's trap execs sleep), as a
+// dying JVM's command line reads empty while its last thread still frees its memory and ports:
+// stopProcess must not return until the process is gone (here through SIGKILL after the stop
+// timeout). The old wait, on processAlive, returned at once, leaving it running. Cost: ~1 s.
+func TestStopProcessWaitsUntilGone(t *testing.T) {
+	dir := t.TempDir()
+	marker := homeMarker(dir)
+	out := filepath.Join(dir, "out")
+	pid, err := startDetached([]string{"/bin/sh", "-c", "trap 'exec sleep 60' TERM; echo trapped; while :; do sleep 0.1; done", marker}, os.Environ(), dir, out, marker)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { killGroup(pid) })
+	deadline := time.Now().Add(5 * time.Second)
+	for b, _ := os.ReadFile(out); !strings.Contains(string(b), "trapped"); b, _ = os.ReadFile(out) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the shell did not install its trap within 5 s: %q", b)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	start, ok := processStart(pid)
+	if !ok {
+		t.Skip("no /proc: processes are told apart by their command line only")
+	}
+	if err := stopProcess(context.Background(), pid, marker, time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if !processGone(pid, start) {
+		b, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+		t.Fatalf("pid %d still runs after stopProcess returned (command line %q)", pid, bytes.ReplaceAll(b, []byte{0}, []byte{' '}))
+	}
+}
+
+func TestProcessGone(t *testing.T) {
+	start, ok := processStart(os.Getpid())
+	if !ok {
+		t.Skip("no /proc")
+	}
+	for _, c := range []struct {
+		name  string
+		pid   int
+		start uint64
+		want  bool
+	}{
+		{"this running process", os.Getpid(), start, false},
+		{"another process under this pid (start time differs)", os.Getpid(), start + 1, true},
+		{"no such pid", 1 << 30, start, true},
+	} {
+		if got := processGone(c.pid, c.start); got != c.want {
+			t.Errorf("%s: processGone = %v, want %v", c.name, got, c.want)
+		}
 	}
 }

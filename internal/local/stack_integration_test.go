@@ -72,10 +72,14 @@ func TestIntegrationStackLifecycle(t *testing.T) {
 	// Kill a TaskManager: the stack is not healthy while it is gone, and Up starts a new one.
 	kill := func(pid int) {
 		t.Helper()
+		start, ok := processStart(pid)
+		if !ok {
+			t.Fatalf("TaskManager %d: no start time in /proc", pid)
+		}
 		if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}
-		if !waitExit(ctx, pid, homeMarker(s.cfg.Home), 10*time.Second) {
+		if !waitGone(ctx, func() bool { return processGone(pid, start) }, 10*time.Second) {
 			t.Fatalf("killed TaskManager %d still alive", pid)
 		}
 	}
