@@ -9,7 +9,6 @@ import (
 
 	"github.com/streamscale/streamscale/internal/bench"
 	"github.com/streamscale/streamscale/internal/bench/gorelay"
-	"github.com/streamscale/streamscale/internal/flink"
 	"github.com/streamscale/streamscale/internal/htmlreport"
 	"github.com/streamscale/streamscale/internal/local"
 )
@@ -119,13 +118,9 @@ func runBenchCompare(ctx context.Context, f *Factory, opts *benchCompareOptions)
 	if err != nil {
 		return err
 	}
-	flinkURL, err := opts.conn.flink()
+	fc, err := opts.conn.flinkClient()
 	if err != nil {
 		return err
-	}
-	fc, err := flink.New(flinkURL)
-	if err != nil {
-		return flagErrorf(fmt.Errorf("--flink-url: %w", err))
 	}
 	cfg := opts.cfg
 	cfg.Conn, cfg.Flink, cfg.SampleJar, cfg.Contenders, cfg.Rates = c, fc, opts.sampleJar, opts.contenders, opts.rates

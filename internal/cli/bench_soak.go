@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamscale/streamscale/internal/bench"
-	"github.com/streamscale/streamscale/internal/flink"
 	"github.com/streamscale/streamscale/internal/htmlreport"
 	"github.com/streamscale/streamscale/internal/local"
 )
@@ -103,11 +102,7 @@ func runBenchSoak(ctx context.Context, f *Factory, opts *benchSoakOptions) error
 	if err != nil {
 		return err
 	}
-	flinkURL, err := opts.conn.flink()
-	if err != nil {
-		return err
-	}
-	fc, err := flink.New(flinkURL)
+	fc, err := opts.conn.flinkClient()
 	if err != nil {
 		return err
 	}
