@@ -7,7 +7,6 @@ import (
 	"errors"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -115,33 +114,7 @@ func TestIntegrationEventHubsTier(t *testing.T) {
 // fails the test if a process it started survives.
 func startTierStack(t *testing.T, tier int) local.Status {
 	t.Helper()
-	c, err := stackConfig(t)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Home, c.EventHubsTier = t.TempDir(), tier
-	s, err := local.New(c, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	st, err := s.Up(ctx, logWriter{t})
-	pids := append([]int{st.Kafka.PID, st.Flink.JobManagerPID}, st.Flink.TaskManagerPIDs...)
-	t.Cleanup(func() {
-		if err := s.Down(context.Background(), false, logWriter{t}); err != nil {
-			t.Errorf("stop stack: %v", err)
-		}
-		for _, pid := range pids {
-			if pid > 0 && alive(pid) {
-				t.Errorf("process %d still alive after Down", pid)
-				_ = syscall.Kill(pid, syscall.SIGKILL)
-			}
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, st := startStackWith(t, func(c *local.Config) { c.EventHubsTier = tier })
 	return st
 }
 

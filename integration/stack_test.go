@@ -137,11 +137,18 @@ func portFree(p int) bool {
 // fails the test if any process it started is still alive.
 func startStack(t *testing.T) (*local.Stack, local.Status) {
 	t.Helper()
+	return startStackWith(t, func(*local.Config) {})
+}
+
+// startStackWith is startStack with the configuration changed by adjust first.
+func startStackWith(t *testing.T, adjust func(*local.Config)) (*local.Stack, local.Status) {
+	t.Helper()
 	c, err := stackConfig(t)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c.Home = t.TempDir()
+	adjust(&c)
 	s, err := local.New(c, nil)
 	if err != nil {
 		t.Fatal(err)

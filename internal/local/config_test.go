@@ -23,6 +23,16 @@ func TestConfigValidate(t *testing.T) {
 		{"no taskmanagers", func(c *Config) { c.TaskManagers = 0 }, "taskmanagers"},
 		{"a standby's metrics port taken", func(c *Config) { c.StandbyTaskManagers = 2; c.FlinkMetricsPort = c.FlinkRESTPort - 3 }, "flink-metrics-port: port 8081"},
 		{"negative standbys", func(c *Config) { c.StandbyTaskManagers = -1 }, "standby-taskmanagers: -1"},
+		{"not given", func(c *Config) { c.KafkaBrokers = 0 }, ""},
+		{"one", func(c *Config) { c.KafkaBrokers = 1 }, ""},
+		{"three", func(c *Config) { c.KafkaBrokers = 3 }, ""},
+		{"two", func(c *Config) { c.KafkaBrokers = 2 }, "kafka-brokers: 2 is not supported: use 1 (the default) or 3"},
+		{"four", func(c *Config) { c.KafkaBrokers = 4 }, "kafka-brokers: 4 is not supported"},
+		{"negative", func(c *Config) { c.KafkaBrokers = -1 }, "kafka-brokers: -1 is not supported"},
+		{"a second broker's port on the controller's", func(c *Config) { c.KafkaBrokers = 3; c.ControllerPort = c.KafkaPort + BrokerPortStride },
+			"kafka-port of broker 2 (+10): port 9102 is also given to controller-port"},
+		{"the same ports are fine with one broker", func(c *Config) { c.KafkaBrokers = 1; c.ControllerPort = c.KafkaPort + BrokerPortStride }, ""},
+		{"a third broker's port past 65535", func(c *Config) { c.KafkaBrokers = 3; c.MetricsPort = 65530 }, "metrics-port of broker 2 (+10): 65540 is not a TCP port"},
 		{"too many with the standbys", func(c *Config) { c.TaskManagers, c.StandbyTaskManagers = 10, 7 }, "standby-taskmanagers: 7 is out of range 0-6"},
 		{"standbys on yarn", func(c *Config) { c.FlinkOn, c.StandbyTaskManagers = FlinkOnYarn, 1 }, "standalone Flink only"},
 		{"heartbeat timeout below interval", func(c *Config) { c.Detection.Timeout = c.Detection.Interval }, "detection: heartbeat timeout"},
@@ -55,6 +65,9 @@ func TestConfigValidate(t *testing.T) {
 			}
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("Validate() = %v, want an error containing %q", err, tt.wantErr)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Fatalf("Validate() = %q: want one line", err)
 			}
 		})
 	}

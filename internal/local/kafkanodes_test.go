@@ -94,44 +94,6 @@ func TestFormatArgs(t *testing.T) {
 	}
 }
 
-func TestKafkaBrokersValidate(t *testing.T) {
-	tests := []struct {
-		name    string
-		mutate  func(*Config)
-		wantErr string
-	}{
-		{"not given", func(c *Config) { c.KafkaBrokers = 0 }, ""},
-		{"one", func(c *Config) { c.KafkaBrokers = 1 }, ""},
-		{"three", func(c *Config) { c.KafkaBrokers = 3 }, ""},
-		{"two", func(c *Config) { c.KafkaBrokers = 2 }, "kafka-brokers: 2 is not supported: use 1 (the default) or 3"},
-		{"four", func(c *Config) { c.KafkaBrokers = 4 }, "kafka-brokers: 4 is not supported"},
-		{"negative", func(c *Config) { c.KafkaBrokers = -1 }, "kafka-brokers: -1 is not supported"},
-		{"a second broker's port on the controller's", func(c *Config) { c.KafkaBrokers = 3; c.ControllerPort = c.KafkaPort + BrokerPortStride },
-			"kafka-port of broker 2 (+10): port 9102 is also given to controller-port"},
-		{"the same ports are fine with one broker", func(c *Config) { c.KafkaBrokers = 1; c.ControllerPort = c.KafkaPort + BrokerPortStride }, ""},
-		{"a third broker's port past 65535", func(c *Config) { c.KafkaBrokers = 3; c.MetricsPort = 65530 }, "metrics-port of broker 2 (+10): 65540 is not a TCP port"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c := DefaultConfig()
-			tt.mutate(&c)
-			err := c.Validate()
-			if tt.wantErr == "" {
-				if err != nil {
-					t.Fatalf("Validate() = %v, want nil", err)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Fatalf("Validate() = %v, want an error containing %q", err, tt.wantErr)
-			}
-			if strings.Contains(err.Error(), "\n") {
-				t.Fatalf("Validate() = %q: want one line", err)
-			}
-		})
-	}
-}
-
 func TestKafkaEndpointsPerBroker(t *testing.T) {
 	tests := []struct {
 		brokers       int

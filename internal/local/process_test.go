@@ -40,23 +40,9 @@ func TestProcessLifecycle(t *testing.T) {
 }
 
 func TestStopProcessEscalatesToKill(t *testing.T) {
-	dir := t.TempDir()
-	marker := homeMarker(dir)
-	out := filepath.Join(dir, "out")
-	pid, err := startDetached([]string{"/bin/sh", "-c", "trap '' TERM; echo trapped; while :; do sleep 0.1; done", marker}, os.Environ(), dir, out, marker)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { killGroup(pid) })
 	// Once the shell says its trap is in place, SIGTERM is ignored: only the escalation to
 	// SIGKILL can stop it.
-	deadline := time.Now().Add(5 * time.Second)
-	for b, _ := os.ReadFile(out); !strings.Contains(string(b), "trapped"); b, _ = os.ReadFile(out) {
-		if time.Now().After(deadline) {
-			t.Fatalf("the shell did not install its trap within 5 s: %q", b)
-		}
-		time.Sleep(time.Millisecond)
-	}
+	pid, marker := startTrappedShell(t, "trap '' TERM")
 	if err := stopProcess(context.Background(), pid, marker, 300*time.Millisecond); err != nil {
 		t.Fatal(err)
 	}
@@ -155,21 +141,7 @@ func TestCloseInheritedOnExec(t *testing.T) {
 // stopProcess must not return until the process is gone (here through SIGKILL after the stop
 // timeout). The old wait, on processAlive, returned at once, leaving it running. Cost: ~1 s.
 func TestStopProcessWaitsUntilGone(t *testing.T) {
-	dir := t.TempDir()
-	marker := homeMarker(dir)
-	out := filepath.Join(dir, "out")
-	pid, err := startDetached([]string{"/bin/sh", "-c", "trap 'exec sleep 60' TERM; echo trapped; while :; do sleep 0.1; done", marker}, os.Environ(), dir, out, marker)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { killGroup(pid) })
-	deadline := time.Now().Add(5 * time.Second)
-	for b, _ := os.ReadFile(out); !strings.Contains(string(b), "trapped"); b, _ = os.ReadFile(out) {
-		if time.Now().After(deadline) {
-			t.Fatalf("the shell did not install its trap within 5 s: %q", b)
-		}
-		time.Sleep(time.Millisecond)
-	}
+	pid, marker := startTrappedShell(t, "trap 'exec sleep 60' TERM")
 	start, ok := processStart(pid)
 	if !ok {
 		t.Skip("no /proc: processes are told apart by their command line only")
@@ -202,4 +174,26 @@ func TestProcessGone(t *testing.T) {
 			t.Errorf("%s: processGone = %v, want %v", c.name, got, c.want)
 		}
 	}
+}
+
+// startTrappedShell starts a detached shell carrying a home marker that installs trap, and
+// returns once the shell says the trap is in place.
+func startTrappedShell(t *testing.T, trap string) (int, string) {
+	t.Helper()
+	dir := t.TempDir()
+	marker := homeMarker(dir)
+	out := filepath.Join(dir, "out")
+	pid, err := startDetached([]string{"/bin/sh", "-c", trap + "; echo trapped; while :; do sleep 0.1; done", marker}, os.Environ(), dir, out, marker)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { killGroup(pid) })
+	deadline := time.Now().Add(5 * time.Second)
+	for b, _ := os.ReadFile(out); !strings.Contains(string(b), "trapped"); b, _ = os.ReadFile(out) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the shell did not install its trap within 5 s: %q", b)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return pid, marker
 }
