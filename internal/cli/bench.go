@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/streamscale/streamscale/internal/bench"
 	"github.com/streamscale/streamscale/internal/flink"
+	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
 )
 
@@ -157,4 +159,25 @@ func (p *perfToolFlags) add(fs *pflag.FlagSet) {
 func (p *perfToolFlags) resolve() (java, classpath string, err error) {
 	java, _, err = local.FindJava(p.javaHome)
 	return java, filepath.Join(p.runtimeDir, "kafka", "*"), err
+}
+
+// startBenchStack starts the local stack in --home where it is not up, as run does, with
+// slots for parallelism (bench compare and bench soak).
+func startBenchStack(ctx context.Context, f *Factory, conn *connFlags, tools *perfToolFlags, parallelism int) error {
+	lcfg := local.DefaultConfig()
+	lcfg.Home, lcfg.RuntimeDir = conn.home, tools.runtimeDir
+	return bench.StartLocal(ctx, lcfg, parallelism, f.IO.ErrOut)
+}
+
+// benchClients are a bench's Kafka connection and Flink REST client, from its connection flags.
+func benchClients(conn *connFlags) (kafkaconn.Conn, *flink.Client, error) {
+	c, err := conn.conn()
+	if err != nil {
+		return kafkaconn.Conn{}, nil, err
+	}
+	fc, err := conn.flinkClient()
+	if err != nil {
+		return kafkaconn.Conn{}, nil, err
+	}
+	return c, fc, nil
 }

@@ -108,17 +108,11 @@ func runBenchCompare(ctx context.Context, f *Factory, opts *benchCompareOptions)
 	if !opts.conn.external() {
 		// As for run: the local stack, started where it is not up, with slots for the
 		// contenders' parallelism.
-		lcfg := local.DefaultConfig()
-		lcfg.Home, lcfg.RuntimeDir = opts.conn.home, opts.tools.runtimeDir
-		if err := bench.StartLocal(ctx, lcfg, int(opts.cfg.Partitions), f.IO.ErrOut); err != nil {
+		if err := startBenchStack(ctx, f, opts.conn, opts.tools, int(opts.cfg.Partitions)); err != nil {
 			return fmt.Errorf("bench compare: %w", err)
 		}
 	}
-	c, err := opts.conn.conn()
-	if err != nil {
-		return err
-	}
-	fc, err := opts.conn.flinkClient()
+	c, fc, err := benchClients(opts.conn)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/streamscale/streamscale/internal/bench"
 	"github.com/streamscale/streamscale/internal/htmlreport"
-	"github.com/streamscale/streamscale/internal/local"
 )
 
 // benchSoakOptions are `bench soak`'s flags.
@@ -93,16 +92,10 @@ func runBenchSoak(ctx context.Context, f *Factory, opts *benchSoakOptions) error
 	if err := opts.validate(f); err != nil {
 		return err
 	}
-	lcfg := local.DefaultConfig()
-	lcfg.Home, lcfg.RuntimeDir = opts.conn.home, opts.tools.runtimeDir
-	if err := bench.StartLocal(ctx, lcfg, max(opts.job.parallelism, int(opts.cfg.Partitions)), f.IO.ErrOut); err != nil {
+	if err := startBenchStack(ctx, f, opts.conn, opts.tools, max(opts.job.parallelism, int(opts.cfg.Partitions))); err != nil {
 		return fmt.Errorf("bench soak: %w", err)
 	}
-	c, err := opts.conn.conn()
-	if err != nil {
-		return err
-	}
-	fc, err := opts.conn.flinkClient()
+	c, fc, err := benchClients(opts.conn)
 	if err != nil {
 		return err
 	}
