@@ -300,6 +300,11 @@ func failoverOnce(ctx context.Context, cfg FailoverConfig, stack *local.Stack, f
 		return kill, spec, err
 	}
 	kill.Stall = stallAround(out, kill.At)
+	jmLog := "" // no status: detect reports the detection unknown
+	if st, err := stack.Status(ctx); err == nil {
+		jmLog = st.Flink.JobManagerLog
+	}
+	detect(jmLog, &kill)
 	if kill.Missing > 0 {
 		// Events never came out: the gaps seen are not the stall, which lasted past the drain.
 		kill.Stall.Recovered = false

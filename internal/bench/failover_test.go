@@ -1,6 +1,8 @@
 package bench
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -118,5 +120,36 @@ func TestFailoverPresetAndCheck(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("checkSettings(baseline) = %v, want it to say %q", err, want)
 		}
+	}
+}
+
+func TestDetect(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "flink-jobmanager.log")
+	// The baseline's loss line, 2.2 s after the kill: it is written after local up has brought
+	// the TaskManager back, which is why detect reads the log once the run is over.
+	line := "2026-12-08 02:05:15,793 INFO  [JobMaster] TaskManager with id streamscale-taskmanager-0 is no longer reachable.\n"
+	if err := os.WriteFile(path, []byte(line), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 8, 2, 5, 13, 593_000_000, time.Local)
+	tests := []struct {
+		name, path, tm string
+		wantMs         int64
+		wantBy         string
+	}{
+		{"found", path, "streamscale-taskmanager-0", 2200, "rpc-failure"},
+		{"another TaskManager", path, "streamscale-taskmanager-1", -1, ""},
+		{"no log", filepath.Join(dir, "missing.log"), "streamscale-taskmanager-0", -1, ""},
+		{"no status", "", "streamscale-taskmanager-0", -1, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			k := Kill{TaskManager: tt.tm, At: at, DetectedMs: 123, DetectedBy: "stale"}
+			detect(tt.path, &k)
+			if k.DetectedMs != tt.wantMs || k.DetectedBy != tt.wantBy {
+				t.Fatalf("detect = %d ms %q, want %d ms %q", k.DetectedMs, k.DetectedBy, tt.wantMs, tt.wantBy)
+			}
+		})
 	}
 }
