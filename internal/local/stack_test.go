@@ -22,14 +22,27 @@ func testConfig(t *testing.T) Config {
 			t.Fatal(err)
 		}
 	}
-	ports, err := FreePorts(6)
-	if err != nil {
-		t.Fatal(err)
+	// Six free ports, drawn again while the ports derived from them (brokers 2 and 3 at +10 and
+	// +20, a metrics port per TaskManager) would collide with another for a three-broker stack
+	// with a few TaskManagers: tests raise those counts, and a collision is a usage error.
+	for try := 0; ; try++ {
+		ports, err := FreePorts(6)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.KafkaPort, c.ControllerPort, c.FlinkRESTPort, c.FlinkRPCPort, c.MetricsPort = ports[0], ports[1], ports[2], ports[3], ports[4]
+		// Not the default 9249, which another stack on the machine may hold.
+		c.FlinkMetricsPort = ports[5]
+		wide := c
+		wide.KafkaBrokers, wide.TaskManagers, wide.StandbyTaskManagers = 3, 4, 2
+		err = validPorts(wide.flagPorts())
+		if err == nil {
+			return c
+		}
+		if try == 20 {
+			t.Fatalf("no six free ports without collisions after 20 draws: %v", err)
+		}
 	}
-	c.KafkaPort, c.ControllerPort, c.FlinkRESTPort, c.FlinkRPCPort, c.MetricsPort = ports[0], ports[1], ports[2], ports[3], ports[4]
-	// Not the default 9249, which another stack on the machine may hold.
-	c.FlinkMetricsPort = ports[5]
-	return c
 }
 
 func TestUpFailsOnMissingRuntime(t *testing.T) {
