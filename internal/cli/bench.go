@@ -49,9 +49,9 @@ as for run, to compare their costs. The job is cancelled and the topics deleted 
   streamscale bench relay --records 2000000 --partitions 4 --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := jobConn(job, conn)
+			c, err := conn.JobKafkaConn(*job)
 			if err != nil {
-				return err
+				return usageOf(err)
 			}
 			flinkURL, err := conn.FlinkAddress()
 			if err != nil {
