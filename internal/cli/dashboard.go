@@ -152,13 +152,13 @@ func startDashboard(ctx context.Context, errOut io.Writer, d *dashFlags, c dashb
 // tier, guarantee and target rate. It keeps serving past a first Ctrl-C (the run still
 // drains and verifies); the returned stop ends it.
 func startRunDashboard(ctx context.Context, f *Factory, opts *runOptions, conn kafkaconn.Conn, flinkURL, jobID, guarantee string) (func(), error) {
-	c := dashboard.Config{Conn: conn, FlinkURL: flinkURL, MetricsURLs: opts.metricsURLs,
+	c := dashboard.Config{Conn: conn, FlinkURL: flinkURL, MetricsURLs: opts.site.MetricsURLs,
 		Info: dashboard.Info{InTopic: opts.topics.In, OutTopic: opts.topics.Out, Group: "streamscale-relay", JobID: jobID,
 			Guarantee: guarantee, ThroughputUnits: opts.units, TargetPerSec: opts.gen.cfg.Rate}}
 	if opts.topics.Partitions == 0 {
 		c.Info.Tier = strconv.Itoa(opts.topics.Tier)
 	}
-	c.FillFromLocal(opts.stack.Home, dashboard.LocalSources{Metrics: !opts.conn.ExternalKafka(), FlinkMetrics: opts.conn.LocalFlink()})
+	c.FillFromLocal(opts.site.Local.Home, dashboard.LocalSources{Metrics: !opts.conn.ExternalKafka(), FlinkMetrics: opts.conn.LocalFlink()})
 	dctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	d, err := startDashboard(dctx, f.IO.ErrOut, &opts.dash, c)
 	if err != nil {
