@@ -30,7 +30,7 @@ func newBenchCmd(f *Factory) *cobra.Command {
 }
 
 func newBenchRelayCmd(f *Factory) *cobra.Command {
-	conn, job, tools := f.newConn(), newJobOptions(), &perfToolFlags{}
+	conn, job, tools := f.newConn(), pipeline.DefaultJobOptions(), &perfToolFlags{}
 	cfg := bench.RelayConfig{}
 	var asJSON bool
 	cmd := &cobra.Command{

@@ -32,7 +32,7 @@ type benchCompareOptions struct {
 }
 
 func newBenchCompareCmd(f *Factory) *cobra.Command {
-	opts := &benchCompareOptions{conn: f.newConn(), job: newJobOptions(), tools: &perfToolFlags{},
+	opts := &benchCompareOptions{conn: f.newConn(), job: pipeline.DefaultJobOptions(), tools: &perfToolFlags{},
 		sampleJar: bench.SampleJobJarPath(local.BuildDir())}
 	cmd := &cobra.Command{
 		Use:   "compare",

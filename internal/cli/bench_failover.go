@@ -26,7 +26,7 @@ type benchFailoverOptions struct {
 }
 
 func newBenchFailoverCmd(f *Factory) *cobra.Command {
-	opts := &benchFailoverOptions{stack: local.DefaultConfig(), job: newJobOptions()}
+	opts := &benchFailoverOptions{stack: local.DefaultConfig(), job: pipeline.DefaultJobOptions()}
 	cfg := &opts.cfg
 	cmd := &cobra.Command{
 		Use:   "failover",

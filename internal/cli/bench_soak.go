@@ -30,7 +30,7 @@ type benchSoakOptions struct {
 }
 
 func newBenchSoakCmd(f *Factory) *cobra.Command {
-	opts := &benchSoakOptions{conn: f.newConn(), job: newJobOptions(), tools: &perfToolFlags{}, tier: 5}
+	opts := &benchSoakOptions{conn: f.newConn(), job: pipeline.DefaultJobOptions(), tools: &perfToolFlags{}, tier: 5}
 	cmd := &cobra.Command{
 		Use:   "soak",
 		Short: "Run the relay for an hour under a steady load and watch latency, memory, GC and the broker's log per minute",
