@@ -11,21 +11,22 @@ import (
 
 	"github.com/streamscale/streamscale/internal/bench"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
+	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/pipeline"
 	"github.com/streamscale/streamscale/internal/relay"
 )
 
 // benchFailoverOptions are `bench failover`'s flags.
 type benchFailoverOptions struct {
-	stack              *stackFlags
-	job                *jobFlags
+	stack              local.Config
+	job                *relay.Options
 	cfg                bench.FailoverConfig
 	settings, jsonFile string
 	asJSON             bool
 }
 
 func newBenchFailoverCmd(f *Factory) *cobra.Command {
-	opts := &benchFailoverOptions{stack: newStackFlags(), job: newJobFlags()}
+	opts := &benchFailoverOptions{stack: local.DefaultConfig(), job: pipeline.DefaultJobOptions()}
 	cfg := &opts.cfg
 	cmd := &cobra.Command{
 		Use:   "failover",
@@ -52,8 +53,8 @@ strategy and checkpoints come from the job flags, as for run.`,
 			return runBenchFailover(cmd.Context(), f, opts)
 		},
 	}
-	opts.stack.addStart(cmd.Flags())
-	opts.job.add(cmd)
+	opts.stack.AddFlags(cmd.Flags())
+	opts.job.AddFlags(cmd.Flags())
 	fs := cmd.Flags()
 	fs.StringVar(&opts.settings, "settings", bench.SettingsTuned, "the local stack's failover settings when the benchmark starts it: tuned or baseline")
 	fs.IntVar(&cfg.Kills, "kills", 5, "TaskManagers killed, one per run")
@@ -68,20 +69,20 @@ strategy and checkpoints come from the job flags, as for run.`,
 }
 
 func runBenchFailover(ctx context.Context, f *Factory, opts *benchFailoverOptions) error {
-	if err := opts.job.validate(); err != nil {
-		return err
+	if err := opts.job.Validate(); err != nil {
+		return flagErrorf(err)
 	}
 	cfg := opts.cfg
 	var err error
 	if cfg.Settings, err = bench.FailoverPreset(opts.settings); err != nil {
 		return flagErrorf(fmt.Errorf("--settings: %w", err))
 	}
-	cfg.Stack = opts.stack.cfg
+	cfg.Stack = opts.stack
 	if err := cfg.Validate(); err != nil {
 		return flagErrorf(err)
 	}
 	cfg.Job = func(conn kafkaconn.Conn, t pipeline.Topics) relay.Spec {
-		return opts.job.spec(conn, &topicFlags{in: t.In, out: t.Out, deadLetter: t.DeadLetter}, t.Partitions)
+		return opts.job.Spec(conn, relay.Topics{In: t.In, Out: t.Out, DeadLetter: t.DeadLetter}, t.Partitions)
 	}
 	res, err := bench.Failover(ctx, cfg, f.IO.ErrOut)
 	if opts.jsonFile != "" && len(res.Kills) > 0 {

@@ -2,20 +2,17 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/streamscale/streamscale/internal/kafkaconn"
-	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/pipeline"
 	"github.com/streamscale/streamscale/internal/verify"
 )
 
 type verifyOptions struct {
-	conn          *connFlags
+	conn          *pipeline.Connection
 	topic         string
 	run           string
 	fromBeginning bool
@@ -34,7 +31,7 @@ type verifyOptions struct {
 }
 
 func newVerifyCmd(f *Factory, runF func(context.Context, *verifyOptions) error) *cobra.Command {
-	opts := &verifyOptions{conn: newConnFlags(f), topic: "out", inputTopic: "in", grace: time.Minute, idle: 10 * time.Second, checks: verify.DefaultChecks()}
+	opts := &verifyOptions{conn: f.newConn(), topic: "out", inputTopic: "in", grace: time.Minute, idle: 10 * time.Second, checks: verify.DefaultChecks()}
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Check the output topic: every event once, both fields present, latency percentiles",
@@ -66,14 +63,8 @@ topic's tags; --from/--to are refused.`,
   streamscale verify --from-beginning --topic out --brokers kafka:9092
   streamscale verify --job complex --json | jq .tags.byKind`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return verifyRun(cmd.Context(), f, opts)
-		},
 	}
-	opts.conn.addKafka(cmd.Flags())
+	opts.conn.AddKafkaFlags(cmd.Flags())
 	cmd.Flags().StringVar(&opts.topic, "topic", opts.topic, "output topic to read (with --from-beginning)")
 	cmd.Flags().StringVar(&opts.run, "run", "", "id of a recorded run to verify (default: the last)")
 	cmd.Flags().BoolVar(&opts.fromBeginning, "from-beginning", false, "read the whole topic until idle instead of a recorded run's window")
@@ -85,27 +76,13 @@ topic's tags; --from/--to are refused.`,
 	cmd.Flags().BoolVar(&opts.asJSON, "json", false, "print the result as JSON")
 	cmd.Flags().DurationVar(&opts.interval, "interval", 10*time.Second, "width of the per-interval rate and latency series")
 	cmd.Flags().StringVar(&opts.job, "job", "", "which Flink job wrote the output: relay or complex, whose tags are recomputed from the input window and reconciled (default: the one the recorded run used, else relay)")
-	addCheckFlags(cmd.Flags(), &opts.checks)
-	return cmd
-}
-
-// addCheckFlags registers the sample's verification thresholds.
-func addCheckFlags(fs *pflag.FlagSet, c *verify.Checks) {
-	fs.Float64Var(&c.MinRate, "min-rate", 0, "fail unless the steady output rate (records/s of the slowest interval, first and last left out; intervals are 10 s, or verify --interval) is at least this (0: off)")
-	fs.Float64Var(&c.MaxP99Ms, "max-p99-ms", 0, "fail if the pipeline latency p99 exceeds this many ms (0: off)")
-	fs.Float64Var(&c.MaxDuplicateFraction, "max-duplicate-fraction", -1, "fail if duplicates made by the pipeline exceed this share of events; 0 demands exactly once (negative: off)")
-	fs.Float64Var(&c.MaxOutOfOrderFraction, "max-out-of-order-fraction", -1, "fail if more than this share of records go backwards in a device's sequence (negative: off)")
-	fs.BoolVar(&c.AllowMissing, "allow-missing", false, "do not fail on missing events")
-	fs.BoolVar(&c.AllowCreateTime, "allow-create-time", false, "do not fail when output records carry the producer's timestamp (a CreateTime topic) instead of the broker's append time")
+	opts.checks.AddFlags(cmd.Flags())
+	return newCommand(f, cmd, opts, runF, verifyRun)
 }
 
 // reportChecks prints one line per failed check and returns ErrSilent when any failed.
 func reportChecks(f *Factory, res verify.Result, c verify.Checks) error {
-	fails := res.Check(c)
-	for _, fl := range fails {
-		fmt.Fprintln(f.IO.ErrOut, fl.String())
-	}
-	if len(fails) > 0 {
+	if res.WriteFailures(f.IO.ErrOut, c) {
 		return ErrSilent
 	}
 	return nil
@@ -114,49 +91,10 @@ func reportChecks(f *Factory, res verify.Result, c verify.Checks) error {
 func verifyRun(ctx context.Context, f *Factory, opts *verifyOptions) error {
 	cfg := verify.DefaultConfig()
 	cfg.Topic, cfg.IdleTimeout, cfg.Interval = opts.topic, opts.idle, opts.interval
-	timed := opts.from != "" || opts.to != ""
-	if err := (verify.Choice{Timed: timed, FromBeginning: opts.fromBeginning, Run: opts.run, Job: opts.job}).Check(); err != nil {
-		return flagErrorf(err)
-	}
-	cfg.Job = opts.job
-	var (
-		conn kafkaconn.Conn
-		err  error
-	)
-	if timed || opts.fromBeginning {
-		if conn, err = opts.conn.conn(); err != nil {
-			return err
-		}
-	}
-	if timed {
-		if err := timeWindow(ctx, conn, opts, &cfg, time.Now(), f); err != nil {
-			return err
-		}
-	} else if opts.fromBeginning && cfg.Job == verify.JobComplex {
-		if err := wholeTopicsWindow(ctx, conn, opts, &cfg, f); err != nil {
-			return err
-		}
-	} else if !opts.fromBeginning {
-		// The output is read from the run's start as far as its events go (not only to the end
-		// the run recorded), so a run recorded before its last events came out verifies later.
-		r, err := pipeline.VerifyRecorded(local.RunsDir(opts.conn.home), opts.run, &cfg)
-		if err != nil {
-			return err
-		}
-		// The run's own brokers, unless the user named others; TLS/SASL flags apply either way.
-		if conn, err = opts.conn.connOr(r.Brokers); err != nil {
-			return err
-		}
-		what := "the events"
-		if cfg.Job == verify.JobComplex {
-			what = "the complex job's tags recomputed from"
-		}
-		fmt.Fprintf(f.IO.ErrOut, "verifying run %s: %s its input window (%d records of %q) in %q from the run's start, read_committed\n",
-			r.ID, what, r.In.Records(), r.In.Topic, r.Out.Topic)
-	}
-	res, err := verify.RunOn(ctx, conn, opts.inputConn, cfg, f.IO.ErrOut)
+	res, err := pipeline.Verify(ctx, pipeline.VerifyRequest{Conn: opts.conn, InputConn: opts.inputConn, Run: opts.run, FromBeginning: opts.fromBeginning,
+		Job: opts.job, From: opts.from, To: opts.to, InputTopic: opts.inputTopic, Grace: opts.grace, Progress: f.IO.ErrOut}, cfg)
 	if err != nil {
-		return err
+		return usageOf(err)
 	}
 	if opts.asJSON {
 		writeJSON(f.IO.Out, res)
@@ -164,42 +102,4 @@ func verifyRun(ctx context.Context, f *Factory, opts *verifyOptions) error {
 		return err
 	}
 	return reportChecks(f, res, opts.checks)
-}
-
-// wholeTopicsWindow sets cfg to reconcile the complex job's tags for the whole input topic
-// with the whole output topic (verify.WindowFor).
-func wholeTopicsWindow(ctx context.Context, conn kafkaconn.Conn, opts *verifyOptions, cfg *verify.Config, f *Factory) error {
-	n, err := verify.WindowFor(ctx, conn, opts.inputConn, verify.Window{InputTopic: opts.inputTopic}, cfg)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(f.IO.ErrOut, "verifying the complex job's tags in %q against the whole of %q (%d records), read_committed\n", opts.topic, opts.inputTopic, n)
-	return nil
-}
-
-// timeWindow sets cfg to reconcile the input appended in [--from, --to) with its output: the
-// input's offsets come from the broker's timestamps (LogAppendTime), the output is read from
-// --from to --to + --grace and filtered by enqueuedAt (verify.WindowFor).
-func timeWindow(ctx context.Context, conn kafkaconn.Conn, opts *verifyOptions, cfg *verify.Config, now time.Time, f *Factory) error {
-	from, err := parseWhen(opts.from, now)
-	if err != nil {
-		return flagErrorf(fmt.Errorf("--from: %w", err))
-	}
-	to, err := parseWhen(opts.to, now)
-	if err != nil {
-		return flagErrorf(fmt.Errorf("--to: %w", err))
-	}
-	w, late, err := verify.TimeWindow(opts.inputTopic, from, to, opts.grace, now)
-	if err != nil {
-		return flagErrorf(err)
-	}
-	if _, err := verify.WindowFor(ctx, conn, opts.inputConn, w, cfg); err != nil {
-		return err
-	}
-	if late {
-		fmt.Fprintf(f.IO.ErrOut, "note: the window ends less than --grace (%s) ago; events still in the pipeline will count as missing\n", opts.grace)
-	}
-	fmt.Fprintf(f.IO.ErrOut, "verifying %q appended %s – %s against %q up to %s\n", opts.inputTopic,
-		w.From.UTC().Format(time.RFC3339), w.To.UTC().Format(time.RFC3339), opts.topic, w.OutTo.UTC().Format(time.RFC3339))
-	return nil
 }
