@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/streamscale/streamscale/internal/hubmetrics"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/pipeline"
@@ -181,11 +182,11 @@ func wholeTopicsWindow(ctx context.Context, conn kafkaconn.Conn, opts *verifyOpt
 // input's offsets come from the broker's timestamps (LogAppendTime), the output is read from
 // --from to --to + --grace and filtered by enqueuedAt (verify.WindowFor).
 func timeWindow(ctx context.Context, conn kafkaconn.Conn, opts *verifyOptions, cfg *verify.Config, now time.Time, f *Factory) error {
-	from, err := parseWhen(opts.from, now)
+	from, err := hubmetrics.ParseWhen(opts.from, now)
 	if err != nil {
 		return flagErrorf(fmt.Errorf("--from: %w", err))
 	}
-	to, err := parseWhen(opts.to, now)
+	to, err := hubmetrics.ParseWhen(opts.to, now)
 	if err != nil {
 		return flagErrorf(fmt.Errorf("--to: %w", err))
 	}
