@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/signal"
 	"strings"
 	"time"
 
@@ -13,7 +11,6 @@ import (
 	"github.com/streamscale/streamscale/internal/azure/aztarget"
 	"github.com/streamscale/streamscale/internal/azure/kube"
 	"github.com/streamscale/streamscale/internal/azure/plan"
-	"github.com/streamscale/streamscale/internal/htmlreport"
 	"github.com/streamscale/streamscale/internal/hubmetrics"
 	"github.com/streamscale/streamscale/internal/hubreport"
 	"github.com/streamscale/streamscale/internal/relay"
@@ -22,14 +19,9 @@ import (
 
 type azureReportOptions struct {
 	target        aztarget.Options
+	report        aztarget.ReportOptions
 	from, to      string
-	units         int
 	asJSON, asCSV bool
-	files         htmlreport.Files
-	// prometheus is the Azure Monitor workspace's query endpoint for the job's Flink metrics;
-	// flink reads it from the workspace `up` made.
-	prometheus string
-	flink      bool
 }
 
 func newAzureReportCmd(f *Factory) *cobra.Command {
@@ -51,12 +43,12 @@ once each way: they show as both records and batches; throttled requests are in 
 	opts.target.AddFlags(cmd.Flags())
 	cmd.Flags().StringVar(&opts.from, "from", opts.from, "start: RFC 3339 or a duration ago (30m)")
 	cmd.Flags().StringVar(&opts.to, "to", "", "end (default: now)")
-	cmd.Flags().IntVar(&opts.units, "throughput-units", 0, "each namespace's throughput units, for the MAX VALUE line (the tier's 2/6/12)")
+	cmd.Flags().IntVar(&opts.report.Units, "throughput-units", 0, "each namespace's throughput units, for the MAX VALUE line (the tier's 2/6/12)")
 	cmd.Flags().BoolVar(&opts.asJSON, "json", false, "print the rows as JSON")
 	cmd.Flags().BoolVar(&opts.asCSV, "csv", false, "print the rows as CSV")
-	hubreport.AddFileFlags(cmd.Flags(), &opts.files)
-	cmd.Flags().BoolVar(&opts.flink, "flink", false, "also the job's Flink metrics per minute from the Azure Monitor workspace azure up made (managed Prometheus)")
-	cmd.Flags().StringVar(&opts.prometheus, "prometheus-endpoint", "", "also the job's Flink metrics per minute from this Azure Monitor workspace's Prometheus query endpoint (https://…prometheus.monitor.azure.com)")
+	hubreport.AddFileFlags(cmd.Flags(), &opts.report.Files)
+	cmd.Flags().BoolVar(&opts.report.Flink, "flink", false, "also the job's Flink metrics per minute from the Azure Monitor workspace azure up made (managed Prometheus)")
+	cmd.Flags().StringVar(&opts.report.Prometheus, "prometheus-endpoint", "", "also the job's Flink metrics per minute from this Azure Monitor workspace's Prometheus query endpoint (https://…prometheus.monitor.azure.com)")
 	return cmd
 }
 
@@ -69,20 +61,10 @@ func azureReportRun(ctx context.Context, f *Factory, opts *azureReportOptions) e
 	if err != nil {
 		return flagErrorf(err)
 	}
-	r := aztarget.Report{Units: opts.units}
-	if r.Hubs, err = dep.HubRows(ctx, opts.units, from, to); err != nil {
+	r, err := dep.Report(ctx, from, to, opts.report, f.IO.ErrOut)
+	if err != nil {
 		return err
 	}
-	if err := hubreport.WriteFiles(ctx, opts.files, r.Hubs, "", f.IO.ErrOut); err != nil {
-		return err
-	}
-	endpoint := opts.prometheus
-	if opts.flink || endpoint != "" {
-		if endpoint, r.Flink, err = dep.FlinkRows(ctx, endpoint, from, to); err != nil {
-			return err
-		}
-	}
-	r.WithFlink = endpoint != ""
 	return r.Write(f.IO.Out, hubmetrics.FormatOf(opts.asJSON, opts.asCSV))
 }
 
@@ -120,13 +102,9 @@ recomputes the tags every device's events make, and checks each came out once (a
 }
 
 func azureVerifyRun(ctx context.Context, f *Factory, opts *azureVerifyOptions) error {
-	var asked relay.Job
-	if opts.job != "" {
-		j, err := relay.ParseJob(opts.job)
-		if err != nil {
-			return flagErrorf(fmt.Errorf("--job: %w", err))
-		}
-		asked = j
+	asked := relay.Job(opts.job) // "": the cluster says
+	if _, err := relay.ParseJob(opts.job); opts.job != "" && err != nil {
+		return flagErrorf(fmt.Errorf("--job: %w", err))
 	}
 	dep, err := opts.target.Resolve(f.azureClients(), f.Getenv)
 	if err != nil {
@@ -176,8 +154,6 @@ func azureUIRun(ctx context.Context, f *Factory, opts *azureUIOptions) error {
 	if opts.port < 1 || opts.port > 65535 {
 		return flagErrorf(fmt.Errorf("--port %d: give 1-65535", opts.port))
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
-	defer stop()
 	return dep.UI(ctx, opts.port, f.IO.ErrOut, func(pod string) {
 		fmt.Fprintf(f.IO.Out, "Flink UI of %s: http://127.0.0.1:%d (Ctrl-C to stop)\n", strings.TrimSpace(pod), opts.port)
 	})

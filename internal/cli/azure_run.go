@@ -84,15 +84,6 @@ the job's tags against the ones it recomputes from the run's input.`,
 	return cmd
 }
 
-// azureRunPlan is the plan `up` was given (up.ExistingPlan), the subscription from the
-// environment when not a flag.
-func azureRunPlan(f *Factory, opts *azureRunOptions) (*plan.Plan, error) {
-	s := opts.Settings
-	s.Config.Subscription = azclient.Subscription(s.Config.Subscription, f.Getenv)
-	p, err := up.ExistingPlan(s)
-	return p, asFlagError(err)
-}
-
 // azureRunLoad is one generator's load: its share of the rate and, for the complex job, the
 // load `run --job complex` picks where the flags set leave it open (said on progress).
 func azureRunLoad(opts *azureRunOptions, p *plan.Plan, rateSet bool, set loadSet, progress io.Writer) (generate.Config, error) {
@@ -113,9 +104,11 @@ func azureRunLoad(opts *azureRunOptions, p *plan.Plan, rateSet bool, set loadSet
 }
 
 func azureRunRun(ctx context.Context, f *Factory, opts *azureRunOptions, rateSet bool, set loadSet) error {
-	p, err := azureRunPlan(f, opts)
+	s := opts.Settings
+	s.Config.Subscription = azclient.Subscription(s.Config.Subscription, f.Getenv)
+	p, err := up.ExistingPlan(s) // the plan `up` was given
 	if err != nil {
-		return err
+		return asFlagError(err)
 	}
 	load, err := azureRunLoad(opts, p, rateSet, set, f.IO.ErrOut)
 	if err != nil {

@@ -344,8 +344,7 @@ func TestAzureRunComplexJobAndLoad(t *testing.T) {
 		opts := &azureRunOptions{Settings: up.Settings{SKU: "standard", Guarantee: "at-least-once", Job: tc.job,
 			Config: plan.Config{Tier: 1, ResourceGroup: "rg", Subscription: "sub"}}, gen: generate.DefaultConfig()}
 		opts.gen.Duration = 5 * time.Minute
-		f, _, _ := testFactory()
-		p, err := azureRunPlan(f, opts)
+		p, err := up.ExistingPlan(opts.Settings)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,13 +3,16 @@ package aztarget
 import (
 	"context"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/streamscale/streamscale/internal/azure/azclient"
 	"github.com/streamscale/streamscale/internal/azure/plan"
+	"github.com/streamscale/streamscale/internal/htmlreport"
 	"github.com/streamscale/streamscale/internal/hubmetrics"
+	"github.com/streamscale/streamscale/internal/hubreport"
 )
 
 // Options name a deployment `azure up` made: the flags `azure report`, `verify` and `ui`
@@ -62,12 +65,39 @@ func Window(from, to string, now time.Time) (time.Time, time.Time, error) {
 	return f, t, nil
 }
 
-// HubRows are the two hubs' per-minute rows from Azure Monitor over [from, to) (Traffic),
-// with the MAX VALUE line of units TU.
-func (e Existing) HubRows(ctx context.Context, units int, from, to time.Time) (hubmetrics.Recording, error) {
-	h, err := e.Traffic(units)
+// ReportOptions are what `azure report` adds to the hubs' table.
+type ReportOptions struct {
+	// Units are each namespace's throughput units, for the MAX VALUE line (0: none).
+	Units int
+	// Files are the HTML page and PNG of the hubs' table to write too (hubreport.WriteFiles).
+	Files htmlreport.Files
+	// Flink adds the job's Flink metrics from the Azure Monitor workspace `up` made;
+	// Prometheus, when set, is the workspace's query endpoint to read them from instead.
+	Flink      bool
+	Prometheus string
+}
+
+// Report is `azure report` over [from, to): the two hubs' per-minute rows from Azure Monitor,
+// their HTML page and PNG when asked for (log is told of them), then the job's Flink metrics
+// when asked for.
+func (e Existing) Report(ctx context.Context, from, to time.Time, o ReportOptions, log io.Writer) (Report, error) {
+	h, err := e.Traffic(o.Units)
 	if err != nil {
-		return hubmetrics.Recording{}, err
+		return Report{}, err
 	}
-	return h.Rows(ctx, from, to)
+	r := Report{Units: o.Units}
+	if r.Hubs, err = h.Rows(ctx, from, to); err != nil {
+		return Report{}, err
+	}
+	if err := hubreport.WriteFiles(ctx, o.Files, r.Hubs, "", log); err != nil {
+		return Report{}, err
+	}
+	endpoint := o.Prometheus
+	if o.Flink || endpoint != "" {
+		if endpoint, r.Flink, err = e.FlinkRows(ctx, endpoint, from, to); err != nil {
+			return Report{}, err
+		}
+	}
+	r.WithFlink = endpoint != ""
+	return r, nil
 }
