@@ -27,16 +27,10 @@ same checks first unless given --skip-checks. See docs/azure.md, "azure check".`
 		Example: `  streamscale azure check --tier 10 --resource-group streamscale-rg --location westeurope
   streamscale azure check --tier 1 --resource-group streamscale-rg --location westeurope --platform hdinsight`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return azureCheckRun(cmd.Context(), f, opts)
-		},
 	}
 	opts.AddFlags(cmd.Flags())
 	cmd.Flags().DurationVar(&opts.CallTimeout, "call-timeout", preflight.DefaultCallTimeout, "how long each call to Azure may take")
-	return cmd
+	return newCommand(f, cmd, opts, runF, azureCheckRun)
 }
 
 func azureCheckRun(ctx context.Context, f *Factory, opts *up.CheckOptions) error {

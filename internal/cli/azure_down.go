@@ -20,17 +20,11 @@ It asks you to type the group's name first; --yes skips that.`,
 		Example: `  streamscale azure down --resource-group streamscale-rg
   streamscale azure down --resource-group streamscale-rg --yes`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return azureDownRun(cmd.Context(), f, opts)
-		},
 	}
 	cmd.Flags().StringVar(&opts.ResourceGroup, "resource-group", "", "resource group to delete (required)")
 	azclient.AddSubscriptionFlag(cmd.Flags(), &opts.Subscription)
 	cmd.Flags().BoolVar(&opts.Yes, "yes", false, "delete without asking")
-	return cmd
+	return newCommand(f, cmd, opts, runF, azureDownRun)
 }
 
 func azureDownRun(ctx context.Context, f *Factory, opts *up.DownOptions) error {

@@ -38,7 +38,6 @@ once each way: they show as both records and batches; throttled requests are in 
 		Example: `  streamscale azure report --resource-group RG --from 30m --throughput-units 12
   streamscale azure report --resource-group RG --from 2026-11-29T10:00:00Z --to 2026-11-29T10:10:00Z --csv`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return azureReportRun(cmd.Context(), f, opts) },
 	}
 	opts.target.AddFlags(cmd.Flags())
 	cmd.Flags().StringVar(&opts.from, "from", opts.from, "start: RFC 3339 or a duration ago (30m)")
@@ -49,7 +48,7 @@ once each way: they show as both records and batches; throttled requests are in 
 	hubreport.AddFileFlags(cmd.Flags(), &opts.report.Files)
 	cmd.Flags().BoolVar(&opts.report.Flink, "flink", false, "also the job's Flink metrics per minute from the Azure Monitor workspace azure up made (managed Prometheus)")
 	cmd.Flags().StringVar(&opts.report.Prometheus, "prometheus-endpoint", "", "also the job's Flink metrics per minute from this Azure Monitor workspace's Prometheus query endpoint (https://…prometheus.monitor.azure.com)")
-	return cmd
+	return newCommand(f, cmd, opts, nil, azureReportRun)
 }
 
 func azureReportRun(ctx context.Context, f *Factory, opts *azureReportOptions) error {
@@ -92,13 +91,12 @@ instead: it also reads the whole of hub "in" with namespace #1's verifier-listen
 recomputes the tags every device's events make, and checks each came out once (as
 ` + "`verify --from-beginning --job complex`" + `). A --job that contradicts the cluster is refused.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return azureVerifyRun(cmd.Context(), f, opts) },
 	}
 	opts.target.AddFlags(cmd.Flags())
 	cmd.Flags().DurationVar(&opts.idle, "idle-timeout", opts.idle, "stop after this long without a new record")
 	cmd.Flags().StringVar(&opts.job, "job", "", "the job the deployment runs (default: read from the cluster); relay checks every event once, complex reconciles the tags against those the whole input makes")
 	cmd.Flags().BoolVar(&opts.asJSON, "json", false, "print the result as JSON")
-	return cmd
+	return newCommand(f, cmd, opts, nil, azureVerifyRun)
 }
 
 func azureVerifyRun(ctx context.Context, f *Factory, opts *azureVerifyOptions) error {
@@ -139,11 +137,10 @@ func newAzureUICmd(f *Factory) *cobra.Command {
 The UI is never exposed outside the cluster (its service is ClusterIP; the sample put it on a
 public IP without authentication); this forward is the only way in, with your Azure identity.`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return azureUIRun(cmd.Context(), f, opts) },
 	}
 	opts.target.AddFlags(cmd.Flags())
 	cmd.Flags().IntVar(&opts.port, "port", opts.port, "local port on 127.0.0.1")
-	return cmd
+	return newCommand(f, cmd, opts, nil, azureUIRun)
 }
 
 func azureUIRun(ctx context.Context, f *Factory, opts *azureUIOptions) error {

@@ -51,12 +51,6 @@ same flags always name the same resources.`,
   streamscale azure up --tier 1 --resource-group streamscale-rg --location westeurope --prefix ssdemo
   streamscale azure up --tier 1 --resource-group streamscale-rg --location westeurope --job complex`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return azureUpRun(cmd.Context(), f, opts)
-		},
 	}
 	fs := cmd.Flags()
 	c := &opts.Config
@@ -79,7 +73,7 @@ same flags always name the same resources.`,
 	fs.StringVar(&opts.GeneratorBinary, "generator-binary", "", "static linux/amd64 streamscale for the generator image (default: "+images.StaticBinaryName+" beside this binary, which make build makes; else this binary, if it is static)")
 	fs.StringVar(&opts.CABundle, "ca-bundle", "/etc/ssl/certs/ca-certificates.crt", "PEM CA roots the generator image trusts (for TLS to Event Hubs)")
 	fs.StringVar(&opts.JobJar, "job-jar", relay.DefaultJarPath(local.BuildDir()), "relay job jar for the job image (with --platform hdinsight: uploaded to the storage account)")
-	return cmd
+	return newCommand(f, cmd, opts, runF, azureUpRun)
 }
 
 func azureUpRun(ctx context.Context, f *Factory, opts *up.Options) error {
