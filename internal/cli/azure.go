@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"errors"
+
 	"github.com/spf13/cobra"
 
 	"github.com/streamscale/streamscale/internal/azure/azclient"
+	"github.com/streamscale/streamscale/internal/azure/up"
 )
 
 // azureClients are the Factory's Azure clients (made on first use when the Factory has none).
@@ -12,11 +15,6 @@ func (f *Factory) azureClients() *azclient.Clients {
 		f.Azure = azclient.New()
 	}
 	return f.Azure
-}
-
-// azureSubscription is --subscription, else the environment's; "" when neither is set.
-func (f *Factory) azureSubscription(flag string) string {
-	return azclient.Subscription(flag, f.Getenv)
 }
 
 // newAzureCmd is the `azure` group: the sample's own target, Event Hubs + Flink on AKS +
@@ -31,4 +29,13 @@ anything. See docs/azure.md for the walkthrough and what each tier costs.`,
 	}
 	cmd.AddCommand(newAzureCheckCmd(f, nil), newAzureUpCmd(f, nil), newAzureRunCmd(f), newAzureReportCmd(f), newAzureVerifyCmd(f), newAzureUICmd(f), newAzureDownCmd(f, nil))
 	return cmd
+}
+
+// asFlagError makes the azure packages' *up.InputError a flag error.
+func asFlagError(err error) error {
+	var ie *up.InputError
+	if errors.As(err, &ie) {
+		return flagErrorf(ie.Err)
+	}
+	return err
 }

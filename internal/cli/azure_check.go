@@ -3,27 +3,16 @@ package cli
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/streamscale/streamscale/internal/azure/hdinsight"
-	"github.com/streamscale/streamscale/internal/azure/plan"
+	"github.com/streamscale/streamscale/internal/azure/azclient"
 	"github.com/streamscale/streamscale/internal/azure/preflight"
 	"github.com/streamscale/streamscale/internal/azure/up"
 )
 
-type azureCheckOptions struct {
-	cfg plan.Config
-	// platform is --platform: aks (default) or hdinsight.
-	platform string
-	// hdi sizes the HDInsight cluster (--platform hdinsight).
-	hdi         hdinsight.Spec
-	callTimeout time.Duration
-}
-
-func newAzureCheckCmd(f *Factory, runF func(context.Context, *azureCheckOptions) error) *cobra.Command {
-	opts := &azureCheckOptions{platform: platformAKS}
+func newAzureCheckCmd(f *Factory, runF func(context.Context, *up.CheckOptions) error) *cobra.Command {
+	opts := &up.CheckOptions{}
 	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Check the subscription before azure up: sign-in, providers, role-assignment permission, quota, VM size, names",
@@ -38,36 +27,16 @@ same checks first unless given --skip-checks. See docs/azure.md, "azure check".`
 		Example: `  streamscale azure check --tier 10 --resource-group streamscale-rg --location westeurope
   streamscale azure check --tier 1 --resource-group streamscale-rg --location westeurope --platform hdinsight`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return azureCheckRun(cmd.Context(), f, opts)
-		},
 	}
-	fs := cmd.Flags()
-	addAzurePlanFlags(fs, &opts.cfg, &opts.platform, &opts.hdi)
-	for name, usage := range checkUsage {
-		fs.Lookup(name).Usage = usage
-	}
-	fs.DurationVar(&opts.callTimeout, "call-timeout", preflight.DefaultCallTimeout, "how long each call to Azure may take")
-	return cmd
+	opts.AddFlags(cmd.Flags())
+	cmd.Flags().DurationVar(&opts.CallTimeout, "call-timeout", preflight.DefaultCallTimeout, "how long each call to Azure may take")
+	return newCommand(f, cmd, opts, runF, azureCheckRun)
 }
 
-// checkUsage are the help lines of the flags `azure check` shares with `azure up` where
-// check's differ: it names what up was given.
-var checkUsage = map[string]string{
-	"resource-group": "resource group azure up creates or reuses (required)",
-	"prefix":         "start of every resource name, as given to azure up",
-	"platform":       "where Flink runs: aks or hdinsight",
-	"node-count":     "AKS nodes, as given to azure up (default: the tier's 3/5/4)",
-	"node-vm-size":   "AKS node size, as given to azure up (default: the tier's)",
-}
-
-func azureCheckRun(ctx context.Context, f *Factory, opts *azureCheckOptions) error {
-	c := opts.cfg
-	c.Subscription = f.azureSubscription(c.Subscription)
-	err := up.RunCheck(ctx, up.CheckOptions{Config: c, Platform: opts.platform, HDI: opts.hdi, CallTimeout: opts.callTimeout}, f.azureClients(), f.IO.Out)
+func azureCheckRun(ctx context.Context, f *Factory, opts *up.CheckOptions) error {
+	o := *opts
+	o.Config.Subscription = azclient.Subscription(o.Config.Subscription, f.Getenv)
+	err := up.RunCheck(ctx, o, f.azureClients(), f.IO.Out)
 	if errors.Is(err, preflight.ErrChecksFailed) {
 		return ErrSilent
 	}

@@ -17,27 +17,28 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 
 	"github.com/streamscale/streamscale/internal/azure/preflight"
+	"github.com/streamscale/streamscale/internal/azure/up"
 )
 
 func TestAzureCheckFlags(t *testing.T) {
 	for _, tc := range []struct {
 		args []string
-		ok   func(*azureCheckOptions) bool
+		ok   func(*up.CheckOptions) bool
 	}{
-		{[]string{"--tier", "10", "--resource-group", "rg", "--location", "westeurope"}, func(o *azureCheckOptions) bool {
-			return o.cfg.Tier == 10 && o.cfg.ResourceGroup == "rg" && o.cfg.Location == "westeurope" && o.platform == platformAKS &&
-				o.cfg.Prefix == "streamscale" && o.callTimeout == preflight.DefaultCallTimeout
+		{[]string{"--tier", "10", "--resource-group", "rg", "--location", "westeurope"}, func(o *up.CheckOptions) bool {
+			return o.Config.Tier == 10 && o.Config.ResourceGroup == "rg" && o.Config.Location == "westeurope" && o.Platform == up.AKS &&
+				o.Config.Prefix == "streamscale" && o.CallTimeout == preflight.DefaultCallTimeout
 		}},
-		{[]string{"--resource-group", "rg", "--location", "l", "--node-count", "6", "--node-vm-size", "Standard_D8s_v3", "--prefix", "ssdemo", "--subscription", "s"}, func(o *azureCheckOptions) bool {
-			return o.cfg.Overrides.NodeCount == 6 && o.cfg.Overrides.NodeVMSize == "Standard_D8s_v3" && o.cfg.Prefix == "ssdemo" && o.cfg.Subscription == "s"
+		{[]string{"--resource-group", "rg", "--location", "l", "--node-count", "6", "--node-vm-size", "Standard_D8s_v3", "--prefix", "ssdemo", "--subscription", "s"}, func(o *up.CheckOptions) bool {
+			return o.Config.Overrides.NodeCount == 6 && o.Config.Overrides.NodeVMSize == "Standard_D8s_v3" && o.Config.Prefix == "ssdemo" && o.Config.Subscription == "s"
 		}},
-		{[]string{"--platform", "hdinsight", "--hdi-workers", "5", "--hdi-worker-size", "Standard_D4_V2", "--call-timeout", "5s"}, func(o *azureCheckOptions) bool {
-			return o.platform == platformHDInsight && o.hdi.Workers == 5 && o.hdi.WorkerSize == "Standard_D4_V2" && o.callTimeout == 5*time.Second
+		{[]string{"--platform", "hdinsight", "--hdi-workers", "5", "--hdi-worker-size", "Standard_D4_V2", "--call-timeout", "5s"}, func(o *up.CheckOptions) bool {
+			return o.Platform == up.HDInsight && o.HDI.Workers == 5 && o.HDI.WorkerSize == "Standard_D4_V2" && o.CallTimeout == 5*time.Second
 		}},
 	} {
-		var got *azureCheckOptions
+		var got *up.CheckOptions
 		f, _, _ := testFactory()
-		err := execute(newAzureCheckCmd(f, func(_ context.Context, o *azureCheckOptions) error { got = o; return nil }), tc.args...)
+		err := execute(newAzureCheckCmd(f, func(_ context.Context, o *up.CheckOptions) error { got = o; return nil }), tc.args...)
 		if err != nil || got == nil || !tc.ok(got) {
 			t.Errorf("%v: err %v, options %+v", tc.args, err, got)
 		}

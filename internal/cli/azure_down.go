@@ -1,26 +1,16 @@
 package cli
 
 import (
-	"bufio"
 	"context"
-	"errors"
-	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/streamscale/streamscale/internal/azure/azclient"
-	"github.com/streamscale/streamscale/internal/azure/provision"
+	"github.com/streamscale/streamscale/internal/azure/up"
 )
 
-type azureDownOptions struct {
-	resourceGroup string
-	subscription  string
-	yes           bool
-}
-
-func newAzureDownCmd(f *Factory, runF func(context.Context, *azureDownOptions) error) *cobra.Command {
-	opts := &azureDownOptions{}
+func newAzureDownCmd(f *Factory, runF func(context.Context, *up.DownOptions) error) *cobra.Command {
+	opts := &up.DownOptions{}
 	cmd := &cobra.Command{
 		Use:   "down",
 		Short: "Delete the resource group and everything in it, after a confirmation",
@@ -30,41 +20,15 @@ It asks you to type the group's name first; --yes skips that.`,
 		Example: `  streamscale azure down --resource-group streamscale-rg
   streamscale azure down --resource-group streamscale-rg --yes`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return azureDownRun(cmd.Context(), f, opts)
-		},
 	}
-	cmd.Flags().StringVar(&opts.resourceGroup, "resource-group", "", "resource group to delete (required)")
-	cmd.Flags().StringVar(&opts.subscription, "subscription", "", "Azure subscription ID (env "+EnvAzureSubscription+")")
-	cmd.Flags().BoolVar(&opts.yes, "yes", false, "delete without asking")
-	return cmd
+	cmd.Flags().StringVar(&opts.ResourceGroup, "resource-group", "", "resource group to delete (required)")
+	azclient.AddSubscriptionFlag(cmd.Flags(), &opts.Subscription)
+	cmd.Flags().BoolVar(&opts.Yes, "yes", false, "delete without asking")
+	return newCommand(f, cmd, opts, runF, azureDownRun)
 }
 
-func azureDownRun(ctx context.Context, f *Factory, opts *azureDownOptions) error {
-	if opts.resourceGroup == "" {
-		return flagErrorf(errors.New("--resource-group is required: name the group `azure up` created"))
-	}
-	sub := f.azureSubscription(opts.subscription)
-	if err := azclient.Require(sub); err != nil {
-		return flagErrorf(err)
-	}
-	if !opts.yes {
-		fmt.Fprintf(f.IO.ErrOut, "This deletes resource group %s and everything in it, checkpoints included.\nType its name to go on: ", opts.resourceGroup)
-		line, _ := bufio.NewReader(f.IO.In).ReadString('\n')
-		if strings.TrimSpace(line) != opts.resourceGroup {
-			return errors.New("azure down: not confirmed, nothing deleted (pass --yes to skip the question)")
-		}
-	}
-	clients, err := f.azureClients().ARM(sub)
-	if err != nil {
-		return err
-	}
-	r := &provision.Runner{Clients: clients, Out: f.IO.Out}
-	if _, err := r.Down(ctx, opts.resourceGroup); err != nil {
-		return fmt.Errorf("azure down: %w", err)
-	}
-	return nil
+func azureDownRun(ctx context.Context, f *Factory, opts *up.DownOptions) error {
+	o := *opts
+	o.Subscription = azclient.Subscription(o.Subscription, f.Getenv)
+	return asFlagError(up.Down(ctx, o, f.azureClients(), f.IO.In, f.IO.ErrOut, f.IO.Out))
 }

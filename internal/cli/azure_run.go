@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/streamscale/streamscale/internal/azure/azclient"
 	"github.com/streamscale/streamscale/internal/azure/aztarget"
 	"github.com/streamscale/streamscale/internal/azure/plan"
 	"github.com/streamscale/streamscale/internal/azure/up"
@@ -17,11 +18,9 @@ import (
 	"github.com/streamscale/streamscale/internal/verify"
 )
 
+// azureRunOptions are the settings `azure up` was given (up.Settings) and the run's own.
 type azureRunOptions struct {
-	cfg       plan.Config
-	sku       string
-	guarantee string
-	job       string
+	up.Settings
 	home      string
 	rate      float64
 	gen       generate.Config
@@ -31,8 +30,7 @@ type azureRunOptions struct {
 }
 
 func newAzureRunCmd(f *Factory) *cobra.Command {
-	opts := &azureRunOptions{sku: string(plan.Standard), guarantee: string(relay.AtLeastOnce), job: string(relay.JobRelay), home: local.DefaultConfig().Home,
-		gen: generate.DefaultConfig(), drainIdle: 2 * time.Minute, checks: verify.DefaultChecks()}
+	opts := &azureRunOptions{home: local.DefaultConfig().Home, gen: generate.DefaultConfig(), drainIdle: 2 * time.Minute, checks: verify.DefaultChecks()}
 	opts.gen.Duration = 5 * time.Minute
 	cmd := &cobra.Command{
 		Use:   "run",
@@ -62,14 +60,12 @@ the job's tags against the ones it recomputes from the run's input.`,
 		},
 	}
 	fs := cmd.Flags()
-	c := &opts.cfg
+	c := &opts.Config
 	fs.IntVar(&c.Tier, "tier", 1, "the tier azure up was given: 1, 5 or 10")
-	fs.StringVar(&c.ResourceGroup, "resource-group", "", "resource group azure up created (required)")
-	fs.StringVar(&c.Prefix, "prefix", plan.DefaultPrefix, "the --prefix azure up was given")
-	fs.StringVar(&c.Subscription, "subscription", "", "Azure subscription ID (env "+EnvAzureSubscription+")")
-	fs.StringVar(&opts.sku, "sku", opts.sku, "the --sku azure up was given")
-	fs.StringVar(&opts.guarantee, "guarantee", opts.guarantee, "the --guarantee azure up was given")
-	addAzureJob(fs, &opts.job)
+	aztarget.AddNameFlags(fs, &c.ResourceGroup, &c.Prefix, &c.Subscription)
+	fs.StringVar(&opts.SKU, "sku", string(plan.Standard), "the --sku azure up was given")
+	fs.StringVar(&opts.Guarantee, "guarantee", string(relay.AtLeastOnce), "the --guarantee azure up was given")
+	up.AddJobFlag(fs, &opts.Job)
 	fs.IntVar(&c.Overrides.Partitions, "partitions", 0, "the --partitions azure up was given (default: the tier's)")
 	fs.IntVar(&c.Overrides.Parallelism, "parallelism", 0, "the --parallelism azure up was given (default: --partitions)")
 	fs.IntVar(&c.Overrides.Generators, "generators", 0, "the --generators azure up was given (default: the tier's 1/3/5)")
@@ -86,15 +82,6 @@ the job's tags against the ones it recomputes from the run's input.`,
 	fs.BoolVar(&opts.asJSON, "json", false, "print the run record as JSON")
 	opts.checks.AddFlags(fs)
 	return cmd
-}
-
-// azureRunPlan is the plan `up` was given (up.ExistingPlan), the subscription from the
-// environment when not a flag.
-func azureRunPlan(f *Factory, opts *azureRunOptions) (*plan.Plan, error) {
-	s := up.Settings{Config: opts.cfg, SKU: opts.sku, Guarantee: opts.guarantee, Job: opts.job}
-	s.Config.Subscription = f.azureSubscription(s.Config.Subscription)
-	p, err := up.ExistingPlan(s)
-	return p, asFlagError(err)
 }
 
 // azureRunLoad is one generator's load: its share of the rate and, for the complex job, the
@@ -117,9 +104,11 @@ func azureRunLoad(opts *azureRunOptions, p *plan.Plan, rateSet bool, set generat
 }
 
 func azureRunRun(ctx context.Context, f *Factory, opts *azureRunOptions, rateSet bool, set generate.Given) error {
-	p, err := azureRunPlan(f, opts)
+	s := opts.Settings
+	s.Config.Subscription = azclient.Subscription(s.Config.Subscription, f.Getenv)
+	p, err := up.ExistingPlan(s) // the plan `up` was given
 	if err != nil {
-		return err
+		return asFlagError(err)
 	}
 	load, err := azureRunLoad(opts, p, rateSet, set, f.IO.ErrOut)
 	if err != nil {

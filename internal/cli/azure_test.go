@@ -30,6 +30,7 @@ import (
 
 	"github.com/streamscale/streamscale/internal/azure/aztarget"
 	"github.com/streamscale/streamscale/internal/azure/plan"
+	"github.com/streamscale/streamscale/internal/azure/up"
 	"github.com/streamscale/streamscale/internal/generate"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/relay"
@@ -340,11 +341,10 @@ func TestAzureRunComplexJobAndLoad(t *testing.T) {
 		{"complex", generate.Given{Duration: true, Devices: true}, relay.JobComplex, true, 0.1, 5 * time.Minute, "complex job: a load where every tag kind fires: --mixed-types, --quiet-devices 0.1"},
 		{"complex", generate.Given{Duration: true, Devices: true, MixedTypes: true, QuietDevices: true}, relay.JobComplex, false, 0, 5 * time.Minute, ""},
 	} {
-		opts := &azureRunOptions{sku: "standard", guarantee: "at-least-once", job: tc.job, gen: generate.DefaultConfig()}
+		opts := &azureRunOptions{Settings: up.Settings{SKU: "standard", Guarantee: "at-least-once", Job: tc.job,
+			Config: plan.Config{Tier: 1, ResourceGroup: "rg", Subscription: "sub"}}, gen: generate.DefaultConfig()}
 		opts.gen.Duration = 5 * time.Minute
-		opts.cfg = plan.Config{Tier: 1, ResourceGroup: "rg", Subscription: "sub"}
-		f, _, _ := testFactory()
-		p, err := azureRunPlan(f, opts)
+		p, err := up.ExistingPlan(opts.Settings)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,12 +2,10 @@ package cli
 
 import (
 	"context"
-	"errors"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
-	"github.com/streamscale/streamscale/internal/azure/hdinsight"
+	"github.com/streamscale/streamscale/internal/azure/azclient"
 	"github.com/streamscale/streamscale/internal/azure/images"
 	"github.com/streamscale/streamscale/internal/azure/plan"
 	"github.com/streamscale/streamscale/internal/azure/up"
@@ -15,17 +13,8 @@ import (
 	"github.com/streamscale/streamscale/internal/relay"
 )
 
-// EnvAzureSubscription names the subscription when --subscription is not given.
-const EnvAzureSubscription = plan.EnvSubscription
-
-// The platforms `azure up` builds.
-const (
-	platformAKS       = up.AKS
-	platformHDInsight = up.HDInsight
-)
-
 func newAzureUpCmd(f *Factory, runF func(context.Context, *up.Options) error) *cobra.Command {
-	opts := &up.Options{Settings: up.Settings{SKU: string(plan.Standard), Guarantee: string(relay.AtLeastOnce), Job: string(relay.JobRelay)}, Platform: platformAKS}
+	opts := &up.Options{}
 	cmd := &cobra.Command{
 		Use:   "up",
 		Short: "Create (or converge) the tier's Azure deployment; --dry-run prints the plan",
@@ -62,22 +51,15 @@ same flags always name the same resources.`,
   streamscale azure up --tier 1 --resource-group streamscale-rg --location westeurope --prefix ssdemo
   streamscale azure up --tier 1 --resource-group streamscale-rg --location westeurope --job complex`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return azureUpRun(cmd.Context(), f, opts)
-		},
 	}
 	fs := cmd.Flags()
 	c := &opts.Config
-	addAzurePlanFlags(fs, c, &opts.Platform, &opts.HDI)
+	opts.AddFlags(fs)
 	fs.IntVar(&opts.HDI.Slots, "hdi-slots", 2, "with --platform hdinsight: slots per TaskManager of the YARN session")
 	fs.BoolVar(&opts.DryRun, "dry-run", false, "print the plan and the manifests; create nothing, need no credentials")
 	fs.BoolVar(&opts.SkipChecks, "skip-checks", false, "do not run the azure check first (quota, providers, permissions, VM size, names)")
-	fs.StringVar(&opts.SKU, "sku", opts.SKU, "Event Hubs tier: standard (the sample's) or premium")
-	fs.StringVar(&opts.Guarantee, "guarantee", opts.Guarantee, "the job's delivery guarantee: at-least-once, none, or exactly-once (premium only, a preview)")
-	addAzureJob(fs, &opts.Job)
+	fs.StringVar(&opts.SKU, "sku", string(plan.Standard), "Event Hubs tier: standard (the sample's) or premium")
+	fs.StringVar(&opts.Guarantee, "guarantee", string(relay.AtLeastOnce), "the job's delivery guarantee: at-least-once, none, or exactly-once (premium only, a preview)")
 	fs.IntVar(&c.Overrides.ThroughputUnits, "throughput-units", 0, "each Standard namespace's throughput units (default: the tier's 2/6/12)")
 	fs.IntVar(&c.ProcessingUnits, "processing-units", 0, "each Premium namespace's processing units: 1, 2, 4, 8 or 16 (default: 1/2/4 by tier)")
 	fs.IntVar(&c.Overrides.Partitions, "partitions", 0, "partitions of the hubs in and out (default: the tier's 2/4/8)")
@@ -91,41 +73,11 @@ same flags always name the same resources.`,
 	fs.StringVar(&opts.GeneratorBinary, "generator-binary", "", "static linux/amd64 streamscale for the generator image (default: "+images.StaticBinaryName+" beside this binary, which make build makes; else this binary, if it is static)")
 	fs.StringVar(&opts.CABundle, "ca-bundle", "/etc/ssl/certs/ca-certificates.crt", "PEM CA roots the generator image trusts (for TLS to Event Hubs)")
 	fs.StringVar(&opts.JobJar, "job-jar", relay.DefaultJarPath(local.BuildDir()), "relay job jar for the job image (with --platform hdinsight: uploaded to the storage account)")
-	return cmd
-}
-
-// addAzurePlanFlags adds the flags `azure up` and `azure check` share: where, which tier and
-// how big (check's help lines differ where it names what up was given: checkUsage).
-func addAzurePlanFlags(fs *pflag.FlagSet, c *plan.Config, platform *string, hdi *hdinsight.Spec) {
-	fs.IntVar(&c.Tier, "tier", 1, "the sample's tier: 1, 5 or 10 (thousand events per second)")
-	fs.StringVar(&c.ResourceGroup, "resource-group", "", "resource group to create or reuse (required)")
-	fs.StringVar(&c.Location, "location", "", "Azure region, e.g. westeurope (required)")
-	fs.StringVar(&c.Prefix, "prefix", plan.DefaultPrefix, "start of every resource name: 3-11 lowercase letters and digits")
-	fs.StringVar(&c.Subscription, "subscription", "", "Azure subscription ID (env "+EnvAzureSubscription+")")
-	fs.StringVar(platform, "platform", *platform, "where Flink runs: aks (Flink Kubernetes Operator) or hdinsight (a YARN session on HDInsight 5.1 Hadoop)")
-	fs.IntVar(&c.Overrides.NodeCount, "node-count", 0, "AKS nodes (default: the tier's 3/5/4)")
-	fs.StringVar(&c.Overrides.NodeVMSize, "node-vm-size", "", "AKS node size (default: the tier's Standard_D2s_v3/Standard_D2s_v3/Standard_D4s_v3)")
-	fs.IntVar(&hdi.Workers, "hdi-workers", hdinsight.DefaultWorkers, "with --platform hdinsight: worker nodes")
-	fs.StringVar(&hdi.WorkerSize, "hdi-worker-size", hdinsight.DefaultWorkerSize, "with --platform hdinsight: worker node size")
-}
-
-// addAzureJob adds --job to `azure up` and `azure run`: the Flink job the FlinkDeployment runs.
-func addAzureJob(fs *pflag.FlagSet, job *string) {
-	fs.StringVar(job, "job", *job, "which Flink job runs between the hubs: relay (each event copied with enqueuedAt and processedAt) "+
-		"or complex (the sample's complex event processing: per-device tags from keyed state and event-time timers); each has a FlinkDeployment of its own")
+	return newCommand(f, cmd, opts, runF, azureUpRun)
 }
 
 func azureUpRun(ctx context.Context, f *Factory, opts *up.Options) error {
 	o := *opts
-	o.Config.Subscription = f.azureSubscription(o.Config.Subscription)
+	o.Config.Subscription = azclient.Subscription(o.Config.Subscription, f.Getenv)
 	return asFlagError(up.Run(ctx, o, f.azureClients(), f.IO.Out))
-}
-
-// asFlagError makes the azure packages' *up.InputError a flag error.
-func asFlagError(err error) error {
-	var ie *up.InputError
-	if errors.As(err, &ie) {
-		return flagErrorf(ie.Err)
-	}
-	return err
 }

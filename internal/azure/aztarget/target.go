@@ -3,7 +3,8 @@
 // FlinkDeployment on AKS, the generators on Azure Container Instances, the hub table from
 // Azure Monitor. The pipeline itself (package pipeline) knows nothing of Azure; this package
 // maps each of its steps onto the provision, deploy and monitor packages (docs/azure.md,
-// "Run").
+// "Run"). Existing is the same deployment for `azure verify`, `report` and `ui`, named by
+// Options (the flags they share).
 package aztarget
 
 import (

@@ -1,6 +1,8 @@
 // Package up is `azure up` and `azure check` as one sequence each: the plan from the
 // settings, the checks, the images, the provisioning and the deployment (or the HDInsight
-// cluster). The cli parses flags into Options and prints; the decisions are here.
+// cluster); and `azure down`. The cli parses flags into Options (the flags the commands share
+// added by Options.AddFlags, CheckOptions.AddFlags and AddJobFlag) and prints; the decisions
+// are here.
 package up
 
 import (
