@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"text/tabwriter"
 	"time"
@@ -231,15 +230,6 @@ func submitRelay(ctx context.Context, f *Factory, conn *connFlags, topics *topic
 	}
 	fmt.Fprintln(f.IO.Out, res.JobID)
 	return nil
-}
-
-// usageOf makes a refusal of the domain (*relay.UsageError) a usage error.
-func usageOf(err error) error {
-	var ue *relay.UsageError
-	if errors.As(err, &ue) {
-		return flagErrorf(ue.Err)
-	}
-	return err
 }
 
 // jobListOptions are `job list`'s flags.
