@@ -58,7 +58,7 @@ the job's tags against the ones it recomputes from the run's input.`,
   streamscale azure run --tier 1 --resource-group RG --job complex`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return azureRunRun(cmd.Context(), f, opts, cmd.Flags().Changed("rate"), loadFlagsSet(cmd.Flags()))
+			return azureRunRun(cmd.Context(), f, opts, cmd.Flags().Changed("rate"), generate.GivenFlags(cmd.Flags()))
 		},
 	}
 	fs := cmd.Flags()
@@ -84,7 +84,7 @@ the job's tags against the ones it recomputes from the run's input.`,
 	fs.DurationVar(&opts.drainIdle, "drain-timeout", opts.drainIdle, "after the generators end, how long to wait for the next of the run's events in the output before verifying")
 	fs.StringVar(&opts.home, "home", opts.home, "where runs are recorded: <home>/runs/<id>/ (env STREAMSCALE_HOME)")
 	fs.BoolVar(&opts.asJSON, "json", false, "print the run record as JSON")
-	addCheckFlags(fs, &opts.checks)
+	opts.checks.AddFlags(fs)
 	return cmd
 }
 
@@ -99,7 +99,7 @@ func azureRunPlan(f *Factory, opts *azureRunOptions) (*plan.Plan, error) {
 
 // azureRunLoad is one generator's load: its share of the rate and, for the complex job, the
 // load `run --job complex` picks where the flags set leave it open (said on progress).
-func azureRunLoad(opts *azureRunOptions, p *plan.Plan, rateSet bool, set loadSet, progress io.Writer) (generate.Config, error) {
+func azureRunLoad(opts *azureRunOptions, p *plan.Plan, rateSet bool, set generate.Given, progress io.Writer) (generate.Config, error) {
 	n := p.Tier.Generators
 	total := float64(p.Tier.EventsPerSecond())
 	if rateSet {
@@ -116,7 +116,7 @@ func azureRunLoad(opts *azureRunOptions, p *plan.Plan, rateSet bool, set loadSet
 	return load, nil
 }
 
-func azureRunRun(ctx context.Context, f *Factory, opts *azureRunOptions, rateSet bool, set loadSet) error {
+func azureRunRun(ctx context.Context, f *Factory, opts *azureRunOptions, rateSet bool, set generate.Given) error {
 	p, err := azureRunPlan(f, opts)
 	if err != nil {
 		return err

@@ -328,17 +328,17 @@ func TestAzureRunFlagsAndMissingGroup_FakeAzure(t *testing.T) {
 func TestAzureRunComplexJobAndLoad(t *testing.T) {
 	for _, tc := range []struct {
 		job          string
-		set          loadSet
+		set          generate.Given
 		wantJob      relay.Job
 		mixed        bool
 		quiet        float64
 		duration     time.Duration
 		wantProgress string
 	}{
-		{"relay", loadSet{}, relay.JobRelay, false, 0, 5 * time.Minute, ""},
-		{"complex", loadSet{}, relay.JobComplex, true, 0.1, 3 * time.Minute, "complex job: a load where every tag kind fires: --mixed-types, --devices 10000 (a device every 10s)"},
-		{"complex", loadSet{duration: true, devices: true}, relay.JobComplex, true, 0.1, 5 * time.Minute, "complex job: a load where every tag kind fires: --mixed-types, --quiet-devices 0.1"},
-		{"complex", loadSet{duration: true, devices: true, mixedTypes: true, quietDevices: true}, relay.JobComplex, false, 0, 5 * time.Minute, ""},
+		{"relay", generate.Given{}, relay.JobRelay, false, 0, 5 * time.Minute, ""},
+		{"complex", generate.Given{}, relay.JobComplex, true, 0.1, 3 * time.Minute, "complex job: a load where every tag kind fires: --mixed-types, --devices 10000 (a device every 10s)"},
+		{"complex", generate.Given{Duration: true, Devices: true}, relay.JobComplex, true, 0.1, 5 * time.Minute, "complex job: a load where every tag kind fires: --mixed-types, --quiet-devices 0.1"},
+		{"complex", generate.Given{Duration: true, Devices: true, MixedTypes: true, QuietDevices: true}, relay.JobComplex, false, 0, 5 * time.Minute, ""},
 	} {
 		opts := &azureRunOptions{sku: "standard", guarantee: "at-least-once", job: tc.job, gen: generate.DefaultConfig()}
 		opts.gen.Duration = 5 * time.Minute

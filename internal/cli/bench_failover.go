@@ -11,13 +11,14 @@ import (
 
 	"github.com/streamscale/streamscale/internal/bench"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
+	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/pipeline"
 	"github.com/streamscale/streamscale/internal/relay"
 )
 
 // benchFailoverOptions are `bench failover`'s flags.
 type benchFailoverOptions struct {
-	stack              *stackFlags
+	stack              local.Config
 	job                *jobFlags
 	cfg                bench.FailoverConfig
 	settings, jsonFile string
@@ -25,7 +26,7 @@ type benchFailoverOptions struct {
 }
 
 func newBenchFailoverCmd(f *Factory) *cobra.Command {
-	opts := &benchFailoverOptions{stack: newStackFlags(), job: newJobFlags()}
+	opts := &benchFailoverOptions{stack: local.DefaultConfig(), job: newJobFlags()}
 	cfg := &opts.cfg
 	cmd := &cobra.Command{
 		Use:   "failover",
@@ -52,7 +53,7 @@ strategy and checkpoints come from the job flags, as for run.`,
 			return runBenchFailover(cmd.Context(), f, opts)
 		},
 	}
-	opts.stack.addStart(cmd.Flags())
+	opts.stack.AddFlags(cmd.Flags())
 	opts.job.add(cmd)
 	fs := cmd.Flags()
 	fs.StringVar(&opts.settings, "settings", bench.SettingsTuned, "the local stack's failover settings when the benchmark starts it: tuned or baseline")
@@ -76,7 +77,7 @@ func runBenchFailover(ctx context.Context, f *Factory, opts *benchFailoverOption
 	if cfg.Settings, err = bench.FailoverPreset(opts.settings); err != nil {
 		return flagErrorf(fmt.Errorf("--settings: %w", err))
 	}
-	cfg.Stack = opts.stack.cfg
+	cfg.Stack = opts.stack
 	if err := cfg.Validate(); err != nil {
 		return flagErrorf(err)
 	}

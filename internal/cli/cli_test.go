@@ -37,11 +37,11 @@ func TestLocalUpFlags(t *testing.T) {
 		check   func(*localUpOptions) bool
 		wantErr string
 	}{
-		{[]string{}, func(o *localUpOptions) bool { return o.Stack.cfg.KafkaPort == 9092 && o.Stack.cfg.TaskManagers == 1 }, ""},
+		{[]string{}, func(o *localUpOptions) bool { return o.Stack.KafkaPort == 9092 && o.Stack.TaskManagers == 1 }, ""},
 		{[]string{"--kafka-port", "19092", "--taskmanagers", "2", "--slots", "4", "--home", "/tmp/x"}, func(o *localUpOptions) bool {
-			return o.Stack.cfg.KafkaPort == 19092 && o.Stack.cfg.TaskManagers == 2 && o.Stack.cfg.Slots == 4 && o.Stack.cfg.Home == "/tmp/x"
+			return o.Stack.KafkaPort == 19092 && o.Stack.TaskManagers == 2 && o.Stack.Slots == 4 && o.Stack.Home == "/tmp/x"
 		}, ""},
-		{[]string{"--start-timeout", "30s"}, func(o *localUpOptions) bool { return o.Stack.cfg.StartTimeout == 30*time.Second }, ""},
+		{[]string{"--start-timeout", "30s"}, func(o *localUpOptions) bool { return o.Stack.StartTimeout == 30*time.Second }, ""},
 		{[]string{"--kafka-port", "abc"}, nil, "invalid argument"},
 		{[]string{"extra"}, nil, "unknown command"},
 	}
@@ -58,7 +58,7 @@ func TestLocalUpFlags(t *testing.T) {
 				return
 			}
 			if err != nil || !tt.check(got) {
-				t.Fatalf("err = %v, options = %+v", err, got.Stack.cfg)
+				t.Fatalf("err = %v, options = %+v", err, got.Stack)
 			}
 		})
 	}

@@ -157,7 +157,7 @@ func startRunDashboard(ctx context.Context, f *Factory, opts *runOptions, conn k
 	if opts.topics.partitions == 0 {
 		c.Info.Tier = strconv.Itoa(opts.topics.tier)
 	}
-	c.FillFromLocal(opts.stack.cfg.Home, dashboard.LocalSources{Metrics: !opts.conn.externalKafka(), FlinkMetrics: opts.conn.localFlink()})
+	c.FillFromLocal(opts.stack.Home, dashboard.LocalSources{Metrics: !opts.conn.externalKafka(), FlinkMetrics: opts.conn.localFlink()})
 	dctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	d, err := startDashboard(dctx, f.IO.ErrOut, &opts.dash, c)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/streamscale/streamscale/internal/azure/azclient"
 	"github.com/streamscale/streamscale/internal/flink"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
+	"github.com/streamscale/streamscale/internal/pipeline"
 )
 
 // IOStreams are the standard streams a command uses.
@@ -18,7 +19,7 @@ type IOStreams struct {
 
 // Factory hands commands their dependencies, as cli/cli's cmdutil.Factory does: the streams,
 // the environment, and the clients, built on demand from each command's connection flags
-// (connFlags.conn, connFlags.flinkClient) unless set here.
+// (pipeline.Connection's KafkaConn and FlinkClient) unless set here.
 type Factory struct {
 	IO IOStreams
 	// Getenv reads the environment (os.Getenv by default; tests substitute a map).
@@ -39,4 +40,12 @@ type Factory struct {
 // come from each command's flags.
 func NewFactory() *Factory {
 	return &Factory{IO: IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}, Getenv: os.Getenv, Azure: azclient.New()}
+}
+
+// newConn is a command's connection, for its flags to bind to (pipeline.Connection): the local
+// stack by default, with f's environment and, when set, f's Kafka and Flink.
+func (f *Factory) newConn() *pipeline.Connection {
+	c := pipeline.NewConnection(f.Getenv)
+	c.Kafka, c.Flink = f.Kafka, f.Flink
+	return c
 }

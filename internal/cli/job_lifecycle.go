@@ -7,22 +7,21 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/streamscale/streamscale/internal/flink"
 	"github.com/streamscale/streamscale/internal/local"
+	"github.com/streamscale/streamscale/internal/pipeline"
 	"github.com/streamscale/streamscale/internal/relay"
 )
 
 // jobStopOptions are `job stop`'s flags and argument.
 type jobStopOptions struct {
-	conn                   *connFlags
-	topics                 *topicFlags
+	conn                   *pipeline.Connection
+	topics                 *pipeline.TopicOptions
 	savepointDir, kind, id string
 	timeout                time.Duration
 }
 
 func newJobStopCmd(f *Factory, runF func(context.Context, *jobStopOptions) error) *cobra.Command {
-	opts := &jobStopOptions{conn: newConnFlags(f), topics: newTopicFlags(), timeout: 5 * time.Minute}
-	conn, topics := opts.conn, opts.topics
+	opts := &jobStopOptions{conn: f.newConn(), topics: pipeline.DefaultTopicOptions(), timeout: 5 * time.Minute}
 	cmd := &cobra.Command{
 		Use:   "stop [JOB-ID]",
 		Short: "Stop a job with a savepoint (default: the relay job for --in-topic/--out-topic)",
@@ -37,7 +36,7 @@ Flink's root cause. Ctrl-C stops waiting, not the savepoint: Flink may still fin
 		Example: `  streamscale job stop
   streamscale job stop --savepoint-dir s3://bucket/savepoints --flink-url http://flink:8081`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		PreRunE: func(_ *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.id = args[0]
 			}
@@ -46,57 +45,33 @@ Flink's root cause. Ctrl-C stops waiting, not the savepoint: Flink may still fin
 				return flagErrorf(fmt.Errorf("--savepoint-dir: %w", err))
 			}
 			opts.savepointDir = dir
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return jobStopRun(cmd.Context(), f, opts)
+			return nil
 		},
 	}
-	conn.addFlink(cmd.Flags())
-	cmd.Flags().StringVar(&conn.home, "home", conn.home, "state directory of the local stack, where stopped jobs are recorded (env STREAMSCALE_HOME)")
-	topics.addNames(cmd.Flags())
+	opts.conn.AddFlinkFlag(cmd.Flags())
+	cmd.Flags().StringVar(&opts.conn.Home, "home", opts.conn.Home, "state directory of the local stack, where stopped jobs are recorded (env STREAMSCALE_HOME)")
+	opts.topics.AddNameFlags(cmd.Flags())
 	cmd.Flags().StringVar(&opts.savepointDir, "savepoint-dir", "", "where the savepoint goes, a URI or an absolute path (default on the local stack: <home>/flink/savepoints; elsewhere the cluster's execution.checkpointing.savepoint-dir)")
 	cmd.Flags().DurationVar(&opts.timeout, "timeout", opts.timeout, "how long to wait for the savepoint")
 	addJobKind(cmd, &opts.kind)
-	return cmd
+	return newCommand(f, cmd, opts, runF, jobStopRun)
 }
 
-// jobStopRun stops the job with a savepoint and records it for `job resume`.
+// jobStopRun stops the job with a savepoint and records it for `job resume`
+// (relay.StopWithSavepoint).
 func jobStopRun(ctx context.Context, f *Factory, opts *jobStopOptions) error {
-	dir := opts.savepointDir
-	fc, err := newFlinkClient(opts.conn)
+	fc, err := opts.conn.FlinkClient()
 	if err != nil {
 		return err
 	}
-	job, jobKind, err := relay.ToStop(ctx, fc, opts.topics.in, opts.topics.out, opts.kind, opts.id)
+	r := relay.StopRequest{In: opts.topics.In, Out: opts.topics.Out, Kind: opts.kind, ID: opts.id, SavepointDir: opts.savepointDir,
+		RecordDir: local.JobsDir(opts.conn.Home), Timeout: opts.timeout, Progress: f.IO.ErrOut}
+	if opts.conn.LocalFlink() {
+		r.LocalSavepointDir = local.SavepointsDir(opts.conn.Home)
+	}
+	loc, err := relay.StopWithSavepoint(ctx, fc, r)
 	if err != nil {
-		return usageOf(err)
-	}
-	if dir == "" {
-		localDir := ""
-		if opts.conn.localFlink() {
-			localDir = local.SavepointsDir(opts.conn.home)
-		}
-		if dir, err = relay.DefaultSavepointDir(ctx, fc, localDir); err != nil {
-			return usageOf(err)
-		}
-	}
-	fmt.Fprintf(f.IO.ErrOut, "stopping job %s (%s) with a savepoint into %s\n", job.ID, job.Name, orCluster(dir))
-	wctx, cancel := context.WithTimeout(ctx, opts.timeout)
-	defer cancel()
-	loc, err := fc.StopWithSavepoint(wctx, job.ID, dir)
-	switch {
-	case err != nil && ctx.Err() != nil:
-		fmt.Fprintf(f.IO.ErrOut, "stopped waiting for the savepoint of job %s: Flink may still write it and stop the job; `streamscale job list` shows where things stand\n", job.ID)
 		return err
-	case err != nil && wctx.Err() != nil:
-		return fmt.Errorf("the savepoint of job %s is not written after %s (raise --timeout; `streamscale job list` shows where things stand): %w", job.ID, opts.timeout, err)
-	case err != nil:
-		return err
-	}
-	rec := relay.Stopped{JobName: job.Name, JobID: job.ID, Job: jobKind, Savepoint: loc, Time: time.Now().UTC()}
-	if err := relay.SaveStopped(local.JobsDir(opts.conn.home), rec); err != nil {
-		fmt.Fprintf(f.IO.ErrOut, "the savepoint is at %s but could not be recorded for `job resume` (give it to --from-savepoint): %v\n", loc, err)
 	}
 	fmt.Fprintln(f.IO.Out, loc)
 	return nil
@@ -107,23 +82,15 @@ func addJobKind(cmd *cobra.Command, kind *string) {
 	cmd.Flags().StringVar(kind, "job", "", "which job for --in-topic/--out-topic: relay or complex (default: the one that runs)")
 }
 
-func orCluster(dir string) string {
-	if dir == "" {
-		return "the cluster's savepoint directory"
-	}
-	return dir
-}
-
 // jobResumeOptions are `job resume`'s flags.
 type jobResumeOptions struct {
-	conn   *connFlags
-	topics *topicFlags
-	job    *jobFlags
+	conn   *pipeline.Connection
+	topics *pipeline.TopicOptions
+	job    *relay.Options
 }
 
 func newJobResumeCmd(f *Factory, runF func(context.Context, *jobResumeOptions) error) *cobra.Command {
-	opts := &jobResumeOptions{conn: newConnFlags(f), topics: newTopicFlags(), job: newJobFlags()}
-	conn, topics, job := opts.conn, opts.topics, opts.job
+	opts := &jobResumeOptions{conn: f.newConn(), topics: pipeline.DefaultTopicOptions(), job: newJobOptions()}
 	cmd := &cobra.Command{
 		Use:   "resume",
 		Short: "Start the relay or complex job from its last savepoint or retained checkpoint",
@@ -140,53 +107,30 @@ checkpoint is the newest of both (each kind resumes only from its own state).`,
   streamscale job resume --guarantee exactly-once
   streamscale job resume --job complex`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			if !job.changed("job") {
-				// The flags first: nothing is asked of Flink for flags that cannot run.
-				if _, err := job.checkedConn(conn); err != nil {
-					return err
-				}
-				if err := resumeKind(cmd.Context(), f, conn, topics, job); err != nil {
-					return err
-				}
-			}
-			return submitRelay(cmd.Context(), f, conn, topics, job, func(ctx context.Context, fc *flink.Client, s relay.Spec) (string, error) {
-				return resolveSavepoint(ctx, f, fc, conn, s, relay.LastSavepoint)
-			})
-		},
 	}
-	conn.addKafka(cmd.Flags())
-	conn.addFlink(cmd.Flags())
-	topics.addNames(cmd.Flags())
-	job.add(cmd)
-	job.addJob(cmd)
-	return cmd
+	addJobFlags(cmd.Flags(), opts.conn, opts.topics, opts.job)
+	return newCommand(f, cmd, opts, runF, jobResumeRun)
 }
 
-// resumeKind sets job.job, for a resume without --job, to the kind of job (relay or complex)
-// whose resume point for the topics is the newest (relay.NewestKind).
-func resumeKind(ctx context.Context, f *Factory, conn *connFlags, topics *topicFlags, job *jobFlags) error {
-	fc, err := newFlinkClient(conn)
-	if err != nil {
-		return err
+// jobResumeRun is job submit from the newest resume point; without --job, of the kind of job
+// (relay or complex) whose resume point for the topics is the newest (relay.NewestKind).
+func jobResumeRun(ctx context.Context, f *Factory, opts *jobResumeOptions) error {
+	if !opts.job.Given("job") {
+		if _, err := jobConn(opts.job, opts.conn); err != nil {
+			return err
+		}
+		fc, err := opts.conn.FlinkClient()
+		if err != nil {
+			return err
+		}
+		k, err := relay.NewestKind(ctx, fc, opts.topics.In, opts.topics.Out, opts.conn.ResumeSources())
+		if err != nil {
+			return err
+		}
+		opts.job.Job = string(k)
+		if k == relay.JobComplex {
+			fmt.Fprintln(f.IO.ErrOut, "the newest savepoint or checkpoint for these topics is the complex job's: resuming it (--job relay picks the relay)")
+		}
 	}
-	k, err := relay.NewestKind(ctx, fc, topics.in, topics.out, conn.resumeSources())
-	if err != nil {
-		return err
-	}
-	job.job = string(k)
-	if k == relay.JobComplex {
-		fmt.Fprintln(f.IO.ErrOut, "the newest savepoint or checkpoint for these topics is the complex job's: resuming it (--job relay picks the relay)")
-	}
-	return nil
-}
-
-// resolveSavepoint turns --from-savepoint into the path the job starts from
-// (relay.ResolveSavepoint).
-func resolveSavepoint(ctx context.Context, f *Factory, fc *flink.Client, conn *connFlags, s relay.Spec, from string) (string, error) {
-	p, err := relay.ResolveSavepoint(ctx, fc, s, from, conn.resumeSources(), f.IO.ErrOut)
-	return p, usageOf(err)
+	return submitJob(ctx, f, opts.conn, opts.topics, opts.job, relay.LastSavepoint)
 }

@@ -11,12 +11,12 @@ import (
 
 type localDownOptions struct {
 	IO    IOStreams
-	Stack *stackFlags
+	Stack local.Config
 	Purge bool
 }
 
 func newLocalDownCmd(f *Factory, runF func(context.Context, *localDownOptions) error) *cobra.Command {
-	opts := &localDownOptions{IO: f.IO, Stack: newStackFlags()}
+	opts := &localDownOptions{IO: f.IO, Stack: local.DefaultConfig()}
 	cmd := &cobra.Command{
 		Use:   "down",
 		Short: "Stop every process of the local stack by its recorded pid",
@@ -34,14 +34,14 @@ logs stay in the state directory unless --purge.`,
 			return localDownRun(cmd.Context(), opts)
 		},
 	}
-	opts.Stack.addHome(cmd.Flags())
-	cmd.Flags().DurationVar(&opts.Stack.cfg.StopTimeout, "stop-timeout", opts.Stack.cfg.StopTimeout, "how long to wait after SIGTERM before SIGKILL")
+	opts.Stack.AddHomeFlags(cmd.Flags())
+	cmd.Flags().DurationVar(&opts.Stack.StopTimeout, "stop-timeout", opts.Stack.StopTimeout, "how long to wait after SIGTERM before SIGKILL")
 	cmd.Flags().BoolVar(&opts.Purge, "purge", false, "also delete the state directory (data, logs, configuration)")
 	return cmd
 }
 
 func localDownRun(ctx context.Context, opts *localDownOptions) error {
-	st, err := local.New(opts.Stack.cfg, nil)
+	st, err := local.New(opts.Stack, nil)
 	if err != nil {
 		return err
 	}

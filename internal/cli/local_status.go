@@ -11,12 +11,12 @@ import (
 
 type localStatusOptions struct {
 	IO    IOStreams
-	Stack *stackFlags
+	Stack local.Config
 	JSON  bool
 }
 
 func newLocalStatusCmd(f *Factory, runF func(context.Context, *localStatusOptions) error) *cobra.Command {
-	opts := &localStatusOptions{IO: f.IO, Stack: newStackFlags()}
+	opts := &localStatusOptions{IO: f.IO, Stack: local.DefaultConfig()}
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show each process of the local stack: pid, health, ports and log",
@@ -32,13 +32,13 @@ Exits 1 when the stack is not fully healthy, so scripts can wait on it.`,
 			return localStatusRun(cmd.Context(), opts)
 		},
 	}
-	opts.Stack.addHome(cmd.Flags())
+	opts.Stack.AddHomeFlags(cmd.Flags())
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the status as JSON")
 	return cmd
 }
 
 func localStatusRun(ctx context.Context, opts *localStatusOptions) error {
-	st, err := local.New(opts.Stack.cfg, nil)
+	st, err := local.New(opts.Stack, nil)
 	if err != nil {
 		return err
 	}

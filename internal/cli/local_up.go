@@ -13,11 +13,11 @@ import (
 
 type localUpOptions struct {
 	IO    IOStreams
-	Stack *stackFlags
+	Stack local.Config
 }
 
 func newLocalUpCmd(f *Factory, runF func(context.Context, *localUpOptions) error) *cobra.Command {
-	opts := &localUpOptions{IO: f.IO, Stack: newStackFlags()}
+	opts := &localUpOptions{IO: f.IO, Stack: local.DefaultConfig()}
 	cmd := &cobra.Command{
 		Use:   "up",
 		Short: "Start whatever part of the local stack is not running and wait until it is healthy",
@@ -41,18 +41,18 @@ its own; every other command finds its REST address in the state directory.`,
 			return localUpRun(cmd.Context(), opts)
 		},
 	}
-	opts.Stack.addStart(cmd.Flags())
-	cmd.Flags().IntVar(&opts.Stack.cfg.KafkaBrokers, "kafka-brokers", 0, "Kafka brokers: 1 or 3 (three KRaft nodes, each broker and controller; topics get replication factor 3, min.insync.replicas 2; broker i's ports are the --kafka-port, --controller-port and --metrics-port plus 10×i); default: what the state directory's Kafka was formatted for, else 1")
-	cmd.Flags().IntVar(&opts.Stack.cfg.StandbyTaskManagers, "standby-taskmanagers", 0, "spare TaskManager JVMs beyond --taskmanagers, so a job that loses one restarts at once on their free slots (a running stack keeps its standbys; local up starts a dead one again)")
-	cmd.Flags().IntVar(&opts.Stack.cfg.EventHubsTier, "eventhubs-tier", 0, "make the broker behave like the sample tier's Event Hubs Standard namespace (1, 5 or 10: 1 MB/s in and 2 MB/s out per throughput unit for all clients together, messages up to 1 MB, no transactions); 0: no limits (a running broker keeps its tier)")
+	opts.Stack.AddFlags(cmd.Flags())
+	cmd.Flags().IntVar(&opts.Stack.KafkaBrokers, "kafka-brokers", 0, "Kafka brokers: 1 or 3 (three KRaft nodes, each broker and controller; topics get replication factor 3, min.insync.replicas 2; broker i's ports are the --kafka-port, --controller-port and --metrics-port plus 10×i); default: what the state directory's Kafka was formatted for, else 1")
+	cmd.Flags().IntVar(&opts.Stack.StandbyTaskManagers, "standby-taskmanagers", 0, "spare TaskManager JVMs beyond --taskmanagers, so a job that loses one restarts at once on their free slots (a running stack keeps its standbys; local up starts a dead one again)")
+	cmd.Flags().IntVar(&opts.Stack.EventHubsTier, "eventhubs-tier", 0, "make the broker behave like the sample tier's Event Hubs Standard namespace (1, 5 or 10: 1 MB/s in and 2 MB/s out per throughput unit for all clients together, messages up to 1 MB, no transactions); 0: no limits (a running broker keeps its tier)")
 	return cmd
 }
 
 func localUpRun(ctx context.Context, opts *localUpOptions) error {
-	if err := opts.Stack.cfg.Validate(); err != nil {
+	if err := opts.Stack.Validate(); err != nil {
 		return flagErrorf(err)
 	}
-	st, err := local.New(opts.Stack.cfg, nil)
+	st, err := local.New(opts.Stack, nil)
 	if err != nil {
 		return err
 	}

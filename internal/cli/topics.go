@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/streamscale/streamscale/internal/pipeline"
 )
 
 func newTopicsCmd(f *Factory) *cobra.Command {
@@ -18,14 +20,13 @@ func newTopicsCmd(f *Factory) *cobra.Command {
 
 // topicsOptions are the flags of `topics create` and `topics delete`, and delete's topics.
 type topicsOptions struct {
-	conn   *connFlags
-	topics *topicFlags
+	conn   *pipeline.Connection
+	topics *pipeline.TopicOptions
 	names  []string
 }
 
 func newTopicsCreateCmd(f *Factory, runF func(context.Context, *topicsOptions) error) *cobra.Command {
-	opts := &topicsOptions{conn: newConnFlags(f), topics: newTopicFlags()}
-	conn, topics := opts.conn, opts.topics
+	opts := &topicsOptions{conn: f.newConn(), topics: pipeline.DefaultTopicOptions()}
 	cmd := &cobra.Command{
 		Use:   "create",
 		Short: "Create the input, output and dead-letter topics (idempotent)",
@@ -35,49 +36,38 @@ append time as Event Hubs' records do. Existing topics are checked, not changed.
 		Example: `  streamscale topics create --tier 5
   streamscale topics create --brokers kafka:9092 --partitions 12`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return topicsCreateRun(cmd.Context(), f, opts)
-		},
 	}
-	conn.addKafka(cmd.Flags())
-	topics.addNames(cmd.Flags())
-	topics.addSizing(cmd.Flags())
-	return cmd
+	opts.conn.AddKafkaFlags(cmd.Flags())
+	opts.topics.AddNameFlags(cmd.Flags())
+	opts.topics.AddSizingFlags(cmd.Flags())
+	return newCommand(f, cmd, opts, runF, topicsCreateRun)
 }
 
 func newTopicsDeleteCmd(f *Factory, runF func(context.Context, *topicsOptions) error) *cobra.Command {
-	opts := &topicsOptions{conn: newConnFlags(f)}
-	conn := opts.conn
+	opts := &topicsOptions{conn: f.newConn()}
 	cmd := &cobra.Command{
 		Use:     "delete TOPIC...",
 		Short:   "Delete topics",
 		Example: `  streamscale topics delete in out in-dead-letter`,
 		Args:    cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.names = args
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			c, err := conn.conn()
-			if err != nil {
-				return err
-			}
-			return c.DeleteTopics(cmd.Context(), args, func(name string) { fmt.Fprintf(f.IO.Out, "deleted %s\n", name) })
-		},
+		PreRunE: func(_ *cobra.Command, args []string) error { opts.names = args; return nil },
 	}
-	conn.addKafka(cmd.Flags())
-	return cmd
+	opts.conn.AddKafkaFlags(cmd.Flags())
+	return newCommand(f, cmd, opts, runF, func(ctx context.Context, f *Factory, o *topicsOptions) error {
+		c, err := o.conn.KafkaConn()
+		if err != nil {
+			return err
+		}
+		return c.DeleteTopics(ctx, o.names, func(name string) { fmt.Fprintf(f.IO.Out, "deleted %s\n", name) })
+	})
 }
 
 func topicsCreateRun(ctx context.Context, f *Factory, opts *topicsOptions) error {
-	c, err := opts.conn.conn()
+	c, err := opts.conn.KafkaConn()
 	if err != nil {
 		return err
 	}
-	topics, err := opts.topics.pipelineTopics()
+	topics, err := opts.topics.Topics()
 	if err != nil {
 		return err
 	}
@@ -86,11 +76,7 @@ func topicsCreateRun(ctx context.Context, f *Factory, opts *topicsOptions) error
 		return err
 	}
 	for _, r := range res {
-		verb := "exists "
-		if r.Created {
-			verb = "created"
-		}
-		fmt.Fprintf(f.IO.Out, "%s %s (%d partitions)\n", verb, r.Name, r.Partitions)
+		fmt.Fprintln(f.IO.Out, r)
 	}
 	return nil
 }

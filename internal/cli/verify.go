@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
@@ -15,7 +14,7 @@ import (
 )
 
 type verifyOptions struct {
-	conn          *connFlags
+	conn          *pipeline.Connection
 	topic         string
 	run           string
 	fromBeginning bool
@@ -34,7 +33,7 @@ type verifyOptions struct {
 }
 
 func newVerifyCmd(f *Factory, runF func(context.Context, *verifyOptions) error) *cobra.Command {
-	opts := &verifyOptions{conn: newConnFlags(f), topic: "out", inputTopic: "in", grace: time.Minute, idle: 10 * time.Second, checks: verify.DefaultChecks()}
+	opts := &verifyOptions{conn: f.newConn(), topic: "out", inputTopic: "in", grace: time.Minute, idle: 10 * time.Second, checks: verify.DefaultChecks()}
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Check the output topic: every event once, both fields present, latency percentiles",
@@ -66,14 +65,8 @@ topic's tags; --from/--to are refused.`,
   streamscale verify --from-beginning --topic out --brokers kafka:9092
   streamscale verify --job complex --json | jq .tags.byKind`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return verifyRun(cmd.Context(), f, opts)
-		},
 	}
-	opts.conn.addKafka(cmd.Flags())
+	opts.conn.AddKafkaFlags(cmd.Flags())
 	cmd.Flags().StringVar(&opts.topic, "topic", opts.topic, "output topic to read (with --from-beginning)")
 	cmd.Flags().StringVar(&opts.run, "run", "", "id of a recorded run to verify (default: the last)")
 	cmd.Flags().BoolVar(&opts.fromBeginning, "from-beginning", false, "read the whole topic until idle instead of a recorded run's window")
@@ -85,18 +78,8 @@ topic's tags; --from/--to are refused.`,
 	cmd.Flags().BoolVar(&opts.asJSON, "json", false, "print the result as JSON")
 	cmd.Flags().DurationVar(&opts.interval, "interval", 10*time.Second, "width of the per-interval rate and latency series")
 	cmd.Flags().StringVar(&opts.job, "job", "", "which Flink job wrote the output: relay or complex, whose tags are recomputed from the input window and reconciled (default: the one the recorded run used, else relay)")
-	addCheckFlags(cmd.Flags(), &opts.checks)
-	return cmd
-}
-
-// addCheckFlags registers the sample's verification thresholds.
-func addCheckFlags(fs *pflag.FlagSet, c *verify.Checks) {
-	fs.Float64Var(&c.MinRate, "min-rate", 0, "fail unless the steady output rate (records/s of the slowest interval, first and last left out; intervals are 10 s, or verify --interval) is at least this (0: off)")
-	fs.Float64Var(&c.MaxP99Ms, "max-p99-ms", 0, "fail if the pipeline latency p99 exceeds this many ms (0: off)")
-	fs.Float64Var(&c.MaxDuplicateFraction, "max-duplicate-fraction", -1, "fail if duplicates made by the pipeline exceed this share of events; 0 demands exactly once (negative: off)")
-	fs.Float64Var(&c.MaxOutOfOrderFraction, "max-out-of-order-fraction", -1, "fail if more than this share of records go backwards in a device's sequence (negative: off)")
-	fs.BoolVar(&c.AllowMissing, "allow-missing", false, "do not fail on missing events")
-	fs.BoolVar(&c.AllowCreateTime, "allow-create-time", false, "do not fail when output records carry the producer's timestamp (a CreateTime topic) instead of the broker's append time")
+	opts.checks.AddFlags(cmd.Flags())
+	return newCommand(f, cmd, opts, runF, verifyRun)
 }
 
 // reportChecks prints one line per failed check and returns ErrSilent when any failed.
@@ -124,7 +107,7 @@ func verifyRun(ctx context.Context, f *Factory, opts *verifyOptions) error {
 		err  error
 	)
 	if timed || opts.fromBeginning {
-		if conn, err = opts.conn.conn(); err != nil {
+		if conn, err = opts.conn.KafkaConn(); err != nil {
 			return err
 		}
 	}
@@ -139,12 +122,12 @@ func verifyRun(ctx context.Context, f *Factory, opts *verifyOptions) error {
 	} else if !opts.fromBeginning {
 		// The output is read from the run's start as far as its events go (not only to the end
 		// the run recorded), so a run recorded before its last events came out verifies later.
-		r, err := pipeline.VerifyRecorded(local.RunsDir(opts.conn.home), opts.run, &cfg)
+		r, err := pipeline.VerifyRecorded(local.RunsDir(opts.conn.Home), opts.run, &cfg)
 		if err != nil {
 			return err
 		}
 		// The run's own brokers, unless the user named others; TLS/SASL flags apply either way.
-		if conn, err = opts.conn.connOr(r.Brokers); err != nil {
+		if conn, err = opts.conn.KafkaConnOr(r.Brokers); err != nil {
 			return err
 		}
 		what := "the events"
