@@ -184,7 +184,7 @@ func azureVerifyRun(ctx context.Context, f *Factory, opts *azureVerifyOptions) e
 	// The verifier's own run, on the listen rule's connection in place of the flags' one.
 	vf := *f
 	vf.Kafka = v.OutConn
-	vo := &verifyOptions{conn: newConnFlags(&vf), topic: plan.HubOut, inputTopic: plan.HubIn, fromBeginning: true,
+	vo := &verifyOptions{conn: vf.newConn(), topic: plan.HubOut, inputTopic: plan.HubIn, fromBeginning: true,
 		idle: opts.idle, asJSON: opts.asJSON, interval: 10 * time.Second, grace: time.Minute, checks: verify.DefaultChecks()}
 	if v.Job == relay.JobComplex {
 		vo.job, vo.inputConn = verify.JobComplex, v.In

@@ -13,6 +13,7 @@ import (
 	"github.com/streamscale/streamscale/internal/flink"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
+	"github.com/streamscale/streamscale/internal/pipeline"
 )
 
 func newBenchCmd(f *Factory) *cobra.Command {
@@ -29,7 +30,7 @@ func newBenchCmd(f *Factory) *cobra.Command {
 }
 
 func newBenchRelayCmd(f *Factory) *cobra.Command {
-	conn, job, tools := newConnFlags(f), newJobFlags(), &perfToolFlags{}
+	conn, job, tools := f.newConn(), newJobOptions(), &perfToolFlags{}
 	cfg := bench.RelayConfig{}
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -48,11 +49,11 @@ as for run, to compare their costs. The job is cancelled and the topics deleted 
   streamscale bench relay --records 2000000 --partitions 4 --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := job.checkedConn(conn)
+			c, err := jobConn(job, conn)
 			if err != nil {
 				return err
 			}
-			flinkURL, err := conn.flink()
+			flinkURL, err := conn.FlinkAddress()
 			if err != nil {
 				return err
 			}
@@ -64,8 +65,8 @@ as for run, to compare their costs. The job is cancelled and the topics deleted 
 				return err
 			}
 			cfg.Conn, cfg.Flink = c, fc
-			cfg.Job = job.specFor(conn, c, newTopicFlags(), cfg.Partitions)
-			if !job.changed("checkpoint-dir") {
+			cfg.Job = conn.JobSpec(*job, c, pipeline.DefaultTopicOptions().Relay(), cfg.Partitions)
+			if !job.Given("checkpoint-dir") {
 				// The local default is per topic pair, and the benchmark's topics are made
 				// fresh in each run: its checkpoints go to the cluster's directory.
 				cfg.Job.CheckpointDir = ""
@@ -85,9 +86,9 @@ as for run, to compare their costs. The job is cancelled and the topics deleted 
 			return nil
 		},
 	}
-	conn.addKafka(cmd.Flags())
-	conn.addFlink(cmd.Flags())
-	job.add(cmd)
+	conn.AddKafkaFlags(cmd.Flags())
+	conn.AddFlinkFlag(cmd.Flags())
+	job.AddFlags(cmd.Flags())
 	fs := cmd.Flags()
 	fs.Int64Var(&cfg.Records, "records", 500_000, "events in the backlog")
 	fs.Int32Var(&cfg.Partitions, "partitions", 2, "partitions of the benchmark topics, and the job's parallelism (needs that many free slots)")
@@ -99,7 +100,7 @@ as for run, to compare their costs. The job is cancelled and the topics deleted 
 }
 
 func newBenchProducerCmd(f *Factory) *cobra.Command {
-	conn, tools := newConnFlags(f), &perfToolFlags{}
+	conn, tools := f.newConn(), &perfToolFlags{}
 	cfg := bench.ProducerConfig{}
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -114,9 +115,9 @@ is the figure to compare across machines.`,
   streamscale bench producer --records 1000000 --rounds 3 --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := conn.conn()
+			c, err := conn.KafkaConn()
 			if err != nil {
-				return err
+				return usageOf(err)
 			}
 			if cfg.Java, cfg.KafkaClasspath, err = tools.resolve(); err != nil {
 				return err
@@ -134,7 +135,7 @@ is the figure to compare across machines.`,
 			return nil
 		},
 	}
-	conn.addKafka(cmd.Flags())
+	conn.AddKafkaFlags(cmd.Flags())
 	fs := cmd.Flags()
 	fs.Int64Var(&cfg.Records, "records", 500_000, "records per run")
 	fs.IntVar(&cfg.Rounds, "rounds", 2, "runs of each producer, alternating")
@@ -163,21 +164,21 @@ func (p *perfToolFlags) resolve() (java, classpath string, err error) {
 
 // startBenchStack starts the local stack in --home where it is not up, as run does, with
 // slots for parallelism (bench compare and bench soak).
-func startBenchStack(ctx context.Context, f *Factory, conn *connFlags, tools *perfToolFlags, parallelism int) error {
+func startBenchStack(ctx context.Context, f *Factory, conn *pipeline.Connection, tools *perfToolFlags, parallelism int) error {
 	lcfg := local.DefaultConfig()
-	lcfg.Home, lcfg.RuntimeDir = conn.home, tools.runtimeDir
+	lcfg.Home, lcfg.RuntimeDir = conn.Home, tools.runtimeDir
 	return bench.StartLocal(ctx, lcfg, parallelism, f.IO.ErrOut)
 }
 
 // benchClients are a bench's Kafka connection and Flink REST client, from its connection flags.
-func benchClients(conn *connFlags) (kafkaconn.Conn, *flink.Client, error) {
-	c, err := conn.conn()
+func benchClients(conn *pipeline.Connection) (kafkaconn.Conn, *flink.Client, error) {
+	c, err := conn.KafkaConn()
 	if err != nil {
-		return kafkaconn.Conn{}, nil, err
+		return kafkaconn.Conn{}, nil, usageOf(err)
 	}
-	fc, err := conn.flinkClient()
+	fc, err := conn.FlinkClient()
 	if err != nil {
-		return kafkaconn.Conn{}, nil, err
+		return kafkaconn.Conn{}, nil, usageOf(err)
 	}
 	return c, fc, nil
 }

@@ -11,12 +11,14 @@ import (
 	"github.com/streamscale/streamscale/internal/bench/gorelay"
 	"github.com/streamscale/streamscale/internal/htmlreport"
 	"github.com/streamscale/streamscale/internal/local"
+	"github.com/streamscale/streamscale/internal/pipeline"
+	"github.com/streamscale/streamscale/internal/relay"
 )
 
 // benchCompareOptions are `bench compare`'s flags.
 type benchCompareOptions struct {
-	conn       *connFlags
-	job        *jobFlags
+	conn       *pipeline.Connection
+	job        *relay.Options
 	tools      *perfToolFlags
 	cfg        bench.CompareConfig
 	sampleJar  string
@@ -30,7 +32,7 @@ type benchCompareOptions struct {
 }
 
 func newBenchCompareCmd(f *Factory) *cobra.Command {
-	opts := &benchCompareOptions{conn: newConnFlags(f), job: newJobFlags(), tools: &perfToolFlags{},
+	opts := &benchCompareOptions{conn: f.newConn(), job: newJobOptions(), tools: &perfToolFlags{},
 		sampleJar: bench.SampleJobJarPath(local.BuildDir())}
 	cmd := &cobra.Command{
 		Use:   "compare",
@@ -77,13 +79,13 @@ fresh topics, deleted afterwards. --quick runs a short version (a few minutes). 
 		},
 	}
 	fs := cmd.Flags()
-	opts.conn.addKafka(fs)
-	opts.conn.addFlink(fs)
-	fs.StringVar(&opts.job.jar, "job-jar", opts.job.jar, "the relay job jar built by make build")
-	fs.StringVar(&opts.job.brokers, "job-brokers", "", "bootstrap servers as the Flink jobs see them (default: --brokers)")
-	fs.DurationVar(&opts.job.checkpointInterval, "checkpoint-interval", opts.job.checkpointInterval, "our relay job's checkpoint interval (the sample job's is 500 ms, as in the sample)")
-	opts.job.addTuning(fs)
-	fs.StringVar(&opts.job.kafkaProperties, "job-kafka-properties-file", "", "Kafka Java client properties for our relay's source and sink (e.g. fetch.min.bytes, to compare client settings), by its path on the Flink JobManager")
+	opts.conn.AddKafkaFlags(fs)
+	opts.conn.AddFlinkFlag(fs)
+	fs.StringVar(&opts.job.JarPath, "job-jar", opts.job.JarPath, "the relay job jar built by make build")
+	fs.StringVar(&opts.job.Brokers, "job-brokers", "", "bootstrap servers as the Flink jobs see them (default: --brokers)")
+	fs.DurationVar(&opts.job.CheckpointInterval, "checkpoint-interval", opts.job.CheckpointInterval, "our relay job's checkpoint interval (the sample job's is 500 ms, as in the sample)")
+	opts.job.AddTuningFlags(fs)
+	fs.StringVar(&opts.job.KafkaPropertiesFile, "job-kafka-properties-file", "", "Kafka Java client properties for our relay's source and sink (e.g. fetch.min.bytes, to compare client settings), by its path on the Flink JobManager")
 	fs.StringVar(&opts.sampleJar, "sample-jar", opts.sampleJar, "the ported sample job jar built by make build")
 	opts.tools.add(fs)
 	fs.Int32Var(&opts.cfg.Partitions, "partitions", 2, "partitions of every topic and every contender's parallelism (needs that many free slots)")
@@ -105,7 +107,7 @@ func runBenchCompare(ctx context.Context, f *Factory, opts *benchCompareOptions)
 	if err := opts.validate(f); err != nil {
 		return err
 	}
-	if !opts.conn.external() {
+	if !opts.conn.External() {
 		// As for run: the local stack, started where it is not up, with slots for the
 		// contenders' parallelism.
 		if err := startBenchStack(ctx, f, opts.conn, opts.tools, int(opts.cfg.Partitions)); err != nil {
@@ -121,13 +123,13 @@ func runBenchCompare(ctx context.Context, f *Factory, opts *benchCompareOptions)
 	if cfg.Java, cfg.KafkaClasspath, err = opts.tools.resolve(); err != nil {
 		return err
 	}
-	cfg.Job = opts.job.specFor(opts.conn, c, newTopicFlags(), cfg.Partitions)
+	cfg.Job = opts.conn.JobSpec(*opts.job, c, pipeline.DefaultTopicOptions().Relay(), cfg.Partitions)
 	if err := cfg.Job.CheckConnection(); err != nil {
 		return err
 	}
 	cfg.GoRelay = bench.GoRelayProcess(c, f.IO.ErrOut, opts.goRelayDropEvery)
-	if !opts.conn.externalKafka() {
-		cfg.BrokerPIDs, cfg.FlinkPIDs = bench.LocalProcesses(ctx, opts.conn.home)
+	if !opts.conn.ExternalKafka() {
+		cfg.BrokerPIDs, cfg.FlinkPIDs = bench.LocalProcesses(ctx, opts.conn.Home)
 	}
 	res, err := bench.Compare(ctx, cfg, f.IO.ErrOut)
 	if err != nil {
@@ -145,7 +147,7 @@ func runBenchCompare(ctx context.Context, f *Factory, opts *benchCompareOptions)
 }
 
 func newBenchGoRelayCmd(f *Factory) *cobra.Command {
-	conn := newConnFlags(f)
+	conn := f.newConn()
 	cfg := gorelay.Config{}
 	var cpuProfile string
 	cmd := &cobra.Command{
@@ -154,9 +156,9 @@ func newBenchGoRelayCmd(f *Factory) *cobra.Command {
 		Hidden: true,
 		Args:   cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := conn.conn()
+			c, err := conn.KafkaConn()
 			if err != nil {
-				return err
+				return usageOf(err)
 			}
 			cfg.Conn = c
 			if cpuProfile != "" {
@@ -169,7 +171,7 @@ func newBenchGoRelayCmd(f *Factory) *cobra.Command {
 			return gorelay.Run(cmd.Context(), cfg)
 		},
 	}
-	conn.addKafka(cmd.Flags())
+	conn.AddKafkaFlags(cmd.Flags())
 	fs := cmd.Flags()
 	fs.StringVar(&cfg.InTopic, "input-topic", "", "topic to read")
 	fs.StringVar(&cfg.OutTopic, "output-topic", "", "topic to write")
@@ -195,8 +197,8 @@ func (opts *benchCompareOptions) validate(f *Factory) error {
 	if err := cfg.Validate(); err != nil {
 		return flagErrorf(err)
 	}
-	if err := opts.job.validate(); err != nil {
-		return err
+	if err := opts.job.Validate(); err != nil {
+		return flagErrorf(err)
 	}
 	if opts.goRelayDropEvery < 0 {
 		return flagErrorf(fmt.Errorf("--test-only-go-relay-drop-every: %d must not be negative", opts.goRelayDropEvery))

@@ -23,9 +23,9 @@ func TestBenchCompareRejectsUnknownContender(t *testing.T) {
 // a broker that is not there.
 func TestBenchCompareStartsTheLocalStack(t *testing.T) {
 	f, _, _ := testFactory()
-	opts := &benchCompareOptions{conn: newConnFlags(f), job: newJobFlags(), tools: &perfToolFlags{runtimeDir: t.TempDir()},
+	opts := &benchCompareOptions{conn: f.newConn(), job: newJobOptions(), tools: &perfToolFlags{runtimeDir: t.TempDir()},
 		contenders: []string{bench.GoRelay}}
-	opts.conn.home = t.TempDir()
+	opts.conn.Home = t.TempDir()
 	opts.cfg.Partitions = 2
 	err := runBenchCompare(t.Context(), f, opts)
 	if err == nil || !strings.Contains(err.Error(), "start the local stack") {

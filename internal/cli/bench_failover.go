@@ -19,14 +19,14 @@ import (
 // benchFailoverOptions are `bench failover`'s flags.
 type benchFailoverOptions struct {
 	stack              local.Config
-	job                *jobFlags
+	job                *relay.Options
 	cfg                bench.FailoverConfig
 	settings, jsonFile string
 	asJSON             bool
 }
 
 func newBenchFailoverCmd(f *Factory) *cobra.Command {
-	opts := &benchFailoverOptions{stack: local.DefaultConfig(), job: newJobFlags()}
+	opts := &benchFailoverOptions{stack: local.DefaultConfig(), job: newJobOptions()}
 	cfg := &opts.cfg
 	cmd := &cobra.Command{
 		Use:   "failover",
@@ -54,7 +54,7 @@ strategy and checkpoints come from the job flags, as for run.`,
 		},
 	}
 	opts.stack.AddFlags(cmd.Flags())
-	opts.job.add(cmd)
+	opts.job.AddFlags(cmd.Flags())
 	fs := cmd.Flags()
 	fs.StringVar(&opts.settings, "settings", bench.SettingsTuned, "the local stack's failover settings when the benchmark starts it: tuned or baseline")
 	fs.IntVar(&cfg.Kills, "kills", 5, "TaskManagers killed, one per run")
@@ -69,8 +69,8 @@ strategy and checkpoints come from the job flags, as for run.`,
 }
 
 func runBenchFailover(ctx context.Context, f *Factory, opts *benchFailoverOptions) error {
-	if err := opts.job.validate(); err != nil {
-		return err
+	if err := opts.job.Validate(); err != nil {
+		return flagErrorf(err)
 	}
 	cfg := opts.cfg
 	var err error
@@ -82,7 +82,7 @@ func runBenchFailover(ctx context.Context, f *Factory, opts *benchFailoverOption
 		return flagErrorf(err)
 	}
 	cfg.Job = func(conn kafkaconn.Conn, t pipeline.Topics) relay.Spec {
-		return opts.job.spec(conn, &topicFlags{in: t.In, out: t.Out, deadLetter: t.DeadLetter}, t.Partitions)
+		return opts.job.Spec(conn, relay.Topics{In: t.In, Out: t.Out, DeadLetter: t.DeadLetter}, t.Partitions)
 	}
 	res, err := bench.Failover(ctx, cfg, f.IO.ErrOut)
 	if opts.jsonFile != "" && len(res.Kills) > 0 {

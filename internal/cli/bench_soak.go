@@ -11,12 +11,14 @@ import (
 
 	"github.com/streamscale/streamscale/internal/bench"
 	"github.com/streamscale/streamscale/internal/htmlreport"
+	"github.com/streamscale/streamscale/internal/pipeline"
+	"github.com/streamscale/streamscale/internal/relay"
 )
 
 // benchSoakOptions are `bench soak`'s flags.
 type benchSoakOptions struct {
-	conn      *connFlags
-	job       *jobFlags
+	conn      *pipeline.Connection
+	job       *relay.Options
 	tools     *perfToolFlags
 	cfg       bench.SoakConfig
 	tier      int
@@ -28,7 +30,7 @@ type benchSoakOptions struct {
 }
 
 func newBenchSoakCmd(f *Factory) *cobra.Command {
-	opts := &benchSoakOptions{conn: newConnFlags(f), job: newJobFlags(), tools: &perfToolFlags{}, tier: 5}
+	opts := &benchSoakOptions{conn: f.newConn(), job: newJobOptions(), tools: &perfToolFlags{}, tier: 5}
 	cmd := &cobra.Command{
 		Use:   "soak",
 		Short: "Run the relay for an hour under a steady load and watch latency, memory, GC and the broker's log per minute",
@@ -55,9 +57,9 @@ and the job cancelled at the end unless --keep.`,
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&opts.conn.home, "home", opts.conn.home, "state directory of the local stack (env STREAMSCALE_HOME)")
+	fs.StringVar(&opts.conn.Home, "home", opts.conn.Home, "state directory of the local stack (env STREAMSCALE_HOME)")
 	opts.tools.add(fs)
-	opts.job.add(cmd)
+	opts.job.AddFlags(cmd.Flags())
 	fs.IntVar(&opts.tier, "tier", opts.tier, "the sample's tier 1, 5 or 10: its rate (1k/5k/10k events/s) and partitions (2/4/8) unless --rate/--partitions")
 	fs.Float64Var(&opts.cfg.Rate, "rate", 0, "events per second the generator offers (default: the tier's)")
 	fs.Int32Var(&opts.cfg.Partitions, "partitions", 0, "partitions of the soak's topics (default: the tier's)")
@@ -74,8 +76,8 @@ and the job cancelled at the end unless --keep.`,
 
 // validate checks the flags and fills in the tier's rate and partitions.
 func (o *benchSoakOptions) validate(f *Factory) error {
-	if err := o.job.validate(); err != nil {
-		return err
+	if err := o.job.Validate(); err != nil {
+		return flagErrorf(err)
 	}
 	if err := o.cfg.ApplyTier(o.tier, o.rateSet, o.partSet); err != nil {
 		return flagErrorf(err)
@@ -92,7 +94,7 @@ func runBenchSoak(ctx context.Context, f *Factory, opts *benchSoakOptions) error
 	if err := opts.validate(f); err != nil {
 		return err
 	}
-	if err := startBenchStack(ctx, f, opts.conn, opts.tools, max(opts.job.parallelism, int(opts.cfg.Partitions))); err != nil {
+	if err := startBenchStack(ctx, f, opts.conn, opts.tools, max(opts.job.Parallelism, int(opts.cfg.Partitions))); err != nil {
 		return fmt.Errorf("bench soak: %w", err)
 	}
 	c, fc, err := benchClients(opts.conn)
@@ -103,9 +105,9 @@ func runBenchSoak(ctx context.Context, f *Factory, opts *benchSoakOptions) error
 	if cfg.WarmupMinutes == 0 {
 		cfg.WarmupMinutes = -1 // --warmup-minutes 0: none (the config's 0 is its default)
 	}
-	cfg.Conn, cfg.Flink, cfg.Home = c, fc, opts.conn.home
-	cfg.Job = opts.job.specFor(opts.conn, c, newTopicFlags(), cfg.Partitions)
-	if !opts.job.changed("checkpoint-dir") {
+	cfg.Conn, cfg.Flink, cfg.Home = c, fc, opts.conn.Home
+	cfg.Job = opts.conn.JobSpec(*opts.job, c, pipeline.DefaultTopicOptions().Relay(), cfg.Partitions)
+	if !opts.job.Given("checkpoint-dir") {
 		cfg.Job.CheckpointDir = "" // fresh topics each soak: the cluster's checkpoint directory
 	}
 	if err := cfg.Job.CheckConnection(); err != nil {
@@ -113,7 +115,7 @@ func runBenchSoak(ctx context.Context, f *Factory, opts *benchSoakOptions) error
 	}
 	dir := opts.reportDir
 	if dir == "" {
-		dir = bench.SoakReportDir(opts.conn.home, time.Now())
+		dir = bench.SoakReportDir(opts.conn.Home, time.Now())
 	}
 	fmt.Fprintf(f.IO.ErrOut, "soak: %.0f events/s for %s on %d partitions; a line per minute (Ctrl-C stops and still reports)\n", cfg.Rate, cfg.Duration, cfg.Partitions)
 	res, soakErr := bench.Soak(ctx, cfg, f.IO.ErrOut)

@@ -26,11 +26,11 @@ func TestBenchSoakValidate(t *testing.T) {
 		{name: "no partition", set: func(o *benchSoakOptions) { o.partSet = true }, wantErr: "--partitions"},
 		{name: "shorter than a row", set: func(o *benchSoakOptions) { o.cfg.Duration = 30 * time.Second }, wantErr: "--duration"},
 		{name: "negative warm-up", set: func(o *benchSoakOptions) { o.cfg.WarmupMinutes = -1 }, wantErr: "--warmup-minutes"},
-		{name: "bad guarantee", set: func(o *benchSoakOptions) { o.job.guarantee = "twice" }, wantErr: "--guarantee"},
+		{name: "bad guarantee", set: func(o *benchSoakOptions) { o.job.Guarantee = "twice" }, wantErr: "--guarantee"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f, _, _ := testFactory()
-			o := &benchSoakOptions{conn: newConnFlags(f), job: newJobFlags(), tools: &perfToolFlags{}, tier: 5}
+			o := &benchSoakOptions{conn: f.newConn(), job: newJobOptions(), tools: &perfToolFlags{}, tier: 5}
 			o.cfg.Duration, o.cfg.DrainIdle, o.cfg.Retention = time.Hour, 30*time.Second, 10*time.Minute
 			tc.set(o)
 			err := o.validate(f)

@@ -12,10 +12,7 @@ import (
 	"github.com/spf13/pflag"
 	"github.com/twmb/franz-go/pkg/kgo"
 
-	"github.com/streamscale/streamscale/internal/generate"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
-	"github.com/streamscale/streamscale/internal/runlog"
-	"github.com/streamscale/streamscale/internal/verify"
 )
 
 func testFactory() (*Factory, *bytes.Buffer, *bytes.Buffer) {
@@ -75,49 +72,27 @@ func TestLocalUpRejectsBadConfigAsFlagError(t *testing.T) {
 	}
 }
 
-func TestTopicFlagsPartitions(t *testing.T) {
-	tests := []struct {
-		tier, partitions int
-		want             int32
-		wantErr          bool
-	}{
-		{1, 0, 2, false}, {5, 0, 4, false}, {10, 0, 8, false}, {1, 12, 12, false}, {3, 0, 0, true}, {1, -1, 0, true},
-	}
-	for _, tt := range tests {
-		tf := newTopicFlags()
-		tf.tier, tf.partitions = tt.tier, tt.partitions
-		got, err := tf.partitionCount()
-		if (err != nil) != tt.wantErr || got != tt.want {
-			t.Errorf("tier %d partitions %d = %d, %v", tt.tier, tt.partitions, got, err)
-		}
-	}
-	tf := newTopicFlags()
-	if tf.deadLetterTopic() != "in-dead-letter" {
-		t.Errorf("dead-letter default = %q", tf.deadLetterTopic())
-	}
-}
-
 func TestConnFlagsPrecedence(t *testing.T) {
 	f, _, _ := testFactory()
 	env := map[string]string{"STREAMSCALE_BROKERS": "env:1"}
 	f.Getenv = func(k string) string { return env[k] }
-	c := newConnFlags(f)
-	c.home = t.TempDir()
-	conn, err := c.conn()
+	c := f.newConn()
+	c.Home = t.TempDir()
+	conn, err := c.KafkaConn()
 	if err != nil || conn.Brokers[0] != "env:1" {
 		t.Fatalf("env brokers: %v, %v", conn, err)
 	}
-	c.brokers = "flag:2"
-	if conn, _ = c.conn(); conn.Brokers[0] != "flag:2" {
+	c.Source.Brokers = "flag:2"
+	if conn, _ = c.KafkaConn(); conn.Brokers[0] != "flag:2" {
 		t.Fatalf("flag must win over env: %v", conn)
 	}
 	delete(env, "STREAMSCALE_BROKERS")
-	c.brokers = ""
-	if conn, _ = c.conn(); conn.Brokers[0] != "127.0.0.1:9092" {
+	c.Source.Brokers = ""
+	if conn, _ = c.KafkaConn(); conn.Brokers[0] != "127.0.0.1:9092" {
 		t.Fatalf("default without a stack: %v", conn)
 	}
-	c.brokers = "nohost"
-	if _, err := c.conn(); err == nil {
+	c.Source.Brokers = "nohost"
+	if _, err := c.KafkaConn(); err == nil {
 		t.Fatal("a broker without a port was accepted")
 	}
 }
@@ -130,7 +105,7 @@ func TestRunFlags(t *testing.T) {
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	if got.topics.tier != 5 || got.gen.cfg.Duration != 2*time.Minute || !got.down || got.job.parallelism != 3 {
+	if got.topics.Tier != 5 || got.gen.cfg.Duration != 2*time.Minute || !got.down || got.job.Parallelism != 3 {
 		t.Fatalf("options = %+v", got)
 	}
 }
@@ -195,11 +170,11 @@ func TestConnOrKeepsSecurity(t *testing.T) {
 	for _, tt := range tests {
 		f, _, _ := testFactory()
 		f.Getenv = func(k string) string { return tt.env[k] }
-		c := newConnFlags(f)
-		c.home = t.TempDir()
-		c.brokers = tt.flag
-		c.security.TLS = true
-		conn, err := c.connOr(run)
+		c := f.newConn()
+		c.Home = t.TempDir()
+		c.Source.Brokers = tt.flag
+		c.Source.Security.TLS = true
+		conn, err := c.KafkaConnOr(run)
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
@@ -214,16 +189,16 @@ func TestConnFlagsEventHubsFromEnvironment(t *testing.T) {
 	f, _, _ := testFactory()
 	env := map[string]string{"EVENTHUB_CONNECTION_STRING": "Endpoint=sb://my-ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=" + secret}
 	f.Getenv = func(k string) string { return env[k] }
-	c := newConnFlags(f)
-	conn, err := c.conn()
+	c := f.newConn()
+	conn, err := c.KafkaConn()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if conn.Brokers[0] != "my-ns.servicebus.windows.net:9093" || !conn.TLS || !c.external() {
+	if conn.Brokers[0] != "my-ns.servicebus.windows.net:9093" || !conn.TLS || !c.External() {
 		t.Fatalf("conn = %s", conn.Describe())
 	}
 	env["EVENTHUB_CONNECTION_STRING"] = "Endpoint=http://nope;SharedAccessKey=" + secret
-	_, err = c.conn()
+	_, err = c.KafkaConn()
 	if err == nil || strings.Contains(err.Error(), secret) {
 		t.Fatalf("bad connection string error = %v; want an error that does not echo the key", err)
 	}
@@ -322,43 +297,13 @@ func TestRunTierDefaults(t *testing.T) {
 	for _, tt := range tests {
 		f, _, _ := testFactory()
 		var got *runOptions
-		var rateSet bool
 		cmd := newRunCmd(f, func(_ context.Context, o *runOptions) error { got = o; return nil })
-		cmd.PreRun = func(c *cobra.Command, _ []string) { rateSet = c.Flags().Changed("rate") }
 		if err := execute(cmd, tt.args...); err != nil {
 			t.Fatal(err)
 		}
-		got.applyTier(rateSet)
+		got.applyTier()
 		if got.gen.cfg.Rate != tt.rate || got.units != tt.units {
 			t.Errorf("%v: rate %g, throughput units %d; want %g, %d", tt.args, got.gen.cfg.Rate, got.units, tt.rate, tt.units)
-		}
-	}
-}
-
-func TestRunSummaryCountsDeadLetters(t *testing.T) {
-	for _, tt := range []struct {
-		name string
-		dl   *runlog.Window
-		want []string
-		not  []string
-	}{
-		{"none set aside", &runlog.Window{Topic: "in-dead-letter", Start: map[int32]int64{0: 5}, End: map[int32]int64{0: 5}},
-			[]string{"dead letters                      0"}, []string{"set 0", "peek"}},
-		{"three set aside", &runlog.Window{Topic: "in-dead-letter", Start: map[int32]int64{0: 5}, End: map[int32]int64{0: 8}},
-			[]string{"dead letters                      3", "the relay set 3 input records aside as not JSON objects: streamscale peek in-dead-letter --from-beginning"}, nil},
-		{"topic unreadable", nil, nil, []string{"dead letters"}},
-	} {
-		var b bytes.Buffer
-		writeRunSummary(&b, runlog.Run{ID: "r", DeadLetter: tt.dl}, generate.Summary{}, verify.Result{}, true)
-		for _, w := range tt.want {
-			if !strings.Contains(b.String(), w) {
-				t.Errorf("%s: summary lacks %q:\n%s", tt.name, w, b.String())
-			}
-		}
-		for _, w := range tt.not {
-			if strings.Contains(b.String(), w) {
-				t.Errorf("%s: summary has %q:\n%s", tt.name, w, b.String())
-			}
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/streamscale/streamscale/internal/dashboard"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
+	"github.com/streamscale/streamscale/internal/pipeline"
 )
 
 // dashFlags are the dashboard's own flags, shared by `dashboard` and `run --dashboard`.
@@ -50,7 +51,7 @@ func (d *dashFlags) addr() string {
 }
 
 type dashboardOptions struct {
-	conn        *connFlags
+	conn        *pipeline.Connection
 	dash        dashFlags
 	metricsURLs []string
 	in, out     string
@@ -61,7 +62,7 @@ type dashboardOptions struct {
 }
 
 func newDashboardCmd(f *Factory, runF func(context.Context, *dashboardOptions) error) *cobra.Command {
-	opts := &dashboardOptions{conn: newConnFlags(f)}
+	opts := &dashboardOptions{conn: f.newConn()}
 	cmd := &cobra.Command{
 		Use:   "dashboard",
 		Short: "Serve a live web page of a running pipeline",
@@ -95,8 +96,8 @@ otherwise. Stop it with Ctrl-C.`,
 		},
 	}
 	fs := cmd.Flags()
-	opts.conn.addKafka(fs)
-	opts.conn.addFlink(fs)
+	opts.conn.AddKafkaFlags(fs)
+	opts.conn.AddFlinkFlag(fs)
 	opts.dash.add(fs, "")
 	fs.StringSliceVar(&opts.metricsURLs, "metrics-url", nil, "brokers' metrics endpoints in Prometheus format, comma-separated or repeated, summed (default: the local stack's)")
 	fs.StringSliceVar(&opts.dash.flinkMetricsURLs, "flink-metrics-url", nil, "Flink's Prometheus reporter endpoints (TaskManagers, JobManager), comma-separated or repeated (default: the local stack's)")
@@ -113,14 +114,14 @@ func dashboardRun(ctx context.Context, f *Factory, opts *dashboardOptions) error
 	if err := opts.dash.validate(""); err != nil {
 		return err
 	}
-	if len(opts.metricsURLs) == 0 && opts.conn.externalKafka() {
+	if len(opts.metricsURLs) == 0 && opts.conn.ExternalKafka() {
 		return flagErrorf(errors.New("--brokers (or Event Hubs) without --metrics-url: give the metrics endpoint of each broker with --metrics-url"))
 	}
-	conn, err := opts.conn.conn()
+	conn, err := opts.conn.KafkaConn()
 	if err != nil {
-		return err
+		return usageOf(err)
 	}
-	flinkURL, err := opts.conn.flink()
+	flinkURL, err := opts.conn.FlinkAddress()
 	if err != nil {
 		return err
 	}
@@ -130,7 +131,7 @@ func dashboardRun(ctx context.Context, f *Factory, opts *dashboardOptions) error
 		c.Info.Tier = strconv.Itoa(opts.tier)
 	}
 	// The local stack's endpoints fill in what the flags leave out, for the parts that run there.
-	c.FillFromLocal(opts.conn.home, dashboard.LocalSources{Metrics: true, Units: true, FlinkMetrics: opts.conn.localFlink()})
+	c.FillFromLocal(opts.conn.Home, dashboard.LocalSources{Metrics: true, Units: true, FlinkMetrics: opts.conn.LocalFlink()})
 	srv, err := startDashboard(ctx, f.IO.ErrOut, &opts.dash, c)
 	if err != nil {
 		return err
@@ -152,12 +153,12 @@ func startDashboard(ctx context.Context, errOut io.Writer, d *dashFlags, c dashb
 // drains and verifies); the returned stop ends it.
 func startRunDashboard(ctx context.Context, f *Factory, opts *runOptions, conn kafkaconn.Conn, flinkURL, jobID, guarantee string) (func(), error) {
 	c := dashboard.Config{Conn: conn, FlinkURL: flinkURL, MetricsURLs: opts.metricsURLs,
-		Info: dashboard.Info{InTopic: opts.topics.in, OutTopic: opts.topics.out, Group: "streamscale-relay", JobID: jobID,
+		Info: dashboard.Info{InTopic: opts.topics.In, OutTopic: opts.topics.Out, Group: "streamscale-relay", JobID: jobID,
 			Guarantee: guarantee, ThroughputUnits: opts.units, TargetPerSec: opts.gen.cfg.Rate}}
-	if opts.topics.partitions == 0 {
-		c.Info.Tier = strconv.Itoa(opts.topics.tier)
+	if opts.topics.Partitions == 0 {
+		c.Info.Tier = strconv.Itoa(opts.topics.Tier)
 	}
-	c.FillFromLocal(opts.stack.Home, dashboard.LocalSources{Metrics: !opts.conn.externalKafka(), FlinkMetrics: opts.conn.localFlink()})
+	c.FillFromLocal(opts.stack.Home, dashboard.LocalSources{Metrics: !opts.conn.ExternalKafka(), FlinkMetrics: opts.conn.LocalFlink()})
 	dctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	d, err := startDashboard(dctx, f.IO.ErrOut, &opts.dash, c)
 	if err != nil {

@@ -14,11 +14,12 @@ import (
 	"github.com/streamscale/streamscale/internal/htmlreport"
 	"github.com/streamscale/streamscale/internal/hubmetrics"
 	"github.com/streamscale/streamscale/internal/local"
+	"github.com/streamscale/streamscale/internal/pipeline"
 	"github.com/streamscale/streamscale/internal/runlog"
 )
 
 type hubReportOptions struct {
-	conn        *connFlags
+	conn        *pipeline.Connection
 	home        string
 	metricsURLs []string
 	topics      string
@@ -39,7 +40,7 @@ type hubReportOptions struct {
 func (o *hubReportOptions) stored() bool { return o.run != "" || o.from != "" || o.to != "" }
 
 func newHubReportCmd(f *Factory) *cobra.Command {
-	opts := &hubReportOptions{conn: newConnFlags(f), home: local.DefaultHome(), topics: "in,out", interval: time.Minute}
+	opts := &hubReportOptions{conn: f.newConn(), home: local.DefaultHome(), topics: "in,out", interval: time.Minute}
 	cmd := &cobra.Command{
 		Use:   "report",
 		Short: "The sample's per-interval table: records, batches and bytes in and out per topic, from the broker's own counters",
@@ -88,8 +89,8 @@ each interval, against the MAX VALUE lines); --png renders that page with headle
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&opts.conn.brokers, "brokers", "", "Kafka bootstrap servers, for consumer-group offsets (default: the local stack's broker)")
-	opts.conn.addSecurity(fs)
+	fs.StringVar(&opts.conn.Source.Brokers, "brokers", "", "Kafka bootstrap servers, for consumer-group offsets (default: the local stack's broker)")
+	opts.conn.AddSecurityFlags(fs)
 	fs.StringVar(&opts.home, "home", opts.home, "state directory of the local stack: its metrics endpoint and recorded runs (env STREAMSCALE_HOME)")
 	fs.StringSliceVar(&opts.metricsURLs, "metrics-url", nil, "brokers' metrics endpoints in Prometheus format, comma-separated or repeated: one per broker, summed (default: the local stack's)")
 	fs.StringVar(&opts.topics, "topics", opts.topics, "topics to report, comma-separated (hub #1, hub #2, …)")
@@ -125,7 +126,7 @@ func (o *hubReportOptions) validate() error {
 // each row as it closes).
 func liveRows(ctx context.Context, f *Factory, opts *hubReportOptions) (hubmetrics.Recording, error) {
 	urls := opts.metricsURLs
-	if len(urls) == 0 && opts.conn.externalKafka() {
+	if len(urls) == 0 && opts.conn.ExternalKafka() {
 		// The local stack's counters beside another cluster's consumer offsets would be a
 		// table of two clusters.
 		return hubmetrics.Recording{}, flagErrorf(errors.New("--brokers (or Event Hubs) without --metrics-url: give the metrics endpoint of each broker with --metrics-url"))
@@ -140,10 +141,10 @@ func liveRows(ctx context.Context, f *Factory, opts *hubReportOptions) (hubmetri
 			opts.units = ep.EventHubs.ThroughputUnits
 		}
 	}
-	opts.conn.home = opts.home
-	conn, err := opts.conn.conn()
+	opts.conn.Home = opts.home
+	conn, err := opts.conn.KafkaConn()
 	if err != nil {
-		return hubmetrics.Recording{}, err
+		return hubmetrics.Recording{}, usageOf(err)
 	}
 	cl, err := conn.NewClient()
 	if err != nil {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"net/url"
@@ -17,17 +16,22 @@ import (
 	"github.com/streamscale/streamscale/internal/flinktest"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
+	"github.com/streamscale/streamscale/internal/pipeline"
 	"github.com/streamscale/streamscale/internal/relay"
-	"github.com/streamscale/streamscale/internal/runlog"
 )
 
 // parseJobFlags parses args into job flags on a bare command and validates them.
-func parseJobFlags(t *testing.T, args ...string) (*jobFlags, error) {
+func parseJobFlags(t *testing.T, args ...string) (*relay.Options, error) {
 	t.Helper()
-	j := newJobFlags()
-	cmd := &cobra.Command{Use: "x", RunE: func(*cobra.Command, []string) error { return j.validate() }}
-	j.add(cmd)
-	j.addJob(cmd)
+	j := newJobOptions()
+	cmd := &cobra.Command{Use: "x", RunE: func(*cobra.Command, []string) error {
+		if err := j.Validate(); err != nil {
+			return flagErrorf(err) // as the commands do
+		}
+		return nil
+	}}
+	j.AddFlags(cmd.Flags())
+	j.AddJobFlag(cmd.Flags())
 	return j, execute(cmd, args...)
 }
 
@@ -38,14 +42,14 @@ func TestJobFlagsTuning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := j.spec(kafkaconn.Conn{Brokers: []string{"b:9092"}}, newTopicFlags(), 2); s.BufferTimeout != nil || s.Linger != nil {
+	if s := j.Spec(kafkaconn.Conn{Brokers: []string{"b:9092"}}, pipeline.DefaultTopicOptions().Relay(), 2); s.BufferTimeout != nil || s.Linger != nil {
 		t.Fatalf("defaults passed: buffer timeout %v, linger %v", s.BufferTimeout, s.Linger)
 	}
 	j, err = parseJobFlags(t, "--buffer-timeout", "0s", "--job-linger", "20ms")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := j.spec(kafkaconn.Conn{Brokers: []string{"b:9092"}}, newTopicFlags(), 2)
+	s := j.Spec(kafkaconn.Conn{Brokers: []string{"b:9092"}}, pipeline.DefaultTopicOptions().Relay(), 2)
 	if s.BufferTimeout == nil || *s.BufferTimeout != 0 || s.Linger == nil || *s.Linger != 20*time.Millisecond {
 		t.Fatalf("buffer timeout %v, linger %v; want 0 and 20ms", s.BufferTimeout, s.Linger)
 	}
@@ -154,9 +158,9 @@ func TestJobFlagsSpec(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			cf := newConnFlags(f)
-			cf.home = home
-			if s := j.specFor(cf, tt.conn, newTopicFlags(), 2); !tt.want(s) {
+			cf := f.newConn()
+			cf.Home = home
+			if s := cf.JobSpec(*j, tt.conn, pipeline.DefaultTopicOptions().Relay(), 2); !tt.want(s) {
 				t.Fatalf("spec = %+v", s)
 			}
 		})
@@ -265,14 +269,18 @@ func TestJobStopComplexStub(t *testing.T) {
 	if err != nil || !ok || rec.Job != relay.JobComplex || rec.Kind() != relay.JobComplex {
 		t.Fatalf("record = %+v, %v, %v; want the complex job's", rec, ok, err)
 	}
-	conn := newConnFlags(f)
-	conn.home = home
-	_, err = resolveSavepoint(t.Context(), f, nil, conn, relay.Spec{InTopic: "in", OutTopic: "out"}, rec.Savepoint)
+	conn := f.newConn()
+	conn.Home = home
+	resolveSavepoint := func(s relay.Spec) (string, error) {
+		p, err := relay.ResolveSavepoint(t.Context(), nil, s, rec.Savepoint, conn.ResumeSources(), f.IO.ErrOut)
+		return p, usageOf(err)
+	}
+	_, err = resolveSavepoint(relay.Spec{InTopic: "in", OutTopic: "out"})
 	var fe *FlagError
 	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "add --job complex") {
 		t.Fatalf("the relay from the complex job's savepoint: %v, want a usage error asking for --job complex", err)
 	}
-	if p, err := resolveSavepoint(t.Context(), f, nil, conn, relay.Spec{Job: relay.JobComplex, InTopic: "in", OutTopic: "out"}, rec.Savepoint); err != nil || p != rec.Savepoint {
+	if p, err := resolveSavepoint(relay.Spec{Job: relay.JobComplex, InTopic: "in", OutTopic: "out"}); err != nil || p != rec.Savepoint {
 		t.Fatalf("the complex job from its savepoint: %q, %v", p, err)
 	}
 }
@@ -287,33 +295,6 @@ func TestJobStopNeedsSavepointDirElsewhere(t *testing.T) {
 	var fe *FlagError
 	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "--savepoint-dir is required") {
 		t.Fatalf("job stop = %v, want a usage error asking for --savepoint-dir", err)
-	}
-}
-
-func TestRunSummaryShowsGuarantee(t *testing.T) {
-	tests := []struct {
-		rec  runlog.Run
-		want []string
-		not  []string
-	}{
-		{runlog.Run{Guarantee: "at-least-once", CheckpointIntervalMs: 10000}, []string{"guarantee at-least-once, dedup off, checkpoint interval 10s"}, []string{"read_committed"}},
-		{runlog.Run{Guarantee: "exactly-once", DedupWindow: 100, CheckpointIntervalMs: 1000},
-			[]string{"guarantee exactly-once, dedup window 100 per device, checkpoint interval 1s", "output latency includes up to one checkpoint interval (1s", "read_committed"}, nil},
-		{runlog.Run{Guarantee: "none"}, []string{"guarantee none, dedup off, no checkpoints"}, nil},
-	}
-	for _, tt := range tests {
-		var b bytes.Buffer
-		writeJobSettings(&b, tt.rec)
-		for _, w := range tt.want {
-			if !strings.Contains(b.String(), w) {
-				t.Errorf("summary lacks %q:\n%s", w, b.String())
-			}
-		}
-		for _, w := range tt.not {
-			if strings.Contains(b.String(), w) {
-				t.Errorf("summary has %q:\n%s", w, b.String())
-			}
-		}
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/streamscale/streamscale/internal/flink"
 	"github.com/streamscale/streamscale/internal/flinktest"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
+	"github.com/streamscale/streamscale/internal/pipeline"
 	"github.com/streamscale/streamscale/internal/relay"
 )
 
@@ -120,17 +121,17 @@ func TestJobSpecSecured(t *testing.T) {
 	f, _, _ := testFactory()
 	for _, tt := range []struct {
 		name string
-		set  func(*connFlags)
+		set  func(*pipeline.Connection)
 		want bool
 	}{
-		{name: "plaintext", set: func(*connFlags) {}},
-		{name: "tls", set: func(c *connFlags) { c.security.TLS = true }, want: true},
-		{name: "sasl", set: func(c *connFlags) { c.security.SASLMechanism = "SCRAM-SHA-512" }, want: true},
-		{name: "event hubs", set: func(c *connFlags) { c.security.EventHubs = true }, want: true},
+		{name: "plaintext", set: func(*pipeline.Connection) {}},
+		{name: "tls", set: func(c *pipeline.Connection) { c.Source.Security.TLS = true }, want: true},
+		{name: "sasl", set: func(c *pipeline.Connection) { c.Source.Security.SASLMechanism = "SCRAM-SHA-512" }, want: true},
+		{name: "event hubs", set: func(c *pipeline.Connection) { c.Source.Security.EventHubs = true }, want: true},
 	} {
-		c := newConnFlags(f)
+		c := f.newConn()
 		tt.set(c)
-		spec := newJobFlags().spec(c.security, newTopicFlags(), 2)
+		spec := newJobOptions().Spec(c.Source.Security, pipeline.DefaultTopicOptions().Relay(), 2)
 		if spec.Secured != tt.want || (spec.CheckConnection() != nil) != tt.want {
 			t.Errorf("%s: Secured = %v, CheckConnection = %v", tt.name, spec.Secured, spec.CheckConnection())
 		}
@@ -151,12 +152,12 @@ func TestJobSpecForSecuredConnections(t *testing.T) {
 		{name: "other Flink with a file", flinkURL: "http://flink:8081", file: "/secrets/kafka.properties"},
 		{name: "other Flink without a file", flinkURL: "http://flink:8081", wantErr: true},
 	} {
-		c := newConnFlags(f)
-		c.flinkURL = tt.flinkURL
-		c.security = kafkaconn.Conn{Brokers: []string{"b:9093"}, TLS: true}
-		j := newJobFlags()
-		j.kafkaProperties = tt.file
-		spec := j.specFor(c, c.security, newTopicFlags(), 2)
+		c := f.newConn()
+		c.FlinkURL = tt.flinkURL
+		c.Source.Security = kafkaconn.Conn{Brokers: []string{"b:9093"}, TLS: true}
+		j := newJobOptions()
+		j.KafkaPropertiesFile = tt.file
+		spec := c.JobSpec(*j, c.Source.Security, pipeline.DefaultTopicOptions().Relay(), 2)
 		if err := spec.CheckConnection(); (err != nil) != tt.wantErr {
 			t.Errorf("%s: CheckConnection = %v", tt.name, err)
 		}

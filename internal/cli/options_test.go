@@ -17,7 +17,7 @@ func TestCommandFlagsToOptions(t *testing.T) {
 		if err := execute(cmd, "abc", "--savepoint-dir", "/sp", "--timeout", "1m", "--job", "complex", "--in-topic", "a"); err != nil {
 			t.Fatal(err)
 		}
-		if got.id != "abc" || got.savepointDir != "file:///sp" || got.timeout != time.Minute || got.kind != "complex" || got.topics.in != "a" {
+		if got.id != "abc" || got.savepointDir != "file:///sp" || got.timeout != time.Minute || got.kind != "complex" || got.topics.In != "a" {
 			t.Errorf("options %+v", got)
 		}
 	})
@@ -27,7 +27,7 @@ func TestCommandFlagsToOptions(t *testing.T) {
 		if err := execute(cmd, "--out-topic", "b", "--flink-url", "http://flink:8081"); err != nil {
 			t.Fatal(err)
 		}
-		if got.id != "" || got.topics.out != "b" || got.conn.flinkURL != "http://flink:8081" {
+		if got.id != "" || got.topics.Out != "b" || got.conn.FlinkURL != "http://flink:8081" {
 			t.Errorf("options %+v", got)
 		}
 	})
@@ -37,7 +37,7 @@ func TestCommandFlagsToOptions(t *testing.T) {
 		if err := execute(cmd, "--from-savepoint", "/x/sp", "--guarantee", "exactly-once", "--job", "complex"); err != nil {
 			t.Fatal(err)
 		}
-		if got.fromSavepoint != "file:///x/sp" || got.job.guarantee != "exactly-once" || got.job.job != "complex" {
+		if got.fromSavepoint != "file:///x/sp" || got.job.Guarantee != "exactly-once" || got.job.Job != "complex" {
 			t.Errorf("options %+v", got)
 		}
 	})
@@ -47,7 +47,7 @@ func TestCommandFlagsToOptions(t *testing.T) {
 		if err := execute(cmd, "--dedup", "--in-topic", "i"); err != nil {
 			t.Fatal(err)
 		}
-		if !got.job.dedup || got.topics.in != "i" {
+		if !got.job.Dedup || got.topics.In != "i" {
 			t.Errorf("options %+v", got)
 		}
 	})
@@ -67,7 +67,7 @@ func TestCommandFlagsToOptions(t *testing.T) {
 		if err := execute(cmd, "--tier", "5", "--dead-letter-topic", "dl"); err != nil {
 			t.Fatal(err)
 		}
-		if got.topics.tier != 5 || got.topics.deadLetterTopic() != "dl" {
+		if got.topics.Tier != 5 || got.topics.Relay().DeadLetter != "dl" {
 			t.Errorf("options %+v", got.topics)
 		}
 	})

@@ -57,12 +57,12 @@ func TestPeekKfake(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f, _, _ := testFactory()
-			opts := &peekOptions{conn: newConnFlags(f), topic: tt.topic, n: tt.n, fromBeginning: tt.fromBeginning, raw: tt.raw, timeout: 5 * time.Second}
-			opts.conn.brokers = addr
+			opts := &peekOptions{conn: f.newConn(), topic: tt.topic, n: tt.n, fromBeginning: tt.fromBeginning, raw: tt.raw, timeout: 5 * time.Second}
+			opts.conn.Source.Brokers = addr
 			var out bytes.Buffer
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			if err := peekRun(ctx, &out, opts); err != nil {
+			if err := peekRun(ctx, &Factory{IO: IOStreams{Out: &out}}, opts); err != nil {
 				t.Fatalf("peek: %v", err)
 			}
 			for _, w := range tt.want {
@@ -82,9 +82,9 @@ func TestPeekKfake(t *testing.T) {
 func TestPeekKfakeUnknownTopic(t *testing.T) {
 	addr := peekKfakeCluster(t)
 	f, _, _ := testFactory()
-	opts := &peekOptions{conn: newConnFlags(f), topic: "nope", n: 1, timeout: 2 * time.Second}
-	opts.conn.brokers = addr
-	err := peekRun(context.Background(), &bytes.Buffer{}, opts)
+	opts := &peekOptions{conn: f.newConn(), topic: "nope", n: 1, timeout: 2 * time.Second}
+	opts.conn.Source.Brokers = addr
+	err := peekRun(context.Background(), &Factory{IO: IOStreams{Out: &bytes.Buffer{}}}, opts)
 	if err == nil || !strings.Contains(err.Error(), `"nope"`) {
 		t.Fatalf("peek of a missing topic = %v, want an error naming it", err)
 	}
@@ -117,10 +117,10 @@ func TestPeekKfakeTransactionMarkers(t *testing.T) {
 		t.Fatal(err)
 	}
 	f, _, _ := testFactory()
-	opts := &peekOptions{conn: newConnFlags(f), topic: "tx", n: 10, raw: true, timeout: time.Second}
-	opts.conn.brokers = c.ListenAddrs()[0]
+	opts := &peekOptions{conn: f.newConn(), topic: "tx", n: 10, raw: true, timeout: time.Second}
+	opts.conn.Source.Brokers = c.ListenAddrs()[0]
 	var out bytes.Buffer
-	if err := peekRun(ctx, &out, opts); err != nil {
+	if err := peekRun(ctx, &Factory{IO: IOStreams{Out: &out}}, opts); err != nil {
 		t.Fatalf("peek: %v\n%s", err, out.String())
 	}
 	if n := strings.Count(out.String(), "\n"); n != 3 {

@@ -118,7 +118,7 @@ keeps its value.`,
 
 // applyTier sets what the tier decides unless flags did: the rate, and the throughput units of
 // the hub table's MAX VALUE line (the sample's table shows the TUs it deploys for the tier).
-// With --partitions the tier is not in play. Call after partitionCount has checked the tier.
+// With --partitions the tier is not in play. Call after TopicOptions.Topics has checked the tier.
 func (o *runOptions) applyTier() {
 	if o.topics.Partitions != 0 {
 		return

@@ -79,9 +79,9 @@ func TestVerifyComplexInputOnAnotherCluster_Kfake(t *testing.T) {
 		f.Getenv = func(string) string { return "" }
 		checks := verify.DefaultChecks()
 		checks.AllowCreateTime = true // kfake keeps the producer's timestamps
-		vo := &verifyOptions{conn: newConnFlags(f), topic: "out", inputTopic: "in", fromBeginning: true, job: verify.JobComplex,
+		vo := &verifyOptions{conn: f.newConn(), topic: "out", inputTopic: "in", fromBeginning: true, job: verify.JobComplex,
 			inputConn: inConn, idle: 2 * time.Second, interval: 10 * time.Second, grace: time.Minute, checks: checks, asJSON: true}
-		vo.conn.brokers = outAddr
+		vo.conn.Source.Brokers = outAddr
 		return vo, o
 	}
 	vo, o := opts(&kafkaconn.Conn{Brokers: []string{inAddr}})
