@@ -8,10 +8,10 @@ import (
 	"time"
 )
 
-// WriteCompareTable prints the comparison as a table: a row per contender with its max rate,
-// CPU, memory and missing events, and its p99 latency at each fixed rate any contender
-// measured (in numeric order), then the ratios and the failures.
-func WriteCompareTable(w io.Writer, res CompareResult) {
+// WriteText prints the comparison as a table: a row per contender with its max rate, CPU,
+// memory and missing events, and its p99 latency at each fixed rate any contender measured
+// (in numeric order), then the ratios and the failures.
+func (res CompareResult) WriteText(w io.Writer) error {
 	fmt.Fprintf(w, "\nbench compare: %d partitions, parallelism %d, %.0f B records, %.0f s steps, %s in all\n",
 		res.Partitions, res.Parallelism, res.RecordBytes, res.StepSeconds, time.Duration(res.Seconds*float64(time.Second)).Round(time.Second))
 	keys := res.latencyRates()
@@ -36,6 +36,7 @@ func WriteCompareTable(w io.Writer, res CompareResult) {
 			fmt.Fprintf(w, "%s failed: %s\n", c.Name, c.Error)
 		}
 	}
+	return nil
 }
 
 // latencyRates are the fixed rates with a latency in any contender, in numeric order.
