@@ -3,14 +3,14 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/streamscale/streamscale/internal/bench"
 	"github.com/streamscale/streamscale/internal/htmlreport"
+	"github.com/streamscale/streamscale/internal/kafkaconn"
+	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/pipeline"
 	"github.com/streamscale/streamscale/internal/relay"
 )
@@ -19,7 +19,7 @@ import (
 type benchSoakOptions struct {
 	conn      *pipeline.Connection
 	job       *relay.Options
-	tools     *perfToolFlags
+	tools     bench.Tools
 	cfg       bench.SoakConfig
 	tier      int
 	rateSet   bool
@@ -30,7 +30,7 @@ type benchSoakOptions struct {
 }
 
 func newBenchSoakCmd(f *Factory) *cobra.Command {
-	opts := &benchSoakOptions{conn: f.newConn(), job: newJobOptions(), tools: &perfToolFlags{}, tier: 5}
+	opts := &benchSoakOptions{conn: f.newConn(), job: newJobOptions(), tier: 5}
 	cmd := &cobra.Command{
 		Use:   "soak",
 		Short: "Run the relay for an hour under a steady load and watch latency, memory, GC and the broker's log per minute",
@@ -58,8 +58,8 @@ and the job cancelled at the end unless --keep.`,
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&opts.conn.Home, "home", opts.conn.Home, "state directory of the local stack (env STREAMSCALE_HOME)")
-	opts.tools.add(fs)
-	opts.job.AddFlags(cmd.Flags())
+	opts.tools.AddFlags(fs)
+	opts.job.AddFlags(fs)
 	fs.IntVar(&opts.tier, "tier", opts.tier, "the sample's tier 1, 5 or 10: its rate (1k/5k/10k events/s) and partitions (2/4/8) unless --rate/--partitions")
 	fs.Float64Var(&opts.cfg.Rate, "rate", 0, "events per second the generator offers (default: the tier's)")
 	fs.Int32Var(&opts.cfg.Partitions, "partitions", 0, "partitions of the soak's topics (default: the tier's)")
@@ -82,36 +82,24 @@ func (o *benchSoakOptions) validate(f *Factory) error {
 	if err := o.cfg.ApplyTier(o.tier, o.rateSet, o.partSet); err != nil {
 		return flagErrorf(err)
 	}
-	if o.png != "" {
-		if _, err := htmlreport.FindBrowser(f.Getenv); err != nil {
-			return flagErrorf(fmt.Errorf("--png: %w", err))
-		}
-	}
-	return nil
+	return checkPNG(f, o.png)
 }
 
 func runBenchSoak(ctx context.Context, f *Factory, opts *benchSoakOptions) error {
 	if err := opts.validate(f); err != nil {
 		return err
 	}
-	if err := startBenchStack(ctx, f, opts.conn, opts.tools, max(opts.job.Parallelism, int(opts.cfg.Partitions))); err != nil {
+	if err := bench.StartLocal(ctx, opts.conn.Home, opts.tools.RuntimeDir, max(opts.job.Parallelism, int(opts.cfg.Partitions)), f.IO.ErrOut); err != nil {
 		return fmt.Errorf("bench soak: %w", err)
 	}
-	c, fc, err := benchClients(opts.conn)
+	env, err := benchJob(opts.conn, opts.job, nil, opts.cfg.Partitions, true)
 	if err != nil {
 		return err
 	}
 	cfg := opts.cfg
+	cfg.Conn, cfg.Flink, cfg.Job, cfg.Home = env.conn, env.flink, env.spec, opts.conn.Home
 	if cfg.WarmupMinutes == 0 {
 		cfg.WarmupMinutes = -1 // --warmup-minutes 0: none (the config's 0 is its default)
-	}
-	cfg.Conn, cfg.Flink, cfg.Home = c, fc, opts.conn.Home
-	cfg.Job = opts.conn.JobSpec(*opts.job, c, pipeline.DefaultTopicOptions().Relay(), cfg.Partitions)
-	if !opts.job.Given("checkpoint-dir") {
-		cfg.Job.CheckpointDir = "" // fresh topics each soak: the cluster's checkpoint directory
-	}
-	if err := cfg.Job.CheckConnection(); err != nil {
-		return err
 	}
 	dir := opts.reportDir
 	if dir == "" {
@@ -120,13 +108,11 @@ func runBenchSoak(ctx context.Context, f *Factory, opts *benchSoakOptions) error
 	fmt.Fprintf(f.IO.ErrOut, "soak: %.0f events/s for %s on %d partitions; a line per minute (Ctrl-C stops and still reports)\n", cfg.Rate, cfg.Duration, cfg.Partitions)
 	res, soakErr := bench.Soak(ctx, cfg, f.IO.ErrOut)
 	if len(res.Minutes) > 0 || soakErr == nil {
-		if err := writeSoakFiles(ctx, f, opts, dir, res); err != nil {
+		if err := res.WriteReport(ctx, htmlreport.Output{Getenv: f.Getenv, Log: f.IO.ErrOut}, dir, opts.png); err != nil {
 			return err
 		}
-		if opts.asJSON {
-			writeJSON(f.IO.Out, res)
-		} else {
-			bench.WriteSoakSummary(f.IO.Out, res, dir)
+		if err := writeResult(f.IO.Out, opts.asJSON, res); err != nil {
+			return err
 		}
 	}
 	if soakErr != nil {
@@ -135,12 +121,85 @@ func runBenchSoak(ctx context.Context, f *Factory, opts *benchSoakOptions) error
 	return res.Err()
 }
 
-// writeSoakFiles writes soak.json and soak.html to dir (and the --png).
-func writeSoakFiles(ctx context.Context, f *Factory, opts *benchSoakOptions, dir string, res bench.SoakResult) error {
-	if err := bench.WriteSoakJSON(dir, res); err != nil {
-		return fmt.Errorf("bench soak: %w", err)
+// benchFailoverOptions are `bench failover`'s flags.
+type benchFailoverOptions struct {
+	stack              local.Config
+	job                *relay.Options
+	cfg                bench.FailoverConfig
+	settings, jsonFile string
+	asJSON             bool
+}
+
+func newBenchFailoverCmd(f *Factory) *cobra.Command {
+	opts := &benchFailoverOptions{stack: local.DefaultConfig(), job: newJobOptions()}
+	cfg := &opts.cfg
+	cmd := &cobra.Command{
+		Use:   "failover",
+		Short: "Kill a TaskManager under load, again and again, and measure how long the output stalls",
+		Long: `Kill -9 the TaskManager that runs the relay job's tasks while the generator sends --rate
+events/s, --kills times, each in a run of its own on fresh topics with a fresh job (so each kill
+is the job's first failure), bring it back with local up, and measure the output stall: the
+longest gap between consecutive output records' append times (the broker's LogAppendTime) in
+any output partition, around the kill. The kill comes once the output holds --kill-after's
+worth of the load. The verifier checks each run: nothing may be missing.
+Prints each kill's stall, when and how Flink noticed the loss (its JobManager's log), and the
+stalls' median and maximum; --json-file writes the whole result.
+
+It runs on the local stack in --home, starting it with --settings when it is not running:
+tuned (the local stack's defaults and one standby TaskManager) or baseline (the stack before
+standbys and tuned detection: heartbeats every 2 s, 10 s timeout, RPC-failure threshold 2). A
+running stack with other settings is refused (stop it with local down). The job's restart
+strategy and checkpoints come from the job flags, as for run.`,
+		Example: `  streamscale bench failover --guarantee at-least-once --kills 5 --rate 3000
+  streamscale bench failover --guarantee exactly-once --settings baseline --json-file before.json
+  streamscale bench failover --restart-strategy fixed-delay --restart-delay 200ms`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runBenchFailover(cmd.Context(), f, opts)
+		},
 	}
-	out := htmlreport.Output{Getenv: f.Getenv, Log: f.IO.ErrOut}
-	files := htmlreport.Files{HTML: filepath.Join(dir, "soak.html"), PNG: opts.png}
-	return out.Write(ctx, files, bench.SoakHTMLHeight(res), func(w io.Writer) error { return bench.WriteSoakHTML(w, res) })
+	fs := cmd.Flags()
+	opts.stack.AddFlags(fs)
+	opts.job.AddFlags(fs)
+	fs.StringVar(&opts.settings, "settings", bench.SettingsTuned, "the local stack's failover settings when the benchmark starts it: tuned or baseline")
+	fs.IntVar(&cfg.Kills, "kills", 5, "TaskManagers killed, one per run")
+	fs.Float64Var(&cfg.Rate, "rate", 3000, "events/s during each run")
+	fs.DurationVar(&cfg.Duration, "duration", 30*time.Second, "length of each run's load")
+	fs.DurationVar(&cfg.KillAfter, "kill-after", 10*time.Second, "when the kill comes: once the output holds this long's worth of the load")
+	fs.Int32Var(&cfg.Partitions, "partitions", 2, "partitions of each run's topics, and the job's parallelism")
+	fs.DurationVar(&cfg.DrainIdle, "drain-timeout", 30*time.Second, "after sending, how long to wait for the next event in the output before verifying")
+	fs.StringVar(&opts.jsonFile, "json-file", "", "also write the result as JSON to this file")
+	fs.BoolVar(&opts.asJSON, "json", false, "print the result as JSON")
+	return cmd
+}
+
+func runBenchFailover(ctx context.Context, f *Factory, opts *benchFailoverOptions) error {
+	if err := opts.job.Validate(); err != nil {
+		return flagErrorf(err)
+	}
+	cfg := opts.cfg
+	var err error
+	if cfg.Settings, err = bench.FailoverPreset(opts.settings); err != nil {
+		return flagErrorf(fmt.Errorf("--settings: %w", err))
+	}
+	cfg.Stack = opts.stack
+	if err := cfg.Validate(); err != nil {
+		return flagErrorf(err)
+	}
+	cfg.Job = func(conn kafkaconn.Conn, t pipeline.Topics) relay.Spec {
+		return opts.job.Spec(conn, relay.Topics{In: t.In, Out: t.Out, DeadLetter: t.DeadLetter}, t.Partitions)
+	}
+	res, err := bench.Failover(ctx, cfg, f.IO.ErrOut)
+	if opts.jsonFile != "" && len(res.Kills) > 0 {
+		if werr := res.WriteJSONFile(opts.jsonFile); werr != nil && err == nil {
+			err = werr
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("bench failover: %w", err)
+	}
+	if err := writeResult(f.IO.Out, opts.asJSON, res); err != nil {
+		return err
+	}
+	return res.Err()
 }
