@@ -9,7 +9,6 @@ import (
 
 	"github.com/streamscale/streamscale/internal/bench"
 	"github.com/streamscale/streamscale/internal/htmlreport"
-	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/pipeline"
 	"github.com/streamscale/streamscale/internal/relay"
@@ -121,18 +120,9 @@ func runBenchSoak(ctx context.Context, f *Factory, opts *benchSoakOptions) error
 	return res.Err()
 }
 
-// benchFailoverOptions are `bench failover`'s flags.
-type benchFailoverOptions struct {
-	stack              local.Config
-	job                *relay.Options
-	cfg                bench.FailoverConfig
-	settings, jsonFile string
-	asJSON             bool
-}
-
 func newBenchFailoverCmd(f *Factory) *cobra.Command {
-	opts := &benchFailoverOptions{stack: local.DefaultConfig(), job: newJobOptions()}
-	cfg := &opts.cfg
+	run, asJSON := &bench.FailoverRun{Options: *newJobOptions()}, false
+	run.Stack = local.DefaultConfig()
 	cmd := &cobra.Command{
 		Use:   "failover",
 		Short: "Kill a TaskManager under load, again and again, and measure how long the output stalls",
@@ -155,51 +145,30 @@ strategy and checkpoints come from the job flags, as for run.`,
   streamscale bench failover --restart-strategy fixed-delay --restart-delay 200ms`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runBenchFailover(cmd.Context(), f, opts)
+			if err := run.Check(); err != nil {
+				return flagErrorf(err)
+			}
+			res, err := run.Run(cmd.Context(), f.IO.ErrOut)
+			if err != nil {
+				return fmt.Errorf("bench failover: %w", err)
+			}
+			if err := writeResult(f.IO.Out, asJSON, res); err != nil {
+				return err
+			}
+			return res.Err()
 		},
 	}
 	fs := cmd.Flags()
-	opts.stack.AddFlags(fs)
-	opts.job.AddFlags(fs)
-	fs.StringVar(&opts.settings, "settings", bench.SettingsTuned, "the local stack's failover settings when the benchmark starts it: tuned or baseline")
-	fs.IntVar(&cfg.Kills, "kills", 5, "TaskManagers killed, one per run")
-	fs.Float64Var(&cfg.Rate, "rate", 3000, "events/s during each run")
-	fs.DurationVar(&cfg.Duration, "duration", 30*time.Second, "length of each run's load")
-	fs.DurationVar(&cfg.KillAfter, "kill-after", 10*time.Second, "when the kill comes: once the output holds this long's worth of the load")
-	fs.Int32Var(&cfg.Partitions, "partitions", 2, "partitions of each run's topics, and the job's parallelism")
-	fs.DurationVar(&cfg.DrainIdle, "drain-timeout", 30*time.Second, "after sending, how long to wait for the next event in the output before verifying")
-	fs.StringVar(&opts.jsonFile, "json-file", "", "also write the result as JSON to this file")
-	fs.BoolVar(&opts.asJSON, "json", false, "print the result as JSON")
+	run.Stack.AddFlags(fs)
+	run.Options.AddFlags(fs)
+	fs.StringVar(&run.Preset, "settings", bench.SettingsTuned, "the local stack's failover settings when the benchmark starts it: tuned or baseline")
+	fs.IntVar(&run.Kills, "kills", 5, "TaskManagers killed, one per run")
+	fs.Float64Var(&run.Rate, "rate", 3000, "events/s during each run")
+	fs.DurationVar(&run.Duration, "duration", 30*time.Second, "length of each run's load")
+	fs.DurationVar(&run.KillAfter, "kill-after", 10*time.Second, "when the kill comes: once the output holds this long's worth of the load")
+	fs.Int32Var(&run.Partitions, "partitions", 2, "partitions of each run's topics, and the job's parallelism")
+	fs.DurationVar(&run.DrainIdle, "drain-timeout", 30*time.Second, "after sending, how long to wait for the next event in the output before verifying")
+	fs.StringVar(&run.JSONFile, "json-file", "", "also write the result as JSON to this file")
+	fs.BoolVar(&asJSON, "json", false, "print the result as JSON")
 	return cmd
-}
-
-func runBenchFailover(ctx context.Context, f *Factory, opts *benchFailoverOptions) error {
-	if err := opts.job.Validate(); err != nil {
-		return flagErrorf(err)
-	}
-	cfg := opts.cfg
-	var err error
-	if cfg.Settings, err = bench.FailoverPreset(opts.settings); err != nil {
-		return flagErrorf(fmt.Errorf("--settings: %w", err))
-	}
-	cfg.Stack = opts.stack
-	if err := cfg.Validate(); err != nil {
-		return flagErrorf(err)
-	}
-	cfg.Job = func(conn kafkaconn.Conn, t pipeline.Topics) relay.Spec {
-		return opts.job.Spec(conn, relay.Topics{In: t.In, Out: t.Out, DeadLetter: t.DeadLetter}, t.Partitions)
-	}
-	res, err := bench.Failover(ctx, cfg, f.IO.ErrOut)
-	if opts.jsonFile != "" && len(res.Kills) > 0 {
-		if werr := res.WriteJSONFile(opts.jsonFile); werr != nil && err == nil {
-			err = werr
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("bench failover: %w", err)
-	}
-	if err := writeResult(f.IO.Out, opts.asJSON, res); err != nil {
-		return err
-	}
-	return res.Err()
 }
