@@ -8,8 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamscale/streamscale/internal/bench"
-	"github.com/streamscale/streamscale/internal/flink"
-	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/pipeline"
 	"github.com/streamscale/streamscale/internal/relay"
 )
@@ -46,11 +44,11 @@ as for run, to compare their costs. The job is cancelled and the topics deleted 
   streamscale bench relay --records 2000000 --partitions 4 --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			env, err := benchJob(conn, job, tools, cfg.Partitions, true)
+			t, err := benchTarget(conn, job, tools, cfg.Partitions, true)
 			if err != nil {
 				return err
 			}
-			cfg.Conn, cfg.Flink, cfg.Job, cfg.Java, cfg.KafkaClasspath = env.conn, env.flink, env.spec, env.java, env.classpath
+			cfg.Conn, cfg.Flink, cfg.Job, cfg.Java, cfg.KafkaClasspath = t.Conn, t.Flink, t.Job, t.Java, t.KafkaClasspath
 			res, err := bench.Relay(cmd.Context(), cfg, f.IO.ErrOut)
 			if err != nil {
 				return fmt.Errorf("bench relay: %w", err)
@@ -113,36 +111,14 @@ is the figure to compare across machines.`,
 	return cmd
 }
 
-// benchEnv is what a bench of the relay job runs against (benchJob).
-type benchEnv struct {
-	conn            kafkaconn.Conn
-	flink           *flink.Client
-	spec            relay.Spec
-	java, classpath string
-}
-
-// benchJob readies a bench of the relay job on partitions: the job flags checked, the Kafka
-// connection (checked against them), the Flink client, Kafka's perf tools when tools is not
-// nil, and the job's spec, checked against the connection. With clusterCheckpoints and no
-// --checkpoint-dir the job checkpoints to the cluster's directory: the local default is per
-// topic pair, and a bench makes its topics fresh in each run.
-func benchJob(conn *pipeline.Connection, job *relay.Options, tools *bench.Tools, partitions int32, clusterCheckpoints bool) (e benchEnv, err error) {
-	if e.conn, err = jobConn(job, conn); err != nil {
-		return e, usageOf(err)
+// benchTarget is bench.NewTarget over the Kafka the job options are checked against.
+func benchTarget(conn *pipeline.Connection, job *relay.Options, tools *bench.Tools, partitions int32, clusterCheckpoints bool) (bench.Target, error) {
+	k, err := jobConn(job, conn)
+	if err != nil {
+		return bench.Target{}, usageOf(err)
 	}
-	if e.flink, err = conn.FlinkClient(); err != nil {
-		return e, usageOf(err)
-	}
-	if tools != nil {
-		if e.java, e.classpath, err = tools.Resolve(); err != nil {
-			return e, err
-		}
-	}
-	e.spec = conn.JobSpec(*job, e.conn, pipeline.DefaultTopicOptions().Relay(), partitions)
-	if clusterCheckpoints && (job.Given == nil || !job.Given("checkpoint-dir")) {
-		e.spec.CheckpointDir = ""
-	}
-	return e, e.spec.CheckConnection() // before a bench fills topics for a relay that cannot run
+	t, err := bench.NewTarget(conn, *job, k, tools, partitions, clusterCheckpoints)
+	return t, usageOf(err)
 }
 
 // textResult is a domain result that prints itself for people.

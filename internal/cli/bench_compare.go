@@ -110,13 +110,13 @@ func runBenchCompare(ctx context.Context, f *Factory, opts *benchCompareOptions)
 			return fmt.Errorf("bench compare: %w", err)
 		}
 	}
-	env, err := benchJob(opts.conn, opts.job, &opts.tools, opts.cfg.Partitions, false)
+	t, err := benchTarget(opts.conn, opts.job, &opts.tools, opts.cfg.Partitions, false)
 	if err != nil {
 		return err
 	}
 	cfg := opts.cfg
-	cfg.Conn, cfg.Flink, cfg.Job, cfg.Java, cfg.KafkaClasspath = env.conn, env.flink, env.spec, env.java, env.classpath
-	cfg.GoRelay = bench.GoRelayProcess(env.conn, f.IO.ErrOut, opts.goRelayDropEvery)
+	cfg.Conn, cfg.Flink, cfg.Job, cfg.Java, cfg.KafkaClasspath = t.Conn, t.Flink, t.Job, t.Java, t.KafkaClasspath
+	cfg.GoRelay = bench.GoRelayProcess(t.Conn, f.IO.ErrOut, opts.goRelayDropEvery)
 	if !opts.conn.ExternalKafka() {
 		cfg.BrokerPIDs, cfg.FlinkPIDs = bench.LocalProcesses(ctx, opts.conn.Home)
 	}

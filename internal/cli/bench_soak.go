@@ -91,12 +91,12 @@ func runBenchSoak(ctx context.Context, f *Factory, opts *benchSoakOptions) error
 	if err := bench.StartLocal(ctx, opts.conn.Home, opts.tools.RuntimeDir, max(opts.job.Parallelism, int(opts.cfg.Partitions)), f.IO.ErrOut); err != nil {
 		return fmt.Errorf("bench soak: %w", err)
 	}
-	env, err := benchJob(opts.conn, opts.job, nil, opts.cfg.Partitions, true)
+	t, err := benchTarget(opts.conn, opts.job, nil, opts.cfg.Partitions, true)
 	if err != nil {
 		return err
 	}
 	cfg := opts.cfg
-	cfg.Conn, cfg.Flink, cfg.Job, cfg.Home = env.conn, env.flink, env.spec, opts.conn.Home
+	cfg.Conn, cfg.Flink, cfg.Job, cfg.Home = t.Conn, t.Flink, t.Job, opts.conn.Home
 	if cfg.WarmupMinutes == 0 {
 		cfg.WarmupMinutes = -1 // --warmup-minutes 0: none (the config's 0 is its default)
 	}

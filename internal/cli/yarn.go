@@ -42,8 +42,12 @@ REST URL; pass it to job submit, run, verify and the other commands as --flink-u
 func newYarnSessionCmd(f *Factory, cmd *cobra.Command, runF func(context.Context, *yarnSessionOptions) error,
 	run func(context.Context, *Factory, *yarnSessionOptions) error) (*cobra.Command, *yarnSessionOptions) {
 	d := local.DefaultConfig()
-	o := &yarnSessionOptions{Sessions: yarn.Sessions{Home: d.Home, RuntimeDir: d.RuntimeDir, YarnConfDir: f.Getenv("HADOOP_CONF_DIR")},
+	o := &yarnSessionOptions{Sessions: yarn.Sessions{Home: d.Home, RuntimeDir: d.RuntimeDir, YarnConfDir: f.Getenv("HADOOP_CONF_DIR"), Progress: f.IO.ErrOut},
 		Session: yarn.SessionConfig{Name: "streamscale-flink-session", JobManagerMemoryMB: 1024, TaskManagerMemoryMB: 4096, Slots: 1}}
+	o.Sessions.Java = func() (string, error) { // found once the settings are checked, as --java-home names it
+		java, _, err := local.FindJava(o.JavaHome)
+		return java, err
+	}
 	cmd.Args = cobra.NoArgs
 	fs := newCommand(f, cmd, o, runF, run).Flags()
 	fs.StringVar(&o.Sessions.Home, "home", o.Sessions.Home, "state directory: the session's Flink configuration, record and launcher log (env STREAMSCALE_HOME)")
@@ -85,30 +89,18 @@ func newYarnSessionStatusCmd(f *Factory, runF func(context.Context, *yarnSession
 	return cmd
 }
 
-// sessions is the domain entry point with the flags' directories; java is found after the
-// settings are checked, as --java-home names it.
-func (o *yarnSessionOptions) sessions(f *Factory) yarn.Sessions {
-	s := o.Sessions
-	s.Progress = f.IO.ErrOut
-	s.Java = func() (string, error) {
-		java, _, err := local.FindJava(o.JavaHome)
-		return java, err
-	}
-	return s
-}
-
 func yarnSessionStart(ctx context.Context, f *Factory, o *yarnSessionOptions) error {
-	r, err := o.sessions(f).Start(ctx, o.Session)
+	r, err := o.Sessions.Start(ctx, o.Session)
 	return o.print(f, r, err, true)
 }
 
 func yarnSessionStop(ctx context.Context, f *Factory, o *yarnSessionOptions) error {
-	r, err := o.sessions(f).Stop(ctx, o.Session.Name, o.ApplicationID)
+	r, err := o.Sessions.Stop(ctx, o.Session.Name, o.ApplicationID)
 	return o.print(f, r, err, false)
 }
 
 func yarnSessionStatus(ctx context.Context, f *Factory, o *yarnSessionOptions) error {
-	r, err := o.sessions(f).Status(ctx, o.Session.Name, o.ApplicationID)
+	r, err := o.Sessions.Status(ctx, o.Session.Name, o.ApplicationID)
 	if errors.Is(err, yarn.ErrNotRunning) {
 		err = nil // the report says so; the exit status too
 	}
