@@ -160,7 +160,7 @@ func checkPNG(f *Factory, png string) error {
 }
 
 func newBenchGoRelayCmd(f *Factory) *cobra.Command {
-	conn, cfg, cpuProfile := f.newConn(), &gorelay.Config{}, ""
+	conn, gr := f.newConn(), &gorelay.Command{}
 	cmd := &cobra.Command{
 		Use:    "go-relay",
 		Short:  "The Go relay contender of bench compare (franz-go, pipelined; runs until interrupted)",
@@ -168,21 +168,13 @@ func newBenchGoRelayCmd(f *Factory) *cobra.Command {
 		Args:   cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
-			if cfg.Conn, err = conn.KafkaConn(); err != nil {
+			if gr.Conn, err = conn.KafkaConn(); err != nil {
 				return usageOf(err)
 			}
-			if cpuProfile != "" {
-				stop, err := gorelay.StartCPUProfile(cpuProfile)
-				if err != nil {
-					return fmt.Errorf("--cpu-profile: %w", err)
-				}
-				defer stop()
-			}
-			return gorelay.Run(cmd.Context(), *cfg)
+			return gr.Run(cmd.Context())
 		},
 	}
 	conn.AddKafkaFlags(cmd.Flags())
-	cfg.AddFlags(cmd.Flags())
-	cmd.Flags().StringVar(&cpuProfile, "cpu-profile", "", "write a pprof CPU profile of the whole run to this file (go tool pprof reads it)")
+	gr.AddFlags(cmd.Flags())
 	return cmd
 }
