@@ -91,12 +91,12 @@ func newYarnSessionStatusCmd(f *Factory, runF func(context.Context, *yarnSession
 
 func yarnSessionStart(ctx context.Context, f *Factory, o *yarnSessionOptions) error {
 	r, err := o.Sessions.Start(ctx, o.Session)
-	return o.print(f, r, err, true)
+	return o.print(f, r, err)
 }
 
 func yarnSessionStop(ctx context.Context, f *Factory, o *yarnSessionOptions) error {
 	r, err := o.Sessions.Stop(ctx, o.Session.Name, o.ApplicationID)
-	return o.print(f, r, err, false)
+	return o.print(f, r, err)
 }
 
 func yarnSessionStatus(ctx context.Context, f *Factory, o *yarnSessionOptions) error {
@@ -104,25 +104,20 @@ func yarnSessionStatus(ctx context.Context, f *Factory, o *yarnSessionOptions) e
 	if errors.Is(err, yarn.ErrNotRunning) {
 		err = nil // the report says so; the exit status too
 	}
-	if err := o.print(f, r, err, r.State == "RUNNING"); err != nil || r.State == "RUNNING" {
+	if err := o.print(f, r, err); err != nil || r.State == "RUNNING" {
 		return err
 	}
 	return ErrSilent
 }
 
 // print returns err, a setting yarn.Sessions refused as a usage error; without one it prints
-// r as JSON, or as text (withURL: with the REST URL to pass as --flink-url).
-func (o *yarnSessionOptions) print(f *Factory, r yarn.Result, err error, withURL bool) error {
+// the report r.
+func (o *yarnSessionOptions) print(f *Factory, r yarn.Result, err error) error {
 	if se, ok := errors.AsType[*yarn.SettingError](err); ok {
 		return flagErrorf(se.Err)
 	}
 	if err != nil {
 		return err
 	}
-	if o.JSON {
-		writeJSON(f.IO.Out, r)
-		return nil
-	}
-	r.WriteText(f.IO.Out, withURL)
-	return nil
+	return writeResult(f.IO.Out, o.JSON, r)
 }
