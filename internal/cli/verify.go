@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamscale/streamscale/internal/kafkaconn"
-	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/pipeline"
 	"github.com/streamscale/streamscale/internal/verify"
 )
@@ -97,49 +96,10 @@ func reportChecks(f *Factory, res verify.Result, c verify.Checks) error {
 func verifyRun(ctx context.Context, f *Factory, opts *verifyOptions) error {
 	cfg := verify.DefaultConfig()
 	cfg.Topic, cfg.IdleTimeout, cfg.Interval = opts.topic, opts.idle, opts.interval
-	timed := opts.from != "" || opts.to != ""
-	if err := (verify.Choice{Timed: timed, FromBeginning: opts.fromBeginning, Run: opts.run, Job: opts.job}).Check(); err != nil {
-		return flagErrorf(err)
-	}
-	cfg.Job = opts.job
-	var (
-		conn kafkaconn.Conn
-		err  error
-	)
-	if timed || opts.fromBeginning {
-		if conn, err = opts.conn.KafkaConn(); err != nil {
-			return err
-		}
-	}
-	if timed {
-		if err := timeWindow(ctx, conn, opts, &cfg, time.Now(), f); err != nil {
-			return err
-		}
-	} else if opts.fromBeginning && cfg.Job == verify.JobComplex {
-		if err := wholeTopicsWindow(ctx, conn, opts, &cfg, f); err != nil {
-			return err
-		}
-	} else if !opts.fromBeginning {
-		// The output is read from the run's start as far as its events go (not only to the end
-		// the run recorded), so a run recorded before its last events came out verifies later.
-		r, err := pipeline.VerifyRecorded(local.RunsDir(opts.conn.Home), opts.run, &cfg)
-		if err != nil {
-			return err
-		}
-		// The run's own brokers, unless the user named others; TLS/SASL flags apply either way.
-		if conn, err = opts.conn.KafkaConnOr(r.Brokers); err != nil {
-			return err
-		}
-		what := "the events"
-		if cfg.Job == verify.JobComplex {
-			what = "the complex job's tags recomputed from"
-		}
-		fmt.Fprintf(f.IO.ErrOut, "verifying run %s: %s its input window (%d records of %q) in %q from the run's start, read_committed\n",
-			r.ID, what, r.In.Records(), r.In.Topic, r.Out.Topic)
-	}
-	res, err := verify.RunOn(ctx, conn, opts.inputConn, cfg, f.IO.ErrOut)
+	res, err := pipeline.Verify(ctx, pipeline.VerifyRequest{Conn: opts.conn, InputConn: opts.inputConn, Run: opts.run, FromBeginning: opts.fromBeginning,
+		Job: opts.job, From: opts.from, To: opts.to, InputTopic: opts.inputTopic, Grace: opts.grace, Progress: f.IO.ErrOut}, cfg)
 	if err != nil {
-		return err
+		return usageOf(err)
 	}
 	if opts.asJSON {
 		writeJSON(f.IO.Out, res)
@@ -147,42 +107,4 @@ func verifyRun(ctx context.Context, f *Factory, opts *verifyOptions) error {
 		return err
 	}
 	return reportChecks(f, res, opts.checks)
-}
-
-// wholeTopicsWindow sets cfg to reconcile the complex job's tags for the whole input topic
-// with the whole output topic (verify.WindowFor).
-func wholeTopicsWindow(ctx context.Context, conn kafkaconn.Conn, opts *verifyOptions, cfg *verify.Config, f *Factory) error {
-	n, err := verify.WindowFor(ctx, conn, opts.inputConn, verify.Window{InputTopic: opts.inputTopic}, cfg)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(f.IO.ErrOut, "verifying the complex job's tags in %q against the whole of %q (%d records), read_committed\n", opts.topic, opts.inputTopic, n)
-	return nil
-}
-
-// timeWindow sets cfg to reconcile the input appended in [--from, --to) with its output: the
-// input's offsets come from the broker's timestamps (LogAppendTime), the output is read from
-// --from to --to + --grace and filtered by enqueuedAt (verify.WindowFor).
-func timeWindow(ctx context.Context, conn kafkaconn.Conn, opts *verifyOptions, cfg *verify.Config, now time.Time, f *Factory) error {
-	from, err := parseWhen(opts.from, now)
-	if err != nil {
-		return flagErrorf(fmt.Errorf("--from: %w", err))
-	}
-	to, err := parseWhen(opts.to, now)
-	if err != nil {
-		return flagErrorf(fmt.Errorf("--to: %w", err))
-	}
-	w, late, err := verify.TimeWindow(opts.inputTopic, from, to, opts.grace, now)
-	if err != nil {
-		return flagErrorf(err)
-	}
-	if _, err := verify.WindowFor(ctx, conn, opts.inputConn, w, cfg); err != nil {
-		return err
-	}
-	if late {
-		fmt.Fprintf(f.IO.ErrOut, "note: the window ends less than --grace (%s) ago; events still in the pipeline will count as missing\n", opts.grace)
-	}
-	fmt.Fprintf(f.IO.ErrOut, "verifying %q appended %s – %s against %q up to %s\n", opts.inputTopic,
-		w.From.UTC().Format(time.RFC3339), w.To.UTC().Format(time.RFC3339), opts.topic, w.OutTo.UTC().Format(time.RFC3339))
-	return nil
 }
