@@ -16,15 +16,19 @@ type Target struct {
 	Java, KafkaClasspath string
 }
 
-// NewTarget readies a bench of the relay job o asks for on partitions, over Kafka k (checked
-// against o) and the Flink c points at, with Kafka's perf tools when tools is not nil. With
-// clusterCheckpoints and no --checkpoint-dir given the job checkpoints to the cluster's
-// directory: the local default is per topic pair, and a bench makes its topics fresh in each
-// run. The spec is checked against the connection, before a bench fills topics for a relay
-// that cannot run.
-func NewTarget(c *pipeline.Connection, o relay.Options, k kafkaconn.Conn, tools *Tools, partitions int32, clusterCheckpoints bool) (Target, error) {
-	t := Target{Conn: k}
+// NewTarget readies a bench of the relay job o asks for on partitions, over the Kafka and the
+// Flink c points at (o checked on its own and against the Kafka: JobKafkaConn), with Kafka's
+// perf tools when tools is not nil. With clusterCheckpoints and no --checkpoint-dir given the
+// job checkpoints to the cluster's directory: the local default is per topic pair, and a
+// bench makes its topics fresh in each run. The spec is checked against the connection, before
+// a bench fills topics for a relay that cannot run. A refused setting is a *pipeline.Refusal or
+// a *kafkaconn.UsageError.
+func NewTarget(c *pipeline.Connection, o relay.Options, tools *Tools, partitions int32, clusterCheckpoints bool) (Target, error) {
+	var t Target
 	var err error
+	if t.Conn, err = c.JobKafkaConn(o); err != nil {
+		return t, err
+	}
 	if t.Flink, err = c.FlinkClient(); err != nil {
 		return t, err
 	}
@@ -33,7 +37,7 @@ func NewTarget(c *pipeline.Connection, o relay.Options, k kafkaconn.Conn, tools 
 			return t, err
 		}
 	}
-	t.Job = c.JobSpec(o, k, pipeline.DefaultTopicOptions().Relay(), partitions)
+	t.Job = c.JobSpec(o, t.Conn, pipeline.DefaultTopicOptions().Relay(), partitions)
 	if clusterCheckpoints && (o.Given == nil || !o.Given("checkpoint-dir")) {
 		t.Job.CheckpointDir = ""
 	}

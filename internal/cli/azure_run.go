@@ -106,7 +106,7 @@ func azureRunLoad(opts *azureRunOptions, p *plan.Plan, rateSet bool, set generat
 		total = opts.rate
 	}
 	load := opts.gen
-	load.Topic, load.Instances, load.Rate = plan.HubIn, n, instanceRate(total, n)
+	load.Topic, load.Instances, load.Rate = plan.HubIn, n, generate.InstanceRate(total, n)
 	if p.Config.Job == relay.JobComplex {
 		applyComplexLoad(&load, set, progress)
 	}

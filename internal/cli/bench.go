@@ -8,8 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamscale/streamscale/internal/bench"
-	"github.com/streamscale/streamscale/internal/pipeline"
-	"github.com/streamscale/streamscale/internal/relay"
 )
 
 func newBenchCmd(f *Factory) *cobra.Command {
@@ -44,9 +42,9 @@ as for run, to compare their costs. The job is cancelled and the topics deleted 
   streamscale bench relay --records 2000000 --partitions 4 --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			t, err := benchTarget(conn, job, tools, cfg.Partitions, true)
+			t, err := bench.NewTarget(conn, *job, tools, cfg.Partitions, true)
 			if err != nil {
-				return err
+				return usageOf(err)
 			}
 			cfg.Conn, cfg.Flink, cfg.Job, cfg.Java, cfg.KafkaClasspath = t.Conn, t.Flink, t.Job, t.Java, t.KafkaClasspath
 			res, err := bench.Relay(cmd.Context(), cfg, f.IO.ErrOut)
@@ -109,16 +107,6 @@ is the figure to compare across machines.`,
 	tools.AddFlags(fs)
 	fs.BoolVar(&asJSON, "json", false, "print the result as JSON")
 	return cmd
-}
-
-// benchTarget is bench.NewTarget over the Kafka the job options are checked against.
-func benchTarget(conn *pipeline.Connection, job *relay.Options, tools *bench.Tools, partitions int32, clusterCheckpoints bool) (bench.Target, error) {
-	k, err := jobConn(job, conn)
-	if err != nil {
-		return bench.Target{}, usageOf(err)
-	}
-	t, err := bench.NewTarget(conn, *job, k, tools, partitions, clusterCheckpoints)
-	return t, usageOf(err)
 }
 
 // textResult is a domain result that prints itself for people.

@@ -110,9 +110,9 @@ func runBenchCompare(ctx context.Context, f *Factory, opts *benchCompareOptions)
 			return fmt.Errorf("bench compare: %w", err)
 		}
 	}
-	t, err := benchTarget(opts.conn, opts.job, &opts.tools, opts.cfg.Partitions, false)
+	t, err := bench.NewTarget(opts.conn, *opts.job, &opts.tools, opts.cfg.Partitions, false)
 	if err != nil {
-		return err
+		return usageOf(err)
 	}
 	cfg := opts.cfg
 	cfg.Conn, cfg.Flink, cfg.Job, cfg.Java, cfg.KafkaClasspath = t.Conn, t.Flink, t.Job, t.Java, t.KafkaClasspath

@@ -91,9 +91,9 @@ func runBenchSoak(ctx context.Context, f *Factory, opts *benchSoakOptions) error
 	if err := bench.StartLocal(ctx, opts.conn.Home, opts.tools.RuntimeDir, max(opts.job.Parallelism, int(opts.cfg.Partitions)), f.IO.ErrOut); err != nil {
 		return fmt.Errorf("bench soak: %w", err)
 	}
-	t, err := benchTarget(opts.conn, opts.job, nil, opts.cfg.Partitions, true)
+	t, err := bench.NewTarget(opts.conn, *opts.job, nil, opts.cfg.Partitions, true)
 	if err != nil {
-		return err
+		return usageOf(err)
 	}
 	cfg := opts.cfg
 	cfg.Conn, cfg.Flink, cfg.Job, cfg.Home = t.Conn, t.Flink, t.Job, opts.conn.Home

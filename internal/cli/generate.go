@@ -56,7 +56,7 @@ as abandoned); a second Ctrl-C quits without waiting.`,
 					return flagErrorf(fmt.Errorf("--tier: %w", err))
 				}
 				if !cmd.Flags().Changed("rate") {
-					gen.cfg.Rate = instanceRate(total, gen.cfg.Instances)
+					gen.cfg.Rate = generate.InstanceRate(total, gen.cfg.Instances)
 				}
 			}
 			if runF != nil {
@@ -71,7 +71,13 @@ as abandoned); a second Ctrl-C quits without waiting.`,
 					fmt.Fprintln(f.IO.ErrOut, note)
 				}
 			}
-			sum, err := runGenerate(cmd.Context(), c, gen, f.IO.ErrOut)
+			if err := gen.cfg.Validate(); err != nil {
+				return flagErrorf(err)
+			}
+			if err := gen.checkProducer(c); err != nil {
+				return err
+			}
+			sum, err := generate.RunOn(cmd.Context(), c, gen.cfg, gen.prod, f.IO.ErrOut)
 			if err != nil && (sum == nil || sum.Records == 0) {
 				return err
 			}
@@ -89,24 +95,6 @@ as abandoned); a second Ctrl-C quits without waiting.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the summary as JSON")
 	cmd.Flags().IntVar(&tier, "tier", 1, "the sample's tier 1, 5 or 10: 1k, 5k or 10k events/s in total, shared by the --instances (each sends its share; --rate overrides)")
 	return cmd
-}
-
-// instanceRate is one instance's share of a total rate that n generator instances send
-// together (as the sample's 5 simulators share a tier's 10,000 events/s).
-func instanceRate(total float64, instances int) float64 {
-	return total / float64(max(instances, 1))
-}
-
-// runGenerate validates the settings (flag errors), then sends (generate.RunOn). It returns the
-// summary also when sending was interrupted, with the error.
-func runGenerate(ctx context.Context, c kafkaconn.Conn, gen *genFlags, progress io.Writer) (*generate.Summary, error) {
-	if err := gen.cfg.Validate(); err != nil {
-		return nil, flagErrorf(err)
-	}
-	if err := gen.checkProducer(c); err != nil {
-		return nil, err
-	}
-	return generate.RunOn(ctx, c, gen.cfg, gen.prod, progress)
 }
 
 func writeJSON(w io.Writer, v any) {

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/streamscale/streamscale/internal/flink"
-	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/pipeline"
 	"github.com/streamscale/streamscale/internal/relay"
@@ -27,22 +26,6 @@ func newJobCmd(f *Factory) *cobra.Command {
 func newJobOptions() *relay.Options {
 	o := relay.DefaultOptions(local.BuildDir())
 	return &o
-}
-
-// jobConn checks the job options on their own, then against the Kafka conn resolves to
-// (nothing is asked of Flink for options that cannot run); a refusal is a usage error.
-func jobConn(job *relay.Options, conn *pipeline.Connection) (kafkaconn.Conn, error) {
-	if err := job.Validate(); err != nil {
-		return kafkaconn.Conn{}, flagErrorf(err)
-	}
-	c, err := conn.KafkaConn()
-	if err != nil {
-		return c, err
-	}
-	if err := job.CheckTarget(c); err != nil {
-		return c, flagErrorf(err)
-	}
-	return c, nil
 }
 
 // jobSubmitOptions are `job submit`'s flags.
@@ -114,10 +97,7 @@ func addJobFlags(fs *pflag.FlagSet, conn *pipeline.Connection, topics *pipeline.
 // then the job), started from the savepoint or checkpoint from names ("": none;
 // relay.ResolveSavepoint).
 func submitJob(ctx context.Context, f *Factory, conn *pipeline.Connection, topics *pipeline.TopicOptions, job *relay.Options, from string) error {
-	if err := job.Validate(); err != nil {
-		return flagErrorf(err)
-	}
-	c, err := conn.KafkaConn()
+	c, err := conn.JobKafkaConn(*job)
 	if err != nil {
 		return err
 	}
@@ -193,15 +173,8 @@ func jobCancelRun(ctx context.Context, f *Factory, opts *jobCancelOptions) error
 	if err != nil {
 		return err
 	}
-	id := opts.id
-	if id == "" {
-		found, _, err := relay.ForTopics(ctx, fc, opts.topics.In, opts.topics.Out, opts.kind)
-		if err != nil {
-			return err
-		}
-		id = found.ID
-	}
-	if err := fc.Cancel(ctx, id); err != nil {
+	id, err := relay.Cancel(ctx, fc, opts.topics.In, opts.topics.Out, opts.kind, opts.id)
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(f.IO.Out, "cancelled %s\n", id)

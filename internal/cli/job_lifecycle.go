@@ -116,7 +116,7 @@ checkpoint is the newest of both (each kind resumes only from its own state).`,
 // (relay or complex) whose resume point for the topics is the newest (relay.NewestKind).
 func jobResumeRun(ctx context.Context, f *Factory, opts *jobResumeOptions) error {
 	if !opts.job.Given("job") {
-		if _, err := jobConn(opts.job, opts.conn); err != nil {
+		if _, err := opts.conn.JobKafkaConn(*opts.job); err != nil {
 			return err
 		}
 		fc, err := opts.conn.FlinkClient()

@@ -126,7 +126,7 @@ func (o *runOptions) applyTier() {
 	}
 	if !o.rateSet {
 		total, _ := kafkaconn.RateForTier(o.topics.Tier)
-		o.gen.cfg.Rate = instanceRate(total, o.gen.cfg.Instances)
+		o.gen.cfg.Rate = generate.InstanceRate(total, o.gen.cfg.Instances)
 	}
 	if !o.unitsSet {
 		o.units, _ = kafkaconn.ThroughputUnitsForTier(o.topics.Tier)
@@ -186,16 +186,13 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions) error {
 // checks) and returns the error the command ends with: a refusal as a flag error, the load's
 // error, a failed check.
 func writeRunResult(f *Factory, res *pipeline.Result, err error, asJSON bool, checks verify.Checks) error {
-	var refusal *pipeline.Refusal
 	var loadErr *pipeline.LoadError
 	switch {
-	case errors.As(err, &refusal):
-		return flagErrorf(refusal.Err)
 	case errors.As(err, &loadErr):
 		_ = loadErr.Summary.WriteText(f.IO.Out)
 		return loadErr.Err
 	case err != nil:
-		return err
+		return usageOf(err) // a refusal: a flag error
 	}
 	if asJSON {
 		writeJSON(f.IO.Out, res.Run)

@@ -168,3 +168,20 @@ func (c *Connection) ResumeSources() relay.ResumeSources {
 func (c *Connection) JobSpec(o relay.Options, k kafkaconn.Conn, topics relay.Topics, partitions int32) relay.Spec {
 	return c.CompleteSpec(k)(o.Spec(k, topics, partitions))
 }
+
+// JobKafkaConn checks the job options o on their own, then resolves the Kafka connection and
+// checks o against it (so nothing is asked of Flink for options that cannot run). A refused
+// option is a *Refusal.
+func (c *Connection) JobKafkaConn(o relay.Options) (kafkaconn.Conn, error) {
+	if err := o.Validate(); err != nil {
+		return kafkaconn.Conn{}, &Refusal{err}
+	}
+	k, err := c.KafkaConn()
+	if err != nil {
+		return k, err
+	}
+	if err := o.CheckTarget(k); err != nil {
+		return k, &Refusal{err}
+	}
+	return k, nil
+}
