@@ -108,7 +108,7 @@ func azureRunLoad(opts *azureRunOptions, p *plan.Plan, rateSet bool, set generat
 	load := opts.gen
 	load.Topic, load.Instances, load.Rate = plan.HubIn, n, generate.InstanceRate(total, n)
 	if p.Config.Job == relay.JobComplex {
-		applyComplexLoad(&load, set, progress)
+		generate.ApplyComplexLoad(&load, set, progress)
 	}
 	if err := load.Validate(); err != nil {
 		return generate.Config{}, flagErrorf(err)

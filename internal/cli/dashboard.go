@@ -97,12 +97,12 @@ func dashboardRun(ctx context.Context, f *Factory, opts *dashboardOptions) error
 // tier, guarantee and target rate. It keeps serving past a first Ctrl-C (the run still
 // drains and verifies); the returned stop ends it.
 func startRunDashboard(ctx context.Context, f *Factory, opts *runOptions, conn kafkaconn.Conn, flinkURL, jobID, guarantee string) (func(), error) {
-	c := dashboard.Config{Conn: conn, FlinkURL: flinkURL, MetricsURLs: opts.metricsURLs, Log: f.IO.ErrOut,
+	c := dashboard.Config{Conn: conn, FlinkURL: flinkURL, MetricsURLs: opts.site.MetricsURLs, Log: f.IO.ErrOut,
 		Info: dashboard.Info{InTopic: opts.topics.In, OutTopic: opts.topics.Out, Group: "streamscale-relay", JobID: jobID,
 			Guarantee: guarantee, ThroughputUnits: opts.units, TargetPerSec: opts.gen.cfg.Rate}}
 	if opts.topics.Partitions == 0 {
 		c.Info.Tier = strconv.Itoa(opts.topics.Tier)
 	}
-	c.FillFromLocal(opts.stack.Home, dashboard.LocalSources{Metrics: !opts.conn.ExternalKafka(), FlinkMetrics: opts.conn.LocalFlink()})
+	c.FillFromLocal(opts.site.Local.Home, dashboard.LocalSources{Metrics: !opts.conn.ExternalKafka(), FlinkMetrics: opts.conn.LocalFlink()})
 	return opts.dash.Background(ctx, c)
 }

@@ -113,7 +113,7 @@ checkpoint is the newest of both (each kind resumes only from its own state).`,
 }
 
 // jobResumeRun is job submit from the newest resume point; without --job, of the kind of job
-// (relay or complex) whose resume point for the topics is the newest (relay.NewestKind).
+// (relay or complex) whose resume point for the topics is the newest (relay.ResumeKind).
 func jobResumeRun(ctx context.Context, f *Factory, opts *jobResumeOptions) error {
 	if !opts.job.Given("job") {
 		if _, err := opts.conn.JobKafkaConn(*opts.job); err != nil {
@@ -123,14 +123,11 @@ func jobResumeRun(ctx context.Context, f *Factory, opts *jobResumeOptions) error
 		if err != nil {
 			return err
 		}
-		k, err := relay.NewestKind(ctx, fc, opts.topics.In, opts.topics.Out, opts.conn.ResumeSources())
+		k, err := relay.ResumeKind(ctx, fc, opts.topics.In, opts.topics.Out, opts.conn.ResumeSources(), f.IO.ErrOut)
 		if err != nil {
 			return err
 		}
 		opts.job.Job = string(k)
-		if k == relay.JobComplex {
-			fmt.Fprintln(f.IO.ErrOut, "the newest savepoint or checkpoint for these topics is the complex job's: resuming it (--job relay picks the relay)")
-		}
 	}
 	return submitJob(ctx, f, opts.conn, opts.topics, opts.job, relay.LastSavepoint)
 }

@@ -18,7 +18,9 @@ import (
 )
 
 type runOptions struct {
-	stack     local.Config
+	// site is where the run happens: --target, the local stack's settings, the metrics URLs
+	// (its connection comes from conn).
+	site      pipeline.TargetOptions
 	conn      *pipeline.Connection
 	topics    *pipeline.TopicOptions
 	job       *relay.Options
@@ -29,25 +31,19 @@ type runOptions struct {
 	units          int
 	// unitsSet and rateSet say the user gave --throughput-units and --rate (applyTier).
 	unitsSet, rateSet bool
-	// slotsSet and taskManagersSet say the user chose --slots or --taskmanagers: sizing the
-	// stack for the job then raises the other.
-	slotsSet, taskManagersSet bool
-	metricsURLs               []string
-	down                      bool
-	asJSON                    bool
-	checks                    verify.Checks
+	down              bool
+	asJSON            bool
+	checks            verify.Checks
 	// dashboard serves the live page beside the run (dashboard.go).
 	dashboard bool
 	dash      dashboard.Serving
-	// targetName is --target: local, cluster, azure, or "" (chosen from the connection flags).
-	targetName string
 	// loadSet says which load flags were given (run --job complex fills in the others).
 	loadSet generate.Given
 }
 
 func newRunCmd(f *Factory, runF func(context.Context, *runOptions) error) *cobra.Command {
 	opts := &runOptions{
-		stack: local.DefaultConfig(), conn: f.newConn(), topics: pipeline.DefaultTopicOptions(), job: newJobOptions(),
+		site: pipeline.TargetOptions{Local: local.DefaultConfig()}, conn: f.newConn(), topics: pipeline.DefaultTopicOptions(), job: newJobOptions(),
 		gen: newGenFlags(), drainIdle: 30 * time.Second, reportInterval: 10 * time.Second, checks: verify.DefaultChecks(),
 	}
 	cmd := &cobra.Command{
@@ -81,20 +77,20 @@ keeps its value.`,
 			opts.gen.prod.MarkGiven(fs)
 			opts.loadSet = generate.GivenFlags(fs)
 			opts.unitsSet, opts.rateSet = fs.Changed("throughput-units"), fs.Changed("rate")
-			opts.slotsSet, opts.taskManagersSet = fs.Changed("slots"), fs.Changed("taskmanagers")
+			opts.site.SlotsSet, opts.site.TaskManagersSet = fs.Changed("slots"), fs.Changed("taskmanagers")
 			return nil
 		},
 	}
 	// `run --target azure --resource-group RG …` fails on the Azure flags before RunE: say
 	// which command takes them rather than that the flag is unknown.
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		if opts.targetName == pipeline.TargetAzure {
+		if opts.site.Name == pipeline.TargetAzure {
 			_, err = pipeline.SelectTarget(pipeline.TargetAzure, false)
 		}
 		return flagErrorf(err)
 	})
 	fs := cmd.Flags()
-	opts.stack.AddFlags(fs)
+	opts.site.Local.AddFlags(fs)
 	fs.StringVar(&opts.conn.Source.Brokers, "brokers", "", "use this Kafka instead of the local stack (env STREAMSCALE_BROKERS)")
 	opts.conn.AddSecurityFlags(fs)
 	opts.conn.AddFlinkFlag(fs)
@@ -107,8 +103,8 @@ keeps its value.`,
 	fs.DurationVar(&opts.drainIdle, "drain-timeout", opts.drainIdle, "after sending, how long to wait for the next of the run's events in the output (read until every event is out) before verifying what arrived")
 	fs.DurationVar(&opts.reportInterval, "report-interval", opts.reportInterval, "row width of the broker's hub table sampled during the run (report --run can regroup it, e.g. per minute)")
 	fs.IntVar(&opts.units, "throughput-units", 0, "Event Hubs throughput units for the hub table's MAX VALUE line (default: the sample's for the tier, 2/6/12; 0: no line)")
-	fs.StringSliceVar(&opts.metricsURLs, "metrics-url", nil, "with --brokers: the brokers' metrics endpoints (Prometheus format, one per broker) for the hub table")
-	fs.StringVar(&opts.targetName, "target", "", "where the run happens: local or cluster (default: local, or cluster with --brokers/--flink-url); azure: use the azure run command")
+	fs.StringSliceVar(&opts.site.MetricsURLs, "metrics-url", nil, "with --brokers: the brokers' metrics endpoints (Prometheus format, one per broker) for the hub table")
+	fs.StringVar(&opts.site.Name, "target", "", "where the run happens: local or cluster (default: local, or cluster with --brokers/--flink-url); azure: use the azure run command")
 	fs.BoolVar(&opts.down, "down", false, "stop the local stack when the run ends")
 	fs.BoolVar(&opts.asJSON, "json", false, "print the run record (generator and verifier results) as JSON")
 	opts.checks.AddFlags(fs)
@@ -134,7 +130,7 @@ func (o *runOptions) applyTier() {
 }
 
 func runRun(ctx context.Context, f *Factory, opts *runOptions) error {
-	if _, err := pipeline.SelectTarget(opts.targetName, opts.conn.External()); err != nil {
+	if _, err := pipeline.SelectTarget(opts.site.Name, opts.conn.External()); err != nil {
 		return flagErrorf(err)
 	}
 	if err := opts.job.Validate(); err != nil {
@@ -146,7 +142,7 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions) error {
 	}
 	opts.applyTier()
 	if relay.Job(opts.job.Job).OrDefault() == relay.JobComplex {
-		applyComplexLoad(&opts.gen.cfg, opts.loadSet, f.IO.ErrOut)
+		generate.ApplyComplexLoad(&opts.gen.cfg, opts.loadSet, f.IO.ErrOut)
 	}
 	opts.gen.cfg.Topic = opts.topics.In
 	if err := opts.gen.cfg.Validate(); err != nil {
@@ -160,7 +156,7 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions) error {
 			return flagErrorf(err)
 		}
 	}
-	opts.conn.Home = opts.stack.Home
+	opts.conn.Home = opts.site.Local.Home
 	target, err := opts.target()
 	if err != nil {
 		return err
@@ -171,7 +167,7 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions) error {
 			return opts.job.Spec(conn, opts.topics.Relay(), partitions)
 		},
 		Load: opts.gen.cfg, Producer: opts.gen.prod.Opts, DrainIdle: opts.drainIdle, TrafficInterval: opts.reportInterval,
-		ThroughputUnits: opts.units, Checks: opts.checks, RunsDir: local.RunsDir(opts.stack.Home), Down: opts.down, Progress: f.IO.ErrOut,
+		ThroughputUnits: opts.units, Checks: opts.checks, RunsDir: local.RunsDir(opts.site.Local.Home), Down: opts.down, Progress: f.IO.ErrOut,
 	}
 	if opts.dashboard {
 		cfg.OnJob = func(ctx context.Context, ep pipeline.Endpoints, spec relay.Spec, jobID string) (func(), error) {
@@ -210,8 +206,8 @@ func writeRunResult(f *Factory, res *pipeline.Result, err error, asJSON bool, ch
 // --brokers/--flink-url (or their environment variables, or an Event Hubs connection string)
 // name a Kafka or Flink of the user's own.
 func (o *runOptions) target() (pipeline.Target, error) {
-	to := pipeline.TargetOptions{Name: o.targetName, External: o.conn.External(), Local: o.stack, SlotsSet: o.slotsSet,
-		TaskManagersSet: o.taskManagersSet, MetricsURLs: o.metricsURLs, Kafka: o.conn.KafkaConn, FlinkURL: o.conn.FlinkAddress}
+	to := o.site
+	to.External, to.Kafka, to.FlinkURL = o.conn.External(), o.conn.KafkaConn, o.conn.FlinkAddress
 	if o.conn.LocalFlink() {
 		to.LocalFlinkHome = o.conn.Home
 	}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -83,11 +82,7 @@ topic's tags; --from/--to are refused.`,
 
 // reportChecks prints one line per failed check and returns ErrSilent when any failed.
 func reportChecks(f *Factory, res verify.Result, c verify.Checks) error {
-	fails := res.Check(c)
-	for _, fl := range fails {
-		fmt.Fprintln(f.IO.ErrOut, fl.String())
-	}
-	if len(fails) > 0 {
+	if res.WriteFailures(f.IO.ErrOut, c) {
 		return ErrSilent
 	}
 	return nil
