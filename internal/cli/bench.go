@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/streamscale/streamscale/internal/bench"
+	"github.com/streamscale/streamscale/internal/pipeline"
 )
 
 func newBenchCmd(f *Factory) *cobra.Command {
@@ -24,7 +25,7 @@ func newBenchCmd(f *Factory) *cobra.Command {
 }
 
 func newBenchRelayCmd(f *Factory) *cobra.Command {
-	conn, job, tools := f.newConn(), newJobOptions(), &bench.Tools{}
+	conn, job, tools := f.newConn(), pipeline.DefaultJobOptions(), &bench.Tools{}
 	cfg, asJSON := bench.RelayConfig{}, false
 	cmd := &cobra.Command{
 		Use:   "relay",

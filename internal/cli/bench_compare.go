@@ -28,7 +28,7 @@ type benchCompareOptions struct {
 }
 
 func newBenchCompareCmd(f *Factory) *cobra.Command {
-	opts := &benchCompareOptions{conn: f.newConn(), job: newJobOptions()}
+	opts := &benchCompareOptions{conn: f.newConn(), job: pipeline.DefaultJobOptions()}
 	cfg := &opts.cfg
 	cmd := &cobra.Command{
 		Use:   "compare",

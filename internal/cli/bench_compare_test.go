@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/streamscale/streamscale/internal/bench"
+	"github.com/streamscale/streamscale/internal/pipeline"
 )
 
 func TestBenchCompareRejectsUnknownContender(t *testing.T) {
@@ -20,7 +21,7 @@ func TestBenchCompareRejectsUnknownContender(t *testing.T) {
 // a broker that is not there.
 func TestBenchCompareStartsTheLocalStack(t *testing.T) {
 	f, _, _ := testFactory()
-	opts := &benchCompareOptions{conn: f.newConn(), job: newJobOptions(), tools: bench.Tools{RuntimeDir: t.TempDir()},
+	opts := &benchCompareOptions{conn: f.newConn(), job: pipeline.DefaultJobOptions(), tools: bench.Tools{RuntimeDir: t.TempDir()},
 		cfg: bench.CompareConfig{Contenders: []string{bench.GoRelay}}}
 	opts.conn.Home = t.TempDir()
 	opts.cfg.Partitions = 2

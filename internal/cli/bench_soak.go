@@ -29,7 +29,7 @@ type benchSoakOptions struct {
 }
 
 func newBenchSoakCmd(f *Factory) *cobra.Command {
-	opts := &benchSoakOptions{conn: f.newConn(), job: newJobOptions(), tier: 5}
+	opts := &benchSoakOptions{conn: f.newConn(), job: pipeline.DefaultJobOptions(), tier: 5}
 	cmd := &cobra.Command{
 		Use:   "soak",
 		Short: "Run the relay for an hour under a steady load and watch latency, memory, GC and the broker's log per minute",
@@ -121,7 +121,7 @@ func runBenchSoak(ctx context.Context, f *Factory, opts *benchSoakOptions) error
 }
 
 func newBenchFailoverCmd(f *Factory) *cobra.Command {
-	run, asJSON := &bench.FailoverRun{Options: *newJobOptions()}, false
+	run, asJSON := &bench.FailoverRun{Options: *pipeline.DefaultJobOptions()}, false
 	run.Stack = local.DefaultConfig()
 	cmd := &cobra.Command{
 		Use:   "failover",

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/streamscale/streamscale/internal/pipeline"
 )
 
 // TestBenchSoakValidate: the tier fills in what --rate and --partitions leave, and bad
@@ -30,7 +32,7 @@ func TestBenchSoakValidate(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f, _, _ := testFactory()
-			o := &benchSoakOptions{conn: f.newConn(), job: newJobOptions(), tier: 5}
+			o := &benchSoakOptions{conn: f.newConn(), job: pipeline.DefaultJobOptions(), tier: 5}
 			o.cfg.Duration, o.cfg.DrainIdle, o.cfg.Retention = time.Hour, 30*time.Second, 10*time.Minute
 			tc.set(o)
 			err := o.validate(f)

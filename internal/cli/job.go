@@ -22,12 +22,6 @@ func newJobCmd(f *Factory) *cobra.Command {
 	return cmd
 }
 
-// newJobOptions are the job flags' defaults (relay.Options.AddFlags binds them).
-func newJobOptions() *relay.Options {
-	o := relay.DefaultOptions(local.BuildDir())
-	return &o
-}
-
 // jobSubmitOptions are `job submit`'s flags.
 type jobSubmitOptions struct {
 	conn          *pipeline.Connection
@@ -37,7 +31,7 @@ type jobSubmitOptions struct {
 }
 
 func newJobSubmitCmd(f *Factory, runF func(context.Context, *jobSubmitOptions) error) *cobra.Command {
-	opts := &jobSubmitOptions{conn: f.newConn(), topics: pipeline.DefaultTopicOptions(), job: newJobOptions()}
+	opts := &jobSubmitOptions{conn: f.newConn(), topics: pipeline.DefaultTopicOptions(), job: pipeline.DefaultJobOptions()}
 	cmd := &cobra.Command{
 		Use:   "submit",
 		Short: "Upload and run the relay job, or report the one already running",

@@ -23,7 +23,7 @@ import (
 // parseJobFlags parses args into job flags on a bare command and validates them.
 func parseJobFlags(t *testing.T, args ...string) (*relay.Options, error) {
 	t.Helper()
-	j := newJobOptions()
+	j := pipeline.DefaultJobOptions()
 	cmd := &cobra.Command{Use: "x", RunE: func(*cobra.Command, []string) error {
 		if err := j.Validate(); err != nil {
 			return flagErrorf(err) // as the commands do

@@ -90,7 +90,7 @@ type jobResumeOptions struct {
 }
 
 func newJobResumeCmd(f *Factory, runF func(context.Context, *jobResumeOptions) error) *cobra.Command {
-	opts := &jobResumeOptions{conn: f.newConn(), topics: pipeline.DefaultTopicOptions(), job: newJobOptions()}
+	opts := &jobResumeOptions{conn: f.newConn(), topics: pipeline.DefaultTopicOptions(), job: pipeline.DefaultJobOptions()}
 	cmd := &cobra.Command{
 		Use:   "resume",
 		Short: "Start the relay or complex job from its last savepoint or retained checkpoint",

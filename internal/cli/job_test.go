@@ -131,7 +131,7 @@ func TestJobSpecSecured(t *testing.T) {
 	} {
 		c := f.newConn()
 		tt.set(c)
-		spec := newJobOptions().Spec(c.Source.Security, pipeline.DefaultTopicOptions().Relay(), 2)
+		spec := pipeline.DefaultJobOptions().Spec(c.Source.Security, pipeline.DefaultTopicOptions().Relay(), 2)
 		if spec.Secured != tt.want || (spec.CheckConnection() != nil) != tt.want {
 			t.Errorf("%s: Secured = %v, CheckConnection = %v", tt.name, spec.Secured, spec.CheckConnection())
 		}
@@ -155,7 +155,7 @@ func TestJobSpecForSecuredConnections(t *testing.T) {
 		c := f.newConn()
 		c.FlinkURL = tt.flinkURL
 		c.Source.Security = kafkaconn.Conn{Brokers: []string{"b:9093"}, TLS: true}
-		j := newJobOptions()
+		j := pipeline.DefaultJobOptions()
 		j.KafkaPropertiesFile = tt.file
 		spec := c.JobSpec(*j, c.Source.Security, pipeline.DefaultTopicOptions().Relay(), 2)
 		if err := spec.CheckConnection(); (err != nil) != tt.wantErr {

@@ -43,7 +43,7 @@ type runOptions struct {
 
 func newRunCmd(f *Factory, runF func(context.Context, *runOptions) error) *cobra.Command {
 	opts := &runOptions{
-		site: pipeline.TargetOptions{Local: local.DefaultConfig()}, conn: f.newConn(), topics: pipeline.DefaultTopicOptions(), job: newJobOptions(),
+		site: pipeline.TargetOptions{Local: local.DefaultConfig()}, conn: f.newConn(), topics: pipeline.DefaultTopicOptions(), job: pipeline.DefaultJobOptions(),
 		gen: newGenFlags(), drainIdle: 30 * time.Second, reportInterval: 10 * time.Second, checks: verify.DefaultChecks(),
 	}
 	cmd := &cobra.Command{

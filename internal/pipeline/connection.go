@@ -185,3 +185,10 @@ func (c *Connection) JobKafkaConn(o relay.Options) (kafkaconn.Conn, error) {
 	}
 	return k, nil
 }
+
+// DefaultJobOptions are the job flags' defaults (relay.Options.AddFlags binds them), with the
+// job jar that `make build` leaves in the local build directory.
+func DefaultJobOptions() *relay.Options {
+	o := relay.DefaultOptions(local.BuildDir())
+	return &o
+}
