@@ -46,10 +46,11 @@ func Verify(ctx context.Context, r VerifyRequest, cfg verify.Config) (verify.Res
 		err  error
 	)
 	if timed || r.FromBeginning {
-		conn, err = r.Conn.KafkaConn()
+		if conn, err = r.Conn.KafkaConn(); err != nil {
+			return verify.Result{}, err
+		}
 	}
 	switch {
-	case err != nil:
 	case timed:
 		err = r.timeWindow(ctx, conn, &cfg, time.Now())
 	case r.FromBeginning && cfg.Job == verify.JobComplex:
