@@ -45,7 +45,10 @@ func TestNewCommand(t *testing.T) {
 	type opts struct{ n int }
 	f, _, _ := testFactory()
 	ran := 0
-	run := func(context.Context, *Factory, *opts) error { ran++; return &pipeline.Refusal{Err: errors.New("--n: no")} }
+	run := func(context.Context, *Factory, *opts) error {
+		ran++
+		return &pipeline.Refusal{Err: errors.New("--n: no")}
+	}
 	var got *opts
 	cmd := newCommand(f, &cobra.Command{Use: "x"}, &opts{n: 3}, func(_ context.Context, o *opts) error { got = o; return nil }, run)
 	if err := execute(cmd); err != nil || got == nil || got.n != 3 || ran != 0 {
