@@ -11,25 +11,10 @@ import (
 	"github.com/streamscale/streamscale/internal/htmlreport"
 	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/pipeline"
-	"github.com/streamscale/streamscale/internal/relay"
 )
 
-// benchCompareOptions are `bench compare`'s flags.
-type benchCompareOptions struct {
-	conn      *pipeline.Connection
-	job       *relay.Options
-	tools     bench.Tools
-	cfg       bench.CompareConfig
-	asJSON    bool
-	html, png string
-	// goRelayDropEvery is the hidden, test-only --test-only-go-relay-drop-every: the Go relay
-	// drops every n-th record, so that a test can see the comparison report a loss.
-	goRelayDropEvery int64
-}
-
 func newBenchCompareCmd(f *Factory) *cobra.Command {
-	opts := &benchCompareOptions{conn: f.newConn(), job: pipeline.DefaultJobOptions()}
-	cfg := &opts.cfg
+	conn, run, asJSON := f.newConn(), &bench.CompareRun{Options: *pipeline.DefaultJobOptions()}, false
 	cmd := &cobra.Command{
 		Use:   "compare",
 		Short: "Compare the relay with the broker's ceiling, a plain Go relay and the sample's own job",
@@ -71,92 +56,67 @@ fresh topics, deleted afterwards. --quick runs a short version (a few minutes). 
   streamscale bench compare --contenders go-relay,streamscale-relay --rates 5000,20000`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runBenchCompare(cmd.Context(), f, opts)
+			return runBenchCompare(cmd.Context(), f, conn, run, asJSON)
 		},
 	}
-	fs := cmd.Flags()
-	opts.conn.AddKafkaFlags(fs)
-	opts.conn.AddFlinkFlag(fs)
-	fs.StringVar(&opts.job.JarPath, "job-jar", opts.job.JarPath, "the relay job jar built by make build")
-	fs.StringVar(&opts.job.Brokers, "job-brokers", "", "bootstrap servers as the Flink jobs see them (default: --brokers)")
-	fs.DurationVar(&opts.job.CheckpointInterval, "checkpoint-interval", opts.job.CheckpointInterval, "our relay job's checkpoint interval (the sample job's is 500 ms, as in the sample)")
-	opts.job.AddTuningFlags(fs)
-	fs.StringVar(&opts.job.KafkaPropertiesFile, "job-kafka-properties-file", "", "Kafka Java client properties for our relay's source and sink (e.g. fetch.min.bytes, to compare client settings), by its path on the Flink JobManager")
-	fs.StringVar(&cfg.SampleJar, "sample-jar", bench.SampleJobJarPath(local.BuildDir()), "the ported sample job jar built by make build")
-	opts.tools.AddFlags(fs)
-	fs.Int32Var(&cfg.Partitions, "partitions", 2, "partitions of every topic and every contender's parallelism (needs that many free slots)")
-	fs.StringSliceVar(&cfg.Contenders, "contenders", bench.AllContenders, "contenders to run, in this order")
-	fs.BoolVar(&cfg.Quick, "quick", false, "a short run (a few minutes): 5 s steps at 1k and 5k/s and a short search")
-	fs.DurationVar(&cfg.Step, "step", 0, "how long each load step sends (default 20s; --quick 5s)")
-	fs.Float64SliceVar(&cfg.Rates, "rates", nil, "fixed rates of the latency table, events/s (default 1000,5000,10000,20000; --quick 1000,5000)")
-	fs.Float64Var(&cfg.SearchStart, "search-start", 0, "first rate of the max-rate search, events/s (default 10000; --quick 5000)")
-	fs.BoolVar(&cfg.NoSearch, "no-search", false, "measure the fixed rates only, no max-rate search (to compare settings at given loads)")
-	fs.BoolVar(&opts.asJSON, "json", false, "print the result as JSON")
-	fs.StringVar(&opts.html, "html", "", "also write the result as a self-contained HTML page with charts (offered rate vs p99 latency, max rate, CPU per million events)")
-	fs.Int64Var(&opts.goRelayDropEvery, "test-only-go-relay-drop-every", 0, "TEST ONLY: the go-relay contender drops every n-th record (to check that a loss is reported); never for a measurement")
+	fs, job := cmd.Flags(), &run.Options
+	conn.AddKafkaFlags(fs)
+	conn.AddFlinkFlag(fs)
+	fs.StringVar(&job.JarPath, "job-jar", job.JarPath, "the relay job jar built by make build")
+	fs.StringVar(&job.Brokers, "job-brokers", "", "bootstrap servers as the Flink jobs see them (default: --brokers)")
+	fs.DurationVar(&job.CheckpointInterval, "checkpoint-interval", job.CheckpointInterval, "our relay job's checkpoint interval (the sample job's is 500 ms, as in the sample)")
+	job.AddTuningFlags(fs)
+	fs.StringVar(&job.KafkaPropertiesFile, "job-kafka-properties-file", "", "Kafka Java client properties for our relay's source and sink (e.g. fetch.min.bytes, to compare client settings), by its path on the Flink JobManager")
+	fs.StringVar(&run.SampleJar, "sample-jar", bench.SampleJobJarPath(local.BuildDir()), "the ported sample job jar built by make build")
+	run.Tools.AddFlags(fs)
+	fs.Int32Var(&run.Partitions, "partitions", 2, "partitions of every topic and every contender's parallelism (needs that many free slots)")
+	fs.StringSliceVar(&run.Contenders, "contenders", bench.AllContenders, "contenders to run, in this order")
+	fs.BoolVar(&run.Quick, "quick", false, "a short run (a few minutes): 5 s steps at 1k and 5k/s and a short search")
+	fs.DurationVar(&run.Step, "step", 0, "how long each load step sends (default 20s; --quick 5s)")
+	fs.Float64SliceVar(&run.Rates, "rates", nil, "fixed rates of the latency table, events/s (default 1000,5000,10000,20000; --quick 1000,5000)")
+	fs.Float64Var(&run.SearchStart, "search-start", 0, "first rate of the max-rate search, events/s (default 10000; --quick 5000)")
+	fs.BoolVar(&run.NoSearch, "no-search", false, "measure the fixed rates only, no max-rate search (to compare settings at given loads)")
+	fs.BoolVar(&asJSON, "json", false, "print the result as JSON")
+	fs.StringVar(&run.HTML, "html", "", "also write the result as a self-contained HTML page with charts (offered rate vs p99 latency, max rate, CPU per million events)")
+	fs.Int64Var(&run.GoRelayDropEvery, "test-only-go-relay-drop-every", 0, "TEST ONLY: the go-relay contender drops every n-th record (to check that a loss is reported); never for a measurement")
 	_ = fs.MarkHidden("test-only-go-relay-drop-every")
-	fs.StringVar(&opts.png, "png", "", "also render that page to this PNG file with headless Chromium (STREAMSCALE_BROWSER picks the browser)")
+	fs.StringVar(&run.PNG, "png", "", "also render that page to this PNG file with headless Chromium (STREAMSCALE_BROWSER picks the browser)")
 	return cmd
 }
 
-func runBenchCompare(ctx context.Context, f *Factory, opts *benchCompareOptions) error {
-	if err := opts.validate(f); err != nil {
-		return err
+func runBenchCompare(ctx context.Context, f *Factory, conn *pipeline.Connection, run *bench.CompareRun, asJSON bool) error {
+	if err := run.Check(f.Getenv); err != nil {
+		return flagErrorf(err)
 	}
-	if !opts.conn.External() {
+	if !conn.External() {
 		// As for run: the local stack, started where it is not up, with slots for the
 		// contenders' parallelism.
-		if err := bench.StartLocal(ctx, opts.conn.Home, opts.tools.RuntimeDir, int(opts.cfg.Partitions), f.IO.ErrOut); err != nil {
+		if err := bench.StartLocal(ctx, conn.Home, run.Tools.RuntimeDir, int(run.Partitions), f.IO.ErrOut); err != nil {
 			return fmt.Errorf("bench compare: %w", err)
 		}
 	}
-	t, err := bench.NewTarget(opts.conn, *opts.job, &opts.tools, opts.cfg.Partitions, false)
+	t, err := bench.NewTarget(conn, run.Options, &run.Tools, run.Partitions, false)
 	if err != nil {
 		return usageOf(err)
 	}
-	cfg := opts.cfg
+	cfg := run.CompareConfig
 	cfg.Conn, cfg.Flink, cfg.Job, cfg.Java, cfg.KafkaClasspath = t.Conn, t.Flink, t.Job, t.Java, t.KafkaClasspath
-	cfg.GoRelay = bench.GoRelayProcess(t.Conn, f.IO.ErrOut, opts.goRelayDropEvery)
-	if !opts.conn.ExternalKafka() {
-		cfg.BrokerPIDs, cfg.FlinkPIDs = bench.LocalProcesses(ctx, opts.conn.Home)
+	cfg.GoRelay = bench.GoRelayProcess(t.Conn, f.IO.ErrOut, run.GoRelayDropEvery)
+	if !conn.ExternalKafka() {
+		cfg.BrokerPIDs, cfg.FlinkPIDs = bench.LocalProcesses(ctx, conn.Home)
 	}
 	res, err := bench.Compare(ctx, cfg, f.IO.ErrOut)
 	if err != nil {
 		return fmt.Errorf("bench compare: %w", err)
 	}
-	if err := writeResult(f.IO.Out, opts.asJSON, res); err != nil {
+	if err := writeResult(f.IO.Out, asJSON, res); err != nil {
 		return err
 	}
 	out := htmlreport.Output{Getenv: f.Getenv, Log: f.IO.ErrOut}
-	if err := res.WriteFiles(ctx, out, htmlreport.Files{HTML: opts.html, PNG: opts.png}); err != nil {
+	if err := res.WriteFiles(ctx, out, htmlreport.Files{HTML: run.HTML, PNG: run.PNG}); err != nil {
 		return err
 	}
 	return res.Err()
-}
-
-// validate checks the flags before anything starts.
-func (opts *benchCompareOptions) validate(f *Factory) error {
-	if err := opts.cfg.Validate(); err != nil {
-		return flagErrorf(err)
-	}
-	if err := opts.job.Validate(); err != nil {
-		return flagErrorf(err)
-	}
-	if opts.goRelayDropEvery < 0 {
-		return flagErrorf(fmt.Errorf("--test-only-go-relay-drop-every: %d must not be negative", opts.goRelayDropEvery))
-	}
-	return checkPNG(f, opts.png) // before the minutes of measuring: a PNG that cannot be rendered is known now
-}
-
-// checkPNG checks that a --png can be rendered: a browser is found.
-func checkPNG(f *Factory, png string) error {
-	if png == "" {
-		return nil
-	}
-	if _, err := htmlreport.FindBrowser(f.Getenv); err != nil {
-		return flagErrorf(fmt.Errorf("--png: %w", err))
-	}
-	return nil
 }
 
 func newBenchGoRelayCmd(f *Factory) *cobra.Command {

@@ -10,7 +10,7 @@ import (
 
 func TestBenchCompareRejectsUnknownContender(t *testing.T) {
 	f, _, _ := testFactory()
-	err := runBenchCompare(t.Context(), f, &benchCompareOptions{cfg: bench.CompareConfig{Contenders: []string{"kafka-streams"}}})
+	err := runBenchCompare(t.Context(), f, f.newConn(), &bench.CompareRun{CompareConfig: bench.CompareConfig{Contenders: []string{"kafka-streams"}}}, false)
 	if err == nil || !strings.Contains(err.Error(), "--contenders") {
 		t.Fatalf("err = %v, want a --contenders usage error", err)
 	}
@@ -21,11 +21,11 @@ func TestBenchCompareRejectsUnknownContender(t *testing.T) {
 // a broker that is not there.
 func TestBenchCompareStartsTheLocalStack(t *testing.T) {
 	f, _, _ := testFactory()
-	opts := &benchCompareOptions{conn: f.newConn(), job: pipeline.DefaultJobOptions(), tools: bench.Tools{RuntimeDir: t.TempDir()},
-		cfg: bench.CompareConfig{Contenders: []string{bench.GoRelay}}}
-	opts.conn.Home = t.TempDir()
-	opts.cfg.Partitions = 2
-	err := runBenchCompare(t.Context(), f, opts)
+	conn := f.newConn()
+	conn.Home = t.TempDir()
+	run := &bench.CompareRun{Options: *pipeline.DefaultJobOptions(), Tools: bench.Tools{RuntimeDir: t.TempDir()},
+		CompareConfig: bench.CompareConfig{Contenders: []string{bench.GoRelay}, Partitions: 2}}
+	err := runBenchCompare(t.Context(), f, conn, run, false)
 	if err == nil || !strings.Contains(err.Error(), "start the local stack") {
 		t.Fatalf("err = %v, want the local stack's start to have been tried", err)
 	}

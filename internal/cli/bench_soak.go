@@ -11,25 +11,10 @@ import (
 	"github.com/streamscale/streamscale/internal/htmlreport"
 	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/pipeline"
-	"github.com/streamscale/streamscale/internal/relay"
 )
 
-// benchSoakOptions are `bench soak`'s flags.
-type benchSoakOptions struct {
-	conn      *pipeline.Connection
-	job       *relay.Options
-	tools     bench.Tools
-	cfg       bench.SoakConfig
-	tier      int
-	rateSet   bool
-	partSet   bool
-	reportDir string
-	png       string
-	asJSON    bool
-}
-
 func newBenchSoakCmd(f *Factory) *cobra.Command {
-	opts := &benchSoakOptions{conn: f.newConn(), job: pipeline.DefaultJobOptions(), tier: 5}
+	conn, run, asJSON := f.newConn(), &bench.SoakRun{Tier: 5, Options: *pipeline.DefaultJobOptions()}, false
 	cmd := &cobra.Command{
 		Use:   "soak",
 		Short: "Run the relay for an hour under a steady load and watch latency, memory, GC and the broker's log per minute",
@@ -51,66 +36,55 @@ and the job cancelled at the end unless --keep.`,
   streamscale bench soak --tier 10 --guarantee exactly-once --report-dir /tmp/soak`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.rateSet, opts.partSet = cmd.Flags().Changed("rate"), cmd.Flags().Changed("partitions")
-			return runBenchSoak(cmd.Context(), f, opts)
+			run.RateGiven, run.PartitionsGiven = cmd.Flags().Changed("rate"), cmd.Flags().Changed("partitions")
+			return runBenchSoak(cmd.Context(), f, conn, run, asJSON)
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&opts.conn.Home, "home", opts.conn.Home, "state directory of the local stack (env STREAMSCALE_HOME)")
-	opts.tools.AddFlags(fs)
-	opts.job.AddFlags(fs)
-	fs.IntVar(&opts.tier, "tier", opts.tier, "the sample's tier 1, 5 or 10: its rate (1k/5k/10k events/s) and partitions (2/4/8) unless --rate/--partitions")
-	fs.Float64Var(&opts.cfg.Rate, "rate", 0, "events per second the generator offers (default: the tier's)")
-	fs.Int32Var(&opts.cfg.Partitions, "partitions", 0, "partitions of the soak's topics (default: the tier's)")
-	fs.DurationVar(&opts.cfg.Duration, "duration", time.Hour, "how long the load runs")
-	fs.DurationVar(&opts.cfg.DrainIdle, "drain-timeout", 30*time.Second, "how long a minute's verification waits for the next of its events in the output before it counts the rest missing")
-	fs.DurationVar(&opts.cfg.Retention, "retention", 10*time.Minute, "retention.ms of the soak's topics (bounds the broker's log over a long soak)")
-	fs.IntVar(&opts.cfg.WarmupMinutes, "warmup-minutes", 1, "first minutes left out of the slopes (still verified and reported): the JVMs' warm-up; 0: none")
-	fs.BoolVar(&opts.cfg.Keep, "keep", false, "keep the topics and the job afterwards")
-	fs.StringVar(&opts.reportDir, "report-dir", "", "where soak.json and soak.html go (default <home>/soaks/<UTC time>)")
-	fs.StringVar(&opts.png, "png", "", "also render the page to this PNG file with headless Chromium (STREAMSCALE_BROWSER picks the browser)")
-	fs.BoolVar(&opts.asJSON, "json", false, "print the result as JSON instead of the table")
+	fs.StringVar(&conn.Home, "home", conn.Home, "state directory of the local stack (env STREAMSCALE_HOME)")
+	run.Tools.AddFlags(fs)
+	run.Options.AddFlags(fs)
+	fs.IntVar(&run.Tier, "tier", run.Tier, "the sample's tier 1, 5 or 10: its rate (1k/5k/10k events/s) and partitions (2/4/8) unless --rate/--partitions")
+	fs.Float64Var(&run.Rate, "rate", 0, "events per second the generator offers (default: the tier's)")
+	fs.Int32Var(&run.Partitions, "partitions", 0, "partitions of the soak's topics (default: the tier's)")
+	fs.DurationVar(&run.Duration, "duration", time.Hour, "how long the load runs")
+	fs.DurationVar(&run.DrainIdle, "drain-timeout", 30*time.Second, "how long a minute's verification waits for the next of its events in the output before it counts the rest missing")
+	fs.DurationVar(&run.Retention, "retention", 10*time.Minute, "retention.ms of the soak's topics (bounds the broker's log over a long soak)")
+	fs.IntVar(&run.WarmupMinutes, "warmup-minutes", 1, "first minutes left out of the slopes (still verified and reported): the JVMs' warm-up; 0: none")
+	fs.BoolVar(&run.Keep, "keep", false, "keep the topics and the job afterwards")
+	fs.StringVar(&run.ReportDir, "report-dir", "", "where soak.json and soak.html go (default <home>/soaks/<UTC time>)")
+	fs.StringVar(&run.PNG, "png", "", "also render the page to this PNG file with headless Chromium (STREAMSCALE_BROWSER picks the browser)")
+	fs.BoolVar(&asJSON, "json", false, "print the result as JSON instead of the table")
 	return cmd
 }
 
-// validate checks the flags and fills in the tier's rate and partitions.
-func (o *benchSoakOptions) validate(f *Factory) error {
-	if err := o.job.Validate(); err != nil {
+func runBenchSoak(ctx context.Context, f *Factory, conn *pipeline.Connection, run *bench.SoakRun, asJSON bool) error {
+	if err := run.Check(f.Getenv); err != nil {
 		return flagErrorf(err)
 	}
-	if err := o.cfg.ApplyTier(o.tier, o.rateSet, o.partSet); err != nil {
-		return flagErrorf(err)
-	}
-	return checkPNG(f, o.png)
-}
-
-func runBenchSoak(ctx context.Context, f *Factory, opts *benchSoakOptions) error {
-	if err := opts.validate(f); err != nil {
-		return err
-	}
-	if err := bench.StartLocal(ctx, opts.conn.Home, opts.tools.RuntimeDir, max(opts.job.Parallelism, int(opts.cfg.Partitions)), f.IO.ErrOut); err != nil {
+	if err := bench.StartLocal(ctx, conn.Home, run.Tools.RuntimeDir, max(run.Options.Parallelism, int(run.Partitions)), f.IO.ErrOut); err != nil {
 		return fmt.Errorf("bench soak: %w", err)
 	}
-	t, err := bench.NewTarget(opts.conn, *opts.job, nil, opts.cfg.Partitions, true)
+	t, err := bench.NewTarget(conn, run.Options, nil, run.Partitions, true)
 	if err != nil {
 		return usageOf(err)
 	}
-	cfg := opts.cfg
-	cfg.Conn, cfg.Flink, cfg.Job, cfg.Home = t.Conn, t.Flink, t.Job, opts.conn.Home
+	cfg := run.SoakConfig
+	cfg.Conn, cfg.Flink, cfg.Job, cfg.Home = t.Conn, t.Flink, t.Job, conn.Home
 	if cfg.WarmupMinutes == 0 {
 		cfg.WarmupMinutes = -1 // --warmup-minutes 0: none (the config's 0 is its default)
 	}
-	dir := opts.reportDir
+	dir := run.ReportDir
 	if dir == "" {
-		dir = bench.SoakReportDir(opts.conn.Home, time.Now())
+		dir = bench.SoakReportDir(conn.Home, time.Now())
 	}
 	fmt.Fprintf(f.IO.ErrOut, "soak: %.0f events/s for %s on %d partitions; a line per minute (Ctrl-C stops and still reports)\n", cfg.Rate, cfg.Duration, cfg.Partitions)
 	res, soakErr := bench.Soak(ctx, cfg, f.IO.ErrOut)
 	if len(res.Minutes) > 0 || soakErr == nil {
-		if err := res.WriteReport(ctx, htmlreport.Output{Getenv: f.Getenv, Log: f.IO.ErrOut}, dir, opts.png); err != nil {
+		if err := res.WriteReport(ctx, htmlreport.Output{Getenv: f.Getenv, Log: f.IO.ErrOut}, dir, run.PNG); err != nil {
 			return err
 		}
-		if err := writeResult(f.IO.Out, opts.asJSON, res); err != nil {
+		if err := writeResult(f.IO.Out, asJSON, res); err != nil {
 			return err
 		}
 	}
