@@ -201,9 +201,6 @@ func storedRows(ctx context.Context, opts *hubReportOptions, now time.Time) (hub
 	return out, nil
 }
 
-// parseWhen is hubmetrics.ParseWhen; verify's --from/--to read times the same way.
-var parseWhen = hubmetrics.ParseWhen
-
 // writeReportFiles writes the --html page and renders the --png (from the same page).
 func writeReportFiles(ctx context.Context, f *Factory, opts *hubReportOptions, rec hubmetrics.Recording) error {
 	if opts.html == "" && opts.png == "" {
