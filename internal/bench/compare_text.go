@@ -8,20 +8,20 @@ import (
 	"time"
 )
 
-// WriteCompareTable prints the comparison as a table: a row per contender with its max rate,
-// CPU, memory and missing events, and its p99 latency at each fixed rate any contender
-// measured (in numeric order), then the ratios and the failures.
-func WriteCompareTable(w io.Writer, res CompareResult) {
+// WriteText prints the comparison as a table: a row per contender with its max rate, CPU,
+// memory and missing events, and its p99 latency at each fixed rate any contender measured
+// (in numeric order), then the ratios and the failures.
+func (r CompareResult) WriteText(w io.Writer) error {
 	fmt.Fprintf(w, "\nbench compare: %d partitions, parallelism %d, %.0f B records, %.0f s steps, %s in all\n",
-		res.Partitions, res.Parallelism, res.RecordBytes, res.StepSeconds, time.Duration(res.Seconds*float64(time.Second)).Round(time.Second))
-	keys := res.latencyRates()
+		r.Partitions, r.Parallelism, r.RecordBytes, r.StepSeconds, time.Duration(r.Seconds*float64(time.Second)).Round(time.Second))
+	keys := r.latencyRates()
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(tw, "contender\tmax rate/s\tcpu s/M\tbroker cpu s/M\trss MB\tmissing")
 	for _, k := range keys {
 		fmt.Fprintf(tw, "\tp99 ms @%s", k)
 	}
 	fmt.Fprintln(tw, "\t")
-	for _, c := range res.Contenders {
+	for _, c := range r.Contenders {
 		fmt.Fprintf(tw, "%s\t%.0f\t%.2f\t%.2f\t%.0f\t%d", c.Name, c.MaxRate, c.CPUSecondsPerMillion, c.BrokerCPUSecondsPerMillion, c.RSSMB, c.Missing)
 		for _, k := range keys {
 			fmt.Fprint(tw, "\t"+c.latencyCell(k))
@@ -30,12 +30,13 @@ func WriteCompareTable(w io.Writer, res CompareResult) {
 	}
 	_ = tw.Flush()
 	fmt.Fprintf(w, "ours vs broker ceiling %.2f, ours vs sample job %.2f, cpu ours vs Go relay %.2f\n",
-		res.Ratios.OursVsBroker, res.Ratios.OursVsSampleStyle, res.Ratios.CPUOursVsGoRelay)
-	for _, c := range res.Contenders {
+		r.Ratios.OursVsBroker, r.Ratios.OursVsSampleStyle, r.Ratios.CPUOursVsGoRelay)
+	for _, c := range r.Contenders {
 		if c.Error != "" {
 			fmt.Fprintf(w, "%s failed: %s\n", c.Name, c.Error)
 		}
 	}
+	return nil
 }
 
 // latencyRates are the fixed rates with a latency in any contender, in numeric order.

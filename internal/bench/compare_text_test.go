@@ -18,7 +18,9 @@ func TestWriteCompareTable(t *testing.T) {
 		Ratios: Ratios{OursVsBroker: 0.89},
 	}
 	var b strings.Builder
-	WriteCompareTable(&b, res)
+	if err := res.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
 	out := b.String()
 	for _, want := range []string{"p99 ms @1000", "p99 ms @20000", "(ack 40)", "26.0", "ours vs broker ceiling 0.89", "sample-job failed: sample job jar"} {
 		if !strings.Contains(out, want) {

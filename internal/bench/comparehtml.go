@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"io"
@@ -51,6 +52,12 @@ func WriteCompareHTML(w io.Writer, r CompareResult) error {
 		return fmt.Errorf("write comparison page: %w", err)
 	}
 	return nil
+}
+
+// WriteFiles writes the page (WriteCompareHTML) to files.HTML and renders files.PNG from it;
+// either may be "".
+func (r CompareResult) WriteFiles(ctx context.Context, out htmlreport.Output, files htmlreport.Files) error {
+	return out.Write(ctx, files, CompareHTMLHeight, func(w io.Writer) error { return WriteCompareHTML(w, r) })
 }
 
 func compareCharts(r CompareResult) []template.HTML {

@@ -9,9 +9,11 @@ import (
 	"github.com/streamscale/streamscale/internal/pipeline"
 )
 
-// StartLocal starts the local stack of cfg where it is not up (idempotent where it is), as
-// `run` does, with task slots for parallelism.
-func StartLocal(ctx context.Context, cfg local.Config, parallelism int, progress io.Writer) error {
+// StartLocal starts the local stack in home, from the runtime in runtimeDir, where it is not
+// up (idempotent where it is), as `run` does, with task slots for parallelism.
+func StartLocal(ctx context.Context, home, runtimeDir string, parallelism int, progress io.Writer) error {
+	cfg := local.DefaultConfig()
+	cfg.Home, cfg.RuntimeDir = home, runtimeDir
 	if _, err := (&pipeline.Local{Config: cfg}).Prepare(ctx, pipeline.Need{Parallelism: parallelism}, progress); err != nil {
 		return fmt.Errorf("start the local stack (or name yours with --brokers and --flink-url): %w", err)
 	}

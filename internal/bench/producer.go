@@ -67,6 +67,9 @@ type ProducerResult struct {
 	Kafka        float64       `json:"kafkaPerfRecordsPerSec"`
 	// Ratio is the generator's median rate over the perf tool's median rate.
 	Ratio float64 `json:"ratio"`
+	// Records per run and Rounds, for the text (the JSON has never carried them).
+	Records int64 `json:"-"`
+	Rounds  int   `json:"-"`
 }
 
 func (c *ProducerConfig) defaults() {
@@ -100,7 +103,7 @@ func Producer(ctx context.Context, cfg ProducerConfig, progress io.Writer) (Prod
 	defer admin.Close()
 	var topics []string
 	defer func() { deleteTopics(ctx, admin, topics...) }() // each holds Records × ~1 KB
-	res := ProducerResult{RecordSize: cfg.RecordSize}
+	res := ProducerResult{RecordSize: cfg.RecordSize, Records: cfg.Records, Rounds: cfg.Rounds}
 	var gen, kafka []float64
 	for round := range cfg.Rounds {
 		topic := fmt.Sprintf("bench-generator-%d-%d", time.Now().Unix(), round)

@@ -50,6 +50,8 @@ type RelayResult struct {
 	// Ratio is the relay's records/s over the consumer perf tool's: how close reading,
 	// transforming and writing through Flink comes to only reading the same backlog.
 	Ratio float64 `json:"ratio"`
+	// Partitions of the benchmark topics (for the text; the JSON has never carried it).
+	Partitions int32 `json:"-"`
 }
 
 func (c *RelayConfig) defaults() {
@@ -108,7 +110,7 @@ func Relay(ctx context.Context, cfg RelayConfig, progress io.Writer) (RelayResul
 		return RelayResult{}, err
 	}
 	res := RelayResult{Records: fill.Records, RecordSize: int(fill.MBPerSec * 1e6 / fill.RecordsPerSec),
-		Guarantee: string(spec.Guarantee), DedupWindow: spec.DedupWindow}
+		Guarantee: string(spec.Guarantee), DedupWindow: spec.DedupWindow, Partitions: cfg.Partitions}
 	if res.Guarantee == "" {
 		res.Guarantee = string(relay.AtLeastOnce)
 	}

@@ -157,6 +157,8 @@ type SoakResult struct {
 	P99SlopeMsPerHour            float64 `json:"p99SlopeMsPerHour"`
 	HeapAfterGCSlopeBytesPerHour float64 `json:"heapAfterGcSlopeBytesPerHour"`
 	SlopeMinutes                 int     `json:"slopeMinutes"`
+	// ReportDir is where WriteReport wrote the report, for the text (not in the JSON).
+	ReportDir string `json:"-"`
 }
 
 // Passed says the soak lost nothing: every minute reconciled, 0 missing.

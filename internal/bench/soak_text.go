@@ -1,12 +1,15 @@
 package bench
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/streamscale/streamscale/internal/htmlreport"
 )
 
 // Err is the soak's verdict as an error: events missing, or a run cut short; nil for a full
@@ -21,8 +24,8 @@ func (r SoakResult) Err() error {
 	return nil
 }
 
-// WriteSoakSummary prints the verdict and the slopes, with the report's directory.
-func WriteSoakSummary(w io.Writer, r SoakResult, dir string) {
+// WriteText prints the verdict and the slopes, with the report's directory.
+func (r SoakResult) WriteText(w io.Writer) error {
 	verdict := "PASS"
 	if !r.Passed() {
 		verdict = "FAIL"
@@ -33,7 +36,8 @@ func WriteSoakSummary(w io.Writer, r SoakResult, dir string) {
 	fmt.Fprintf(w, "pipeline duplicates  %d\n", r.Duplicates)
 	fmt.Fprintf(w, "p99 slope            %.2f ms per hour (over %d full minutes after the warm-up)\n", r.P99SlopeMsPerHour, r.SlopeMinutes)
 	fmt.Fprintf(w, "heap after GC slope  %.2f MB per hour\n", r.HeapAfterGCSlopeBytesPerHour/(1<<20))
-	fmt.Fprintf(w, "report               %s (soak.json, soak.html)\n", dir)
+	_, err := fmt.Fprintf(w, "report               %s (soak.json, soak.html)\n", r.ReportDir)
+	return err
 }
 
 // DedupNote is ", dedup window N" with de-duplication on, "" without.
@@ -54,9 +58,25 @@ func WriteSoakJSON(dir string, r SoakResult) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("report dir: %w", err)
 	}
-	b, err := json.MarshalIndent(r, "", "  ")
+	return writeJSONFile(filepath.Join(dir, "soak.json"), r)
+}
+
+// WriteReport writes soak.json and soak.html to dir, and renders png from the page unless it
+// is ""; WriteText then names dir.
+func (r *SoakResult) WriteReport(ctx context.Context, out htmlreport.Output, dir, png string) error {
+	r.ReportDir = dir
+	if err := WriteSoakJSON(dir, *r); err != nil {
+		return fmt.Errorf("bench soak: %w", err)
+	}
+	files := htmlreport.Files{HTML: filepath.Join(dir, "soak.html"), PNG: png}
+	return out.Write(ctx, files, SoakHTMLHeight(*r), func(w io.Writer) error { return WriteSoakHTML(w, *r) })
+}
+
+// writeJSONFile writes v to path as indented JSON.
+func writeJSONFile(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "soak.json"), append(b, '\n'), 0o644)
+	return os.WriteFile(path, append(b, '\n'), 0o644)
 }

@@ -1,18 +1,13 @@
 package cli
 
 import (
-	"context"
 	"fmt"
-	"path/filepath"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/streamscale/streamscale/internal/bench"
-	"github.com/streamscale/streamscale/internal/flink"
-	"github.com/streamscale/streamscale/internal/kafkaconn"
-	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/pipeline"
 )
 
@@ -30,9 +25,8 @@ func newBenchCmd(f *Factory) *cobra.Command {
 }
 
 func newBenchRelayCmd(f *Factory) *cobra.Command {
-	conn, job, tools := f.newConn(), pipeline.DefaultJobOptions(), &perfToolFlags{}
-	cfg := bench.RelayConfig{}
-	var asJSON bool
+	conn, job, tools := f.newConn(), pipeline.DefaultJobOptions(), &bench.Tools{}
+	cfg, asJSON := bench.RelayConfig{}, false
 	cmd := &cobra.Command{
 		Use:   "relay",
 		Short: "Compare the relay job's throughput with kafka-consumer-perf-test on the same backlog",
@@ -49,60 +43,34 @@ as for run, to compare their costs. The job is cancelled and the topics deleted 
   streamscale bench relay --records 2000000 --partitions 4 --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := conn.JobKafkaConn(*job)
+			t, err := bench.NewTarget(conn, *job, tools, cfg.Partitions, true)
 			if err != nil {
 				return usageOf(err)
 			}
-			flinkURL, err := conn.FlinkAddress()
-			if err != nil {
-				return err
-			}
-			fc, err := flink.New(flinkURL)
-			if err != nil {
-				return flagErrorf(fmt.Errorf("--flink-url: %w", err))
-			}
-			if cfg.Java, cfg.KafkaClasspath, err = tools.resolve(); err != nil {
-				return err
-			}
-			cfg.Conn, cfg.Flink = c, fc
-			cfg.Job = conn.JobSpec(*job, c, pipeline.DefaultTopicOptions().Relay(), cfg.Partitions)
-			if !job.Given("checkpoint-dir") {
-				// The local default is per topic pair, and the benchmark's topics are made
-				// fresh in each run: its checkpoints go to the cluster's directory.
-				cfg.Job.CheckpointDir = ""
-			}
-			if err := cfg.Job.CheckConnection(); err != nil {
-				return err // before filling topics for a relay that cannot run
-			}
+			cfg.Conn, cfg.Flink, cfg.Job, cfg.Java, cfg.KafkaClasspath = t.Conn, t.Flink, t.Job, t.Java, t.KafkaClasspath
 			res, err := bench.Relay(cmd.Context(), cfg, f.IO.ErrOut)
 			if err != nil {
 				return fmt.Errorf("bench relay: %w", err)
 			}
-			if asJSON {
-				writeJSON(f.IO.Out, res)
-				return nil
-			}
-			res.WriteText(f.IO.Out, cfg.Partitions)
-			return nil
+			return writeResult(f.IO.Out, asJSON, res)
 		},
 	}
-	conn.AddKafkaFlags(cmd.Flags())
-	conn.AddFlinkFlag(cmd.Flags())
-	job.AddFlags(cmd.Flags())
 	fs := cmd.Flags()
+	conn.AddKafkaFlags(fs)
+	conn.AddFlinkFlag(fs)
+	job.AddFlags(fs)
 	fs.Int64Var(&cfg.Records, "records", 500_000, "events in the backlog")
 	fs.Int32Var(&cfg.Partitions, "partitions", 2, "partitions of the benchmark topics, and the job's parallelism (needs that many free slots)")
 	fs.DurationVar(&cfg.Timeout, "timeout", 5*time.Minute, "how long the relay may take over the backlog")
 	fs.BoolVar(&cfg.Keep, "keep", false, "keep the benchmark topics")
-	tools.add(fs)
+	tools.AddFlags(fs)
 	fs.BoolVar(&asJSON, "json", false, "print the result as JSON")
 	return cmd
 }
 
 func newBenchProducerCmd(f *Factory) *cobra.Command {
-	conn, tools := f.newConn(), &perfToolFlags{}
-	cfg := bench.ProducerConfig{}
-	var asJSON bool
+	conn, tools := f.newConn(), &bench.Tools{}
+	cfg, asJSON := bench.ProducerConfig{}, false
 	cmd := &cobra.Command{
 		Use:   "producer",
 		Short: "Compare the generator's full speed with kafka-producer-perf-test",
@@ -115,70 +83,41 @@ is the figure to compare across machines.`,
   streamscale bench producer --records 1000000 --rounds 3 --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := conn.KafkaConn()
-			if err != nil {
+			var err error
+			if cfg.Conn, err = conn.KafkaConn(); err != nil {
 				return usageOf(err)
 			}
-			if cfg.Java, cfg.KafkaClasspath, err = tools.resolve(); err != nil {
+			if cfg.Java, cfg.KafkaClasspath, err = tools.Resolve(); err != nil {
 				return err
 			}
-			cfg.Conn = c
 			res, err := bench.Producer(cmd.Context(), cfg, f.IO.ErrOut)
 			if err != nil {
 				return fmt.Errorf("bench producer: %w", err)
 			}
-			if asJSON {
-				writeJSON(f.IO.Out, res)
-				return nil
-			}
-			res.WriteText(f.IO.Out, cfg.Records, cfg.Rounds)
-			return nil
+			return writeResult(f.IO.Out, asJSON, res)
 		},
 	}
-	conn.AddKafkaFlags(cmd.Flags())
 	fs := cmd.Flags()
+	conn.AddKafkaFlags(fs)
 	fs.Int64Var(&cfg.Records, "records", 500_000, "records per run")
 	fs.IntVar(&cfg.Rounds, "rounds", 2, "runs of each producer, alternating")
 	fs.IntVar(&cfg.RecordSize, "record-size", 0, "perf tool record size in bytes (default: the generator's mean event size)")
 	fs.Int32Var(&cfg.Partitions, "partitions", 2, "partitions of each benchmark topic")
 	fs.DurationVar(&cfg.Linger, "linger", 0, "linger for both producers (default 5ms)")
 	fs.Int32Var(&cfg.BatchBytes, "batch-bytes", 0, "batch size for both producers (default 1 MiB)")
-	tools.add(fs)
+	tools.AddFlags(fs)
 	fs.BoolVar(&asJSON, "json", false, "print the result as JSON")
 	return cmd
 }
 
-// perfToolFlags locate Kafka's own perf tools: a JDK and the local runtime's Kafka classpath.
-type perfToolFlags struct{ runtimeDir, javaHome string }
+// textResult is a domain result that prints itself for people.
+type textResult interface{ WriteText(io.Writer) error }
 
-func (p *perfToolFlags) add(fs *pflag.FlagSet) {
-	fs.StringVar(&p.runtimeDir, "runtime-dir", local.DefaultRuntimeDir(), "directory with the Maven-built kafka/ classpath")
-	fs.StringVar(&p.javaHome, "java-home", "", "JDK for Kafka's perf tool (default $JAVA_HOME, then java on PATH)")
-}
-
-// resolve returns the java binary and the Kafka classpath.
-func (p *perfToolFlags) resolve() (java, classpath string, err error) {
-	java, _, err = local.FindJava(p.javaHome)
-	return java, filepath.Join(p.runtimeDir, "kafka", "*"), err
-}
-
-// startBenchStack starts the local stack in --home where it is not up, as run does, with
-// slots for parallelism (bench compare and bench soak).
-func startBenchStack(ctx context.Context, f *Factory, conn *pipeline.Connection, tools *perfToolFlags, parallelism int) error {
-	lcfg := local.DefaultConfig()
-	lcfg.Home, lcfg.RuntimeDir = conn.Home, tools.runtimeDir
-	return bench.StartLocal(ctx, lcfg, parallelism, f.IO.ErrOut)
-}
-
-// benchClients are a bench's Kafka connection and Flink REST client, from its connection flags.
-func benchClients(conn *pipeline.Connection) (kafkaconn.Conn, *flink.Client, error) {
-	c, err := conn.KafkaConn()
-	if err != nil {
-		return kafkaconn.Conn{}, nil, usageOf(err)
+// writeResult prints res as indented JSON with asJSON, else as its text.
+func writeResult(w io.Writer, asJSON bool, res textResult) error {
+	if asJSON {
+		writeJSON(w, res)
+		return nil
 	}
-	fc, err := conn.FlinkClient()
-	if err != nil {
-		return kafkaconn.Conn{}, nil, usageOf(err)
-	}
-	return c, fc, nil
+	return res.WriteText(w)
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
 
 	"github.com/spf13/cobra"
 
@@ -12,28 +11,10 @@ import (
 	"github.com/streamscale/streamscale/internal/htmlreport"
 	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/pipeline"
-	"github.com/streamscale/streamscale/internal/relay"
 )
 
-// benchCompareOptions are `bench compare`'s flags.
-type benchCompareOptions struct {
-	conn       *pipeline.Connection
-	job        *relay.Options
-	tools      *perfToolFlags
-	cfg        bench.CompareConfig
-	sampleJar  string
-	contenders []string
-	rates      []float64
-	asJSON     bool
-	html, png  string
-	// goRelayDropEvery is the hidden, test-only --test-only-go-relay-drop-every: the Go relay
-	// drops every n-th record, so that a test can see the comparison report a loss.
-	goRelayDropEvery int64
-}
-
 func newBenchCompareCmd(f *Factory) *cobra.Command {
-	opts := &benchCompareOptions{conn: f.newConn(), job: pipeline.DefaultJobOptions(), tools: &perfToolFlags{},
-		sampleJar: bench.SampleJobJarPath(local.BuildDir())}
+	conn, run, asJSON := f.newConn(), &bench.CompareRun{Options: *pipeline.DefaultJobOptions()}, false
 	cmd := &cobra.Command{
 		Use:   "compare",
 		Short: "Compare the relay with the broker's ceiling, a plain Go relay and the sample's own job",
@@ -75,139 +56,85 @@ fresh topics, deleted afterwards. --quick runs a short version (a few minutes). 
   streamscale bench compare --contenders go-relay,streamscale-relay --rates 5000,20000`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runBenchCompare(cmd.Context(), f, opts)
+			return runBenchCompare(cmd.Context(), f, conn, run, asJSON)
 		},
 	}
-	fs := cmd.Flags()
-	opts.conn.AddKafkaFlags(fs)
-	opts.conn.AddFlinkFlag(fs)
-	fs.StringVar(&opts.job.JarPath, "job-jar", opts.job.JarPath, "the relay job jar built by make build")
-	fs.StringVar(&opts.job.Brokers, "job-brokers", "", "bootstrap servers as the Flink jobs see them (default: --brokers)")
-	fs.DurationVar(&opts.job.CheckpointInterval, "checkpoint-interval", opts.job.CheckpointInterval, "our relay job's checkpoint interval (the sample job's is 500 ms, as in the sample)")
-	opts.job.AddTuningFlags(fs)
-	fs.StringVar(&opts.job.KafkaPropertiesFile, "job-kafka-properties-file", "", "Kafka Java client properties for our relay's source and sink (e.g. fetch.min.bytes, to compare client settings), by its path on the Flink JobManager")
-	fs.StringVar(&opts.sampleJar, "sample-jar", opts.sampleJar, "the ported sample job jar built by make build")
-	opts.tools.add(fs)
-	fs.Int32Var(&opts.cfg.Partitions, "partitions", 2, "partitions of every topic and every contender's parallelism (needs that many free slots)")
-	fs.StringSliceVar(&opts.contenders, "contenders", bench.AllContenders, "contenders to run, in this order")
-	fs.BoolVar(&opts.cfg.Quick, "quick", false, "a short run (a few minutes): 5 s steps at 1k and 5k/s and a short search")
-	fs.DurationVar(&opts.cfg.Step, "step", 0, "how long each load step sends (default 20s; --quick 5s)")
-	fs.Float64SliceVar(&opts.rates, "rates", nil, "fixed rates of the latency table, events/s (default 1000,5000,10000,20000; --quick 1000,5000)")
-	fs.Float64Var(&opts.cfg.SearchStart, "search-start", 0, "first rate of the max-rate search, events/s (default 10000; --quick 5000)")
-	fs.BoolVar(&opts.cfg.NoSearch, "no-search", false, "measure the fixed rates only, no max-rate search (to compare settings at given loads)")
-	fs.BoolVar(&opts.asJSON, "json", false, "print the result as JSON")
-	fs.StringVar(&opts.html, "html", "", "also write the result as a self-contained HTML page with charts (offered rate vs p99 latency, max rate, CPU per million events)")
-	fs.Int64Var(&opts.goRelayDropEvery, "test-only-go-relay-drop-every", 0, "TEST ONLY: the go-relay contender drops every n-th record (to check that a loss is reported); never for a measurement")
+	fs, job := cmd.Flags(), &run.Options
+	conn.AddKafkaFlags(fs)
+	conn.AddFlinkFlag(fs)
+	fs.StringVar(&job.JarPath, "job-jar", job.JarPath, "the relay job jar built by make build")
+	fs.StringVar(&job.Brokers, "job-brokers", "", "bootstrap servers as the Flink jobs see them (default: --brokers)")
+	fs.DurationVar(&job.CheckpointInterval, "checkpoint-interval", job.CheckpointInterval, "our relay job's checkpoint interval (the sample job's is 500 ms, as in the sample)")
+	job.AddTuningFlags(fs)
+	fs.StringVar(&job.KafkaPropertiesFile, "job-kafka-properties-file", "", "Kafka Java client properties for our relay's source and sink (e.g. fetch.min.bytes, to compare client settings), by its path on the Flink JobManager")
+	fs.StringVar(&run.SampleJar, "sample-jar", bench.SampleJobJarPath(local.BuildDir()), "the ported sample job jar built by make build")
+	run.Tools.AddFlags(fs)
+	fs.Int32Var(&run.Partitions, "partitions", 2, "partitions of every topic and every contender's parallelism (needs that many free slots)")
+	fs.StringSliceVar(&run.Contenders, "contenders", bench.AllContenders, "contenders to run, in this order")
+	fs.BoolVar(&run.Quick, "quick", false, "a short run (a few minutes): 5 s steps at 1k and 5k/s and a short search")
+	fs.DurationVar(&run.Step, "step", 0, "how long each load step sends (default 20s; --quick 5s)")
+	fs.Float64SliceVar(&run.Rates, "rates", nil, "fixed rates of the latency table, events/s (default 1000,5000,10000,20000; --quick 1000,5000)")
+	fs.Float64Var(&run.SearchStart, "search-start", 0, "first rate of the max-rate search, events/s (default 10000; --quick 5000)")
+	fs.BoolVar(&run.NoSearch, "no-search", false, "measure the fixed rates only, no max-rate search (to compare settings at given loads)")
+	fs.BoolVar(&asJSON, "json", false, "print the result as JSON")
+	fs.StringVar(&run.HTML, "html", "", "also write the result as a self-contained HTML page with charts (offered rate vs p99 latency, max rate, CPU per million events)")
+	fs.Int64Var(&run.GoRelayDropEvery, "test-only-go-relay-drop-every", 0, "TEST ONLY: the go-relay contender drops every n-th record (to check that a loss is reported); never for a measurement")
 	_ = fs.MarkHidden("test-only-go-relay-drop-every")
-	fs.StringVar(&opts.png, "png", "", "also render that page to this PNG file with headless Chromium (STREAMSCALE_BROWSER picks the browser)")
+	fs.StringVar(&run.PNG, "png", "", "also render that page to this PNG file with headless Chromium (STREAMSCALE_BROWSER picks the browser)")
 	return cmd
 }
 
-func runBenchCompare(ctx context.Context, f *Factory, opts *benchCompareOptions) error {
-	if err := opts.validate(f); err != nil {
-		return err
+func runBenchCompare(ctx context.Context, f *Factory, conn *pipeline.Connection, run *bench.CompareRun, asJSON bool) error {
+	if err := run.Check(f.Getenv); err != nil {
+		return flagErrorf(err)
 	}
-	if !opts.conn.External() {
+	if !conn.External() {
 		// As for run: the local stack, started where it is not up, with slots for the
 		// contenders' parallelism.
-		if err := startBenchStack(ctx, f, opts.conn, opts.tools, int(opts.cfg.Partitions)); err != nil {
+		if err := bench.StartLocal(ctx, conn.Home, run.Tools.RuntimeDir, int(run.Partitions), f.IO.ErrOut); err != nil {
 			return fmt.Errorf("bench compare: %w", err)
 		}
 	}
-	c, fc, err := benchClients(opts.conn)
+	t, err := bench.NewTarget(conn, run.Options, &run.Tools, run.Partitions, false)
 	if err != nil {
-		return err
+		return usageOf(err)
 	}
-	cfg := opts.cfg
-	cfg.Conn, cfg.Flink, cfg.SampleJar, cfg.Contenders, cfg.Rates = c, fc, opts.sampleJar, opts.contenders, opts.rates
-	if cfg.Java, cfg.KafkaClasspath, err = opts.tools.resolve(); err != nil {
-		return err
-	}
-	cfg.Job = opts.conn.JobSpec(*opts.job, c, pipeline.DefaultTopicOptions().Relay(), cfg.Partitions)
-	if err := cfg.Job.CheckConnection(); err != nil {
-		return err
-	}
-	cfg.GoRelay = bench.GoRelayProcess(c, f.IO.ErrOut, opts.goRelayDropEvery)
-	if !opts.conn.ExternalKafka() {
-		cfg.BrokerPIDs, cfg.FlinkPIDs = bench.LocalProcesses(ctx, opts.conn.Home)
+	cfg := run.CompareConfig
+	cfg.Conn, cfg.Flink, cfg.Job, cfg.Java, cfg.KafkaClasspath = t.Conn, t.Flink, t.Job, t.Java, t.KafkaClasspath
+	cfg.GoRelay = bench.GoRelayProcess(t.Conn, f.IO.ErrOut, run.GoRelayDropEvery)
+	if !conn.ExternalKafka() {
+		cfg.BrokerPIDs, cfg.FlinkPIDs = bench.LocalProcesses(ctx, conn.Home)
 	}
 	res, err := bench.Compare(ctx, cfg, f.IO.ErrOut)
 	if err != nil {
 		return fmt.Errorf("bench compare: %w", err)
 	}
-	if opts.asJSON {
-		writeJSON(f.IO.Out, res)
-	} else {
-		bench.WriteCompareTable(f.IO.Out, res)
+	if err := writeResult(f.IO.Out, asJSON, res); err != nil {
+		return err
 	}
-	if err := writeCompareFiles(ctx, f, opts, res); err != nil {
+	out := htmlreport.Output{Getenv: f.Getenv, Log: f.IO.ErrOut}
+	if err := res.WriteFiles(ctx, out, htmlreport.Files{HTML: run.HTML, PNG: run.PNG}); err != nil {
 		return err
 	}
 	return res.Err()
 }
 
 func newBenchGoRelayCmd(f *Factory) *cobra.Command {
-	conn := f.newConn()
-	cfg := gorelay.Config{}
-	var cpuProfile string
+	conn, gr := f.newConn(), &gorelay.Command{}
 	cmd := &cobra.Command{
 		Use:    "go-relay",
 		Short:  "The Go relay contender of bench compare (franz-go, pipelined; runs until interrupted)",
 		Hidden: true,
 		Args:   cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := conn.KafkaConn()
-			if err != nil {
+			var err error
+			if gr.Conn, err = conn.KafkaConn(); err != nil {
 				return usageOf(err)
 			}
-			cfg.Conn = c
-			if cpuProfile != "" {
-				stop, err := gorelay.StartCPUProfile(cpuProfile)
-				if err != nil {
-					return fmt.Errorf("--cpu-profile: %w", err)
-				}
-				defer stop()
-			}
-			return gorelay.Run(cmd.Context(), cfg)
+			return gr.Run(cmd.Context())
 		},
 	}
 	conn.AddKafkaFlags(cmd.Flags())
-	fs := cmd.Flags()
-	fs.StringVar(&cfg.InTopic, "input-topic", "", "topic to read")
-	fs.StringVar(&cfg.OutTopic, "output-topic", "", "topic to write")
-	fs.StringVar(&cfg.Group, "group", "", "consumer group")
-	fs.StringVar(&cfg.DeadLetterTopic, "dead-letter-topic", "", "topic for records that are not one JSON object (default <input-topic>-dead-letter)")
-	fs.Int64Var(&cfg.TestOnlyDropEvery, "test-only-drop-every", 0, "TEST ONLY: drop every n-th record (not produced, offset committed), so that a test sees a loss reported")
-	_ = fs.MarkHidden("test-only-drop-every")
-	fs.StringVar(&cpuProfile, "cpu-profile", "", "write a pprof CPU profile of the whole run to this file (go tool pprof reads it)")
+	gr.AddFlags(cmd.Flags())
 	return cmd
-}
-
-// writeCompareFiles writes the --html page and renders the --png from the same page.
-func writeCompareFiles(ctx context.Context, f *Factory, opts *benchCompareOptions, res bench.CompareResult) error {
-	out := htmlreport.Output{Getenv: f.Getenv, Log: f.IO.ErrOut}
-	files := htmlreport.Files{HTML: opts.html, PNG: opts.png}
-	return out.Write(ctx, files, bench.CompareHTMLHeight, func(w io.Writer) error { return bench.WriteCompareHTML(w, res) })
-}
-
-// validate checks the flags before anything starts.
-func (opts *benchCompareOptions) validate(f *Factory) error {
-	cfg := opts.cfg
-	cfg.Contenders, cfg.Rates = opts.contenders, opts.rates
-	if err := cfg.Validate(); err != nil {
-		return flagErrorf(err)
-	}
-	if err := opts.job.Validate(); err != nil {
-		return flagErrorf(err)
-	}
-	if opts.goRelayDropEvery < 0 {
-		return flagErrorf(fmt.Errorf("--test-only-go-relay-drop-every: %d must not be negative", opts.goRelayDropEvery))
-	}
-	if opts.png != "" {
-		// Before the minutes of measuring: a PNG that cannot be rendered is known now.
-		if _, err := htmlreport.FindBrowser(f.Getenv); err != nil {
-			return flagErrorf(fmt.Errorf("--png: %w", err))
-		}
-	}
-	return nil
 }

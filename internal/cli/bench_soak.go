@@ -3,34 +3,18 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/streamscale/streamscale/internal/bench"
 	"github.com/streamscale/streamscale/internal/htmlreport"
+	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/pipeline"
-	"github.com/streamscale/streamscale/internal/relay"
 )
 
-// benchSoakOptions are `bench soak`'s flags.
-type benchSoakOptions struct {
-	conn      *pipeline.Connection
-	job       *relay.Options
-	tools     *perfToolFlags
-	cfg       bench.SoakConfig
-	tier      int
-	rateSet   bool
-	partSet   bool
-	reportDir string
-	png       string
-	asJSON    bool
-}
-
 func newBenchSoakCmd(f *Factory) *cobra.Command {
-	opts := &benchSoakOptions{conn: f.newConn(), job: pipeline.DefaultJobOptions(), tools: &perfToolFlags{}, tier: 5}
+	conn, run, asJSON := f.newConn(), &bench.SoakRun{Tier: 5, Options: *pipeline.DefaultJobOptions()}, false
 	cmd := &cobra.Command{
 		Use:   "soak",
 		Short: "Run the relay for an hour under a steady load and watch latency, memory, GC and the broker's log per minute",
@@ -52,81 +36,56 @@ and the job cancelled at the end unless --keep.`,
   streamscale bench soak --tier 10 --guarantee exactly-once --report-dir /tmp/soak`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.rateSet, opts.partSet = cmd.Flags().Changed("rate"), cmd.Flags().Changed("partitions")
-			return runBenchSoak(cmd.Context(), f, opts)
+			run.RateGiven, run.PartitionsGiven = cmd.Flags().Changed("rate"), cmd.Flags().Changed("partitions")
+			return runBenchSoak(cmd.Context(), f, conn, run, asJSON)
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&opts.conn.Home, "home", opts.conn.Home, "state directory of the local stack (env STREAMSCALE_HOME)")
-	opts.tools.add(fs)
-	opts.job.AddFlags(cmd.Flags())
-	fs.IntVar(&opts.tier, "tier", opts.tier, "the sample's tier 1, 5 or 10: its rate (1k/5k/10k events/s) and partitions (2/4/8) unless --rate/--partitions")
-	fs.Float64Var(&opts.cfg.Rate, "rate", 0, "events per second the generator offers (default: the tier's)")
-	fs.Int32Var(&opts.cfg.Partitions, "partitions", 0, "partitions of the soak's topics (default: the tier's)")
-	fs.DurationVar(&opts.cfg.Duration, "duration", time.Hour, "how long the load runs")
-	fs.DurationVar(&opts.cfg.DrainIdle, "drain-timeout", 30*time.Second, "how long a minute's verification waits for the next of its events in the output before it counts the rest missing")
-	fs.DurationVar(&opts.cfg.Retention, "retention", 10*time.Minute, "retention.ms of the soak's topics (bounds the broker's log over a long soak)")
-	fs.IntVar(&opts.cfg.WarmupMinutes, "warmup-minutes", 1, "first minutes left out of the slopes (still verified and reported): the JVMs' warm-up; 0: none")
-	fs.BoolVar(&opts.cfg.Keep, "keep", false, "keep the topics and the job afterwards")
-	fs.StringVar(&opts.reportDir, "report-dir", "", "where soak.json and soak.html go (default <home>/soaks/<UTC time>)")
-	fs.StringVar(&opts.png, "png", "", "also render the page to this PNG file with headless Chromium (STREAMSCALE_BROWSER picks the browser)")
-	fs.BoolVar(&opts.asJSON, "json", false, "print the result as JSON instead of the table")
+	fs.StringVar(&conn.Home, "home", conn.Home, "state directory of the local stack (env STREAMSCALE_HOME)")
+	run.Tools.AddFlags(fs)
+	run.Options.AddFlags(fs)
+	fs.IntVar(&run.Tier, "tier", run.Tier, "the sample's tier 1, 5 or 10: its rate (1k/5k/10k events/s) and partitions (2/4/8) unless --rate/--partitions")
+	fs.Float64Var(&run.Rate, "rate", 0, "events per second the generator offers (default: the tier's)")
+	fs.Int32Var(&run.Partitions, "partitions", 0, "partitions of the soak's topics (default: the tier's)")
+	fs.DurationVar(&run.Duration, "duration", time.Hour, "how long the load runs")
+	fs.DurationVar(&run.DrainIdle, "drain-timeout", 30*time.Second, "how long a minute's verification waits for the next of its events in the output before it counts the rest missing")
+	fs.DurationVar(&run.Retention, "retention", 10*time.Minute, "retention.ms of the soak's topics (bounds the broker's log over a long soak)")
+	fs.IntVar(&run.WarmupMinutes, "warmup-minutes", 1, "first minutes left out of the slopes (still verified and reported): the JVMs' warm-up; 0: none")
+	fs.BoolVar(&run.Keep, "keep", false, "keep the topics and the job afterwards")
+	fs.StringVar(&run.ReportDir, "report-dir", "", "where soak.json and soak.html go (default <home>/soaks/<UTC time>)")
+	fs.StringVar(&run.PNG, "png", "", "also render the page to this PNG file with headless Chromium (STREAMSCALE_BROWSER picks the browser)")
+	fs.BoolVar(&asJSON, "json", false, "print the result as JSON instead of the table")
 	return cmd
 }
 
-// validate checks the flags and fills in the tier's rate and partitions.
-func (o *benchSoakOptions) validate(f *Factory) error {
-	if err := o.job.Validate(); err != nil {
+func runBenchSoak(ctx context.Context, f *Factory, conn *pipeline.Connection, run *bench.SoakRun, asJSON bool) error {
+	if err := run.Check(f.Getenv); err != nil {
 		return flagErrorf(err)
 	}
-	if err := o.cfg.ApplyTier(o.tier, o.rateSet, o.partSet); err != nil {
-		return flagErrorf(err)
-	}
-	if o.png != "" {
-		if _, err := htmlreport.FindBrowser(f.Getenv); err != nil {
-			return flagErrorf(fmt.Errorf("--png: %w", err))
-		}
-	}
-	return nil
-}
-
-func runBenchSoak(ctx context.Context, f *Factory, opts *benchSoakOptions) error {
-	if err := opts.validate(f); err != nil {
-		return err
-	}
-	if err := startBenchStack(ctx, f, opts.conn, opts.tools, max(opts.job.Parallelism, int(opts.cfg.Partitions))); err != nil {
+	if err := bench.StartLocal(ctx, conn.Home, run.Tools.RuntimeDir, max(run.Options.Parallelism, int(run.Partitions)), f.IO.ErrOut); err != nil {
 		return fmt.Errorf("bench soak: %w", err)
 	}
-	c, fc, err := benchClients(opts.conn)
+	t, err := bench.NewTarget(conn, run.Options, nil, run.Partitions, true)
 	if err != nil {
-		return err
+		return usageOf(err)
 	}
-	cfg := opts.cfg
+	cfg := run.SoakConfig
+	cfg.Conn, cfg.Flink, cfg.Job, cfg.Home = t.Conn, t.Flink, t.Job, conn.Home
 	if cfg.WarmupMinutes == 0 {
 		cfg.WarmupMinutes = -1 // --warmup-minutes 0: none (the config's 0 is its default)
 	}
-	cfg.Conn, cfg.Flink, cfg.Home = c, fc, opts.conn.Home
-	cfg.Job = opts.conn.JobSpec(*opts.job, c, pipeline.DefaultTopicOptions().Relay(), cfg.Partitions)
-	if !opts.job.Given("checkpoint-dir") {
-		cfg.Job.CheckpointDir = "" // fresh topics each soak: the cluster's checkpoint directory
-	}
-	if err := cfg.Job.CheckConnection(); err != nil {
-		return err
-	}
-	dir := opts.reportDir
+	dir := run.ReportDir
 	if dir == "" {
-		dir = bench.SoakReportDir(opts.conn.Home, time.Now())
+		dir = bench.SoakReportDir(conn.Home, time.Now())
 	}
 	fmt.Fprintf(f.IO.ErrOut, "soak: %.0f events/s for %s on %d partitions; a line per minute (Ctrl-C stops and still reports)\n", cfg.Rate, cfg.Duration, cfg.Partitions)
 	res, soakErr := bench.Soak(ctx, cfg, f.IO.ErrOut)
 	if len(res.Minutes) > 0 || soakErr == nil {
-		if err := writeSoakFiles(ctx, f, opts, dir, res); err != nil {
+		if err := res.WriteReport(ctx, htmlreport.Output{Getenv: f.Getenv, Log: f.IO.ErrOut}, dir, run.PNG); err != nil {
 			return err
 		}
-		if opts.asJSON {
-			writeJSON(f.IO.Out, res)
-		} else {
-			bench.WriteSoakSummary(f.IO.Out, res, dir)
+		if err := writeResult(f.IO.Out, asJSON, res); err != nil {
+			return err
 		}
 	}
 	if soakErr != nil {
@@ -135,12 +94,55 @@ func runBenchSoak(ctx context.Context, f *Factory, opts *benchSoakOptions) error
 	return res.Err()
 }
 
-// writeSoakFiles writes soak.json and soak.html to dir (and the --png).
-func writeSoakFiles(ctx context.Context, f *Factory, opts *benchSoakOptions, dir string, res bench.SoakResult) error {
-	if err := bench.WriteSoakJSON(dir, res); err != nil {
-		return fmt.Errorf("bench soak: %w", err)
+func newBenchFailoverCmd(f *Factory) *cobra.Command {
+	run, asJSON := &bench.FailoverRun{Options: *pipeline.DefaultJobOptions()}, false
+	run.Stack = local.DefaultConfig()
+	cmd := &cobra.Command{
+		Use:   "failover",
+		Short: "Kill a TaskManager under load, again and again, and measure how long the output stalls",
+		Long: `Kill -9 the TaskManager that runs the relay job's tasks while the generator sends --rate
+events/s, --kills times, each in a run of its own on fresh topics with a fresh job (so each kill
+is the job's first failure), bring it back with local up, and measure the output stall: the
+longest gap between consecutive output records' append times (the broker's LogAppendTime) in
+any output partition, around the kill. The kill comes once the output holds --kill-after's
+worth of the load. The verifier checks each run: nothing may be missing.
+Prints each kill's stall, when and how Flink noticed the loss (its JobManager's log), and the
+stalls' median and maximum; --json-file writes the whole result.
+
+It runs on the local stack in --home, starting it with --settings when it is not running:
+tuned (the local stack's defaults and one standby TaskManager) or baseline (the stack before
+standbys and tuned detection: heartbeats every 2 s, 10 s timeout, RPC-failure threshold 2). A
+running stack with other settings is refused (stop it with local down). The job's restart
+strategy and checkpoints come from the job flags, as for run.`,
+		Example: `  streamscale bench failover --guarantee at-least-once --kills 5 --rate 3000
+  streamscale bench failover --guarantee exactly-once --settings baseline --json-file before.json
+  streamscale bench failover --restart-strategy fixed-delay --restart-delay 200ms`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := run.Check(); err != nil {
+				return flagErrorf(err)
+			}
+			res, err := run.Run(cmd.Context(), f.IO.ErrOut)
+			if err != nil {
+				return fmt.Errorf("bench failover: %w", err)
+			}
+			if err := writeResult(f.IO.Out, asJSON, res); err != nil {
+				return err
+			}
+			return res.Err()
+		},
 	}
-	out := htmlreport.Output{Getenv: f.Getenv, Log: f.IO.ErrOut}
-	files := htmlreport.Files{HTML: filepath.Join(dir, "soak.html"), PNG: opts.png}
-	return out.Write(ctx, files, bench.SoakHTMLHeight(res), func(w io.Writer) error { return bench.WriteSoakHTML(w, res) })
+	fs := cmd.Flags()
+	run.Stack.AddFlags(fs)
+	run.Options.AddFlags(fs)
+	fs.StringVar(&run.Preset, "settings", bench.SettingsTuned, "the local stack's failover settings when the benchmark starts it: tuned or baseline")
+	fs.IntVar(&run.Kills, "kills", 5, "TaskManagers killed, one per run")
+	fs.Float64Var(&run.Rate, "rate", 3000, "events/s during each run")
+	fs.DurationVar(&run.Duration, "duration", 30*time.Second, "length of each run's load")
+	fs.DurationVar(&run.KillAfter, "kill-after", 10*time.Second, "when the kill comes: once the output holds this long's worth of the load")
+	fs.Int32Var(&run.Partitions, "partitions", 2, "partitions of each run's topics, and the job's parallelism")
+	fs.DurationVar(&run.DrainIdle, "drain-timeout", 30*time.Second, "after sending, how long to wait for the next event in the output before verifying")
+	fs.StringVar(&run.JSONFile, "json-file", "", "also write the result as JSON to this file")
+	fs.BoolVar(&asJSON, "json", false, "print the result as JSON")
+	return cmd
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/streamscale/streamscale/internal/kafkaconn"
+	"github.com/streamscale/streamscale/internal/local"
 )
 
 func testFactory() (*Factory, *bytes.Buffer, *bytes.Buffer) {
@@ -31,22 +32,22 @@ func execute(cmd *cobra.Command, args ...string) error {
 func TestLocalUpFlags(t *testing.T) {
 	tests := []struct {
 		args    []string
-		check   func(*localUpOptions) bool
+		check   func(*local.Config) bool
 		wantErr string
 	}{
-		{[]string{}, func(o *localUpOptions) bool { return o.Stack.KafkaPort == 9092 && o.Stack.TaskManagers == 1 }, ""},
-		{[]string{"--kafka-port", "19092", "--taskmanagers", "2", "--slots", "4", "--home", "/tmp/x"}, func(o *localUpOptions) bool {
-			return o.Stack.KafkaPort == 19092 && o.Stack.TaskManagers == 2 && o.Stack.Slots == 4 && o.Stack.Home == "/tmp/x"
+		{[]string{}, func(o *local.Config) bool { return o.KafkaPort == 9092 && o.TaskManagers == 1 }, ""},
+		{[]string{"--kafka-port", "19092", "--taskmanagers", "2", "--slots", "4", "--home", "/tmp/x"}, func(o *local.Config) bool {
+			return o.KafkaPort == 19092 && o.TaskManagers == 2 && o.Slots == 4 && o.Home == "/tmp/x"
 		}, ""},
-		{[]string{"--start-timeout", "30s"}, func(o *localUpOptions) bool { return o.Stack.StartTimeout == 30*time.Second }, ""},
+		{[]string{"--start-timeout", "30s"}, func(o *local.Config) bool { return o.StartTimeout == 30*time.Second }, ""},
 		{[]string{"--kafka-port", "abc"}, nil, "invalid argument"},
 		{[]string{"extra"}, nil, "unknown command"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			f, _, _ := testFactory()
-			var got *localUpOptions
-			cmd := newLocalUpCmd(f, func(_ context.Context, o *localUpOptions) error { got = o; return nil })
+			var got *local.Config
+			cmd := newLocalUpCmd(f, func(_ context.Context, o *local.Config) error { got = o; return nil })
 			err := execute(cmd, tt.args...)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
@@ -55,7 +56,7 @@ func TestLocalUpFlags(t *testing.T) {
 				return
 			}
 			if err != nil || !tt.check(got) {
-				t.Fatalf("err = %v, options = %+v", err, got.Stack)
+				t.Fatalf("err = %v, options = %+v", err, *got)
 			}
 		})
 	}

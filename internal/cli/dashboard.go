@@ -4,66 +4,28 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"strconv"
-	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/streamscale/streamscale/internal/dashboard"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/pipeline"
 )
 
-// dashFlags are the dashboard's own flags, shared by `dashboard` and `run --dashboard`.
-type dashFlags struct {
-	port             int
-	listen           string
-	open             bool
-	interval         time.Duration
-	flinkMetricsURLs []string
-}
-
-func (d *dashFlags) add(fs *pflag.FlagSet, prefix string) {
-	fs.IntVar(&d.port, prefix+"port", 8090, "dashboard port on 127.0.0.1")
-	fs.StringVar(&d.listen, prefix+"listen", "", "dashboard address to bind instead of 127.0.0.1:PORT, e.g. 0.0.0.0:8090 (the page has no authentication: anyone who reaches it sees it)")
-	fs.BoolVar(&d.open, prefix+"open", false, "open the dashboard in the browser")
-	fs.DurationVar(&d.interval, prefix+"interval", 2*time.Second, "how often the dashboard samples its sources")
-}
-
-func (d *dashFlags) validate(prefix string) error {
-	if d.listen == "" && (d.port < 0 || d.port > 65535) {
-		return flagErrorf(fmt.Errorf("--%sport: %d is not a TCP port (0-65535)", prefix, d.port))
-	}
-	if d.interval < 500*time.Millisecond {
-		return flagErrorf(fmt.Errorf("--%sinterval: %s is shorter than 500ms", prefix, d.interval))
-	}
-	return nil
-}
-
-func (d *dashFlags) addr() string {
-	if d.listen != "" {
-		return d.listen
-	}
-	return net.JoinHostPort("127.0.0.1", strconv.Itoa(d.port))
-}
-
+// dashboardOptions are `dashboard`'s flags: where it serves, and its sources and header as the
+// dashboard's Config.
 type dashboardOptions struct {
-	conn        *pipeline.Connection
-	dash        dashFlags
-	metricsURLs []string
-	in, out     string
-	group       string
-	jobID       string
-	units       int
-	tier        int
+	conn  *pipeline.Connection
+	serve dashboard.Serving
+	cfg   dashboard.Config
+	tier  int
 }
 
 func newDashboardCmd(f *Factory, runF func(context.Context, *dashboardOptions) error) *cobra.Command {
 	opts := &dashboardOptions{conn: f.newConn()}
-	cmd := &cobra.Command{
+	info := &opts.cfg.Info
+	cmd := newCommand(f, &cobra.Command{
 		Use:   "dashboard",
 		Short: "Serve a live web page of a running pipeline",
 		Long: `Serve a read-only web page that follows a running pipeline live (server-sent events):
@@ -79,60 +41,50 @@ otherwise. Stop it with Ctrl-C.`,
   streamscale dashboard --brokers kafka:9092 --flink-url http://flink:8081 \
     --metrics-url http://kafka:9404/metrics --flink-metrics-url http://tm-0:9249/metrics`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if cmd.Flags().Changed("tier") {
-				u, err := kafkaconn.ThroughputUnitsForTier(opts.tier)
-				if err != nil {
-					return flagErrorf(fmt.Errorf("--tier: %w", err))
-				}
-				if !cmd.Flags().Changed("throughput-units") {
-					opts.units = u
-				}
+		PreRunE: func(cmd *cobra.Command, _ []string) error {
+			if !cmd.Flags().Changed("tier") {
+				return nil
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
+			if err := info.SetTier(opts.tier, cmd.Flags().Changed("throughput-units")); err != nil {
+				return flagErrorf(fmt.Errorf("--tier: %w", err))
 			}
-			return dashboardRun(cmd.Context(), f, opts)
+			return nil
 		},
-	}
+	}, opts, runF, dashboardRun)
 	fs := cmd.Flags()
 	opts.conn.AddKafkaFlags(fs)
 	opts.conn.AddFlinkFlag(fs)
-	opts.dash.add(fs, "")
-	fs.StringSliceVar(&opts.metricsURLs, "metrics-url", nil, "brokers' metrics endpoints in Prometheus format, comma-separated or repeated, summed (default: the local stack's)")
-	fs.StringSliceVar(&opts.dash.flinkMetricsURLs, "flink-metrics-url", nil, "Flink's Prometheus reporter endpoints (TaskManagers, JobManager), comma-separated or repeated (default: the local stack's)")
-	fs.StringVar(&opts.in, "in", "in", "input topic")
-	fs.StringVar(&opts.out, "out", "out", "output topic")
-	fs.StringVar(&opts.group, "group", "streamscale-relay", "the relay's consumer group, for its lag")
-	fs.StringVar(&opts.jobID, "job-id", "", "Flink job to show (default: the newest relay job that has not ended)")
-	fs.IntVar(&opts.units, "throughput-units", 0, "Event Hubs throughput units for the MAX VALUE lines (0: none)")
+	opts.serve.AddFlags(fs, "")
+	fs.StringSliceVar(&opts.cfg.MetricsURLs, "metrics-url", nil, "brokers' metrics endpoints in Prometheus format, comma-separated or repeated, summed (default: the local stack's)")
+	fs.StringSliceVar(&opts.cfg.FlinkMetricsURLs, "flink-metrics-url", nil, "Flink's Prometheus reporter endpoints (TaskManagers, JobManager), comma-separated or repeated (default: the local stack's)")
+	fs.StringVar(&info.InTopic, "in", "in", "input topic")
+	fs.StringVar(&info.OutTopic, "out", "out", "output topic")
+	fs.StringVar(&info.Group, "group", "streamscale-relay", "the relay's consumer group, for its lag")
+	fs.StringVar(&info.JobID, "job-id", "", "Flink job to show (default: the newest relay job that has not ended)")
+	fs.IntVar(&info.ThroughputUnits, "throughput-units", 0, "Event Hubs throughput units for the MAX VALUE lines (0: none)")
 	fs.IntVar(&opts.tier, "tier", 0, "the sample's tier, shown in the header; sets --throughput-units to its 2/6/12")
 	return cmd
 }
 
 func dashboardRun(ctx context.Context, f *Factory, opts *dashboardOptions) error {
-	if err := opts.dash.validate(""); err != nil {
-		return err
+	if err := opts.serve.Validate(""); err != nil {
+		return flagErrorf(err)
 	}
-	if len(opts.metricsURLs) == 0 && opts.conn.ExternalKafka() {
+	if len(opts.cfg.MetricsURLs) == 0 && opts.conn.ExternalKafka() {
 		return flagErrorf(errors.New("--brokers (or Event Hubs) without --metrics-url: give the metrics endpoint of each broker with --metrics-url"))
 	}
-	conn, err := opts.conn.KafkaConn()
-	if err != nil {
-		return usageOf(err)
-	}
-	flinkURL, err := opts.conn.FlinkAddress()
-	if err != nil {
+	c := opts.cfg
+	var err error
+	if c.Conn, err = opts.conn.KafkaConn(); err != nil {
 		return err
 	}
-	c := dashboard.Config{Conn: conn, FlinkURL: flinkURL, MetricsURLs: opts.metricsURLs, FlinkMetricsURLs: opts.dash.flinkMetricsURLs,
-		Info: dashboard.Info{InTopic: opts.in, OutTopic: opts.out, Group: opts.group, JobID: opts.jobID, ThroughputUnits: opts.units}}
-	if opts.tier != 0 {
-		c.Info.Tier = strconv.Itoa(opts.tier)
+	if c.FlinkURL, err = opts.conn.FlinkAddress(); err != nil {
+		return err
 	}
+	c.Log = f.IO.ErrOut
 	// The local stack's endpoints fill in what the flags leave out, for the parts that run there.
 	c.FillFromLocal(opts.conn.Home, dashboard.LocalSources{Metrics: true, Units: true, FlinkMetrics: opts.conn.LocalFlink()})
-	srv, err := startDashboard(ctx, f.IO.ErrOut, &opts.dash, c)
+	srv, err := opts.serve.Start(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -141,29 +93,16 @@ func dashboardRun(ctx context.Context, f *Factory, opts *dashboardOptions) error
 	return nil
 }
 
-// startDashboard starts dashboard.Start with the flags' address and interval and the sources
-// in c: it binds the address, prints it, and serves until ctx ends.
-func startDashboard(ctx context.Context, errOut io.Writer, d *dashFlags, c dashboard.Config) (*dashboard.Running, error) {
-	c.Addr, c.Exposed, c.Interval, c.Open, c.Log = d.addr(), d.listen != "", d.interval, d.open, errOut
-	return dashboard.Start(ctx, c)
-}
-
 // startRunDashboard serves the dashboard for `run --dashboard`: the run's brokers, Flink, job,
 // tier, guarantee and target rate. It keeps serving past a first Ctrl-C (the run still
 // drains and verifies); the returned stop ends it.
 func startRunDashboard(ctx context.Context, f *Factory, opts *runOptions, conn kafkaconn.Conn, flinkURL, jobID, guarantee string) (func(), error) {
-	c := dashboard.Config{Conn: conn, FlinkURL: flinkURL, MetricsURLs: opts.site.MetricsURLs,
+	c := dashboard.Config{Conn: conn, FlinkURL: flinkURL, MetricsURLs: opts.site.MetricsURLs, Log: f.IO.ErrOut,
 		Info: dashboard.Info{InTopic: opts.topics.In, OutTopic: opts.topics.Out, Group: "streamscale-relay", JobID: jobID,
 			Guarantee: guarantee, ThroughputUnits: opts.units, TargetPerSec: opts.gen.cfg.Rate}}
 	if opts.topics.Partitions == 0 {
 		c.Info.Tier = strconv.Itoa(opts.topics.Tier)
 	}
 	c.FillFromLocal(opts.site.Local.Home, dashboard.LocalSources{Metrics: !opts.conn.ExternalKafka(), FlinkMetrics: opts.conn.LocalFlink()})
-	dctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	d, err := startDashboard(dctx, f.IO.ErrOut, &opts.dash, c)
-	if err != nil {
-		cancel()
-		return nil, err
-	}
-	return func() { cancel(); d.Wait() }, nil
+	return opts.dash.Background(ctx, c)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/streamscale/streamscale/internal/dashboard"
 	"github.com/streamscale/streamscale/internal/generate"
 	"github.com/streamscale/streamscale/internal/kafkaconn"
 	"github.com/streamscale/streamscale/internal/local"
@@ -35,7 +36,7 @@ type runOptions struct {
 	checks            verify.Checks
 	// dashboard serves the live page beside the run (dashboard.go).
 	dashboard bool
-	dash      dashFlags
+	dash      dashboard.Serving
 	// loadSet says which load flags were given (run --job complex fills in the others).
 	loadSet generate.Given
 }
@@ -108,7 +109,7 @@ keeps its value.`,
 	fs.BoolVar(&opts.asJSON, "json", false, "print the run record (generator and verifier results) as JSON")
 	opts.checks.AddFlags(fs)
 	fs.BoolVar(&opts.dashboard, "dashboard", false, "serve the live dashboard (as the dashboard command does) while the run goes on")
-	opts.dash.add(fs, "dashboard-")
+	opts.dash.AddFlags(fs, "dashboard-")
 	return newCommand(f, cmd, opts, runF, runRun)
 }
 
@@ -151,8 +152,8 @@ func runRun(ctx context.Context, f *Factory, opts *runOptions) error {
 		return flagErrorf(fmt.Errorf("--report-interval: %s is shorter than 1s", opts.reportInterval))
 	}
 	if opts.dashboard {
-		if err := opts.dash.validate("dashboard-"); err != nil {
-			return err
+		if err := opts.dash.Validate("dashboard-"); err != nil {
+			return flagErrorf(err)
 		}
 	}
 	opts.conn.Home = opts.site.Local.Home

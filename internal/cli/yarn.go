@@ -2,11 +2,9 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/streamscale/streamscale/internal/local"
 	"github.com/streamscale/streamscale/internal/yarn"
@@ -14,11 +12,8 @@ import (
 
 // yarnSessionOptions are the flags of `streamscale yarn session start|stop|status`.
 type yarnSessionOptions struct {
-	IO            IOStreams
-	Home          string
-	RuntimeDir    string
+	Sessions      yarn.Sessions
 	JavaHome      string
-	YarnConf      string
 	ApplicationID string
 	JSON          bool
 	Session       yarn.SessionConfig
@@ -43,33 +38,35 @@ REST URL; pass it to job submit, run, verify and the other commands as --flink-u
 	return cmd
 }
 
-func newYarnSessionOptions(f *Factory) *yarnSessionOptions {
-	cfg := local.DefaultConfig()
-	return &yarnSessionOptions{IO: f.IO, Home: cfg.Home, RuntimeDir: cfg.RuntimeDir, YarnConf: f.Getenv("HADOOP_CONF_DIR"),
+// newYarnSessionCmd is cmd with the options and flags every `yarn session` command shares.
+func newYarnSessionCmd(f *Factory, cmd *cobra.Command, runF func(context.Context, *yarnSessionOptions) error,
+	run func(context.Context, *Factory, *yarnSessionOptions) error) (*cobra.Command, *yarnSessionOptions) {
+	d := local.DefaultConfig()
+	o := &yarnSessionOptions{Sessions: yarn.Sessions{Home: d.Home, RuntimeDir: d.RuntimeDir, YarnConfDir: f.Getenv("HADOOP_CONF_DIR"), Progress: f.IO.ErrOut},
 		Session: yarn.SessionConfig{Name: "streamscale-flink-session", JobManagerMemoryMB: 1024, TaskManagerMemoryMB: 4096, Slots: 1}}
-}
-
-func (o *yarnSessionOptions) addCommon(fs *pflag.FlagSet) {
-	fs.StringVar(&o.Home, "home", o.Home, "state directory: the session's Flink configuration, record and launcher log (env STREAMSCALE_HOME)")
-	fs.StringVar(&o.RuntimeDir, "runtime-dir", o.RuntimeDir, "directory with the Maven-built flink/, flink-yarn/ and yarn/ classpaths (env STREAMSCALE_RUNTIME_DIR)")
+	o.Sessions.Java = func() (string, error) { // found once the settings are checked, as --java-home names it
+		java, _, err := local.FindJava(o.JavaHome)
+		return java, err
+	}
+	cmd.Args = cobra.NoArgs
+	fs := newCommand(f, cmd, o, runF, run).Flags()
+	fs.StringVar(&o.Sessions.Home, "home", o.Sessions.Home, "state directory: the session's Flink configuration, record and launcher log (env STREAMSCALE_HOME)")
+	fs.StringVar(&o.Sessions.RuntimeDir, "runtime-dir", o.Sessions.RuntimeDir, "directory with the Maven-built flink/, flink-yarn/ and yarn/ classpaths (env STREAMSCALE_RUNTIME_DIR)")
 	fs.StringVar(&o.JavaHome, "java-home", "", "JDK 17+ to run the launcher with (default $JAVA_HOME, then java on PATH)")
-	fs.StringVar(&o.YarnConf, "yarn-conf", o.YarnConf, "the YARN cluster's configuration directory with yarn-site.xml and core-site.xml (env HADOOP_CONF_DIR)")
+	fs.StringVar(&o.Sessions.YarnConfDir, "yarn-conf", o.Sessions.YarnConfDir, "the YARN cluster's configuration directory with yarn-site.xml and core-site.xml (env HADOOP_CONF_DIR)")
 	fs.StringVar(&o.Session.Name, "name", o.Session.Name, "YARN application name of the session")
 	fs.BoolVar(&o.JSON, "json", false, "print the application report as JSON")
+	return cmd, o
 }
 
 func newYarnSessionStartCmd(f *Factory, runF func(context.Context, *yarnSessionOptions) error) *cobra.Command {
-	o := newYarnSessionOptions(f)
-	cmd := &cobra.Command{
+	cmd, o := newYarnSessionCmd(f, &cobra.Command{
 		Use:   "start",
 		Short: "Deploy the Flink session to YARN, detached, and print its REST URL",
 		Example: `  streamscale yarn session start --yarn-conf ./hdinsight-conf --checkpoint-dir abfs://flink@acct.dfs.core.windows.net/streamscale
   streamscale yarn session start --yarn-conf /etc/hadoop/conf --taskmanager-memory-mb 2048 --slots 2`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runOr(runF, yarnSessionStart)(cmd.Context(), o) },
-	}
+	}, runF, yarnSessionStart)
 	fs := cmd.Flags()
-	o.addCommon(fs)
 	fs.IntVar(&o.Session.JobManagerMemoryMB, "jobmanager-memory-mb", o.Session.JobManagerMemoryMB, "JobManager container memory in MiB (the sample: 1024m)")
 	fs.IntVar(&o.Session.TaskManagerMemoryMB, "taskmanager-memory-mb", o.Session.TaskManagerMemoryMB, "memory of each TaskManager container in MiB (the sample: 4096m)")
 	fs.IntVar(&o.Session.Slots, "slots", o.Session.Slots, "task slots per TaskManager; TaskManagers are added as jobs need slots")
@@ -80,93 +77,47 @@ func newYarnSessionStartCmd(f *Factory, runF func(context.Context, *yarnSessionO
 }
 
 func newYarnSessionStopCmd(f *Factory, runF func(context.Context, *yarnSessionOptions) error) *cobra.Command {
-	o := newYarnSessionOptions(f)
-	cmd := &cobra.Command{
-		Use:   "stop",
-		Short: "Kill the Flink session's YARN application",
-		Args:  cobra.NoArgs,
-		RunE:  func(cmd *cobra.Command, _ []string) error { return runOr(runF, yarnSessionStop)(cmd.Context(), o) },
-	}
-	o.addCommon(cmd.Flags())
+	cmd, o := newYarnSessionCmd(f, &cobra.Command{Use: "stop", Short: "Kill the Flink session's YARN application"}, runF, yarnSessionStop)
 	cmd.Flags().StringVar(&o.ApplicationID, "application-id", "", "the application to stop (default: the one start recorded for --name)")
 	return cmd
 }
 
 func newYarnSessionStatusCmd(f *Factory, runF func(context.Context, *yarnSessionOptions) error) *cobra.Command {
-	o := newYarnSessionOptions(f)
-	cmd := &cobra.Command{
-		Use:   "status",
-		Short: "Show the Flink session's YARN application report; exits 1 unless it runs",
-		Args:  cobra.NoArgs,
-		RunE:  func(cmd *cobra.Command, _ []string) error { return runOr(runF, yarnSessionStatus)(cmd.Context(), o) },
-	}
-	o.addCommon(cmd.Flags())
+	cmd, o := newYarnSessionCmd(f, &cobra.Command{Use: "status", Short: "Show the Flink session's YARN application report; exits 1 unless it runs"},
+		runF, yarnSessionStatus)
 	cmd.Flags().StringVar(&o.ApplicationID, "application-id", "", "the application to show (default: the one start recorded for --name)")
 	return cmd
 }
 
-// sessions is the domain entry point with the flags' directories; java is found after the
-// settings are checked, as --java-home names it.
-func (o *yarnSessionOptions) sessions() yarn.Sessions {
-	return yarn.Sessions{Home: o.Home, RuntimeDir: o.RuntimeDir, YarnConfDir: o.YarnConf, Progress: o.IO.ErrOut,
-		Java: func() (string, error) {
-			java, _, err := local.FindJava(o.JavaHome)
-			return java, err
-		}}
+func yarnSessionStart(ctx context.Context, f *Factory, o *yarnSessionOptions) error {
+	r, err := o.Sessions.Start(ctx, o.Session)
+	return o.print(f, r, err)
 }
 
-// sessionErr marks the settings yarn.Sessions refuses as flag errors.
-func sessionErr(err error) error {
+func yarnSessionStop(ctx context.Context, f *Factory, o *yarnSessionOptions) error {
+	r, err := o.Sessions.Stop(ctx, o.Session.Name, o.ApplicationID)
+	return o.print(f, r, err)
+}
+
+func yarnSessionStatus(ctx context.Context, f *Factory, o *yarnSessionOptions) error {
+	r, err := o.Sessions.Status(ctx, o.Session.Name, o.ApplicationID)
+	if errors.Is(err, yarn.ErrNotRunning) {
+		err = nil // the report says so; the exit status too
+	}
+	if err := o.print(f, r, err); err != nil || r.State == "RUNNING" {
+		return err
+	}
+	return ErrSilent
+}
+
+// print returns err, a setting yarn.Sessions refused as a usage error; without one it prints
+// the report r.
+func (o *yarnSessionOptions) print(f *Factory, r yarn.Result, err error) error {
 	if se, ok := errors.AsType[*yarn.SettingError](err); ok {
 		return flagErrorf(se.Err)
 	}
-	return err
-}
-
-func yarnSessionStart(ctx context.Context, o *yarnSessionOptions) error {
-	r, err := o.sessions().Start(ctx, o.Session)
 	if err != nil {
-		return sessionErr(err)
-	}
-	return o.print(r, true)
-}
-
-func yarnSessionStop(ctx context.Context, o *yarnSessionOptions) error {
-	r, err := o.sessions().Stop(ctx, o.Session.Name, o.ApplicationID)
-	if err != nil {
-		return sessionErr(err)
-	}
-	return o.print(r, false)
-}
-
-func yarnSessionStatus(ctx context.Context, o *yarnSessionOptions) error {
-	r, err := o.sessions().Status(ctx, o.Session.Name, o.ApplicationID)
-	if err != nil && !errors.Is(err, yarn.ErrNotRunning) {
-		return sessionErr(err)
-	}
-	if err := o.print(r, r.State == "RUNNING"); err != nil {
 		return err
 	}
-	if r.State != "RUNNING" {
-		return ErrSilent
-	}
-	return nil
-}
-
-func (o *yarnSessionOptions) print(r yarn.Result, withURL bool) error {
-	if o.JSON {
-		enc := json.NewEncoder(o.IO.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
-	}
-	r.WriteText(o.IO.Out, withURL)
-	return nil
-}
-
-// runOr is runF when a test gave one, else run.
-func runOr[O any](runF, run func(context.Context, O) error) func(context.Context, O) error {
-	if runF != nil {
-		return runF
-	}
-	return run
+	return writeResult(f.IO.Out, o.JSON, r)
 }

@@ -7,11 +7,11 @@ import (
 	"text/tabwriter"
 )
 
-// WriteStatusTable prints the stack's status for people: a row per process with its pid,
-// health, address and log, then the brokers of a replicated Kafka, the YARN applications,
+// WriteText prints the stack's status for people (local status): a row per process with its
+// pid, health, address and log, then the brokers of a replicated Kafka, the YARN applications,
 // the Event Hubs emulation, the Flink slots and the metrics endpoints (or how to start the
 // stack when it is not running).
-func WriteStatusTable(w io.Writer, s Status) {
+func (s Status) WriteText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "PROCESS\tPID\tSTATE\tADDRESS\tLOG")
 	if len(s.Kafka.Brokers) > 1 {
@@ -61,6 +61,7 @@ func WriteStatusTable(w io.Writer, s Status) {
 	if !s.Running() {
 		fmt.Fprintf(w, "The local stack in %s is not running: start it with `streamscale local up`.\n", s.Home)
 	}
+	return nil
 }
 
 // writeBrokers lists each broker of a replicated Kafka: its ports, whether the cluster lists it,

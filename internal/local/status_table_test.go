@@ -31,7 +31,9 @@ func TestWriteStatusTableBrokers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var b bytes.Buffer
-			WriteStatusTable(&b, Status{Home: "/h", Kafka: tt.kafka})
+			if err := (Status{Home: "/h", Kafka: tt.kafka}).WriteText(&b); err != nil {
+				t.Fatal(err)
+			}
 			for _, w := range tt.want {
 				if !strings.Contains(b.String(), w) {
 					t.Errorf("missing %q in:\n%s", w, b.String())

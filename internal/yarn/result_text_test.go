@@ -9,17 +9,18 @@ func TestResultWriteText(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
 		r         Result
-		withURL   bool
 		want, not []string
 	}{
-		{"running, with the URL", Result{ApplicationID: "application_1_0001", Name: "s", State: "RUNNING", RESTURL: "http://nm:8081", Diagnostics: "x"}, true,
+		{"running, with the URL", Result{ApplicationID: "application_1_0001", Name: "s", State: "RUNNING", RESTURL: "http://nm:8081", Diagnostics: "x"},
 			[]string{"YARN application  application_1_0001 (s)", "Use it with        --flink-url http://nm:8081"}, []string{"Diagnostics"}},
-		{"failed: the first line of the diagnostics", Result{State: "FAILED", RESTURL: "http://nm:8081", Diagnostics: "no memory\nstack"}, false,
+		{"failed: the first line of the diagnostics", Result{State: "FAILED", RESTURL: "http://nm:8081", Diagnostics: "no memory\nstack"},
 			[]string{"Diagnostics       no memory\n"}, []string{"stack", "--flink-url"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var b strings.Builder
-			tc.r.WriteText(&b, tc.withURL)
+			if err := tc.r.WriteText(&b); err != nil {
+				t.Fatal(err)
+			}
 			for _, w := range tc.want {
 				if !strings.Contains(b.String(), w) {
 					t.Errorf("missing %q in:\n%s", w, b.String())
