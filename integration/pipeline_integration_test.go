@@ -185,23 +185,12 @@ func hasHeader(r *kgo.Record, key string) bool {
 	return false
 }
 
-// consume reads topic from the start until it has n records (or fails the test after 2 min).
+// consume reads topic from the start until it has n records (consumeUntil), or fails the test.
 func consume(ctx context.Context, t *testing.T, bootstrap, topic string, n int) []*kgo.Record {
 	t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(bootstrap), kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
-	var out []*kgo.Record
-	for len(out) < n {
-		fs := cl.PollFetches(ctx)
-		if ctx.Err() != nil {
-			t.Fatalf("%s: %d of %d records before the timeout", topic, len(out), n)
-		}
-		out = append(out, fs.Records()...)
+	out, ok := consumeUntil(ctx, t, bootstrap, []string{topic}, n)
+	if !ok {
+		t.Fatalf("%s: %d of %d records before the timeout", topic, len(out), n)
 	}
 	return out
 }
