@@ -232,7 +232,7 @@ func flinkDeployment(p *plan.Plan, in Inputs, labels map[string]string) *FlinkDe
 			FlinkConfiguration: conf,
 			PodTemplate:        pod,
 			JobManager:         JobManagerSpec{Replicas: 1, Resource: Resource{CPU: plan.JobManagerSize.CPU, Memory: plan.JobManagerSize.Memory}},
-			TaskManager:        TaskManagerSpec{Resource: Resource{CPU: t.TaskManager.CPU, Memory: t.TaskManager.Memory}},
+			TaskManager:        TaskManagerSpec{Resource: Resource{CPU: t.TaskManager().CPU, Memory: t.TaskManager().Memory}},
 			Job: JobSpec{
 				JarURI:      plan.JobJarURI(),
 				EntryClass:  spec.MainClass(),

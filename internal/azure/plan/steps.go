@@ -169,7 +169,7 @@ func (p *Plan) deploymentDetails() []string {
 		"plugin " + AzureFSPlugin + " (ENABLE_BUILT_IN_PLUGINS: /opt/flink/opt to /opt/flink/plugins)",
 		job,
 		fmt.Sprintf("parallelism %d (= partitions), %d TaskManager(s) × %d slots, %g CPU / %s each",
-			t.Parallelism, t.TaskManagers(), t.SlotsPerTaskManager, t.TaskManager.CPU, t.TaskManager.Memory),
+			t.Parallelism, t.TaskManagers(), t.SlotsPerTaskManager, t.TaskManager().CPU, t.TaskManager().Memory),
 		fmt.Sprintf("JobManager 1 × %g CPU / %s", JobManagerSize.CPU, JobManagerSize.Memory),
 		"guarantee " + string(p.Config.Guarantee),
 		"upgradeMode savepoint",

@@ -6,25 +6,15 @@ import (
 	"github.com/streamscale/streamscale/internal/tier"
 )
 
-// Tier is one deployment size.
+// Tier is one deployment size: package tier's defaults for its number, with the Overrides
+// the user gave.
 type Tier struct {
-	// Number is the sample's tier: 1, 5 or 10 (thousands of events per second).
-	Number int
-	// ThroughputUnits is each Event Hubs Standard namespace's capacity.
-	ThroughputUnits int
-	// Partitions of the hubs "in" and "out".
-	Partitions int
-	// Parallelism of the Flink job; the tier's default equals Partitions.
-	Parallelism int
-	// Generators is the number of load generator container groups.
-	Generators int
-	// NodeCount and NodeVMSize size the AKS cluster's one node pool.
-	NodeCount  int
-	NodeVMSize string
-	// TaskManager is the size of one Flink TaskManager pod.
-	TaskManager PodSize
-	// SlotsPerTaskManager is taskmanager.numberOfTaskSlots.
-	SlotsPerTaskManager int
+	tier.Sizes
+}
+
+// TaskManager is the size of one Flink TaskManager pod.
+func (t Tier) TaskManager() PodSize {
+	return PodSize{CPU: t.TaskManagerCPU, Memory: t.TaskManagerMemory}
 }
 
 // PodSize is a Flink pod's resources, as the FlinkDeployment's jobManager and taskManager
@@ -45,9 +35,6 @@ func (t Tier) TaskManagers() int {
 	return (t.Parallelism + slots - 1) / slots
 }
 
-// EventsPerSecond is the tier's target rate, as the sample names its tiers.
-func (t Tier) EventsPerSecond() int { return t.Number * 1000 }
-
 // JobManagerSize is the JobManager pod's size at every tier.
 var JobManagerSize = PodSize{CPU: 1, Memory: "2048m"}
 
@@ -60,9 +47,7 @@ func LookupTier(n int) (Tier, error) {
 	if !ok {
 		return Tier{}, fmt.Errorf("--tier %d: there is no such tier; use %s", n, tier.List())
 	}
-	return Tier{Number: s.Number, ThroughputUnits: s.ThroughputUnits, Partitions: s.Partitions, Parallelism: s.Parallelism,
-		Generators: s.Generators, NodeCount: s.NodeCount, NodeVMSize: s.NodeVMSize,
-		TaskManager: PodSize{CPU: s.TaskManagerCPU, Memory: s.TaskManagerMemory}, SlotsPerTaskManager: s.SlotsPerTaskManager}, nil
+	return Tier{Sizes: s}, nil
 }
 
 // Overrides replace a tier's defaults; a zero field keeps the default.
