@@ -25,22 +25,33 @@ func testConfig(t *testing.T) Config {
 	// Six free ports, drawn again while the ports derived from them (brokers 2 and 3 at +10 and
 	// +20, a metrics port per TaskManager) would collide with another for a three-broker stack
 	// with a few TaskManagers: tests raise those counts, and a collision is a usage error.
-	for try := 0; ; try++ {
-		ports, err := FreePorts(6)
-		if err != nil {
-			t.Fatal(err)
-		}
+	drawPorts(t, 6, func(ports []int) error {
 		c.KafkaPort, c.ControllerPort, c.FlinkRESTPort, c.FlinkRPCPort, c.MetricsPort = ports[0], ports[1], ports[2], ports[3], ports[4]
 		// Not the default 9249, which another stack on the machine may hold.
 		c.FlinkMetricsPort = ports[5]
 		wide := c
 		wide.KafkaBrokers, wide.TaskManagers, wide.StandbyTaskManagers = 3, 4, 2
-		err = validPorts(wide.flagPorts())
+		return validPorts(wide.flagPorts())
+	})
+	return c
+}
+
+// drawPorts draws n free ports and hands them to use, again while use says they collide with
+// a port derived from them or given before (FreePorts releases what it found, so a second
+// draw may return one of the first); the test fails after 20 draws.
+func drawPorts(t *testing.T, n int, use func([]int) error) {
+	t.Helper()
+	for try := 0; ; try++ {
+		ports, err := FreePorts(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = use(ports)
 		if err == nil {
-			return c
+			return
 		}
 		if try == 20 {
-			t.Fatalf("no six free ports without collisions after 20 draws: %v", err)
+			t.Fatalf("no %d free ports without collisions after 20 draws: %v", n, err)
 		}
 	}
 }

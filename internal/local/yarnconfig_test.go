@@ -187,24 +187,13 @@ func yarnTestConfig(t *testing.T) Config {
 	t.Helper()
 	c := testConfig(t)
 	c.FlinkOn = FlinkOnYarn
-	// Drawn again while one of them is a port testConfig gave (FreePorts releases what it
-	// found, so a second draw may return one of the first).
-	for try := 0; ; try++ {
-		ports, err := FreePorts(7)
-		if err != nil {
-			t.Fatal(err)
-		}
+	drawPorts(t, 7, func(ports []int) error {
 		y := &c.Yarn
 		y.RMPort, y.RMSchedulerPort, y.RMTrackerPort, y.RMAdminPort, y.RMWebPort, y.NMWebPort, y.NMLocalizerPort =
 			ports[0], ports[1], ports[2], ports[3], ports[4], ports[5], ports[6]
-		err = validPorts(c.flagPorts())
-		if err == nil {
-			return c
-		}
-		if try == 20 {
-			t.Fatalf("no seven free YARN ports apart from the stack's after 20 draws: %v", err)
-		}
-	}
+		return validPorts(c.flagPorts()) // none of the stack's ports testConfig gave
+	})
+	return c
 }
 
 func TestUpOnYarnWithoutTheYarnRuntime(t *testing.T) {
