@@ -107,7 +107,7 @@ func TestGenerateTierRateIsTotal(t *testing.T) {
 }
 
 // producerOpts are the generator's producer options for c, a refused setting a flag error (as
-// runGenerate and run check them).
+// the generate command checks them).
 func (g *genFlags) producerOpts(c kafkaconn.Conn) ([]kgo.Opt, error) {
 	if err := g.checkProducer(c); err != nil {
 		return nil, err
